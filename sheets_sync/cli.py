@@ -1,0 +1,157 @@
+"""Command line: parse arguments, call the library, print. Errors are one line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from .config import load_config
+from .errors import UserError
+
+DEMO_FILE = "sample.xlsx"
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sheets-sync",
+        description="Turn a contacts workbook into a client-retention system.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_common(p: argparse.ArgumentParser, today: bool = True) -> argparse.ArgumentParser:
+        p.add_argument("--config", type=Path, help="TOML file merged over config/default.toml")
+        if today:
+            p.add_argument("--today", type=_date, help="act as if today were YYYY-MM-DD")
+        return p
+
+    demo = with_common(sub.add_parser("demo", help="write a sample workbook and sync it"))
+    demo.add_argument("path", nargs="?", default=DEMO_FILE, help=f"default: {DEMO_FILE}")
+    demo.add_argument("--lang", default="en", help="en, zh, zh-Hant, ja or ms")
+
+    init = sub.add_parser("init", help="write a starter workbook")
+    init.add_argument("path", type=Path)
+    init.add_argument("--lang", default="en", help="en, zh, zh-Hant, ja or ms")
+    init.add_argument("--sample", action="store_true", help="fill it with ~40 sample contacts")
+    init.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+
+    sync = with_common(sub.add_parser("sync", help="sync a workbook"))
+    sync.add_argument("path")
+    sync.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+
+    today = with_common(sub.add_parser("today", help="print today's touchpoints"))
+    today.add_argument("path")
+    today.add_argument("--owner", help="only this agent's contacts")
+
+    ics = with_common(sub.add_parser("ics", help="export coming touchpoints as an .ics calendar"))
+    ics.add_argument("path")
+    ics.add_argument("-o", "--output", type=Path, required=True)
+    ics.add_argument("--owner")
+    ics.add_argument("--days", type=int, default=30)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as error:
+        print(f"sheets-sync: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("sheets-sync: interrupted; the workbook was not changed", file=sys.stderr)
+        return 130
+    except Exception as error:  # the promise: one line, never a traceback, unless asked
+        if args.debug or os.environ.get("SHEETS_SYNC_DEBUG"):
+            traceback.print_exc()
+        print(f"sheets-sync: internal error: {type(error).__name__}: {error} "
+              "(nothing was written; run with --debug and report it)", file=sys.stderr)
+        return 1
+
+
+def _today(args: argparse.Namespace) -> date:
+    return args.today or date.today()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .starter import write_starter_workbook
+
+    summary = write_starter_workbook(args.path, lang=args.lang, sample=args.sample,
+                                     today=_today(args))
+    extra = (f" with {summary.contacts} sample contacts, {summary.interactions} interactions and "
+             f"{summary.transactions} transactions" if args.sample else "")
+    print(f"Wrote {args.path}{extra}. Next: sheets-sync sync {args.path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .starter import write_starter_workbook
+
+    path = Path(args.path)
+    if not path.exists():
+        write_starter_workbook(path, lang=args.lang, sample=True, today=_today(args))
+        print(f"Wrote sample workbook {path}")
+    return _sync(path, args, dry_run=False)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    return _sync(Path(args.path), args, dry_run=args.dry_run)
+
+
+def _sync(path: Path, args: argparse.Namespace, dry_run: bool) -> int:
+    from .sync import sync_workbook
+
+    config = load_config(args.config)
+    report = sync_workbook(str(path), config, _today(args), dry_run=dry_run)
+    tiers = " · ".join(f"{t} {n}" for t, n in report.tiers.items())
+    print(f"{path}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
+          f"{report.touchpoints_due} touchpoints due today, {report.done_logged} Done logged, "
+          f"{report.ids_assigned} IDs assigned")
+    if dry_run:
+        print("Dry run: nothing written. A sync would:")
+        for line in report.changes:
+            print(f"  - {line}")
+    elif report.written:
+        print(f"Written {path.resolve()} in {report.seconds:.1f}s "
+              f"(previous version kept in {path.parent / '.sheets-sync-backups'})")
+    else:
+        print("Nothing changed since the last sync; the workbook was not rewritten.")
+    return 0
+
+
+def cmd_today(args: argparse.Namespace) -> int:
+    from .report_cli import print_today
+
+    return print_today(args)
+
+
+def cmd_ics(args: argparse.Namespace) -> int:
+    from .report_cli import write_ics
+
+    return write_ics(args)
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "init": cmd_init,
+    "sync": cmd_sync,
+    "today": cmd_today,
+    "ics": cmd_ics,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Turn a tab's grid of values into a `Table`: find the header row, keep rows with data.
+
+Shared by every store, so Excel and Google Sheets read the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..model import Table
+from ..vocabulary import (
+    CONTACT_COLUMNS,
+    INTERACTION_COLUMNS,
+    ISSUE_COLUMNS,
+    LANGS,
+    OWNED_COLUMNS,
+    TABS,
+    TODAY_COLUMNS,
+    TRANSACTION_COLUMNS,
+    build_index,
+    normalise,
+)
+
+HEADER_SEARCH_ROWS = 10  # people sometimes put a title or a blank line above the header
+
+COLUMNS_BY_TAB: dict[str, Mapping[str, Mapping[str, tuple[str, ...]]]] = {
+    "contacts": {**CONTACT_COLUMNS, **OWNED_COLUMNS},
+    "interactions": INTERACTION_COLUMNS,
+    "transactions": TRANSACTION_COLUMNS,
+    "today": TODAY_COLUMNS,
+    "issues": ISSUE_COLUMNS,
+}
+_TAB_INDEX = build_index(TABS)
+_COLUMN_INDEXES = {tab: build_index(columns) for tab, columns in COLUMNS_BY_TAB.items()}
+
+
+def tab_key(name: str) -> str | None:
+    """The canonical key of a tab name in any supported language, or None for a person's own tab."""
+    return _TAB_INDEX.get(normalise(name))
+
+
+def column_keys(tab: str, headers: Sequence[Any]) -> dict[str, int]:
+    """Canonical column key -> 0-based index, for the headers the tab's vocabulary knows.
+
+    The first occurrence of a header wins; a later duplicate is left alone (and reported by
+    validation) so a person's second "Phone" column is never mistaken for ours.
+    """
+    index = _COLUMN_INDEXES.get(tab, {})
+    found: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        key = index.get(normalise(header)) if _is_text(header) else None
+        if key and key not in found:
+            found[key] = position
+    return found
+
+
+def find_header_row(tab: str, grid: Sequence[Sequence[Any]]) -> int:
+    """0-based index of the row with the most known headers among the first rows (0 if none)."""
+    index = _COLUMN_INDEXES.get(tab, {})
+    best, best_hits = 0, 0
+    for position, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        hits = len({index[normalise(v)] for v in row if _is_text(v) and normalise(v) in index})
+        if hits > best_hits:
+            best, best_hits = position, hits
+    return best
+
+
+def grid_to_table(name: str, tab: str, grid: Sequence[Sequence[Any]]) -> Table:
+    """Header row plus every non-empty row under it, values aligned with the headers."""
+    header_at = find_header_row(tab, grid)
+    headers = [_header_text(v) for v in grid[header_at]] if grid else []
+    rows: list[tuple[int, list[Any]]] = []
+    for position in range(header_at + 1, len(grid)):
+        values = list(grid[position])
+        if any(not _blank(v) for v in values):
+            rows.append((position + 1, values))
+    return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows)
+
+
+def classify_tabs(names: Sequence[str]) -> dict[str, str]:
+    """Canonical key -> actual tab name; the first tab matching a key wins."""
+    found: dict[str, str] = {}
+    for name in names:
+        key = tab_key(name)
+        if key and key not in found:
+            found[key] = name
+    return found
+
+
+def detect_language(headers: Sequence[Any]) -> str:
+    """The language most of the Contacts headers are written in (English on a tie)."""
+    counts = dict.fromkeys(LANGS, 0)
+    columns = COLUMNS_BY_TAB["contacts"]
+    for header in headers:
+        if not _is_text(header):
+            continue
+        folded = normalise(header)
+        for entry in columns.values():
+            for lang in LANGS:
+                if folded in {normalise(label) for label in entry.get(lang, ())}:
+                    counts[lang] += 1
+    best = max(LANGS, key=lambda lang: (counts[lang], lang == "en"))
+    return best if counts[best] else "en"
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

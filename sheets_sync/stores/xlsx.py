@@ -1,0 +1,347 @@
+"""Excel store: reads with calamine, writes by surgical XML edits, saves atomically with a backup."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from ..errors import CannotPreserve, UserError, WorkbookLocked
+from ..model import OwnedTab, Table, WritePlan
+from ..vocabulary import OWNED_COLUMNS
+from . import ooxml
+from .base import WorkbookData
+from .tables import classify_tabs, column_keys, detect_language, grid_to_table
+from .xlsx_render import render_sheet
+
+READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes")
+BACKUP_DIR = ".sheets-sync-backups"
+OWNED_NOTE = ("sheets-sync writes this column on every sync; anything typed here is replaced. "
+              "Every other column is yours and is never changed.")
+OWNED_WIDTHS = {"tier": 7, "lifecycle": 13, "activity": 11, "days_since_contact": 10,
+                "next_touch": 30, "next_touch_date": 13, "completeness": 12, "row_issues": 40}
+SAVE_AS_FIX = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)"
+
+
+def preflight(path: Path) -> None:
+    """One clear error for every file this store cannot use, before anything is read."""
+    if not path.exists():
+        raise UserError(f"No such file: {path}", "check the path, or create one with "
+                        f"`sheets-sync init {path.name}`")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a workbook", "pass the path of an .xlsx file")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".xls", ".ods", ".numbers", ".tsv", ".xlsb"):
+        raise UserError(f"{path.name} is a {suffix} file; sheets-sync works on .xlsx workbooks",
+                        SAVE_AS_FIX)
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise UserError(f"{path.name} is password-protected",
+                            "remove the password (File > Info > Protect Workbook > Encrypt with "
+                            "Password, clear it), save, and run again")
+        raise UserError(f"{path.name} is an old-format Excel (.xls) file", SAVE_AS_FIX)
+    if not head.startswith(b"PK"):
+        raise UserError(f"{path.name} is not an Excel workbook", SAVE_AS_FIX)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise UserError(f"{path.name} is damaged or not an Excel workbook", SAVE_AS_FIX) from None
+    if "xl/workbook.xml" not in names:
+        raise UserError(f"{path.name} is a zip file but not an Excel workbook", SAVE_AS_FIX)
+    check_not_open(path)
+
+
+def check_not_open(path: Path) -> None:
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            raise WorkbookLocked(f"{path.name} is open in a spreadsheet program ({lock.name} exists)",
+                                 "close it first, then run sync again")
+
+
+def owned_positions(headers: list[str], width: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Where each owned column is (found by header) or goes (appended at the right).
+
+    Returns (positions, appended) where appended lists the columns that get a new header.
+    """
+    found = column_keys("contacts", headers)
+    positions: dict[str, int] = {}
+    appended: dict[str, int] = {}
+    next_free = max(width, len(headers))
+    for key in OWNED_COLUMNS:
+        if key in found:
+            positions[key] = found[key]
+        else:
+            positions[key] = appended[key] = next_free
+            next_free += 1
+    return positions, appended
+
+
+class XlsxStore:
+    def __init__(self, path: Path, backups_keep: int = 10, money_format: str = "#,##0") -> None:
+        self.path = Path(path)
+        self.location = str(path)
+        self.backups_keep = backups_keep
+        self.money_format = money_format
+        self._stamp: tuple[int, int] | None = None
+        self._data: WorkbookData | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self) -> WorkbookData:
+        preflight(self.path)
+        stat = self.path.stat()
+        self._stamp = (stat.st_mtime_ns, stat.st_size)
+        try:
+            book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:  # calamine raises its own error types for unreadable files
+            raise UserError(f"{self.path.name} cannot be read ({exc})", SAVE_AS_FIX) from None
+        names = list(book.sheet_names)
+        keys = classify_tabs(names)
+        if "contacts" not in keys:
+            raise UserError(f"{self.path.name} has no Contacts tab (tabs: {', '.join(names)})",
+                            "rename the tab holding your contacts to 'Contacts'")
+        tables: dict[str, Table] = {}
+        width = 0
+        for key in READ_TABS:
+            if key in keys:
+                grid = book.get_sheet_by_name(keys[key]).to_python(skip_empty_area=False)
+                tables[key] = grid_to_table(keys[key], key, grid)
+                if key == "contacts":
+                    width = max((len(r) for r in grid), default=0)
+                    # calamine pads rows to the used width; trailing blank columns are not "in use".
+                    width = _used_width(grid)
+        contacts = tables["contacts"]
+        if "name" not in column_keys("contacts", contacts.headers):
+            raise UserError(
+                f"The Contacts tab of {self.path.name} has no Name column "
+                f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
+                "add a header 'Name' above the contact names",
+            )
+        self._data = WorkbookData(tables=tables, tab_names=names, tab_keys=keys,
+                                  language=detect_language(contacts.headers),
+                                  contacts_width=width)
+        return self._data
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def apply(self, plan: WritePlan) -> bool:
+        if self._data is None or self._stamp is None:
+            raise RuntimeError("read() must come before apply()")
+        check_not_open(self.path)
+        stat = self.path.stat()
+        if (stat.st_mtime_ns, stat.st_size) != self._stamp:
+            raise UserError(f"{self.path.name} changed while it was being synced",
+                            "run sync again")
+        with zipfile.ZipFile(self.path) as archive:
+            changes, removed = self._plan_parts(archive, plan)
+            changes = {p: d for p, d in changes.items()
+                       if p not in archive.namelist() or archive.read(p) != d}
+            if not changes and not removed:
+                return False
+            self._backup()
+            self._write_atomically(archive, changes, removed)
+        return True
+
+    def _plan_parts(self, archive: zipfile.ZipFile,
+                    plan: WritePlan) -> tuple[dict[str, bytes], set[str]]:
+        assert self._data is not None
+        text = {name: archive.read(name).decode("utf-8") for name in
+                ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")}
+        if "xl/styles.xml" not in archive.namelist():
+            raise CannotPreserve(f"{self.path.name} has no style sheet",
+                                 "open and save it once in Excel or LibreOffice")
+        styles = ooxml.Styles(archive.read("xl/styles.xml").decode("utf-8"), self.money_format)
+        date1904 = ooxml.is_date1904(text["xl/workbook.xml"].encode())
+        sheets = ooxml.parse_sheets(text["xl/workbook.xml"].encode(),
+                                    text["xl/_rels/workbook.xml.rels"].encode())
+        by_name = {s.name: s for s in sheets}
+        changes: dict[str, str] = {}
+        removed: set[str] = set()
+        replaced_formula = False
+
+        contacts = by_name[plan.contacts_tab]
+        result = self._patch_contacts(archive.read(contacts.part).decode("utf-8"), plan, styles,
+                                      date1904)
+        changes[contacts.part] = result.xml
+        replaced_formula |= result.replaced_formula
+
+        for tab_name, rows in plan.appends.items():
+            if not rows or tab_name not in by_name:
+                continue
+            entry = by_name[tab_name]
+            table = next((t for t in self._data.tables.values() if t.name == tab_name), None)
+            start = max([table.header_row if table else 1, *(r for r, _ in (table.rows if table else []))])
+            formats = plan.append_formats.get(tab_name, {})
+            updates = {
+                start + 1 + i: {c: ooxml.CellWrite(v, styles.xf(formats.get(c, "")))
+                                for c, v in enumerate(row) if v not in (None, "")}
+                for i, row in enumerate(rows)
+            }
+            source = changes.get(entry.part) or archive.read(entry.part).decode("utf-8")
+            patched = ooxml.patch_rows(source, updates, date1904, tab_name)
+            changes[entry.part] = patched.xml
+            replaced_formula |= patched.replaced_formula
+
+        for tab in plan.tabs:
+            name = plan.tab_names[tab.key]
+            if name in by_name:
+                if tab.create_only:
+                    continue
+                part = by_name[name].part
+                removed |= self._owned_parts_below(archive, part)
+            else:
+                part = self._new_sheet_part(archive, changes)
+                wb, rels, types = ooxml.add_sheet(text["xl/workbook.xml"],
+                                                  text["xl/_rels/workbook.xml.rels"],
+                                                  text["[Content_Types].xml"], name, part, sheets)
+                text.update({"xl/workbook.xml": wb, "xl/_rels/workbook.xml.rels": rels,
+                             "[Content_Types].xml": types})
+                sheets = ooxml.parse_sheets(wb.encode(), rels.encode())
+            changes[part] = self._render(tab, styles, date1904)
+
+        if replaced_formula and "xl/calcChain.xml" in archive.namelist():
+            rels, types = ooxml.drop_calc_chain(text["xl/_rels/workbook.xml.rels"],
+                                                text["[Content_Types].xml"])
+            text.update({"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types})
+            removed.add("xl/calcChain.xml")
+        for part in removed:
+            text["[Content_Types].xml"] = ooxml.remove_content_type(text["[Content_Types].xml"], part)
+        changes.update(text)
+        changes["xl/styles.xml"] = styles.xml
+        return {p: d.encode("utf-8") for p, d in changes.items()}, removed
+
+    def _patch_contacts(self, xml: str, plan: WritePlan, styles: ooxml.Styles,
+                        date1904: bool) -> ooxml.PatchResult:
+        assert self._data is not None
+        table = self._data.tables["contacts"]
+        positions, appended = owned_positions(table.headers, self._data.contacts_width)
+        header_style = styles.xf("owned_header")
+        header = {positions[k]: ooxml.CellWrite(
+            plan.owned_headers[k] if k in appended else table.headers[positions[k]], header_style)
+            for k in OWNED_COLUMNS}
+        updates: dict[int, dict[int, ooxml.CellWrite]] = {plan.header_row: header}
+        formats = {k: styles.xf(plan.owned_formats.get(k, "")) for k in OWNED_COLUMNS}
+        id_col = column_keys("contacts", table.headers).get("id")
+        for write in plan.row_writes:
+            cells = {positions[k]: ooxml.CellWrite(v, formats[k]) for k, v in write.values.items()}
+            if write.assign_id and id_col is not None:
+                cells[id_col] = ooxml.CellWrite(write.assign_id, None)
+            updates[write.row] = cells
+        patched = ooxml.patch_rows(xml, updates, date1904, plan.contacts_tab)
+        refs = " ".join(f"{ooxml.col_letter(c)}{plan.header_row}" for c in sorted(header))
+        patched.xml = ooxml.set_header_note(patched.xml, refs, OWNED_NOTE)
+        patched.xml = ooxml.ensure_columns_width(
+            patched.xml, {c: OWNED_WIDTHS[k] for k, c in appended.items()})
+        return patched
+
+    def _render(self, tab: OwnedTab, styles: ooxml.Styles, date1904: bool) -> str:
+        return render_sheet(tab, styles, date1904)
+
+    def _owned_parts_below(self, archive: zipfile.ZipFile, part: str) -> set[str]:
+        """Parts hanging off an owned sheet (its relationships and what they point to) are the
+        tool's own earlier output; they go when the sheet is rewritten."""
+        rels = ooxml.rels_path(part)
+        if rels not in archive.namelist():
+            return set()
+        found = {rels}
+        for target in re.findall(r'Target="([^"]+)"', archive.read(rels).decode("utf-8")):
+            child = ooxml.resolve_target(part, target)
+            if child in archive.namelist():
+                found.add(child)
+                found |= self._owned_parts_below(archive, child)
+        return found
+
+    @staticmethod
+    def _new_sheet_part(archive: zipfile.ZipFile, changes: dict[str, str]) -> str:
+        taken = set(archive.namelist()) | set(changes)
+        number = 1
+        while f"xl/worksheets/sheet{number}.xml" in taken:
+            number += 1
+        return f"xl/worksheets/sheet{number}.xml"
+
+    def _backup(self) -> Path:
+        folder = self.path.parent / BACKUP_DIR
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{self.path.stem}.{stamp}{self.path.suffix}"
+        partial = target.with_name(target.name + ".part")
+        shutil.copy2(self.path, partial)
+        os.replace(partial, target)
+        backups = sorted(folder.glob(f"{glob_escape(self.path.stem)}.*{self.path.suffix}"))
+        for old in backups[: max(0, len(backups) - self.backups_keep)]:
+            old.unlink()
+        return target
+
+    def _write_atomically(self, archive: zipfile.ZipFile, changes: dict[str, bytes],
+                          removed: set[str]) -> None:
+        temp = self.path.with_name(f".{self.path.name}.sheets-sync-tmp")
+        names = archive.namelist()
+        try:
+            with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as out:
+                # [Content_Types].xml first: some readers expect it there.
+                order = sorted(names, key=lambda n: n != "[Content_Types].xml")
+                for name in order:
+                    if name in removed:
+                        continue
+                    info = archive.getinfo(name)
+                    data = changes.pop(name, None)
+                    out.writestr(_zip_info(name, info), data if data is not None
+                                 else archive.read(name))
+                for name, data in changes.items():
+                    out.writestr(_zip_info(name, None), data)
+            with open(temp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+        except PermissionError:
+            raise WorkbookLocked(f"{self.path.name} cannot be written (permission denied or "
+                                 "locked by another program)", "close it and check you may "
+                                 "write to that folder") from None
+        finally:
+            if temp.exists():
+                temp.unlink()
+        _fsync_dir(self.path.parent)
+
+
+def _zip_info(name: str, original: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=original.date_time if original else (1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    if original:
+        info.external_attr = original.external_attr
+    return info
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _used_width(grid: list[list[Any]]) -> int:
+    width = 0
+    for row in grid:
+        for position in range(len(row) - 1, width - 1, -1):
+            if row[position] not in (None, ""):
+                width = position + 1
+                break
+    return width
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)

@@ -1,0 +1,256 @@
+"""Tables as read -> a validated `Book`, with one Issue per bad cell. Bad rows are kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import parse
+from .model import Book, Contact, Interaction, Issue, Table, Transaction
+from .parse import ValueProblem
+from .stores.tables import column_keys
+from .vocabulary import CHANNELS, CIRCLES, LOST_REASONS, MESSAGE_LANGUAGES, STAGES, normalise
+
+Config = Mapping[str, Any]
+
+# Contact fields parsed cell by cell: key -> parser(value, contact-so-far, config).
+_DATE_FIELDS = ("closing_date", "last_contact")
+_YES_NO_FIELDS = ("lunar_birthday", "do_not_contact", "accepts_product", "accepts_price",
+                  "can_afford", "decision_makers_seen")
+_ENUMS = {"circle": CIRCLES, "stage": STAGES, "lost_reason": LOST_REASONS}
+
+
+class _Reader:
+    """Reads one table's cells by canonical key and collects Issues as it goes."""
+
+    def __init__(self, tab: str, table: Table, issues: list[Issue]) -> None:
+        self.tab_name = table.name
+        self.columns = column_keys(tab, table.headers)
+        self.headers = table.headers
+        self.issues = issues
+        seen: dict[str, int] = {}
+        for position, header in enumerate(table.headers):
+            folded = normalise(header)
+            if folded and folded in seen:
+                issues.append(Issue(table.name, table.header_row, header, header,
+                                    "Duplicate column header; only the first is used",
+                                    "rename or remove one of them"))
+            seen.setdefault(folded, position)
+
+    def has(self, key: str) -> bool:
+        return key in self.columns
+
+    def raw(self, values: list[Any], key: str) -> Any:
+        col = self.columns.get(key)
+        return values[col] if col is not None and col < len(values) else None
+
+    def get(self, values: list[Any], row: int, key: str, parser: Callable[[Any], Any]) -> Any:
+        """The parsed cell, or None when blank or bad (bad cells become an Issue)."""
+        value = self.raw(values, key)
+        if parse.is_blank(value):
+            return None
+        try:
+            return parser(value)
+        except ValueProblem as problem:
+            self.issue(row, key, value, problem.problem, problem.suggestion)
+            return None
+
+    def issue(self, row: int, key: str, value: Any, problem: str, suggestion: str = "") -> None:
+        column = self.headers[self.columns[key]] if key in self.columns else key
+        self.issues.append(Issue(self.tab_name, row, column, _shown(value), problem, suggestion))
+
+
+def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
+    """Validate Contacts, Interactions and Transactions; assign IDs to rows with a blank ID."""
+    general = config["general"]
+    issues: list[Issue] = []
+    contacts = _contacts(tables["contacts"], general, issues)
+    assigned = _assign_ids(contacts, general["id_prefix"])
+    _resolve_referrers(contacts, tables["contacts"].name, issues)
+    known = {c.id for c in contacts}
+    by_name = _names(contacts)
+    interactions = (_interactions(tables["interactions"], known, general, issues)
+                    if "interactions" in tables else [])
+    transactions = (_transactions(tables["transactions"], known, by_name, general, issues)
+                    if "transactions" in tables else [])
+    return Book(contacts, interactions, transactions, issues, assigned)
+
+
+def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> list[Contact]:
+    cells = _Reader("contacts", table, issues)
+    order = general["date_order"]
+    default_country = general["default_country"]
+    contacts: list[Contact] = []
+    seen_ids: dict[str, int] = {}
+    for row, values in table.rows:
+        get = lambda key, parser, v=values, r=row: cells.get(v, r, key, parser)  # noqa: E731
+        contact = Contact(row=row, id=get("id", parse.parse_text) or "",
+                          name=get("name", parse.parse_text) or "")
+        if not contact.name:
+            cells.issue(row, "name", "", "Name is empty", "type the contact's name")
+        if contact.id:
+            key = contact.id.casefold()
+            if key in seen_ids:
+                cells.issue(row, "id", contact.id, f"Duplicate ID, also on row {seen_ids[key]}",
+                            "give one of them a new ID, or clear it and the sync assigns one")
+            seen_ids.setdefault(key, row)
+        contact.owner = get("owner", parse.parse_text) or ""
+        contact.country = get("country", parse.parse_country) or default_country
+        contact.language = (get("language", lambda v: parse.parse_enum(v, MESSAGE_LANGUAGES))
+                            or general["default_language"])
+        contact.phone = get("phone", lambda v: parse.parse_phone(v, contact.country))
+        contact.email = get("email", parse.parse_email)
+        contact.birthday = get("birthday", lambda v: parse.parse_partial_date(v, order))
+        for key in _DATE_FIELDS:
+            setattr(contact, key, get(key, lambda v: parse.parse_date(v, order)))
+        for key in _YES_NO_FIELDS:
+            setattr(contact, key, get(key, parse.parse_yes_no))
+        contact.lunar_birthday = bool(contact.lunar_birthday)
+        contact.do_not_contact = bool(contact.do_not_contact)
+        for key, table_of_values in _ENUMS.items():
+            setattr(contact, key, get(key, lambda v, t=table_of_values: parse.parse_enum(v, t)))
+        contact.nps = get("nps", parse.parse_nps)
+        contact.tier_override = get("tier_override", parse.parse_tier)
+        contact.visits = get("visits", parse.parse_int)
+        referred = get("referred_by", parse.parse_text)
+        contact.referred_by = referred or None
+        contact.filled_fields = frozenset(
+            key for key in ("id", "name", "owner", "phone", "email", "language", "country",
+                            "birthday", "circle", "stage", "closing_date", "last_contact",
+                            "referred_by", "nps", "lost_reason")
+            if getattr(contact, key) not in (None, "") and cells.has(key)
+            and not parse.is_blank(cells.raw(values, key))
+        )
+        contacts.append(contact)
+    return contacts
+
+
+def _assign_ids(contacts: list[Contact], prefix: str) -> dict[int, str]:
+    """New IDs continue the highest number already used with the prefix, so they stay unique."""
+    pattern = re.compile(rf"{re.escape(prefix)}(\d+)$", re.I)
+    numbers = [int(m.group(1)) for c in contacts if (m := pattern.match(c.id))]
+    next_number = max(numbers, default=0) + 1
+    taken = {c.id.casefold() for c in contacts}
+    assigned: dict[int, str] = {}
+    for contact in contacts:
+        if contact.id:
+            continue
+        while (candidate := f"{prefix}{next_number:04d}").casefold() in taken:
+            next_number += 1
+        contact.id = candidate
+        taken.add(candidate.casefold())
+        assigned[contact.row] = candidate
+        next_number += 1
+    return assigned
+
+
+def _names(contacts: list[Contact]) -> dict[str, list[Contact]]:
+    by_name: dict[str, list[Contact]] = {}
+    for contact in contacts:
+        if contact.name:
+            by_name.setdefault(normalise(contact.name), []).append(contact)
+    return by_name
+
+
+def resolve_contact(text: str, ids: Mapping[str, str],
+                    by_name: Mapping[str, list[Contact]]) -> tuple[str | None, str]:
+    """A typed ID or exact name -> (contact ID, problem). Names must be unambiguous."""
+    if text.casefold() in ids:
+        return ids[text.casefold()], ""
+    matches = by_name.get(normalise(text), [])
+    if len(matches) == 1:
+        return matches[0].id, ""
+    if matches:
+        return None, f"{len(matches)} contacts are called {text}; use the ID instead"
+    return None, "No contact has this ID or name"
+
+
+def _resolve_referrers(contacts: list[Contact], tab: str, issues: list[Issue]) -> None:
+    ids = {c.id.casefold(): c.id for c in contacts}
+    by_name = _names(contacts)
+    for contact in contacts:
+        if not contact.referred_by:
+            continue
+        typed = contact.referred_by
+        found, problem = resolve_contact(typed, ids, by_name)
+        if found == contact.id:
+            found, problem = None, "A contact cannot refer themselves"
+        if problem:
+            issues.append(Issue(tab, contact.row, "Referred by", typed, problem,
+                                "type the referrer's ID from the ID column"))
+        contact.referred_by = found
+
+
+def _interactions(table: Table, known: set[str], general: Mapping[str, Any],
+                  issues: list[Issue]) -> list[Interaction]:
+    cells = _Reader("interactions", table, issues)
+    order = general["date_order"]
+    out: list[Interaction] = []
+    for row, values in table.rows:
+        when = cells.get(values, row, "date", lambda v: parse.parse_date(v, order))
+        contact_id = cells.get(values, row, "contact_id", parse.parse_text)
+        if when is None:
+            if parse.is_blank(cells.raw(values, "date")):
+                cells.issue(row, "date", "", "Date is empty", "type the date of the interaction")
+            continue
+        if not contact_id:
+            cells.issue(row, "contact_id", "", "Contact ID is empty",
+                        "type the contact's ID from the Contacts tab")
+            continue
+        if contact_id not in known:
+            cells.issue(row, "contact_id", contact_id, "No contact has this ID",
+                        "use an ID from the Contacts tab")
+        channel = (cells.get(values, row, "channel", parse.parse_text) or "").casefold()
+        if channel and channel not in CHANNELS:
+            cells.issue(row, "channel", channel, "Unknown channel",
+                        "use one of: " + ", ".join(CHANNELS))
+        out.append(Interaction(
+            row=row, date=when, contact_id=contact_id, channel=channel,
+            touchpoint=cells.get(values, row, "touchpoint", parse.parse_text) or "",
+            outcome=cells.get(values, row, "outcome", parse.parse_text) or "",
+            notes=cells.get(values, row, "notes", parse.parse_text) or "",
+            owner=cells.get(values, row, "owner", parse.parse_text) or "",
+        ))
+    return out
+
+
+def _transactions(table: Table, known: set[str], by_name: Mapping[str, list[Contact]],
+                  general: Mapping[str, Any], issues: list[Issue]) -> list[Transaction]:
+    cells = _Reader("transactions", table, issues)
+    order = general["date_order"]
+    ids = {i.casefold(): i for i in known}
+    out: list[Transaction] = []
+    for row, values in table.rows:
+        contact_id = cells.get(values, row, "contact_id", parse.parse_text)
+        if not contact_id:
+            cells.issue(row, "contact_id", "", "Contact ID is empty",
+                        "type the client's ID from the Contacts tab")
+            continue
+        if contact_id not in known:
+            cells.issue(row, "contact_id", contact_id, "No contact has this ID",
+                        "use an ID from the Contacts tab")
+        referrer = cells.get(values, row, "referred_by", parse.parse_text)
+        if referrer:
+            found, problem = resolve_contact(referrer, ids, by_name)
+            if problem:
+                cells.issue(row, "referred_by", referrer, problem, "type the referrer's ID")
+            referrer = found
+        out.append(Transaction(
+            row=row, contact_id=contact_id,
+            closing_date=cells.get(values, row, "closing_date", lambda v: parse.parse_date(v, order)),
+            side=(cells.get(values, row, "side", parse.parse_text) or "").casefold(),
+            price=cells.get(values, row, "price", parse.parse_number),
+            commission=cells.get(values, row, "commission", parse.parse_number),
+            source=(cells.get(values, row, "source", parse.parse_text) or "").casefold(),
+            referred_by=referrer,
+        ))
+    return out
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,196 @@
+"""The Excel store on real files: what it writes, and everything it must leave alone."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+
+from sheets_sync.errors import UserError, WorkbookLocked
+from sheets_sync.model import OwnedTab, RowWrite, WritePlan
+from sheets_sync.stores.xlsx import XlsxStore
+from sheets_sync.vocabulary import OWNED_COLUMNS, label
+from tests.workbooks import excel_like_workbook
+
+TOUCHED = {"xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml",
+           "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+
+
+def plan_for(store: XlsxStore, tabs: list[OwnedTab] | None = None, tier: str = "A",
+             appends: dict | None = None) -> WritePlan:
+    data = store.read()
+    contacts = data.tables["contacts"]
+    writes = [RowWrite(row=r, contact_id=str(v[0]), values={"tier": tier, "next_touch_date":
+                                                            date(2026, 12, 1),
+                                                            "completeness": 0.5,
+                                                            "row_issues": "=SUM(A1)"},
+                       assign_id="C9999" if not v[0] else None)
+              for r, v in contacts.rows]
+    tabs = tabs if tabs is not None else [
+        OwnedTab(key="issues", headers=["Tab", "Row"], rows=[["Contacts", 3]])]
+    return WritePlan(
+        contacts_tab=contacts.name, header_row=contacts.header_row,
+        owned_headers={k: label(v, "en") for k, v in OWNED_COLUMNS.items()},
+        owned_formats={"next_touch_date": "date", "completeness": "percent"},
+        id_column="ID", row_writes=writes, tabs=tabs,
+        tab_names={t.key: t.key.title() for t in tabs}, appends=appends or {},
+        append_formats={name: {0: "date"} for name in appends or {}},
+    )
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def cells(xml: bytes) -> dict[str, str]:
+    return {m.group(1): m.group(0) for m in
+            re.finditer(r'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</c>)', xml.decode(), re.S)}
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    return excel_like_workbook(tmp_path / "book.xlsx")
+
+
+def test_every_part_it_does_not_own_is_byte_identical(book: Path) -> None:
+    before = parts(book)
+    store = XlsxStore(book)
+    assert store.apply(plan_for(store))
+    after = parts(book)
+    for name, data in before.items():
+        if name not in TOUCHED:
+            assert after[name] == data, name
+    # charts, drawings, images, comments, shared strings all survive untouched
+    assert any(n.startswith("xl/charts/") for n in after)
+    assert any(n.startswith("xl/media/") for n in after)
+    assert "xl/sharedStrings.xml" in after
+
+
+def test_person_cells_on_contacts_are_byte_identical(book: Path) -> None:
+    before = cells(parts(book)["xl/worksheets/sheet1.xml"])
+    store = XlsxStore(book)
+    store.apply(plan_for(store))
+    after = cells(parts(book)["xl/worksheets/sheet1.xml"])
+    owned_cols = {"S", "T", "U", "V", "W", "X", "Y", "Z", "AA", "AB", "AC", "AD", "AE"}
+    for ref, xml in before.items():
+        col = re.match(r"[A-Z]+", ref).group(0)
+        if ref == "A4":  # the blank ID cell that gets an ID
+            continue
+        assert after[ref] == xml, ref
+    assert owned_cols  # owned columns go after the last used column (merged T:U, formula V)
+
+
+def test_owned_columns_are_appended_after_the_last_used_column(book: Path) -> None:
+    store = XlsxStore(book)
+    store.apply(plan_for(store))
+    ws = openpyxl.load_workbook(book)["Contacts"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:18][-1] == "My notes"
+    first_owned = headers.index("Tier")
+    assert first_owned > 21  # after the formula in V and the merged T:U
+    assert headers[first_owned:first_owned + 8] == [label(v, "en") for v in OWNED_COLUMNS.values()]
+
+
+def test_formula_cached_values_survive(book: Path) -> None:
+    store = XlsxStore(book)
+    store.apply(plan_for(store))
+    values = python_calamine.CalamineWorkbook.from_path(str(book))
+    assert values.get_sheet_by_name("My pipeline").to_python()[8][1] == 45
+    assert openpyxl.load_workbook(book)["Contacts"]["V2"].value == "=N2*2"
+
+
+def test_text_starting_with_equals_is_written_as_text(book: Path) -> None:
+    store = XlsxStore(book)
+    store.apply(plan_for(store))
+    ws = openpyxl.load_workbook(book)["Contacts"]
+    col = [c.value for c in ws[1]].index("Row issues") + 1
+    cell = ws.cell(row=2, column=col)
+    assert cell.value == "=SUM(A1)" and cell.data_type == "s"
+
+
+def test_dates_and_percentages_are_typed_cells(book: Path) -> None:
+    store = XlsxStore(book)
+    store.apply(plan_for(store))
+    ws = openpyxl.load_workbook(book)["Contacts"]
+    headers = [c.value for c in ws[1]]
+    due = ws.cell(row=2, column=headers.index("Next touch date") + 1)
+    share = ws.cell(row=2, column=headers.index("Completeness") + 1)
+    assert due.is_date and due.value.date() == date(2026, 12, 1)
+    assert share.value == 0.5 and share.number_format == "0%"
+
+
+def test_blank_id_is_filled_and_nothing_else_in_that_column(book: Path) -> None:
+    store = XlsxStore(book)
+    store.apply(plan_for(store))
+    ws = openpyxl.load_workbook(book)["Contacts"]
+    assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == [
+        "C0001", "C0002", "C9999", "C0004"]
+
+
+def test_second_apply_of_the_same_plan_writes_nothing(book: Path) -> None:
+    store = XlsxStore(book)
+    assert store.apply(plan_for(store))
+    first = book.read_bytes()
+    store = XlsxStore(book)
+    assert store.apply(plan_for(store)) is False
+    assert book.read_bytes() == first
+
+
+def test_owned_tab_is_created_then_replaced(book: Path) -> None:
+    store = XlsxStore(book)
+    store.apply(plan_for(store))
+    store = XlsxStore(book)
+    tab = OwnedTab(key="issues", headers=["Tab", "Row"], rows=[["Contacts", 4], ["X", 5]],
+                   autofilter=True)
+    store.apply(plan_for(store, tabs=[tab]))
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames[-1] == "Issues"
+    assert [[c.value for c in r] for r in wb["Issues"].iter_rows()] == [
+        ["Tab", "Row"], ["Contacts", 4], ["X", 5]]
+    assert wb.sheetnames.count("Issues") == 1
+
+
+def test_appends_go_after_the_last_row(book: Path) -> None:
+    store = XlsxStore(book)
+    rows = [[date(2026, 11, 23), "C0001", "call", "Day 30 check-in", "answered", "", "Mei"]]
+    store.apply(plan_for(store, appends={"Interactions": rows}))
+    ws = openpyxl.load_workbook(book)["Interactions"]
+    assert ws.max_row == 3
+    assert ws["A3"].value.date() == date(2026, 11, 23) and ws["D3"].value == "Day 30 check-in"
+
+
+def test_a_backup_of_the_previous_file_is_kept(book: Path) -> None:
+    original = book.read_bytes()
+    store = XlsxStore(book)
+    store.apply(plan_for(store))
+    backups = list((book.parent / ".sheets-sync-backups").glob("book.*.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == original
+
+
+def test_only_the_last_n_backups_are_kept(book: Path) -> None:
+    for tier in "ABCDAB":
+        store = XlsxStore(book, backups_keep=3)
+        store.apply(plan_for(store, tier=tier))
+    assert len(list((book.parent / ".sheets-sync-backups").glob("book.*.xlsx"))) == 3
+
+
+def test_open_in_excel_is_refused(book: Path) -> None:
+    (book.parent / "~$book.xlsx").write_bytes(b"lock")
+    with pytest.raises(WorkbookLocked, match="close it first"):
+        XlsxStore(book).read()
+
+
+def test_a_file_changed_during_the_sync_is_not_overwritten(book: Path) -> None:
+    store = XlsxStore(book)
+    plan = plan_for(store)
+    excel_like_workbook(book, extras=False)  # someone saved in between
+    changed = book.read_bytes()
+    with pytest.raises(UserError, match="changed while"):
+        store.apply(plan)
+    assert book.read_bytes() == changed
