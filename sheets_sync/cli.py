@@ -1,4 +1,4 @@
-"""Command line: parse arguments, call the library, print. Errors are one line, never a traceback."""
+"""Command line: parse arguments, call the library, print. Errors: one line, never a traceback."""
 
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = with_common(sub.add_parser("sync", help="sync a workbook"))
     sync.add_argument("path")
-    sync.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+    sync.add_argument(
+        "--dry-run", action="store_true", help="print what would change, write nothing"
+    )
 
     today = with_common(sub.add_parser("today", help="print today's touchpoints"))
     today.add_argument("path")
@@ -77,8 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the promise: one line, never a traceback, unless asked
         if args.debug or os.environ.get("SHEETS_SYNC_DEBUG"):
             traceback.print_exc()
-        print(f"sheets-sync: internal error: {type(error).__name__}: {error} "
-              "(nothing was written; run with --debug and report it)", file=sys.stderr)
+        print(
+            f"sheets-sync: internal error: {type(error).__name__}: {error} "
+            "(nothing was written; run with --debug and report it)",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -89,10 +94,15 @@ def _today(args: argparse.Namespace) -> date:
 def cmd_init(args: argparse.Namespace) -> int:
     from .starter import write_starter_workbook
 
-    summary = write_starter_workbook(args.path, lang=args.lang, sample=args.sample,
-                                     today=_today(args))
-    extra = (f" with {summary.contacts} sample contacts, {summary.interactions} interactions and "
-             f"{summary.transactions} transactions" if args.sample else "")
+    summary = write_starter_workbook(
+        args.path, lang=args.lang, sample=args.sample, today=_today(args)
+    )
+    extra = (
+        f" with {summary.contacts} sample contacts, {summary.interactions} interactions and "
+        f"{summary.transactions} transactions"
+        if args.sample
+        else ""
+    )
     print(f"Wrote {args.path}{extra}. Next: sheets-sync sync {args.path}")
     return 0
 
@@ -117,16 +127,20 @@ def _sync(path: Path, args: argparse.Namespace, dry_run: bool) -> int:
     config = load_config(args.config)
     report = sync_workbook(str(path), config, _today(args), dry_run=dry_run)
     tiers = " · ".join(f"{t} {n}" for t, n in report.tiers.items())
-    print(f"{path}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
-          f"{report.touchpoints_due} touchpoints due today, {report.done_logged} Done logged, "
-          f"{report.ids_assigned} IDs assigned")
+    print(
+        f"{path}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
+        f"{report.touchpoints_due} touchpoints due today, {report.done_logged} Done logged, "
+        f"{report.ids_assigned} IDs assigned"
+    )
     if dry_run:
         print("Dry run: nothing written. A sync would:")
         for line in report.changes:
             print(f"  - {line}")
     elif report.written:
-        print(f"Written {path.resolve()} in {report.seconds:.1f}s "
-              f"(previous version kept in {path.parent / '.sheets-sync-backups'})")
+        print(
+            f"Written {path.resolve()} in {report.seconds:.1f}s "
+            f"(previous version kept in {path.parent / '.sheets-sync-backups'})"
+        )
     else:
         print("Nothing changed since the last sync; the workbook was not rewritten.")
     return 0

@@ -23,8 +23,12 @@ from .vocabulary import (
     label,
 )
 
-OWNED_FORMATS = {"days_since_contact": "integer", "next_touch_date": "date",
-                 "completeness": "percent", "row_issues": "text"}
+OWNED_FORMATS = {
+    "days_since_contact": "integer",
+    "next_touch_date": "date",
+    "completeness": "percent",
+    "row_issues": "text",
+}
 
 
 @dataclass
@@ -37,13 +41,17 @@ class PlanResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def build_plan(data: WorkbookData, config: Mapping[str, Any], today: date,
-               light: bool = False) -> PlanResult:
+def build_plan(
+    data: WorkbookData, config: Mapping[str, Any], today: date, light: bool = False
+) -> PlanResult:
     """Everything a sync writes, computed from the tables read and `today`."""
     lang = data.language
     book = validate_book(data.tables, config)
-    harvested = (harvest_done(data.tables["today"], book.interactions, today)
-                 if "today" in data.tables else [])
+    harvested = (
+        harvest_done(data.tables["today"], book.interactions, today)
+        if "today" in data.tables
+        else []
+    )
     book.interactions.extend(harvested)
     classes = classify(book, today, config)
     touches = next_touches(book, classes, today, config)
@@ -53,10 +61,16 @@ def build_plan(data: WorkbookData, config: Mapping[str, Any], today: date,
     contacts = data.tables["contacts"]
     by_row = issues_by_row(i for i in issues if i.tab == contacts.name)
     row_writes = [
-        RowWrite(row=c.row, contact_id=c.id,
-                 values=_owned_values(classes[c.row], touches.get(c.row),
-                                      _row_issue_text(by_row.get(c.row, []), classes[c.row])),
-                 assign_id=book.assigned_ids.get(c.row))
+        RowWrite(
+            row=c.row,
+            contact_id=c.id,
+            values=_owned_values(
+                classes[c.row],
+                touches.get(c.row),
+                _row_issue_text(by_row.get(c.row, []), classes[c.row]),
+            ),
+            assign_id=book.assigned_ids.get(c.row),
+        )
         for c in book.contacts
     ]
     tabs = [issues_tab(issues, lang), today_tab(items, lang)]
@@ -88,8 +102,9 @@ def build_plan(data: WorkbookData, config: Mapping[str, Any], today: date,
     return PlanResult(plan, book, classes, items, harvested)
 
 
-def _owned_values(cls: Classification, touch: tuple[str, date] | None,
-                  row_issues: str) -> dict[str, Any]:
+def _owned_values(
+    cls: Classification, touch: tuple[str, date] | None, row_issues: str
+) -> dict[str, Any]:
     return {
         "tier": cls.tier,
         "lifecycle": cls.lifecycle,
@@ -106,8 +121,9 @@ def _row_issue_text(issues: list[Issue], cls: Classification) -> str:
     return "; ".join([*(f"{i.column}: {i.problem}" for i in issues), *cls.suggestions])
 
 
-def _touchpoint_issues(book: Book, classes: Mapping[int, Classification], today: date,
-                       config: Mapping[str, Any]) -> list[Issue]:
+def _touchpoint_issues(
+    book: Book, classes: Mapping[int, Classification], today: date, config: Mapping[str, Any]
+) -> list[Issue]:
     from .touchpoints import channel_issues
 
     return channel_issues(book, classes, today, config)
@@ -115,14 +131,23 @@ def _touchpoint_issues(book: Book, classes: Mapping[int, Classification], today:
 
 def issues_tab(issues: list[Issue], lang: str) -> OwnedTab:
     headers = [label(v, lang) for v in ISSUE_COLUMNS.values()]
-    rows = [[i.tab, i.row, i.column, i.value, i.problem, i.suggestion]
-            for i in sorted(issues, key=lambda i: (i.tab, i.row or 0, i.column))]
-    return OwnedTab(key="issues", headers=headers, rows=rows, formats={1: "integer", 4: "wrap"},
-                    widths={0: 14, 1: 7, 2: 16, 3: 24, 4: 48, 5: 48}, autofilter=True)
+    rows = [
+        [i.tab, i.row, i.column, i.value, i.problem, i.suggestion]
+        for i in sorted(issues, key=lambda i: (i.tab, i.row or 0, i.column))
+    ]
+    return OwnedTab(
+        key="issues",
+        headers=headers,
+        rows=rows,
+        formats={1: "integer", 4: "wrap"},
+        widths={0: 14, 1: 7, 2: 16, 3: 24, 4: 48, 5: 48},
+        autofilter=True,
+    )
 
 
-def interaction_rows(headers: list[str], items: list[Interaction]) -> tuple[list[list[Any]],
-                                                                          dict[int, str]]:
+def interaction_rows(
+    headers: list[str], items: list[Interaction]
+) -> tuple[list[list[Any]], dict[int, str]]:
     """New Interactions rows aligned with the tab's own headers (any language)."""
     columns = column_keys("interactions", headers)
     width = max([len(headers), *(c + 1 for c in columns.values())])
@@ -139,9 +164,13 @@ def interaction_rows(headers: list[str], items: list[Interaction]) -> tuple[list
 def interactions_tab(items: list[Interaction], lang: str) -> OwnedTab:
     """A new Interactions tab, written only when the workbook has none."""
     keys = list(INTERACTION_COLUMNS)
-    return OwnedTab(key="interactions", headers=[label(INTERACTION_COLUMNS[k], lang) for k in keys],
-                    rows=[[getattr(i, k) for k in keys] for i in items], formats={0: "date"},
-                    create_only=True)
+    return OwnedTab(
+        key="interactions",
+        headers=[label(INTERACTION_COLUMNS[k], lang) for k in keys],
+        rows=[[getattr(i, k) for k in keys] for i in items],
+        formats={0: "date"},
+        create_only=True,
+    )
 
 
 def tier_counts(classes: Mapping[int, Classification]) -> dict[str, int]:

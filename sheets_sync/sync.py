@@ -35,15 +35,26 @@ class SyncReport:
 def open_store(location: str, config: dict[str, Any]) -> Store:
     """An .xlsx path -> XlsxStore. (Google Sheets locations are recognised by their URL.)"""
     if location.startswith(("https://", "gsheet:")):
-        raise UserError(f"{location} looks like a Google Sheet, which this version cannot open yet",
-                        "export it as .xlsx (File > Download > Microsoft Excel) and sync that file")
+        raise UserError(
+            f"{location} looks like a Google Sheet, which this version cannot open yet",
+            "export it as .xlsx (File > Download > Microsoft Excel) and sync that file",
+        )
     general = config["general"]
-    return XlsxStore(Path(location), backups_keep=general["backups_keep"],
-                     money_format=general["currency_format"])
+    return XlsxStore(
+        Path(location),
+        backups_keep=general["backups_keep"],
+        money_format=general["currency_format"],
+    )
 
 
-def sync_workbook(location: str, config: dict[str, Any], today: date, *, dry_run: bool = False,
-                  light: bool = False) -> SyncReport:
+def sync_workbook(
+    location: str,
+    config: dict[str, Any],
+    today: date,
+    *,
+    dry_run: bool = False,
+    light: bool = False,
+) -> SyncReport:
     """Sync one workbook. Raises UserError subclasses for unusable input."""
     started = time.perf_counter()
     store = open_store(location, config)
@@ -81,15 +92,17 @@ def describe_changes(data: WorkbookData, result: PlanResult) -> list[str]:
     for write in plan.row_writes:
         values = current.get(write.row, [])
         diff = sum(
-            1 for key, new in write.values.items()
+            1
+            for key, new in write.values.items()
             if not _same(values[positions[key]] if positions[key] < len(values) else None, new)
         )
         changed_cells += diff
         changed_rows += bool(diff)
     lines = []
     if appended:
-        lines.append(f"add columns to {contacts.name}: " + ", ".join(plan.owned_headers[k]
-                                                                     for k in appended))
+        lines.append(
+            f"add columns to {contacts.name}: " + ", ".join(plan.owned_headers[k] for k in appended)
+        )
     lines.append(f"{contacts.name}: {changed_cells} owned cells change in {changed_rows} rows")
     if result.book.assigned_ids:
         sample = ", ".join(f"row {r} → {i}" for r, i in list(result.book.assigned_ids.items())[:5])

@@ -16,8 +16,14 @@ Config = Mapping[str, Any]
 
 # Contact fields parsed cell by cell: key -> parser(value, contact-so-far, config).
 _DATE_FIELDS = ("closing_date", "last_contact")
-_YES_NO_FIELDS = ("lunar_birthday", "do_not_contact", "accepts_product", "accepts_price",
-                  "can_afford", "decision_makers_seen")
+_YES_NO_FIELDS = (
+    "lunar_birthday",
+    "do_not_contact",
+    "accepts_product",
+    "accepts_price",
+    "can_afford",
+    "decision_makers_seen",
+)
 _ENUMS = {"circle": CIRCLES, "stage": STAGES, "lost_reason": LOST_REASONS}
 
 
@@ -33,9 +39,16 @@ class _Reader:
         for position, header in enumerate(table.headers):
             folded = normalise(header)
             if folded and folded in seen:
-                issues.append(Issue(table.name, table.header_row, header, header,
-                                    "Duplicate column header; only the first is used",
-                                    "rename or remove one of them"))
+                issues.append(
+                    Issue(
+                        table.name,
+                        table.header_row,
+                        header,
+                        header,
+                        "Duplicate column header; only the first is used",
+                        "rename or remove one of them",
+                    )
+                )
             seen.setdefault(folded, position)
 
     def has(self, key: str) -> bool:
@@ -66,14 +79,24 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
     general = config["general"]
     issues: list[Issue] = []
     contacts = _contacts(tables["contacts"], general, issues)
-    assigned = _assign_ids(contacts, general["id_prefix"])
+    assigned = (
+        _assign_ids(contacts, general["id_prefix"])
+        if "id" in column_keys("contacts", tables["contacts"].headers)
+        else {}
+    )
     _resolve_referrers(contacts, tables["contacts"].name, issues)
     known = {c.id for c in contacts}
     by_name = _names(contacts)
-    interactions = (_interactions(tables["interactions"], known, general, issues)
-                    if "interactions" in tables else [])
-    transactions = (_transactions(tables["transactions"], known, by_name, general, issues)
-                    if "transactions" in tables else [])
+    interactions = (
+        _interactions(tables["interactions"], known, general, issues)
+        if "interactions" in tables
+        else []
+    )
+    transactions = (
+        _transactions(tables["transactions"], known, by_name, general, issues)
+        if "transactions" in tables
+        else []
+    )
     return Book(contacts, interactions, transactions, issues, assigned)
 
 
@@ -83,23 +106,46 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
     default_country = general["default_country"]
     contacts: list[Contact] = []
     seen_ids: dict[str, int] = {}
+    known_columns = list(cells.columns.values())
+    if not cells.has("id"):
+        issues.append(
+            Issue(
+                table.name,
+                table.header_row,
+                "ID",
+                "",
+                "The tab has no ID column",
+                "add a column headed 'ID'; the next sync fills it",
+            )
+        )
     for row, values in table.rows:
+        if all(parse.is_blank(values[c]) for c in known_columns if c < len(values)):
+            continue  # only a person's own columns are filled: not a contact row
         get = lambda key, parser, v=values, r=row: cells.get(v, r, key, parser)  # noqa: E731
-        contact = Contact(row=row, id=get("id", parse.parse_text) or "",
-                          name=get("name", parse.parse_text) or "")
+        contact = Contact(
+            row=row, id=get("id", parse.parse_text) or "", name=get("name", parse.parse_text) or ""
+        )
         if not contact.name:
             cells.issue(row, "name", "", "Name is empty", "type the contact's name")
         if contact.id:
             key = contact.id.casefold()
             if key in seen_ids:
-                cells.issue(row, "id", contact.id, f"Duplicate ID, also on row {seen_ids[key]}",
-                            "give one of them a new ID, or clear it and the sync assigns one")
+                cells.issue(
+                    row,
+                    "id",
+                    contact.id,
+                    f"Duplicate ID, also on row {seen_ids[key]}",
+                    "give one of them a new ID, or clear it and the sync assigns one",
+                )
             seen_ids.setdefault(key, row)
         contact.owner = get("owner", parse.parse_text) or ""
         contact.country = get("country", parse.parse_country) or default_country
-        contact.language = (get("language", lambda v: parse.parse_enum(v, MESSAGE_LANGUAGES))
-                            or general["default_language"])
-        contact.phone = get("phone", lambda v: parse.parse_phone(v, contact.country))
+        contact.language = (
+            get("language", lambda v: parse.parse_enum(v, MESSAGE_LANGUAGES))
+            or general["default_language"]
+        )
+        country = contact.country
+        contact.phone = get("phone", lambda v: parse.parse_phone(v, country))
         contact.email = get("email", parse.parse_email)
         contact.birthday = get("birthday", lambda v: parse.parse_partial_date(v, order))
         for key in _DATE_FIELDS:
@@ -116,10 +162,26 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
         referred = get("referred_by", parse.parse_text)
         contact.referred_by = referred or None
         contact.filled_fields = frozenset(
-            key for key in ("id", "name", "owner", "phone", "email", "language", "country",
-                            "birthday", "circle", "stage", "closing_date", "last_contact",
-                            "referred_by", "nps", "lost_reason")
-            if getattr(contact, key) not in (None, "") and cells.has(key)
+            key
+            for key in (
+                "id",
+                "name",
+                "owner",
+                "phone",
+                "email",
+                "language",
+                "country",
+                "birthday",
+                "circle",
+                "stage",
+                "closing_date",
+                "last_contact",
+                "referred_by",
+                "nps",
+                "lost_reason",
+            )
+            if getattr(contact, key) not in (None, "")
+            and cells.has(key)
             and not parse.is_blank(cells.raw(values, key))
         )
         contacts.append(contact)
@@ -134,8 +196,8 @@ def _assign_ids(contacts: list[Contact], prefix: str) -> dict[int, str]:
     taken = {c.id.casefold() for c in contacts}
     assigned: dict[int, str] = {}
     for contact in contacts:
-        if contact.id:
-            continue
+        if contact.id or not contact.name:
+            continue  # a row without a name is reported, not given an identity
         while (candidate := f"{prefix}{next_number:04d}").casefold() in taken:
             next_number += 1
         contact.id = candidate
@@ -153,8 +215,9 @@ def _names(contacts: list[Contact]) -> dict[str, list[Contact]]:
     return by_name
 
 
-def resolve_contact(text: str, ids: Mapping[str, str],
-                    by_name: Mapping[str, list[Contact]]) -> tuple[str | None, str]:
+def resolve_contact(
+    text: str, ids: Mapping[str, str], by_name: Mapping[str, list[Contact]]
+) -> tuple[str | None, str]:
     """A typed ID or exact name -> (contact ID, problem). Names must be unambiguous."""
     if text.casefold() in ids:
         return ids[text.casefold()], ""
@@ -177,13 +240,22 @@ def _resolve_referrers(contacts: list[Contact], tab: str, issues: list[Issue]) -
         if found == contact.id:
             found, problem = None, "A contact cannot refer themselves"
         if problem:
-            issues.append(Issue(tab, contact.row, "Referred by", typed, problem,
-                                "type the referrer's ID from the ID column"))
+            issues.append(
+                Issue(
+                    tab,
+                    contact.row,
+                    "Referred by",
+                    typed,
+                    problem,
+                    "type the referrer's ID from the ID column",
+                )
+            )
         contact.referred_by = found
 
 
-def _interactions(table: Table, known: set[str], general: Mapping[str, Any],
-                  issues: list[Issue]) -> list[Interaction]:
+def _interactions(
+    table: Table, known: set[str], general: Mapping[str, Any], issues: list[Issue]
+) -> list[Interaction]:
     cells = _Reader("interactions", table, issues)
     order = general["date_order"]
     out: list[Interaction] = []
@@ -195,28 +267,49 @@ def _interactions(table: Table, known: set[str], general: Mapping[str, Any],
                 cells.issue(row, "date", "", "Date is empty", "type the date of the interaction")
             continue
         if not contact_id:
-            cells.issue(row, "contact_id", "", "Contact ID is empty",
-                        "type the contact's ID from the Contacts tab")
+            cells.issue(
+                row,
+                "contact_id",
+                "",
+                "Contact ID is empty",
+                "type the contact's ID from the Contacts tab",
+            )
             continue
         if contact_id not in known:
-            cells.issue(row, "contact_id", contact_id, "No contact has this ID",
-                        "use an ID from the Contacts tab")
+            cells.issue(
+                row,
+                "contact_id",
+                contact_id,
+                "No contact has this ID",
+                "use an ID from the Contacts tab",
+            )
         channel = (cells.get(values, row, "channel", parse.parse_text) or "").casefold()
         if channel and channel not in CHANNELS:
-            cells.issue(row, "channel", channel, "Unknown channel",
-                        "use one of: " + ", ".join(CHANNELS))
-        out.append(Interaction(
-            row=row, date=when, contact_id=contact_id, channel=channel,
-            touchpoint=cells.get(values, row, "touchpoint", parse.parse_text) or "",
-            outcome=cells.get(values, row, "outcome", parse.parse_text) or "",
-            notes=cells.get(values, row, "notes", parse.parse_text) or "",
-            owner=cells.get(values, row, "owner", parse.parse_text) or "",
-        ))
+            cells.issue(
+                row, "channel", channel, "Unknown channel", "use one of: " + ", ".join(CHANNELS)
+            )
+        out.append(
+            Interaction(
+                row=row,
+                date=when,
+                contact_id=contact_id,
+                channel=channel,
+                touchpoint=cells.get(values, row, "touchpoint", parse.parse_text) or "",
+                outcome=cells.get(values, row, "outcome", parse.parse_text) or "",
+                notes=cells.get(values, row, "notes", parse.parse_text) or "",
+                owner=cells.get(values, row, "owner", parse.parse_text) or "",
+            )
+        )
     return out
 
 
-def _transactions(table: Table, known: set[str], by_name: Mapping[str, list[Contact]],
-                  general: Mapping[str, Any], issues: list[Issue]) -> list[Transaction]:
+def _transactions(
+    table: Table,
+    known: set[str],
+    by_name: Mapping[str, list[Contact]],
+    general: Mapping[str, Any],
+    issues: list[Issue],
+) -> list[Transaction]:
     cells = _Reader("transactions", table, issues)
     order = general["date_order"]
     ids = {i.casefold(): i for i in known}
@@ -224,27 +317,42 @@ def _transactions(table: Table, known: set[str], by_name: Mapping[str, list[Cont
     for row, values in table.rows:
         contact_id = cells.get(values, row, "contact_id", parse.parse_text)
         if not contact_id:
-            cells.issue(row, "contact_id", "", "Contact ID is empty",
-                        "type the client's ID from the Contacts tab")
+            cells.issue(
+                row,
+                "contact_id",
+                "",
+                "Contact ID is empty",
+                "type the client's ID from the Contacts tab",
+            )
             continue
         if contact_id not in known:
-            cells.issue(row, "contact_id", contact_id, "No contact has this ID",
-                        "use an ID from the Contacts tab")
+            cells.issue(
+                row,
+                "contact_id",
+                contact_id,
+                "No contact has this ID",
+                "use an ID from the Contacts tab",
+            )
         referrer = cells.get(values, row, "referred_by", parse.parse_text)
         if referrer:
             found, problem = resolve_contact(referrer, ids, by_name)
             if problem:
                 cells.issue(row, "referred_by", referrer, problem, "type the referrer's ID")
             referrer = found
-        out.append(Transaction(
-            row=row, contact_id=contact_id,
-            closing_date=cells.get(values, row, "closing_date", lambda v: parse.parse_date(v, order)),
-            side=(cells.get(values, row, "side", parse.parse_text) or "").casefold(),
-            price=cells.get(values, row, "price", parse.parse_number),
-            commission=cells.get(values, row, "commission", parse.parse_number),
-            source=(cells.get(values, row, "source", parse.parse_text) or "").casefold(),
-            referred_by=referrer,
-        ))
+        out.append(
+            Transaction(
+                row=row,
+                contact_id=contact_id,
+                closing_date=cells.get(
+                    values, row, "closing_date", lambda v: parse.parse_date(v, order)
+                ),
+                side=(cells.get(values, row, "side", parse.parse_text) or "").casefold(),
+                price=cells.get(values, row, "price", parse.parse_number),
+                commission=cells.get(values, row, "commission", parse.parse_number),
+                source=(cells.get(values, row, "source", parse.parse_text) or "").casefold(),
+                referred_by=referrer,
+            )
+        )
     return out
 
 

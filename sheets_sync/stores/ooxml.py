@@ -27,13 +27,45 @@ WORKSHEET_REL = REL_NS + "/worksheet"
 
 # Child order of <worksheet> (ECMA-376 CT_Worksheet); new elements go in their proper place.
 WORKSHEET_ORDER = (
-    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
-    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
-    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
-    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
-    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
-    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
-    "controls", "webPublishItems", "tableParts", "extLst",
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
 )
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -69,8 +101,9 @@ def col_index(letters: str) -> int:
 def escape(text: str) -> str:
     """Text safe for an XML element or attribute; characters XML forbids are dropped."""
     text = _ILLEGAL_XML.sub("", text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def excel_serial(value: date | datetime, date1904: bool = False) -> float:
@@ -94,7 +127,9 @@ def cell_xml(ref: str, value: Any, style: int | None, date1904: bool = False) ->
         return f'<c r="{ref}"{s_attr} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (date, datetime)):
         return f'<c r="{ref}"{s_attr}><v>{_number(excel_serial(value, date1904))}</v></c>'
-    if isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
+    if isinstance(value, (int, float)) and not (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
         return f'<c r="{ref}"{s_attr}><v>{_number(value)}</v></c>'
     text = escape(str(value))
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
@@ -119,8 +154,12 @@ class PatchResult:
     replaced_formula: bool = False
 
 
-def patch_rows(xml: str, updates: Mapping[int, Mapping[int, CellWrite]], date1904: bool = False,
-               sheet: str = "") -> PatchResult:
+def patch_rows(
+    xml: str,
+    updates: Mapping[int, Mapping[int, CellWrite]],
+    date1904: bool = False,
+    sheet: str = "",
+) -> PatchResult:
     """Write `updates` (sheet row -> column index -> value) into a worksheet's XML.
 
     Rows and cells not named in `updates` are copied as they are, character for character.
@@ -142,15 +181,16 @@ def patch_rows(xml: str, updates: Mapping[int, Mapping[int, CellWrite]], date190
                 "open and save the workbook once in Excel or LibreOffice, then run sync again",
             )
         row_number = int(row_attr.group(1))
-        out.append(content[cursor:match.start()])
+        out.append(content[cursor : match.start()])
         cursor = match.end()
         while next_pending < len(pending) and pending[next_pending] < row_number:
             number = pending[next_pending]
             out.append(_new_row(number, updates[number], date1904))
             next_pending += 1
         if next_pending < len(pending) and pending[next_pending] == row_number:
-            patched, had_formula = _patch_row(row_xml, row_number, updates[row_number], date1904,
-                                              sheet)
+            patched, had_formula = _patch_row(
+                row_xml, row_number, updates[row_number], date1904, sheet
+            )
             replaced_formula |= had_formula
             out.append(patched)
             next_pending += 1
@@ -178,8 +218,10 @@ def _sheet_data_span(xml: str, sheet: str) -> tuple[int, int, bool]:
         return empty.start(), empty.end(), True
     opening = re.search(r"<sheetData\b[^>]*>", xml)
     if not opening:
-        raise CannotPreserve(f"Sheet '{sheet}' has no cell data section",
-                             "open and save the workbook once in Excel or LibreOffice")
+        raise CannotPreserve(
+            f"Sheet '{sheet}' has no cell data section",
+            "open and save the workbook once in Excel or LibreOffice",
+        )
     return opening.end(), xml.index("</sheetData>", opening.end()), False
 
 
@@ -191,8 +233,9 @@ def _new_row(number: int, cells: Mapping[int, CellWrite], date1904: bool) -> str
     return f'<row r="{number}">{body}</row>' if body else ""
 
 
-def _patch_row(row_xml: str, number: int, cells: Mapping[int, CellWrite], date1904: bool,
-               sheet: str) -> tuple[str, bool]:
+def _patch_row(
+    row_xml: str, number: int, cells: Mapping[int, CellWrite], date1904: bool, sheet: str
+) -> tuple[str, bool]:
     tag_end = row_xml.index(">")
     self_closing = row_xml[tag_end - 1] == "/"
     open_tag = row_xml[: tag_end - 1 if self_closing else tag_end] + ">"
@@ -248,7 +291,7 @@ def _grow_dimension(xml: str, updates: Mapping[int, Mapping[int, CellWrite]]) ->
     c1, c2 = min(c1, *cols), max(c2, *cols)
     r1, r2 = min(r1, *updates), max(r2, *updates)
     ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
-    return xml[: match.start()] + f'<dimension ref="{ref}"/>' + xml[match.end():]
+    return xml[: match.start()] + f'<dimension ref="{ref}"/>' + xml[match.end() :]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,8 +313,9 @@ def insert_element(xml: str, tag: str, element: str) -> str:
 
 def ensure_columns_width(xml: str, widths: Mapping[int, float]) -> str:
     """Give the listed columns a width when no <col> entry covers them yet."""
-    covered = [(int(a), int(b)) for a, b in re.findall(r'<col\b[^>]*?min="(\d+)"[^>]*?max="(\d+)"',
-                                                      xml)]
+    covered = [
+        (int(a), int(b)) for a, b in re.findall(r'<col\b[^>]*?min="(\d+)"[^>]*?max="(\d+)"', xml)
+    ]
     new = [
         f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
         for c, w in sorted(widths.items())
@@ -283,7 +327,7 @@ def ensure_columns_width(xml: str, widths: Mapping[int, float]) -> str:
     if cols:
         entries = re.findall(r"<col\b[^>]*/>", cols.group(1)) + new
         entries.sort(key=lambda e: int(re.search(r'min="(\d+)"', e).group(1)))  # type: ignore[union-attr]
-        return xml[: cols.start()] + "<cols>" + "".join(entries) + "</cols>" + xml[cols.end():]
+        return xml[: cols.start()] + "<cols>" + "".join(entries) + "</cols>" + xml[cols.end() :]
     return insert_element(xml, "cols", "<cols>" + "".join(new) + "</cols>")
 
 
@@ -293,21 +337,25 @@ NOTE_TITLE = "sheets-sync"
 def set_header_note(xml: str, sqref: str, text: str) -> str:
     """An input message on the owned header cells (shown when one is selected), saying who owns
     them. Replaces the tool's own earlier note; skipped where a person's validation overlaps."""
-    ours = re.compile(rf'<dataValidation\b[^>]*promptTitle="{NOTE_TITLE}"[^>]*?(?:/>|>.*?</dataValidation>)',
-                      re.S)
+    ours = re.compile(
+        rf'<dataValidation\b[^>]*promptTitle="{NOTE_TITLE}"[^>]*?(?:/>|>.*?</dataValidation>)', re.S
+    )
     xml = _drop_with_count(xml, ours, "dataValidations", "dataValidation")
     for other in re.findall(r'<dataValidation\b[^>]*\bsqref="([^"]*)"', xml):
         if ranges_overlap(other, sqref):
             return xml
-    element = (f'<dataValidation type="none" allowBlank="1" showInputMessage="1" '
-               f'promptTitle="{NOTE_TITLE}" prompt="{escape(text)}" sqref="{sqref}"/>')
+    element = (
+        f'<dataValidation type="none" allowBlank="1" showInputMessage="1" '
+        f'promptTitle="{NOTE_TITLE}" prompt="{escape(text)}" sqref="{sqref}"/>'
+    )
     block = re.search(r"<dataValidations\b[^>]*>", xml)
     if block:
         close = xml.index("</dataValidations>", block.end())
         xml = xml[:close] + element + xml[close:]
         return _recount(xml, "dataValidations", "dataValidation")
-    return insert_element(xml, "dataValidations",
-                          f'<dataValidations count="1">{element}</dataValidations>')
+    return insert_element(
+        xml, "dataValidations", f'<dataValidations count="1">{element}</dataValidations>'
+    )
 
 
 def _drop_with_count(xml: str, pattern: re.Pattern[str], parent: str, child: str) -> str:
@@ -323,13 +371,14 @@ def _recount(xml: str, parent: str, child: str) -> str:
     if not block:
         return xml
     count = len(re.findall(rf"<{child}\b", block.group(1)))
-    opening = re.sub(r'\scount="\d+"', "", xml[block.start(): block.start(1)])
+    opening = re.sub(r'\scount="\d+"', "", xml[block.start() : block.start(1)])
     opening = opening[:-1] + f' count="{count}">'
-    return xml[: block.start()] + opening + xml[block.start(1):]
+    return xml[: block.start()] + opening + xml[block.start(1) :]
 
 
 def ranges_overlap(sqref_a: str, sqref_b: str) -> bool:
     """Whether two space-separated range lists (A1:B3 C5) share a cell."""
+
     def boxes(sqref: str) -> list[tuple[int, int, int, int]]:
         out = []
         for part in sqref.split():
@@ -341,18 +390,27 @@ def ranges_overlap(sqref_a: str, sqref_b: str) -> bool:
             out.append((min(cols), min(rows), max(cols), max(rows)))
         return out
 
-    return any(a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-               for a in boxes(sqref_a) for b in boxes(sqref_b))
+    return any(
+        a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+        for a in boxes(sqref_a)
+        for b in boxes(sqref_b)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Styles: find or append the few formats the tool uses, so re-runs reuse the same entries.
 
-HEADER_FONT = '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/><family val="2"/></font>'
-OWNED_FILL = ('<fill><patternFill patternType="solid"><fgColor rgb="FF1F6F6B"/>'
-              '<bgColor indexed="64"/></patternFill></fill>')
-TAB_HEADER_FILL = ('<fill><patternFill patternType="solid"><fgColor rgb="FF2F5496"/>'
-                   '<bgColor indexed="64"/></patternFill></fill>')
+HEADER_FONT = (
+    '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/><family val="2"/></font>'
+)
+OWNED_FILL = (
+    '<fill><patternFill patternType="solid"><fgColor rgb="FF1F6F6B"/>'
+    '<bgColor indexed="64"/></patternFill></fill>'
+)
+TAB_HEADER_FILL = (
+    '<fill><patternFill patternType="solid"><fgColor rgb="FF2F5496"/>'
+    '<bgColor indexed="64"/></patternFill></fill>'
+)
 DATE_FORMAT = "yyyy-mm-dd"
 BUILTIN_FORMATS = {"percent": 9, "integer": 1, "number": 2, "thousands": 3}
 
@@ -362,8 +420,10 @@ class Styles:
 
     def __init__(self, xml: str, money_format: str) -> None:
         if not re.search(r"<styleSheet\b", xml[:2000]) or "<cellXfs" not in xml:
-            raise CannotPreserve("The workbook's style sheet is in a form this tool cannot edit",
-                                 "open and save the workbook once in Excel or LibreOffice")
+            raise CannotPreserve(
+                "The workbook's style sheet is in a form this tool cannot edit",
+                "open and save the workbook once in Excel or LibreOffice",
+            )
         self.xml = xml
         self.money_format = money_format
         self._cache: dict[str, int] = {}
@@ -377,7 +437,10 @@ class Styles:
 
     def _make(self, kind: str) -> int:
         if kind == "owned_header":
-            font, fill = self._child("fonts", "font", HEADER_FONT), self._child("fills", "fill", OWNED_FILL)
+            font, fill = (
+                self._child("fonts", "font", HEADER_FONT),
+                self._child("fills", "fill", OWNED_FILL),
+            )
             return self._child("cellXfs", "xf", _xf(0, font, fill, wrap=True))
         if kind == "tab_header":
             font = self._child("fonts", "font", HEADER_FONT)
@@ -398,14 +461,16 @@ class Styles:
     def _child(self, parent: str, child: str, element: str) -> int:
         block = re.search(rf"<{parent}\b[^>]*?(?:/>|>(.*?)</{parent}>)", self.xml, re.S)
         if not block:
-            raise CannotPreserve(f"The workbook's style sheet has no <{parent}> list",
-                                 "open and save the workbook once in Excel or LibreOffice")
+            raise CannotPreserve(
+                f"The workbook's style sheet has no <{parent}> list",
+                "open and save the workbook once in Excel or LibreOffice",
+            )
         children = re.findall(rf"<{child}\b[^>]*?(?:/>|>.*?</{child}>)", block.group(1) or "", re.S)
         if element in children:
             return children.index(element)
         body = "".join(children) + element
         new_block = f'<{parent} count="{len(children) + 1}">{body}</{parent}>'
-        self.xml = self.xml[: block.start()] + new_block + self.xml[block.end():]
+        self.xml = self.xml[: block.start()] + new_block + self.xml[block.end() :]
         return len(children)
 
     def _num_fmt(self, code: str) -> int:
@@ -420,24 +485,34 @@ class Styles:
         if block:
             body = (block.group(1) or "") + element
             count = len(re.findall(r"<numFmt\b", body))
-            self.xml = (self.xml[: block.start()] + f'<numFmts count="{count}">{body}</numFmts>'
-                        + self.xml[block.end():])
+            self.xml = (
+                self.xml[: block.start()]
+                + f'<numFmts count="{count}">{body}</numFmts>'
+                + self.xml[block.end() :]
+            )
         else:
             opening = re.search(r"<styleSheet\b[^>]*>", self.xml)
             assert opening is not None
-            self.xml = (self.xml[: opening.end()] + f'<numFmts count="1">{element}</numFmts>'
-                        + self.xml[opening.end():])
+            self.xml = (
+                self.xml[: opening.end()]
+                + f'<numFmts count="1">{element}</numFmts>'
+                + self.xml[opening.end() :]
+            )
         return new_id
 
 
 def _xf(num_fmt: int, font: int, fill: int, wrap: bool = False) -> str:
-    applies = "".join([
-        ' applyNumberFormat="1"' if num_fmt else "",
-        ' applyFont="1"' if font else "",
-        ' applyFill="1"' if fill else "",
-        ' applyAlignment="1"' if wrap else "",
-    ])
-    head = f'<xf numFmtId="{num_fmt}" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"{applies}'
+    applies = "".join(
+        [
+            ' applyNumberFormat="1"' if num_fmt else "",
+            ' applyFont="1"' if font else "",
+            ' applyFill="1"' if fill else "",
+            ' applyAlignment="1"' if wrap else "",
+        ]
+    )
+    head = (
+        f'<xf numFmtId="{num_fmt}" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"{applies}'
+    )
     if wrap:
         return head + '><alignment vertical="top" wrapText="1"/></xf>'
     return head + "/>"
@@ -460,8 +535,14 @@ def parse_sheets(workbook_xml: bytes, rels_xml: bytes) -> list[SheetEntry]:
     entries = []
     for sheet in ElementTree.fromstring(workbook_xml).iter(f"{{{MAIN_NS}}}sheet"):
         rel_id = sheet.get(f"{{{REL_NS}}}id", "")
-        entries.append(SheetEntry(sheet.get("name", ""), int(sheet.get("sheetId", "0")), rel_id,
-                                  resolve_target("xl/workbook.xml", rels.get(rel_id, ""))))
+        entries.append(
+            SheetEntry(
+                sheet.get("name", ""),
+                int(sheet.get("sheetId", "0")),
+                rel_id,
+                resolve_target("xl/workbook.xml", rels.get(rel_id, "")),
+            )
+        )
     return entries
 
 
@@ -487,8 +568,14 @@ def is_date1904(workbook_xml: bytes) -> bool:
     return re.search(rb'date1904="(1|true)"', workbook_xml) is not None
 
 
-def add_sheet(workbook_xml: str, rels_xml: str, types_xml: str, name: str,
-              part: str, existing: Iterable[SheetEntry]) -> tuple[str, str, str]:
+def add_sheet(
+    workbook_xml: str,
+    rels_xml: str,
+    types_xml: str,
+    name: str,
+    part: str,
+    existing: Iterable[SheetEntry],
+) -> tuple[str, str, str]:
     """Register a new worksheet part as the last tab."""
     existing = list(existing)
     sheet_id = max([0, *(e.sheet_id for e in existing)]) + 1
@@ -502,8 +589,9 @@ def add_sheet(workbook_xml: str, rels_xml: str, types_xml: str, name: str,
         "</Relationships>",
         f'<Relationship Id="{rel_id}" Type="{WORKSHEET_REL}" Target="{target}"/></Relationships>',
     )
-    sheet = (f'<sheet xmlns:r="{REL_NS}" name="{escape(name)}" sheetId="{sheet_id}" '
-             f'r:id="{rel_id}"/>')
+    sheet = (
+        f'<sheet xmlns:r="{REL_NS}" name="{escape(name)}" sheetId="{sheet_id}" r:id="{rel_id}"/>'
+    )
     if re.search(r"<sheets\s*/>", workbook_xml):
         workbook_xml = re.sub(r"<sheets\s*/>", f"<sheets>{sheet}</sheets>", workbook_xml)
     else:
@@ -521,6 +609,7 @@ def remove_content_type(types_xml: str, part: str) -> str:
 def drop_calc_chain(workbook_rels: str, types_xml: str) -> tuple[str, str]:
     """Excel rebuilds the calculation chain; a stale one (after a formula cell was replaced) makes
     it report the file as damaged, so the tool removes it instead."""
-    workbook_rels = re.sub(r'<Relationship\b[^>]*Target="[^"]*calcChain\.xml"[^>]*/>', "",
-                           workbook_rels)
+    workbook_rels = re.sub(
+        r'<Relationship\b[^>]*Target="[^"]*calcChain\.xml"[^>]*/>', "", workbook_rels
+    )
     return workbook_rels, remove_content_type(types_xml, "xl/calcChain.xml")

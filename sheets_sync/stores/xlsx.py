@@ -1,4 +1,4 @@
-"""Excel store: reads with calamine, writes by surgical XML edits, saves atomically with a backup."""
+"""Excel store: reads with calamine, writes by surgical XML edits, saves atomically + backup."""
 
 from __future__ import annotations
 
@@ -22,32 +22,47 @@ from .xlsx_render import render_sheet
 
 READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes")
 BACKUP_DIR = ".sheets-sync-backups"
-OWNED_NOTE = ("sheets-sync writes this column on every sync; anything typed here is replaced. "
-              "Every other column is yours and is never changed.")
-OWNED_WIDTHS = {"tier": 7, "lifecycle": 13, "activity": 11, "days_since_contact": 10,
-                "next_touch": 30, "next_touch_date": 13, "completeness": 12, "row_issues": 40}
+OWNED_NOTE = (
+    "sheets-sync writes this column on every sync; anything typed here is replaced. "
+    "Every other column is yours and is never changed."
+)
+OWNED_WIDTHS = {
+    "tier": 7,
+    "lifecycle": 13,
+    "activity": 11,
+    "days_since_contact": 10,
+    "next_touch": 30,
+    "next_touch_date": 13,
+    "completeness": 12,
+    "row_issues": 40,
+}
 SAVE_AS_FIX = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)"
 
 
 def preflight(path: Path) -> None:
     """One clear error for every file this store cannot use, before anything is read."""
     if not path.exists():
-        raise UserError(f"No such file: {path}", "check the path, or create one with "
-                        f"`sheets-sync init {path.name}`")
+        raise UserError(
+            f"No such file: {path}",
+            f"check the path, or create one with `sheets-sync init {path.name}`",
+        )
     if path.is_dir():
         raise UserError(f"{path} is a folder, not a workbook", "pass the path of an .xlsx file")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".xls", ".ods", ".numbers", ".tsv", ".xlsb"):
-        raise UserError(f"{path.name} is a {suffix} file; sheets-sync works on .xlsx workbooks",
-                        SAVE_AS_FIX)
+        raise UserError(
+            f"{path.name} is a {suffix} file; sheets-sync works on .xlsx workbooks", SAVE_AS_FIX
+        )
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise UserError(f"{path.name} is password-protected",
-                            "remove the password (File > Info > Protect Workbook > Encrypt with "
-                            "Password, clear it), save, and run again")
+            raise UserError(
+                f"{path.name} is password-protected",
+                "remove the password (File > Info > Protect Workbook > Encrypt with "
+                "Password, clear it), save, and run again",
+            )
         raise UserError(f"{path.name} is an old-format Excel (.xls) file", SAVE_AS_FIX)
     if not head.startswith(b"PK"):
         raise UserError(f"{path.name} is not an Excel workbook", SAVE_AS_FIX)
@@ -64,8 +79,10 @@ def preflight(path: Path) -> None:
 def check_not_open(path: Path) -> None:
     for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
         if lock.exists():
-            raise WorkbookLocked(f"{path.name} is open in a spreadsheet program ({lock.name} exists)",
-                                 "close it first, then run sync again")
+            raise WorkbookLocked(
+                f"{path.name} is open in a spreadsheet program ({lock.name} exists)",
+                "close it first, then run sync again",
+            )
 
 
 def owned_positions(headers: list[str], width: int) -> tuple[dict[str, int], dict[str, int]]:
@@ -108,8 +125,10 @@ class XlsxStore:
         names = list(book.sheet_names)
         keys = classify_tabs(names)
         if "contacts" not in keys:
-            raise UserError(f"{self.path.name} has no Contacts tab (tabs: {', '.join(names)})",
-                            "rename the tab holding your contacts to 'Contacts'")
+            raise UserError(
+                f"{self.path.name} has no Contacts tab (tabs: {', '.join(names)})",
+                "rename the tab holding your contacts to 'Contacts'",
+            )
         tables: dict[str, Table] = {}
         width = 0
         for key in READ_TABS:
@@ -127,9 +146,13 @@ class XlsxStore:
                 f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
                 "add a header 'Name' above the contact names",
             )
-        self._data = WorkbookData(tables=tables, tab_names=names, tab_keys=keys,
-                                  language=detect_language(contacts.headers),
-                                  contacts_width=width)
+        self._data = WorkbookData(
+            tables=tables,
+            tab_names=names,
+            tab_keys=keys,
+            language=detect_language(contacts.headers),
+            contacts_width=width,
+        )
         return self._data
 
     # -- writing ---------------------------------------------------------------------------
@@ -140,38 +163,47 @@ class XlsxStore:
         check_not_open(self.path)
         stat = self.path.stat()
         if (stat.st_mtime_ns, stat.st_size) != self._stamp:
-            raise UserError(f"{self.path.name} changed while it was being synced",
-                            "run sync again")
+            raise UserError(f"{self.path.name} changed while it was being synced", "run sync again")
         with zipfile.ZipFile(self.path) as archive:
             changes, removed = self._plan_parts(archive, plan)
-            changes = {p: d for p, d in changes.items()
-                       if p not in archive.namelist() or archive.read(p) != d}
+            changes = {
+                p: d
+                for p, d in changes.items()
+                if p not in archive.namelist() or archive.read(p) != d
+            }
             if not changes and not removed:
                 return False
             self._backup()
             self._write_atomically(archive, changes, removed)
         return True
 
-    def _plan_parts(self, archive: zipfile.ZipFile,
-                    plan: WritePlan) -> tuple[dict[str, bytes], set[str]]:
+    def _plan_parts(
+        self, archive: zipfile.ZipFile, plan: WritePlan
+    ) -> tuple[dict[str, bytes], set[str]]:
         assert self._data is not None
-        text = {name: archive.read(name).decode("utf-8") for name in
-                ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")}
+        text = {
+            name: archive.read(name).decode("utf-8")
+            for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
+        }
         if "xl/styles.xml" not in archive.namelist():
-            raise CannotPreserve(f"{self.path.name} has no style sheet",
-                                 "open and save it once in Excel or LibreOffice")
+            raise CannotPreserve(
+                f"{self.path.name} has no style sheet",
+                "open and save it once in Excel or LibreOffice",
+            )
         styles = ooxml.Styles(archive.read("xl/styles.xml").decode("utf-8"), self.money_format)
         date1904 = ooxml.is_date1904(text["xl/workbook.xml"].encode())
-        sheets = ooxml.parse_sheets(text["xl/workbook.xml"].encode(),
-                                    text["xl/_rels/workbook.xml.rels"].encode())
+        sheets = ooxml.parse_sheets(
+            text["xl/workbook.xml"].encode(), text["xl/_rels/workbook.xml.rels"].encode()
+        )
         by_name = {s.name: s for s in sheets}
         changes: dict[str, str] = {}
         removed: set[str] = set()
         replaced_formula = False
 
         contacts = by_name[plan.contacts_tab]
-        result = self._patch_contacts(archive.read(contacts.part).decode("utf-8"), plan, styles,
-                                      date1904)
+        result = self._patch_contacts(
+            archive.read(contacts.part).decode("utf-8"), plan, styles, date1904
+        )
         changes[contacts.part] = result.xml
         replaced_formula |= result.replaced_formula
 
@@ -180,11 +212,16 @@ class XlsxStore:
                 continue
             entry = by_name[tab_name]
             table = next((t for t in self._data.tables.values() if t.name == tab_name), None)
-            start = max([table.header_row if table else 1, *(r for r, _ in (table.rows if table else []))])
+            start = max(
+                [table.header_row if table else 1, *(r for r, _ in (table.rows if table else []))]
+            )
             formats = plan.append_formats.get(tab_name, {})
             updates = {
-                start + 1 + i: {c: ooxml.CellWrite(v, styles.xf(formats.get(c, "")))
-                                for c, v in enumerate(row) if v not in (None, "")}
+                start + 1 + i: {
+                    c: ooxml.CellWrite(v, styles.xf(formats.get(c, "")))
+                    for c, v in enumerate(row)
+                    if v not in (None, "")
+                }
                 for i, row in enumerate(rows)
             }
             source = changes.get(entry.part) or archive.read(entry.part).decode("utf-8")
@@ -201,34 +238,52 @@ class XlsxStore:
                 removed |= self._owned_parts_below(archive, part)
             else:
                 part = self._new_sheet_part(archive, changes)
-                wb, rels, types = ooxml.add_sheet(text["xl/workbook.xml"],
-                                                  text["xl/_rels/workbook.xml.rels"],
-                                                  text["[Content_Types].xml"], name, part, sheets)
-                text.update({"xl/workbook.xml": wb, "xl/_rels/workbook.xml.rels": rels,
-                             "[Content_Types].xml": types})
+                wb, rels, types = ooxml.add_sheet(
+                    text["xl/workbook.xml"],
+                    text["xl/_rels/workbook.xml.rels"],
+                    text["[Content_Types].xml"],
+                    name,
+                    part,
+                    sheets,
+                )
+                text.update(
+                    {
+                        "xl/workbook.xml": wb,
+                        "xl/_rels/workbook.xml.rels": rels,
+                        "[Content_Types].xml": types,
+                    }
+                )
                 sheets = ooxml.parse_sheets(wb.encode(), rels.encode())
             changes[part] = self._render(tab, styles, date1904)
 
         if replaced_formula and "xl/calcChain.xml" in archive.namelist():
-            rels, types = ooxml.drop_calc_chain(text["xl/_rels/workbook.xml.rels"],
-                                                text["[Content_Types].xml"])
+            rels, types = ooxml.drop_calc_chain(
+                text["xl/_rels/workbook.xml.rels"], text["[Content_Types].xml"]
+            )
             text.update({"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types})
             removed.add("xl/calcChain.xml")
         for part in removed:
-            text["[Content_Types].xml"] = ooxml.remove_content_type(text["[Content_Types].xml"], part)
+            text["[Content_Types].xml"] = ooxml.remove_content_type(
+                text["[Content_Types].xml"], part
+            )
         changes.update(text)
         changes["xl/styles.xml"] = styles.xml
         return {p: d.encode("utf-8") for p, d in changes.items()}, removed
 
-    def _patch_contacts(self, xml: str, plan: WritePlan, styles: ooxml.Styles,
-                        date1904: bool) -> ooxml.PatchResult:
+    def _patch_contacts(
+        self, xml: str, plan: WritePlan, styles: ooxml.Styles, date1904: bool
+    ) -> ooxml.PatchResult:
         assert self._data is not None
         table = self._data.tables["contacts"]
         positions, appended = owned_positions(table.headers, self._data.contacts_width)
         header_style = styles.xf("owned_header")
-        header = {positions[k]: ooxml.CellWrite(
-            plan.owned_headers[k] if k in appended else table.headers[positions[k]], header_style)
-            for k in OWNED_COLUMNS}
+        header = {
+            positions[k]: ooxml.CellWrite(
+                plan.owned_headers[k] if k in appended else table.headers[positions[k]],
+                header_style,
+            )
+            for k in OWNED_COLUMNS
+        }
         updates: dict[int, dict[int, ooxml.CellWrite]] = {plan.header_row: header}
         formats = {k: styles.xf(plan.owned_formats.get(k, "")) for k in OWNED_COLUMNS}
         id_col = column_keys("contacts", table.headers).get("id")
@@ -241,7 +296,8 @@ class XlsxStore:
         refs = " ".join(f"{ooxml.col_letter(c)}{plan.header_row}" for c in sorted(header))
         patched.xml = ooxml.set_header_note(patched.xml, refs, OWNED_NOTE)
         patched.xml = ooxml.ensure_columns_width(
-            patched.xml, {c: OWNED_WIDTHS[k] for k, c in appended.items()})
+            patched.xml, {c: OWNED_WIDTHS[k] for k, c in appended.items()}
+        )
         return patched
 
     def _render(self, tab: OwnedTab, styles: ooxml.Styles, date1904: bool) -> str:
@@ -282,8 +338,9 @@ class XlsxStore:
             old.unlink()
         return target
 
-    def _write_atomically(self, archive: zipfile.ZipFile, changes: dict[str, bytes],
-                          removed: set[str]) -> None:
+    def _write_atomically(
+        self, archive: zipfile.ZipFile, changes: dict[str, bytes], removed: set[str]
+    ) -> None:
         temp = self.path.with_name(f".{self.path.name}.sheets-sync-tmp")
         names = archive.namelist()
         try:
@@ -295,17 +352,20 @@ class XlsxStore:
                         continue
                     info = archive.getinfo(name)
                     data = changes.pop(name, None)
-                    out.writestr(_zip_info(name, info), data if data is not None
-                                 else archive.read(name))
+                    out.writestr(
+                        _zip_info(name, info), data if data is not None else archive.read(name)
+                    )
                 for name, data in changes.items():
                     out.writestr(_zip_info(name, None), data)
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
             os.replace(temp, self.path)
         except PermissionError:
-            raise WorkbookLocked(f"{self.path.name} cannot be written (permission denied or "
-                                 "locked by another program)", "close it and check you may "
-                                 "write to that folder") from None
+            raise WorkbookLocked(
+                f"{self.path.name} cannot be written (permission denied or "
+                "locked by another program)",
+                "close it and check you may write to that folder",
+            ) from None
         finally:
             if temp.exists():
                 temp.unlink()
@@ -313,7 +373,9 @@ class XlsxStore:
 
 
 def _zip_info(name: str, original: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=original.date_time if original else (1980, 1, 1, 0, 0, 0))
+    info = zipfile.ZipInfo(
+        name, date_time=original.date_time if original else (1980, 1, 1, 0, 0, 0)
+    )
     info.compress_type = zipfile.ZIP_DEFLATED
     if original:
         info.external_attr = original.external_attr

@@ -8,7 +8,9 @@ from .ooxml import MAIN_NS, REL_NS, Styles, cell_xml, col_letter, escape
 DEFAULT_WIDTH = 14.0
 
 
-def render_sheet(tab: OwnedTab, styles: Styles, date1904: bool, drawing_rel: str | None = None) -> str:
+def render_sheet(
+    tab: OwnedTab, styles: Styles, date1904: bool, drawing_rel: str | None = None
+) -> str:
     header_style = styles.xf("tab_header")
     col_styles = {col: styles.xf(kind) for col, kind in tab.formats.items()}
     width = max([len(tab.headers), *(len(r) for r in tab.rows)]) if tab.headers or tab.rows else 1
@@ -16,8 +18,9 @@ def render_sheet(tab: OwnedTab, styles: Styles, date1904: bool, drawing_rel: str
     # Headers on row 1, data from row 2; a tab without headers starts its data on row 1.
     header_number = 1 if tab.headers else 0
     if tab.headers:
-        cells = "".join(cell_xml(f"{col_letter(c)}1", h, header_style)
-                        for c, h in enumerate(tab.headers))
+        cells = "".join(
+            cell_xml(f"{col_letter(c)}1", h, header_style) for c, h in enumerate(tab.headers)
+        )
         rows.append(f'<row r="1">{cells}</row>')
     for offset, values in enumerate(tab.rows):
         number = header_number + 1 + offset
@@ -35,10 +38,15 @@ def render_sheet(tab: OwnedTab, styles: Styles, date1904: bool, drawing_rel: str
         _views(tab),
         '<sheetFormatPr defaultRowHeight="15"/>',
         "<cols>",
-        *(f'<col min="{c + 1}" max="{c + 1}" width="{tab.widths.get(c, DEFAULT_WIDTH)}" '
-          f'customWidth="1"/>' for c in range(width)),
+        *(
+            f'<col min="{c + 1}" max="{c + 1}" width="{tab.widths.get(c, DEFAULT_WIDTH)}" '
+            f'customWidth="1"/>'
+            for c in range(width)
+        ),
         "</cols>",
-        "<sheetData>", *rows, "</sheetData>",
+        "<sheetData>",
+        *rows,
+        "</sheetData>",
     ]
     if tab.autofilter and tab.headers:
         parts.append(f'<autoFilter ref="A{header_number}:{col_letter(width - 1)}{last_row}"/>')
@@ -50,8 +58,9 @@ def render_sheet(tab: OwnedTab, styles: Styles, date1904: bool, drawing_rel: str
             for c in tab.bool_columns
         )
         parts.append(f'<dataValidations count="{len(tab.bool_columns)}">{checks}</dataValidations>')
-    parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-                 'footer="0.3"/>')
+    parts.append(
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    )
     if drawing_rel:
         parts.append(f'<drawing r:id="{escape(drawing_rel)}"/>')
     parts.append("</worksheet>")

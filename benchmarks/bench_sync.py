@@ -1,0 +1,202 @@
+"""Benchmark: `sheets-sync sync` against a bare openpyxl load+save of the same workbook.
+
+    python benchmarks/bench_sync.py                  # 100,000 contacts, 300,000 interactions
+    python benchmarks/bench_sync.py --contacts 10000 # a quicker run
+
+Each measured step runs in its own process (so peak memory is its own), on its own copy of the
+generated workbook, side by side in one run. Prints both times, the ratio and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TODAY = date(2026, 11, 23)
+HEADERS = [
+    "ID",
+    "Name",
+    "Owner",
+    "Phone",
+    "Email",
+    "Language",
+    "Country",
+    "Birthday",
+    "Circle",
+    "Stage",
+    "Closing date",
+    "Last contact",
+    "Referred by",
+    "NPS",
+    "Lost reason",
+    "Do not contact",
+    "Tier override",
+    "Notes",
+    "Source",
+    "Budget",
+]
+CIRCLES = [
+    "General Public",
+    "Target Group",
+    "Network",
+    "Allied Resource",
+    "Advocate",
+    "Core Advocate",
+]
+STAGES = ["Lead", "Prospect", "Under contract", "Closed", "Closed", "Closed", "Lost"]
+
+
+def generate(path: Path, contacts: int, interactions: int) -> None:
+    import xlsxwriter
+
+    rng = random.Random(42)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    dates = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet("Contacts")
+    ws.write_row(0, 0, HEADERS)
+    for i in range(1, contacts + 1):
+        stage = rng.choice(STAGES)
+        closing = TODAY - timedelta(days=rng.randint(1, 3000)) if stage == "Closed" else None
+        row = [
+            f"C{i:06d}",
+            f"Client {i}",
+            f"Agent {i % 12}",
+            f"+6012{rng.randint(1000000, 9999999)}",
+            f"client{i}@example.com",
+            rng.choice(["en", "zh", "ja", "ms"]),
+            "MY",
+            None,
+            rng.choice(CIRCLES),
+            stage,
+            None,
+            None,
+            f"C{rng.randint(1, contacts):06d}" if rng.random() < 0.1 else "",
+            rng.randint(0, 10) if rng.random() < 0.4 else "",
+            "Price" if stage == "Lost" else "",
+            "yes" if rng.random() < 0.01 else "",
+            "",
+            "note " * rng.randint(0, 3),
+            rng.choice(["portal", "referral", "sphere"]),
+            rng.randint(300, 2000) * 1000,
+        ]
+        for c, value in enumerate(row):
+            if value not in (None, ""):
+                ws.write(i, c, value)
+        ws.write_datetime(i, 7, TODAY - timedelta(days=rng.randint(8000, 25000)), dates)
+        if closing:
+            ws.write_datetime(i, 10, closing, dates)
+        ws.write_datetime(i, 11, TODAY - timedelta(days=rng.randint(0, 400)), dates)
+    inter = wb.add_worksheet("Interactions")
+    inter.write_row(
+        0, 0, ["Date", "Contact ID", "Channel", "Touchpoint", "Outcome", "Notes", "Owner"]
+    )
+    for i in range(1, interactions + 1):
+        inter.write_datetime(i, 0, TODAY - timedelta(days=rng.randint(0, 1500)), dates)
+        inter.write_row(
+            i,
+            1,
+            [
+                f"C{rng.randint(1, contacts):06d}",
+                rng.choice(["call", "sms", "email", "visit"]),
+                "Check-in",
+                rng.choice(["answered", "no answer"]),
+                "",
+                f"Agent {i % 12}",
+            ],
+        )
+    trans = wb.add_worksheet("Transactions")
+    trans.write_row(
+        0, 0, ["Contact ID", "Closing date", "Side", "Price", "Commission", "Source", "Referred by"]
+    )
+    for i in range(1, contacts // 4 + 1):
+        trans.write_row(i, 0, [f"C{rng.randint(1, contacts):06d}"])
+        trans.write_datetime(i, 1, TODAY - timedelta(days=rng.randint(1, 3000)), dates)
+        trans.write_row(
+            i,
+            2,
+            [
+                rng.choice(["buy", "sell"]),
+                500000,
+                12500,
+                rng.choice(["referral", "portal", "past client"]),
+                "",
+            ],
+        )
+    wb.close()
+
+
+def measure(step: str, path: Path) -> None:
+    """Run one step in this process and print its time and peak memory as JSON."""
+    started = time.perf_counter()
+    if step == "openpyxl":
+        import openpyxl
+
+        openpyxl.load_workbook(path).save(path)
+    else:
+        from sheets_sync.cli import main
+
+        code = main(["sync", str(path), "--today", TODAY.isoformat()])
+        if code:
+            raise SystemExit(code)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+
+
+def run_step(step: str, path: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", step, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--interactions", type=int)
+    parser.add_argument("--workdir", type=Path, default=HERE / "out")
+    parser.add_argument("--measure", nargs=2, metavar=("STEP", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure[0], Path(args.measure[1]))
+        return
+    interactions = args.interactions or args.contacts * 3
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    source = args.workdir / f"bench-{args.contacts}.xlsx"
+    if not source.exists():
+        print(
+            f"generating {args.contacts:,} contacts × {len(HEADERS)} columns, "
+            f"{interactions:,} interactions …",
+            flush=True,
+        )
+        generate(source, args.contacts, interactions)
+    print(f"workbook: {source} ({source.stat().st_size / 1e6:.1f} MB)")
+    results = {}
+    for step in ("openpyxl", "sync"):
+        copy = args.workdir / f"{step}.xlsx"
+        shutil.copy(source, copy)
+        shutil.rmtree(args.workdir / ".sheets-sync-backups", ignore_errors=True)
+        results[step] = run_step(step, copy)
+        print(
+            f"{step:>9}: {results[step]['seconds']:7.1f} s"
+            f"   peak {results[step]['peak_mb']:7.0f} MB",
+            flush=True,
+        )
+    ratio = results["sync"]["seconds"] / results["openpyxl"]["seconds"]
+    print(f"ratio sync / openpyxl load+save: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,591 @@
+"""Classification rules (SPEC §3): lifecycle, activity, tier, circle promotion, completeness.
+
+Everything here is a pure function of a validated `Book`, the date `today` and the merged config
+dict: no clock, no files. `classify` indexes interactions and transactions by contact ID once, so a
+whole book costs O(contacts + interactions + transactions).
+
+Contacts are identified by `Contact.row`; IDs can repeat in bad input, in which case every row with
+that ID sees the same interactions, transactions and referrals.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol, TypeVar
+
+from .errors import ConfigError
+from .model import Book, Classification, Contact, Interaction, Transaction
+from .vocabulary import CIRCLES, CONTACT_COLUMNS, TIERS
+
+# Lifecycle values (seed 003).
+PROSPECT = "Prospect"
+UNDER_CONTRACT = "Under contract"
+CLIENT = "Client"
+PAST_CLIENT = "Past client"
+LOST = "Lost"
+
+# Activity values (seed 003).
+ACTIVE = "Active"
+COOLING = "Cooling"
+SILENT = "Silent"
+DORMANT = "Dormant"
+
+# Stages (canonical English, vocabulary.STAGES) whose tier comes from intent grading (seed 001).
+PROSPECT_STAGES = frozenset({"Lead", "Prospect", "Under contract"})
+# Stages that say "no deal yet"; a blank stage means the same.
+OPEN_STAGES = frozenset({"Lead", "Prospect"})
+
+# Circles from outermost to innermost (seed 004); vocabulary.CIRCLES lists them in that order.
+CIRCLE_ORDER: tuple[str, ...] = tuple(CIRCLES)
+_CIRCLE_RANK = {circle: rank for rank, circle in enumerate(CIRCLE_ORDER)}
+
+VISIT_CHANNEL = "visit"
+
+# Scores are rounded so that contacts with equal inputs tie exactly at a Pareto cut.
+_SCORE_DIGITS = 4
+# Guards share × count products such as 0.3 × 10 = 3.0000000000000004 against a spurious ceil.
+_SHARE_DIGITS = 9
+
+
+@dataclass(frozen=True)
+class ReferralStats:
+    """What one referrer's referrals came to (seed 002, 004).
+
+    `made` counts distinct people, `closed` those of them who closed a deal, `newest` is the latest
+    closing date attributable to one of the referrals (None when no referral has a known date).
+    """
+
+    made: int = 0
+    closed: int = 0
+    newest: date | None = None
+    referred_ids: tuple[str, ...] = ()  # sorted, for the Referrals tab and the referral graph
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration access
+
+
+# Every setting the rules read. `classify` checks them once up front, so the per-contact rules can
+# index the config directly (100,000 contacts make a dotted-path lookup per rule noticeable).
+SETTINGS = (
+    "lifecycle.client_days", "lifecycle.lost_after_days",
+    "activity.active_max_days", "activity.cooling_max_days", "activity.silent_max_days",
+    "tiers.a_share", "tiers.b_share", "tiers.intent.attention_min_visits",
+    "tiers.score.commission_per_1000", "tiers.score.referral_made", "tiers.score.referral_closed",
+    "tiers.score.promoter", "tiers.score.detractor", "tiers.score.recent_contact",
+    "tiers.score.recent_days", "tiers.circle_points",
+    "circle_promotion.advocate_min_closed_referrals",
+    "circle_promotion.core_advocate_min_closed_referrals",
+    "completeness.fields", "completeness.first_contact_target",
+    "completeness.three_visits_target", "completeness.three_visits_min",
+    "completeness.closed_target",
+)
+
+
+def check_settings(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError naming the first setting in `SETTINGS` that the config lacks."""
+    for dotted in SETTINGS:
+        node: Any = config
+        for part in dotted.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                raise ConfigError(
+                    f"Missing setting '{dotted}'",
+                    "merge config/classify.fragment.toml into config/default.toml")
+            node = node[part]
+
+
+# ---------------------------------------------------------------------------------------------
+# Indexes and derived dates
+
+
+class _HasContactId(Protocol):
+    contact_id: str
+
+
+_Row = TypeVar("_Row", bound=_HasContactId)
+
+
+def index_by_contact(rows: Iterable[_Row]) -> dict[str, list[_Row]]:
+    """Group Interactions or Transactions rows by Contact ID, in one pass.
+
+    Rows with a blank Contact ID belong to nobody: a contact whose ID is still blank must not pick
+    them up.
+    """
+    index: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.contact_id:
+            index.setdefault(row.contact_id, []).append(row)
+    return index
+
+
+def contact_id(book: Book, contact: Contact) -> str:
+    """The contact's ID, or the one the sync assigns to a blank ID cell ("" when neither)."""
+    return contact.id or book.assigned_ids.get(contact.row, "")
+
+
+def effective_last_contact(contact: Contact,
+                           interactions_by_id: Mapping[str, Sequence[Interaction]],
+                           today: date) -> date | None:
+    """The later of the Last contact cell and the newest Interactions row for this ID (SPEC §2).
+
+    Only dates on or before `today` count, for the cell as well as for the log: a future date is a
+    planned contact or a typo, not a contact that happened, and would give negative day counts.
+    """
+    typed = contact.last_contact
+    newest = typed if typed is not None and typed <= today else None
+    for interaction in interactions_by_id.get(contact.id, ()) if contact.id else ():
+        if interaction.date <= today and (newest is None or interaction.date > newest):
+            newest = interaction.date
+    return newest
+
+
+def effective_closing_date(contact: Contact,
+                           transactions_by_id: Mapping[str, Sequence[Transaction]]) -> date | None:
+    """The later of the Closing date cell and the newest Transactions row for this ID (SPEC §2)."""
+    newest = contact.closing_date
+    for deal in transactions_by_id.get(contact.id, ()) if contact.id else ():
+        if deal.closing_date and (newest is None or deal.closing_date > newest):
+            newest = deal.closing_date
+    return newest
+
+
+def lifetime_commission(deals: Iterable[Transaction]) -> float:
+    """Sum of Commission over a contact's transactions (blank cells count as 0).
+
+    `math.fsum` makes the total independent of row order, which keeps Pareto ties deterministic.
+    """
+    return math.fsum(deal.commission for deal in deals if deal.commission is not None)
+
+
+def visit_count(contact: Contact, interactions_by_id: Mapping[str, Sequence[Interaction]],
+                today: date) -> int:
+    """Visits as evidence: the larger of the Visits cell and logged "visit" interactions to date.
+
+    The larger rather than the sum, because an agent who keeps a Visits count usually also logs the
+    same visits.
+    """
+    logged = sum(
+        1
+        for interaction in (interactions_by_id.get(contact.id, ()) if contact.id else ())
+        if interaction.date <= today and interaction.channel.strip().casefold() == VISIT_CHANNEL
+    )
+    return max(contact.visits or 0, logged)
+
+
+# ---------------------------------------------------------------------------------------------
+# Referrals
+
+
+def referral_stats(book: Book) -> dict[str, ReferralStats]:
+    """Referrals made and closed per referrer ID (SPEC §3 circle promotion, §6, §7).
+
+    A person counts once per referrer, whether the referral is recorded on the referred contact's
+    row (Referred by), on one of their transactions (Referred by), or both. Nobody refers themself.
+
+    - closed: the referred person has a transaction, a Closing date, or Stage Closed.
+    - newest: the latest known date of a referral: a transaction referred by this referrer dates
+      itself; a contact row "referred by" dates the referral by that person's first closing. A
+      referral that never closed has no knowable date.
+
+    People are keyed by contact ID; a referred contact whose ID is blank is keyed by its sheet row.
+    """
+    first_closing: dict[str, date] = {}
+    closed_ids: set[str] = set()
+
+    def note_closing(person: str, when: date | None) -> None:
+        closed_ids.add(person)
+        if when is not None and (person not in first_closing or when < first_closing[person]):
+            first_closing[person] = when
+
+    for deal in book.transactions:
+        if deal.contact_id:
+            note_closing(deal.contact_id, deal.closing_date)
+    for contact in book.contacts:
+        cid = contact_id(book, contact)
+        if cid and (contact.stage == "Closed" or contact.closing_date is not None):
+            note_closing(cid, contact.closing_date)
+
+    # referrer -> person -> the referral's date (None while unknown)
+    referred: dict[str, dict[str, date | None]] = {}
+
+    def note_referral(referrer: str, person: str, when: date | None) -> None:
+        people = referred.setdefault(referrer, {})
+        known = people.get(person)
+        people[person] = max(known, when) if known and when else (known or when)
+
+    for contact in book.contacts:
+        referrer = contact.referred_by
+        person = contact_id(book, contact) or f"#row{contact.row}"
+        if referrer and referrer != person:
+            note_referral(referrer, person, first_closing.get(person))
+    for deal in book.transactions:
+        referrer = deal.referred_by
+        if referrer and deal.contact_id and referrer != deal.contact_id:
+            note_referral(referrer, deal.contact_id, deal.closing_date)
+
+    stats: dict[str, ReferralStats] = {}
+    for referrer, people in referred.items():
+        dates = [when for when in people.values() if when is not None]
+        stats[referrer] = ReferralStats(
+            made=len(people),
+            closed=sum(1 for person in people if person in closed_ids),
+            newest=max(dates) if dates else None,
+            referred_ids=tuple(sorted(people)),
+        )
+    return stats
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle and activity
+
+
+def lifecycle(contact: Contact, closing: date | None, today: date, config: Mapping[str, Any],
+              referrals: ReferralStats | None = None) -> str:
+    """Lifecycle stage (seed 003 生命周期分层; SPEC §3), `closing` being the effective closing date.
+
+    In order:
+    1. Stage Lost → Lost.
+    2. Stage Under contract → Under contract (a repeat client in a new deal is in that deal).
+    3. No closing and Stage Lead/Prospect/blank → Lost when a Lost reason is typed (a prospect who
+       gave up, seed 003 "放弃购房的潜在客户"), else Prospect.
+    4. Closed (a closing date, or Stage Closed without a date): Client while the closing is less
+       than [lifecycle].client_days old (no date: Client — nothing shows it is old), else Past
+       client. A Past client is Lost when the newest closing (so also any repeat deal) and the
+       newest dated referral are both at least [lifecycle].lost_after_days old ("3年内未复购且未推
+       薦新客戶", seed 003). A referral without a date cannot show recent activity.
+       Stage Lead/Prospect on a contact with a closing means a past client enquiring again: they
+       stay Client/Past client by date and are never aged into Lost.
+    """
+    stage = contact.stage
+    if stage == "Lost":
+        return LOST
+    if stage == "Under contract":
+        return UNDER_CONTRACT
+    if closing is None and stage != "Closed":
+        return LOST if contact.lost_reason else PROSPECT
+    if closing is None:
+        return CLIENT
+    age = (today - closing).days
+    if age < config["lifecycle"]["client_days"]:
+        return CLIENT
+    lost_after = config["lifecycle"]["lost_after_days"]
+    newest_referral = referrals.newest if referrals else None
+    referred_lately = newest_referral is not None and (today - newest_referral).days < lost_after
+    if stage not in OPEN_STAGES and age >= lost_after and not referred_lately:
+        return LOST
+    return PAST_CLIENT
+
+
+def activity(days_since_contact: int | None, config: Mapping[str, Any]) -> str:
+    """Activity class (seed 003 互动活跃度; SPEC §3) from whole days since the last contact.
+
+    Active ≤ active_max_days < Cooling ≤ cooling_max_days < Silent ≤ silent_max_days < Dormant;
+    never contacted → Dormant.
+    """
+    if days_since_contact is None:
+        return DORMANT
+    if days_since_contact <= config["activity"]["active_max_days"]:
+        return ACTIVE
+    if days_since_contact <= config["activity"]["cooling_max_days"]:
+        return COOLING
+    if days_since_contact <= config["activity"]["silent_max_days"]:
+        return SILENT
+    return DORMANT
+
+
+# ---------------------------------------------------------------------------------------------
+# Score and tiers
+
+
+def relationship_score(contact: Contact, commission: float, referrals: ReferralStats | None,
+                       days_since_contact: int | None, config: Mapping[str, Any]) -> float:
+    """Relationship score for the Pareto tiers (seed 000 A/B/C-list, seed 004; SPEC §3).
+
+    Sum of, with weights from [tiers.score] and [tiers.circle_points]:
+    commission_per_1000 × lifetime commission / 1000; referral_made per person referred;
+    referral_closed extra per referred person who closed; the typed Circle's points (an unknown
+    or blank circle scores 0); promoter for NPS 9–10 or detractor for NPS 0–6; recent_contact when
+    the last contact is at most recent_days ago. Rounded to 4 decimals so equal inputs tie.
+    """
+    weights = config["tiers"]["score"]
+    circle_points = config["tiers"]["circle_points"]
+    score = weights["commission_per_1000"] * commission / 1000.0
+    if referrals is not None:
+        score += weights["referral_made"] * referrals.made
+        score += weights["referral_closed"] * referrals.closed
+    if contact.circle:
+        score += float(circle_points.get(contact.circle, 0.0))
+    if contact.nps is not None:
+        if contact.nps >= 9:
+            score += weights["promoter"]
+        elif contact.nps <= 6:
+            score += weights["detractor"]
+    if days_since_contact is not None and days_since_contact <= weights["recent_days"]:
+        score += weights["recent_contact"]
+    return round(score, _SCORE_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def has_intent_data(contact: Contact) -> bool:
+    """Whether the sheet gives any of seed 001's intent-grading values for this contact."""
+    return any(value is not None for value in (contact.accepts_product, contact.accepts_price,
+                                               contact.can_afford, contact.visits,
+                                               contact.decision_makers_seen))
+
+
+def intent_grade(contact: Contact, config: Mapping[str, Any], visits: int | None = None) -> str:
+    """Prospect grade from seed 001's 意向客户分级体系 (intent grading table).
+
+    The seed's table has six criteria: accepts product (认同产品), accepts price (认同价格), can
+    afford (购买能力), intended unit named (落点), attention — visited or called 2–3 times and more
+    (关注度), decision makers seen (决策人). Its rows read: A ticks all six; B ticks product and the
+    three behaviour criteria while price shows "some resistance, within control" and affordability
+    "part of the down payment needs deferral"; then "one or more of product / price / afford not
+    accepted". The sheet records yes/no, no 落点, so the mapping is:
+
+    - A: product, price and afford all yes, attention, and decision makers seen.
+    - B: product, price and afford all yes (behaviour incomplete); or product yes with attention
+      and decision makers seen — the seed's B row, where a "no" on price or afford is the
+      controllable resistance.
+    - C: engaged but not convinced: at least one of product / price / afford yes, or attention.
+    - D: no signal at all.
+
+    Attention: `visits` (the Visits cell or logged visits, whichever is larger) is at least
+    [tiers.intent].attention_min_visits. A blank value (None) counts as not established.
+    """
+    if visits is None:
+        visits = contact.visits or 0
+    attention = visits >= config["tiers"]["intent"]["attention_min_visits"]
+    decision_makers = contact.decision_makers_seen is True
+    product = contact.accepts_product is True
+    accepted = product and contact.accepts_price is True and contact.can_afford is True
+    if accepted and attention and decision_makers:
+        return "A"
+    if accepted or (product and attention and decision_makers):
+        return "B"
+    if product or contact.accepts_price is True or contact.can_afford is True or attention:
+        return "C"
+    return "D"
+
+
+def _cut_count(share: float, size: int) -> int:
+    """How many of `size` contacts fall within the top `share`, rounded up (so 1 of 1-4 is A)."""
+    return min(size, math.ceil(round(share * size, _SHARE_DIGITS)))
+
+
+def pareto_tiers(scores: Mapping[int, float], config: Mapping[str, Any]) -> dict[int, str]:
+    """Pareto tiers A/B/C by score (seed 000 "top 10–20 %", seed 004 80/20; SPEC §3).
+
+    - The A cut holds ceil(a_share × n) contacts, the A+B cut ceil((a_share + b_share) × n); so in
+      a book of 1–4 graded contacts the best one is A (with the defaults: 1→A; 2→A,C; 3→A,B,C;
+      4→A,B,C,C).
+    - The cut is a score threshold: every contact scoring the same as the last one inside a cut
+      gets the higher tier, so ties never split and the result does not depend on input order.
+    - A and B need a score above zero: with all scores zero (or below) nobody is A or B, all are C.
+    """
+    ordered = sorted(scores.values(), reverse=True)
+    size = len(ordered)
+    a_count = _cut_count(float(config["tiers"]["a_share"]), size)
+    ab_count = _cut_count(float(config["tiers"]["a_share"])
+                          + float(config["tiers"]["b_share"]), size)
+    a_floor = ordered[a_count - 1] if a_count else math.inf
+    b_floor = ordered[ab_count - 1] if ab_count else math.inf
+    tiers: dict[int, str] = {}
+    for row, score in scores.items():
+        if score > 0 and score >= a_floor:
+            tiers[row] = "A"
+        elif score > 0 and score >= b_floor:
+            tiers[row] = "B"
+        else:
+            tiers[row] = "C"
+    return tiers
+
+
+def _override(contact: Contact) -> str | None:
+    value = (contact.tier_override or "").strip().upper()
+    return value if value in TIERS else None
+
+
+def assign_tiers(contacts: Sequence[Contact], lifecycles: Mapping[int, str],
+                 scores: Mapping[int, float], config: Mapping[str, Any],
+                 visits: Mapping[int, int] | None = None) -> dict[int, str]:
+    """Tier A–D per Contact.row (SPEC §3), all maps keyed by Contact.row.
+
+    In order: a Tier override A–D wins; Do not contact or lifecycle Lost → D; Stage Lead, Prospect
+    or Under contract → `intent_grade` (seed 001) when the sheet gives any intent value; everyone
+    else — clients and sphere, and prospects without intent data (the score fallback) — is graded
+    together by `pareto_tiers`. Contacts settled by an override, Do not contact or Lost do not take
+    places in the Pareto cut. `visits` holds the visit evidence per row (see `visit_count`).
+    """
+    tiers: dict[int, str] = {}
+    pool: dict[int, float] = {}
+    for contact in contacts:
+        row = contact.row
+        override = _override(contact)
+        if override:
+            tiers[row] = override
+        elif contact.do_not_contact or lifecycles.get(row) == LOST:
+            tiers[row] = "D"
+        elif contact.stage in PROSPECT_STAGES and has_intent_data(contact):
+            tiers[row] = intent_grade(contact, config, visits.get(row) if visits else None)
+        else:
+            pool[row] = scores.get(row, 0.0)
+    tiers.update(pareto_tiers(pool, config))
+    return tiers
+
+
+# ---------------------------------------------------------------------------------------------
+# Completeness and circle promotion
+
+
+def completeness(contact: Contact, config: Mapping[str, Any]) -> float:
+    """Share (0..1) of [completeness].fields present in the contact's profile (seed 001 建档)."""
+    fields = config["completeness"]["fields"]
+    if not fields:
+        return 1.0
+    return sum(1 for name in fields if name in contact.filled_fields) / len(fields)
+
+
+def completeness_target(contact: Contact, config: Mapping[str, Any], *, visits: int = 0,
+                        closed: bool = False) -> float:
+    """The completeness a contact should reach by now (seed 001 客户资料建档 ; SPEC §3).
+
+    Closed clients (Stage Closed, a Closing date, or `closed` from Transactions) → closed_target
+    (100 %); at least [completeness].three_visits_min visits (the larger of the Visits cell and
+    `visits`, the logged "visit" interactions) → three_visits_target (70 %); anyone else has had
+    a first contact → first_contact_target (30 %).
+    """
+    if closed or contact.stage == "Closed" or contact.closing_date is not None:
+        return float(config["completeness"]["closed_target"])
+    if max(contact.visits or 0, visits) >= config["completeness"]["three_visits_min"]:
+        return float(config["completeness"]["three_visits_target"])
+    return float(config["completeness"]["first_contact_target"])
+
+
+@functools.lru_cache(maxsize=256)
+def _field_label(name: str) -> str:
+    """English column name of a profile field for the suggestion text ("closing_date" → "closing
+    date"); acronyms such as ID and NPS keep their capitals."""
+    entry = CONTACT_COLUMNS.get(name)
+    text = entry["en"][0] if entry else name.replace("_", " ")
+    return text if text.isupper() else text.lower()
+
+
+def _percent(share: float) -> int:
+    return int(math.floor(share * 100 + 0.5))
+
+
+def completeness_suggestion(contact: Contact, config: Mapping[str, Any], target: float,
+                            share: float | None = None) -> str | None:
+    """Row-issues line for a profile below its target, else None (seed 001; SPEC §3).
+
+    It names the missing fields needed to reach the target, taken in [completeness].fields order
+    (that order is the priority), e.g. "Profile 42 % complete, target 70 %: add email, birthday".
+    `share` is `completeness(contact, config)` when the caller has it already.
+    """
+    fields = config["completeness"]["fields"]
+    if share is None:
+        share = completeness(contact, config)
+    if not fields or share >= target - 1e-9:
+        return None
+    missing = [name for name in fields if name not in contact.filled_fields]
+    needed = math.ceil(round(target * len(fields), _SHARE_DIGITS)) - (len(fields) - len(missing))
+    missing = missing[:max(needed, 1)]
+    return (f"Profile {_percent(share)} % complete, target {_percent(target)} %: add "
+            + ", ".join(_field_label(name) for name in missing))
+
+
+def evidenced_circle(referrals: ReferralStats | None, config: Mapping[str, Any]) -> str | None:
+    """The innermost circle the referral record proves (seed 004), or None without evidence.
+
+    [circle_promotion]: closed referrals ≥ core_advocate_min_closed_referrals → Core Advocate;
+    ≥ advocate_min_closed_referrals → Advocate.
+    """
+    closed = referrals.closed if referrals else 0
+    # At least one closed referral either way: without one there is no evidence to act on.
+    if closed >= max(1, config["circle_promotion"]["core_advocate_min_closed_referrals"]):
+        return "Core Advocate"
+    if closed >= max(1, config["circle_promotion"]["advocate_min_closed_referrals"]):
+        return "Advocate"
+    return None
+
+
+def circle_suggestion(contact: Contact, referrals: ReferralStats | None,
+                      config: Mapping[str, Any]) -> str | None:
+    """Suggest moving the contact inward when referrals prove it (seed 004; SPEC §3).
+
+    Only a suggestion for Row issues: the Circle cell is the person's and is never changed. No text
+    when the typed circle is already as far in as the evidence (or further).
+    """
+    proposed = evidenced_circle(referrals, config)
+    if proposed is None:
+        return None
+    typed = contact.circle
+    if typed is not None and _CIRCLE_RANK.get(typed, -1) >= _CIRCLE_RANK[proposed]:
+        return None
+    closed = referrals.closed if referrals else 0
+    evidence = f"{closed} referral{'s' if closed != 1 else ''} closed"
+    now = f"typed {typed}" if typed else "Circle is blank"
+    return f"Circle: suggest {proposed} ({evidence}; {now})"
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole book
+
+
+def classify(book: Book, today: date, config: Mapping[str, Any]) -> dict[int, Classification]:
+    """Computed columns of every contact, keyed by Contact.row (SPEC §3).
+
+    Suggestions (Row issues) list the circle promotion first, then the completeness shortfall.
+    """
+    check_settings(config)
+    interactions_by_id = index_by_contact(book.interactions)
+    transactions_by_id = index_by_contact(book.transactions)
+    referrals = referral_stats(book)
+
+    lifecycles: dict[int, str] = {}
+    scores: dict[int, float] = {}
+    visits: dict[int, int] = {}
+    partial: dict[int, tuple[str, int | None, float, list[str]]] = {}
+    for contact in book.contacts:
+        row = contact.row
+        # An ID the sync is about to assign has no interactions, deals or referrals yet.
+        cid = contact.id
+        last = effective_last_contact(contact, interactions_by_id, today)
+        days = (today - last).days if last else None
+        closing = effective_closing_date(contact, transactions_by_id)
+        own_referrals = referrals.get(cid) if cid else None
+        lifecycles[row] = lifecycle(contact, closing, today, config, own_referrals)
+        commission = lifetime_commission(transactions_by_id.get(cid, ()) if cid else ())
+        scores[row] = relationship_score(contact, commission, own_referrals, days, config)
+        visits[row] = visit_count(contact, interactions_by_id, today)
+
+        suggestions: list[str] = []
+        circle_text = circle_suggestion(contact, own_referrals, config)
+        if circle_text:
+            suggestions.append(circle_text)
+        target = completeness_target(contact, config, visits=visits[row],
+                                     closed=closing is not None)
+        share = completeness(contact, config)
+        completeness_text = completeness_suggestion(contact, config, target, share)
+        if completeness_text:
+            suggestions.append(completeness_text)
+        partial[row] = (activity(days, config), days, share, suggestions)
+
+    tiers = assign_tiers(book.contacts, lifecycles, scores, config, visits)
+    result: dict[int, Classification] = {}
+    for row, (activity_class, days, share, suggestions) in partial.items():
+        result[row] = Classification(
+            tier=tiers[row],
+            lifecycle=lifecycles[row],
+            activity=activity_class,
+            days_since_contact=days,
+            completeness=share,
+            score=scores[row],
+            suggestions=suggestions,
+        )
+    return result
+
