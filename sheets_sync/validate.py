@@ -144,8 +144,7 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
             get("language", lambda v: parse.parse_enum(v, MESSAGE_LANGUAGES))
             or general["default_language"]
         )
-        country = contact.country
-        contact.phone = get("phone", lambda v: parse.parse_phone(v, country))
+        contact.phone = get("phone", lambda v, c=contact.country: parse.parse_phone(v, c))
         contact.email = get("email", parse.parse_email)
         contact.birthday = get("birthday", lambda v: parse.parse_partial_date(v, order))
         for key in _DATE_FIELDS:
