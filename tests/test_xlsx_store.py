@@ -227,3 +227,43 @@ def test_a_file_changed_during_the_sync_is_not_overwritten(book: Path) -> None:
     with pytest.raises(UserError, match="changed while"):
         store.apply(plan)
     assert book.read_bytes() == changed
+
+
+def chart_tab() -> OwnedTab:
+    from sheets_sync.model import CellRange, ChartSpec
+
+    rows = [["A", 5], ["B", 9], ["C", 20], ["D", 3]]
+    return OwnedTab(
+        key="metrics",
+        headers=["Tier", "Contacts"],
+        rows=rows,
+        charts=[
+            ChartSpec(
+                kind="column",
+                title="Tier distribution",
+                categories=CellRange("metrics", 0, 2, 5),
+                series=[("Contacts", CellRange("metrics", 1, 2, 5))],
+                anchor="D2",
+            ),
+            ChartSpec(
+                kind="pie",
+                title="Share",
+                categories=CellRange("metrics", 0, 2, 5),
+                series=[("Contacts", CellRange("metrics", 1, 2, 5))],
+                anchor="D20",
+            ),
+        ],
+    )
+
+
+def test_charts_on_an_owned_tab_are_written_and_replaced_in_place(book: Path) -> None:
+    store = XlsxStore(book)
+    store.apply(plan_for(store, tabs=[chart_tab()]))
+    first = parts(book)
+    charts = sorted(n for n in first if n.startswith("xl/charts/"))
+    assert len(charts) == 3  # the person's chart and our two
+    store = XlsxStore(book)
+    assert store.apply(plan_for(store, tabs=[chart_tab()])) is False
+    assert parts(book) == first
+    wb = openpyxl.load_workbook(book)
+    assert len(wb["Metrics"]._charts) == 2

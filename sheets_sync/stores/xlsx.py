@@ -15,7 +15,7 @@ import python_calamine
 from ..errors import CannotPreserve, UserError, WorkbookLocked
 from ..model import OwnedTab, Table, WritePlan
 from ..vocabulary import OWNED_COLUMNS
-from . import ooxml
+from . import ooxml, xlsx_charts
 from .base import WorkbookData
 from .tables import classify_tabs, column_keys, detect_language, grid_to_table
 from .xlsx_render import render_sheet
@@ -229,6 +229,7 @@ class XlsxStore:
             changes[entry.part] = patched.xml
             replaced_formula |= patched.replaced_formula
 
+        sheet_names = {**self._data.tab_keys, **plan.tab_names}
         for tab in plan.tabs:
             name = plan.tab_names[tab.key]
             if name in by_name:
@@ -237,7 +238,8 @@ class XlsxStore:
                 part = by_name[name].part
                 removed |= self._owned_parts_below(archive, part)
             else:
-                part = self._new_sheet_part(archive, changes)
+                taken = (set(archive.namelist()) - removed) | set(changes)
+                part = _free_part("xl/worksheets/sheet", taken)
                 wb, rels, types = ooxml.add_sheet(
                     text["xl/workbook.xml"],
                     text["xl/_rels/workbook.xml.rels"],
@@ -254,7 +256,12 @@ class XlsxStore:
                     }
                 )
                 sheets = ooxml.parse_sheets(wb.encode(), rels.encode())
-            changes[part] = self._render(tab, styles, date1904)
+            drawing_rel = None
+            if tab.charts:
+                taken = (set(archive.namelist()) - removed) | set(changes)
+                chart_parts = self._add_charts(part, tab, sheet_names, taken, changes, text)
+                drawing_rel = "rId1" if chart_parts else None
+            changes[part] = render_sheet(tab, styles, date1904, drawing_rel)
 
         if replaced_formula and "xl/calcChain.xml" in archive.namelist():
             rels, types = ooxml.drop_calc_chain(
@@ -262,6 +269,7 @@ class XlsxStore:
             )
             text.update({"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types})
             removed.add("xl/calcChain.xml")
+        removed -= set(changes)
         for part in removed:
             text["[Content_Types].xml"] = ooxml.remove_content_type(
                 text["[Content_Types].xml"], part
@@ -300,8 +308,40 @@ class XlsxStore:
         )
         return patched
 
-    def _render(self, tab: OwnedTab, styles: ooxml.Styles, date1904: bool) -> str:
-        return render_sheet(tab, styles, date1904)
+    @staticmethod
+    def _add_charts(
+        sheet_part: str,
+        tab: OwnedTab,
+        sheet_names: dict[str, str],
+        taken: set[str],
+        changes: dict[str, str],
+        text: dict[str, str],
+    ) -> list[str]:
+        """Drawing and chart parts for an owned tab; returns the chart parts written."""
+        drawing = _free_part("xl/drawings/drawing", taken)
+        taken.add(drawing)
+        charts = []
+        for spec in tab.charts:
+            chart = _free_part("xl/charts/chart", taken)
+            taken.add(chart)
+            changes[chart] = xlsx_charts.chart_xml(spec, sheet_names)
+            charts.append(chart)
+        changes[drawing] = xlsx_charts.drawing_xml(tab.charts)
+        changes[ooxml.rels_path(drawing)] = xlsx_charts.rels_xml(
+            [(xlsx_charts.CHART_REL, "../charts/" + c.rsplit("/", 1)[1]) for c in charts]
+        )
+        changes[ooxml.rels_path(sheet_part)] = xlsx_charts.rels_xml(
+            [(xlsx_charts.DRAWING_REL, "../drawings/" + drawing.rsplit("/", 1)[1])]
+        )
+        types = text["[Content_Types].xml"]
+        for part, kind in [(drawing, xlsx_charts.DRAWING_CT)] + [
+            (c, xlsx_charts.CHART_CT) for c in charts
+        ]:
+            types = ooxml.remove_content_type(types, part).replace(
+                "</Types>", f'<Override PartName="/{part}" ContentType="{kind}"/></Types>'
+            )
+        text["[Content_Types].xml"] = types
+        return charts
 
     def _owned_parts_below(self, archive: zipfile.ZipFile, part: str) -> set[str]:
         """Parts hanging off an owned sheet (its relationships and what they point to) are the
@@ -316,14 +356,6 @@ class XlsxStore:
                 found.add(child)
                 found |= self._owned_parts_below(archive, child)
         return found
-
-    @staticmethod
-    def _new_sheet_part(archive: zipfile.ZipFile, changes: dict[str, str]) -> str:
-        taken = set(archive.namelist()) | set(changes)
-        number = 1
-        while f"xl/worksheets/sheet{number}.xml" in taken:
-            number += 1
-        return f"xl/worksheets/sheet{number}.xml"
 
     def _backup(self) -> Path:
         folder = self.path.parent / BACKUP_DIR
@@ -370,6 +402,15 @@ class XlsxStore:
             if temp.exists():
                 temp.unlink()
         _fsync_dir(self.path.parent)
+
+
+def _free_part(stem: str, taken: set[str]) -> str:
+    """The first unused part name like xl/charts/chart3.xml (deterministic, so re-runs that
+    replace the tool's own parts reuse the same names)."""
+    number = 1
+    while f"{stem}{number}.xml" in taken:
+        number += 1
+    return f"{stem}{number}.xml"
 
 
 def _zip_info(name: str, original: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
