@@ -137,6 +137,8 @@ class OwnedTab:
     freeze_header: bool = True
     bool_columns: list[int] = field(default_factory=list)  # TRUE/FALSE dropdown (Today's Done)
     charts: list[ChartSpec] = field(default_factory=list)
+    # (data row index, column) -> format, for columns that mix kinds (Metrics' Value column)
+    cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)
     create_only: bool = False  # written only when the workbook has no such tab (Themes, say)
 
 

@@ -337,9 +337,10 @@ class XlsxStore:
         for part, kind in [(drawing, xlsx_charts.DRAWING_CT)] + [
             (c, xlsx_charts.CHART_CT) for c in charts
         ]:
-            types = ooxml.remove_content_type(types, part).replace(
-                "</Types>", f'<Override PartName="/{part}" ContentType="{kind}"/></Types>'
-            )
+            override = f'<Override PartName="/{part}" ContentType="{kind}"/>'
+            if override not in types:  # left in place when present, so re-runs change nothing
+                types = ooxml.remove_content_type(types, part)
+                types = types.replace("</Types>", override + "</Types>")
         text["[Content_Types].xml"] = types
         return charts
 

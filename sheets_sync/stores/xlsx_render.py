@@ -25,7 +25,8 @@ def render_sheet(
     for offset, values in enumerate(tab.rows):
         number = header_number + 1 + offset
         cells = "".join(
-            cell_xml(f"{col_letter(c)}{number}", v, col_styles.get(c), date1904)
+            cell_xml(f"{col_letter(c)}{number}", v, _style(tab, styles, col_styles, offset, c),
+                     date1904)
             for c, v in enumerate(values)
         )
         rows.append(f'<row r="{number}">{cells}</row>')
@@ -78,3 +79,8 @@ def _views(tab: OwnedTab) -> str:
         f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'
         "</sheetView></sheetViews>"
     )
+
+
+def _style(tab: OwnedTab, styles: Styles, col_styles: dict[int, int], row: int, col: int) -> int:
+    kind = tab.cell_formats.get((row, col))
+    return styles.xf(kind) if kind is not None else col_styles.get(col, 0)

@@ -1,0 +1,353 @@
+"""The monthly themes calendar (SPEC §5; seed 000 communication calendar, seed 001 "生日台历").
+
+`calendar_tab` plans the next 12 months from today's month, one row per month: the theme and
+content ideas (config `[[themes]]`, overridden by the workbook's Themes tab), seasonal maintenance
+advice for the configured country's climate, and that month's holidays, solar terms, birthdays,
+home anniversaries and planned client events.
+
+Holidays and solar terms are passed in (`dict[date, str]`) by the caller, which owns the calendars;
+this module computes nothing about them. Lunar birthdays are turned into this year's solar date
+with lunar_python (already a project dependency).
+
+Climates (config `[calendar]` country lists, `[calendar.seasonal]`): "north_temperate" uses the
+north list month by month; "south_temperate" uses the same list shifted by six months (seasons are
+reversed south of the equator, so July gets January's winter advice); "tropical" has its own list
+with monsoon / rainy-season advice and no winterising.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from . import vocabulary
+from .model import Book, OwnedTab, Table
+from .referrals import contact_key, localized
+
+NORTH, SOUTH, TROPICAL = "north_temperate", "south_temperate", "tropical"
+
+
+def _l(en: str, zh: str, zh_hant: str, ja: str, ms: str) -> dict[str, str]:
+    return {"en": en, "zh": zh, "zh-Hant": zh_hant, "ja": ja, "ms": ms}
+
+
+CALENDAR_COLUMNS: dict[str, dict[str, str]] = {
+    "month": _l("Month", "月份", "月份", "月", "Bulan"),
+    "theme": _l("Theme", "主题", "主題", "テーマ", "Tema"),
+    "ideas": _l("Content ideas", "内容创意", "內容創意", "コンテンツ案", "Idea kandungan"),
+    "holidays": _l("Holidays", "节假日", "節假日", "祝日", "Cuti umum"),
+    "solar_terms": _l("Solar terms", "节气", "節氣", "二十四節気", "Terma suria"),
+    "birthdays": _l("Birthdays", "生日", "生日", "誕生日", "Hari lahir"),
+    "anniversaries": _l("Home anniversaries", "置业周年", "置業週年", "購入記念日",
+                        "Ulang tahun rumah"),
+    "events": _l("Events", "活动", "活動", "イベント", "Acara"),
+}
+# Extra header spellings accepted when reading a Themes tab back.
+_THEME_ALIASES = {
+    "month": ("mth", "月份", "月"),
+    "theme": ("topic", "主题", "主題"),
+    "ideas": ("ideas", "content", "content idea", "内容", "內容", "アイデア", "idea"),
+}
+LUNAR_MARK = _l("(lunar)", "(农历)", "(農曆)", "(旧暦)", "(lunar)")
+YEARS = _l("{n} yrs", "{n}年", "{n}年", "{n}年", "{n} thn")
+ONE_YEAR = _l("1 yr", "1年", "1年", "1年", "1 thn")
+
+_MONTHS_EN = [_calendar.month_name[m] for m in range(1, 13)]
+_MONTHS_MS = ["Januari", "Februari", "Mac", "April", "Mei", "Jun", "Julai", "Ogos", "September",
+              "Oktober", "November", "Disember"]
+_ZH_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+
+
+@dataclass
+class Theme:
+    """One month's theme and content ideas (seed 000 monthly communication calendar)."""
+
+    month: int  # 1..12
+    theme: str
+    ideas: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Themes: config, the workbook's Themes tab, and the tab written when the workbook has none.
+
+
+def themes_from_config(config: Mapping[str, Any]) -> list[Theme]:
+    """The `[[themes]]` of the config, one per month, in month order."""
+    themes: dict[int, Theme] = {}
+    for entry in config.get("themes", []):
+        month = parse_month(entry.get("month"))
+        if month is not None:
+            themes[month] = Theme(month, str(entry.get("theme", "")).strip(),
+                                  str(entry.get("ideas", "")).strip())
+    return [themes[m] for m in sorted(themes)]
+
+
+def parse_month(value: Any) -> int | None:
+    """1..12 from a number, "3", "03", "3月", "三月", "March", "Mar", "Mac", or a date cell."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, date):
+        return value.month
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and 1 <= value <= 12 else None
+    text = str(value).strip()
+    digits = re.match(r"^\s*(\d{1,2})", text)
+    if digits:
+        month = int(digits.group(1))
+        return month if 1 <= month <= 12 else None
+    folded = text.casefold()
+    for names in (_MONTHS_EN, _MONTHS_MS):
+        for n, name in enumerate(names, start=1):
+            full = name.casefold()
+            if folded == full or (len(folded) >= 3 and full.startswith(folded)):
+                return n
+    bare = text.rstrip("月")
+    if bare in _ZH_NUMERALS:
+        return _ZH_NUMERALS.index(bare) + 1
+    return None
+
+
+def _theme_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for key in ("month", "theme", "ideas"):
+        for label in [key, *CALENDAR_COLUMNS[key].values(), *_THEME_ALIASES[key]]:
+            index.setdefault(vocabulary.normalise(label), key)
+    return index
+
+
+def themes_from_table(table: Table | None, config: Mapping[str, Any]) -> list[Theme]:
+    """Config themes overridden by the workbook's Themes tab, cell by cell where filled.
+
+    A row of the tab names its month (1..12, a month name, "3月" …); its Theme and Content ideas
+    replace the config's for that month when not blank, so a team can edit one idea and keep the
+    rest. Rows without a readable month are ignored.
+    """
+    themes = {t.month: t for t in themes_from_config(config)}
+    if table is None:
+        return [themes[m] for m in sorted(themes)]
+    index = _theme_index()
+    cols: dict[str, int] = {}
+    for n, header in enumerate(table.headers):
+        key = index.get(vocabulary.normalise(header)) if header is not None else None
+        if key is not None and key not in cols:
+            cols[key] = n
+    if "month" not in cols:
+        return [themes[m] for m in sorted(themes)]
+
+    def cell(values: list[Any], key: str) -> str:
+        n = cols.get(key)
+        value = values[n] if n is not None and n < len(values) else None
+        return "" if value is None else str(value).strip()
+
+    for _row, values in table.rows:
+        n = cols["month"]
+        month = parse_month(values[n] if n < len(values) else None)
+        if month is None:
+            continue
+        base = themes.get(month, Theme(month, "", ""))
+        themes[month] = Theme(month, cell(values, "theme") or base.theme,
+                              cell(values, "ideas") or base.ideas)
+    return [themes[m] for m in sorted(themes)]
+
+
+def themes_tab(themes: list[Theme], lang: str = "en") -> OwnedTab:
+    """The Themes tab as first written (the caller writes it only when the workbook has none)."""
+    headers = [localized(CALENDAR_COLUMNS[k], lang) for k in ("month", "theme", "ideas")]
+    rows: list[list[Any]] = [[t.month, t.theme, t.ideas] for t in sorted(themes,
+                                                                          key=lambda t: t.month)]
+    return OwnedTab(key="themes", headers=headers, rows=rows, formats={0: "integer", 2: "wrap"},
+                    widths={0: 8, 1: 32, 2: 70})
+
+
+# ---------------------------------------------------------------------------------------------
+# Climate.
+
+
+def country_of(config: Mapping[str, Any]) -> str:
+    """The calendar's country: calendar.country, else general.default_country."""
+    return str(config["calendar"].get("country") or config["general"]["default_country"]).upper()
+
+
+def climate_for(country: str, config: Mapping[str, Any]) -> str:
+    """`country`'s climate: calendar.tropical_countries / south_temperate_countries, else
+    calendar.default_climate (lists, so a user's config can replace them whole)."""
+    settings = config["calendar"]
+    code = country.strip().upper()
+    if code in {str(c).upper() for c in settings["tropical_countries"]}:
+        return TROPICAL
+    if code in {str(c).upper() for c in settings["south_temperate_countries"]}:
+        return SOUTH
+    return str(settings["default_climate"])
+
+
+def seasonal_advice(month: int, climate: str, config: Mapping[str, Any]) -> str:
+    """Seed 000 seasonal maintenance for `month` (1..12) in `climate`.
+
+    The southern temperate climate reads the northern list six months on: January in Sydney is
+    July in London.
+    """
+    seasonal = config["calendar"]["seasonal"]
+    if climate == SOUTH:
+        return str(seasonal[NORTH][(month - 1 + 6) % 12])
+    return str((seasonal.get(climate) or seasonal[NORTH])[month - 1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The Calendar tab.
+
+
+def _months(today: date, count: int) -> list[tuple[int, int]]:
+    out = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        out.append((year, month))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return out
+
+
+def month_label(year: int, month: int, lang: str) -> str:
+    if lang in ("zh", "zh-Hant", "ja"):
+        return f"{year}年{month}月"
+    if lang == "ms":
+        return f"{_MONTHS_MS[month - 1]} {year}"
+    return f"{_MONTHS_EN[month - 1]} {year}"
+
+
+def _day_in(year: int, month: int, day: int) -> int:
+    # A 29 February birthday or anniversary is marked on the 28th in a common year.
+    return min(day, _calendar.monthrange(year, month)[1])
+
+
+@functools.lru_cache(maxsize=64)
+def _lunar_months(year: int) -> dict[int, tuple[date, int]]:
+    """Lunar `year`'s regular months: month -> (solar date of day 1, days in the month).
+
+    One LunarYear computation per year (about 10 ms each) instead of one per birthday; leap
+    months are skipped — a birthday is kept on its regular month.
+    """
+    from lunar_python import LunarYear, Solar
+
+    months: dict[int, tuple[date, int]] = {}
+    for month in LunarYear.fromYear(year).getMonthsInYear():
+        if month.getMonth() > 0:
+            solar = Solar.fromJulianDay(month.getFirstJulianDay())
+            months[month.getMonth()] = (date(solar.getYear(), solar.getMonth(), solar.getDay()),
+                                        month.getDayCount())
+    return months
+
+
+def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
+    """This lunar year's month/day as a solar date; day 30 falls back to 29 in a short month."""
+    first = _lunar_months(year).get(month)
+    if first is None:
+        return None
+    return first[0] + timedelta(days=min(day, first[1]) - 1)
+
+
+def _dated_list(entries: list[tuple[int, str]]) -> str:
+    return ", ".join(f"{day} {text}" for day, text in sorted(entries))
+
+
+def _in_month(days: Mapping[date, str], year: int, month: int) -> str:
+    entries = [(d.day, str(name)) for d, name in days.items()
+               if d.year == year and d.month == month and str(name).strip()]
+    return _dated_list(entries)
+
+
+def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: dict[date, str],
+                 solar_terms: dict[date, str], themes: list[Theme], lang: str = "en") -> OwnedTab:
+    """The owned Calendar tab: the next `calendar.months` months starting with today's month.
+
+    Columns: Month, Theme, Content ideas (the theme's ideas, then the climate's seasonal advice),
+    Holidays, Solar terms, Birthdays ("3 Alice Tan, 17 王伟"; lunar ones on this year's solar date
+    with a "(lunar)" mark), Home anniversaries (closing dates from Transactions and Contacts, with
+    the years in the home), Events (calendar.events). Contacts marked Do not contact are left out.
+    """
+    settings = config["calendar"]
+    months = _months(today, int(settings["months"]))
+    window = set(months)
+    climate = climate_for(country_of(config), config)
+    by_month = {t.month: t for t in themes}
+
+    birthdays: dict[tuple[int, int], list[tuple[int, str]]] = {m: [] for m in months}
+    anniversaries: dict[tuple[int, int], list[tuple[int, str]]] = {m: [] for m in months}
+    mark = localized(LUNAR_MARK, lang)
+    people = [c for c in book.contacts if not c.do_not_contact]
+    for contact in people:
+        born = contact.birthday
+        if born is None or not (1 <= born.month <= 12) or not (1 <= born.day <= 31):
+            continue
+        if contact.lunar_birthday:
+            # The window spans parts of two or three lunar years: try each and keep what lands.
+            for lunar_year in range(months[0][0] - 1, months[-1][0] + 1):
+                solar = _lunar_to_solar(lunar_year, born.month, born.day)
+                if solar is not None and (solar.year, solar.month) in window:
+                    birthdays[(solar.year, solar.month)].append(
+                        (solar.day, f"{contact.name} {mark}"))
+        else:
+            for year, month in months:
+                if month == born.month:
+                    birthdays[(year, month)].append((_day_in(year, month, born.day),
+                                                     contact.name))
+
+    closings: dict[str, set[date]] = {}
+    for txn in book.transactions:
+        if txn.closing_date is not None:
+            closings.setdefault(txn.contact_id, set()).add(txn.closing_date)
+    names: dict[str, str] = {}
+    excluded: set[str] = set()
+    for contact in book.contacts:
+        key = contact_key(contact, book)
+        names[key] = contact.name or key
+        if contact.do_not_contact:
+            excluded.add(key)
+        elif contact.closing_date is not None:
+            closings.setdefault(key, set()).add(contact.closing_date)
+    for person, dates in closings.items():
+        if person in excluded:
+            continue
+        for closed in dates:
+            for year, month in months:
+                years = year - closed.year
+                if month == closed.month and years >= 1:
+                    text = localized(ONE_YEAR, lang) if years == 1 else (
+                        localized(YEARS, lang).format(n=years))
+                    anniversaries[(year, month)].append(
+                        (_day_in(year, month, closed.day), f"{names.get(person, person)} ({text})"))
+
+    rows: list[list[Any]] = []
+    for year, month in months:
+        theme = by_month.get(month, Theme(month, "", ""))
+        ideas = "\n".join(p for p in (theme.ideas, seasonal_advice(month, climate, config)) if p)
+        events = []
+        for event in settings.get("events", []):
+            if parse_month(event.get("month")) == month:
+                name = localized(event.get("name", ""), lang)
+                day = event.get("day")
+                events.append(f"{day} {name}" if day else name)
+        rows.append([
+            month_label(year, month, lang),
+            theme.theme,
+            ideas,
+            _in_month(holidays, year, month),
+            _in_month(solar_terms, year, month),
+            _dated_list(birthdays[(year, month)]),
+            _dated_list(anniversaries[(year, month)]),
+            ", ".join(events),
+        ])
+    keys = ("month", "theme", "ideas", "holidays", "solar_terms", "birthdays", "anniversaries",
+            "events")
+    return OwnedTab(
+        key="calendar",
+        headers=[localized(CALENDAR_COLUMNS[k], lang) for k in keys],
+        rows=rows,
+        formats={n: "wrap" for n in range(2, 8)},
+        widths={0: 16, 1: 28, 2: 50, 3: 36, 4: 24, 5: 40, 6: 40, 7: 30},
+    )

@@ -1,0 +1,1114 @@
+"""Team metrics (SPEC §6; seeds 000, 002, 003, 004), the Metrics tab and the Metrics history tab.
+
+Every formula is the one the seeds and SPEC §6 write, and each Metric carries it in words (its
+`definition`), with the numbers that went in, so the team can check a value by hand. A value is
+None — a blank cell, never an error — when its denominator is zero or there is no data.
+
+Terms used in the formulas:
+
+* **Client** — a contact with at least one Transactions row, a Closing date on Contacts, or Stage
+  "Closed". Without Transactions rows such a contact counts as one transaction in counts of deals.
+* **Repeat deal** — any of a client's Transactions rows after their first (by Closing date; undated
+  rows last).
+* **Referred** — see referrals.py: a Referred by on the transaction or on the client.
+* Source and Side values are matched against the word lists in `[metrics]` after
+  vocabulary.normalise, so the same words work in every language of the workbook.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from . import vocabulary
+from .model import (
+    Book,
+    CellRange,
+    ChartSpec,
+    Classification,
+    Contact,
+    Interaction,
+    OwnedTab,
+    Table,
+    Transaction,
+)
+from .referrals import (
+    YEAR_DAYS,
+    closed_ids,
+    compute_referrals,
+    contact_key,
+    contacts_by_id,
+    credited_referrer,
+    localized,
+)
+
+PERCENT, NUMBER, MONEY, DAYS = "percent", "number", "money", "days"
+
+TIERS = ("A", "B", "C", "D")
+ACTIVITIES = ("Active", "Cooling", "Silent", "Dormant")
+COMPLETENESS_GROUPS = ("first_contact", "three_visits", "closed")
+
+# Headline metrics, in the order of the Metrics tab and of the Metrics history columns. The history
+# relies on this order staying fixed (new keys go at the end) so its charts can find their column.
+HISTORY_KEYS = (
+    "repeat_client_rate", "avg_days_to_return", "past_client_referral_share", "referral_share",
+    "referral_conversion", "repurchase_rate", "nps", "csat", "dormant_share", "engagement",
+    "touchpoints_on_time", "cltv", "lifetime_value", "retention_roi", "referral_roi",
+    "referral_forecast", "completeness",
+)
+FORMATS: dict[str, str] = {
+    "repeat_client_rate": PERCENT, "avg_days_to_return": DAYS,
+    "past_client_referral_share": PERCENT, "referral_share": PERCENT,
+    "referral_conversion": PERCENT, "repurchase_rate": PERCENT, "nps": NUMBER, "csat": PERCENT,
+    "dormant_share": PERCENT, "engagement": PERCENT, "touchpoints_on_time": PERCENT,
+    "cltv": MONEY, "lifetime_value": MONEY, "retention_roi": PERCENT, "referral_roi": MONEY,
+    "referral_forecast": NUMBER, "completeness": PERCENT, "circle_conversion": PERCENT,
+    "tier_distribution": NUMBER, "activity_distribution": NUMBER,
+}
+# Where a smaller value is the better one, a target is a ceiling.
+LOWER_IS_BETTER = frozenset({"dormant_share", "avg_days_to_return"})
+
+
+def _l(en: str, zh: str, zh_hant: str, ja: str, ms: str) -> dict[str, str]:
+    return {"en": en, "zh": zh, "zh-Hant": zh_hant, "ja": ja, "ms": ms}
+
+
+METRIC_NAMES: dict[str, dict[str, str]] = {
+    "repeat_client_rate": _l("Repeat client rate", "回头客比例", "回頭客比例", "リピート顧客率",
+                             "Kadar pelanggan berulang"),
+    "avg_days_to_return": _l("Average time to return (days)", "平均回头间隔(天)",
+                             "平均回頭間隔(天)", "平均リピート間隔(日)",
+                             "Purata masa untuk kembali (hari)"),
+    "past_client_referral_share": _l("Business from past clients & referrals",
+                                     "老客户与转介绍业务占比", "老客戶與轉介紹業務佔比",
+                                     "過去顧客・紹介からの取引比率",
+                                     "Perniagaan daripada pelanggan lama & rujukan"),
+    "referral_share": _l("Referral share of new deals", "老带新占比", "老帶新佔比",
+                         "新規成約の紹介比率", "Bahagian rujukan bagi urus niaga baharu"),
+    "referral_conversion": _l("Referral conversion", "转介绍转化率", "轉介紹轉化率", "紹介成約率",
+                              "Kadar penukaran rujukan"),
+    "repurchase_rate": _l("Repurchase rate", "老客户复购率", "老客戶復購率", "再購入率",
+                          "Kadar pembelian semula"),
+    "nps": _l("NPS", "净推荐值 NPS", "淨推薦值 NPS", "NPS", "NPS"),
+    "csat": _l("CSAT", "客户满意度 CSAT", "客戶滿意度 CSAT", "顧客満足度 CSAT", "CSAT"),
+    "dormant_share": _l("Dormant share (churn)", "沉睡客户占比(流失率)", "沉睡客戶佔比(流失率)",
+                        "休眠顧客比率(離反率)", "Bahagian dorman (churn)"),
+    "engagement": _l("Engagement", "互动回应率", "互動回應率", "エンゲージメント率",
+                     "Kadar penglibatan"),
+    "touchpoints_on_time": _l("Touchpoints on time", "按时触达率", "按時觸達率", "期日内対応率",
+                              "Sentuhan tepat masa"),
+    "cltv": _l("CLTV", "客户终身价值 CLTV", "客戶終身價值 CLTV", "顧客生涯価値 CLTV", "CLTV"),
+    "lifetime_value": _l("Lifetime value per client", "单客户终身价值", "單客戶終身價值",
+                         "顧客あたり生涯価値", "Nilai sepanjang hayat setiap pelanggan"),
+    "retention_roi": _l("Retention ROI", "客户维护投资回报率", "客戶維護投資回報率",
+                        "維持プログラムROI", "ROI program pengekalan"),
+    "circle_conversion": _l("Conversion rate by circle", "圈层转化率", "圈層轉化率",
+                            "サークル別成約率", "Kadar penukaran mengikut bulatan"),
+    "referral_roi": _l("Referred commission per year per referrer", "介绍人年均带来佣金",
+                       "介紹人年均帶來佣金", "紹介者あたり年間紹介手数料",
+                       "Komisen rujukan setahun setiap perujuk"),
+    "referral_forecast": _l("Referral forecast (next quarter)", "下季度转介绍预测",
+                            "下季度轉介紹預測", "紹介予測(次四半期)",
+                            "Ramalan rujukan (suku tahun depan)"),
+    "completeness": _l("Data completeness", "资料完整度", "資料完整度", "情報充足率",
+                       "Kelengkapan data"),
+    "tier_distribution": _l("Contacts by tier", "各等级人数", "各等級人數", "ランク別人数",
+                            "Kenalan mengikut tier"),
+    "activity_distribution": _l("Contacts by activity", "各活跃度人数", "各活躍度人數",
+                                "アクティビティ別人数", "Kenalan mengikut aktiviti"),
+}
+
+TAB_LABELS: dict[str, dict[str, str]] = {
+    "metric": _l("Metric", "指标", "指標", "指標", "Metrik"),
+    "value": _l("Value", "数值", "數值", "値", "Nilai"),
+    "target": _l("Target", "目标", "目標", "目標", "Sasaran"),
+    "status": _l("Status", "状态", "狀態", "状況", "Status"),
+    "definition": _l("Definition", "定义", "定義", "定義", "Takrifan"),
+    "advice": _l("What to do", "建议行动", "建議行動", "次の一手", "Tindakan"),
+    "date": _l("Date", "日期", "日期", "日付", "Tarikh"),
+    "met": _l("met", "达标", "達標", "達成", "dicapai"),
+    "below": _l("below", "未达标", "未達標", "未達", "di bawah sasaran"),
+    "none": _l("(none)", "(无)", "(無)", "(なし)", "(tiada)"),
+    "by_owner": _l("By owner", "按负责人", "按負責人", "担当者別", "Mengikut ejen"),
+    "by_tier": _l("By tier", "按等级", "按等級", "ランク別", "Mengikut tier"),
+    "by_circle": _l("By circle", "按圈层", "按圈層", "サークル別", "Mengikut bulatan"),
+    "by_source": _l("By source", "按来源", "按來源", "流入元別", "Mengikut sumber"),
+    "owner": _l("Owner", "负责人", "負責人", "担当者", "Ejen"),
+    "tier": _l("Tier", "等级", "等級", "ランク", "Tier"),
+    "circle": _l("Circle", "圈层", "圈層", "サークル", "Bulatan"),
+    "source": _l("Source", "来源", "來源", "流入元", "Sumber"),
+    "contacts": _l("Contacts", "联系人", "聯絡人", "連絡先数", "Kenalan"),
+    "clients": _l("Clients", "客户", "客戶", "顧客数", "Pelanggan"),
+    "transactions": _l("Transactions", "成交数", "成交數", "取引数", "Transaksi"),
+    "commission": _l("Commission", "佣金", "佣金", "手数料", "Komisen"),
+    "conversion": _l("Conversion (clients ÷ contacts)", "转化率(客户÷联系人)",
+                     "轉化率(客戶÷聯絡人)", "成約率(顧客÷連絡先)",
+                     "Penukaran (pelanggan ÷ kenalan)"),
+    "share_of_transactions": _l("Share of transactions", "成交占比", "成交佔比", "取引シェア",
+                                "Bahagian transaksi"),
+    "nps_over_time": _l("NPS over time", "NPS 趋势", "NPS 趨勢", "NPS の推移", "NPS mengikut masa"),
+    "repeat_over_time": _l("Repeat client rate over time", "回头客比例趋势", "回頭客比例趨勢",
+                           "リピート顧客率の推移", "Kadar pelanggan berulang mengikut masa"),
+    "business_by_source": _l("Business by source", "各来源成交", "各來源成交", "流入元別の取引",
+                             "Perniagaan mengikut sumber"),
+}
+
+GROUP_LABELS: dict[str, dict[str, str]] = {
+    "Active": _l("Active", "活跃", "活躍", "アクティブ", "Aktif"),
+    "Cooling": _l("Cooling", "降温", "降溫", "冷却中", "Semakin dingin"),
+    "Silent": _l("Silent", "沉默", "沉默", "サイレント", "Senyap"),
+    "Dormant": _l("Dormant", "沉睡", "沉睡", "休眠", "Dorman"),
+    "Past client": _l("Past client", "老客户", "老客戶", "過去の顧客", "Pelanggan lama"),
+    "Other": _l("Other", "其他", "其他", "その他", "Lain-lain"),
+    "first_contact": _l("First contact", "首次接触", "首次接觸", "初回接触", "Hubungan pertama"),
+    "three_visits": _l("After three visits", "三次来访后", "三次來訪後", "来訪3回以降",
+                       "Selepas tiga lawatan"),
+    "closed": _l("Closed clients", "成交客户", "成交客戶", "成約顧客", "Pelanggan selesai"),
+}
+
+# A short "what to do" line shown when a metric is below its target.
+ADVICE: dict[str, str] = {
+    "repeat_client_rate": "Keep A/B clients on their 30/90-day cadence and call on every home "
+                          "anniversary; offer equity reviews to past clients.",
+    "past_client_referral_share": "Work the past-client list weekly and ask for referrals at the "
+                                  "day-30 check-in (seed 002).",
+    "referral_share": "Ask for a referral at every day-30 check-in and thank each referrer within "
+                      "48 hours.",
+    "repurchase_rate": "Send past clients market updates and equity reviews; log life events in "
+                       "Interactions so the check-ins fire.",
+    "nps": "Call every detractor (0-6) to hear what went wrong and fix it before asking for "
+           "referrals.",
+    "csat": "Go through the unsatisfied answers in Interactions; a manager calls each one "
+            "(seed 003).",
+    "dormant_share": "Work the reconnect items in Today: clients silent for 90+ days first.",
+    "completeness": "Fill the missing profile fields (Completeness on Contacts) at the next call.",
+}
+
+
+@dataclass
+class Metric:
+    """One line of the Metrics tab. `value` is a fraction for percent metrics (0.25 = 25 %)."""
+
+    key: str
+    name: str
+    value: float | None
+    target: str = ""
+    status: str = ""  # "met", "below" or "" (no target, or no value)
+    definition: str = ""
+    format: str = NUMBER  # percent / number / money / days
+    advice: str = ""
+    group: str = ""  # for per-group metrics (a circle, a tier, a referrer…); "" for headline ones
+
+
+@dataclass
+class DueItem:
+    """One touchpoint that fell due: when, and when it was done (None: not done)."""
+
+    due: date
+    done_on: date | None
+
+
+@dataclass
+class Breakdown:
+    """A table below the main metrics: one row per owner, tier, circle or source.
+
+    Each row: [group, contacts, clients, transactions, commission, repeat client rate, referral
+    share of new deals, NPS, dormant share, conversion (clients ÷ contacts), share of
+    transactions]; a cell is None where the measure does not apply or has no data.
+    """
+
+    key: str  # "owner", "tier", "circle" or "source"
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+BREAKDOWN_COLUMNS = ("contacts", "clients", "transactions", "commission", "repeat_client_rate",
+                     "referral_share", "nps", "dormant_share", "conversion",
+                     "share_of_transactions")
+BREAKDOWN_FORMATS = ("number", "integer", "integer", "money", "percent", "percent", "number",
+                     "percent", "percent", "percent")
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers.
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator ÷ denominator, or None when the denominator is zero (a blank, never an error)."""
+    return numerator / denominator if denominator else None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _words(values: Iterable[Any]) -> set[str]:
+    return {vocabulary.normalise(v) for v in values if str(v).strip()}
+
+
+def _starts(text: str, prefixes: Iterable[str]) -> bool:
+    folded = vocabulary.normalise(text)
+    return bool(folded) and any(folded.startswith(p) for p in prefixes if p)
+
+
+def _txn_sort_key(txn: Transaction) -> tuple[bool, date, int]:
+    # Undated rows sort last; the sheet row breaks ties so the "first" deal is stable.
+    return (txn.closing_date is None, txn.closing_date or date.max, txn.row or 0)
+
+
+def repeat_deals(book: Book) -> set[int]:
+    """id() of every transaction that is not its client's first (by Closing date, then row)."""
+    by_client: dict[str, list[Transaction]] = {}
+    for txn in book.transactions:
+        by_client.setdefault(txn.contact_id, []).append(txn)
+    repeats: set[int] = set()
+    for deals in by_client.values():
+        for txn in sorted(deals, key=_txn_sort_key)[1:]:
+            repeats.add(id(txn))
+    return repeats
+
+
+class _Facts:
+    """Indexes over one slice of the book (all of it, or one owner / tier / circle / source)."""
+
+    def __init__(self, book: Book, classes: Mapping[int, Classification], today: date,
+                 config: Mapping[str, Any], contacts: Sequence[Contact] | None = None,
+                 txns: Sequence[Transaction] | None = None,
+                 interactions: Sequence[Interaction] | None = None) -> None:
+        self.book = book
+        self.today = today
+        self.config = config
+        self.settings = config["metrics"]
+        self.people = contacts_by_id(book)
+        self.contacts = list(book.contacts if contacts is None else contacts)
+        # One entry per Contacts row: a duplicated ID (reported in Issues) still counts twice
+        # in per-contact counts, as it does on the Tier and Activity columns.
+        self.rows = [(contact_key(c, book), c, classes.get(c.row)) for c in self.contacts]
+        self.keys = {key: c for key, c, _ in self.rows}
+        self.txns = list(book.transactions if txns is None else txns)
+        if interactions is None:
+            interactions = book.interactions if contacts is None else [
+                i for i in book.interactions if i.contact_id in self.keys]
+        self.interactions = list(interactions)
+        self.txns_by: dict[str, list[Transaction]] = {}
+        for txn in self.txns:
+            self.txns_by.setdefault(txn.contact_id, []).append(txn)
+        for deals in self.txns_by.values():
+            deals.sort(key=_txn_sort_key)
+        # Deals per client: Transactions rows, or one for a contact closed only on Contacts.
+        self.deals = {cid: len(ts) for cid, ts in self.txns_by.items() if cid}
+        for key, contact in self.keys.items():
+            if key not in self.deals and (contact.closing_date is not None
+                                          or contact.stage == "Closed"):
+                self.deals[key] = 1
+        self.referral_sources = _words(self.settings["referral_sources"])
+        self.past_client_sources = _words(self.settings["past_client_sources"])
+
+
+def _first_deal_dates(book: Book) -> dict[str, date]:
+    """Each client's first closing: earliest dated Transactions row, else Contacts Closing date."""
+    first: dict[str, date] = {}
+    for txn in book.transactions:
+        if txn.closing_date is not None and (txn.contact_id not in first
+                                             or txn.closing_date < first[txn.contact_id]):
+            first[txn.contact_id] = txn.closing_date
+    for contact in book.contacts:
+        key = contact_key(contact, book)
+        if key not in first and contact.closing_date is not None:
+            first[key] = contact.closing_date
+    return first
+
+
+# ---------------------------------------------------------------------------------------------
+# The measures: each returns its value (None on a zero denominator) and the counts behind it.
+
+
+def _repeat_client_rate(f: _Facts) -> tuple[float | None, int, int]:
+    """Seed 000: clients with ≥ 2 transactions ÷ clients with ≥ 1."""
+    repeat = sum(1 for n in f.deals.values() if n >= 2)
+    return ratio(repeat, len(f.deals)), repeat, len(f.deals)
+
+
+def _avg_days_to_return(f: _Facts) -> tuple[float | None, int]:
+    """Seed 000: mean days between a client's consecutive (dated) transactions."""
+    gaps: list[int] = []
+    for deals in f.txns_by.values():
+        dated = [t.closing_date for t in deals if t.closing_date is not None]
+        gaps += [(b - a).days for a, b in zip(dated, dated[1:], strict=False)]
+    return _mean(gaps), len(gaps)
+
+
+def _is_referred(f: _Facts, txn: Transaction) -> bool:
+    return (vocabulary.normalise(txn.source) in f.referral_sources
+            or credited_referrer(txn, f.people) is not None)
+
+
+def _past_client_referral_share(f: _Facts, repeats: set[int]) -> tuple[float | None, int, int]:
+    """Seed 000 ("65 %+"): transactions sourced from past clients or referrals ÷ transactions."""
+    sourced = sum(1 for t in f.txns
+                  if _is_referred(f, t) or id(t) in repeats
+                  or vocabulary.normalise(t.source) in f.past_client_sources)
+    return ratio(sourced, len(f.txns)), sourced, len(f.txns)
+
+
+def _referral_share(f: _Facts, repeats: set[int]) -> tuple[float | None, int, int]:
+    """Seed 003 老带新: clients' first transactions that came by referral ÷ first transactions."""
+    firsts = [t for t in f.txns if id(t) not in repeats]
+    referred = sum(1 for t in firsts if _is_referred(f, t))
+    return ratio(referred, len(firsts)), referred, len(firsts)
+
+
+def _nps(contacts: Iterable[Contact]) -> tuple[float | None, int, int, int]:
+    """Seed 000/004: % promoters (9–10) − % detractors (0–6); invalid answers are None upstream."""
+    answers = [c.nps for c in contacts if c.nps is not None and 0 <= c.nps <= 10]
+    promoters = sum(1 for a in answers if a >= 9)
+    detractors = sum(1 for a in answers if a <= 6)
+    if not answers:
+        return None, 0, 0, 0
+    return 100.0 * (promoters - detractors) / len(answers), promoters, detractors, len(answers)
+
+
+def _dormant_share(f: _Facts) -> tuple[float | None, int, int]:
+    """Seed 003 流失率: clients whose Activity is Dormant ÷ all clients (with a classification)."""
+    clients = [c for key, _, c in f.rows if c is not None and key in f.deals]
+    dormant = sum(1 for c in clients if c.activity == "Dormant")
+    return ratio(dormant, len(clients)), dormant, len(clients)
+
+
+def _conversion(f: _Facts) -> tuple[float | None, int, int]:
+    """Seed 004 CR: clients among the contacts ÷ contacts."""
+    clients = sum(1 for key, _, _ in f.rows if key in f.deals)
+    return ratio(clients, len(f.rows)), clients, len(f.rows)
+
+
+def _csat(f: _Facts) -> tuple[float | None, int, int]:
+    """Seed 003: satisfied answers ÷ answers, from Interactions Outcome (prefix match)."""
+    satisfied = _words(f.settings["satisfied_outcomes"])
+    unsatisfied = _words(f.settings["unsatisfied_outcomes"])
+    yes = no = 0
+    for interaction in f.interactions:
+        # Unsatisfied first: "不满意" begins differently from "满意", but "unsatisfied…" must never
+        # be read as a satisfied answer by a looser list.
+        if _starts(interaction.outcome, unsatisfied):
+            no += 1
+        elif _starts(interaction.outcome, satisfied):
+            yes += 1
+    return ratio(yes, yes + no), yes, yes + no
+
+
+def _engagement(f: _Facts) -> tuple[float | None, int, int]:
+    """Seed 000 "response rate to touchpoints": answered touchpoints ÷ touchpoints done."""
+    silent = _words(f.settings["no_answer_outcomes"])
+    done = [i for i in f.interactions if vocabulary.normalise(i.channel) != "note"]
+    answered = sum(1 for i in done if i.outcome.strip() and not _starts(i.outcome, silent))
+    return ratio(answered, len(done)), answered, len(done)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _target_text(key: str, fmt: str, target: float | None, reference: str) -> str:
+    parts = []
+    if target is not None:
+        sign = "≤" if key in LOWER_IS_BETTER else "≥"
+        shown = f"{target * 100:g} %" if fmt == PERCENT else f"{target:g}"
+        parts.append(f"{sign} {shown}")
+    if reference:
+        parts.append(f"({reference})" if parts else reference)
+    return " ".join(parts)
+
+
+def _status(key: str, value: float | None, target: float | None) -> str:
+    if value is None or target is None:
+        return ""
+    better = value <= target if key in LOWER_IS_BETTER else value >= target
+    return "met" if better else "below"
+
+
+def _make(key: str, value: float | None, definition: str, config: Mapping[str, Any], *,
+          group: str = "", target: float | None = None, reference: str | None = None) -> Metric:
+    settings = config["metrics"]
+    if target is None and not group:
+        raw = settings["targets"].get(key)
+        target = float(raw) if raw is not None else None
+    if reference is None:
+        reference = "" if group else str(settings["references"].get(key, ""))
+    fmt = FORMATS[key]
+    status = _status(key, value, target)
+    name = METRIC_NAMES[key]["en"] + (f" — {group}" if group else "")
+    return Metric(key=key, name=name, value=value, target=_target_text(key, fmt, target, reference),
+                  status=status, definition=definition, format=fmt,
+                  advice=ADVICE.get(key, "") if status == "below" else "", group=group)
+
+
+def due_items_from_today(table: Table | None, today: date) -> list[DueItem]:
+    """Read the Today tab (as read before the sync rewrites it) into DueItems.
+
+    A row lists a touchpoint that was due (Due) and how late it already was when the list was
+    written (Days overdue). Ticking Done means it was done before this sync, so it counts as done
+    on the day the list was written (Due + Days overdue): on time when that was not overdue. When
+    Days overdue is missing, a ticked row counts as done today.
+    """
+    if table is None:
+        return []
+    index = vocabulary.build_index(vocabulary.TODAY_COLUMNS)
+    cols = {index.get(vocabulary.normalise(h)): n for n, h in enumerate(table.headers)
+            if h is not None}
+    if "due" not in cols or "done" not in cols:
+        return []
+    yes = {vocabulary.normalise(v) for v in vocabulary.all_labels(vocabulary.YES_NO["yes"])}
+    items: list[DueItem] = []
+    for _row, values in table.rows:
+        def cell(key: str, values: list[Any] = values) -> Any:
+            n = cols.get(key)
+            return values[n] if n is not None and n < len(values) else None
+
+        due = as_date(cell("due"))
+        if due is None:
+            continue
+        done = cell("done")
+        ticked = done is True or (not isinstance(done, bool) and done is not None
+                                  and vocabulary.normalise(done) in yes)
+        overdue = cell("days_overdue")
+        if not ticked:
+            items.append(DueItem(due, None))
+        elif isinstance(overdue, (int, float)) and not isinstance(overdue, bool):
+            items.append(DueItem(due, due + timedelta(days=max(0, int(overdue)))))
+        else:
+            items.append(DueItem(due, today))
+    return items
+
+
+def compute_metrics(book: Book, classes: Mapping[int, Classification], today: date,
+                    config: Mapping[str, Any], *,
+                    due_items: Sequence[DueItem] | None = None) -> list[Metric]:
+    """Every metric of SPEC §6, headline ones first, then the per-group ones.
+
+    Formulas (terms in the module docstring; each Metric.definition repeats its own):
+
+    * repeat client rate = clients with ≥ 2 transactions ÷ clients with ≥ 1 (seed 000)
+    * average time to return = mean days between a client's consecutive transactions (seed 000)
+    * business from past clients & referrals = transactions whose Source is a referral/past-client
+      source, that are referred, or that are a repeat deal ÷ all transactions (seed 000, 65 %+)
+    * referral share = first transactions that were referred ÷ first transactions (seed 003 老带新)
+    * referral conversion = referred contacts who closed ÷ referred contacts, also per source
+      (the referrer is a past client, else their Circle, else Other; seed 002)
+    * repurchase rate = past clients (first closing ≥ lifecycle.client_days ago) with a later
+      purchase (Side a purchase word or blank) ÷ past clients (seed 003 复购率)
+    * NPS = % promoters (9–10) − % detractors (0–6) of Contacts NPS answers (seed 000, 004)
+    * CSAT = satisfied Outcomes ÷ satisfied + unsatisfied Outcomes in Interactions (seed 003)
+    * dormant share = clients with Activity Dormant ÷ clients (seed 003 流失率)
+    * engagement = touchpoints with an answered Outcome ÷ touchpoints done (Interactions, notes
+      excluded; seed 000)
+    * touchpoints on time = items done by their due date ÷ items due (`due_items`, see
+      due_items_from_today); None when not given
+    * CLTV = average transaction value × average transactions per client × average relationship
+      years (seed 004; value = metrics.cltv_value, years since the client's first closing)
+    * lifetime value per client = average commission per transaction × average lifetime
+      transactions per client including those of the people they referred (seed 000)
+    * retention ROI = (last-365-day commission from repeat and referred deals − program cost) ÷
+      program cost (seed 000; metrics.program_cost_per_year)
+    * conversion rate per circle = clients in the circle ÷ contacts in it (seed 004)
+    * ROI per referral source = referred commission per year per referrer (seed 002; average, and
+      the top referrers as groups)
+    * referral forecast = Σ active referrers' referrals in the look-back window ÷ quarters in it
+    * data completeness = mean Completeness, per stage group against the [completeness] targets
+    * tier / activity distribution = contacts per tier and per activity class
+    """
+    facts = _Facts(book, classes, today, config)
+    repeats = repeat_deals(book)
+    out: list[Metric] = []
+
+    value, num, den = _repeat_client_rate(facts)
+    out.append(_make("repeat_client_rate", value, (
+        f"Clients with ≥ 2 transactions ÷ clients with ≥ 1 ({num} ÷ {den}). A client has a "
+        "Transactions row, a Closing date or Stage Closed (seed 000)."), config))
+
+    days, gaps = _avg_days_to_return(facts)
+    out.append(_make("avg_days_to_return", days, (
+        f"Mean days between a client's consecutive dated transactions ({gaps} returns; "
+        "seed 000: shorter is better)."), config))
+
+    value, num, den = _past_client_referral_share(facts, repeats)
+    out.append(_make("past_client_referral_share", value, (
+        f"Transactions with a referral or past-client Source, a Referred by, or by a repeat "
+        f"client ÷ all transactions ({num} ÷ {den}; seed 000)."), config))
+
+    value, num, den = _referral_share(facts, repeats)
+    out.append(_make("referral_share", value, (
+        f"Clients' first transactions that came by referral (Source referral or a Referred by) ÷ "
+        f"all first transactions ({num} ÷ {den}; seed 003 老带新)."), config))
+
+    out += _referral_conversion(book, facts, config)
+
+    value, num, den = _repurchase_rate(book, facts, config)
+    out.append(_make("repurchase_rate", value, (
+        f"Past clients (first closing ≥ {config['lifecycle']['client_days']} days ago) with a "
+        f"later purchase (Side buy or blank) ÷ past clients ({num} ÷ {den}; seed 003)."), config))
+
+    score, promoters, detractors, answers = _nps(facts.contacts)
+    out.append(_make("nps", score, (
+        f"% promoters (9–10) − % detractors (0–6) of valid NPS answers: 100 × ({promoters} − "
+        f"{detractors}) ÷ {answers}; range −100..100 (seed 000, 004)."), config))
+
+    value, num, den = _csat(facts)
+    out.append(_make("csat", value, (
+        f"Interactions whose Outcome is a satisfied answer ÷ Interactions with a satisfied or "
+        f"unsatisfied Outcome ({num} ÷ {den}; words in metrics.satisfied_outcomes / "
+        "unsatisfied_outcomes; NPS is not used; seed 003 survey)."), config))
+
+    value, num, den = _dormant_share(facts)
+    out.append(_make("dormant_share", value, (
+        f"Clients whose Activity is Dormant (no contact for more than "
+        f"{config['activity']['silent_max_days']} days, or never) ÷ all clients ({num} ÷ {den}; "
+        "seed 003 流失率)."), config))
+
+    value, num, den = _engagement(facts)
+    out.append(_make("engagement", value, (
+        f"Touchpoints done (Interactions, notes excluded) with an answered Outcome — not "
+        f"blank, not a no-answer word — ÷ touchpoints done ({num} ÷ {den}; seed 000)."), config))
+
+    items = list(due_items or [])
+    on_time = sum(1 for i in items if i.done_on is not None and i.done_on <= i.due)
+    out.append(_make("touchpoints_on_time", ratio(on_time, len(items)), (
+        f"Touchpoints done by their due date ÷ touchpoints due, from the Today tab as read before "
+        f"this sync ({on_time} ÷ {len(items)})."), config))
+
+    out += _value_metrics(book, facts, repeats, config)
+    out += _circle_conversion(book, classes, today, config)
+    out += _referral_metrics(book, classes, today, config)
+    out += _completeness(book, facts, config)
+    out += _distributions(facts, config)
+    return out
+
+
+def _referral_conversion(book: Book, facts: _Facts, config: Mapping[str, Any]) -> list[Metric]:
+    """Seed 002: referred leads that closed ÷ referred leads, overall and per referrer kind."""
+    closed = closed_ids(book)
+    leads: dict[str, str] = {}  # referred contact -> referrer
+    for key, contact in facts.keys.items():
+        if contact.referred_by and contact.referred_by != key:
+            leads[key] = contact.referred_by
+    for txn in facts.txns:
+        if txn.referred_by and txn.contact_id not in leads and txn.referred_by != txn.contact_id:
+            if txn.contact_id in facts.keys or txn.contact_id not in facts.people:
+                leads[txn.contact_id] = txn.referred_by
+
+    def kind(referrer: str) -> str:
+        if referrer in closed:
+            return "Past client"
+        contact = facts.people.get(referrer)
+        return contact.circle if contact is not None and contact.circle else "Other"
+
+    won = sum(1 for lead in leads if lead in closed)
+    out = [_make("referral_conversion", ratio(won, len(leads)), (
+        f"Referred contacts who closed ÷ referred contacts ({won} ÷ {len(leads)}); by source: "
+        "what the referrer is — a past client, else their Circle (seed 002: 60 % vs 20 %)."),
+        config)]
+    groups: dict[str, list[str]] = {}
+    for lead, referrer in leads.items():
+        groups.setdefault(kind(referrer), []).append(lead)
+    order = ["Past client", *vocabulary.CIRCLES, "Other"]
+    for group in sorted(groups, key=lambda g: order.index(g) if g in order else len(order)):
+        members = groups[group]
+        won = sum(1 for lead in members if lead in closed)
+        out.append(_make("referral_conversion", ratio(won, len(members)), (
+            f"Leads whose referrer is {group}: closed ÷ leads ({won} ÷ {len(members)})."),
+            config, group=group))
+    return out
+
+
+def _repurchase_rate(book: Book, facts: _Facts,
+                     config: Mapping[str, Any]) -> tuple[float | None, int, int]:
+    """Seed 003 复购率: past clients with a second purchase ÷ past clients."""
+    first = _first_deal_dates(book)
+    cutoff = facts.today - timedelta(days=int(config["lifecycle"]["client_days"]))
+    purchase = _words(facts.settings["purchase_sides"])
+    past = [k for k in facts.deals if k in first and first[k] <= cutoff]
+    again = 0
+    for key in past:
+        later = facts.txns_by.get(key, [])[1:]
+        if any(not t.side.strip() or vocabulary.normalise(t.side) in purchase for t in later):
+            again += 1
+    return ratio(again, len(past)), again, len(past)
+
+
+def _value_metrics(book: Book, facts: _Facts, repeats: set[int],
+                   config: Mapping[str, Any]) -> list[Metric]:
+    """CLTV (seed 004), lifetime value per client (seed 000), retention ROI (seed 000)."""
+    settings = facts.settings
+    today = facts.today
+    field_name = "price" if settings["cltv_value"] == "price" else "commission"
+    values = [getattr(t, field_name) for t in facts.txns if getattr(t, field_name) is not None]
+    avg_value = _mean(values)
+    clients = [cid for cid in facts.txns_by if cid]
+    per_client = ratio(sum(len(facts.txns_by[c]) for c in clients), len(clients))
+    first = _first_deal_dates(book)
+    years = [(today - first[c]).days / YEAR_DAYS for c in clients if c in first]
+    avg_years = _mean(years)
+    cltv = (avg_value * per_client * avg_years
+            if None not in (avg_value, per_client, avg_years) else None)
+    out = [_make("cltv", cltv, (
+        f"Average transaction {field_name} ({_num(avg_value)}) × average transactions per client "
+        f"({_num(per_client)}) × average relationship years since the first closing "
+        f"({_num(avg_years)}) — seed 004 as written."), config)]
+
+    commissions = [t.commission for t in facts.txns if t.commission is not None]
+    avg_commission = _mean(commissions)
+    referred_count: dict[str, int] = {}
+    for txn in facts.txns:
+        who = credited_referrer(txn, facts.people)
+        if who:
+            referred_count[who] = referred_count.get(who, 0) + 1
+    lifetime = [len(facts.txns_by[c]) + referred_count.get(c, 0) for c in clients]
+    avg_lifetime = _mean(lifetime)
+    ltv = (avg_commission * avg_lifetime
+           if avg_commission is not None and avg_lifetime is not None else None)
+    out.append(_make("lifetime_value", ltv, (
+        f"Average commission per transaction ({_num(avg_commission)}) × average lifetime "
+        f"transactions per client incl. those of people they referred ({_num(avg_lifetime)}); "
+        "seed 000: 10,000 × 4 = 40,000."), config))
+
+    cost = float(settings["program_cost_per_year"])
+    since = today - timedelta(days=365)
+    revenue = sum(t.commission or 0.0 for t in facts.txns
+                  if t.closing_date is not None and since < t.closing_date <= today
+                  and (id(t) in repeats or _is_referred(facts, t)))
+    roi = (revenue - cost) / cost if cost > 0 else None
+    out.append(_make("retention_roi", roi, (
+        f"(Commission of the last 365 days from repeat and referred deals ({_num(revenue)}) − "
+        f"program cost ({_num(cost)}, metrics.program_cost_per_year)) ÷ program cost "
+        "(seed 000)."), config))
+    return out
+
+
+def _circle_conversion(book: Book, classes: Mapping[int, Classification], today: date,
+                       config: Mapping[str, Any]) -> list[Metric]:
+    """Seed 004: CR = new clients from a circle ÷ contacts in that circle, per circle."""
+    out = []
+    for circle in vocabulary.CIRCLES:
+        members = [c for c in book.contacts if c.circle == circle]
+        if not members:
+            continue
+        keys = {contact_key(c, book) for c in members}
+        facts = _Facts(book, classes, today, config, contacts=members,
+                       txns=[t for t in book.transactions if t.contact_id in keys])
+        value, num, den = _conversion(facts)
+        out.append(_make("circle_conversion", value, (
+            f"Clients in {circle} ÷ contacts in {circle} ({num} ÷ {den}; seed 004 CR)."),
+            config, group=circle))
+    return out
+
+
+def _referral_metrics(book: Book, classes: Mapping[int, Classification], today: date,
+                      config: Mapping[str, Any]) -> list[Metric]:
+    """Seed 002: ROI per referral source and the next-quarter referral forecast."""
+    referrers = compute_referrals(book, classes, today, config)
+    lookback = int(config["referrals"]["lookback_days"])
+    average = _mean([r.commission_per_year for r in referrers])
+    out = [_make("referral_roi", average, (
+        f"Commission credited to a referrer ÷ years since their first referred closing (at least "
+        f"1), averaged over {len(referrers)} referrers (seed 002)."), config)]
+    active = [r for r in referrers if r.referrals_in_window]
+    forecast = sum(r.expected_next_quarter for r in active) if referrers else None
+    out.append(_make("referral_forecast", forecast, (
+        f"Σ over {len(active)} referrers active in the last {lookback} days of (their referrals in "
+        f"that window ÷ {lookback / (365 / 4):g} quarters) (seed 002)."), config))
+    top = sorted((r for r in referrers if r.commission_per_year > 0),
+                 key=lambda r: (-r.commission_per_year, r.name))
+    for r in top[: int(config["metrics"]["top_referrers_shown"])]:
+        out.append(_make("referral_roi", r.commission_per_year, (
+            f"{r.name}: commission {_num(r.commission)} from {r.closed} closed referrals, per "
+            "year since the first."), config, group=r.name))
+    return out
+
+
+def _completeness_group(book: Book, facts: _Facts, contact: Contact) -> str | None:
+    key = contact_key(contact, book)
+    if key in facts.deals:
+        return "closed"
+    if contact.stage == "Lost":
+        return None
+    if (contact.visits or 0) >= 3 or contact.stage == "Under contract":
+        return "three_visits"
+    return "first_contact"
+
+
+def _completeness(book: Book, facts: _Facts, config: Mapping[str, Any]) -> list[Metric]:
+    """Seed 001: profile completeness by stage against 30 % / 70 % / 100 %."""
+    settings = config["completeness"]
+    targets = {"first_contact": float(settings["first_contact_target"]),
+               "three_visits": float(settings["three_visits_target"]),
+               "closed": float(settings["closed_target"])}
+    values = [c.completeness for _, _, c in facts.rows if c is not None]
+    out = [_make("completeness", _mean(values), (
+        f"Mean share of the [completeness] profile fields filled, over {len(values)} contacts "
+        "(seed 001)."), config)]
+    groups: dict[str, list[float]] = {g: [] for g in COMPLETENESS_GROUPS}
+    for _, contact, found in facts.rows:
+        group = _completeness_group(book, facts, contact)
+        if group is not None and found is not None:
+            groups[group].append(found.completeness)
+    for group in COMPLETENESS_GROUPS:
+        shares = groups[group]
+        if not shares:
+            continue
+        below = sum(1 for s in shares if s < targets[group])
+        out.append(_make("completeness", _mean(shares), (
+            f"Mean completeness of {len(shares)} contacts at this stage; {below} below the "
+            f"{targets[group] * 100:g} % target (seed 001)."), config, group=group,
+            target=targets[group]))
+    return out
+
+
+def _distributions(facts: _Facts, config: Mapping[str, Any]) -> list[Metric]:
+    """Seed 003 reports: contacts per tier and per activity class."""
+    out = []
+    found = [c for _, _, c in facts.rows if c is not None]
+    for tier in TIERS:
+        count = sum(1 for c in found if c.tier == tier)
+        out.append(_make("tier_distribution", float(count),
+                         f"Contacts with Tier {tier}.", config, group=tier))
+    for activity in ACTIVITIES:
+        count = sum(1 for c in found if c.activity == activity)
+        out.append(_make("activity_distribution", float(count),
+                         f"Contacts whose Activity is {activity}.", config, group=activity))
+    return out
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if not float(value).is_integer() else (
+        f"{value:,.0f}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Breakdowns.
+
+
+def _measure_row(group: str, facts: _Facts, repeats: set[int], total_txns: int, *,
+                 per_source: bool = False) -> list[Any]:
+    commission = sum(t.commission or 0.0 for t in facts.txns)
+    score = _nps(facts.contacts)[0]
+    clients = sum(1 for key, _, _ in facts.rows if key in facts.deals)
+    return [
+        group,
+        len(facts.rows),
+        clients,
+        len(facts.txns),
+        round(commission, 2),
+        None if per_source else _repeat_client_rate(facts)[0],
+        None if per_source else _referral_share(facts, repeats)[0],
+        None if score is None else round(score, 1),
+        _dormant_share(facts)[0],
+        None if per_source else _conversion(facts)[0],
+        ratio(len(facts.txns), total_txns),
+    ]
+
+
+def compute_breakdowns(book: Book, classes: Mapping[int, Classification], today: date,
+                       config: Mapping[str, Any]) -> list[Breakdown]:
+    """Per Owner, Tier, Circle and Source: the headline measures on that slice of the book.
+
+    Owner, Tier and Circle slice the contacts (and their transactions and interactions); Source
+    slices the transactions (and their clients), so rates that mean nothing per source (repeat
+    rate, referral share, conversion) are left blank there.
+    """
+    repeats = repeat_deals(book)
+    owner_of = {contact_key(c, book): c for c in book.contacts}
+    total = len(book.transactions)
+    out: list[Breakdown] = []
+
+    def slice_by(label: Any) -> dict[str, list[Contact]]:
+        groups: dict[str, list[Contact]] = {}
+        for contact in book.contacts:
+            groups.setdefault(label(contact), []).append(contact)
+        return groups
+
+    def facts_for(members: list[Contact], extra_txns: Sequence[Transaction] = ()) -> _Facts:
+        keys = {contact_key(c, book) for c in members}
+        txns = [t for t in book.transactions if t.contact_id in keys] + list(extra_txns)
+        return _Facts(book, classes, today, config, contacts=members, txns=txns)
+
+    # Transactions whose client is not on Contacts belong to no owner, tier or circle: they go to
+    # the "(none)" group so the groups still add up to the whole.
+    orphans = [t for t in book.transactions if t.contact_id not in owner_of]
+
+    owners = slice_by(lambda c: c.owner.strip())
+    if orphans:
+        owners.setdefault("", [])
+    rows = [_measure_row(o, facts_for(owners[o], orphans if o == "" else ()), repeats, total)
+            for o in sorted(owners, key=lambda o: (o == "", o.casefold()))]
+    out.append(Breakdown("owner", rows))
+
+    tiers = slice_by(lambda c: classes[c.row].tier if c.row in classes else "")
+    order = {t: n for n, t in enumerate(TIERS)}
+    rows = [_measure_row(t, facts_for(tiers[t]), repeats, total)
+            for t in sorted(tiers, key=lambda t: (order.get(t, len(order)), t))]
+    out.append(Breakdown("tier", rows))
+
+    circles = slice_by(lambda c: c.circle or "")
+    order = {c: n for n, c in enumerate(vocabulary.CIRCLES)}
+    rows = [_measure_row(c, facts_for(circles[c]), repeats, total)
+            for c in sorted(circles, key=lambda c: (order.get(c, len(order)), c))]
+    out.append(Breakdown("circle", rows))
+
+    sources: dict[str, list[Transaction]] = {}
+    shown: dict[str, str] = {}
+    for txn in book.transactions:
+        key = vocabulary.normalise(txn.source)
+        shown.setdefault(key, txn.source.strip())
+        sources.setdefault(key, []).append(txn)
+    rows = []
+    for key in sorted(sources, key=lambda k: (-len(sources[k]), k == "", shown[k].casefold())):
+        txns = sources[key]
+        clients = [owner_of[t.contact_id] for t in txns if t.contact_id in owner_of]
+        unique = list({id(c): c for c in clients}.values())
+        facts = _Facts(book, classes, today, config, contacts=unique, txns=txns)
+        rows.append(_measure_row(shown[key], facts, repeats, total, per_source=True))
+    out.append(Breakdown("source", rows))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Tabs.
+
+
+def metric_label(metric: Metric, lang: str) -> str:
+    """The metric's name in `lang`, with its group (circle, tier, …) localized where known."""
+    name = localized(METRIC_NAMES.get(metric.key, {"en": metric.name}), lang)
+    if not metric.group:
+        return name
+    return f"{name} — {group_label(metric.group, lang)}"
+
+
+def group_label(group: str, lang: str) -> str:
+    if not group:
+        return localized(TAB_LABELS["none"], lang)
+    if group in vocabulary.CIRCLES:
+        return vocabulary.label(vocabulary.CIRCLES[group], lang)
+    if group in GROUP_LABELS:
+        return localized(GROUP_LABELS[group], lang)
+    return group
+
+
+def display_value(metric: Metric) -> float | None:
+    """The number written in the Metrics tab's Value column; its cell format (percent, money,
+    number) is set per cell, so 25 % is written as 0.25."""
+    if metric.value is None or (isinstance(metric.value, float) and math.isnan(metric.value)):
+        return None
+    if metric.format == PERCENT:
+        return round(metric.value, 4)
+    if metric.format == DAYS:
+        return round(metric.value, 1)
+    return round(metric.value, 2)
+
+
+def _history_count(history_rows: int | OwnedTab | None) -> int:
+    if isinstance(history_rows, OwnedTab):
+        return len(history_rows.rows)
+    return int(history_rows or 0)
+
+
+def _col_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def metrics_tab(metrics: list[Metric], breakdowns: list[Breakdown],
+                history_rows: int | OwnedTab | None, lang: str,
+                config: Mapping[str, Any]) -> OwnedTab:
+    """The owned Metrics tab: Metric, Value, Target, Status, Definition, What to do; breakdown
+    tables below; charts at the right.
+
+    `history_rows` is the Metrics history tab as written this sync (or its number of data rows):
+    the NPS and repeat-rate charts read their series from it.
+    """
+    del config  # formats come from the store (general.currency_format for money)
+
+    def label(key: str) -> str:
+        return localized(TAB_LABELS.get(key) or METRIC_NAMES[key], lang)
+
+    headers = [label(k) for k in ("metric", "value", "target", "status", "definition", "advice")]
+    rows: list[list[Any]] = []
+    value_formats: dict[tuple[int, int], str] = {}
+    first_row: dict[str, int] = {}
+    last_row: dict[str, int] = {}
+    for metric in metrics:
+        sheet_row = len(rows) + 2
+        first_row.setdefault(metric.key + ("/g" if metric.group else ""), sheet_row)
+        last_row[metric.key + ("/g" if metric.group else "")] = sheet_row
+        name = metric_label(metric, lang)
+        value_formats[len(rows), 1] = {PERCENT: "percent", MONEY: "money"}.get(metric.format,
+                                                                              "number")
+        status = label(metric.status) if metric.status else ""
+        rows.append([name, display_value(metric), metric.target, status, metric.definition,
+                     metric.advice])
+
+    breakdown_at: dict[str, tuple[int, int]] = {}
+    for breakdown in breakdowns:
+        rows.append([])
+        rows.append([label(f"by_{breakdown.key}")])
+        rows.append([label(breakdown.key), *(label(k) for k in BREAKDOWN_COLUMNS)])
+        start = len(rows) + 2
+        for row in breakdown.rows:
+            rows.append([group_label(row[0], lang) if breakdown.key != "source" or not row[0]
+                         else row[0], *row[1:]])
+        breakdown_at[breakdown.key] = (start, len(rows) + 1)
+
+    formats = {0: "text", 1: "number"}
+    for offset, fmt in enumerate(BREAKDOWN_FORMATS[1:], start=2):
+        # Columns C-K hold text in the main table and numbers in the breakdowns: a number format on
+        # a text cell changes nothing, so the breakdowns get theirs.
+        formats[offset] = fmt
+    charts: list[ChartSpec] = []
+    anchor_col = _col_letter(len(BREAKDOWN_COLUMNS) + 2)
+
+    def anchor() -> str:
+        return f"{anchor_col}{2 + 18 * len(charts)}"
+
+    count = _history_count(history_rows)
+    if count:
+        dates = CellRange("metrics_history", 0, 2, count + 1)
+        for key, title in (("nps", "nps_over_time"), ("repeat_client_rate", "repeat_over_time")):
+            col = 1 + HISTORY_KEYS.index(key)
+            charts.append(ChartSpec("line", label(title), dates, [
+                (localized(METRIC_NAMES[key], lang), CellRange("metrics_history", col, 2,
+                                                                count + 1))], anchor()))
+    for key, kind in (("tier_distribution", "pie"), ("activity_distribution", "column")):
+        if key + "/g" in first_row:
+            start, end = first_row[key + "/g"], last_row[key + "/g"]
+            charts.append(ChartSpec(kind, localized(METRIC_NAMES[key], lang),
+                                    CellRange("metrics", 0, start, end),
+                                    [(label("contacts"), CellRange("metrics", 1, start, end))],
+                                    anchor()))
+    if "source" in breakdown_at:
+        start, end = breakdown_at["source"]
+        if end >= start:
+            charts.append(ChartSpec("bar", label("business_by_source"),
+                                    CellRange("metrics", 0, start, end),
+                                    [(label("transactions"), CellRange("metrics", 3, start, end))],
+                                    anchor()))
+    return OwnedTab(
+        key="metrics",
+        headers=headers,
+        rows=rows,
+        formats=formats,
+        widths={0: 40, 1: 12, 2: 30, 3: 16, 4: 70, 5: 50},
+        charts=charts,
+        cell_formats=value_formats,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Metrics history.
+
+
+def as_date(value: Any) -> date | None:
+    """A date cell, a datetime, an ISO string ("2024-05-01", "2024-05-01T00:00") or an Excel
+    serial number, as a date; anything else None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Excel serial day numbers (1900 system) in a plausible range: 1954..2119.
+        if 20000 <= value <= 80000:
+            return date(1899, 12, 30) + timedelta(days=int(value))
+        return None
+    if isinstance(value, str):
+        text = value.strip()[:10].replace("/", "-").replace(".", "-")
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def history_index() -> dict[str, str]:
+    """Normalised header text in any language -> "date" or a metric key."""
+    index = {vocabulary.normalise(v): "date" for v in TAB_LABELS["date"].values()}
+    for key in HISTORY_KEYS:
+        index[vocabulary.normalise(key)] = key
+        for name in METRIC_NAMES[key].values():
+            index.setdefault(vocabulary.normalise(name), key)
+            index.setdefault(vocabulary.normalise(name + " (%)"), key)
+    return index
+
+
+def _history_format(key: str) -> str:
+    fmt = FORMATS[key]
+    return {PERCENT: "percent", MONEY: "money", DAYS: "number"}.get(fmt, "number")
+
+
+def merge_history(previous: Table | None, today: date, metrics: list[Metric],
+                  lang: str = "en") -> OwnedTab:
+    """The Metrics history tab: one row per sync day, oldest first.
+
+    Rows of other days are kept as read (unknown columns too, at the right); a row already dated
+    today is replaced by today's values, so a re-run the same day leaves one row. `previous` is the
+    tab as read (headers in any supported language; dates as date cells, ISO text or serials).
+    Percent metrics are stored as fractions with a percent format.
+    """
+    index = history_index()
+    keys = list(HISTORY_KEYS)
+    extra_headers: list[str] = []
+    kept: list[tuple[date | None, dict[str, Any], dict[str, Any]]] = []
+    if previous is not None:
+        mapping: list[tuple[str, str]] = []  # per column: ("key"|"extra", name)
+        for header in previous.headers:
+            key = index.get(vocabulary.normalise(header)) if header is not None else None
+            if key is not None and all(k != key for kind, k in mapping if kind == "key"):
+                mapping.append(("key", key))
+            elif header is None or not str(header).strip():
+                mapping.append(("skip", ""))
+            else:
+                name = str(header)
+                if name not in extra_headers:
+                    extra_headers.append(name)
+                mapping.append(("extra", name))
+        for _row, values in previous.rows:
+            known: dict[str, Any] = {}
+            extra: dict[str, Any] = {}
+            for (kind, name), value in zip(mapping, values, strict=False):
+                if kind == "key":
+                    known[name] = value
+                elif kind == "extra":
+                    extra[name] = value
+            if all(v is None or (isinstance(v, str) and not v.strip())
+                   for v in [*known.values(), *extra.values()]):
+                continue  # a blank row
+            when = as_date(known.get("date"))
+            if when == today:
+                continue  # replaced by today's row
+            kept.append((when, known, extra))
+
+    values_today = {m.key: (None if m.value is None else round(m.value, 6))
+                    for m in metrics if not m.group and m.key in FORMATS}
+    for key in values_today:
+        if key not in keys:
+            keys.append(key)
+    kept.append((today, values_today, {}))
+    # Dated rows in date order; rows whose date could not be read stay, after them, as read.
+    kept.sort(key=lambda item: (item[0] is None, item[0] or date.min))
+
+    headers = [localized(TAB_LABELS["date"], lang)]
+    headers += [localized(METRIC_NAMES[k], lang) if k in METRIC_NAMES else k for k in keys]
+    headers += extra_headers
+    rows: list[list[Any]] = []
+    for when, known, extra in kept:
+        first = when if when is not None else known.get("date")
+        rows.append([first, *(known.get(k) for k in keys), *(extra.get(h) for h in extra_headers)])
+    formats = {0: "date"}
+    for n, key in enumerate(keys, start=1):
+        if key in FORMATS:
+            formats[n] = _history_format(key)
+    return OwnedTab(key="metrics_history", headers=headers, rows=rows, formats=formats,
+                    widths={0: 12})

@@ -1,0 +1,380 @@
+"""The referral network: who referred whom, what it brought, and who is owed a thank-you.
+
+SPEC §7 (seed 001 "业主关系网状图", seed 004 social network theory) and the reward tiers of SPEC §4
+(seed 002: "First referral dapat $25-50 gift. Jika mereka refer multiple client, bump mereka ke
+$75-100 gift atau annual appreciation event untuk top referrer anda").
+
+Everything here is a pure function of the Book, the classifications and the config: no clock, no
+files. `referrals_tab` turns the result into the owned **Referrals** tab.
+
+Definitions used throughout (and repeated in the docstrings that rely on them):
+
+* **Referral** — an edge referrer → referred, taken from Contact.referred_by and from
+  Transaction.referred_by (both already resolved to contact IDs). A self-referral is ignored.
+* **Closed** — a referred contact with at least one Transactions row, a Closing date on Contacts, or
+  Stage "Closed".
+* **Referral date** — the earliest date known for the referred contact (its first Interaction, its
+  first closing or its Closing date; not Last contact, which is the newest date, not the first).
+  Undated referrals count everywhere except in time windows.
+* **Credited referrer of a transaction** — the transaction's own Referred by, else the client's
+  Referred by. Commission generated sums the commission of the transactions credited to a referrer.
+* **Downstream** — every contact reachable through referrals of referrals (breadth-first, each
+  contact once, so cycles end), the referrer itself excluded.
+* **Thank-you** — an Interaction with the referrer whose Touchpoint or Notes contains one of
+  `referrals.thank_you_words` (matched after vocabulary.normalise, so "Thank-you", "thank you" and
+  "THANKS" all match). Last thanked is the newest such Interaction's date.
+* **Influence** — downstream contacts + commission of the downstream contacts' transactions ÷
+  `referrals.influence_commission_unit` (with the default unit, 10,000 of downstream commission
+  weighs as much as one more downstream contact).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import vocabulary
+from .model import Book, Classification, Contact, OwnedTab, Transaction
+
+# Days in one quarter of a 365-day year: the forecast turns a yearly count into a quarterly rate.
+QUARTER_DAYS = 365 / 4
+YEAR_DAYS = 365.25  # mean calendar year, for "per year" rates
+
+
+def _l(en: str, zh: str, zh_hant: str, ja: str, ms: str) -> dict[str, str]:
+    return {"en": en, "zh": zh, "zh-Hant": zh_hant, "ja": ja, "ms": ms}
+
+
+def localized(labels: Mapping[str, str] | str | None, lang: str) -> str:
+    """Pick `lang` from a label dict (config or module), falling back to English, then any."""
+    if labels is None:
+        return ""
+    if isinstance(labels, str):
+        return labels
+    return labels.get(lang) or labels.get("en") or next(iter(labels.values()), "")
+
+
+REFERRAL_COLUMNS: dict[str, dict[str, str]] = {
+    "rank": _l("Rank", "排名", "排名", "順位", "Kedudukan"),
+    "referrer_id": _l("Referrer ID", "介绍人编号", "介紹人編號", "紹介者ID", "ID perujuk"),
+    "name": _l("Name", "姓名", "姓名", "氏名", "Nama"),
+    "owner": _l("Owner", "负责人", "負責人", "担当者", "Ejen"),
+    "referrals": _l("Referrals made", "转介绍人数", "轉介紹人數", "紹介数", "Rujukan dibuat"),
+    "closed": _l("Closed", "已成交", "已成交", "成約", "Ditutup"),
+    "conversion": _l("Conversion", "转化率", "轉化率", "成約率", "Penukaran"),
+    "commission": _l("Commission generated", "带来佣金", "帶來佣金", "紹介手数料",
+                     "Komisen dijana"),
+    "commission_per_year": _l("Commission per year", "年均佣金", "年均佣金", "年間手数料",
+                              "Komisen setahun"),
+    "downstream": _l("Downstream referrals", "下游转介绍", "下游轉介紹", "連鎖紹介数",
+                     "Rujukan hiliran"),
+    "chain": _l("Longest chain", "最长推荐链", "最長推薦鏈", "最長の紹介連鎖",
+                "Rantaian terpanjang"),
+    "influence": _l("Influence", "影响力", "影響力", "影響力", "Pengaruh"),
+    "reward_tier": _l("Reward tier", "奖励等级", "獎勵等級", "謝礼ランク", "Tahap ganjaran"),
+    "reward_due": _l("Reward due", "待发奖励", "待發獎勵", "未済の謝礼", "Ganjaran tertunggak"),
+    "last_thanked": _l("Last thanked", "上次致谢", "上次致謝", "最終お礼日",
+                       "Terakhir diucap terima kasih"),
+    "last_referral": _l("Last referral", "最近转介绍", "最近轉介紹", "最新紹介日",
+                        "Rujukan terakhir"),
+    "expected": _l("Expected next quarter", "下季度预计", "下季度預計", "次四半期の見込み",
+                   "Jangkaan suku depan"),
+    "candidate": _l("Core Advocate candidate", "核心拥护者候选", "核心擁護者候選", "コア支持者候補",
+                    "Calon penyokong teras"),
+    "top": _l("Top referrer", "年度推荐达人", "年度推薦達人", "年間トップ紹介者",
+              "Perujuk terbaik"),
+    "referred": _l("Referred", "被介绍人", "被介紹人", "紹介した人", "Dirujuk"),
+}
+YES = _l("yes", "是", "是", "はい", "ya")
+
+
+@dataclass
+class Referrer:
+    """One row of the Referrals tab (see the module docstring for each definition)."""
+
+    contact_id: str
+    name: str
+    owner: str = ""
+    circle: str | None = None
+    referred: list[str] = field(default_factory=list)  # direct referrals, contact IDs
+    referred_names: list[str] = field(default_factory=list)
+    referrals: int = 0
+    closed: int = 0
+    conversion: float | None = None  # closed ÷ referrals
+    commission: float = 0.0  # commission of the transactions credited to this referrer
+    commission_per_year: float = 0.0  # ROI per referral source (seed 002)
+    downstream: int = 0
+    downstream_commission: float = 0.0
+    chain: list[str] = field(default_factory=list)  # names, referrer first, to the deepest contact
+    influence: float = 0.0
+    rank: int = 0
+    reward_tier: dict[str, str] = field(default_factory=dict)  # tier name per language
+    reward: dict[str, str] = field(default_factory=dict)  # what to give, per language
+    reward_due: bool = False
+    last_thanked: date | None = None
+    last_referral: date | None = None
+    referrals_in_window: int = 0  # referrals dated within referrals.lookback_days
+    expected_next_quarter: float = 0.0
+    core_candidate: bool = False
+    top_referrer: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Building blocks (also used by metrics.py and graph.py).
+
+
+def contact_key(contact: Contact, book: Book) -> str:
+    """The contact's ID, or the one the sync is assigning to its blank ID cell."""
+    return contact.id or book.assigned_ids.get(contact.row, "") or f"row {contact.row}"
+
+
+def contacts_by_id(book: Book) -> dict[str, Contact]:
+    return {contact_key(c, book): c for c in book.contacts}
+
+
+def referral_edges(book: Book) -> dict[str, set[str]]:
+    """Referrer ID -> IDs of the contacts they referred (Contacts and Transactions combined)."""
+    edges: dict[str, set[str]] = {}
+    for contact in book.contacts:
+        person = contact_key(contact, book)
+        if contact.referred_by and contact.referred_by != person:
+            edges.setdefault(contact.referred_by, set()).add(person)
+    for txn in book.transactions:
+        if txn.referred_by and txn.contact_id and txn.referred_by != txn.contact_id:
+            edges.setdefault(txn.referred_by, set()).add(txn.contact_id)
+    return edges
+
+
+def credited_referrer(txn: Transaction, people: Mapping[str, Contact]) -> str | None:
+    """Who a transaction's commission is credited to: its own Referred by, else the client's."""
+    if txn.referred_by and txn.referred_by != txn.contact_id:
+        return txn.referred_by
+    client = people.get(txn.contact_id)
+    if client is not None and client.referred_by and client.referred_by != txn.contact_id:
+        return client.referred_by
+    return None
+
+
+def closed_ids(book: Book) -> set[str]:
+    """Contacts who closed: a Transactions row, a Closing date on Contacts, or Stage Closed."""
+    ids = {t.contact_id for t in book.transactions if t.contact_id}
+    for contact in book.contacts:
+        if contact.closing_date is not None or contact.stage == "Closed":
+            ids.add(contact_key(contact, book))
+    return ids
+
+
+def first_seen(book: Book) -> dict[str, date]:
+    """Earliest date known per contact: Interactions, Transactions closings, Closing date."""
+    seen: dict[str, date] = {}
+
+    def note(person: str, when: date | None) -> None:
+        if person and when is not None and (person not in seen or when < seen[person]):
+            seen[person] = when
+
+    for interaction in book.interactions:
+        note(interaction.contact_id, interaction.date)
+    for txn in book.transactions:
+        note(txn.contact_id, txn.closing_date)
+    for contact in book.contacts:
+        note(contact_key(contact, book), contact.closing_date)
+    return seen
+
+
+def downstream_of(edges: Mapping[str, Iterable[str]], start: str) -> set[str]:
+    """Everyone reachable from `start` through referrals of referrals; cycle-safe (BFS)."""
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for nxt in sorted(edges.get(queue.popleft(), ())):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    seen.discard(start)
+    return seen
+
+
+def deepest_chain(edges: Mapping[str, Iterable[str]], start: str) -> list[str]:
+    """IDs from `start` to the contact farthest down its referral tree (shortest path to it).
+
+    Breadth-first, so it ends on cycles and stays linear in the size of the graph; ties go to the
+    smallest ID so the result is stable from one sync to the next.
+    """
+    parent: dict[str, str | None] = {start: None}
+    depth = {start: 0}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in sorted(edges.get(node, ())):
+            if nxt not in parent:
+                parent[nxt] = node
+                depth[nxt] = depth[node] + 1
+                queue.append(nxt)
+    end = min(depth, key=lambda n: (-depth[n], n))
+    path: list[str] = []
+    node: str | None = end
+    while node is not None:
+        path.append(node)
+        node = parent[node]
+    return path[::-1]
+
+
+def is_thank_you(touchpoint: str, notes: str, words: Iterable[str]) -> bool:
+    """True when the Touchpoint or Notes mention one of the thank-you words."""
+    text = vocabulary.normalise(f"{touchpoint} {notes}")
+    return any(vocabulary.normalise(word) in text for word in words if str(word).strip())
+
+
+def quarterly_rate(count_in_window: int, lookback_days: int) -> float:
+    """Referrals per quarter: the count seen in the look-back window ÷ quarters in that window."""
+    if lookback_days <= 0:
+        return 0.0
+    return count_in_window / (lookback_days / QUARTER_DAYS)
+
+
+def reward_tier_for(count: int, tiers: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The highest configured tier whose min_referrals the count reaches (SPEC §4, seed 002)."""
+    reached = [t for t in tiers if count >= int(t.get("min_referrals", 1))]
+    return max(reached, key=lambda t: int(t.get("min_referrals", 1))) if reached else None
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def compute_referrals(book: Book, classes: Mapping[int, Classification], today: date,
+                      config: Mapping[str, Any]) -> list[Referrer]:
+    """Per referrer: referrals, closed, conversion, commission, chains, reward, last thanked.
+
+    Sorted by influence rank (1 = most influential). Formulas (module docstring for terms):
+    conversion = closed referrals ÷ referrals made; commission per year = commission generated ÷
+    years since the first credited closing (at least one year, so a single recent deal is not
+    multiplied up — seed 002 "ROI per referral source": commission a referrer sends in a year);
+    expected next quarter = referrals dated in the last `lookback_days` ÷ quarters in that window
+    (seed 002 "referral pipeline forecasting"); reward due = a reward tier is reached and the
+    referrer has not been thanked since their newest referral (never thanked counts as due).
+    """
+    del classes  # the referral network needs no tier; kept for a uniform signature
+    settings = config["referrals"]
+    people = contacts_by_id(book)
+    edges = referral_edges(book)
+    closed = closed_ids(book)
+    seen = first_seen(book)
+    lookback = int(settings["lookback_days"])
+    unit = float(settings["influence_commission_unit"]) or 1.0
+    tiers = sorted(settings.get("reward_tiers", []), key=lambda t: int(t.get("min_referrals", 1)))
+    words = settings["thank_you_words"]
+
+    credited: dict[str, list[Transaction]] = {}
+    txns_by_client: dict[str, list[Transaction]] = {}
+    for txn in book.transactions:
+        txns_by_client.setdefault(txn.contact_id, []).append(txn)
+        who = credited_referrer(txn, people)
+        if who:
+            credited.setdefault(who, []).append(txn)
+
+    thanked: dict[str, date] = {}
+    for interaction in book.interactions:
+        if is_thank_you(interaction.touchpoint, interaction.notes, words):
+            last = thanked.get(interaction.contact_id)
+            if last is None or interaction.date > last:
+                thanked[interaction.contact_id] = interaction.date
+
+    def name_of(person: str) -> str:
+        contact = people.get(person)
+        return contact.name if contact is not None and contact.name else person
+
+    result: list[Referrer] = []
+    for person, referred_set in edges.items():
+        referred = sorted(referred_set, key=lambda p: (name_of(p), p))
+        contact = people.get(person)
+        made = len(referred)
+        won = sum(1 for p in referred if p in closed)
+        deals = credited.get(person, [])
+        commission = sum(t.commission or 0.0 for t in deals)
+        dated = [t.closing_date for t in deals if t.closing_date is not None]
+        years = max(1.0, (today - min(dated)).days / YEAR_DAYS) if dated else 1.0
+        below = downstream_of(edges, person)
+        below_commission = sum(t.commission or 0.0 for p in below
+                               for t in txns_by_client.get(p, []))
+        dates = [seen[p] for p in referred if p in seen]
+        in_window = sum(1 for d in dates if 0 <= (today - d).days < lookback)
+        basis = won if settings["reward_basis"] == "closed" else made
+        tier = reward_tier_for(basis, tiers)
+        last_referral = max(dates) if dates else None
+        last_thanked = thanked.get(person)
+        due = tier is not None and (
+            last_thanked is None or (last_referral is not None and last_referral > last_thanked))
+        result.append(Referrer(
+            contact_id=person,
+            name=name_of(person),
+            owner=contact.owner if contact is not None else "",
+            circle=contact.circle if contact is not None else None,
+            referred=referred,
+            referred_names=[name_of(p) for p in referred],
+            referrals=made,
+            closed=won,
+            conversion=won / made if made else None,
+            commission=commission,
+            commission_per_year=commission / years,
+            downstream=len(below),
+            downstream_commission=below_commission,
+            chain=[name_of(p) for p in deepest_chain(edges, person)],
+            influence=len(below) + below_commission / unit,
+            reward_tier=dict(tier.get("name", {})) if tier else {},
+            reward=dict(tier.get("reward", {})) if tier else {},
+            reward_due=due,
+            last_thanked=last_thanked,
+            last_referral=last_referral,
+            referrals_in_window=in_window,
+            expected_next_quarter=quarterly_rate(in_window, lookback),
+        ))
+
+    result.sort(key=lambda r: (-r.influence, -r.closed, r.name, r.contact_id))
+    best = max((r.referrals_in_window for r in result), default=0)
+    min_closed = int(config["circle_promotion"]["core_advocate_min_closed_referrals"])
+    for rank, referrer in enumerate(result, start=1):
+        referrer.rank = rank
+        # Yearly "top referrer" recognition (SPEC §4): most referrals in the look-back window.
+        referrer.top_referrer = best > 0 and referrer.referrals_in_window == best
+        # Core Advocate candidates (seed 004): enough closed referrals (the circle-promotion rule),
+        # or among the most influential with a real downstream network.
+        referrer.core_candidate = referrer.circle != "Core Advocate" and (
+            referrer.closed >= min_closed
+            or (rank <= int(settings["candidate_top_n"])
+                and referrer.downstream >= int(settings["candidate_min_downstream"])))
+    return result
+
+
+def referrals_tab(referrers: list[Referrer], lang: str = "en") -> OwnedTab:
+    """The owned Referrals tab: one row per referrer, most influential first."""
+    keys = ["rank", "referrer_id", "name", "owner", "referrals", "closed", "conversion",
+            "commission", "commission_per_year", "downstream", "chain", "influence", "reward_tier",
+            "reward_due", "last_thanked", "last_referral", "expected", "candidate", "top",
+            "referred"]
+    yes = localized(YES, lang)
+    rows: list[list[Any]] = []
+    for r in referrers:
+        rows.append([
+            r.rank, r.contact_id, r.name, r.owner, r.referrals, r.closed, r.conversion,
+            round(r.commission, 2), round(r.commission_per_year, 2), r.downstream,
+            " → ".join(r.chain) if len(r.chain) > 1 else "", round(r.influence, 2),
+            localized(r.reward_tier, lang), localized(r.reward, lang) if r.reward_due else "",
+            r.last_thanked, r.last_referral, round(r.expected_next_quarter, 2),
+            yes if r.core_candidate else "", yes if r.top_referrer else "",
+            ", ".join(r.referred_names),
+        ])
+    formats = {0: "integer", 4: "integer", 5: "integer", 6: "percent", 7: "money", 8: "money",
+               9: "integer", 10: "wrap", 11: "number", 14: "date", 15: "date", 16: "number",
+               19: "wrap"}
+    widths = {1: 12, 2: 22, 3: 14, 10: 40, 12: 18, 13: 30, 19: 40}
+    return OwnedTab(
+        key="referrals",
+        headers=[localized(REFERRAL_COLUMNS[k], lang) for k in keys],
+        rows=rows,
+        formats=formats,
+        widths=widths,
+        autofilter=True,
+    )
