@@ -1,0 +1,183 @@
+"""One lock per workbook, so two workers (or a worker and an overlapping cron run) never sync the
+same book at once.
+
+Why OS file locks (flock / msvcrt.locking) rather than "create the file exclusively, then check
+whether the pid inside is alive": the kernel drops the lock the moment its holder dies — kill -9,
+a crash, a power cut — so a stale lock can never block anyone, there is no race between two
+processes both deciding a lock is stale, and a pid re-used by an unrelated process after a reboot
+cannot keep a book locked forever. The file still records pid, host and start time of the holder,
+for the "busy" log line and so that taking over a dead holder's lock is reported.
+
+The lock file is never deleted, only emptied on release: deleting it would let a process that
+opened the old file and one that creates a new file both hold "the" lock. An empty lock file means
+free. Keep the lock directory on a local disk: file locks on network shares are unreliable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import socket
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+
+from .errors import WorkbookLocked
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    # Lock one byte far past the content, so the pid/host/time stay readable while locked
+    # (Windows byte-range locks block reads of the locked range).
+    _WIN_LOCK_OFFSET = 1 << 30
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        finally:
+            os.lseek(fd, 0, os.SEEK_SET)
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        os.lseek(fd, 0, os.SEEK_SET)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    pid: int
+    host: str
+    started: str  # ISO 8601 with offset
+    workbook: str
+
+    def describe(self) -> str:
+        return f"pid {self.pid} on {self.host} since {self.started}"
+
+
+class LockBusy(WorkbookLocked):
+    """Another live process holds the lock."""
+
+    def __init__(self, path: Path, holder: LockInfo | None) -> None:
+        self.path = path
+        self.holder = holder
+        who = holder.describe() if holder else "another process"
+        super().__init__(f"busy: locked by {who}", f"lock file {path}")
+
+
+def lock_path(lock_dir: Path, key: str) -> Path:
+    """A stable file name per workbook: readable slug + hash of the full identity."""
+    tail = key.replace("\\", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", tail)[:40].strip("._") or "workbook"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return lock_dir / f"{slug}-{digest}.lock"
+
+
+def read_lock(path: Path) -> LockInfo | None:
+    """Who holds (or last held without releasing) this lock; None when free or unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return _parse(text)
+
+
+def _parse(text: str) -> LockInfo | None:
+    try:
+        data = json.loads(text)
+        return LockInfo(int(data["pid"]), str(data["host"]), str(data["started"]),
+                        str(data.get("workbook", "")))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class FileLock:
+    """An exclusive lock on `path`. `acquire()` returns the info of a dead previous holder whose
+    lock it took over (None if the lock was cleanly free) or raises LockBusy."""
+
+    def __init__(self, path: Path, workbook: str = "") -> None:
+        self.path = path
+        self.workbook = workbook
+        self._fd: int | None = None
+        self.recovered: LockInfo | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self, timeout: float = 0.0, poll: float = 0.05) -> LockInfo | None:
+        if self._fd is not None:
+            raise RuntimeError(f"{self.path} is already held by this object")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + timeout
+        try:
+            while not _try_lock(fd):
+                if time.monotonic() >= deadline:
+                    raise LockBusy(self.path, _parse(_read_fd(fd)))
+                time.sleep(poll)  # only for short internal waits (status file), never for books
+            leftover = _read_fd(fd)
+            # Content left in a lock we could take means its holder died without releasing.
+            self.recovered = _parse(leftover) if leftover.strip() else None
+            info = LockInfo(os.getpid(), socket.gethostname(),
+                            datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+                            self.workbook)
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, json.dumps(asdict(info)).encode("utf-8"))
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return self.recovered
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            os.ftruncate(fd, 0)  # empty = free; see the module docstring for why not unlink
+            _unlock(fd)
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.release()
+
+
+def _read_fd(fd: int) -> str:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 4096):
+        chunks.append(chunk)
+        if len(chunks) > 16:  # a lock file is ~150 bytes; do not read a huge foreign file
+            break
+    os.lseek(fd, 0, os.SEEK_SET)
+    return b"".join(chunks).decode("utf-8", "replace")
