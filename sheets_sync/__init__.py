@@ -4,5 +4,5 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-# config/ and templates/ live beside the package in the checkout (installed with `pip install -e .`).
+# config/ and templates/ live beside the package in the checkout (`pip install -e .`).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -62,6 +62,24 @@ def build_parser() -> argparse.ArgumentParser:
     ics.add_argument("-o", "--output", type=Path, required=True)
     ics.add_argument("--owner")
     ics.add_argument("--days", type=int, default=30)
+
+    report = with_common(sub.add_parser("report", help="write a one-page HTML metrics report"))
+    report.add_argument("path")
+    report.add_argument("-o", "--output", type=Path, required=True)
+
+    referrals = with_common(
+        sub.add_parser("referrals", help="list top referrers, draw the network")
+    )
+    referrals.add_argument("path")
+    referrals.add_argument("--graph", type=Path, help="write a PNG of who referred whom")
+
+    run = sub.add_parser("run", help="the worker: sync every workbook of an office config")
+    run.add_argument("--config", type=Path, required=True, help="office config (TOML)")
+    run.add_argument("--once", action="store_true", help="one round, then exit (cron, timers)")
+    run.add_argument("--check", action="store_true", help="check the config and workbooks, exit")
+
+    status = sub.add_parser("status", help="last success and last error per workbook")
+    status.add_argument("--config", type=Path, help="office config (TOML)")
     return parser
 
 
@@ -158,12 +176,40 @@ def cmd_ics(args: argparse.Namespace) -> int:
     return write_ics(args)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report_cli import write_report
+
+    return write_report(args)
+
+
+def cmd_referrals(args: argparse.Namespace) -> int:
+    from .report_cli import write_referrals
+
+    return write_referrals(args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .worker import run_command
+
+    return run_command(args.config, once=args.once, check=args.check)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .worker import status_command
+
+    return status_command(args.config)
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "init": cmd_init,
     "sync": cmd_sync,
     "today": cmd_today,
     "ics": cmd_ics,
+    "report": cmd_report,
+    "referrals": cmd_referrals,
+    "run": cmd_run,
+    "status": cmd_status,
 }
 
 

@@ -31,14 +31,20 @@ def read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"Config file not found: {path}", "check the --config path") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file {path} is not valid TOML ({exc})", "fix that line") from None
+        raise ConfigError(
+            f"Config file {path} is not valid TOML ({exc})", "fix that line"
+        ) from None
 
 
-def load_config(user_path: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Config:
+def load_config(
+    user_path: Path | None = None, overrides: Mapping[str, Any] | None = None
+) -> Config:
     """Defaults merged with the user's file and then `overrides`; raises ConfigError on bad keys."""
     config = read_toml(DEFAULT_CONFIG)
-    for layer, source in ((read_toml(user_path) if user_path else None, str(user_path)),
-                          (overrides, "overrides")):
+    for layer, source in (
+        (read_toml(user_path) if user_path else None, str(user_path)),
+        (overrides, "overrides"),
+    ):
         if layer:
             check_against(config, layer, source)
             config = merge(config, layer)
@@ -56,8 +62,9 @@ def merge(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def check_against(defaults: Mapping[str, Any], layer: Mapping[str, Any], source: str,
-                  prefix: str = "") -> None:
+def check_against(
+    defaults: Mapping[str, Any], layer: Mapping[str, Any], source: str, prefix: str = ""
+) -> None:
     """Every user key must exist in the defaults and have a compatible type."""
     for key, value in layer.items():
         dotted = f"{prefix}{key}"

@@ -1112,3 +1112,34 @@ def merge_history(previous: Table | None, today: date, metrics: list[Metric],
             formats[n] = _history_format(key)
     return OwnedTab(key="metrics_history", headers=headers, rows=rows, formats=formats,
                     widths={0: 12})
+
+
+def list_written_on(table: Table | None) -> date | None:
+    """The day a Today tab was written: every row's Due + Days overdue is that day."""
+    if table is None:
+        return None
+    index = vocabulary.build_index(vocabulary.TODAY_COLUMNS)
+    cols = {index.get(vocabulary.normalise(h)): n for n, h in enumerate(table.headers) if h}
+    days: set[date] = set()
+    for _row, values in table.rows:
+        due = as_date(values[cols["due"]]) if "due" in cols and cols["due"] < len(values) else None
+        late = (values[cols["days_overdue"]]
+                if "days_overdue" in cols and cols["days_overdue"] < len(values) else None)
+        if due is not None and isinstance(late, (int, float)) and not isinstance(late, bool):
+            days.add(due + timedelta(days=int(late)))
+    return max(days) if days else None
+
+
+def history_value(previous: Table | None, day: date, key: str) -> float | None:
+    """The value of metric `key` in the Metrics history row dated `day`, if there is one."""
+    if previous is None:
+        return None
+    index = history_index()
+    cols = {index.get(vocabulary.normalise(h)): n for n, h in enumerate(previous.headers) if h}
+    if "date" not in cols or key not in cols:
+        return None
+    for _row, values in previous.rows:
+        if cols["date"] < len(values) and as_date(values[cols["date"]]) == day:
+            value = values[cols[key]] if cols[key] < len(values) else None
+            return float(value) if isinstance(value, (int, float)) else None
+    return None

@@ -5,15 +5,28 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from .calendar_plan import calendar_tab, themes_from_table, themes_tab
+from .calendars import holiday_dates, solar_term_dates
 from .classify import classify
+from .messages import Templates
+from .metrics import (
+    compute_breakdowns,
+    compute_metrics,
+    due_items_from_today,
+    history_value,
+    list_written_on,
+    merge_history,
+    metrics_tab,
+)
 from .model import Book, Classification, Interaction, Issue, OwnedTab, RowWrite, WritePlan
+from .referrals import compute_referrals, referrals_tab
 from .stores.base import WorkbookData
 from .stores.tables import column_keys
 from .today import harvest_done, today_tab
-from .touchpoints import Touchpoint, next_touches, today_list
+from .touchpoints import Touchpoint, plan_touchpoints
 from .validate import validate_book
 from .vocabulary import (
     INTERACTION_COLUMNS,
@@ -42,7 +55,11 @@ class PlanResult:
 
 
 def build_plan(
-    data: WorkbookData, config: Mapping[str, Any], today: date, light: bool = False
+    data: WorkbookData,
+    config: Mapping[str, Any],
+    today: date,
+    light: bool = False,
+    templates: Templates | None = None,
 ) -> PlanResult:
     """Everything a sync writes, computed from the tables read and `today`."""
     lang = data.language
@@ -54,9 +71,9 @@ def build_plan(
     )
     book.interactions.extend(harvested)
     classes = classify(book, today, config)
-    touches = next_touches(book, classes, today, config)
-    items = today_list(book, classes, today, config)
-    issues = book.issues + _touchpoint_issues(book, classes, today, config)
+    touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang)
+    touches, items = touch.next_touch, touch.today
+    issues = book.issues + touch.issues
 
     contacts = data.tables["contacts"]
     by_row = issues_by_row(i for i in issues if i.tab == contacts.name)
@@ -74,6 +91,8 @@ def build_plan(
         for c in book.contacts
     ]
     tabs = [issues_tab(issues, lang), today_tab(items, lang)]
+    if not light:  # the frequent light sync only needs Today and the owned columns
+        tabs += insight_tabs(data, book, classes, today, config)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
     appends: dict[str, list[list[Any]]] = {}
     append_formats: dict[str, dict[int, str]] = {}
@@ -102,6 +121,53 @@ def build_plan(
     return PlanResult(plan, book, classes, items, harvested)
 
 
+def insight_tabs(
+    data: WorkbookData,
+    book: Book,
+    classes: Mapping[int, Classification],
+    today: date,
+    config: Mapping[str, Any],
+) -> list[OwnedTab]:
+    """Calendar, Themes (first time only), Metrics, Metrics history and Referrals."""
+    lang = data.language
+    end = date(today.year + 1, today.month, 1) + timedelta(days=31)
+    countries = sorted(
+        {c.country for c in book.contacts if c.country} | {config["general"]["default_country"]}
+    )
+    holidays: dict[date, list[str]] = defaultdict(list)
+    for country in countries:
+        for day, name in holiday_dates(country, today.replace(day=1), end, lang).items():
+            holidays[day].append(f"{name} ({country})" if len(countries) > 1 else name)
+    terms = solar_term_dates(today.replace(day=1), end, lang)
+    themes = themes_from_table(data.tables.get("themes"), config)
+    calendar = calendar_tab(
+        book, today, config, {d: " / ".join(n) for d, n in holidays.items()}, terms, themes, lang
+    )
+    themes_sheet = themes_tab(themes, lang)
+    themes_sheet.create_only = True  # people edit it; the tool only writes the first version
+    today_table, history_table = data.tables.get("today"), data.tables.get("metrics_history")
+    if list_written_on(today_table) == today:
+        # A re-run the same day: the Today tab is this day's own output, not evidence of what was
+        # done on time; keep the value the day's first sync measured so re-runs change nothing.
+        metrics = compute_metrics(book, classes, today, config, due_items=None)
+        for metric in metrics:
+            if metric.key == "touchpoints_on_time" and not metric.group:
+                metric.value = history_value(history_table, today, metric.key)
+    else:
+        due_items = due_items_from_today(today_table, today)
+        metrics = compute_metrics(book, classes, today, config, due_items=due_items)
+    history = merge_history(history_table, today, metrics, lang)
+    breakdowns = compute_breakdowns(book, classes, today, config)
+    referrers = compute_referrals(book, classes, today, config)
+    return [
+        calendar,
+        themes_sheet,
+        metrics_tab(metrics, breakdowns, history, lang, config),
+        history,
+        referrals_tab(referrers, lang),
+    ]
+
+
 def _owned_values(
     cls: Classification, touch: tuple[str, date] | None, row_issues: str
 ) -> dict[str, Any]:
@@ -119,14 +185,6 @@ def _owned_values(
 
 def _row_issue_text(issues: list[Issue], cls: Classification) -> str:
     return "; ".join([*(f"{i.column}: {i.problem}" for i in issues), *cls.suggestions])
-
-
-def _touchpoint_issues(
-    book: Book, classes: Mapping[int, Classification], today: date, config: Mapping[str, Any]
-) -> list[Issue]:
-    from .touchpoints import channel_issues
-
-    return channel_issues(book, classes, today, config)
 
 
 def issues_tab(issues: list[Issue], lang: str) -> OwnedTab:

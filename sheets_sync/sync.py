@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .messages import load_templates
 from .plan import PlanResult, build_plan, tier_counts
 from .stores.base import Store, WorkbookData
 from .stores.tables import column_keys
@@ -59,7 +60,7 @@ def sync_workbook(
     started = time.perf_counter()
     store = open_store(location, config)
     data = store.read()
-    result = build_plan(data, config, today, light=light)
+    result = build_plan(data, config, today, light=light, templates=load_templates())
     report = summarise(location, today, result)
     report.changes = describe_changes(data, result)
     if not dry_run:

@@ -15,7 +15,9 @@ LANGS = ("en", "zh", "zh-Hant", "ja", "ms")
 Labels = Mapping[str, tuple[str, ...]]
 
 
-def _l(en: str, zh: str, zh_hant: str, ja: str, ms: str, *aliases: str) -> dict[str, tuple[str, ...]]:
+def _l(
+    en: str, zh: str, zh_hant: str, ja: str, ms: str, *aliases: str
+) -> dict[str, tuple[str, ...]]:
     return {
         "en": (en,),
         "zh": (zh,),
@@ -27,7 +29,9 @@ def _l(en: str, zh: str, zh_hant: str, ja: str, ms: str, *aliases: str) -> dict[
 
 
 TABS: dict[str, dict[str, tuple[str, ...]]] = {
-    "contacts": _l("Contacts", "客户", "客戶", "顧客", "Kenalan", "联系人", "聯絡人", "連絡先", "Pelanggan"),
+    "contacts": _l(
+        "Contacts", "客户", "客戶", "顧客", "Kenalan", "联系人", "聯絡人", "連絡先", "Pelanggan"
+    ),
     "interactions": _l("Interactions", "互动记录", "互動記錄", "対応履歴", "Interaksi", "跟进记录"),
     "transactions": _l("Transactions", "成交记录", "成交記錄", "取引", "Transaksi", "成交"),
     "today": _l("Today", "今日", "今日", "今日", "Hari ini"),
@@ -43,46 +47,126 @@ TABS: dict[str, dict[str, tuple[str, ...]]] = {
 CONTACT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "id": _l("ID", "编号", "編號", "顧客ID", "ID", "客户编号", "客戶編號", "番号"),
     "name": _l("Name", "姓名", "姓名", "氏名", "Nama", "名字", "名前", "客户姓名"),
-    "owner": _l("Owner", "负责人", "負責人", "担当者", "Ejen", "经纪人", "經紀人", "担当", "Pemilik", "Agent"),
-    "phone": _l("Phone", "电话", "電話", "電話番号", "Telefon", "手机", "手機", "No telefon", "Mobile"),
-    "email": _l("Email", "邮箱", "電郵", "メール", "E-mel", "电子邮件", "電子郵件", "メールアドレス",
-                "Emel", "E-mail"),
+    "owner": _l(
+        "Owner",
+        "负责人",
+        "負責人",
+        "担当者",
+        "Ejen",
+        "经纪人",
+        "經紀人",
+        "担当",
+        "Pemilik",
+        "Agent",
+    ),
+    "phone": _l(
+        "Phone", "电话", "電話", "電話番号", "Telefon", "手机", "手機", "No telefon", "Mobile"
+    ),
+    "email": _l(
+        "Email",
+        "邮箱",
+        "電郵",
+        "メール",
+        "E-mel",
+        "电子邮件",
+        "電子郵件",
+        "メールアドレス",
+        "Emel",
+        "E-mail",
+    ),
     "language": _l("Language", "语言", "語言", "言語", "Bahasa"),
     "country": _l("Country", "国家", "國家", "国", "Negara", "国・地域"),
-    "birthday": _l("Birthday", "生日", "生日", "誕生日", "Tarikh lahir", "Hari lahir", "出生日期",
-                   "生年月日", "Date of birth"),
-    "lunar_birthday": _l("Lunar birthday", "农历生日", "農曆生日", "旧暦誕生日", "Hari lahir lunar",
-                         "阴历生日", "陰曆生日"),
+    "birthday": _l(
+        "Birthday",
+        "生日",
+        "生日",
+        "誕生日",
+        "Tarikh lahir",
+        "Hari lahir",
+        "出生日期",
+        "生年月日",
+        "Date of birth",
+    ),
+    "lunar_birthday": _l(
+        "Lunar birthday",
+        "农历生日",
+        "農曆生日",
+        "旧暦誕生日",
+        "Hari lahir lunar",
+        "阴历生日",
+        "陰曆生日",
+    ),
     "circle": _l("Circle", "圈层", "圈層", "サークル", "Bulatan", "关系圈", "關係圈"),
     "stage": _l("Stage", "阶段", "階段", "ステージ", "Peringkat", "状态", "狀態", "段階"),
-    "closing_date": _l("Closing date", "成交日期", "成交日期", "成約日", "Tarikh jual beli",
-                       "Tarikh penutupan", "成交日", "Close date"),
-    "last_contact": _l("Last contact", "最近联系", "最近聯繫", "最終連絡日", "Hubungan terakhir",
-                       "上次联系", "上次聯繫", "Last contacted"),
-    "referred_by": _l("Referred by", "介绍人", "介紹人", "紹介者", "Dirujuk oleh", "推荐人", "推薦人"),
+    "closing_date": _l(
+        "Closing date",
+        "成交日期",
+        "成交日期",
+        "成約日",
+        "Tarikh jual beli",
+        "Tarikh penutupan",
+        "成交日",
+        "Close date",
+    ),
+    "last_contact": _l(
+        "Last contact",
+        "最近联系",
+        "最近聯繫",
+        "最終連絡日",
+        "Hubungan terakhir",
+        "上次联系",
+        "上次聯繫",
+        "Last contacted",
+    ),
+    "referred_by": _l(
+        "Referred by", "介绍人", "介紹人", "紹介者", "Dirujuk oleh", "推荐人", "推薦人"
+    ),
     "nps": _l("NPS", "NPS", "NPS", "NPS", "NPS", "推荐意愿", "推薦意願", "推奨度"),
     "lost_reason": _l("Lost reason", "流失原因", "流失原因", "失注理由", "Sebab hilang"),
-    "do_not_contact": _l("Do not contact", "勿扰", "勿擾", "連絡不可", "Jangan hubungi", "请勿联系",
-                         "請勿聯繫", "DNC"),
+    "do_not_contact": _l(
+        "Do not contact",
+        "勿扰",
+        "勿擾",
+        "連絡不可",
+        "Jangan hubungi",
+        "请勿联系",
+        "請勿聯繫",
+        "DNC",
+    ),
     "tier_override": _l("Tier override", "手动等级", "手動等級", "ランク指定", "Tetapan tier"),
     # Prospect intent grading (seed 001); optional columns.
     "accepts_product": _l("Accepts product", "认同产品", "認同產品", "商品に納得", "Terima produk"),
     "accepts_price": _l("Accepts price", "认同价格", "認同價格", "価格に納得", "Terima harga"),
     "can_afford": _l("Can afford", "购买能力", "購買能力", "購入能力", "Mampu beli"),
     "visits": _l("Visits", "来访次数", "來訪次數", "来訪回数", "Lawatan"),
-    "decision_makers_seen": _l("Decision makers seen", "决策人已来访", "決策人已來訪", "決裁者来訪",
-                               "Pembuat keputusan ditemui"),
+    "decision_makers_seen": _l(
+        "Decision makers seen",
+        "决策人已来访",
+        "決策人已來訪",
+        "決裁者来訪",
+        "Pembuat keputusan ditemui",
+    ),
 }
 
 OWNED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "tier": _l("Tier", "等级", "等級", "ランク", "Tier"),
     "lifecycle": _l("Lifecycle", "生命周期", "生命週期", "ライフサイクル", "Kitaran hayat"),
     "activity": _l("Activity", "活跃度", "活躍度", "アクティビティ", "Aktiviti"),
-    "days_since_contact": _l("Days since contact", "距上次联系天数", "距上次聯繫天數",
-                             "最終連絡からの日数", "Hari sejak dihubungi"),
+    "days_since_contact": _l(
+        "Days since contact",
+        "距上次联系天数",
+        "距上次聯繫天數",
+        "最終連絡からの日数",
+        "Hari sejak dihubungi",
+    ),
     "next_touch": _l("Next touch", "下次触达", "下次觸達", "次回アクション", "Sentuhan seterusnya"),
-    "next_touch_date": _l("Next touch date", "下次触达日期", "下次觸達日期", "次回アクション日",
-                          "Tarikh sentuhan seterusnya"),
+    "next_touch_date": _l(
+        "Next touch date",
+        "下次触达日期",
+        "下次觸達日期",
+        "次回アクション日",
+        "Tarikh sentuhan seterusnya",
+    ),
     "completeness": _l("Completeness", "资料完整度", "資料完整度", "情報充足率", "Kelengkapan"),
     "row_issues": _l("Row issues", "行问题", "行問題", "行の問題", "Isu baris"),
 }
@@ -123,11 +207,15 @@ CIRCLES: dict[str, dict[str, tuple[str, ...]]] = {
     "Network": _l("Network", "人脉", "人脈", "人脈", "Rangkaian"),
     "Allied Resource": _l("Allied Resource", "合作资源", "合作資源", "提携先", "Sumber bersekutu"),
     "Advocate": _l("Advocate", "拥护者", "擁護者", "支持者", "Penyokong"),
-    "Core Advocate": _l("Core Advocate", "核心拥护者", "核心擁護者", "コア支持者", "Penyokong teras"),
+    "Core Advocate": _l(
+        "Core Advocate", "核心拥护者", "核心擁護者", "コア支持者", "Penyokong teras"
+    ),
 }
 STAGES: dict[str, dict[str, tuple[str, ...]]] = {
     "Lead": _l("Lead", "线索", "線索", "リード", "Petunjuk"),
-    "Prospect": _l("Prospect", "意向客户", "意向客戶", "見込み客", "Prospek", "潜在客户", "潛在客戶"),
+    "Prospect": _l(
+        "Prospect", "意向客户", "意向客戶", "見込み客", "Prospek", "潜在客户", "潛在客戶"
+    ),
     "Under contract": _l("Under contract", "已签约", "已簽約", "契約中", "Dalam kontrak", "签约"),
     "Closed": _l("Closed", "已成交", "已成交", "成約", "Selesai", "成交", "Ditutup"),
     "Lost": _l("Lost", "流失", "流失", "失注", "Hilang", "已流失"),
@@ -140,15 +228,37 @@ LOST_REASONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 TIERS = ("A", "B", "C", "D")
 YES_NO: dict[str, dict[str, tuple[str, ...]]] = {
-    "yes": _l("yes", "是", "是", "はい", "ya", "y", "true", "1", "x", "✓", "✔", "有", "対象", "o", "〇"),
+    "yes": _l(
+        "yes", "是", "是", "はい", "ya", "y", "true", "1", "x", "✓", "✔", "有", "対象", "o", "〇"
+    ),
     "no": _l("no", "否", "否", "いいえ", "tidak", "n", "false", "0", "无", "無", "-"),
 }
 MESSAGE_LANGUAGES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": _l("en", "英语", "英語", "英語", "Inggeris", "english", "en-us", "en-gb"),
-    "zh": _l("zh", "中文", "中文(简体)", "中国語", "Cina", "chinese", "zh-cn", "zh-hans", "简体中文",
-             "普通话", "华语"),
-    "zh-Hant": _l("zh-Hant", "繁体中文", "繁體中文", "中国語(繁体)", "Cina tradisional", "zh-tw",
-                  "zh-hk", "繁體", "traditional chinese"),
+    "zh": _l(
+        "zh",
+        "中文",
+        "中文(简体)",
+        "中国語",
+        "Cina",
+        "chinese",
+        "zh-cn",
+        "zh-hans",
+        "简体中文",
+        "普通话",
+        "华语",
+    ),
+    "zh-Hant": _l(
+        "zh-Hant",
+        "繁体中文",
+        "繁體中文",
+        "中国語(繁体)",
+        "Cina tradisional",
+        "zh-tw",
+        "zh-hk",
+        "繁體",
+        "traditional chinese",
+    ),
     "ja": _l("ja", "日语", "日語", "日本語", "Jepun", "japanese", "jp"),
     "ms": _l("ms", "马来语", "馬來語", "マレー語", "Melayu", "malay", "bm", "bahasa melayu"),
 }

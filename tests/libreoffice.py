@@ -31,12 +31,25 @@ def roundtrip(path: Path, outdir: Path) -> dict[str, list[list[object]]]:
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "profile"
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(path)],
-        capture_output=True, text=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     converted = outdir / path.name
     assert converted.exists(), f"LibreOffice could not open {path.name}: {result.stderr[-500:]}"
     book = python_calamine.CalamineWorkbook.from_path(str(converted))
-    return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for name in book.sheet_names}
+    return {
+        name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for name in book.sheet_names
+    }

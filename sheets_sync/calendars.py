@@ -1,0 +1,298 @@
+"""Dates that come from calendars, not from the sheet (SPEC §4 "Greetings", "Personal dates").
+
+- public holidays of a country, from the `holidays` package, with their names in every message
+  language the package knows for that country;
+- the 24 Chinese solar terms (seed 001: a health tip by SMS on each of 立春 … 大寒);
+- Chinese-lunar birthdays converted to this year's solar date (seed 001, SPEC §4).
+
+Everything here is computed once per country/year (or per lunar month/day/year) and cached, so the
+engine can ask per contact without recomputing: a 100,000-contact book touches each calendar once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays as _holidays
+from lunar_python import LunarYear, Solar
+
+MESSAGE_LANGS = ("en", "zh", "zh-Hant", "ja", "ms")
+
+
+# ---------------------------------------------------------------------------------------------
+# Solar terms
+
+@dataclass(frozen=True)
+class SolarTerm:
+    """One of the 24 solar terms on its date (China Standard Time, as almanacs publish them)."""
+
+    date: date
+    key: str  # pinyin key, stable across languages: "lichun" … "dahan"
+    names: dict[str, str] = field(compare=False, hash=False)  # message language -> name
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+# key, simplified, traditional, Japanese, English, Malay — in calendar order from 立春.
+# The English names follow the Hong Kong Observatory's renderings where they are plain words.
+_TERMS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("lichun", "立春", "立春", "立春", "Start of Spring", "Permulaan Musim Bunga"),
+    ("yushui", "雨水", "雨水", "雨水", "Rain Water", "Air Hujan"),
+    ("jingzhe", "惊蛰", "驚蟄", "啓蟄", "Awakening of Insects", "Serangga Terjaga"),
+    ("chunfen", "春分", "春分", "春分", "Spring Equinox", "Ekuinoks Musim Bunga"),
+    ("qingming", "清明", "清明", "清明", "Clear and Bright", "Cerah dan Terang"),
+    ("guyu", "谷雨", "穀雨", "穀雨", "Grain Rain", "Hujan Bijirin"),
+    ("lixia", "立夏", "立夏", "立夏", "Start of Summer", "Permulaan Musim Panas"),
+    ("xiaoman", "小满", "小滿", "小満", "Grain Buds", "Bijirin Berisi"),
+    ("mangzhong", "芒种", "芒種", "芒種", "Grain in Ear", "Bijirin Berbulir"),
+    ("xiazhi", "夏至", "夏至", "夏至", "Summer Solstice", "Solstis Musim Panas"),
+    ("xiaoshu", "小暑", "小暑", "小暑", "Minor Heat", "Panas Kecil"),
+    ("dashu", "大暑", "大暑", "大暑", "Major Heat", "Panas Besar"),
+    ("liqiu", "立秋", "立秋", "立秋", "Start of Autumn", "Permulaan Musim Luruh"),
+    ("chushu", "处暑", "處暑", "処暑", "End of Heat", "Akhir Panas"),
+    ("bailu", "白露", "白露", "白露", "White Dew", "Embun Putih"),
+    ("qiufen", "秋分", "秋分", "秋分", "Autumn Equinox", "Ekuinoks Musim Luruh"),
+    ("hanlu", "寒露", "寒露", "寒露", "Cold Dew", "Embun Sejuk"),
+    ("shuangjiang", "霜降", "霜降", "霜降", "Frost's Descent", "Fros Turun"),
+    ("lidong", "立冬", "立冬", "立冬", "Start of Winter", "Permulaan Musim Sejuk"),
+    ("xiaoxue", "小雪", "小雪", "小雪", "Minor Snow", "Salji Kecil"),
+    ("daxue", "大雪", "大雪", "大雪", "Major Snow", "Salji Besar"),
+    ("dongzhi", "冬至", "冬至", "冬至", "Winter Solstice", "Solstis Musim Sejuk"),
+    ("xiaohan", "小寒", "小寒", "小寒", "Minor Cold", "Sejuk Kecil"),
+    ("dahan", "大寒", "大寒", "大寒", "Major Cold", "Sejuk Besar"),
+)
+SOLAR_TERM_KEYS: tuple[str, ...] = tuple(t[0] for t in _TERMS)
+_TERM_NAMES = {t[0]: dict(zip(MESSAGE_LANGS, (t[4], t[1], t[2], t[3], t[5]), strict=True))
+               for t in _TERMS}
+_BY_HANZI = {t[1]: t[0] for t in _TERMS}
+# lunar_python names the terms that repeat at the edge of its table in upper-case pinyin.
+_BY_PINYIN = {key.upper(): key for key in SOLAR_TERM_KEYS}
+_BY_PINYIN.update({"LI_CHUN": "lichun", "YU_SHUI": "yushui", "JING_ZHE": "jingzhe",
+                   "DA_XUE": "daxue", "DONG_ZHI": "dongzhi", "XIAO_HAN": "xiaohan",
+                   "DA_HAN": "dahan"})
+
+
+def solar_term_names(key: str) -> dict[str, str]:
+    """Names of the solar term `key` per message language."""
+    return dict(_TERM_NAMES[key])
+
+
+@lru_cache(maxsize=256)
+def solar_terms(year: int) -> tuple[SolarTerm, ...]:
+    """The 24 solar terms falling in Gregorian `year`, in date order.
+
+    lunar_python's table for a lunar year runs from the previous 大雪 to the next 惊蛰; the tables
+    of the lunar years around `year` together cover it, and duplicates collapse by (key, date).
+    """
+    found: dict[tuple[str, date], SolarTerm] = {}
+    for probe in (date(year, 1, 15), date(year, 6, 1), date(year, 12, 15)):
+        table = Solar.fromYmd(probe.year, probe.month, probe.day).getLunar().getJieQiTable()
+        for name, solar in table.items():
+            key = _BY_HANZI.get(name) or _BY_PINYIN.get(name)
+            if key is None:
+                continue
+            when = date(solar.getYear(), solar.getMonth(), solar.getDay())
+            if when.year == year:
+                found[(key, when)] = SolarTerm(when, key, _TERM_NAMES[key])
+    return tuple(sorted(found.values(), key=lambda term: term.date))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lunar birthdays
+
+@lru_cache(maxsize=256)
+def _lunar_months(lunar_year: int) -> dict[int, tuple[date, int]]:
+    """Regular (non-leap) months of a lunar year: month -> (solar first day, days in month).
+
+    One table per lunar year instead of one lunar_python conversion per date: converting a
+    day is then plain date arithmetic, which keeps 100,000 lunar birthdays cheap."""
+    months = {}
+    for month in LunarYear.fromYear(lunar_year).getMonthsInYear():
+        if month.getMonth() > 0:  # leap months are negative
+            first = Solar.fromJulianDay(month.getFirstJulianDay())
+            months[month.getMonth()] = (date(first.getYear(), first.getMonth(), first.getDay()),
+                                        month.getDayCount())
+    return months
+
+
+def lunar_to_solar(lunar_year: int, month: int, day: int) -> date:
+    """Solar date of lunar `month`/`day` (a regular, non-leap month) in lunar year `lunar_year`.
+
+    A 30th day in a 29-day month becomes the 29th: the birthday is kept on the month's last day
+    rather than moved into the next month, which is how families usually observe it.
+    """
+    first, days_in_month = _lunar_months(lunar_year)[month]
+    return first + timedelta(days=min(day, days_in_month) - 1)
+
+
+@lru_cache(maxsize=4096)
+def lunar_birthday_dates(month: int, day: int, year: int) -> tuple[date, ...]:
+    """Solar dates in Gregorian `year` of the lunar birthday `month`/`day` (SPEC §4).
+
+    Usually one date; a late-12th-month birthday can fall twice (early January and late December)
+    or, in a rare year, not at all. Cached: 100,000 contacts share at most 12 × 30 keys a year.
+    """
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        return ()
+    out = []
+    for lunar_year in (year - 1, year):
+        solar = lunar_to_solar(lunar_year, month, day)
+        if solar.year == year:
+            out.append(solar)
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=8192)
+def solar_birthday(month: int, day: int, year: int) -> date | None:
+    """The birthday in `year`; 29 February becomes 28 February in common years. Cached: the
+    engine asks for the same few hundred month/day pairs once per contact."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if month == 2 and day == 29:
+            return date(year, 2, 28)
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Public holidays
+
+@dataclass(frozen=True)
+class Holiday:
+    """A holiday worth a greeting: its first day, an English key and names per language."""
+
+    date: date
+    key: str  # English base name, e.g. "Chinese New Year"
+    names: dict[str, str] = field(compare=False, hash=False)
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names.get("en") or self.key
+
+    @property
+    def slug(self) -> str:
+        """A template-key-friendly form of the key: "Chinese New Year" -> "chinese_new_year"."""
+        return slugify(self.key)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
+
+
+# Which of the package's languages to use for each message language, best first.
+_PACKAGE_LANGS = {
+    "en": ("en_US", "en_GB", "en_SG", "en_HK", "en_MY"),
+    "zh": ("zh_CN", "zh_TW", "zh_HK"),
+    "zh-Hant": ("zh_TW", "zh_HK", "zh_CN"),
+    "ja": ("ja",),
+    "ms": ("ms_MY", "ms"),
+}
+_PAREN = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def _base_name(name: str) -> str:
+    """Drop trailing parentheticals: "Chinese New Year (Second Day)" -> "Chinese New Year"."""
+    previous = None
+    while previous != name:
+        previous, name = name, _PAREN.sub("", name).strip()
+    return name
+
+
+@lru_cache(maxsize=1024)
+def _package_holidays(country: str, subdiv: str | None, year: int,
+                      language: str | None) -> dict[date, list[str]]:
+    try:
+        table = _holidays.country_holidays(country, subdiv=subdiv, years=year, language=language)
+    except (NotImplementedError, KeyError, AttributeError):
+        return {}
+    return {day: table.get_list(day) for day in sorted(table)}
+
+
+@lru_cache(maxsize=256)
+def _package_languages(country: str) -> tuple[str, ...]:
+    try:
+        return tuple(_holidays.country_holidays(country).supported_languages)
+    except (NotImplementedError, KeyError, AttributeError):
+        return ()
+
+
+def _language_for(country: str, lang: str) -> str | None:
+    supported = _package_languages(country)
+    for candidate in _PACKAGE_LANGS.get(lang, ()):
+        if candidate in supported:
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=1024)
+def public_holidays(country: str, year: int, subdiv: str | None = None,
+                    exclude: tuple[str, ...] = ()) -> tuple[Holiday, ...]:
+    """Greetable holidays of `country` in `year`: one entry per holiday, on its first day.
+
+    Days whose English name contains one of `exclude` (case-insensitive: "observed", "day off",
+    "'s eve", …) are dropped first — a substitute day off or an eve is not the day to greet on.
+    A holiday spanning several days ("Chinese New Year", "… (Second Day)") keeps its first day.
+    Unknown countries give an empty tuple. Cached per country/subdivision/year.
+    """
+    country = (country or "").upper()
+    if not country:
+        return ()
+    english_lang = _language_for(country, "en")
+    english = _package_holidays(country, subdiv, year, english_lang)
+    if not english:
+        return ()
+    localised: dict[str, dict[date, list[str]]] = {}
+    for lang in MESSAGE_LANGS:
+        if lang == "en":
+            continue
+        package_lang = _language_for(country, lang)
+        if package_lang:
+            localised[lang] = _package_holidays(country, subdiv, year, package_lang)
+    folded_exclude = tuple(word.casefold() for word in exclude)
+    seen: dict[str, Holiday] = {}
+    for day, names in english.items():
+        for name in names:
+            if any(word in name.casefold() for word in folded_exclude):
+                continue
+            key = _base_name(name)
+            if not key or key in seen:
+                continue
+            names_by_lang = {"en": key}
+            for lang, table in localised.items():
+                other = table.get(day, [])
+                # The package sorts same-day names per language, so only a lone name is known
+                # to be the same holiday; otherwise keep the English one.
+                if len(names) == 1 and len(other) == 1:
+                    names_by_lang[lang] = _base_name(other[0])
+            seen[key] = Holiday(day, key, names_by_lang)
+    return tuple(sorted(seen.values(), key=lambda holiday: (holiday.date, holiday.key)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Date -> name views (the Calendar tab lists each month's holidays and solar terms)
+
+DEFAULT_EXCLUDE = ("observed", "day off", "substitut", "additional", "'s eve", "christmas eve")
+
+
+def holiday_dates(country: str, start: date, end: date, lang: str = "en",
+                  subdiv: str | None = None,
+                  exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> dict[date, str]:
+    """Public holidays of `country` from `start` to `end` (inclusive), named in `lang`; two
+    holidays on one day are joined with " / "."""
+    out: dict[date, str] = {}
+    for year in range(start.year, end.year + 1):
+        for holiday in public_holidays(country, year, subdiv, exclude):
+            if start <= holiday.date <= end:
+                name = holiday.name(lang)
+                out[holiday.date] = f"{out[holiday.date]} / {name}" if holiday.date in out else name
+    return out
+
+
+def solar_term_dates(start: date, end: date, lang: str = "zh") -> dict[date, str]:
+    """The solar terms from `start` to `end` (inclusive), named in `lang`."""
+    return {term.date: term.name(lang)
+            for year in range(start.year, end.year + 1) for term in solar_terms(year)
+            if start <= term.date <= end}

@@ -1,0 +1,101 @@
+"""The read-only commands: today, ics, report, referrals. They read the workbook, never write it."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from .config import load_config
+from .messages import load_templates
+from .metrics import compute_breakdowns, compute_metrics, due_items_from_today, merge_history
+from .plan import PlanResult, build_plan
+from .referrals import compute_referrals
+from .stores.base import WorkbookData
+from .sync import open_store
+from .today import format_table, to_ics
+from .touchpoints import upcoming
+
+
+def _analyse(
+    args: argparse.Namespace, light: bool = True
+) -> tuple[WorkbookData, PlanResult, dict, date]:
+    config = load_config(args.config)
+    today = args.today or date.today()
+    data = open_store(str(args.path), config).read()
+    return (
+        data,
+        build_plan(data, config, today, light=light, templates=load_templates()),
+        config,
+        today,
+    )
+
+
+def _owner_filter(owner: str | None):
+    wanted = (owner or "").strip().casefold()
+    return lambda item: not wanted or item.owner.strip().casefold() == wanted
+
+
+def print_today(args: argparse.Namespace) -> int:
+    _, result, _, _ = _analyse(args)
+    items = [i for i in result.today_items if _owner_filter(args.owner)(i)]
+    if not items:
+        print("Nothing due today" + (f" for {args.owner}" if args.owner else "") + ".")
+        return 0
+    print(format_table(items))
+    return 0
+
+
+def write_ics(args: argparse.Namespace) -> int:
+    data, result, config, today = _analyse(args)
+    items = [
+        i
+        for i in upcoming(result.book, result.classes, today, args.days, config, lang=data.language)
+        if _owner_filter(args.owner)(i)
+    ]
+    name = f"sheets-sync {Path(args.path).stem}" + (f" – {args.owner}" if args.owner else "")
+    args.output.write_bytes(to_ics(items, name))
+    print(f"Wrote {len(items)} touchpoints to {args.output}")
+    return 0
+
+
+def write_report(args: argparse.Namespace) -> int:
+    from .report import render_report
+
+    data, result, config, today = _analyse(args)
+    book, classes = result.book, result.classes
+    metrics = compute_metrics(
+        book,
+        classes,
+        today,
+        config,
+        due_items=due_items_from_today(data.tables.get("today"), today),
+    )
+    history = merge_history(data.tables.get("metrics_history"), today, metrics, data.language)
+    page = render_report(
+        metrics,
+        compute_breakdowns(book, classes, today, config),
+        compute_referrals(book, classes, today, config),
+        history,
+        f"{Path(args.path).stem} — {today.isoformat()}",
+        lang=data.language,
+    )
+    args.output.write_text(page, encoding="utf-8")
+    print(f"Wrote {args.output}")
+    return 0
+
+
+def write_referrals(args: argparse.Namespace) -> int:
+    from .graph import draw_referral_graph
+
+    _, result, config, today = _analyse(args)
+    referrers = compute_referrals(result.book, result.classes, today, config)
+    for r in referrers[:10]:
+        print(
+            f"{r.rank:>3}. {r.name} ({r.contact_id}): {r.referrals} referred, {r.closed} closed, "
+            f"{r.downstream} downstream"
+        )
+    if args.graph:
+        draw_referral_graph(result.book, args.graph, referrers=referrers)
+        print(f"Wrote {args.graph}")
+    return 0

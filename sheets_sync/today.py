@@ -1,0 +1,300 @@
+"""The Today tab (SPEC §2): building it, harvesting its ticked Done rows into Interactions exactly
+once, printing it in a terminal, and exporting touchpoints as an iCalendar file."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .model import Interaction, OwnedTab, Table
+from .touchpoints import Touchpoint
+from .vocabulary import TODAY_COLUMNS, YES_NO, all_labels, build_index, label, normalise
+
+COLUMN_KEYS = tuple(TODAY_COLUMNS)
+_COL = {key: position for position, key in enumerate(COLUMN_KEYS)}
+_HEADER_INDEX = build_index(TODAY_COLUMNS)
+# What counts as a ticked Done cell: the yes-words of every language plus a few done-words.
+_TICKED = {normalise(word) for word in all_labels(YES_NO["yes"])} | {
+    normalise(word) for word in ("done", "ok", "☑", "✅", "完成", "已完成", "完了", "済", "済み",
+                                 "selesai", "sudah", "true")}
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def today_tab(items: Sequence[Touchpoint], lang: str) -> OwnedTab:
+    """The Today tab in the workbook language `lang`: Done (unticked), Due, Days overdue,
+    Priority, Owner, Contact ID, Name, Tier, Touchpoint ("Label [rule_key]", so a ticked row
+    names its rule when harvested), Channel, Phone, Email, Message, and blank Outcome and Notes
+    for the agent. Items keep their given order (highest priority first)."""
+    headers = [label(TODAY_COLUMNS[key], lang) for key in COLUMN_KEYS]
+    rows = []
+    for item in items:
+        values: dict[str, Any] = {
+            "done": False,
+            "due": item.due,
+            "days_overdue": item.days_overdue,
+            "priority": item.priority,
+            "owner": item.owner,
+            "contact_id": item.contact_id,
+            "name": item.name,
+            "tier": item.tier,
+            "touchpoint": item.touchpoint,
+            "channel": item.channel,
+            "phone": item.phone or "",
+            "email": item.email or "",
+            "message": item.message,
+            "outcome": "",
+            "notes": "",
+        }
+        rows.append([values[key] for key in COLUMN_KEYS])
+    formats = {_COL["due"]: "date", _COL["days_overdue"]: "integer", _COL["priority"]: "number",
+               _COL["message"]: "wrap", _COL["done"]: "bool"}
+    widths = {_COL["done"]: 8, _COL["due"]: 11, _COL["days_overdue"]: 9, _COL["priority"]: 9,
+              _COL["name"]: 20, _COL["touchpoint"]: 40, _COL["message"]: 70,
+              _COL["outcome"]: 24, _COL["notes"]: 30}
+    return OwnedTab(key="today", headers=headers, rows=rows, formats=formats, widths=widths,
+                    autofilter=True, freeze_header=True, bool_columns=[_COL["done"]])
+
+
+def harvest_done(today_table: Table, existing: list[Interaction], today: date) -> list[Interaction]:
+    """Interactions for the ticked Done rows of the previous Today tab (SPEC §2), exactly once.
+
+    Headers may be in any supported language. A row is skipped when `existing` already holds the
+    same contact and Touchpoint dated on or after the row's Due date (or today when Due is
+    unreadable): that is a re-run, a crash between the append and the rewrite, or a touch the
+    agent also typed into Interactions by hand. Identical ticked rows give one Interaction.
+    """
+    columns: dict[str, int] = {}
+    for position, header in enumerate(today_table.headers):
+        key = _HEADER_INDEX.get(normalise(header or ""))
+        if key is not None:
+            columns.setdefault(key, position)
+    if "done" not in columns or "contact_id" not in columns or "touchpoint" not in columns:
+        return []
+
+    logged: dict[tuple[str, str], list[date]] = defaultdict(list)
+    for interaction in existing:
+        if interaction.date is not None:
+            logged[_key(interaction.contact_id, interaction.touchpoint)].append(interaction.date)
+
+    out: list[Interaction] = []
+    for _row, values in today_table.rows:
+        def cell(key: str, values: list[Any] = values) -> Any:
+            position = columns.get(key)
+            return values[position] if position is not None and position < len(values) else None
+
+        if not is_ticked(cell("done")):
+            continue
+        contact = _text(cell("contact_id"))
+        touchpoint = _text(cell("touchpoint"))
+        if not contact or not touchpoint:
+            continue
+        due = _as_date(cell("due"))
+        since = min(due, today) if due else today
+        key = _key(contact, touchpoint)
+        if any(when >= since for when in logged[key]):
+            continue
+        logged[key].append(today)
+        out.append(Interaction(
+            row=None,
+            date=today,
+            contact_id=contact,
+            channel=_text(cell("channel")),
+            touchpoint=touchpoint,
+            outcome=_text(cell("outcome")),
+            notes=_text(cell("notes")),
+            owner=_text(cell("owner")),
+        ))
+    return out
+
+
+def is_ticked(value: Any) -> bool:
+    """A Done cell counts when it is TRUE, 1, or a yes/done word in any language (x, ✓, 是, はい,
+    ya …)."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value == 1
+    return normalise(value) in _TICKED
+
+
+def _key(contact_id: object, touchpoint: object) -> tuple[str, str]:
+    return str(contact_id or "").strip().casefold(), normalise(touchpoint or "")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an ID the store read as the number 42.0
+    return str(value).strip()
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 2_958_466:
+        return _EXCEL_EPOCH + timedelta(days=int(value))  # a date cell read as its serial
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Terminal
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: wide and full-width characters (CJK) take two,
+    combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _fit(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` columns, ending in "…" when cut."""
+    if display_width(text) <= limit:
+        return text
+    out, width = [], 0
+    for char in text:
+        step = 0 if unicodedata.combining(char) else (
+            2 if unicodedata.east_asian_width(char) in ("W", "F") else 1)
+        if width + step > limit - 1:
+            break
+        out.append(char)
+        width += step
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(width - display_width(text), 0)
+    return gap + text if right else text + gap
+
+
+_TERMINAL_COLUMNS = (
+    # key, English header, maximum width, right-aligned
+    ("due", "Due", 10, False),
+    ("days_overdue", "Late", 4, True),
+    ("priority", "Prio", 6, True),
+    ("owner", "Owner", 12, False),
+    ("name", "Name", 20, False),
+    ("tier", "Tier", 4, False),
+    ("touchpoint", "Touchpoint", 40, False),
+    ("channel", "Channel", 7, False),
+    ("reach", "Phone/Email", 24, False),
+    ("message", "Message", 60, False),
+)
+
+
+def format_table(items: Iterable[Touchpoint]) -> str:
+    """`sheets-sync today` in a terminal: one aligned line per item, CJK-width aware (a Chinese
+    name takes two columns per character), long cells cut with "…"."""
+    rows = []
+    for item in items:
+        rows.append({
+            "due": item.due.isoformat(),
+            "days_overdue": str(item.days_overdue),
+            "priority": f"{item.priority:g}",
+            "owner": item.owner or "",
+            "name": item.name or "",
+            "tier": item.tier or "",
+            "touchpoint": item.label,
+            "channel": item.channel,
+            "reach": (item.email if item.channel == "email" else item.phone) or item.phone
+            or item.email or "",
+            "message": " ".join((item.message or "").split()),
+        })
+    widths = {}
+    for key, header, limit, _right in _TERMINAL_COLUMNS:
+        cells = [_fit(row[key], limit) for row in rows]
+        for row, cell in zip(rows, cells, strict=True):
+            row[key] = cell
+        widths[key] = max([display_width(header), *(display_width(c) for c in cells)])
+    lines = ["  ".join(_pad(header, widths[key], right)
+                       for key, header, _limit, right in _TERMINAL_COLUMNS).rstrip()]
+    lines.append("  ".join("-" * widths[key] for key, *_ in _TERMINAL_COLUMNS))
+    for row in rows:
+        lines.append("  ".join(_pad(row[key], widths[key], right)
+                               for key, _header, _limit, right in _TERMINAL_COLUMNS).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# iCalendar (RFC 5545), written directly so the export needs no extra package.
+
+
+def to_ics(items: Iterable[Touchpoint], calendar_name: str) -> bytes:
+    """An iCalendar file: one all-day VEVENT per item on its due date, with a UID stable across
+    exports (contact ID + rule key + due date), summary "Touchpoint – Name" and the message in
+    the description. DTSTAMP is the due date itself, so the same items give the same bytes."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//sheets-sync//touchpoints//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(calendar_name)}",
+    ]
+    seen: dict[str, int] = defaultdict(int)
+    for item in items:
+        base = f"{item.contact_id}|{item.rule}|{item.due.isoformat()}"
+        seen[base] += 1
+        if seen[base] > 1:  # two referrals thanked the same day: keep both, still stable
+            base = f"{base}|{seen[base]}"
+        uid = hashlib.sha1(base.encode("utf-8")).hexdigest()[:32] + "@sheets-sync"
+        reach = " · ".join(x for x in (item.channel, item.phone or "", item.email or "") if x)
+        description = "\n".join(part for part in (
+            item.message,
+            "",
+            reach,
+            f"ID: {item.contact_id}" + (f" · {item.owner}" if item.owner else ""),
+        ) if part is not None)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            f"DTSTAMP:{item.due.strftime('%Y%m%d')}T000000Z",
+            f"DTSTART;VALUE=DATE:{item.due.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(item.due + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{_ics_text(f'{item.label} – {item.name}')}",
+            f"DESCRIPTION:{_ics_text(description.strip())}",
+            f"CATEGORIES:{_ics_text(item.rule)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _ics_text(text: str) -> str:
+    """TEXT value escaping (RFC 5545 §3.3.11)."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """Fold at 75 octets without splitting a UTF-8 character (RFC 5545 §3.1)."""
+    out, current, size = [], [], 0
+    limit = 75
+    for char in line:
+        length = len(char.encode("utf-8"))
+        if size + length > limit:
+            out.append("".join(current))
+            current, size, limit = [], 0, 74  # continuation lines start with one space
+        current.append(char)
+        size += length
+    out.append("".join(current))
+    return "\r\n ".join(out)

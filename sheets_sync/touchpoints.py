@@ -1,0 +1,1137 @@
+"""The cadence engine (SPEC §4): which touchpoint is due for which contact, today and next.
+
+Rules are data (`[touchpoints.rules.<key>]` in config, see config/default.toml); this
+module has one generic evaluator and no rule of its own. A rule names a *trigger* that yields
+dated occurrences for a contact:
+
+=============  =====================================================================
+after          N days/months after a date (closing, first interaction, …; a list)
+cadence        every N days since the last contact
+stale          no contact for N days (reconnect)
+yearly         each year on a date (birthday, lunar birthday, home anniversary), with
+               an optional lead time (A-tier birthday gift three weeks ahead)
+calendar       each date of a calendar: public holidays of the contact's country,
+               the 24 solar terms, or dates listed in the rule (marketing milestones)
+event          an interaction event: the first call/visit, or keywords in Interactions
+               (signing, life events: baby, promotion, job loss, move)
+referral       each referral the contact made (thank within 48 hours, reward tier)
+top_referrer   once a year for the contacts who referred most in the past year
+=============  =====================================================================
+
+Then, for every rule alike: an occurrence is *done* when an Interaction of that contact names the
+rule (its Touchpoint ends in "[rule_key]", or is exactly the rule's label in any language) dated
+inside the occurrence's window; an undone occurrence stays due, growing overdue, until done,
+expired (`expire_days`) or superseded by the rule's next occurrence. Cadences count from the last
+contact (the later of the Last contact cell and the newest interaction; a rule may declare that
+doing it is not contact, as mass holiday greetings do). Do-not-contact contacts get nothing; a
+channel the contact cannot receive falls back to one it can, with an Issue.
+
+Everything is computed from the arguments: no clock, no files (templates are loaded at the edge
+and passed in). Interactions and transactions are indexed by contact once per call and each
+calendar is built once per country/year, so the cost grows with the number of contacts only.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import fnmatch
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from . import calendars
+from .errors import ConfigError
+from .messages import Templates, default_templates, first_name, label_index, render
+from .model import Book, Classification, Contact, Interaction, Issue
+from .vocabulary import normalise
+
+TRIGGERS = ("after", "cadence", "stale", "yearly", "calendar", "event", "referral",
+            "top_referrer")
+FILTERS = ("lifecycle", "tier", "circle", "stage", "side", "language", "country", "lost_reason")
+TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
+_KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
+_FAR_PAST = date(1, 1, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public data
+
+
+@dataclass
+class Touchpoint:
+    """One touch to make: what, for whom, when, how, and the drafted message."""
+
+    contact_row: int
+    contact_id: str
+    rule: str
+    label: str  # readable, in the label language ("First-month check-in, review and …")
+    due: date
+    days_overdue: int
+    channel: str
+    priority: float
+    message: str
+    owner: str
+    name: str
+    tier: str
+    phone: str | None
+    email: str | None
+    lang: str = "en"  # the message's language
+    group: str = ""
+    fallback_from: str = ""  # the rule's own channel when `channel` replaced it
+
+    @property
+    def touchpoint(self) -> str:
+        """The Touchpoint text written to Today and Interactions: "Label [rule_key]"."""
+        return touchpoint_text(self.label, self.rule)
+
+
+def touchpoint_text(label: str, rule: str) -> str:
+    return f"{label} [{rule}]"
+
+
+def rule_key_of(text: str) -> str | None:
+    """The rule key a Touchpoint text ends with ("First-month check-in [drip_d30]" ->
+    "drip_d30"), or None. Labels typed without the key are resolved by the engine itself."""
+    match = _KEY_SUFFIX.search(text or "")
+    return match.group(1) if match else None
+
+
+@dataclass
+class Plan:
+    """Everything one evaluation produces (the sync uses this; the functions below wrap it)."""
+
+    due: list[Touchpoint]
+    today: list[Touchpoint]
+    next_touch: dict[int, tuple[str, date]]
+    issues: list[Issue]
+    upcoming: list[Touchpoint] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    trigger: str
+    raw: Mapping[str, Any]
+    date_field: str
+    offsets: tuple[tuple[int, int], ...]  # (months, days)
+    interval_days: int
+    lead_days: int
+    min_years: int
+    channel: str
+    fallback: tuple[str, ...] | None
+    priority: float
+    template: str
+    label: str
+    group: str
+    supersedes: tuple[str, ...]  # fnmatch patterns of rule keys this rule's item replaces
+    once: bool
+    counts_as_contact: bool  # false: doing it does not restart cadences (mass greetings)
+    multi: bool  # every undone occurrence stays due (referrals, events), not only the latest
+    expire_days: int | None
+    early_days: int
+    cooldown_days: int
+    filters: tuple[tuple[str, frozenset[str], bool], ...]  # (field, values, exclude)
+    channels: frozenset[str]
+    keywords: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def parse_rules(config: Mapping[str, Any]) -> list[Rule]:
+    """The enabled rules of `config["touchpoints"]["rules"]`, validated (ConfigError if not)."""
+    section = config.get("touchpoints", {})
+    default_early = int(section.get("early_days", 3))
+    rules = []
+    for key, raw in section.get("rules", {}).items():
+        if not isinstance(raw, Mapping):
+            raise ConfigError(f"touchpoints.rules.{key} must be a table",
+                              f"write [touchpoints.rules.{key}]")
+        if not raw.get("enabled", True):
+            continue
+        rules.append(_parse_rule(str(key), raw, default_early))
+    return rules
+
+
+def _parse_rule(key: str, raw: Mapping[str, Any], default_early: int) -> Rule:
+    where = f"touchpoints.rules.{key}"
+    trigger = str(raw.get("trigger", ""))
+    if trigger not in TRIGGERS:
+        raise ConfigError(f"{where}: unknown trigger {trigger!r}",
+                          f"use one of {', '.join(TRIGGERS)}")
+
+    def ints(name: str) -> list[int]:
+        value = raw.get(name, [])
+        value = [value] if isinstance(value, int) else value
+        if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+            raise ConfigError(f"{where}: {name} must be a list of whole numbers", f"{name} = [30]")
+        return value
+
+    offsets = tuple(sorted({(m, 0) for m in ints("offsets_months")} |
+                           {(0, d) for d in ints("offsets_days")}))
+    if trigger == "after" and not offsets:
+        raise ConfigError(f"{where}: an 'after' rule needs offsets_days or offsets_months",
+                          "offsets_days = [30]")
+    if trigger in ("after", "yearly") and not raw.get("date"):
+        raise ConfigError(f"{where}: a '{trigger}' rule needs a date", 'date = "closing_date"')
+    interval = int(raw.get("interval_days", 0))
+    if trigger in ("cadence", "stale") and interval <= 0:
+        raise ConfigError(f"{where}: a '{trigger}' rule needs interval_days > 0",
+                          "interval_days = 90")
+    if trigger == "calendar" and raw.get("calendar") not in ("holidays", "solar_terms", "dates"):
+        raise ConfigError(f"{where}: calendar must be holidays, solar_terms or dates",
+                          'calendar = "holidays"')
+    event = raw.get("event", "")
+    if trigger == "event" and event not in ("first_channel", "keywords"):
+        raise ConfigError(f"{where}: event must be first_channel or keywords", 'event = "keywords"')
+    filters = []
+    for name in FILTERS:
+        for negate, option in ((False, name), (True, f"not_{name}")):
+            if option in raw:
+                values = raw[option]
+                values = [values] if isinstance(values, str) else values
+                filters.append((name, frozenset(normalise(v) for v in values), negate))
+    keywords = []
+    for kind, words in (raw.get("keywords") or {}).items():
+        words = [words] if isinstance(words, str) else list(words)
+        if words:
+            keywords.append((str(kind), _keyword_pattern(words)))
+    expire = raw.get("expire_days")
+    return Rule(
+        key=key,
+        trigger=trigger,
+        raw=raw,
+        date_field=str(raw.get("date", "")),
+        offsets=offsets or ((0, 0),),
+        interval_days=interval,
+        lead_days=int(raw.get("lead_days", 0)),
+        min_years=int(raw.get("min_years", 0)),
+        channel=str(raw.get("channel", "call")).strip().lower(),
+        fallback=tuple(raw["fallback"]) if "fallback" in raw else None,
+        priority=float(raw.get("priority", 10)),
+        template=str(raw.get("template", key)),
+        label=str(raw.get("label", key)),
+        group=str(raw.get("group", "")),
+        supersedes=tuple(raw.get("supersedes", ())),
+        once=bool(raw.get("once", False)),
+        counts_as_contact=bool(raw.get("counts_as_contact", True)),
+        multi=bool(raw.get("multi", trigger in ("referral", "event"))),
+        expire_days=None if expire is None else int(expire),
+        early_days=int(raw.get("early_days", default_early)),
+        cooldown_days=int(raw.get("cooldown_days", 0)),
+        filters=tuple(filters),
+        channels=frozenset(str(c).lower() for c in raw.get("channels", ())),
+        keywords=tuple(keywords),
+    )
+
+
+def _keyword_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """One regex per kind. Latin words must start a word ("moved" not "removed") but may be stems
+    ("promot", "relocat"); CJK words match anywhere, having no spaces to anchor on."""
+    parts = []
+    for word in sorted({w.casefold() for w in words if w}, key=len, reverse=True):
+        escaped = re.escape(word)
+        parts.append(rf"\b{escaped}" if word[0].isascii() and word[0].isalnum() else escaped)
+    return re.compile("|".join(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# Indexes built once per evaluation
+
+
+@dataclass
+class _Occ:
+    """One dated occurrence of a rule for a contact."""
+
+    due: date
+    lo: date  # interactions from this date on may count as doing it
+    variants: tuple[str, ...] = ()  # template/label variants, most specific first
+    values: dict[str, Any] = field(default_factory=dict)  # placeholders (str or lang->str)
+    dated: bool = True  # an undated referral: any later matching interaction does it
+
+
+@dataclass
+class _Settings:
+    today: date
+    until: date  # how far Next touch looks
+    horizon: date  # how far the iCalendar export looks (today when not exporting)
+    early_days: int
+    phone_channels: frozenset[str]
+    email_channels: frozenset[str]
+    fallback: tuple[str, ...]
+    require_reachable: bool
+    not_contact: frozenset[str]
+    default_country: str
+    default_lang: str
+    label_lang: str
+    office_address: str
+    tier_weight: dict[str, float]
+    default_weight: float  # for a tier the table lacks
+    overdue_weight: float
+    overdue_cap: int
+    reward_tiers: list[Mapping[str, Any]]  # [[referrals.reward_tiers]]
+    referral_window: int  # referrals.lookback_days: the top-referrer year
+
+
+class _Index:
+    """Interactions, transactions and referrals by contact, and the per-call calendar caches."""
+
+    def __init__(self, book: Book, rules: Sequence[Rule], templates: Templates,
+                 settings: _Settings) -> None:
+        self.settings = settings
+        self.rule_keys = {rule.key for rule in rules}
+        self.not_contact_rules = {rule.key for rule in rules if not rule.counts_as_contact}
+        self.labels = label_index(templates, self.rule_keys)
+        for rule in rules:  # the English label in config also counts when typed
+            self.labels.setdefault(normalise(rule.label), rule.key)
+        self._resolved: dict[str, str | None] = {}
+        today = settings.today
+
+        self.contacts_by_key: dict[str, Contact] = {}
+        for contact in book.contacts:
+            cid = contact_id(book, contact)
+            if cid:
+                self.contacts_by_key.setdefault(_id_key(cid), contact)
+
+        self.interactions: dict[str, list[Interaction]] = defaultdict(list)
+        for interaction in book.interactions:
+            if interaction.date is None or interaction.date > today:
+                continue  # a future-dated row is a plan, not a contact
+            self.interactions[_id_key(interaction.contact_id)].append(interaction)
+        for rows in self.interactions.values():
+            rows.sort(key=lambda i: i.date)
+
+        self.closings: dict[str, list[tuple[date, str]]] = defaultdict(list)
+        for tx in book.transactions:
+            if tx.closing_date is not None:
+                side = (tx.side or "").strip().casefold()
+                self.closings[_id_key(tx.contact_id)].append((tx.closing_date, side))
+
+        # Referrals: referrer key -> [(date or None, referred contact)], dated first.
+        referred: dict[str, dict[str, Contact]] = defaultdict(dict)
+        for contact in book.contacts:
+            if contact.referred_by:
+                cid = _id_key(contact_id(book, contact)) or f"row{contact.row}"
+                referred[_id_key(contact.referred_by)][cid] = contact
+        for tx in book.transactions:
+            if tx.referred_by and tx.contact_id:
+                person = self.contacts_by_key.get(_id_key(tx.contact_id))
+                if person is not None:
+                    referred[_id_key(tx.referred_by)].setdefault(_id_key(tx.contact_id), person)
+        self.referrals: dict[str, list[tuple[date | None, Contact]]] = {}
+        for referrer, people in referred.items():
+            entries = []
+            for key, person in people.items():
+                when = self._referral_date(key, person)
+                if when is None or when <= today:
+                    entries.append((when, person))
+            entries.sort(key=lambda e: (e[0] is None, e[0] or _FAR_PAST, e[1].name))
+            self.referrals[referrer] = entries
+        self._top: dict[tuple[str, int], frozenset[str]] = {}
+        self._calendars: dict[tuple[str, str], tuple[list[date], list[_Occ]]] = {}
+
+    def _referral_date(self, key: str, person: Contact) -> date | None:
+        """When a referral came in: the referred person's first interaction, else their last
+        contact, else their first closing; None when the sheet does not tell."""
+        rows = self.interactions.get(key)
+        if rows:
+            return rows[0].date
+        if person.last_contact:
+            return person.last_contact
+        closings = self.closings.get(key)
+        if closings:
+            return min(c[0] for c in closings)
+        return person.closing_date
+
+    def resolve(self, text: str) -> str | None:
+        """The rule an Interactions Touchpoint names: "… [key]" or an exact label in any
+        language (or the key itself); None for anything else."""
+        if text in self._resolved:
+            return self._resolved[text]
+        key = None
+        match = _KEY_SUFFIX.search(text or "")
+        if match and match.group(1) in self.rule_keys:
+            key = match.group(1)
+        elif text:
+            key = self.labels.get(normalise(text))
+        self._resolved[text] = key
+        return key
+
+    def top_referrers(self, rule: Rule, year: int) -> frozenset[str]:
+        """Referrer keys ranked in the top `top_n` (ties kept) by dated referrals in the
+        `window_days` before the recognition day, with at least `min_referrals`."""
+        cache_key = (rule.key, year)
+        if cache_key not in self._top:
+            day = _safe_date(year, int(rule.raw.get("month", 12)), int(rule.raw.get("day", 1)))
+            window = rule.raw.get("window_days", self.settings.referral_window)
+            start = day - timedelta(days=int(window))
+            counts = {ref: sum(1 for when, _ in entries if when and start < when <= day)
+                      for ref, entries in self.referrals.items()}
+            minimum = int(rule.raw.get("min_referrals", 2))
+            ranked = sorted((n for n in counts.values() if n >= minimum), reverse=True)
+            top_n = int(rule.raw.get("top_n", 3))
+            cut = ranked[min(top_n, len(ranked)) - 1] if ranked else None
+            self._top[cache_key] = frozenset(
+                ref for ref, n in counts.items() if cut is not None and n >= max(cut, minimum))
+        return self._top[cache_key]
+
+    def calendar(self, rule: Rule, country: str) -> tuple[list[date], list[_Occ]]:
+        """The rule's calendar for `country` from last year to the look-ahead's end, built once
+        per (rule, country) — never per contact."""
+        cache_key = (rule.key, country)
+        if cache_key not in self._calendars:
+            occs: list[_Occ] = []
+            first_year, last_year = self.settings.today.year - 1, self.settings.until.year
+            kind = rule.raw.get("calendar")
+            if kind == "solar_terms":
+                for year in range(first_year, last_year + 1):
+                    for term in calendars.solar_terms(year):
+                        occs.append(_Occ(term.date, term.date, (term.key,),
+                                         {"term": term.names, "term_key": term.key}))
+            elif kind == "holidays":
+                occs = _holiday_occurrences(rule, country, first_year, last_year)
+            else:
+                occs = _listed_dates(rule, first_year, last_year)
+            for occ in occs:
+                occ.lo = occ.due - timedelta(days=rule.early_days)
+            occs.sort(key=lambda o: o.due)
+            self._calendars[cache_key] = ([o.due for o in occs], occs)
+        return self._calendars[cache_key]
+
+
+def _holiday_occurrences(rule: Rule, country: str, first_year: int, last_year: int) -> list[_Occ]:
+    setup = (rule.raw.get("countries") or {}).get(country, {})
+    include = setup.get("include", rule.raw.get("include"))  # a country's list, else the rule's
+    wanted = None if include is None else {normalise(name) for name in include}
+    exclude = tuple(rule.raw.get("exclude", ()))
+    subdiv = setup.get("subdiv") or None
+    occs = []
+    for year in range(first_year, last_year + 1):
+        for holiday in calendars.public_holidays(country, year, subdiv, exclude):
+            if wanted is None or normalise(holiday.key) in wanted:
+                occs.append(_Occ(holiday.date, holiday.date, (holiday.slug,),
+                                 {"holiday": holiday.names}))
+        for extra in setup.get("extra", ()):
+            names = {k: str(v) for k, v in extra.items() if k not in ("date", "lunar")}
+            if not names.get("en"):
+                continue
+            for when in _month_day_dates(str(extra.get("date", "")), year,
+                                         bool(extra.get("lunar", False))):
+                occs.append(_Occ(when, when, (calendars.slugify(names["en"]),),
+                                 {"holiday": names}))
+    return occs
+
+
+def _listed_dates(rule: Rule, first_year: int, last_year: int) -> list[_Occ]:
+    occs = []
+    for entry in rule.raw.get("dates", ()):
+        text, name = (entry, "") if isinstance(entry, str) else (str(entry.get("date", "")),
+                                                                  str(entry.get("name", "")))
+        try:
+            when = date.fromisoformat(text)
+        except ValueError:
+            when = None
+        whens = [when] if when else [d for y in range(first_year, last_year + 1)
+                                     for d in _month_day_dates(text, y, False)]
+        for day in whens:
+            occs.append(_Occ(day, day, (), {"milestone": name}))
+    return occs
+
+
+def _month_day_dates(text: str, year: int, lunar: bool) -> tuple[date, ...]:
+    """Dates in `year` of a yearly "MM-DD" (a Chinese-lunar month/day when `lunar`)."""
+    try:
+        month, day = (int(part) for part in text.split("-"))
+    except ValueError:
+        return ()
+    if lunar:
+        return calendars.lunar_birthday_dates(month, day, year)
+    one = calendars.solar_birthday(month, day, year)
+    return (one,) if one else ()
+
+
+# ---------------------------------------------------------------------------------------------
+# One contact
+
+
+class _Person:
+    """A contact with what the rules need, derived once."""
+
+    def __init__(self, contact: Contact, cid: str, cls: Classification | None, index: _Index,
+                 templates: Templates) -> None:
+        settings = index.settings
+        self.contact = contact
+        self.cid = cid
+        self.key = _id_key(cid)
+        self.cls = cls
+        self.tier = (cls.tier if cls else contact.tier_override or "C") or "C"
+        self.lifecycle = cls.lifecycle if cls else ""
+        language = (contact.language or "").strip() or settings.default_lang
+        self.lang = language if templates.has(language) else (
+            settings.default_lang if templates.has(settings.default_lang) else "en")
+        self.country = ((contact.country or "").strip() or settings.default_country).upper()
+        self.interactions = index.interactions.get(self.key, [])
+        self.done: dict[str, list[date]] = defaultdict(list)
+        self.resolved: list[str | None] = []
+        latest = None
+        for interaction in self.interactions:
+            key = index.resolve(interaction.touchpoint)
+            self.resolved.append(key)
+            if key:
+                self.done[key].append(interaction.date)
+            # A mass greeting (counts_as_contact = false) is not the personal contact a
+            # cadence or the 90-day flag asks for, so it does not restart their clocks.
+            if key not in index.not_contact_rules and (
+                    interaction.channel or "").strip().lower() not in settings.not_contact:
+                latest = interaction.date
+        last = contact.last_contact
+        if last is not None and last > settings.today:
+            last = None  # a typed future date is a plan, not a contact
+        self.last_contact = max(d for d in (latest, last) if d) if (latest or last) else None
+        closings = list(index.closings.get(self.key, []))
+        if contact.closing_date and all(c[0] != contact.closing_date for c in closings):
+            closings.append((contact.closing_date, ""))
+        closings.sort()
+        self.closings = closings
+        self.side = closings[-1][1] if closings else ""
+        self._attrs: dict[str, str] = {}
+
+    def attr(self, name: str) -> str:
+        """A filterable field, normalised once per contact (rules share a few fields)."""
+        cached = self._attrs.get(name)
+        if cached is not None:
+            return cached
+        contact = self.contact
+        value = {
+            "lifecycle": self.lifecycle,
+            "tier": self.tier,
+            "circle": contact.circle,
+            "stage": contact.stage,
+            "side": self.side,
+            "language": self.lang,
+            "country": self.country,
+            "lost_reason": contact.lost_reason,
+        }[name]
+        self._attrs[name] = folded = normalise(value or "")
+        return folded
+
+    def anchor(self, name: str) -> tuple[date | None, str]:
+        """The date a rule counts from, and the deal side when it is a closing."""
+        if name == "closing_date":
+            return self.closings[-1] if self.closings else (None, "")
+        if name == "purchase_date":
+            bought = [c for c in self.closings if c[1] in ("", "buy")]
+            return bought[-1] if bought else (None, "")
+        if name == "first_transaction":
+            return self.closings[0] if self.closings else (None, "")
+        if name == "first_interaction":
+            return (self.interactions[0].date if self.interactions else None), ""
+        if name == "last_contact":
+            return self.last_contact, ""
+        value = getattr(self.contact, name, None)
+        if isinstance(value, datetime):
+            value = value.date()
+        return (value if isinstance(value, date) else None), ""
+
+
+def _applies(rule: Rule, person: _Person) -> bool:
+    for name, values, negate in rule.filters:
+        if (person.attr(name) in values) == negate:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Occurrences per trigger
+
+
+def _occurrences(rule: Rule, person: _Person, index: _Index) -> list[_Occ]:
+    settings = index.settings
+    today, until = settings.today, settings.until
+    trigger = rule.trigger
+    if trigger == "after":
+        anchor, side = person.anchor(rule.date_field)
+        if anchor is None:
+            return []
+        occs = []
+        for months, days in rule.offsets:
+            due = _add_months(anchor, months) + timedelta(days=days)
+            lo = max(anchor, due - timedelta(days=rule.early_days))
+            occs.append(_Occ(due, lo, (side,) if side else ()))
+        return occs
+    if trigger in ("cadence", "stale"):
+        last = person.last_contact
+        if last is None:
+            # Never contacted: a cadence starts today; "stale" needs a contact to go stale from.
+            return [_Occ(today, today)] if trigger == "cadence" else []
+        due = last + timedelta(days=rule.interval_days)
+        return [_Occ(due, due)]
+    if trigger == "yearly":
+        return _yearly(rule, person, today, until)
+    if trigger == "calendar":
+        dates, occs = index.calendar(rule, person.country)
+        # Two past occurrences are enough: the latest supersedes older ones, and the one before
+        # it only matters for which of them an early-logged interaction belongs to.
+        # Ahead, one occurrence beyond the horizon is enough for the next touch and for the
+        # window of the latest past one.
+        start = max(0, bisect_right(dates, today) - 2)
+        return occs[start:bisect_right(dates, settings.horizon) + 1]
+    if trigger == "event":
+        return _events(rule, person, index)
+    if trigger == "referral":
+        return _referrals(rule, person, index)
+    if trigger == "top_referrer":
+        month, day = int(rule.raw.get("month", 12)), int(rule.raw.get("day", 1))
+        occs = []
+        for year in range(today.year - 1, until.year + 1):
+            if person.key in index.top_referrers(rule, year):
+                due = _safe_date(year, month, day)
+                occs.append(_Occ(due, due - timedelta(days=rule.early_days), (), {"year": year}))
+        return occs
+    return []
+
+
+def _yearly(rule: Rule, person: _Person, today: date, until: date) -> list[_Occ]:
+    contact = person.contact
+    field_name = rule.date_field
+    occs = []
+    birthday = contact.birthday
+    anchor: date | None = None
+    if field_name in ("birthday", "lunar_birthday", "any_birthday"):
+        if birthday is None:
+            return []
+        lunar = bool(contact.lunar_birthday)
+        if (field_name == "birthday" and lunar) or (field_name == "lunar_birthday" and not lunar):
+            return []
+    else:
+        anchor, _ = person.anchor(field_name)
+        if anchor is None:
+            return []
+    lead = timedelta(days=rule.lead_days)
+    early = timedelta(days=rule.early_days)
+    for year in range(today.year - 1, until.year + 2):
+        values: dict[str, Any] = {}
+        if birthday is not None and anchor is None:
+            if contact.lunar_birthday:
+                days = list(calendars.lunar_birthday_dates(birthday.month, birthday.day, year))
+            else:
+                one = calendars.solar_birthday(birthday.month, birthday.day, year)
+                days = [one] if one else []
+            if birthday.year:
+                values["age"] = year - birthday.year
+        elif anchor is not None:
+            years = year - anchor.year
+            if years < max(1, rule.min_years):
+                continue
+            one = calendars.solar_birthday(anchor.month, anchor.day, year)
+            days = [one] if one else []
+            values["years"] = years
+        for day in days:
+            due = day - lead
+            occs.append(_Occ(due, due - early, (), dict(values, date=day)))
+    return occs
+
+
+def _events(rule: Rule, person: _Person, index: _Index) -> list[_Occ]:
+    today = index.settings.today
+    offsets = [timedelta(days=days) + timedelta(days=30 * months) for months, days in rule.offsets]
+    if rule.raw.get("event") == "first_channel":
+        for interaction, key in zip(person.interactions, person.resolved, strict=True):
+            if (interaction.channel or "").strip().lower() in rule.channels:
+                if key is not None:
+                    return []  # the first such touch was one the tool asked for, not an event
+                return [_Occ(interaction.date + off, interaction.date) for off in offsets]
+        return []
+    # Keywords: look back only as far as an occurrence could still be due or shadow a repeat.
+    reach = (rule.expire_days if rule.expire_days is not None else 365) + rule.cooldown_days
+    start = today - timedelta(days=reach + max(o.days for o in offsets))
+    dates = [i.date for i in person.interactions]
+    first = bisect_left(dates, start)
+    occs = []
+    last_seen: dict[str, date] = {}
+    for interaction, key in zip(person.interactions[first:], person.resolved[first:], strict=True):
+        if key == rule.key:
+            continue  # our own check-in mentioning the event is not a new event
+        parts = [interaction.outcome or "", interaction.notes or ""]
+        if key is None:  # a person's own Touchpoint text may name the event; ours never does
+            parts.append(interaction.touchpoint or "")
+        text = " ".join(parts).casefold()
+        if not text.strip():
+            continue
+        for kind, pattern in rule.keywords:
+            if not pattern.search(text):
+                continue
+            seen = last_seen.get(kind)
+            if seen is not None and (interaction.date - seen).days <= rule.cooldown_days:
+                continue
+            last_seen[kind] = interaction.date
+            for off in offsets:
+                occs.append(_Occ(interaction.date + off, interaction.date, (kind,), {"kind": kind}))
+    return occs
+
+
+def _referrals(rule: Rule, person: _Person, index: _Index) -> list[_Occ]:
+    """One thank-you per referral the contact made (seed 002: within 48 hours), carrying the
+    reward tier the n-th referral earns: `[[referrals.reward_tiers]]` (shared with the Referrals
+    tab; first referral a 25-50 gift, more than one a 75-100 gift or the appreciation event),
+    or the rule's own `rewards` list of the same shape."""
+    entries = index.referrals.get(person.key, [])
+    tiers = rule.raw.get("rewards", index.settings.reward_tiers)
+    tiers = sorted(tiers, key=lambda t: int(t.get("min_referrals", 1)))
+    occs = []
+    for count, (when, referred) in enumerate(entries, start=1):
+        reward: Mapping[str, Any] = {}
+        for tier in tiers:
+            if count >= int(tier.get("min_referrals", 1)):
+                reward = tier
+        values = {"referred": referred.name, "count": count,
+                  "tier": reward.get("name", ""), "reward": reward.get("reward", "")}
+        variants = (f"tier{int(reward.get('min_referrals', 1))}",) if reward else ()
+        for months, days in rule.offsets:
+            if when is None:
+                occs.append(_Occ(index.settings.today, _FAR_PAST, variants, values, dated=False))
+            else:
+                due = _add_months(when, months) + timedelta(days=days)
+                occs.append(_Occ(due, when, variants, values))
+    return occs
+
+
+# ---------------------------------------------------------------------------------------------
+# Done, due, next
+
+
+def _settle(rule: Rule, occs: list[_Occ], done: list[date], today: date
+            ) -> tuple[list[_Occ], list[_Occ]]:
+    """Split occurrences into (pending: due and not done, future: not yet due and not done).
+
+    Done-matching is greedy in date order: each occurrence takes the earliest unused matching
+    interaction dated from its `lo` until the next occurrence falls due, so one interaction never
+    does two occurrences and an early-logged greeting counts for the one it anticipated.
+    """
+    if rule.once and done:
+        return [], []
+    if not occs:
+        return [], []
+    if len(occs) > 1:
+        occs = sorted(occs, key=lambda o: (not o.dated, o.due, o.lo))
+    if not done or rule.trigger in ("cadence", "stale"):  # cadences restart from any contact
+        # Nothing to match (the common case): no need for the windows below.
+        past = [o for o in occs if o.due <= today]
+        if not rule.multi:
+            past = past[-1:]
+        return ([o for o in past if not _expired(rule, o, today)],
+                [o for o in occs if o.due > today])
+    matched = [False] * len(occs)
+    used = [False] * len(done)
+    dated = [i for i, o in enumerate(occs) if o.dated]
+    for position, i in enumerate(dated):
+        occ = occs[i]
+        # A yearly or calendar occurrence's window ends when the next one falls due; a referral
+        # or event stands alone, so its thank-you may come late without limit.
+        hi = None if rule.multi else next(
+            (occs[j].due for j in dated[position + 1:] if occs[j].due > occ.due), None)
+        j = bisect_left(done, occ.lo)
+        while j < len(done) and (hi is None or done[j] < hi):
+            if not used[j]:
+                used[j] = matched[i] = True
+                break
+            j += 1
+    for i, occ in enumerate(occs):
+        if not occ.dated:  # an undated referral: any matching interaction left over does it
+            j = next((k for k, u in enumerate(used) if not u), None)
+            if j is not None:
+                used[j] = matched[i] = True
+    past = [(o, m) for o, m in zip(occs, matched, strict=True) if o.due <= today]
+    future = [o for o, m in zip(occs, matched, strict=True) if o.due > today and not m]
+    if not rule.multi:
+        past = past[-1:]  # a newer occurrence supersedes older ones
+    pending = [o for o, m in past if not m and not _expired(rule, o, today)]
+    return pending, future
+
+
+def _expired(rule: Rule, occ: _Occ, today: date) -> bool:
+    return rule.expire_days is not None and occ.dated and (today - occ.due).days > rule.expire_days
+
+
+@dataclass
+class _Candidate:
+    rule: Rule
+    occ: _Occ
+    person: _Person
+    channel: str
+    fallback_from: str
+    priority: float
+    days_overdue: int
+
+
+def _evaluate(book: Book, classes: Mapping[int, Classification], config: Mapping[str, Any],
+              today: date, until: date, horizon: date, templates: Templates, lang: str | None
+              ) -> tuple[_Index, list[tuple[_Person, list[_Candidate], list[_Candidate]]],
+                         list[Issue]]:
+    rules = parse_rules(config)
+    settings = _settings(config, today, until, horizon, lang)
+    index = _Index(book, rules, templates, settings)
+    results = []
+    issues: list[Issue] = []
+    for contact in book.contacts:
+        if contact.do_not_contact:
+            continue  # SPEC §4 "Never": no touchpoint at all
+        cid = contact_id(book, contact)
+        if settings.require_reachable and not contact.phone and not contact.email:
+            issues.append(Issue("Contacts", contact.row, "Phone", "",
+                                "No usable phone or e-mail: no touchpoint can be scheduled",
+                                "Add a mobile number or an e-mail address"))
+            continue
+        person = _Person(contact, cid, classes.get(contact.row), index, templates)
+        pending: list[_Candidate] = []
+        future: list[_Candidate] = []
+        blocked: list[tuple[Rule, str]] = []  # due rules no channel of the contact can carry
+        for rule in rules:
+            if not _applies(rule, person):
+                continue
+            occs = _occurrences(rule, person, index)
+            if not occs:
+                continue
+            due_now, later = _settle(rule, occs, person.done.get(rule.key, []), today)
+            if not due_now and not later:
+                continue
+            channel, fallback_from = _channel(rule, person, settings)
+            if channel is None:
+                if due_now:
+                    blocked.append((rule, fallback_from))
+                continue
+            for occ in due_now:
+                overdue = (today - occ.due).days
+                pending.append(_Candidate(rule, occ, person, channel, fallback_from,
+                                          _priority(rule, person.tier, overdue, settings), overdue))
+            # Only the soonest future occurrence matters for Next touch; the iCalendar export
+            # also wants the others up to its horizon.
+            for position, occ in enumerate(later):
+                if position and occ.due > settings.horizon:
+                    break
+                future.append(_Candidate(rule, occ, person, channel, fallback_from,
+                                         _priority(rule, person.tier, 0, settings), 0))
+        pending = _apply_supersedes(pending)
+        issues.extend(_channel_issues(contact, pending, blocked, settings))
+        results.append((person, pending, future))
+    return index, results, issues
+
+
+def _apply_supersedes(pending: list[_Candidate]) -> list[_Candidate]:
+    """A rule's `supersedes` items that fell due before its own item are replaced by it (the
+    reconnect overtakes a monthly call left undone); one of them due on or after its date means
+    the routine touch already covers it, and it goes instead."""
+    if not any(c.rule.supersedes for c in pending):
+        return pending
+    dropped: set[int] = set()
+    for cand in pending:
+        if not cand.rule.supersedes:
+            continue
+        victims = [other for other in pending if other is not cand and any(
+            fnmatch.fnmatchcase(other.rule.key, p) for p in cand.rule.supersedes)]
+        if any(v.occ.due >= cand.occ.due for v in victims):
+            dropped.add(id(cand))
+        else:
+            dropped.update(id(v) for v in victims)
+    return [c for c in pending if id(c) not in dropped]
+
+
+def _channel(rule: Rule, person: _Person, settings: _Settings) -> tuple[str | None, str]:
+    """The rule's channel if the contact can receive it, else the first usable fallback."""
+    contact = person.contact
+
+    def usable(channel: str) -> bool:
+        if channel in settings.phone_channels:
+            return bool(contact.phone)
+        if channel in settings.email_channels:
+            return bool(contact.email)
+        return True
+
+    if usable(rule.channel):
+        return rule.channel, ""
+    for channel in rule.fallback if rule.fallback is not None else settings.fallback:
+        channel = str(channel).strip().lower()
+        if channel != rule.channel and usable(channel):
+            return channel, rule.channel
+    return None, rule.channel
+
+
+def _channel_issues(contact: Contact, pending: list[_Candidate], blocked: list[tuple[Rule, str]],
+                    settings: _Settings) -> list[Issue]:
+    """One Issue per missing column that made a due touchpoint change channel or drop out."""
+    issues = []
+    seen = set()
+    reasons = [(c.rule, c.fallback_from, c.channel) for c in pending if c.fallback_from]
+    reasons += [(rule, channel, None) for rule, channel in blocked]
+    for rule, wanted, used in reasons:
+        column = "Phone" if wanted in settings.phone_channels else "Email"
+        if column in seen:
+            continue
+        seen.add(column)
+        what = "phone" if column == "Phone" else "e-mail"
+        effect = f"goes by {used} instead of {wanted}" if used else f"cannot be sent ({wanted})"
+        issues.append(Issue(
+            "Contacts", contact.row, column, "",
+            f"No usable {what}: '{rule.label}' {effect}",
+            "Add a mobile number" if column == "Phone" else "Add an e-mail address"))
+    return issues
+
+
+def _priority(rule: Rule, tier: str, overdue: int, settings: _Settings) -> float:
+    """tier_weight[tier] × (rule priority + overdue_weight × min(days overdue, cap))."""
+    weight = settings.tier_weight.get(tier, settings.default_weight)
+    late = min(max(overdue, 0), settings.overdue_cap)
+    return round(weight * (rule.priority + settings.overdue_weight * late), 2)
+
+
+def _rank(candidate: _Candidate) -> tuple:
+    return (-candidate.priority, TIER_ORDER.get(candidate.person.tier, 9), candidate.occ.due,
+            candidate.person.contact.name, candidate.rule.key)
+
+
+def _pick(pending: list[_Candidate]) -> _Candidate | None:
+    """A contact's most urgent item: within a group (the drip) only the earliest due may go."""
+    first_of_group: dict[str, _Candidate] = {}
+    for cand in pending:
+        group = cand.rule.group
+        if group:
+            best = first_of_group.get(group)
+            if best is None or (cand.occ.due, cand.rule.key) < (best.occ.due, best.rule.key):
+                first_of_group[group] = cand
+    eligible = [c for c in pending if not c.rule.group or first_of_group[c.rule.group] is c]
+    return min(eligible, key=_rank) if eligible else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _localise(value: Any, lang: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(lang) or value.get("en") or next(iter(value.values()), "")
+    return value
+
+
+def _keys(base: str, variants: Sequence[str]) -> list[str]:
+    return [f"{base}_{v}" for v in variants if v] + [base]
+
+
+def _values(cand: _Candidate, lang: str, templates: Templates, settings: _Settings) -> dict:
+    contact = cand.person.contact
+    values = {k: _localise(v, lang) for k, v in cand.occ.values.items()}
+    term_key = cand.occ.values.get("term_key")
+    if term_key:
+        values["tip"] = templates.pick("tips", lang, [term_key]) or ""
+    kind = cand.occ.values.get("kind")
+    if kind:
+        values["kind"] = templates.pick("words", lang, [f"event_{kind}"]) or kind
+    values["name"] = contact.name
+    values["first_name"] = first_name(contact.name, lang)
+    values["agent"] = contact.owner or templates.pick("words", lang, ["your_agent"]) or ""
+    values["address"] = settings.office_address or templates.pick(
+        "words", lang, ["address_missing"]) or ""
+    return values
+
+
+def _label(cand: _Candidate, templates: Templates, settings: _Settings) -> str:
+    lang = settings.label_lang
+    keys = _keys(cand.rule.key, cand.occ.variants)
+    base = templates.pick("labels", lang, keys) or cand.rule.label
+    detail = templates.pick("details", lang, keys)
+    values = _values(cand, lang, templates, settings)
+    text = render(base, values)
+    if detail:
+        rendered = render(detail, values)
+        if rendered:
+            text = f"{text} – {rendered}"
+    return text
+
+
+def _touchpoint(cand: _Candidate, templates: Templates, settings: _Settings) -> Touchpoint:
+    person = cand.person
+    contact = person.contact
+    message = ""
+    text = templates.pick("messages", person.lang, _keys(cand.rule.template, cand.occ.variants))
+    if text:
+        message = render(text, _values(cand, person.lang, templates, settings))
+    return Touchpoint(
+        contact_row=contact.row,
+        contact_id=person.cid,
+        rule=cand.rule.key,
+        label=_label(cand, templates, settings),
+        due=cand.occ.due,
+        days_overdue=cand.days_overdue,
+        channel=cand.channel,
+        priority=cand.priority,
+        message=message,
+        owner=contact.owner,
+        name=contact.name,
+        tier=person.tier,
+        phone=contact.phone,
+        email=contact.email,
+        lang=person.lang,
+        group=cand.rule.group,
+        fallback_from=cand.fallback_from,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def plan_touchpoints(book: Book, classes: Mapping[int, Classification], today: date,
+                     config: Mapping[str, Any], *, templates: Templates | None = None,
+                     lang: str | None = None, upcoming_days: int | None = None) -> Plan:
+    """Evaluate every rule for every contact once (SPEC §4) and return what the sync writes:
+    all due items, Today's list, the Next touch columns, Issues, and (with `upcoming_days`) the
+    due items plus those falling due in the days after today.
+
+    `templates` defaults to the shipped ones (read once per process); `lang` is the language of
+    Touchpoint labels (the workbook's), default `touchpoints.label_language` or
+    `general.default_language`.
+    """
+    templates = templates or default_templates()
+    lookahead = int(config.get("touchpoints", {}).get("lookahead_days", 400))
+    horizon = today + timedelta(days=max(upcoming_days or 0, 0))
+    until = max(today + timedelta(days=lookahead), horizon)
+    index, results, issues = _evaluate(book, classes, config, today, until, horizon, templates,
+                                       lang)
+    settings = index.settings
+    due: list[Touchpoint] = []
+    chosen: list[tuple[_Candidate, Touchpoint]] = []
+    next_touch: dict[int, tuple[str, date]] = {}
+    upcoming: list[Touchpoint] = []
+    for person, pending, future in results:
+        pick = _pick(pending)
+        by_id: dict[int, Touchpoint] = {}
+        for cand in sorted(pending, key=_rank):
+            item = _touchpoint(cand, templates, settings)
+            by_id[id(cand)] = item
+            due.append(item)
+        if pick is not None:
+            chosen.append((pick, by_id[id(pick)]))
+            next_touch[person.contact.row] = (by_id[id(pick)].label, pick.occ.due)
+        elif future:
+            soonest = min(future, key=lambda c: (c.occ.due, -c.priority, c.rule.key))
+            next_touch[person.contact.row] = (_label(soonest, templates, settings),
+                                              soonest.occ.due)
+        if upcoming_days is not None:
+            upcoming.extend(by_id.values())
+            upcoming.extend(_touchpoint(cand, templates, settings)
+                            for cand in future if cand.occ.due <= horizon)
+    chosen.sort(key=lambda pair: _rank(pair[0]))
+    due.sort(key=_item_rank)
+    upcoming.sort(key=lambda t: (t.due, _item_rank(t)))
+    return Plan(due=due, today=[item for _, item in chosen], next_touch=next_touch,
+                issues=issues, upcoming=upcoming)
+
+
+def _item_rank(item: Touchpoint) -> tuple:
+    return (-item.priority, TIER_ORDER.get(item.tier, 9), item.due, item.name, item.rule)
+
+
+def due_touchpoints(book: Book, classes: Mapping[int, Classification], today: date,
+                    config: Mapping[str, Any], *, templates: Templates | None = None,
+                    lang: str | None = None) -> list[Touchpoint]:
+    """Every touchpoint due today or overdue, for every contact, highest priority first."""
+    return plan_touchpoints(book, classes, today, config, templates=templates, lang=lang).due
+
+
+def today_list(book: Book, classes: Mapping[int, Classification], today: date,
+               config: Mapping[str, Any], *, templates: Templates | None = None,
+               lang: str | None = None) -> list[Touchpoint]:
+    """The Today tab's items (SPEC §2, §4): at most one per contact — its most urgent; the rest
+    stay queued — sorted by priority, highest first (ties: tier A first, then earliest due)."""
+    return plan_touchpoints(book, classes, today, config, templates=templates, lang=lang).today
+
+
+def next_touches(book: Book, classes: Mapping[int, Classification], today: date,
+                 config: Mapping[str, Any], *, templates: Templates | None = None,
+                 lang: str | None = None) -> dict[int, tuple[str, date]]:
+    """Contacts row -> (label, date) for the Next touch / Next touch date columns: the item
+    Today shows (possibly overdue), else the soonest future one. Do-not-contact rows get none."""
+    return plan_touchpoints(book, classes, today, config, templates=templates,
+                            lang=lang).next_touch
+
+
+def upcoming(book: Book, classes: Mapping[int, Classification], today: date, days: int,
+             config: Mapping[str, Any], *, templates: Templates | None = None,
+             lang: str | None = None) -> list[Touchpoint]:
+    """Due and overdue items plus everything falling due in the next `days` days (cadences:
+    their next occurrence only), by date — for the iCalendar export."""
+    return plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
+                            upcoming_days=max(days, 0)).upcoming
+
+
+def channel_issues(book: Book, classes: Mapping[int, Classification], today: date,
+                   config: Mapping[str, Any], *, templates: Templates | None = None
+                   ) -> list[Issue]:
+    """Issues (tab Contacts, column Phone/Email) for contacts a due touchpoint cannot reach on
+    its channel: it fell back to another channel, or there was none (SPEC §4 "Never")."""
+    return plan_touchpoints(book, classes, today, config, templates=templates).issues
+
+
+touchpoint_issues = channel_issues
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def contact_id(book: Book, contact: Contact) -> str:
+    """The contact's ID, or the one the sync assigns to a blank ID cell."""
+    return (contact.id or "").strip() or book.assigned_ids.get(contact.row, "")
+
+
+def _id_key(value: object) -> str:
+    return str(value or "").strip().casefold()
+
+
+def _settings(config: Mapping[str, Any], today: date, until: date, horizon: date,
+              lang: str | None) -> _Settings:
+    section = config.get("touchpoints", {})
+    general = config.get("general", {})
+    priority = config.get("priority", {})
+    referrals = config.get("referrals", {})
+    default_lang = str(general.get("default_language", "en") or "en")
+    label_lang = lang or str(section.get("label_language", "") or "") or default_lang
+    weights = {str(k): float(v) for k, v in (priority.get("tier_weight") or {}).items()}
+    weights = weights or {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0}
+    return _Settings(
+        today=today,
+        until=until,
+        horizon=horizon,
+        early_days=int(section.get("early_days", 3)),
+        phone_channels=frozenset(c.lower() for c in section.get("phone_channels", ["call", "sms"])),
+        email_channels=frozenset(c.lower() for c in section.get("email_channels", ["email"])),
+        fallback=tuple(section.get("channel_fallback", ["call", "sms", "email"])),
+        require_reachable=bool(section.get("require_phone_or_email", True)),
+        not_contact=frozenset(section.get("not_contact_channels", [])),
+        default_country=str(general.get("default_country", "") or ""),
+        default_lang=default_lang,
+        label_lang=label_lang,
+        office_address=str(section.get("office_address", "") or ""),
+        tier_weight=weights,
+        default_weight=min(weights.values()),
+        overdue_weight=float(priority.get("overdue_weight", 0.5)),
+        overdue_cap=int(priority.get("overdue_cap_days", 30)),
+        reward_tiers=list(referrals.get("reward_tiers", [])),
+        referral_window=int(referrals.get("lookback_days", 365)),
+    )
+
+
+def _add_months(day: date, months: int) -> date:
+    if not months:
+        return day
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def _safe_date(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, _calendar.monthrange(year, month)[1]))
