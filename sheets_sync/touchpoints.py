@@ -731,6 +731,8 @@ def _settle(rule: Rule, occs: list[_Occ], done: list[date], today: date
     dated = [i for i, o in enumerate(occs) if o.dated]
     for position, i in enumerate(dated):
         occ = occs[i]
+        if _expired(rule, occ, today):
+            continue  # out of play: it must not take an interaction meant for a newer occurrence
         # A yearly or calendar occurrence's window ends when the next one falls due; a referral
         # or event stands alone, so its thank-you may come late without limit.
         hi = None if rule.multi else next(

@@ -308,6 +308,20 @@ def test_our_own_life_event_check_in_does_not_trigger_another() -> None:
 
 # --- Referrals ---------------------------------------------------------------------------------
 
+def test_thanks_for_a_new_referral_is_not_absorbed_by_an_old_expired_one() -> None:
+    referrer = contact(2, "R1", "Sarah", last_contact=TODAY)
+    old = contact(3, "N1", "Tom", referred_by="R1")
+    new = contact(4, "N2", "Ana", referred_by="R1")
+    b = book([referrer, old, new], [interaction("N1", TODAY - D(days=400), "Inquiry"),
+                                    interaction("N2", TODAY - D(days=1), "Inquiry")])
+    classes = {2: cls("B"), 3: cls("B", "Prospect"), 4: cls("B", "Prospect")}
+    item = [i for i in plan(b, classes).today if i.contact_id == "R1"][0]
+    assert "Ana" in item.message
+    b.interactions.append(interaction("R1", TODAY, item.touchpoint))
+    later = plan(b, classes, TODAY + D(days=1))
+    assert "referral_thanks" not in rules_of(later.due, "R1")
+
+
 def test_referral_thanks_within_48_hours_with_the_reward_tier() -> None:
     referrer = contact(2, "R1", "Sarah", last_contact=TODAY)
     first = contact(3, "N1", "Tom", referred_by="R1")
