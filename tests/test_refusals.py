@@ -39,18 +39,26 @@ def book(tmp_path: Path) -> Path:
 
 
 def test_rows_without_row_numbers(book: Path, capsys) -> None:
-    rewrite_part(book, "xl/worksheets/sheet1.xml",
-                 lambda xml: re.sub(r'<row r="\d+"', "<row", xml))
+    rewrite_part(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'<row r="\d+"', "<row", xml))
     refused(book, capsys, "rows without row numbers")
 
 
 def test_a_shared_formula_in_a_column_the_tool_writes(book: Path, capsys) -> None:
     # A person typed formulas into the tool's Tier column (Y) as a shared formula.
     def add(xml: str) -> str:
-        xml = re.sub(r'(<row r="1"[^>]*>.*?)</row>',
-                     r'\1<c r="Y1" t="inlineStr"><is><t>Tier</t></is></c></row>', xml, 1, re.S)
-        return xml.replace('<c r="A2"', '<c r="Y2"><f t="shared" ref="Y2:Y3" si="0">N2*2</f>'
-                           '<v>18</v></c><c r="A2"', 1)
+        xml = re.sub(
+            r'(<row r="1"[^>]*>.*?)</row>',
+            r'\1<c r="Y1" t="inlineStr"><is><t>Tier</t></is></c></row>',
+            xml,
+            count=1,
+            flags=re.S,
+        )
+        return xml.replace(
+            '<c r="A2"',
+            '<c r="Y2"><f t="shared" ref="Y2:Y3" si="0">N2*2</f><v>18</v></c><c r="A2"',
+            1,
+        )
+
     rewrite_part(book, "xl/worksheets/sheet1.xml", _sorted_cells(add))
     refused(book, capsys, "shared formula")
 
@@ -59,6 +67,7 @@ def test_a_worksheet_in_prefixed_form(book: Path, capsys) -> None:
     def prefixed(xml: str) -> str:
         xml = re.sub(r"<(/?)(?!\?)([a-zA-Z]+)", r"<\1x:\2", xml)
         return xml.replace('xmlns="', 'xmlns:x="', 1)
+
     rewrite_part(book, "xl/worksheets/sheet1.xml", prefixed)
     refused(book, capsys, "cannot edit safely")
 
@@ -72,6 +81,6 @@ def _sorted_cells(change):
         row = re.search(r'<row r="2"[^>]*>(.*?)</row>', xml, re.S)
         cells = re.findall(r'<c r="[A-Z]+2".*?(?:/>|</c>)', row.group(1), re.S)
         cells.sort(key=lambda c: col_index(re.match(r'<c r="([A-Z]+)', c).group(1)))
-        return xml[: row.start(1)] + "".join(cells) + xml[row.end(1):]
+        return xml[: row.start(1)] + "".join(cells) + xml[row.end(1) :]
 
     return run
