@@ -158,7 +158,6 @@ class WritePlan:
     header_row: int
     owned_headers: dict[str, str]  # owned-column key -> header text to use when appending
     owned_formats: dict[str, str]  # owned-column key -> format (see OwnedTab)
-    id_column: str | None  # header text of the ID column (None: the sheet has no ID column)
     row_writes: list[RowWrite]
     tabs: list[OwnedTab]
     tab_names: dict[str, str]  # OwnedTab.key -> tab name to use (existing name wins)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -51,7 +51,6 @@ class PlanResult:
     classes: dict[int, Classification]
     today_items: list[Touchpoint]
     harvested: list[Interaction]
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build_plan(
@@ -110,7 +109,6 @@ def build_plan(
         header_row=contacts.header_row,
         owned_headers={k: label(v, lang) for k, v in OWNED_COLUMNS.items()},
         owned_formats={k: OWNED_FORMATS.get(k, "text") for k in OWNED_COLUMNS},
-        id_column=None,
         row_writes=row_writes,
         tabs=tabs,
         tab_names=tab_names,

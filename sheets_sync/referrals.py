@@ -30,6 +30,7 @@ Definitions used throughout (and repeated in the docstrings that rely on them):
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -225,7 +226,12 @@ def deepest_chain(edges: Mapping[str, Iterable[str]], start: str) -> list[str]:
 def is_thank_you(touchpoint: str, notes: str, words: Iterable[str]) -> bool:
     """True when the Touchpoint or Notes mention one of the thank-you words."""
     text = vocabulary.normalise(f"{touchpoint} {notes}")
-    return any(vocabulary.normalise(word) in text for word in words if str(word).strip())
+    return any(word in text for word in _folded_words(tuple(words)))
+
+
+@functools.lru_cache(maxsize=16)
+def _folded_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(vocabulary.normalise(w) for w in words if str(w).strip())
 
 
 def quarterly_rate(count_in_window: int, lookback_days: int) -> float:

@@ -12,7 +12,6 @@ from .errors import UserError
 from .messages import load_templates
 from .plan import PlanResult, build_plan, tier_counts
 from .stores.base import Store, WorkbookData
-from .stores.tables import column_keys
 from .stores.xlsx import XlsxStore, owned_positions
 
 
@@ -116,9 +115,6 @@ def describe_changes(data: WorkbookData, result: PlanResult) -> list[str]:
         lines.append(f"{verb} tab {name} ({len(tab.rows)} rows)")
     for name, rows in plan.appends.items():
         lines.append(f"{name}: append {len(rows)} rows (Done ticks from Today)")
-    id_col = column_keys("contacts", contacts.headers).get("id")
-    if result.book.assigned_ids and id_col is None:
-        lines.append(f"{contacts.name} has no ID column: new IDs cannot be written")
     return lines
 
 

@@ -7,6 +7,8 @@ space-insensitive (see `normalise`). The first label of a language is what the t
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
@@ -265,10 +267,19 @@ MESSAGE_LANGUAGES: dict[str, dict[str, tuple[str, ...]]] = {
 CHANNELS = ("call", "sms", "email", "visit", "event", "gift", "note")
 
 
+_FOLD_OUT = re.compile(r"[\s_\-]+")
+
+
 def normalise(text: object) -> str:
     """Fold a header or value for matching: NFKC, casefold, no spaces, underscores or dashes."""
-    folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    return "".join(ch for ch in folded if not ch.isspace() and ch not in "_-")
+    if isinstance(text, str):
+        return _normalise_text(text)
+    return _normalise_text(str(text))
+
+
+@functools.lru_cache(maxsize=65536)  # the same headers and enumeration values recur on every row
+def _normalise_text(text: str) -> str:
+    return _FOLD_OUT.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def all_labels(entry: Mapping[str, Iterable[str]]) -> list[str]:

@@ -58,7 +58,6 @@ def plan_for(
         header_row=contacts.header_row,
         owned_headers={k: label(v, "en") for k, v in OWNED_COLUMNS.items()},
         owned_formats={"next_touch_date": "date", "completeness": "percent"},
-        id_column="ID",
         row_writes=writes,
         tabs=tabs,
         tab_names={t.key: t.key.title() for t in tabs},
