@@ -981,7 +981,8 @@ def metrics_tab(metrics: list[Metric], breakdowns: list[Breakdown],
             col = 1 + HISTORY_KEYS.index(key)
             charts.append(ChartSpec("line", label(title), dates, [
                 (localized(METRIC_NAMES[key], lang), CellRange("metrics_history", col, 2,
-                                                                count + 1))], anchor()))
+                                                                count + 1))], anchor(),
+                                    date_categories=True))
     for key, kind in (("tier_distribution", "pie"), ("activity_distribution", "column")):
         if key + "/g" in first_row:
             start, end = first_row[key + "/g"], last_row[key + "/g"]

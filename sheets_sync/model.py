@@ -184,3 +184,4 @@ class ChartSpec:
     categories: CellRange
     series: list[tuple[str, CellRange]]  # (series name, values)
     anchor: str  # top-left cell, e.g. "H2"
+    date_categories: bool = False  # categories are date cells: a date axis, not serial numbers

@@ -38,8 +38,10 @@ def chart_xml(spec: ChartSpec, sheet_names: Mapping[str, str]) -> str:
             f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/>'
             f"<c:tx><c:v>{escape(name)}</c:v></c:tx>"
             + ('<c:marker><c:symbol val="circle"/></c:marker>' if spec.kind == "line" else "")
-            + f"<c:cat><c:strRef><c:f>{escape(cats)}</c:f></c:strRef></c:cat>"
-            f"<c:val><c:numRef><c:f>{escape(vals)}</c:f></c:numRef></c:val>"
+            + (f"<c:cat><c:numRef><c:f>{escape(cats)}</c:f></c:numRef></c:cat>"
+               if spec.date_categories
+               else f"<c:cat><c:strRef><c:f>{escape(cats)}</c:f></c:strRef></c:cat>")
+            + f"<c:val><c:numRef><c:f>{escape(vals)}</c:f></c:numRef></c:val>"
             + ('<c:smooth val="0"/>' if spec.kind == "line" else "")
             + "</c:ser>"
         )
@@ -56,6 +58,18 @@ def chart_xml(spec: ChartSpec, sheet_names: Mapping[str, str]) -> str:
         '<c:crossAx val="1001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/>'
         "</c:valAx>"
     )
+    if spec.date_categories:
+        axes = axes.replace("<c:catAx>", "<c:dateAx>").replace("</c:catAx>", "</c:dateAx>")
+        axes = axes.replace(
+            '<c:numFmt formatCode="General" sourceLinked="1"/><c:tickLblPos val="nextTo"/>'
+            '<c:crossAx val="1002"/>',
+            '<c:numFmt formatCode="yyyy-mm-dd" sourceLinked="0"/><c:tickLblPos val="nextTo"/>'
+            '<c:crossAx val="1002"/>',
+        )
+        # CT_DateAx has no lblAlgn, and baseTimeUnit follows lblOffset.
+        axes = axes.replace('<c:lblAlgn val="ctr"/>', "").replace(
+            '<c:lblOffset val="100"/>', '<c:lblOffset val="100"/><c:baseTimeUnit val="days"/>'
+        )
     if spec.kind == "pie":
         plot = f'<c:pieChart><c:varyColors val="1"/>{body}<c:firstSliceAng val="0"/></c:pieChart>'
     elif spec.kind == "line":
