@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import vocabulary
+from .cells import col_letter
 from .model import (
     Book,
     CellRange,
@@ -913,15 +914,6 @@ def _history_count(history_rows: int | OwnedTab | None) -> int:
     return int(history_rows or 0)
 
 
-def _col_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def metrics_tab(metrics: list[Metric], breakdowns: list[Breakdown],
                 history_rows: int | OwnedTab | None, lang: str,
                 config: Mapping[str, Any]) -> OwnedTab:
@@ -969,7 +961,7 @@ def metrics_tab(metrics: list[Metric], breakdowns: list[Breakdown],
         # a text cell changes nothing, so the breakdowns get theirs.
         formats[offset] = fmt
     charts: list[ChartSpec] = []
-    anchor_col = _col_letter(len(BREAKDOWN_COLUMNS) + 2)
+    anchor_col = col_letter(len(BREAKDOWN_COLUMNS) + 2)
 
     def anchor() -> str:
         return f"{anchor_col}{2 + 18 * len(charts)}"

@@ -69,6 +69,29 @@ class _Reader:
             self.issue(row, key, value, problem.problem, problem.suggestion)
             return None
 
+    def contact_ref(self, values: list[Any], row: int, known: set[str]) -> str | None:
+        """The row's Contact ID; an empty one is reported (and None returned), an unknown one is
+        reported but kept, so the row still counts."""
+        contact_id = self.get(values, row, "contact_id", parse.parse_text)
+        if not contact_id:
+            self.issue(
+                row,
+                "contact_id",
+                "",
+                "Contact ID is empty",
+                "type the contact's ID from the Contacts tab",
+            )
+            return None
+        if contact_id not in known:
+            self.issue(
+                row,
+                "contact_id",
+                contact_id,
+                "No contact has this ID",
+                "use an ID from the Contacts tab",
+            )
+        return contact_id
+
     def issue(self, row: int, key: str, value: Any, problem: str, suggestion: str = "") -> None:
         column = self.headers[self.columns[key]] if key in self.columns else key
         self.issues.append(Issue(self.tab_name, row, column, _shown(value), problem, suggestion))
@@ -260,28 +283,13 @@ def _interactions(
     out: list[Interaction] = []
     for row, values in table.rows:
         when = cells.get(values, row, "date", lambda v: parse.parse_date(v, order))
-        contact_id = cells.get(values, row, "contact_id", parse.parse_text)
         if when is None:
             if parse.is_blank(cells.raw(values, "date")):
                 cells.issue(row, "date", "", "Date is empty", "type the date of the interaction")
             continue
+        contact_id = cells.contact_ref(values, row, known)
         if not contact_id:
-            cells.issue(
-                row,
-                "contact_id",
-                "",
-                "Contact ID is empty",
-                "type the contact's ID from the Contacts tab",
-            )
             continue
-        if contact_id not in known:
-            cells.issue(
-                row,
-                "contact_id",
-                contact_id,
-                "No contact has this ID",
-                "use an ID from the Contacts tab",
-            )
         channel = (cells.get(values, row, "channel", parse.parse_text) or "").casefold()
         if channel and channel not in CHANNELS:
             cells.issue(
@@ -314,24 +322,9 @@ def _transactions(
     ids = {i.casefold(): i for i in known}
     out: list[Transaction] = []
     for row, values in table.rows:
-        contact_id = cells.get(values, row, "contact_id", parse.parse_text)
+        contact_id = cells.contact_ref(values, row, known)
         if not contact_id:
-            cells.issue(
-                row,
-                "contact_id",
-                "",
-                "Contact ID is empty",
-                "type the client's ID from the Contacts tab",
-            )
             continue
-        if contact_id not in known:
-            cells.issue(
-                row,
-                "contact_id",
-                contact_id,
-                "No contact has this ID",
-                "use an ID from the Contacts tab",
-            )
         referrer = cells.get(values, row, "referred_by", parse.parse_text)
         if referrer:
             found, problem = resolve_contact(referrer, ids, by_name)

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from xml.etree import ElementTree
 
+from ..cells import col_index, col_letter
 from ..errors import CannotPreserve
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -78,24 +79,6 @@ _STYLE_ATTR = re.compile(r'\ss="(\d+)"')
 
 # ---------------------------------------------------------------------------------------------
 # Cell references and values
-
-
-def col_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def col_index(letters: str) -> int:
-    """A -> 0, AA -> 26."""
-    value = 0
-    for ch in letters:
-        value = value * 26 + ord(ch) - 64
-    return value - 1
 
 
 def escape(text: str) -> str:
