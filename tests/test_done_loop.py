@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
-import pytest
 from icalendar import Calendar
 
 from sheets_sync.cli import main
 from sheets_sync.config import load_config
-from sheets_sync.starter import write_starter_workbook
 from sheets_sync.sync import sync_workbook
+from tests.conftest import SAMPLE_DAY as TODAY
 from tests.libreoffice import roundtrip
-
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def synced(tmp_path: Path) -> Path:
-    path = tmp_path / "book.xlsx"
-    write_starter_workbook(path, lang="en", sample=True, today=TODAY)
-    sync_workbook(str(path), load_config(), TODAY)
-    return path
 
 
 def tick(path: Path, rows: int | None = None, outcome: str = "answered") -> list[tuple]:
