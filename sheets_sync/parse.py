@@ -599,6 +599,9 @@ def parse_email(value: object) -> str:
         bad = "".join(sorted(set(_EMAIL_LOCAL.sub("", local))))
         raise ValueProblem(f"the name before the @ has characters not allowed ({bad})",
                            _EMAIL_HINT)
+    if "," in domain:  # a slip of the finger beside the full stop
+        raise ValueProblem(f"the domain {domain} has a comma",
+                           f"did you mean {local}@{domain.replace(',', '.')}?")
     if "." not in domain:
         guess = domain + ".com"
         fixed = guess if guess in _EMAIL_PROVIDERS else _email_domain_fix(guess)

@@ -956,3 +956,9 @@ def test_unknown_country(value: object) -> None:
 )  # fmt: skip
 def test_text(value: object, expected: str) -> None:
     assert parse_text(value) == expected
+
+
+def test_email_comma_in_domain_suggests_the_dot() -> None:
+    with pytest.raises(ValueProblem) as caught:
+        parse_email("nor.azlina@example,com")
+    assert caught.value.suggestion == "did you mean nor.azlina@example.com?"
