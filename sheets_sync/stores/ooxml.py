@@ -412,7 +412,7 @@ class Styles:
         self._cache: dict[str, int] = {}
 
     def xf(self, kind: str) -> int:
-        if kind in ("", "text", "general", "bool"):
+        if kind in ("", "text", "general"):
             return 0
         if kind not in self._cache:
             self._cache[kind] = self._make(kind)
@@ -433,6 +433,9 @@ class Styles:
             return self._child("cellXfs", "xf", _xf(0, 0, 0, wrap=True))
         if kind == "date":
             fmt = self._num_fmt(DATE_FORMAT)
+        elif kind == "bool":
+            # Excel shows a boolean cell as TRUE/FALSE whatever its format; LibreOffice needs this.
+            fmt = self._num_fmt('"TRUE";"TRUE";"FALSE"')
         elif kind == "money":
             fmt = self._num_fmt(self.money_format)
         elif kind in BUILTIN_FORMATS:

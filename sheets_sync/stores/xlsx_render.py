@@ -13,6 +13,7 @@ def render_sheet(
 ) -> str:
     header_style = styles.xf("tab_header")
     col_styles = {col: styles.xf(kind) for col, kind in tab.formats.items()}
+    col_styles.update({col: styles.xf("bool") for col in tab.bool_columns})
     width = max([len(tab.headers), *(len(r) for r in tab.rows)]) if tab.headers or tab.rows else 1
     rows: list[str] = []
     # Headers on row 1, data from row 2; a tab without headers starts its data on row 1.
@@ -21,12 +22,18 @@ def render_sheet(
         cells = "".join(
             cell_xml(f"{col_letter(c)}1", h, header_style) for c, h in enumerate(tab.headers)
         )
-        rows.append(f'<row r="1">{cells}</row>')
+        # A header longer than its column wraps; give the row room for two lines.
+        tall = any(
+            len(str(h)) > tab.widths.get(c, DEFAULT_WIDTH) for c, h in enumerate(tab.headers)
+        )
+        height = ' ht="30" customHeight="1"' if tall else ""
+        rows.append(f'<row r="1"{height}>{cells}</row>')
     for offset, values in enumerate(tab.rows):
         number = header_number + 1 + offset
         cells = "".join(
-            cell_xml(f"{col_letter(c)}{number}", v, _style(tab, styles, col_styles, offset, c),
-                     date1904)
+            cell_xml(
+                f"{col_letter(c)}{number}", v, _style(tab, styles, col_styles, offset, c), date1904
+            )
             for c, v in enumerate(values)
         )
         rows.append(f'<row r="{number}">{cells}</row>')
