@@ -22,11 +22,8 @@ def require_soffice() -> str:
     pytest.skip("LibreOffice not installed: apt-get install -y libreoffice-calc-nogui")
 
 
-def roundtrip(path: Path, outdir: Path) -> dict[str, list[list[object]]]:
-    """LibreOffice loads `path` and saves it as .xlsx; return every tab's values from that copy.
-
-    If LibreOffice could not load the file, it writes nothing and this fails.
-    """
+def convert(path: Path, outdir: Path) -> Path:
+    """LibreOffice loads `path` and saves it as .xlsx in `outdir`; fails if it could not load it."""
     soffice = require_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "profile"
@@ -48,7 +45,12 @@ def roundtrip(path: Path, outdir: Path) -> dict[str, list[list[object]]]:
     )
     converted = outdir / path.name
     assert converted.exists(), f"LibreOffice could not open {path.name}: {result.stderr[-500:]}"
-    book = python_calamine.CalamineWorkbook.from_path(str(converted))
+    return converted
+
+
+def roundtrip(path: Path, outdir: Path) -> dict[str, list[list[object]]]:
+    """Every tab's values as LibreOffice saw them (it loads `path` and saves a copy)."""
+    book = python_calamine.CalamineWorkbook.from_path(str(convert(path, outdir)))
     return {
         name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         for name in book.sheet_names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from sheets_sync.config import load_config
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.sync import sync_workbook
 from sheets_sync.vocabulary import OWNED_COLUMNS, label
-from tests.libreoffice import roundtrip
+from tests.libreoffice import convert, roundtrip
 from tests.workbooks import excel_like_workbook
 
 TODAY = date(2026, 11, 23)
@@ -151,3 +152,23 @@ def test_the_synced_workbook_opens_in_libreoffice(sample: Path, tmp_path: Path) 
     assert "Tier" in contacts[0] and "Row issues" in contacts[0]
     assert tabs["Issues"][0][:2] == ["Tab", "Row"]
     assert tabs["Today"][0][0] == "Done" and len(tabs["Today"]) > 1
+
+
+def test_a_workbook_saved_by_libreoffice_syncs_and_keeps_every_person_cell(
+    sample: Path, tmp_path: Path
+) -> None:
+    book = convert(sample, tmp_path / "lo")  # LibreOffice writes its own flavour of SpreadsheetML
+    with zipfile.ZipFile(book) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        before = {n: archive.read(n).decode() for n in sheets}
+    assert sync(book).written
+    with zipfile.ZipFile(book) as archive:
+        after = {n: archive.read(n).decode() for n in sheets}
+    cell = re.compile(r'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
+    for name in sheets:
+        old = {m.group(1): m.group(0) for m in cell.finditer(before[name])}
+        new = {m.group(1): m.group(0) for m in cell.finditer(after[name])}
+        for ref, xml in old.items():
+            blank_id_cell = re.fullmatch(r"A\d+", ref) and "<v>" not in xml
+            assert new[ref] == xml or blank_id_cell, (name, ref)
+    assert not sync(book).written
