@@ -93,3 +93,10 @@ def test_a_bad_config_file(tmp_path: Path) -> None:
 def test_a_bad_date_argument(tmp_path: Path) -> None:
     result = run("sync", "book.xlsx", "--today", "tomorrow", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_strict_open_xml_workbook(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "strict.xlsx", "w") as archive:
+        archive.writestr("xl/workbook.xml", '<workbook xmlns="http://purl.oclc.org/ooxml/'
+                         'spreadsheetml/main"><sheets/></workbook>')
+    assert_one_line_error(run("sync", "strict.xlsx", cwd=tmp_path), "strict open xml")

@@ -73,6 +73,13 @@ def preflight(path: Path) -> None:
         raise UserError(f"{path.name} is damaged or not an Excel workbook", SAVE_AS_FIX) from None
     if "xl/workbook.xml" not in names:
         raise UserError(f"{path.name} is a zip file but not an Excel workbook", SAVE_AS_FIX)
+    with zipfile.ZipFile(path) as archive:
+        strict = b"purl.oclc.org/ooxml" in archive.read("xl/workbook.xml")[:4000]
+    if strict:
+        raise UserError(
+            f"{path.name} is saved as Strict Open XML, which this tool does not edit",
+            "save it as the usual Excel Workbook (.xlsx) type, then run sync again",
+        )
     check_not_open(path)
 
 
