@@ -84,3 +84,10 @@ def _sorted_cells(change):
         return xml[: row.start(1)] + "".join(cells) + xml[row.end(1) :]
 
     return run
+
+
+def test_a_style_sheet_in_a_form_it_cannot_edit(book: Path, capsys) -> None:
+    rewrite_part(
+        book, "xl/styles.xml", lambda xml: re.sub(r"<cellXfs.*?</cellXfs>", "", xml, flags=re.S)
+    )
+    refused(book, capsys, "style sheet")
