@@ -38,6 +38,7 @@ from .model import (
 )
 from .referrals import (
     YEAR_DAYS,
+    Referrer,
     closed_ids,
     compute_referrals,
     contact_key,
@@ -45,6 +46,7 @@ from .referrals import (
     credited_referrer,
     localized,
 )
+from .stores.tables import column_keys
 
 PERCENT, NUMBER, MONEY, DAYS = "percent", "number", "money", "days"
 
@@ -454,9 +456,7 @@ def due_items_from_today(table: Table | None, today: date) -> list[DueItem]:
     """
     if table is None:
         return []
-    index = vocabulary.build_index(vocabulary.TODAY_COLUMNS)
-    cols = {index.get(vocabulary.normalise(h)): n for n, h in enumerate(table.headers)
-            if h is not None}
+    cols = column_keys("today", table.headers)
     if "due" not in cols or "done" not in cols:
         return []
     yes = {vocabulary.normalise(v) for v in vocabulary.all_labels(vocabulary.YES_NO["yes"])}
@@ -484,7 +484,8 @@ def due_items_from_today(table: Table | None, today: date) -> list[DueItem]:
 
 def compute_metrics(book: Book, classes: Mapping[int, Classification], today: date,
                     config: Mapping[str, Any], *,
-                    due_items: Sequence[DueItem] | None = None) -> list[Metric]:
+                    due_items: Sequence[DueItem] | None = None,
+                    referrers: Sequence[Referrer] | None = None) -> list[Metric]:
     """Every metric of SPEC §6, headline ones first, then the per-group ones.
 
     Formulas (terms in the module docstring; each Metric.definition repeats its own):
@@ -579,7 +580,9 @@ def compute_metrics(book: Book, classes: Mapping[int, Classification], today: da
 
     out += _value_metrics(book, facts, repeats, config)
     out += _circle_conversion(book, classes, today, config)
-    out += _referral_metrics(book, classes, today, config)
+    if referrers is None:
+        referrers = compute_referrals(book, classes, today, config)
+    out += _referral_metrics(referrers, config)
     out += _completeness(book, facts, config)
     out += _distributions(facts, config)
     return out
@@ -703,10 +706,8 @@ def _circle_conversion(book: Book, classes: Mapping[int, Classification], today:
     return out
 
 
-def _referral_metrics(book: Book, classes: Mapping[int, Classification], today: date,
-                      config: Mapping[str, Any]) -> list[Metric]:
+def _referral_metrics(referrers: Sequence[Referrer], config: Mapping[str, Any]) -> list[Metric]:
     """Seed 002: ROI per referral source and the next-quarter referral forecast."""
-    referrers = compute_referrals(book, classes, today, config)
     lookback = int(config["referrals"]["lookback_days"])
     average = _mean([r.commission_per_year for r in referrers])
     out = [_make("referral_roi", average, (
@@ -1111,8 +1112,7 @@ def list_written_on(table: Table | None) -> date | None:
     """The day a Today tab was written: every row's Due + Days overdue is that day."""
     if table is None:
         return None
-    index = vocabulary.build_index(vocabulary.TODAY_COLUMNS)
-    cols = {index.get(vocabulary.normalise(h)): n for n, h in enumerate(table.headers) if h}
+    cols = column_keys("today", table.headers)
     days: set[date] = set()
     for _row, values in table.rows:
         due = as_date(values[cols["due"]]) if "due" in cols and cols["due"] < len(values) else None

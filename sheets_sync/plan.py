@@ -144,19 +144,19 @@ def insight_tabs(
     themes_sheet = themes_tab(themes, lang)
     themes_sheet.create_only = True  # people edit it; the tool only writes the first version
     today_table, history_table = data.tables.get("today"), data.tables.get("metrics_history")
-    if list_written_on(today_table) == today:
-        # A re-run the same day: the Today tab is this day's own output, not evidence of what was
-        # done on time; keep the value the day's first sync measured so re-runs change nothing.
-        metrics = compute_metrics(book, classes, today, config, due_items=None)
+    referrers = compute_referrals(book, classes, today, config)
+    # On a re-run the same day the Today tab is this day's own output, not evidence of what was
+    # done on time: keep the value the day's first sync measured, so re-runs change nothing.
+    rerun = list_written_on(today_table) == today
+    due_items = None if rerun else due_items_from_today(today_table, today)
+    metrics = compute_metrics(book, classes, today, config, due_items=due_items,
+                              referrers=referrers)
+    if rerun:
         for metric in metrics:
             if metric.key == "touchpoints_on_time" and not metric.group:
                 metric.value = history_value(history_table, today, metric.key)
-    else:
-        due_items = due_items_from_today(today_table, today)
-        metrics = compute_metrics(book, classes, today, config, due_items=due_items)
     history = merge_history(history_table, today, metrics, lang)
     breakdowns = compute_breakdowns(book, classes, today, config)
-    referrers = compute_referrals(book, classes, today, config)
     return [
         calendar,
         themes_sheet,

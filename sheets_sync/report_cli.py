@@ -64,18 +64,20 @@ def write_report(args: argparse.Namespace) -> int:
 
     data, result, config, today = _analyse(args)
     book, classes = result.book, result.classes
+    referrers = compute_referrals(book, classes, today, config)
     metrics = compute_metrics(
         book,
         classes,
         today,
         config,
         due_items=due_items_from_today(data.tables.get("today"), today),
+        referrers=referrers,
     )
     history = merge_history(data.tables.get("metrics_history"), today, metrics, data.language)
     page = render_report(
         metrics,
         compute_breakdowns(book, classes, today, config),
-        compute_referrals(book, classes, today, config),
+        referrers,
         history,
         f"{Path(args.path).stem} — {today.isoformat()}",
         lang=data.language,

@@ -11,12 +11,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .model import Interaction, OwnedTab, Table
+from .stores.tables import column_keys
 from .touchpoints import Touchpoint
-from .vocabulary import TODAY_COLUMNS, YES_NO, all_labels, build_index, label, normalise
+from .vocabulary import TODAY_COLUMNS, YES_NO, all_labels, label, normalise
 
 COLUMN_KEYS = tuple(TODAY_COLUMNS)
 _COL = {key: position for position, key in enumerate(COLUMN_KEYS)}
-_HEADER_INDEX = build_index(TODAY_COLUMNS)
 # What counts as a ticked Done cell: the yes-words of every language plus a few done-words.
 _TICKED = {normalise(word) for word in all_labels(YES_NO["yes"])} | {
     normalise(word) for word in ("done", "ok", "☑", "✅", "完成", "已完成", "完了", "済", "済み",
@@ -67,11 +67,7 @@ def harvest_done(today_table: Table, existing: list[Interaction], today: date) -
     unreadable): that is a re-run, a crash between the append and the rewrite, or a touch the
     agent also typed into Interactions by hand. Identical ticked rows give one Interaction.
     """
-    columns: dict[str, int] = {}
-    for position, header in enumerate(today_table.headers):
-        key = _HEADER_INDEX.get(normalise(header or ""))
-        if key is not None:
-            columns.setdefault(key, position)
+    columns = column_keys("today", today_table.headers)
     if "done" not in columns or "contact_id" not in columns or "touchpoint" not in columns:
         return []
 

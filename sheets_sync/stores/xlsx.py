@@ -143,7 +143,6 @@ class XlsxStore:
                 grid = book.get_sheet_by_name(keys[key]).to_python(skip_empty_area=False)
                 tables[key] = grid_to_table(keys[key], key, grid)
                 if key == "contacts":
-                    width = max((len(r) for r in grid), default=0)
                     # calamine pads rows to the used width; trailing blank columns are not "in use".
                     width = _used_width(grid)
         contacts = tables["contacts"]
@@ -173,10 +172,11 @@ class XlsxStore:
             raise UserError(f"{self.path.name} changed while it was being synced", "run sync again")
         with zipfile.ZipFile(self.path) as archive:
             changes, removed = self._plan_parts(archive, plan)
+            names = set(archive.namelist())
             changes = {
                 p: d
                 for p, d in changes.items()
-                if p not in archive.namelist() or archive.read(p) != d
+                if p not in names or archive.read(p) != d
             }
             if not changes and not removed:
                 return False
