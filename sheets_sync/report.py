@@ -65,6 +65,14 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+
+def _svg_start(width: int, height: int, title: str) -> list[str]:
+    """The opening of a chart: the svg element and its centred title."""
+    return [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-label="{_e(title)}">',
+            f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="14" '
+            f'font-weight="600">{_e(title)}</text>']
+
 def format_value(value: float | None, fmt: str, currency: str = "") -> str:
     """A metric value as a person reads it: "25.0 %", "RM40,000", "730 days", "52"."""
     if value is None:
@@ -89,10 +97,7 @@ def svg_line_chart(points: Sequence[tuple[date, float | None]], title: str, fmt:
     """A line chart of dated values; gaps (None) break the line. One point shows as a dot."""
     left, right, top, bottom = 56, 16, 30, 34
     dated = sorted((d, v) for d, v in points if v is not None)
-    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{_e(title)}">',
-             f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="14" '
-             f'font-weight="600">{_e(title)}</text>']
+    parts = _svg_start(width, height, title)
     if not dated:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
                      'font-size="12" fill="#95a5a6">no data yet</text></svg>')
@@ -152,10 +157,7 @@ def svg_bar_chart(items: Sequence[tuple[str, float]], title: str, width: int = 4
     """Horizontal bars, one per (label, value), longest = the largest value."""
     bar, gap, top, label_w = 20, 8, 30, 150
     height = top + max(1, len(items)) * (bar + gap) + 10
-    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{_e(title)}">',
-             f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="14" '
-             f'font-weight="600">{_e(title)}</text>']
+    parts = _svg_start(width, height, title)
     if not items:
         parts.append(f'<text x="{width / 2}" y="{top + 14}" text-anchor="middle" font-size="12" '
                      'fill="#95a5a6">no data yet</text></svg>')
