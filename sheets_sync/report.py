@@ -65,13 +65,13 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-
 def _svg_start(width: int, height: int, title: str) -> list[str]:
     """The opening of a chart: the svg element and its centred title."""
     return [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
             f'role="img" aria-label="{_e(title)}">',
             f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="14" '
             f'font-weight="600">{_e(title)}</text>']
+
 
 def format_value(value: float | None, fmt: str, currency: str = "") -> str:
     """A metric value as a person reads it: "25.0 %", "RM40,000", "730 days", "52"."""
