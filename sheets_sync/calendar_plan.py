@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import vocabulary
-from .model import Book, OwnedTab, Table
+from .model import INTEGER, TEXT, WRAP, Book, Column, OwnedTab, Table
 from .referrals import contact_key, localized
 
 NORTH, SOUTH, TROPICAL = "north_temperate", "south_temperate", "tropical"
@@ -157,11 +157,11 @@ def themes_from_table(table: Table | None, config: Mapping[str, Any]) -> list[Th
 
 def themes_tab(themes: list[Theme], lang: str = "en") -> OwnedTab:
     """The Themes tab as first written (the caller writes it only when the workbook has none)."""
-    headers = [localized(CALENDAR_COLUMNS[k], lang) for k in ("month", "theme", "ideas")]
+    kinds = {"month": INTEGER, "theme": TEXT, "ideas": WRAP}
+    columns = [Column(k, localized(CALENDAR_COLUMNS[k], lang), kind) for k, kind in kinds.items()]
     rows: list[list[Any]] = [[t.month, t.theme, t.ideas] for t in sorted(themes,
                                                                           key=lambda t: t.month)]
-    return OwnedTab(key="themes", headers=headers, rows=rows, formats={0: "integer", 2: "wrap"},
-                    widths={0: 8, 1: 32, 2: 70})
+    return OwnedTab(key="themes", columns=columns, rows=rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,8 +346,7 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
             "events")
     return OwnedTab(
         key="calendar",
-        headers=[localized(CALENDAR_COLUMNS[k], lang) for k in keys],
+        columns=[Column(k, localized(CALENDAR_COLUMNS[k], lang), WRAP if n >= 2 else TEXT)
+                 for n, k in enumerate(keys)],
         rows=rows,
-        formats={n: "wrap" for n in range(2, 8)},
-        widths={0: 16, 1: 28, 2: 50, 3: 36, 4: 24, 5: 40, 6: 40, 7: 30},
     )

@@ -4,8 +4,8 @@ Everything here is a pure function of a validated `Book`, the date `today` and t
 dict: no clock, no files. `classify` indexes interactions and transactions by contact ID once, so a
 whole book costs O(contacts + interactions + transactions).
 
-Contacts are identified by `Contact.row`; IDs can repeat in bad input, in which case every row with
-that ID sees the same interactions, transactions and referrals.
+Contacts are identified by `Contact.key` (see `model.Book`); IDs can repeat in bad input, in which
+case every row with that ID sees the same interactions, transactions and referrals.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def index_by_contact(rows: Iterable[_Row]) -> dict[str, list[_Row]]:
 
 def contact_id(book: Book, contact: Contact) -> str:
     """The contact's ID, or the one the sync assigns to a blank ID cell ("" when neither)."""
-    return contact.id or book.assigned_ids.get(contact.row, "")
+    return contact.id or book.assigned_id(contact)
 
 
 def effective_last_contact(contact: Contact,
@@ -376,7 +376,7 @@ def _cut_count(share: float, size: int) -> int:
     return min(size, math.ceil(round(share * size, _SHARE_DIGITS)))
 
 
-def pareto_tiers(scores: Mapping[int, float], config: Mapping[str, Any]) -> dict[int, str]:
+def pareto_tiers(scores: Mapping[str, float], config: Mapping[str, Any]) -> dict[str, str]:
     """Pareto tiers A/B/C by score (seed 000 "top 10–20 %", seed 004 80/20; SPEC §3).
 
     - The A cut holds ceil(a_share × n) contacts, the A+B cut ceil((a_share + b_share) × n); so in
@@ -393,7 +393,7 @@ def pareto_tiers(scores: Mapping[int, float], config: Mapping[str, Any]) -> dict
                           + float(config["tiers"]["b_share"]), size)
     a_floor = ordered[a_count - 1] if a_count else math.inf
     b_floor = ordered[ab_count - 1] if ab_count else math.inf
-    tiers: dict[int, str] = {}
+    tiers: dict[str, str] = {}
     for row, score in scores.items():
         if score > 0 and score >= a_floor:
             tiers[row] = "A"
@@ -409,10 +409,10 @@ def _override(contact: Contact) -> str | None:
     return value if value in TIERS else None
 
 
-def assign_tiers(contacts: Sequence[Contact], lifecycles: Mapping[int, str],
-                 scores: Mapping[int, float], config: Mapping[str, Any],
-                 visits: Mapping[int, int] | None = None) -> dict[int, str]:
-    """Tier A–D per Contact.row (SPEC §3), all maps keyed by Contact.row.
+def assign_tiers(contacts: Sequence[Contact], lifecycles: Mapping[str, str],
+                 scores: Mapping[str, float], config: Mapping[str, Any],
+                 visits: Mapping[str, int] | None = None) -> dict[str, str]:
+    """Tier A–D per Contact.key (SPEC §3), all maps keyed by Contact.key.
 
     In order: a Tier override A–D wins; Do not contact or lifecycle Lost → D; Stage Lead, Prospect
     or Under contract → `intent_grade` (seed 001) when the sheet gives any intent value; everyone
@@ -420,10 +420,10 @@ def assign_tiers(contacts: Sequence[Contact], lifecycles: Mapping[int, str],
     together by `pareto_tiers`. Contacts settled by an override, Do not contact or Lost do not take
     places in the Pareto cut. `visits` holds the visit evidence per row (see `visit_count`).
     """
-    tiers: dict[int, str] = {}
-    pool: dict[int, float] = {}
+    tiers: dict[str, str] = {}
+    pool: dict[str, float] = {}
     for contact in contacts:
-        row = contact.row
+        row = contact.key
         override = _override(contact)
         if override:
             tiers[row] = override
@@ -536,8 +536,8 @@ def circle_suggestion(contact: Contact, referrals: ReferralStats | None,
 # The whole book
 
 
-def classify(book: Book, today: date, config: Mapping[str, Any]) -> dict[int, Classification]:
-    """Computed columns of every contact, keyed by Contact.row (SPEC §3).
+def classify(book: Book, today: date, config: Mapping[str, Any]) -> dict[str, Classification]:
+    """Computed columns of every contact, keyed by Contact.key (SPEC §3).
 
     Suggestions (Row issues) list the circle promotion first, then the completeness shortfall.
     """
@@ -546,12 +546,12 @@ def classify(book: Book, today: date, config: Mapping[str, Any]) -> dict[int, Cl
     transactions_by_id = index_by_contact(book.transactions)
     referrals = referral_stats(book)
 
-    lifecycles: dict[int, str] = {}
-    scores: dict[int, float] = {}
-    visits: dict[int, int] = {}
-    partial: dict[int, tuple[str, int | None, float, list[str]]] = {}
+    lifecycles: dict[str, str] = {}
+    scores: dict[str, float] = {}
+    visits: dict[str, int] = {}
+    partial: dict[str, tuple[str, int | None, float, list[str]]] = {}
     for contact in book.contacts:
-        row = contact.row
+        row = contact.key
         # An ID the sync is about to assign has no interactions, deals or referrals yet.
         cid = contact.id
         last = effective_last_contact(contact, interactions_by_id, today)
@@ -576,7 +576,7 @@ def classify(book: Book, today: date, config: Mapping[str, Any]) -> dict[int, Cl
         partial[row] = (activity(days, config), days, share, suggestions)
 
     tiers = assign_tiers(book.contacts, lifecycles, scores, config, visits)
-    result: dict[int, Classification] = {}
+    result: dict[str, Classification] = {}
     for row, (activity_class, days, share, suggestions) in partial.items():
         result[row] = Classification(
             tier=tiers[row],

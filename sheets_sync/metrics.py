@@ -24,12 +24,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import vocabulary
-from .cells import col_letter
 from .model import (
+    TEXT,
     Book,
-    CellRange,
-    ChartSpec,
+    Chart,
     Classification,
+    Column,
+    ColumnRef,
     Contact,
     Interaction,
     OwnedTab,
@@ -276,7 +277,7 @@ def repeat_deals(book: Book) -> set[int]:
 class _Facts:
     """Indexes over one slice of the book (all of it, or one owner / tier / circle / source)."""
 
-    def __init__(self, book: Book, classes: Mapping[int, Classification], today: date,
+    def __init__(self, book: Book, classes: Mapping[str, Classification], today: date,
                  config: Mapping[str, Any], contacts: Sequence[Contact] | None = None,
                  txns: Sequence[Transaction] | None = None,
                  interactions: Sequence[Interaction] | None = None) -> None:
@@ -288,7 +289,7 @@ class _Facts:
         self.contacts = list(book.contacts if contacts is None else contacts)
         # One entry per Contacts row: a duplicated ID (reported in Issues) still counts twice
         # in per-contact counts, as it does on the Tier and Activity columns.
-        self.rows = [(contact_key(c, book), c, classes.get(c.row)) for c in self.contacts]
+        self.rows = [(contact_key(c, book), c, classes.get(c.key)) for c in self.contacts]
         self.keys = {key: c for key, c, _ in self.rows}
         self.txns = list(book.transactions if txns is None else txns)
         if interactions is None:
@@ -482,7 +483,7 @@ def due_items_from_today(table: Table | None, today: date) -> list[DueItem]:
     return items
 
 
-def compute_metrics(book: Book, classes: Mapping[int, Classification], today: date,
+def compute_metrics(book: Book, classes: Mapping[str, Classification], today: date,
                     config: Mapping[str, Any], *,
                     due_items: Sequence[DueItem] | None = None,
                     referrers: Sequence[Referrer] | None = None) -> list[Metric]:
@@ -688,7 +689,7 @@ def _value_metrics(book: Book, facts: _Facts, repeats: set[int],
     return out
 
 
-def _circle_conversion(book: Book, classes: Mapping[int, Classification], today: date,
+def _circle_conversion(book: Book, classes: Mapping[str, Classification], today: date,
                        config: Mapping[str, Any]) -> list[Metric]:
     """Seed 004: CR = new clients from a circle ÷ contacts in that circle, per circle."""
     out = []
@@ -811,7 +812,7 @@ def _measure_row(group: str, facts: _Facts, repeats: set[int], total_txns: int, 
     ]
 
 
-def compute_breakdowns(book: Book, classes: Mapping[int, Classification], today: date,
+def compute_breakdowns(book: Book, classes: Mapping[str, Classification], today: date,
                        config: Mapping[str, Any]) -> list[Breakdown]:
     """Per Owner, Tier, Circle and Source: the headline measures on that slice of the book.
 
@@ -846,7 +847,7 @@ def compute_breakdowns(book: Book, classes: Mapping[int, Classification], today:
             for o in sorted(owners, key=lambda o: (o == "", o.casefold()))]
     out.append(Breakdown("owner", rows))
 
-    tiers = slice_by(lambda c: classes[c.row].tier if c.row in classes else "")
+    tiers = slice_by(lambda c: classes[c.key].tier if c.key in classes else "")
     order = {t: n for n, t in enumerate(TIERS)}
     rows = [_measure_row(t, facts_for(tiers[t]), repeats, total)
             for t in sorted(tiers, key=lambda t: (order.get(t, len(order)), t))]
@@ -929,9 +930,9 @@ def metrics_tab(metrics: list[Metric], breakdowns: list[Breakdown],
     def label(key: str) -> str:
         return localized(TAB_LABELS.get(key) or METRIC_NAMES[key], lang)
 
-    headers = [label(k) for k in ("metric", "value", "target", "status", "definition", "advice")]
+    keys = ("metric", "value", "target", "status", "definition", "advice")
     rows: list[list[Any]] = []
-    value_formats: dict[tuple[int, int], str] = {}
+    value_formats: dict[tuple[int, str], str] = {}
     first_row: dict[str, int] = {}
     last_row: dict[str, int] = {}
     for metric in metrics:
@@ -939,7 +940,7 @@ def metrics_tab(metrics: list[Metric], breakdowns: list[Breakdown],
         first_row.setdefault(metric.key + ("/g" if metric.group else ""), sheet_row)
         last_row[metric.key + ("/g" if metric.group else "")] = sheet_row
         name = metric_label(metric, lang)
-        value_formats[len(rows), 1] = {PERCENT: "percent", MONEY: "money"}.get(metric.format,
+        value_formats[len(rows), "value"] = {PERCENT: "percent", MONEY: "money"}.get(metric.format,
                                                                               "number")
         status = label(metric.status) if metric.status else ""
         rows.append([name, display_value(metric), metric.target, status, metric.definition,
@@ -956,48 +957,46 @@ def metrics_tab(metrics: list[Metric], breakdowns: list[Breakdown],
                          else row[0], *row[1:]])
         breakdown_at[breakdown.key] = (start, len(rows) + 1)
 
-    formats = {0: "text", 1: "number"}
-    for offset, fmt in enumerate(BREAKDOWN_FORMATS[1:], start=2):
-        # Columns C-K hold text in the main table and numbers in the breakdowns: a number format on
-        # a text cell changes nothing, so the breakdowns get theirs.
-        formats[offset] = fmt
-    charts: list[ChartSpec] = []
-    anchor_col = col_letter(len(BREAKDOWN_COLUMNS) + 2)
+    # The breakdown tables below run wider than the header row; column n >= 1 holds breakdown
+    # column n - 1 there. Columns C-K hold text in the main table and numbers in the breakdowns: a
+    # number kind on a text cell changes nothing, so the breakdowns get theirs.
+    columns = [Column(keys[0], label(keys[0]), TEXT)]
+    for n, kind in enumerate(BREAKDOWN_FORMATS, start=1):
+        key = keys[n] if n < len(keys) else BREAKDOWN_COLUMNS[n - 1]
+        columns.append(Column(key, label(key) if n < len(keys) else None, kind))
+    charts: list[Chart] = []
 
-    def anchor() -> str:
-        return f"{anchor_col}{2 + 18 * len(charts)}"
+    def cells(tab: str, column: str, first: int, last: int) -> ColumnRef:
+        """Sheet rows as counted above (header on row 1) -> data rows."""
+        return ColumnRef(tab, column, first - 2, last - 2)
 
     count = _history_count(history_rows)
     if count:
-        dates = CellRange("metrics_history", 0, 2, count + 1)
+        dates = cells("metrics_history", "date", 2, count + 1)
         for key, title in (("nps", "nps_over_time"), ("repeat_client_rate", "repeat_over_time")):
-            col = 1 + HISTORY_KEYS.index(key)
-            charts.append(ChartSpec("line", label(title), dates, [
-                (localized(METRIC_NAMES[key], lang), CellRange("metrics_history", col, 2,
-                                                                count + 1))], anchor(),
-                                    date_categories=True))
+            charts.append(Chart("line", label(title), dates, [
+                (localized(METRIC_NAMES[key], lang), cells("metrics_history", key, 2,
+                                                            count + 1))],
+                                date_categories=True))
     for key, kind in (("tier_distribution", "pie"), ("activity_distribution", "column")):
         if key + "/g" in first_row:
             start, end = first_row[key + "/g"], last_row[key + "/g"]
-            charts.append(ChartSpec(kind, localized(METRIC_NAMES[key], lang),
-                                    CellRange("metrics", 0, start, end),
-                                    [(label("contacts"), CellRange("metrics", 1, start, end))],
-                                    anchor()))
+            charts.append(Chart(kind, localized(METRIC_NAMES[key], lang),
+                                cells("metrics", "metric", start, end),
+                                [(label("contacts"), cells("metrics", "value", start, end))]))
     if "source" in breakdown_at:
         start, end = breakdown_at["source"]
         if end >= start:
-            charts.append(ChartSpec("bar", label("business_by_source"),
-                                    CellRange("metrics", 0, start, end),
-                                    [(label("transactions"), CellRange("metrics", 3, start, end))],
-                                    anchor()))
+            # Column D holds the Transactions count in a breakdown row.
+            charts.append(Chart("bar", label("business_by_source"),
+                                cells("metrics", "metric", start, end),
+                                [(label("transactions"), cells("metrics", "status", start, end))]))
     return OwnedTab(
         key="metrics",
-        headers=headers,
+        columns=columns,
         rows=rows,
-        formats=formats,
-        widths={0: 40, 1: 12, 2: 30, 3: 16, 4: 70, 5: 50},
         charts=charts,
-        cell_formats=value_formats,
+        cell_kinds=value_formats,
     )
 
 
@@ -1093,19 +1092,15 @@ def merge_history(previous: Table | None, today: date, metrics: list[Metric],
     # Dated rows in date order; rows whose date could not be read stay, after them, as read.
     kept.sort(key=lambda item: (item[0] is None, item[0] or date.min))
 
-    headers = [localized(TAB_LABELS["date"], lang)]
-    headers += [localized(METRIC_NAMES[k], lang) if k in METRIC_NAMES else k for k in keys]
-    headers += extra_headers
+    columns = [Column("date", localized(TAB_LABELS["date"], lang), "date")]
+    columns += [Column(k, localized(METRIC_NAMES[k], lang) if k in METRIC_NAMES else k,
+                       _history_format(k) if k in FORMATS else TEXT) for k in keys]
+    columns += [Column(f"extra:{h}", h, TEXT) for h in extra_headers]
     rows: list[list[Any]] = []
     for when, known, extra in kept:
         first = when if when is not None else known.get("date")
         rows.append([first, *(known.get(k) for k in keys), *(extra.get(h) for h in extra_headers)])
-    formats = {0: "date"}
-    for n, key in enumerate(keys, start=1):
-        if key in FORMATS:
-            formats[n] = _history_format(key)
-    return OwnedTab(key="metrics_history", headers=headers, rows=rows, formats=formats,
-                    widths={0: 12})
+    return OwnedTab(key="metrics_history", columns=columns, rows=rows)
 
 
 def list_written_on(table: Table | None) -> date | None:

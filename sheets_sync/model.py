@@ -28,9 +28,32 @@ class PartialDate:
     year: int | None = None
 
 
+@dataclass(frozen=True)
+class Locator:
+    """Where a contact was read: its sheet row, ID and name as typed there.
+
+    Never a contact's identity — on a shared sheet people insert and sort rows while a sync runs —
+    only the hint a store uses to find the row again (and to notice that it moved).
+    """
+
+    row: int  # 1-based sheet row
+    id: str  # as read ("" when the ID cell was blank)
+    name: str  # as read
+
+
+def id_key(text: object) -> str:
+    """An ID as matched: trimmed and case-folded, so " c0001" and "C0001" are one contact."""
+    return str(text or "").strip().casefold()
+
+
+def locator_key(row: int) -> str:
+    """The key of a contact that has no ID and gets none (a row without a name)."""
+    return f"#row{row}"
+
+
 @dataclass
 class Contact:
-    row: int  # sheet row number, 1-based
+    row: int  # sheet row number, 1-based: where it was read (see `locator`), not its identity
     id: str
     name: str
     owner: str = ""
@@ -56,6 +79,15 @@ class Contact:
     visits: int | None = None
     decision_makers_seen: bool | None = None
     filled_fields: frozenset[str] = frozenset()  # profile fields with a usable value (completeness)
+    # The contact's identity within one sync: see `Book` (which makes keys unique).
+    key: str = ""
+    locator: Locator | None = None  # set at construction, so it keeps the ID *as read*
+
+    def __post_init__(self) -> None:
+        if self.locator is None:
+            self.locator = Locator(self.row, self.id, self.name)
+        if not self.key:
+            self.key = id_key(self.id) or locator_key(self.row)
 
 
 @dataclass
@@ -82,15 +114,44 @@ class Transaction:
     referred_by: str | None = None
 
 
+@dataclass(frozen=True)
+class AssignedId:
+    """An ID the sync writes into a blank ID cell, with where that contact was read."""
+
+    id: str
+    locator: Locator
+
+
 @dataclass
 class Book:
-    """Everything the rules need, validated."""
+    """Everything the rules need, validated.
+
+    Building a Book settles every contact's `key`: the ID as matched (`id_key`) — the typed ID, or
+    the one this sync assigns to a blank ID cell — or, for a row that gets no ID (it has no name,
+    or the tab has no ID column), `locator_key(row)`. A duplicated ID (reported by validation) keys
+    its first row by the ID and every later row by ID + "#row<n>", so each row is still classified
+    and written on its own.
+    """
 
     contacts: list[Contact]
     interactions: list[Interaction]
     transactions: list[Transaction]
     issues: list[Issue] = field(default_factory=list)
-    assigned_ids: dict[int, str] = field(default_factory=dict)  # Contacts row -> new ID
+    assigned_ids: dict[str, AssignedId] = field(default_factory=dict)  # contact key -> new ID
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for contact in self.contacts:
+            key = id_key(contact.id) or locator_key(contact.row)
+            if key in seen:
+                key = f"{key}{locator_key(contact.row)}"
+            contact.key = key
+            seen.add(key)
+
+    def assigned_id(self, contact: Contact) -> str:
+        """The ID this sync assigns to the contact's blank ID cell ("" when none)."""
+        assigned = self.assigned_ids.get(contact.key)
+        return assigned.id if assigned else ""
 
 
 @dataclass
@@ -120,68 +181,103 @@ class Table:
     rows: list[tuple[int, list[Any]]]  # (1-based sheet row, values aligned with headers)
 
 
-@dataclass
-class OwnedTab:
-    """A whole tab the tool owns and rewrites.
+# Kinds of cell a store is asked to write; each store maps them to its own formats (the Excel
+# store to number-format codes and alignment, with the currency format it was configured with).
+TEXT, WRAP, DATE, INTEGER, NUMBER, PERCENT, MONEY, BOOL = (
+    "text", "wrap", "date", "integer", "number", "percent", "money", "bool"
+)
+KINDS = (TEXT, WRAP, DATE, INTEGER, NUMBER, PERCENT, MONEY, BOOL)  # wrap: text shown wrapped;
+# number: a decimal; bool: TRUE/FALSE, which a person may tick (a dropdown in Excel).
 
-    `formats` maps a column index to one of: "date", "percent", "integer", "number", "money",
-    "text", "wrap", "bool". Values are plain Python: str, int, float, bool, date, None.
+
+@dataclass(frozen=True)
+class Column:
+    """One typed column of an owned tab (or an owned column of Contacts).
+
+    `header` None: the column has no header cell (Metrics' breakdown tables run wider than its
+    header row).
     """
 
-    key: str  # vocabulary.TABS key
-    headers: list[str]
-    rows: list[list[Any]]
-    formats: dict[int, str] = field(default_factory=dict)
-    widths: dict[int, float] = field(default_factory=dict)
-    autofilter: bool = False
-    freeze_header: bool = True
-    bool_columns: list[int] = field(default_factory=list)  # TRUE/FALSE dropdown (Today's Done)
-    charts: list[ChartSpec] = field(default_factory=list)
-    # (data row index, column) -> format, for columns that mix kinds (Metrics' Value column)
-    cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)
-    create_only: bool = False  # written only when the workbook has no such tab (Themes, say)
+    key: str  # stable within its tab: a vocabulary key, a metric key, or "extra:<header>"
+    header: str | None
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    """Cells of one named column of an owned tab: data rows `first`..`last` (0-based, inclusive,
+    counted under the header row)."""
+
+    tab: str  # vocabulary.TABS key
+    column: str  # Column.key in that tab
+    first: int
+    last: int
 
 
 @dataclass
-class RowWrite:
-    """Owned cells of one Contacts row. `values` is keyed by owned-column key."""
+class Chart:
+    """A chart drawn on an owned tab. kind: "line", "column", "bar" or "pie". Where it sits is
+    the store's choice (the Excel store stacks charts at the right of the tab's data)."""
 
-    row: int
-    contact_id: str
+    kind: str
+    title: str
+    categories: ColumnRef
+    series: list[tuple[str, ColumnRef]]  # (series name, values)
+    date_categories: bool = False  # categories are dates: a date axis, not serial numbers
+
+
+@dataclass
+class OwnedTab:
+    """A whole tab the tool owns and rewrites: typed columns and rows of plain Python values
+    (str, int, float, bool, date, None) aligned with them; a row may be shorter."""
+
+    key: str  # vocabulary.TABS key
+    columns: list[Column]
+    rows: list[list[Any]]
+    # (data row index, column key) -> kind, for a column that mixes kinds (Metrics' Value)
+    cell_kinds: dict[tuple[int, str], str] = field(default_factory=dict)
+    autofilter: bool = False
+    freeze_header: bool = True
+    charts: list[Chart] = field(default_factory=list)
+    create_only: bool = False  # written only when the workbook has no such tab (Themes, say)
+
+    @property
+    def headers(self) -> list[str]:
+        """The header row: the leading columns that have a header."""
+        return [c.header for c in self.columns if c.header is not None]
+
+    def index(self, column: str) -> int:
+        """0-based position of a column key."""
+        return next(n for n, c in enumerate(self.columns) if c.key == column)
+
+
+@dataclass
+class ContactWrite:
+    """The owned cells of one contact, keyed by owned-column key, and where it was read."""
+
+    key: str  # Contact.key
+    locator: Locator
     values: dict[str, Any]
     assign_id: str | None = None  # set when the ID cell was blank
 
 
 @dataclass
-class WritePlan:
-    contacts_tab: str
-    header_row: int
-    owned_headers: dict[str, str]  # owned-column key -> header text to use when appending
-    owned_formats: dict[str, str]  # owned-column key -> format (see OwnedTab)
-    row_writes: list[RowWrite]
-    tabs: list[OwnedTab]
-    tab_names: dict[str, str]  # OwnedTab.key -> tab name to use (existing name wins)
-    appends: dict[str, list[list[Any]]] = field(default_factory=dict)  # tab name -> rows
-    append_formats: dict[str, dict[int, str]] = field(default_factory=dict)
+class Append:
+    """Rows added at the end of a tab people own (ticked Done items into Interactions), as
+    records keyed by that tab's column keys; each store finds the columns by header."""
 
-
-@dataclass(frozen=True)
-class CellRange:
-    """A column of cells in an owned tab: 0-based column, 1-based first/last sheet rows."""
-
-    tab: str  # vocabulary.TABS key of the tab holding the data
-    col: int
-    first_row: int
-    last_row: int
+    tab: str  # vocabulary.TABS key
+    records: list[dict[str, Any]]
+    kinds: dict[str, str] = field(default_factory=dict)  # column key -> kind
 
 
 @dataclass
-class ChartSpec:
-    """A chart drawn on an owned tab (Metrics). kind: "line", "column", "bar" or "pie"."""
+class ChangeSet:
+    """What a sync writes, in no store's layout: owned Contacts columns per contact, whole owned
+    tabs, rows to append. Each store decides where and how (A1 cells, formats, widths)."""
 
-    kind: str
-    title: str
-    categories: CellRange
-    series: list[tuple[str, CellRange]]  # (series name, values)
-    anchor: str  # top-left cell, e.g. "H2"
-    date_categories: bool = False  # categories are date cells: a date axis, not serial numbers
+    owned_columns: list[Column]  # Contacts' owned columns; header = text used when appending
+    contacts: list[ContactWrite]
+    tabs: list[OwnedTab]
+    tab_names: dict[str, str]  # OwnedTab.key -> tab name to use (existing name wins)
+    appends: list[Append] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""The functional core of a sync: what was read -> what to write. No I/O, no clock."""
+"""The functional core of a sync: what was read -> the change set to write. No I/O, no clock."""
 
 from __future__ import annotations
 
@@ -21,10 +21,25 @@ from .metrics import (
     merge_history,
     metrics_tab,
 )
-from .model import Book, Classification, Interaction, Issue, OwnedTab, RowWrite, WritePlan
+from .model import (
+    DATE,
+    INTEGER,
+    PERCENT,
+    TEXT,
+    WRAP,
+    Append,
+    Book,
+    ChangeSet,
+    Classification,
+    Column,
+    ContactWrite,
+    Interaction,
+    Issue,
+    Locator,
+    OwnedTab,
+)
 from .referrals import compute_referrals, referrals_tab
 from .stores.base import WorkbookData
-from .stores.tables import column_keys
 from .today import harvest_done, today_tab
 from .touchpoints import Touchpoint, plan_touchpoints
 from .validate import validate_book
@@ -36,19 +51,19 @@ from .vocabulary import (
     label,
 )
 
-OWNED_FORMATS = {
-    "days_since_contact": "integer",
-    "next_touch_date": "date",
-    "completeness": "percent",
-    "row_issues": "text",
+OWNED_KINDS = {
+    "days_since_contact": INTEGER,
+    "next_touch_date": DATE,
+    "completeness": PERCENT,
+    "row_issues": TEXT,
 }
 
 
 @dataclass
 class PlanResult:
-    plan: WritePlan
+    changes: ChangeSet
     book: Book
-    classes: dict[int, Classification]
+    classes: dict[str, Classification]  # Contact.key -> computed columns
     today_items: list[Touchpoint]
     harvested: list[Interaction]
 
@@ -75,17 +90,19 @@ def build_plan(
     issues = book.issues + touch.issues
 
     contacts = data.tables["contacts"]
+    # Issues name the row a problem was read on (what a person looks at), so Row issues are
+    # gathered by that locator row.
     by_row = issues_by_row(i for i in issues if i.tab == contacts.name)
-    row_writes = [
-        RowWrite(
-            row=c.row,
-            contact_id=c.id,
+    writes = [
+        ContactWrite(
+            key=c.key,
+            locator=c.locator or Locator(c.row, c.id, c.name),
             values=_owned_values(
-                classes[c.row],
-                touches.get(c.row),
-                _row_issue_text(by_row.get(c.row, []), classes[c.row]),
+                classes[c.key],
+                touches.get(c.key),
+                _row_issue_text(by_row.get(c.row, []), classes[c.key]),
             ),
-            assign_id=book.assigned_ids.get(c.row),
+            assign_id=book.assigned_id(c) or None,
         )
         for c in book.contacts
     ]
@@ -93,36 +110,30 @@ def build_plan(
     if not light:  # the frequent light sync only needs Today and the owned columns
         tabs += insight_tabs(data, book, classes, today, config)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
-    appends: dict[str, list[list[Any]]] = {}
-    append_formats: dict[str, dict[int, str]] = {}
+    appends: list[Append] = []
     if harvested:
-        table = data.tables.get("interactions")
-        if table is not None:
-            rows, formats = interaction_rows(table.headers, harvested)
-            appends[table.name] = rows
-            append_formats[table.name] = formats
+        if "interactions" in data.tables:
+            appends.append(interaction_records(harvested))
         else:
             tabs.append(interactions_tab(harvested, lang))
             tab_names["interactions"] = label(TABS["interactions"], lang)
-    plan = WritePlan(
-        contacts_tab=contacts.name,
-        header_row=contacts.header_row,
-        owned_headers={k: label(v, lang) for k, v in OWNED_COLUMNS.items()},
-        owned_formats={k: OWNED_FORMATS.get(k, "text") for k in OWNED_COLUMNS},
-        row_writes=row_writes,
+    changes = ChangeSet(
+        owned_columns=[
+            Column(k, label(v, lang), OWNED_KINDS.get(k, TEXT)) for k, v in OWNED_COLUMNS.items()
+        ],
+        contacts=writes,
         tabs=tabs,
         tab_names=tab_names,
         appends=appends,
-        append_formats=append_formats,
     )
     book.issues = issues
-    return PlanResult(plan, book, classes, items, harvested)
+    return PlanResult(changes, book, classes, items, harvested)
 
 
 def insight_tabs(
     data: WorkbookData,
     book: Book,
-    classes: Mapping[int, Classification],
+    classes: Mapping[str, Classification],
     today: date,
     config: Mapping[str, Any],
 ) -> list[OwnedTab]:
@@ -186,35 +197,23 @@ def _row_issue_text(issues: list[Issue], cls: Classification) -> str:
 
 
 def issues_tab(issues: list[Issue], lang: str) -> OwnedTab:
-    headers = [label(v, lang) for v in ISSUE_COLUMNS.values()]
+    kinds = {"row": INTEGER, "problem": WRAP}
+    columns = [Column(k, label(v, lang), kinds.get(k, TEXT)) for k, v in ISSUE_COLUMNS.items()]
     rows = [
         [i.tab, i.row, i.column, i.value, i.problem, i.suggestion]
         for i in sorted(issues, key=lambda i: (i.tab, i.row or 0, i.column))
     ]
-    return OwnedTab(
-        key="issues",
-        headers=headers,
-        rows=rows,
-        formats={1: "integer", 4: "wrap"},
-        widths={0: 14, 1: 7, 2: 16, 3: 24, 4: 48, 5: 48},
-        autofilter=True,
+    return OwnedTab(key="issues", columns=columns, rows=rows, autofilter=True)
+
+
+def interaction_records(items: list[Interaction]) -> Append:
+    """New Interactions rows as records keyed by Interactions column key; the store finds each
+    column by its header (any language)."""
+    return Append(
+        tab="interactions",
+        records=[{key: getattr(item, key) for key in INTERACTION_COLUMNS} for item in items],
+        kinds={"date": DATE},
     )
-
-
-def interaction_rows(
-    headers: list[str], items: list[Interaction]
-) -> tuple[list[list[Any]], dict[int, str]]:
-    """New Interactions rows aligned with the tab's own headers (any language)."""
-    columns = column_keys("interactions", headers)
-    width = max([len(headers), *(c + 1 for c in columns.values())])
-    rows = []
-    for item in items:
-        row: list[Any] = [None] * width
-        for key, col in columns.items():
-            row[col] = getattr(item, key)
-        rows.append(row)
-    formats = {columns["date"]: "date"} if "date" in columns else {}
-    return rows, formats
 
 
 def interactions_tab(items: list[Interaction], lang: str) -> OwnedTab:
@@ -222,14 +221,16 @@ def interactions_tab(items: list[Interaction], lang: str) -> OwnedTab:
     keys = list(INTERACTION_COLUMNS)
     return OwnedTab(
         key="interactions",
-        headers=[label(INTERACTION_COLUMNS[k], lang) for k in keys],
+        columns=[
+            Column(k, label(INTERACTION_COLUMNS[k], lang), DATE if k == "date" else TEXT)
+            for k in keys
+        ],
         rows=[[getattr(i, k) for k in keys] for i in items],
-        formats={0: "date"},
         create_only=True,
     )
 
 
-def tier_counts(classes: Mapping[int, Classification]) -> dict[str, int]:
+def tier_counts(classes: Mapping[str, Classification]) -> dict[str, int]:
     counts = Counter(c.tier for c in classes.values())
     return {tier: counts.get(tier, 0) for tier in "ABCD"}
 

@@ -38,7 +38,21 @@ from datetime import date
 from typing import Any
 
 from . import vocabulary
-from .model import Book, Classification, Contact, OwnedTab, Transaction
+from .model import (
+    DATE,
+    INTEGER,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    WRAP,
+    Book,
+    Classification,
+    Column,
+    Contact,
+    OwnedTab,
+    Transaction,
+)
 
 # Days in one quarter of a 365-day year: the forecast turns a yearly count into a quarterly rate.
 QUARTER_DAYS = 365 / 4
@@ -129,7 +143,7 @@ class Referrer:
 
 def contact_key(contact: Contact, book: Book) -> str:
     """The contact's ID, or the one the sync is assigning to its blank ID cell."""
-    return contact.id or book.assigned_ids.get(contact.row, "") or f"row {contact.row}"
+    return contact.id or book.assigned_id(contact) or f"row {contact.row}"
 
 
 def contacts_by_id(book: Book) -> dict[str, Contact]:
@@ -250,7 +264,7 @@ def reward_tier_for(count: int, tiers: list[Mapping[str, Any]]) -> Mapping[str, 
 # ---------------------------------------------------------------------------------------------
 
 
-def compute_referrals(book: Book, classes: Mapping[int, Classification], today: date,
+def compute_referrals(book: Book, classes: Mapping[str, Classification], today: date,
                       config: Mapping[str, Any]) -> list[Referrer]:
     """Per referrer: referrals, closed, conversion, commission, chains, reward, last thanked.
 
@@ -372,15 +386,13 @@ def referrals_tab(referrers: list[Referrer], lang: str = "en") -> OwnedTab:
             yes if r.core_candidate else "", yes if r.top_referrer else "",
             ", ".join(r.referred_names),
         ])
-    formats = {0: "integer", 4: "integer", 5: "integer", 6: "percent", 7: "money", 8: "money",
-               9: "integer", 10: "wrap", 11: "number", 14: "date", 15: "date", 16: "number",
-               19: "wrap"}
-    widths = {1: 12, 2: 22, 3: 14, 10: 40, 12: 18, 13: 30, 19: 40}
+    kinds = {"rank": INTEGER, "referrals": INTEGER, "closed": INTEGER, "conversion": PERCENT,
+             "commission": MONEY, "commission_per_year": MONEY, "downstream": INTEGER,
+             "chain": WRAP, "influence": NUMBER, "last_thanked": DATE, "last_referral": DATE,
+             "expected": NUMBER, "referred": WRAP}
     return OwnedTab(
         key="referrals",
-        headers=[localized(REFERRAL_COLUMNS[k], lang) for k in keys],
+        columns=[Column(k, localized(REFERRAL_COLUMNS[k], lang), kinds.get(k, TEXT)) for k in keys],
         rows=rows,
-        formats=formats,
-        widths=widths,
         autofilter=True,
     )

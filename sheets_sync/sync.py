@@ -11,8 +11,9 @@ from typing import Any
 from .errors import UserError
 from .messages import load_templates
 from .plan import PlanResult, build_plan, tier_counts
-from .stores.base import Store, WorkbookData
-from .stores.xlsx import XlsxStore, owned_positions
+from .stores.base import Store
+from .stores.diff import Diff
+from .stores.xlsx import XlsxStore
 
 
 @dataclass
@@ -61,9 +62,9 @@ def sync_workbook(
     data = store.read()
     result = build_plan(data, config, today, light=light, templates=load_templates())
     report = summarise(location, today, result)
-    report.changes = describe_changes(data, result)
+    report.changes = describe_changes(store.diff(result.changes))
     if not dry_run:
-        report.written = store.apply(result.plan)
+        report.written = store.apply(result.changes)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -81,48 +82,21 @@ def summarise(location: str, today: date, result: PlanResult) -> SyncReport:
     )
 
 
-def describe_changes(data: WorkbookData, result: PlanResult) -> list[str]:
-    """Human lines saying what a sync writes, compared with what the workbook holds now."""
-    plan = result.plan
-    contacts = data.tables["contacts"]
-    positions, appended = owned_positions(contacts.headers, data.contacts_width)
-    current = {row: values for row, values in contacts.rows}
-    changed_cells = 0
-    changed_rows = 0
-    for write in plan.row_writes:
-        values = current.get(write.row, [])
-        diff = sum(
-            1
-            for key, new in write.values.items()
-            if not _same(values[positions[key]] if positions[key] < len(values) else None, new)
-        )
-        changed_cells += diff
-        changed_rows += bool(diff)
+def describe_changes(diff: Diff) -> list[str]:
+    """Human lines saying what a sync writes, compared with what the workbook holds now (the
+    store's answer, so --dry-run reads the same for every store)."""
+    contacts = diff.contacts_tab
     lines = []
-    if appended:
-        lines.append(
-            f"add columns to {contacts.name}: " + ", ".join(plan.owned_headers[k] for k in appended)
-        )
-    lines.append(f"{contacts.name}: {changed_cells} owned cells change in {changed_rows} rows")
-    if result.book.assigned_ids:
-        sample = ", ".join(f"row {r} → {i}" for r, i in list(result.book.assigned_ids.items())[:5])
-        lines.append(f"{contacts.name}: assign {len(result.book.assigned_ids)} IDs ({sample})")
-    for tab in plan.tabs:
-        name = plan.tab_names[tab.key]
-        if tab.create_only and name in data.tab_names:
-            continue
-        verb = "rewrite" if name in data.tab_names else "create"
-        lines.append(f"{verb} tab {name} ({len(tab.rows)} rows)")
-    for name, rows in plan.appends.items():
-        lines.append(f"{name}: append {len(rows)} rows (Done ticks from Today)")
+    if diff.added_columns:
+        lines.append(f"add columns to {contacts}: " + ", ".join(diff.added_columns))
+    lines.append(
+        f"{contacts}: {diff.changed_cells} owned cells change in {diff.changed_rows} rows"
+    )
+    if diff.assigned:
+        sample = ", ".join(f"row {where.row} → {new}" for where, new in diff.assigned[:5])
+        lines.append(f"{contacts}: assign {len(diff.assigned)} IDs ({sample})")
+    for tab in diff.tabs:
+        lines.append(f"{tab.verb} tab {tab.name} ({tab.rows} rows)")
+    for name, count in diff.appends:
+        lines.append(f"{name}: append {count} rows (Done ticks from Today)")
     return lines
-
-
-def _same(old: Any, new: Any) -> bool:
-    if old in (None, "") and new in (None, ""):
-        return True
-    if isinstance(new, float) and isinstance(old, (int, float)):
-        return abs(old - new) < 1e-9
-    if isinstance(new, int) and isinstance(old, float):
-        return old == new
-    return bool(old == new)

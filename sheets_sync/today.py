@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .model import Interaction, OwnedTab, Table
+from .model import BOOL, DATE, INTEGER, NUMBER, TEXT, WRAP, Column, Interaction, OwnedTab, Table
 from .stores.tables import column_keys
 from .touchpoints import Touchpoint
 from .vocabulary import TODAY_COLUMNS, YES_NO, all_labels, label, normalise
@@ -29,7 +29,6 @@ def today_tab(items: Sequence[Touchpoint], lang: str) -> OwnedTab:
     Priority, Owner, Contact ID, Name, Tier, Touchpoint ("Label [rule_key]", so a ticked row
     names its rule when harvested), Channel, Phone, Email, Message, and blank Outcome and Notes
     for the agent. Items keep their given order (highest priority first)."""
-    headers = [label(TODAY_COLUMNS[key], lang) for key in COLUMN_KEYS]
     rows = []
     for item in items:
         values: dict[str, Any] = {
@@ -50,13 +49,11 @@ def today_tab(items: Sequence[Touchpoint], lang: str) -> OwnedTab:
             "notes": "",
         }
         rows.append([values[key] for key in COLUMN_KEYS])
-    formats = {_COL["due"]: "date", _COL["days_overdue"]: "integer", _COL["priority"]: "number",
-               _COL["message"]: "wrap", _COL["done"]: "bool"}
-    widths = {_COL["done"]: 8, _COL["due"]: 11, _COL["days_overdue"]: 9, _COL["priority"]: 9,
-              _COL["name"]: 20, _COL["touchpoint"]: 40, _COL["message"]: 70,
-              _COL["outcome"]: 24, _COL["notes"]: 30}
-    return OwnedTab(key="today", headers=headers, rows=rows, formats=formats, widths=widths,
-                    autofilter=True, freeze_header=True, bool_columns=[_COL["done"]])
+    kinds = {"due": DATE, "days_overdue": INTEGER, "priority": NUMBER, "message": WRAP,
+             "done": BOOL}
+    columns = [Column(key, label(TODAY_COLUMNS[key], lang), kinds.get(key, TEXT))
+               for key in COLUMN_KEYS]
+    return OwnedTab(key="today", columns=columns, rows=rows, autofilter=True, freeze_header=True)
 
 
 def harvest_done(today_table: Table, existing: list[Interaction], today: date) -> list[Interaction]:

@@ -106,7 +106,7 @@ class Plan:
 
     due: list[Touchpoint]
     today: list[Touchpoint]
-    next_touch: dict[int, tuple[str, date]]
+    next_touch: dict[str, tuple[str, date]]  # Contact.key -> (label, date)
     issues: list[Issue]
     upcoming: list[Touchpoint] = field(default_factory=list)
 
@@ -771,7 +771,7 @@ class _Candidate:
     days_overdue: int
 
 
-def _evaluate(book: Book, classes: Mapping[int, Classification], config: Mapping[str, Any],
+def _evaluate(book: Book, classes: Mapping[str, Classification], config: Mapping[str, Any],
               today: date, until: date, horizon: date, templates: Templates, lang: str | None
               ) -> tuple[_Index, list[tuple[_Person, list[_Candidate], list[_Candidate]]],
                          list[Issue]]:
@@ -789,7 +789,7 @@ def _evaluate(book: Book, classes: Mapping[int, Classification], config: Mapping
                                 "No usable phone or e-mail: no touchpoint can be scheduled",
                                 "Add a mobile number or an e-mail address"))
             continue
-        person = _Person(contact, cid, classes.get(contact.row), index, templates)
+        person = _Person(contact, cid, classes.get(contact.key), index, templates)
         pending: list[_Candidate] = []
         future: list[_Candidate] = []
         blocked: list[tuple[Rule, str]] = []  # due rules no channel of the contact can carry
@@ -986,7 +986,7 @@ def _touchpoint(cand: _Candidate, templates: Templates, settings: _Settings) -> 
 # Public API
 
 
-def plan_touchpoints(book: Book, classes: Mapping[int, Classification], today: date,
+def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: date,
                      config: Mapping[str, Any], *, templates: Templates | None = None,
                      lang: str | None = None, upcoming_days: int | None = None) -> Plan:
     """Evaluate every rule for every contact once (SPEC §4) and return what the sync writes:
@@ -1006,7 +1006,7 @@ def plan_touchpoints(book: Book, classes: Mapping[int, Classification], today: d
     settings = index.settings
     due: list[Touchpoint] = []
     chosen: list[tuple[_Candidate, Touchpoint]] = []
-    next_touch: dict[int, tuple[str, date]] = {}
+    next_touch: dict[str, tuple[str, date]] = {}
     upcoming: list[Touchpoint] = []
     for person, pending, future in results:
         pick = _pick(pending)
@@ -1017,10 +1017,10 @@ def plan_touchpoints(book: Book, classes: Mapping[int, Classification], today: d
             due.append(item)
         if pick is not None:
             chosen.append((pick, by_id[id(pick)]))
-            next_touch[person.contact.row] = (by_id[id(pick)].label, pick.occ.due)
+            next_touch[person.contact.key] = (by_id[id(pick)].label, pick.occ.due)
         elif future:
             soonest = min(future, key=lambda c: (c.occ.due, -c.priority, c.rule.key))
-            next_touch[person.contact.row] = (_label(soonest, templates, settings),
+            next_touch[person.contact.key] = (_label(soonest, templates, settings),
                                               soonest.occ.due)
         if upcoming_days is not None:
             upcoming.extend(by_id.values())
@@ -1037,14 +1037,14 @@ def _item_rank(item: Touchpoint) -> tuple:
     return (-item.priority, TIER_ORDER.get(item.tier, 9), item.due, item.name, item.rule)
 
 
-def due_touchpoints(book: Book, classes: Mapping[int, Classification], today: date,
+def due_touchpoints(book: Book, classes: Mapping[str, Classification], today: date,
                     config: Mapping[str, Any], *, templates: Templates | None = None,
                     lang: str | None = None) -> list[Touchpoint]:
     """Every touchpoint due today or overdue, for every contact, highest priority first."""
     return plan_touchpoints(book, classes, today, config, templates=templates, lang=lang).due
 
 
-def today_list(book: Book, classes: Mapping[int, Classification], today: date,
+def today_list(book: Book, classes: Mapping[str, Classification], today: date,
                config: Mapping[str, Any], *, templates: Templates | None = None,
                lang: str | None = None) -> list[Touchpoint]:
     """The Today tab's items (SPEC §2, §4): at most one per contact — its most urgent; the rest
@@ -1052,16 +1052,16 @@ def today_list(book: Book, classes: Mapping[int, Classification], today: date,
     return plan_touchpoints(book, classes, today, config, templates=templates, lang=lang).today
 
 
-def next_touches(book: Book, classes: Mapping[int, Classification], today: date,
+def next_touches(book: Book, classes: Mapping[str, Classification], today: date,
                  config: Mapping[str, Any], *, templates: Templates | None = None,
-                 lang: str | None = None) -> dict[int, tuple[str, date]]:
-    """Contacts row -> (label, date) for the Next touch / Next touch date columns: the item
+                 lang: str | None = None) -> dict[str, tuple[str, date]]:
+    """Contact.key -> (label, date) for the Next touch / Next touch date columns: the item
     Today shows (possibly overdue), else the soonest future one. Do-not-contact rows get none."""
     return plan_touchpoints(book, classes, today, config, templates=templates,
                             lang=lang).next_touch
 
 
-def upcoming(book: Book, classes: Mapping[int, Classification], today: date, days: int,
+def upcoming(book: Book, classes: Mapping[str, Classification], today: date, days: int,
              config: Mapping[str, Any], *, templates: Templates | None = None,
              lang: str | None = None) -> list[Touchpoint]:
     """Due and overdue items plus everything falling due in the next `days` days (cadences:
@@ -1070,7 +1070,7 @@ def upcoming(book: Book, classes: Mapping[int, Classification], today: date, day
                             upcoming_days=max(days, 0)).upcoming
 
 
-def channel_issues(book: Book, classes: Mapping[int, Classification], today: date,
+def channel_issues(book: Book, classes: Mapping[str, Classification], today: date,
                    config: Mapping[str, Any], *, templates: Templates | None = None
                    ) -> list[Issue]:
     """Issues (tab Contacts, column Phone/Email) for contacts a due touchpoint cannot reach on
@@ -1087,7 +1087,7 @@ touchpoint_issues = channel_issues
 
 def contact_id(book: Book, contact: Contact) -> str:
     """The contact's ID, or the one the sync assigns to a blank ID cell."""
-    return (contact.id or "").strip() or book.assigned_ids.get(contact.row, "")
+    return (contact.id or "").strip() or book.assigned_id(contact)
 
 
 def _id_key(value: object) -> str:

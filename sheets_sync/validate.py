@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import parse
-from .model import Book, Contact, Interaction, Issue, Table, Transaction
+from .model import AssignedId, Book, Contact, Interaction, Issue, Table, Transaction, id_key
 from .parse import ValueProblem
 from .stores.tables import column_keys
 from .vocabulary import CHANNELS, CIRCLES, LOST_REASONS, MESSAGE_LANGUAGES, STAGES, normalise
@@ -210,13 +210,13 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
     return contacts
 
 
-def _assign_ids(contacts: list[Contact], prefix: str) -> dict[int, str]:
+def _assign_ids(contacts: list[Contact], prefix: str) -> dict[str, AssignedId]:
     """New IDs continue the highest number already used with the prefix, so they stay unique."""
     pattern = re.compile(rf"{re.escape(prefix)}(\d+)$", re.I)
     numbers = [int(m.group(1)) for c in contacts if (m := pattern.match(c.id))]
     next_number = max(numbers, default=0) + 1
     taken = {c.id.casefold() for c in contacts}
-    assigned: dict[int, str] = {}
+    assigned: dict[str, AssignedId] = {}
     for contact in contacts:
         if contact.id or not contact.name:
             continue  # a row without a name is reported, not given an identity
@@ -224,7 +224,8 @@ def _assign_ids(contacts: list[Contact], prefix: str) -> dict[int, str]:
             next_number += 1
         contact.id = candidate
         taken.add(candidate.casefold())
-        assigned[contact.row] = candidate
+        assert contact.locator is not None
+        assigned[id_key(candidate)] = AssignedId(candidate, contact.locator)
         next_number += 1
     return assigned
 

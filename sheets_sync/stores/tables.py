@@ -1,11 +1,12 @@
-"""Turn a tab's grid of values into a `Table`: find the header row, keep rows with data.
+"""Turn a tab's grid of values into a `Table`: find the header row, keep rows with data; and
+where the owned Contacts columns are or go.
 
-Shared by every store, so Excel and Google Sheets read the same way.
+Shared by every store, so Excel, Google Sheets and memory read and place the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model import Table
@@ -22,6 +23,7 @@ from ..vocabulary import (
     normalise,
 )
 
+READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes")
 HEADER_SEARCH_ROWS = 10  # people sometimes put a title or a blank line above the header
 
 COLUMNS_BY_TAB: dict[str, Mapping[str, Mapping[str, tuple[str, ...]]]] = {
@@ -76,6 +78,39 @@ def grid_to_table(name: str, tab: str, grid: Sequence[Sequence[Any]]) -> Table:
         if any(not _blank(v) for v in values):
             rows.append((position + 1, values))
     return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows)
+
+
+def owned_positions(
+    headers: Sequence[Any], width: int, keys: Iterable[str] = OWNED_COLUMNS
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Where each owned Contacts column is (found by its header, in any language) or goes
+    (appended at the right of the last used column, so a person's unlabeled data is never
+    overwritten).
+
+    Returns (positions, appended), where appended holds the columns that get a new header.
+    """
+    found = column_keys("contacts", headers)
+    positions: dict[str, int] = {}
+    appended: dict[str, int] = {}
+    next_free = max(width, len(headers))
+    for key in keys:
+        if key in found:
+            positions[key] = found[key]
+        else:
+            positions[key] = appended[key] = next_free
+            next_free += 1
+    return positions, appended
+
+
+def used_width(grid: Sequence[Sequence[Any]]) -> int:
+    """Columns in use: up to the last non-blank cell of any row (readers pad rows with blanks)."""
+    width = 0
+    for row in grid:
+        for position in range(len(row) - 1, width - 1, -1):
+            if row[position] not in (None, ""):
+                width = position + 1
+                break
+    return width
 
 
 def classify_tabs(names: Sequence[str]) -> dict[str, str]:

@@ -8,34 +8,32 @@ import shutil
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import python_calamine
 
 from ..errors import CannotPreserve, UserError, WorkbookLocked
-from ..model import OwnedTab, Table, WritePlan
-from ..vocabulary import OWNED_COLUMNS
+from ..model import ChangeSet, OwnedTab, Table
 from . import ooxml, xlsx_charts
 from .base import WorkbookData
-from .tables import classify_tabs, column_keys, detect_language, grid_to_table
+from .diff import Diff, diff_changes
+from .tables import (
+    READ_TABS,
+    classify_tabs,
+    column_keys,
+    detect_language,
+    grid_to_table,
+    owned_positions,
+    used_width,
+)
+from .xlsx_layout import OWNED_WIDTHS, chart_anchors
 from .xlsx_render import render_sheet
 
-READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes")
+__all__ = ["XlsxStore", "owned_positions", "preflight"]
 BACKUP_DIR = ".sheets-sync-backups"
 OWNED_NOTE = (
     "sheets-sync writes this column on every sync; anything typed here is replaced. "
     "Every other column is yours and is never changed."
 )
-OWNED_WIDTHS = {
-    "tier": 7,
-    "lifecycle": 13,
-    "activity": 11,
-    "days_since_contact": 10,
-    "next_touch": 30,
-    "next_touch_date": 13,
-    "completeness": 12,
-    "row_issues": 40,
-}
 SAVE_AS_FIX = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)"
 
 
@@ -92,24 +90,6 @@ def check_not_open(path: Path) -> None:
             )
 
 
-def owned_positions(headers: list[str], width: int) -> tuple[dict[str, int], dict[str, int]]:
-    """Where each owned column is (found by header) or goes (appended at the right).
-
-    Returns (positions, appended) where appended lists the columns that get a new header.
-    """
-    found = column_keys("contacts", headers)
-    positions: dict[str, int] = {}
-    appended: dict[str, int] = {}
-    next_free = max(width, len(headers))
-    for key in OWNED_COLUMNS:
-        if key in found:
-            positions[key] = found[key]
-        else:
-            positions[key] = appended[key] = next_free
-            next_free += 1
-    return positions, appended
-
-
 class XlsxStore:
     def __init__(self, path: Path, backups_keep: int = 10, money_format: str = "#,##0") -> None:
         self.path = Path(path)
@@ -163,7 +143,12 @@ class XlsxStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def apply(self, plan: WritePlan) -> bool:
+    def diff(self, changes: ChangeSet) -> Diff:
+        if self._data is None:
+            raise RuntimeError("read() must come before diff()")
+        return diff_changes(self._data, changes)
+
+    def apply(self, plan: ChangeSet) -> bool:
         if self._data is None or self._stamp is None:
             raise RuntimeError("read() must come before apply()")
         check_not_open(self.path)
@@ -185,7 +170,7 @@ class XlsxStore:
         return True
 
     def _plan_parts(
-        self, archive: zipfile.ZipFile, plan: WritePlan
+        self, archive: zipfile.ZipFile, plan: ChangeSet
     ) -> tuple[dict[str, bytes], set[str]]:
         assert self._data is not None
         text = {
@@ -207,29 +192,30 @@ class XlsxStore:
         removed: set[str] = set()
         replaced_formula = False
 
-        contacts = by_name[plan.contacts_tab]
+        contacts = by_name[self._data.tables["contacts"].name]
         result = self._patch_contacts(
             archive.read(contacts.part).decode("utf-8"), plan, styles, date1904
         )
         changes[contacts.part] = result.xml
         replaced_formula |= result.replaced_formula
 
-        for tab_name, rows in plan.appends.items():
-            if not rows or tab_name not in by_name:
+        for append in plan.appends:
+            table = self._data.tables.get(append.tab)
+            if not append.records or table is None or table.name not in by_name:
                 continue
+            tab_name = table.name
             entry = by_name[tab_name]
-            table = next((t for t in self._data.tables.values() if t.name == tab_name), None)
-            start = max(
-                [table.header_row if table else 1, *(r for r, _ in (table.rows if table else []))]
-            )
-            formats = plan.append_formats.get(tab_name, {})
+            start = max([table.header_row, *(r for r, _ in table.rows)])
+            columns = column_keys(append.tab, table.headers)
             updates = {
                 start + 1 + i: {
-                    c: ooxml.CellWrite(v, styles.xf(formats.get(c, "")))
-                    for c, v in enumerate(row)
-                    if v not in (None, "")
+                    columns[k]: ooxml.CellWrite(v, styles.xf(append.kinds.get(k, "")))
+                    for k, v in sorted(
+                        record.items(), key=lambda item: columns.get(item[0], -1)
+                    )
+                    if k in columns and v not in (None, "")
                 }
-                for i, row in enumerate(rows)
+                for i, record in enumerate(append.records)
             }
             source = changes.get(entry.part) or archive.read(entry.part).decode("utf-8")
             patched = ooxml.patch_rows(source, updates, date1904, tab_name)
@@ -237,6 +223,7 @@ class XlsxStore:
             replaced_formula |= patched.replaced_formula
 
         sheet_names = {**self._data.tab_keys, **plan.tab_names}
+        tabs_by_key = {tab.key: tab for tab in plan.tabs}
         for tab in plan.tabs:
             name = plan.tab_names[tab.key]
             if name in by_name:
@@ -266,7 +253,9 @@ class XlsxStore:
             drawing_rel = None
             if tab.charts:
                 taken = (set(archive.namelist()) - removed) | set(changes)
-                chart_parts = self._add_charts(part, tab, sheet_names, taken, changes, text)
+                chart_parts = self._add_charts(
+                    part, tab, tabs_by_key, sheet_names, taken, changes, text
+                )
                 drawing_rel = "rId1" if chart_parts else None
             changes[part] = render_sheet(tab, styles, date1904, drawing_rel)
 
@@ -286,29 +275,34 @@ class XlsxStore:
         return {p: d.encode("utf-8") for p, d in changes.items()}, removed
 
     def _patch_contacts(
-        self, xml: str, plan: WritePlan, styles: ooxml.Styles, date1904: bool
+        self, xml: str, plan: ChangeSet, styles: ooxml.Styles, date1904: bool
     ) -> ooxml.PatchResult:
+        """Owned cells and new IDs of every contact, at the row it was read on: the workbook is
+        the one read (apply checks its identity first), so the locator's row is still its row."""
         assert self._data is not None
         table = self._data.tables["contacts"]
-        positions, appended = owned_positions(table.headers, self._data.contacts_width)
+        owned = plan.owned_columns
+        positions, appended = owned_positions(
+            table.headers, self._data.contacts_width, [c.key for c in owned]
+        )
         header_style = styles.xf("owned_header")
         header = {
-            positions[k]: ooxml.CellWrite(
-                plan.owned_headers[k] if k in appended else table.headers[positions[k]],
+            positions[c.key]: ooxml.CellWrite(
+                (c.header or c.key) if c.key in appended else table.headers[positions[c.key]],
                 header_style,
             )
-            for k in OWNED_COLUMNS
+            for c in owned
         }
-        updates: dict[int, dict[int, ooxml.CellWrite]] = {plan.header_row: header}
-        formats = {k: styles.xf(plan.owned_formats.get(k, "")) for k in OWNED_COLUMNS}
+        updates: dict[int, dict[int, ooxml.CellWrite]] = {table.header_row: header}
+        formats = {c.key: styles.xf(c.kind) for c in owned}
         id_col = column_keys("contacts", table.headers).get("id")
-        for write in plan.row_writes:
+        for write in plan.contacts:
             cells = {positions[k]: ooxml.CellWrite(v, formats[k]) for k, v in write.values.items()}
             if write.assign_id and id_col is not None:
                 cells[id_col] = ooxml.CellWrite(write.assign_id, None)
-            updates[write.row] = cells
-        patched = ooxml.patch_rows(xml, updates, date1904, plan.contacts_tab)
-        refs = " ".join(f"{ooxml.col_letter(c)}{plan.header_row}" for c in sorted(header))
+            updates[write.locator.row] = cells
+        patched = ooxml.patch_rows(xml, updates, date1904, table.name)
+        refs = " ".join(f"{ooxml.col_letter(c)}{table.header_row}" for c in sorted(header))
         patched.xml = ooxml.set_header_note(patched.xml, refs, OWNED_NOTE)
         patched.xml = ooxml.ensure_columns_width(
             patched.xml, {c: OWNED_WIDTHS[k] for k, c in appended.items()}
@@ -319,6 +313,7 @@ class XlsxStore:
     def _add_charts(
         sheet_part: str,
         tab: OwnedTab,
+        tabs_by_key: dict[str, OwnedTab],
         sheet_names: dict[str, str],
         taken: set[str],
         changes: dict[str, str],
@@ -331,9 +326,9 @@ class XlsxStore:
         for spec in tab.charts:
             chart = _free_part("xl/charts/chart", taken)
             taken.add(chart)
-            changes[chart] = xlsx_charts.chart_xml(spec, sheet_names)
+            changes[chart] = xlsx_charts.chart_xml(spec, tabs_by_key, sheet_names)
             charts.append(chart)
-        changes[drawing] = xlsx_charts.drawing_xml(tab.charts)
+        changes[drawing] = xlsx_charts.drawing_xml(chart_anchors(tab))
         changes[ooxml.rels_path(drawing)] = xlsx_charts.rels_xml(
             [(xlsx_charts.CHART_REL, "../charts/" + c.rsplit("/", 1)[1]) for c in charts]
         )
@@ -444,14 +439,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _used_width(grid: list[list[Any]]) -> int:
-    width = 0
-    for row in grid:
-        for position in range(len(row) - 1, width - 1, -1):
-            if row[position] not in (None, ""):
-                width = position + 1
-                break
-    return width
+_used_width = used_width  # read() measures the Contacts width with the shared rule
 
 
 def glob_escape(text: str) -> str:

@@ -1,15 +1,17 @@
 """DrawingML for the charts on owned tabs: one drawing part per tab, one chart part per chart.
 
-Series refer to cells (no cached values), so Excel and LibreOffice draw them from the data.
+Series refer to cells (no cached values), so Excel and LibreOffice draw them from the data. A
+chart names columns of owned tabs; here they become A1 ranges of the sheets as rendered (header on
+row 1, data from row 2).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
-from ..model import CellRange, ChartSpec
-from .ooxml import col_index, col_letter, escape
+from ..model import Chart, ColumnRef, OwnedTab
+from .ooxml import col_letter, escape
+from .xlsx_layout import CHART_COLS, CHART_ROWS
 
 DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
@@ -19,21 +21,28 @@ _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
-CHART_COLS, CHART_ROWS = 8, 16  # size of each chart, in cells
 
 
-def sheet_ref(sheet: str, cells: CellRange) -> str:
-    quoted = "'" + sheet.replace("'", "''") + "'"
-    col = col_letter(cells.col)
-    return f"{quoted}!${col}${cells.first_row}:${col}${cells.last_row}"
+def sheet_ref(
+    cells: ColumnRef, tabs: Mapping[str, OwnedTab], sheet_names: Mapping[str, str]
+) -> str:
+    """An absolute A1 range like 'Metrics history'!$B$2:$B$9 for a named column's data rows."""
+    tab = tabs[cells.tab]
+    quoted = "'" + sheet_names[cells.tab].replace("'", "''") + "'"
+    col = col_letter(tab.index(cells.column))
+    header = 1 if tab.headers else 0
+    return f"{quoted}!${col}${header + 1 + cells.first}:${col}${header + 1 + cells.last}"
 
 
-def chart_xml(spec: ChartSpec, sheet_names: Mapping[str, str]) -> str:
-    """One chart part. `sheet_names` maps a tab key to its name in the workbook."""
-    cats = sheet_ref(sheet_names[spec.categories.tab], spec.categories)
+def chart_xml(
+    spec: Chart, tabs: Mapping[str, OwnedTab], sheet_names: Mapping[str, str]
+) -> str:
+    """One chart part. `tabs` are the change set's owned tabs by key; `sheet_names` maps a tab
+    key to its name in the workbook."""
+    cats = sheet_ref(spec.categories, tabs, sheet_names)
     series = []
     for index, (name, values) in enumerate(spec.series):
-        vals = sheet_ref(sheet_names[values.tab], values)
+        vals = sheet_ref(values, tabs, sheet_names)
         series.append(
             f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/>'
             f"<c:tx><c:v>{escape(name)}</c:v></c:tx>"
@@ -104,15 +113,11 @@ def chart_xml(spec: ChartSpec, sheet_names: Mapping[str, str]) -> str:
     )
 
 
-def drawing_xml(specs: list[ChartSpec]) -> str:
-    """Anchors for the charts, each CHART_COLS x CHART_ROWS cells from its anchor cell."""
-    anchors = []
-    for number, spec in enumerate(specs, start=1):
-        match = re.fullmatch(r"([A-Z]+)(\d+)", spec.anchor)
-        assert match, spec.anchor
-        col = col_index(match.group(1))
-        row = int(match.group(2)) - 1
-        anchors.append(
+def drawing_xml(anchors: list[tuple[int, int]]) -> str:
+    """One frame per chart, CHART_COLS x CHART_ROWS cells from its (0-based column, row) anchor."""
+    frames = []
+    for number, (col, row) in enumerate(anchors, start=1):
+        frames.append(
             "<xdr:twoCellAnchor>"
             f"<xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}</xdr:row>"
             "<xdr:rowOff>0</xdr:rowOff></xdr:from>"
@@ -128,7 +133,7 @@ def drawing_xml(specs: list[ChartSpec]) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<xdr:wsDr xmlns:xdr="{_XDR}" xmlns:a="{_A}" xmlns:r="{_R}">'
-        + "".join(anchors)
+        + "".join(frames)
         + "</xdr:wsDr>"
     )
 

@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
-from ..model import OwnedTab
+from ..model import BOOL, TEXT, OwnedTab
 from .ooxml import MAIN_NS, REL_NS, Styles, cell_xml, col_letter, escape
-
-DEFAULT_WIDTH = 14.0
+from .xlsx_layout import DEFAULT_WIDTH, column_widths, style_order, used_width
 
 
 def render_sheet(
     tab: OwnedTab, styles: Styles, date1904: bool, drawing_rel: str | None = None
 ) -> str:
     header_style = styles.xf("tab_header")
-    col_styles = {col: styles.xf(kind) for col, kind in tab.formats.items()}
-    col_styles.update({col: styles.xf("bool") for col in tab.bool_columns})
-    width = max([len(tab.headers), *(len(r) for r in tab.rows)]) if tab.headers or tab.rows else 1
+    kinds = {n: c.kind for n, c in enumerate(tab.columns) if c.kind != TEXT}
+    col_styles = {
+        n: styles.xf(kind) for n, kind in sorted(kinds.items(), key=lambda i: style_order(i[1]))
+    }
+    bool_columns = [n for n, kind in kinds.items() if kind == BOOL]
+    keys = [c.key for c in tab.columns]
+    widths = column_widths(tab)
+    headers = tab.headers
+    width = used_width(tab)
     rows: list[str] = []
     # Headers on row 1, data from row 2; a tab without headers starts its data on row 1.
-    header_number = 1 if tab.headers else 0
-    if tab.headers:
+    header_number = 1 if headers else 0
+    if headers:
         cells = "".join(
-            cell_xml(f"{col_letter(c)}1", h, header_style) for c, h in enumerate(tab.headers)
+            cell_xml(f"{col_letter(c)}1", h, header_style) for c, h in enumerate(headers)
         )
         # A header longer than its column wraps; give the row room for two lines.
-        tall = any(
-            len(str(h)) > tab.widths.get(c, DEFAULT_WIDTH) for c, h in enumerate(tab.headers)
-        )
+        tall = any(len(str(h)) > widths.get(c, DEFAULT_WIDTH) for c, h in enumerate(headers))
         height = ' ht="30" customHeight="1"' if tall else ""
         rows.append(f'<row r="1"{height}>{cells}</row>')
     for offset, values in enumerate(tab.rows):
         number = header_number + 1 + offset
         cells = "".join(
             cell_xml(
-                f"{col_letter(c)}{number}", v, _style(tab, styles, col_styles, offset, c), date1904
+                f"{col_letter(c)}{number}",
+                v,
+                _style(tab, keys, styles, col_styles, offset, c),
+                date1904,
             )
             for c, v in enumerate(values)
         )
@@ -47,7 +53,7 @@ def render_sheet(
         '<sheetFormatPr defaultRowHeight="15"/>',
         "<cols>",
         *(
-            f'<col min="{c + 1}" max="{c + 1}" width="{tab.widths.get(c, DEFAULT_WIDTH)}" '
+            f'<col min="{c + 1}" max="{c + 1}" width="{widths.get(c, DEFAULT_WIDTH)}" '
             f'customWidth="1"/>'
             for c in range(width)
         ),
@@ -56,16 +62,17 @@ def render_sheet(
         *rows,
         "</sheetData>",
     ]
-    if tab.autofilter and tab.headers:
+    if tab.autofilter and headers:
         parts.append(f'<autoFilter ref="A{header_number}:{col_letter(width - 1)}{last_row}"/>')
-    if tab.bool_columns and tab.rows:
+    if bool_columns and tab.rows:
+        # A bool column is one a person ticks (Today's Done): a TRUE/FALSE dropdown.
         checks = "".join(
             f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
             f'sqref="{col_letter(c)}{header_number + 1}:{col_letter(c)}{last_row}">'
             f'<formula1>"TRUE,FALSE"</formula1></dataValidation>'
-            for c in tab.bool_columns
+            for c in bool_columns
         )
-        parts.append(f'<dataValidations count="{len(tab.bool_columns)}">{checks}</dataValidations>')
+        parts.append(f'<dataValidations count="{len(bool_columns)}">{checks}</dataValidations>')
     parts.append(
         '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     )
@@ -88,6 +95,13 @@ def _views(tab: OwnedTab) -> str:
     )
 
 
-def _style(tab: OwnedTab, styles: Styles, col_styles: dict[int, int], row: int, col: int) -> int:
-    kind = tab.cell_formats.get((row, col))
+def _style(
+    tab: OwnedTab,
+    keys: list[str],
+    styles: Styles,
+    col_styles: dict[int, int],
+    row: int,
+    col: int,
+) -> int:
+    kind = tab.cell_kinds.get((row, keys[col])) if col < len(keys) else None
     return styles.xf(kind) if kind is not None else col_styles.get(col, 0)
