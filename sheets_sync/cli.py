@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from types import FrameType
 
 from .config import load_config
 from .errors import UserError
@@ -86,13 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _interrupt_on_sigterm()
     try:
         return COMMANDS[args.command](args)
     except UserError as error:
         print(f"sheets-sync: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("sheets-sync: interrupted; the workbook was not changed", file=sys.stderr)
+        print("sheets-sync: interrupted; the workbook is as it was, or fully synced if the "
+              "interrupt came after the save — never half-written", file=sys.stderr)
         return 130
     except Exception as error:  # the promise: one line, never a traceback, unless asked
         if args.debug or os.environ.get("SHEETS_SYNC_DEBUG"):
@@ -103,6 +107,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _interrupt_on_sigterm() -> None:
+    """`kill`, a cron timeout or a service stop ends a command like Ctrl-C does, so its temporary
+    files are removed and its lock released on the way out. (The worker installs its own.)"""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (main() called from embedding code)
+        pass
 
 
 def _today(args: argparse.Namespace) -> date:

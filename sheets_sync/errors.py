@@ -19,6 +19,10 @@ class WorkbookLocked(UserError):
     exit_code = 3
 
 
+class WorkbookChanged(WorkbookLocked):
+    """Someone saved the workbook between the sync's read and its write; nothing was written."""
+
+
 class CannotPreserve(UserError):
     """The workbook holds something the writer cannot keep; nothing was written."""
 

@@ -21,13 +21,16 @@ import os
 import re
 import socket
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
-from .errors import WorkbookLocked
+from .errors import UserError, WorkbookLocked
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -136,7 +139,7 @@ class FileLock:
             while not _try_lock(fd):
                 if time.monotonic() >= deadline:
                     raise LockBusy(self.path, _parse(_read_fd(fd)))
-                time.sleep(poll)  # only for short internal waits (status file), never for books
+                time.sleep(poll)
             leftover = _read_fd(fd)
             # Content left in a lock we could take means its holder died without releasing.
             self.recovered = _parse(leftover) if leftover.strip() else None
@@ -181,3 +184,103 @@ def _read_fd(fd: int) -> str:
             break
     os.lseek(fd, 0, os.SEEK_SET)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------------------------
+# The one lock every writer of a workbook takes: the CLI (`sync`, `init`, `demo`), the worker and
+# the library's `sync_workbook`.
+
+# Beside the workbook, so every process that can write the file contends for the same lock,
+# whichever machine or user runs it and whatever office config it read. The backups live there
+# too; one hidden folder is all the tool adds next to a person's file.
+SIDECAR_DIR = ".sheets-sync-backups"
+
+_held: dict[Path, int] = {}  # lock files this process holds -> nesting depth
+_held_guard = threading.Lock()
+
+
+def is_local(location: str) -> bool:
+    return not location.startswith(("https://", "http://", "gsheet:"))
+
+
+def default_lock_dir() -> Path:
+    """Where locks of books without a folder (Google Sheets) live when no office config says."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "sheets-sync" / "locks"
+
+
+def book_lock_file(location: str, lock_dir: Path | None = None) -> Path:
+    """The lock file of one workbook: `.sheets-sync-backups/NAME.lock` beside a local file, else
+    a file named after the sheet in `lock_dir`."""
+    if is_local(location):
+        path = Path(location).absolute()
+        return path.parent / SIDECAR_DIR / f"{path.name}.lock"
+    return lock_path(lock_dir or default_lock_dir(), location)
+
+
+@contextmanager
+def hold_book(location: str, *, wait: float = 0.0, lock_dir: Path | None = None,
+              ) -> Iterator[LockInfo | None]:
+    """Hold the workbook's lock for the block; yields a dead previous holder's info, if any.
+
+    Re-entrant within one process (the worker holds it while it calls `sync_workbook`, which
+    takes it too). A busy lock is waited for up to `wait` seconds, then WorkbookLocked (exit 3)
+    names the holder. A lock that cannot even be created is a UserError with the fix.
+    """
+    path = book_lock_file(location, lock_dir)
+    if is_local(location) and not path.parent.parent.is_dir():
+        raise UserError(f"No such folder: {path.parent.parent}",
+                        "check the path; the folder must exist")
+    with _held_guard:
+        if path in _held:
+            _held[path] += 1
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield None
+        finally:
+            with _held_guard:
+                _held[path] -= 1
+        return
+    lock = FileLock(path, location)
+    try:
+        recovered = lock.acquire(timeout=wait, poll=0.2)
+    except LockBusy as busy:
+        raise BookBusy(location, busy.holder) from None
+    except OSError as exc:
+        raise UserError(f"cannot create the lock file {path} ({exc.strerror or exc})",
+                        "sync a copy in a folder you may write to, or ask for write "
+                        "permission on that folder") from None
+    with _held_guard:
+        _held[path] = 1
+    try:
+        yield recovered
+    finally:
+        with _held_guard:
+            del _held[path]
+        lock.release()
+
+
+class BookBusy(WorkbookLocked):
+    """Another process is writing this workbook (exit 3); `holder` says who, when known."""
+
+    def __init__(self, location: str, holder: LockInfo | None) -> None:
+        self.holder = holder
+        name = Path(location).name if is_local(location) else location
+        super().__init__(f"another sync of {name} is running ({_holder_words(holder)})",
+                         "wait for it to finish, then run again")
+
+
+def _holder_words(holder: LockInfo | None) -> str:
+    if holder is None:
+        return "another process"
+    try:
+        started = datetime.fromisoformat(holder.started).strftime("%H:%M")
+    except ValueError:
+        started = holder.started
+    return f"pid {holder.pid}, started {started}"

@@ -22,7 +22,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .atomic import publish_new
 from .errors import UserError
+from .locks import hold_book
 from .sample_data import SampleData, build_sample
 from .vocabulary import (
     CHANNELS,
@@ -286,17 +288,13 @@ def _exists(path: Path) -> UserError:
 
 
 def _save_new(workbook: Workbook, path: Path) -> None:
-    """Write the file only if nothing exists at `path`, even if one appears meanwhile."""
+    """Write the file only if nothing exists at `path`, even if one appears meanwhile; a reader
+    (or a kill) never sees half a workbook. Holds the workbook's lock like every writer."""
     buffer = BytesIO()
     workbook.save(buffer)
     try:
-        with open(path, "xb") as handle:  # "x": fails instead of replacing a file
-            try:
-                handle.write(buffer.getvalue())
-            except BaseException:
-                handle.close()
-                path.unlink(missing_ok=True)  # our own half-written file, nobody else's
-                raise
+        with hold_book(str(path), wait=0.0):
+            publish_new(buffer.getvalue(), path)
     except FileExistsError:
         raise _exists(path) from None
     except OSError as exc:

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
+from .errors import UserError, WorkbookChanged
+from .locks import hold_book
 from .messages import load_templates
 from .plan import PlanResult, build_plan, tier_counts
 from .stores.base import Store
@@ -56,8 +57,26 @@ def sync_workbook(
     dry_run: bool = False,
     light: bool = False,
 ) -> SyncReport:
-    """Sync one workbook. Raises UserError subclasses for unusable input."""
+    """Sync one workbook. Raises UserError subclasses for unusable input.
+
+    A writing sync holds the workbook's lock (waiting up to `general.lock_wait_seconds` for
+    another writer). If a person saves the workbook between the read and the write, their version
+    is kept and the sync starts over once from it; a second such save gives WorkbookChanged.
+    """
     started = time.perf_counter()
+    if dry_run:  # reads only; the file on disk is always a complete workbook
+        return _sync_once(location, config, today, dry_run=True, light=light, started=started)
+    with hold_book(location, wait=float(config["general"]["lock_wait_seconds"])):
+        try:
+            return _sync_once(location, config, today, dry_run=False, light=light,
+                              started=started)
+        except WorkbookChanged:
+            return _sync_once(location, config, today, dry_run=False, light=light,
+                              started=started)
+
+
+def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: bool,
+               light: bool, started: float) -> SyncReport:
     store = open_store(location, config)
     data = store.read()
     result = build_plan(data, config, today, light=light, templates=load_templates())

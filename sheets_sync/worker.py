@@ -27,7 +27,7 @@ import threading
 import time as _time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from .config import load_config
 from .errors import ConfigError, UserError
-from .locks import FileLock, LockBusy, lock_path
+from .locks import BookBusy, hold_book
 from .office import (
     LightSync,
     OfficeConfig,
@@ -251,29 +251,28 @@ class Worker:
         started = self.clock.now()
         at = self._local(started)
         tries = f"{attempt}/{attempts}" if attempts > 1 else None
-        lock = FileLock(lock_path(self.office.lock_dir, book.key), book.key)
-        try:
-            recovered = lock.acquire()
-        except LockBusy as busy:
-            holder = busy.holder.describe() if busy.holder else "another process"
-            self.log.info(run_line(run=kind, workbook=book.name, attempt=tries, result="busy",
-                                   holder=holder))
-            self.progress.stage(f"{book.name}: busy — {holder} is syncing it; skipped")
-            self._record(book, RunOutcome(kind, "busy", at, message=f"locked by {holder}"))
-            return BookResult("busy")
-        except OSError as exc:
-            message = f"cannot create lock in {self.office.lock_dir}: {exc.strerror or exc}"
-            self.log.error(run_line(run=kind, workbook=book.name, attempt=tries,
-                                    result="error", error=message))
-            self._record(book, RunOutcome(kind, "error", at, message=message))
-            return BookResult("error", retryable=False, message=message)
-        try:
+        with ExitStack() as held:
+            try:
+                recovered = held.enter_context(
+                    hold_book(book.location, wait=0.0, lock_dir=self.office.lock_dir)
+                )
+            except BookBusy as busy:
+                holder = busy.holder.describe() if busy.holder else "another process"
+                self.log.info(run_line(run=kind, workbook=book.name, attempt=tries,
+                                       result="busy", holder=holder))
+                self.progress.stage(f"{book.name}: busy — {holder} is syncing it; skipped")
+                self._record(book, RunOutcome(kind, "busy", at, message=f"locked by {holder}"))
+                return BookResult("busy")
+            except UserError as exc:  # the lock file cannot be created
+                message = str(exc)
+                self.log.error(run_line(run=kind, workbook=book.name, attempt=tries,
+                                        result="error", error=message))
+                self._record(book, RunOutcome(kind, "error", at, message=message))
+                return BookResult("error", retryable=False, message=message)
             if recovered is not None:
                 self.log.warning(run_line(event="stale-lock-recovered", workbook=book.name,
                                           previous=recovered.describe()))
             return self._run_locked(book, kind, started, at, tries)
-        finally:
-            lock.release()
 
     def _run_locked(self, book: WorkbookEntry, kind: str, started: datetime, at: str,
                     tries: str | None) -> BookResult:

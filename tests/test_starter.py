@@ -221,7 +221,7 @@ def test_unknown_language_lists_the_choices(tmp_path: Path) -> None:
 
 
 def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="cannot write"):
+    with pytest.raises(UserError, match="No such folder"):
         write_starter_workbook(tmp_path / "nowhere" / "contacts.xlsx")
 
 

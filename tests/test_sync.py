@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -172,3 +174,22 @@ def test_a_workbook_saved_by_libreoffice_syncs_and_keeps_every_person_cell(
             blank_id_cell = re.fullmatch(r"A\d+", ref) and "<v>" not in xml
             assert new[ref] == xml or blank_id_cell, (name, ref)
     assert not sync(book).written
+
+
+def test_a_synced_workbook_keeps_its_permissions(sample: Path) -> None:
+    # A workbook in a shared office folder is often group-writable; the new file must be too.
+    sample.chmod(0o664)
+    assert sync(sample).written
+    assert stat.S_IMODE(sample.stat().st_mode) == 0o664
+    backup = next((sample.parent / ".sheets-sync-backups").glob("*.xlsx"))
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o664
+
+
+def test_a_new_workbook_gets_the_usual_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "new.xlsx"
+    mask = os.umask(0o002)
+    try:
+        write_starter_workbook(path, lang="en")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664

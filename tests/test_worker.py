@@ -29,7 +29,7 @@ import pytest
 
 from sheets_sync.config import load_config
 from sheets_sync.errors import ConfigError, UserError
-from sheets_sync.locks import lock_path, read_lock
+from sheets_sync.locks import book_lock_file, read_lock
 from sheets_sync.office import (
     LightSync,
     OfficeConfigError,
@@ -578,7 +578,7 @@ def test_sigterm_finishes_the_current_book_and_exits_0(tmp_path: Path) -> None:
     assert re.search(r"run=nightly workbook=a.xlsx attempt=1/3 result=ok ", log)
     assert "event=stopping skipped=1" in log and "event=worker-stop" in log
     assert status.read()["worker"]["state"] == "stopped"
-    assert read_lock(lock_path(office.lock_dir, office.workbooks[0].key)) is None  # released
+    assert read_lock(book_lock_file(office.workbooks[0].location, office.lock_dir)) is None
 
 
 def test_sigterm_while_idle_exits_promptly(tmp_path: Path) -> None:
@@ -601,7 +601,7 @@ def test_sigterm_while_idle_exits_promptly(tmp_path: Path) -> None:
 def test_kill_9_mid_run_then_next_run_recovers_the_stale_lock(tmp_path: Path) -> None:
     config = write_office(tmp_path)
     office = load_office(config)
-    lock = lock_path(office.lock_dir, office.workbooks[0].key)
+    lock = book_lock_file(office.workbooks[0].location, office.lock_dir)
     victim = _spawn(config, "--once", seconds=30)
     try:
         _wait_for(lambda: bool(_calls(tmp_path)), "the worker to start syncing")
@@ -667,7 +667,7 @@ def test_kill_9_during_a_real_sync_leaves_the_workbook_intact(tmp_path: Path) ->
     before = hashlib.sha256(book.read_bytes()).hexdigest()
     config = write_office(tmp_path, books=("contacts.xlsx",))
     office = load_office(config)
-    lock = lock_path(office.lock_dir, office.workbooks[0].key)
+    lock = book_lock_file(office.workbooks[0].location, office.lock_dir)
 
     def intact() -> str:
         wb = openpyxl.load_workbook(book)  # must open: never a half-written file

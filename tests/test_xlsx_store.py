@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from sheets_sync.errors import UserError, WorkbookLocked
+from sheets_sync.errors import WorkbookChanged, WorkbookLocked
 from sheets_sync.model import OwnedTab, RowWrite, WritePlan
 from sheets_sync.stores.xlsx import XlsxStore
 from sheets_sync.vocabulary import OWNED_COLUMNS, label
@@ -223,7 +223,7 @@ def test_a_file_changed_during_the_sync_is_not_overwritten(book: Path) -> None:
     plan = plan_for(store)
     excel_like_workbook(book, extras=False)  # someone saved in between
     changed = book.read_bytes()
-    with pytest.raises(UserError, match="changed while"):
+    with pytest.raises(WorkbookChanged, match="saved by someone else while"):
         store.apply(plan)
     assert book.read_bytes() == changed
 

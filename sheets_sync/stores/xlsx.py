@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
-import shutil
+import stat
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import python_calamine
 
-from ..errors import CannotPreserve, UserError, WorkbookLocked
+from ..atomic import (
+    PARTIAL_SUFFIX,
+    TEMP_SUFFIX,
+    exclusive_temp,
+    fsync_dir,
+    glob_escape,
+    remove_stale_temps,
+)
+from ..errors import CannotPreserve, UserError, WorkbookChanged, WorkbookLocked
+from ..failpoints import failpoint
+from ..locks import SIDECAR_DIR
 from ..model import ChangeSet, OwnedTab, Table
 from . import ooxml, xlsx_charts
 from .base import WorkbookData
@@ -29,7 +42,7 @@ from .xlsx_layout import OWNED_WIDTHS, chart_anchors
 from .xlsx_render import render_sheet
 
 __all__ = ["XlsxStore", "owned_positions", "preflight"]
-BACKUP_DIR = ".sheets-sync-backups"
+BACKUP_DIR = SIDECAR_DIR
 OWNED_NOTE = (
     "sheets-sync writes this column on every sync; anything typed here is replaced. "
     "Every other column is yours and is never changed."
@@ -90,23 +103,67 @@ def check_not_open(path: Path) -> None:
             )
 
 
+@dataclass(frozen=True)
+class FileIdentity:
+    """What says "still the file that was read": where it lives on disk and its metadata.
+
+    A person's save replaces the file (new inode) or rewrites it (new mtime, to the nanosecond,
+    and usually a new size); the content hash kept beside it catches a rewrite that restored
+    the old mtime and size.
+    """
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> FileIdentity:
+        return cls(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The workbook's bytes exactly as read; every later step works from these, not the path."""
+
+    data: bytes
+    sha256: str
+    identity: FileIdentity
+    mode: int  # permission bits, given to the file that replaces it and to its backup
+
+
+def take_snapshot(path: Path, attempts: int = 3) -> Snapshot:
+    """Read the whole file once. A file being rewritten in place while it is read is read again."""
+    for _ in range(attempts):
+        with open(path, "rb") as handle:
+            before = FileIdentity.of(os.fstat(handle.fileno()))
+            data = handle.read()
+            final = os.fstat(handle.fileno())
+            after, mode = FileIdentity.of(final), final.st_mode
+        if before == after and len(data) == after.size:
+            return Snapshot(data, hashlib.sha256(data).hexdigest(), after, stat.S_IMODE(mode))
+    raise WorkbookChanged(f"{path.name} kept changing while it was being read",
+                          "wait until nobody is saving it, then run sync again")
+
+
 class XlsxStore:
     def __init__(self, path: Path, backups_keep: int = 10, money_format: str = "#,##0") -> None:
         self.path = Path(path)
         self.location = str(path)
         self.backups_keep = backups_keep
         self.money_format = money_format
-        self._stamp: tuple[int, int] | None = None
+        self._snapshot: Snapshot | None = None
         self._data: WorkbookData | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
     def read(self) -> WorkbookData:
         preflight(self.path)
-        stat = self.path.stat()
-        self._stamp = (stat.st_mtime_ns, stat.st_size)
+        self._snapshot = take_snapshot(self.path)
         try:
-            book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            book = python_calamine.CalamineWorkbook.from_filelike(
+                io.BytesIO(self._snapshot.data)
+            )
         except Exception as exc:  # calamine raises its own error types for unreadable files
             raise UserError(f"{self.path.name} cannot be read ({exc})", SAVE_AS_FIX) from None
         names = list(book.sheet_names)
@@ -139,6 +196,7 @@ class XlsxStore:
             language=detect_language(contacts.headers),
             contacts_width=width,
         )
+        failpoint("read-done")
         return self._data
 
     # -- writing ---------------------------------------------------------------------------
@@ -149,13 +207,18 @@ class XlsxStore:
         return diff_changes(self._data, changes)
 
     def apply(self, plan: ChangeSet) -> bool:
-        if self._data is None or self._stamp is None:
+        """Write the plan over the file that was read, or refuse if someone saved it meanwhile.
+
+        Every byte comes from the snapshot taken by read(), so a person's save after the read
+        can never be mixed into (or silently replaced by) the new file: it is detected before
+        the backup and again just before the rename, and WorkbookChanged leaves their version.
+        """
+        if self._data is None or self._snapshot is None:
             raise RuntimeError("read() must come before apply()")
+        snapshot = self._snapshot
         check_not_open(self.path)
-        stat = self.path.stat()
-        if (stat.st_mtime_ns, stat.st_size) != self._stamp:
-            raise UserError(f"{self.path.name} changed while it was being synced", "run sync again")
-        with zipfile.ZipFile(self.path) as archive:
+        self._check_unchanged(snapshot, full=True)
+        with zipfile.ZipFile(io.BytesIO(snapshot.data)) as archive:
             changes, removed = self._plan_parts(archive, plan)
             names = set(archive.namelist())
             changes = {
@@ -165,9 +228,26 @@ class XlsxStore:
             }
             if not changes and not removed:
                 return False
-            self._backup()
-            self._write_atomically(archive, changes, removed)
+            self._backup(snapshot)
+            self._write_atomically(archive, changes, removed, snapshot)
         return True
+
+    def _check_unchanged(self, snapshot: Snapshot, full: bool) -> None:
+        """Raise WorkbookChanged unless the path still holds the file read (by identity, and
+        with `full` by content too)."""
+        try:
+            now = FileIdentity.of(os.stat(self.path))
+            same = now == snapshot.identity
+            if same and full:
+                same = hashlib.sha256(self.path.read_bytes()).hexdigest() == snapshot.sha256
+        except FileNotFoundError:
+            same = False
+        if not same:
+            raise WorkbookChanged(
+                f"{self.path.name} was saved by someone else while it was being synced; "
+                "their version is kept and nothing was written",
+                "run sync again",
+            )
 
     def _plan_parts(
         self, archive: zipfile.ZipFile, plan: ChangeSet
@@ -360,29 +440,44 @@ class XlsxStore:
                 found |= self._owned_parts_below(archive, child)
         return found
 
-    def _backup(self) -> Path:
+    def _backup(self, snapshot: Snapshot) -> Path:
+        """Keep the version being replaced (the bytes read, which were just checked to still be
+        the file on disk) as a timestamped copy; prune to the newest `backups_keep`."""
         folder = self.path.parent / BACKUP_DIR
         folder.mkdir(exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{self.path.stem}.{stamp}{self.path.suffix}"
-        partial = target.with_name(target.name + ".part")
-        shutil.copy2(self.path, partial)
-        os.replace(partial, target)
+        partial = exclusive_temp(folder, self.path.name, PARTIAL_SUFFIX, snapshot.mode)
+        try:
+            with open(partial, "wb") as handle:
+                handle.write(snapshot.data)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         backups = sorted(folder.glob(f"{glob_escape(self.path.stem)}.*{self.path.suffix}"))
         for old in backups[: max(0, len(backups) - self.backups_keep)]:
             old.unlink()
         return target
 
     def _write_atomically(
-        self, archive: zipfile.ZipFile, changes: dict[str, bytes], removed: set[str]
+        self,
+        archive: zipfile.ZipFile,
+        changes: dict[str, bytes],
+        removed: set[str],
+        snapshot: Snapshot,
     ) -> None:
-        temp = self.path.with_name(f".{self.path.name}.sheets-sync-tmp")
-        names = archive.namelist()
+        remove_stale_temps(self.path)
+        failpoint("before-temp")
+        temp: Path | None = None
         try:
+            temp = exclusive_temp(self.path.parent, self.path.name, TEMP_SUFFIX, snapshot.mode)
+            names = archive.namelist()
             with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as out:
                 # [Content_Types].xml first: some readers expect it there.
                 order = sorted(names, key=lambda n: n != "[Content_Types].xml")
-                for name in order:
+                for position, name in enumerate(order):
+                    if position == len(order) // 2:
+                        failpoint("mid-write")
                     if name in removed:
                         continue
                     info = archive.getinfo(name)
@@ -392,9 +487,17 @@ class XlsxStore:
                     )
                 for name, data in changes.items():
                     out.writestr(_zip_info(name, None), data)
+            failpoint("before-fsync")
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
+            failpoint("before-rename")
+            # The content check reads the whole file; the metadata check right before the rename
+            # is one stat, so a save can slip in only within the microseconds between the two
+            # system calls (POSIX has no "rename unless changed").
+            self._check_unchanged(snapshot, full=True)
+            self._check_unchanged(snapshot, full=False)
             os.replace(temp, self.path)
+            temp = None
         except PermissionError:
             raise WorkbookLocked(
                 f"{self.path.name} cannot be written (permission denied or "
@@ -402,9 +505,10 @@ class XlsxStore:
                 "close it and check you may write to that folder",
             ) from None
         finally:
-            if temp.exists():
-                temp.unlink()
-        _fsync_dir(self.path.parent)
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+        failpoint("after-rename")
+        fsync_dir(self.path.parent)
 
 
 def _free_part(stem: str, taken: set[str]) -> str:
@@ -426,21 +530,4 @@ def _zip_info(name: str, original: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
     return info
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 _used_width = used_width  # read() measures the Contacts width with the shared rule
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
