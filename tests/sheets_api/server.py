@@ -556,6 +556,9 @@ def _kind(method: str, raw_path: str) -> str:
 def _handler_for(server: SheetsApiServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # one write per response and no Nagle delay: keep-alive round trips stay sub-millisecond
+        disable_nagle_algorithm = True
+        wbufsize = 1 << 16
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -181,21 +181,25 @@ def append_values(
     insert_option = insert_option or "OVERWRITE"
     check_enum("insert_data_option", insert_option, ("OVERWRITE", "INSERT_ROWS"))
     sheet, b = ss.resolve_a1(range_text)
+    if _is_single_cell(range_text, sheet.title):
+        b = Bounds(b.start_row, None, b.start_col, None)
     start_col = b.start_col or 0
     end_col = sheet.col_count if b.end_col is None else b.end_col
     start_row = b.start_row or 0
-    last = -1
+    last, last_col = -1, start_col
     for r, line in sheet.rows.items():
-        if r >= start_row and any(
-            start_col <= c < end_col and cell.get("userEnteredValue") for c, cell in line.items()
-        ):
+        filled = [
+            c for c, cell in line.items() if start_col <= c < end_col and cell.get("userEnteredValue")
+        ]
+        if r >= start_row and filled:
             last = max(last, r)
+            last_col = max(last_col, *filled)
     rows = _oriented(values or [], major)
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
     at = last + 1 if last >= 0 else start_row
     table_range = (
-        format_range(sheet.title, start_row, last + 1, start_col, end_col) if last >= 0 else None
+        format_range(sheet.title, start_row, last + 1, start_col, last_col + 1) if last >= 0 else None
     )
     if insert_option == "INSERT_ROWS":
         from .model import insert_mapping
