@@ -1,0 +1,211 @@
+"""The Spreadsheet resource as spreadsheets.get returns it, and `fields` partial responses."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .model import GridBox, Sheet, Spreadsheet, bad
+from .values import formatted_value
+
+ROW_PIXELS, COLUMN_PIXELS = 21, 100
+Mask = dict[str, "Mask | None"]  # None: the whole subtree
+
+
+def parse_mask(text: str) -> Mask:
+    """'a,b.c,d(e,f(g))' -> {'a': None, 'b': {'c': None}, 'd': {'e': None, 'f': {'g': None}}}."""
+    pos = 0
+
+    def parse_list(closing: str | None) -> Mask:
+        nonlocal pos
+        out: Mask = {}
+        while True:
+            path = []
+            name = ""
+            while pos < len(text) and text[pos] not in ",()":
+                if text[pos] == ".":
+                    path.append(name.strip())
+                    name = ""
+                else:
+                    name += text[pos]
+                pos += 1
+            path.append(name.strip())
+            sub: Mask | None = None
+            if pos < len(text) and text[pos] == "(":
+                pos += 1
+                sub = parse_list(")")
+            if any(not p for p in path):
+                raise bad(f"Invalid field selection {text}")
+            _merge(out, path, sub)
+            if pos >= len(text):
+                if closing:
+                    raise bad(f"Invalid field selection {text}")
+                return out
+            if text[pos] == ",":
+                pos += 1
+                continue
+            if text[pos] == ")" and closing:
+                pos += 1
+                return out
+            raise bad(f"Invalid field selection {text}")
+
+    return parse_list(None)
+
+
+def _merge(into: Mask, path: list[str], sub: Mask | None) -> None:
+    head, rest = path[0], path[1:]
+    if rest:
+        existing = into.get(head, {})
+        if existing is None:
+            return
+        into[head] = existing
+        _merge(existing, rest, sub)
+        return
+    if sub is None or into.get(head, {}) is None:
+        into[head] = None
+        return
+    existing = into.setdefault(head, {})
+    for key, value in sub.items():
+        _merge(existing, [key], value)
+
+
+def apply_mask(value: Any, mask: Mask | None) -> Any:
+    if mask is None or "*" in mask:
+        return value
+    if isinstance(value, list):
+        return [apply_mask(v, mask) for v in value]
+    if isinstance(value, dict):
+        return {k: apply_mask(v, mask[k]) for k, v in value.items() if k in mask}
+    return value
+
+
+def sub_mask(mask: Mask | None, *path: str) -> Mask | None | bool:
+    """The mask under path; None means everything; False means not selected."""
+    node: Mask | None = mask
+    for key in path:
+        if node is None or "*" in node:
+            return None
+        if key not in node:
+            return False
+        node = node[key]
+    return node
+
+
+def spreadsheet_json(
+    ss: Spreadsheet,
+    *,
+    grid: bool,
+    ranges: list[str] | None = None,
+    cell_mask: Mask | None = None,
+) -> dict:
+    boxes_by_sheet: dict[int, list[GridBox]] | None = None
+    if ranges:
+        boxes_by_sheet = {}
+        for text in ranges:
+            box = ss.box(text)
+            boxes_by_sheet.setdefault(box.sheet.id, []).append(box)
+    sheets = []
+    for sheet in ss.sheets:
+        if boxes_by_sheet is not None and sheet.id not in boxes_by_sheet:
+            continue
+        item: dict[str, Any] = {"properties": copy.deepcopy(sheet.props)}
+        if grid:
+            boxes = (boxes_by_sheet or {}).get(sheet.id) or [
+                GridBox(sheet, 0, sheet.row_count, 0, sheet.col_count)
+            ]
+            item["data"] = [grid_data(ss, box, cell_mask) for box in boxes]
+        if sheet.protected_ranges:
+            item["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
+        if sheet.basic_filter:
+            item["basicFilter"] = copy.deepcopy(sheet.basic_filter)
+        if sheet.charts:
+            item["charts"] = copy.deepcopy(sheet.charts)
+        sheet_meta = [m for m in ss.metadata if m["location"].get("sheetId") == sheet.id]
+        if sheet_meta:
+            item["developerMetadata"] = copy.deepcopy(sheet_meta)
+        sheets.append(item)
+    out: dict[str, Any] = {
+        "spreadsheetId": ss.id,
+        "properties": copy.deepcopy(ss.properties),
+        "sheets": sheets,
+        "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{ss.id}/edit",
+    }
+    book_meta = [m for m in ss.metadata if m["location"].get("spreadsheet")]
+    if book_meta:
+        out["developerMetadata"] = copy.deepcopy(book_meta)
+    return out
+
+
+def grid_data(ss: Spreadsheet, box: GridBox, cell_mask: Mask | None) -> dict:
+    sheet = box.sheet
+    data: dict[str, Any] = {}
+    if box.start_row:
+        data["startRow"] = box.start_row
+    if box.start_col:
+        data["startColumn"] = box.start_col
+    used = [r for r in sheet.rows if box.start_row <= r < box.end_row]
+    last_row = max(used, default=-1)
+    row_data = []
+    for r in range(box.start_row, last_row + 1):
+        line = sheet.rows.get(r, {})
+        cols = [c for c in line if box.start_col <= c < box.end_col]
+        if not cols:
+            row_data.append({})
+            continue
+        cells = []
+        for c in range(box.start_col, max(cols) + 1):
+            cell = line.get(c)
+            cells.append(cell_json(ss, sheet, r, c, cell, cell_mask) if cell else {})
+        row_data.append({"values": cells})
+    if row_data:
+        data["rowData"] = row_data
+    data["rowMetadata"] = _dimension_json(ss, sheet, "ROWS", box.start_row, box.end_row)
+    data["columnMetadata"] = _dimension_json(ss, sheet, "COLUMNS", box.start_col, box.end_col)
+    return data
+
+
+def cell_json(
+    ss: Spreadsheet, sheet: Sheet, row: int, col: int, cell: dict, mask: Mask | None
+) -> dict:
+    def wanted(key: str) -> bool:
+        return mask is None or "*" in mask or key in mask
+
+    out: dict[str, Any] = {}
+    if wanted("userEnteredValue") and "userEnteredValue" in cell:
+        out["userEnteredValue"] = dict(cell["userEnteredValue"])
+    if wanted("effectiveValue") or wanted("formattedValue"):
+        effective = ss.effective(sheet, row, col)
+        if effective and wanted("effectiveValue"):
+            out["effectiveValue"] = dict(effective)
+        text = formatted_value(effective, cell)
+        if text is not None and wanted("formattedValue"):
+            out["formattedValue"] = text
+    if "userEnteredFormat" in cell:
+        if wanted("userEnteredFormat"):
+            out["userEnteredFormat"] = copy.deepcopy(cell["userEnteredFormat"])
+        if wanted("effectiveFormat"):
+            out["effectiveFormat"] = copy.deepcopy(cell["userEnteredFormat"])
+    if wanted("dataValidation") and "dataValidation" in cell:
+        out["dataValidation"] = copy.deepcopy(cell["dataValidation"])
+    if wanted("note") and "note" in cell:
+        out["note"] = cell["note"]
+    return out
+
+
+def _dimension_json(ss: Spreadsheet, sheet: Sheet, dim: str, start: int, end: int) -> list[dict]:
+    default = ROW_PIXELS if dim == "ROWS" else COLUMN_PIXELS
+    props = sheet.dim_props[dim]
+    by_index: dict[int, list[dict]] = {}
+    for meta in ss.metadata:
+        rng = meta["location"].get("dimensionRange")
+        if rng and rng["sheetId"] == sheet.id and rng["dimension"] == dim:
+            for i in range(max(start, rng["startIndex"]), min(end, rng["endIndex"])):
+                by_index.setdefault(i, []).append(meta)
+    out = []
+    for i in range(start, end):
+        entry = {"pixelSize": default}
+        entry.update(props.get(i, {}))
+        if i in by_index:
+            entry["developerMetadata"] = copy.deepcopy(by_index[i])
+        out.append(entry)
+    return out

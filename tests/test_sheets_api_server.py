@@ -1,0 +1,909 @@
+"""The local Sheets API server behaves as Google documents, seen through real gspread over HTTP.
+
+Every test writes and reads through gspread's own methods (or its HTTPClient for endpoints
+gspread has no wrapper for) and asserts on what a later read returns.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from datetime import date
+
+import gspread
+import pytest
+from gspread.exceptions import APIError, SpreadsheetNotFound
+from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
+
+from sheets_sync.stores.gsheets_http import client_for_endpoint
+from tests.sheets_api import SheetsApiServer
+
+CONTACTS, LOG = 0, 7
+
+
+@pytest.fixture(scope="module")
+def server():
+    with SheetsApiServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def api(server: SheetsApiServer) -> SheetsApiServer:
+    server.reset()
+    return server
+
+
+@pytest.fixture
+def gc(api: SheetsApiServer) -> gspread.Client:
+    client = client_for_endpoint(api.base_url)
+    client.set_timeout(10)
+    return client
+
+
+@pytest.fixture
+def book(api: SheetsApiServer, gc: gspread.Client) -> gspread.Spreadsheet:
+    spreadsheet_id = api.create_spreadsheet(
+        "Contacts book",
+        sheets=[
+            {"title": "Contacts", "sheetId": CONTACTS},
+            {"title": "Log", "sheetId": LOG, "gridProperties": {"rowCount": 20, "columnCount": 5}},
+        ],
+    )
+    sheet = gc.open_by_key(spreadsheet_id)
+    api.log.clear()
+    return sheet
+
+
+def read(book: gspread.Spreadsheet, rng: str, render: str = "UNFORMATTED_VALUE", **params):
+    response = book.values_batch_get([rng], params={"valueRenderOption": render, **params})
+    return response["valueRanges"][0].get("values")
+
+
+def write(book: gspread.Spreadsheet, rng: str, values, option: str = "RAW") -> dict:
+    return book.values_update(rng, params={"valueInputOption": option}, body={"values": values})
+
+
+def error_of(excinfo: pytest.ExceptionInfo) -> dict:
+    return excinfo.value.error
+
+
+def grid(book: gspread.Spreadsheet, fields: str, **params) -> dict:
+    return book.client.spreadsheets_get(book.id, {"fields": fields, **params})
+
+
+def post(book: gspread.Spreadsheet, suffix: str, body: dict) -> dict:
+    url = f"{SPREADSHEETS_API_V4_BASE_URL}/{book.id}{suffix}"
+    return book.client.request("post", url, json=body).json()
+
+
+def row_metadata(book: gspread.Spreadsheet, key: str, row: int, sheet_id: int = CONTACTS) -> dict:
+    return {
+        "createDeveloperMetadata": {
+            "developerMetadata": {
+                "metadataKey": key,
+                "metadataValue": "",
+                "visibility": "DOCUMENT",
+                "location": {
+                    "dimensionRange": {
+                        "sheetId": sheet_id,
+                        "dimension": "ROWS",
+                        "startIndex": row - 1,
+                        "endIndex": row,
+                    }
+                },
+            }
+        }
+    }
+
+
+def by_key(key: str) -> dict:
+    return {"developerMetadataLookup": {"metadataKey": key}}
+
+
+# -- writing values: RAW and USER_ENTERED ------------------------------------------------------
+
+
+def test_user_entered_parses_formulas_numbers_and_iso_dates(book):
+    write(book, "Contacts!A1", [["=SUM(1,2)", "7e30", "2024-03-05", "12.5", "TRUE"]], "USER_ENTERED")
+    assert read(book, "Contacts!A1:E1") == [[3, 7e30, 45356, 12.5, True]]
+    assert read(book, "Contacts!A1:E1", "FORMULA") == [["=SUM(1,2)", 7e30, 45356, 12.5, True]]
+
+
+def test_raw_keeps_strings_as_typed(book):
+    write(book, "Contacts!A1", [["=SUM(1,2)", "7e30", "2024-03-05", "'lead"]], "RAW")
+    assert read(book, "Contacts!A1:D1") == [["=SUM(1,2)", "7e30", "2024-03-05", "'lead"]]
+    cells = grid(book, "sheets.data.rowData.values.userEnteredValue", ranges="Contacts!A1")
+    assert cells["sheets"][0]["data"][0]["rowData"][0]["values"][0] == {
+        "userEnteredValue": {"stringValue": "=SUM(1,2)"}
+    }
+
+
+def test_formula_rendering_cannot_tell_raw_text_from_a_formula_but_grid_data_can(book):
+    write(book, "Contacts!A1", [["=1+1"]], "RAW")
+    write(book, "Contacts!B1", [["=1+1"]], "USER_ENTERED")
+    assert read(book, "Contacts!A1:B1", "FORMULA") == [["=1+1", "=1+1"]]
+    data = grid(book, "sheets.data.rowData.values.userEnteredValue", ranges="Contacts!A1:B1")
+    cells = data["sheets"][0]["data"][0]["rowData"][0]["values"]
+    assert [c["userEnteredValue"] for c in cells] == [
+        {"stringValue": "=1+1"},
+        {"formulaValue": "=1+1"},
+    ]
+
+
+def test_formatted_value_renders_every_value_as_text(book):
+    write(book, "Contacts!A1", [[3, True, "2024-03-05", "=2/4"]], "USER_ENTERED")
+    assert read(book, "Contacts!A1:D1", "FORMATTED_VALUE") == [["3", "TRUE", "2024-03-05", "0.5"]]
+
+
+def test_null_skips_a_cell_and_empty_string_clears_it(book):
+    write(book, "Contacts!A1", [["keep", "clear me", "x"]])
+    write(book, "Contacts!A1", [[None, "", "y"]])
+    assert read(book, "Contacts!A1:C1") == [["keep", "", "y"]]
+
+
+def test_value_input_option_is_required(book):
+    with pytest.raises(APIError) as excinfo:
+        book.values_update("Contacts!A1", params={}, body={"values": [["x"]]})
+    assert error_of(excinfo)["code"] == 400
+    assert "valueInputOption" in error_of(excinfo)["message"]
+
+
+def test_values_beyond_an_explicit_range_are_refused(book):
+    with pytest.raises(APIError) as excinfo:
+        write(book, "Contacts!A1:B1", [["a", "b", "c"]])
+    assert "tried writing to column [C]" in error_of(excinfo)["message"]
+    assert read(book, "Contacts!A1:C1") is None
+
+
+def test_columns_major_dimension_writes_and_reads_columns(book):
+    book.values_update(
+        "Contacts!A1",
+        params={"valueInputOption": "RAW"},
+        body={"majorDimension": "COLUMNS", "values": [["a", "b"], ["c", "d"]]},
+    )
+    assert read(book, "Contacts!A1:B2") == [["a", "c"], ["b", "d"]]
+    assert read(book, "Contacts!A1:B2", majorDimension="COLUMNS") == [["a", "b"], ["c", "d"]]
+
+
+# -- reading values ------------------------------------------------------------------------
+
+
+def test_dates_are_serials_unformatted_even_under_formula_rendering(book):
+    write(book, "Contacts!A1", [["2024-03-05 12:00"]], "USER_ENTERED")
+    assert read(book, "Contacts!A1") == [[45356.5]]
+    assert read(book, "Contacts!A1", "FORMULA") == [[45356.5]]
+    as_text = read(book, "Contacts!A1", dateTimeRenderOption="FORMATTED_STRING")
+    assert as_text == [["2024-03-05 12:00:00"]]
+
+
+def test_serial_counts_days_since_1899_12_30(book):
+    write(book, "Contacts!A1", [["1900-01-01"], ["2026-11-23"]], "USER_ENTERED")
+    expected = (date(2026, 11, 23) - date(1899, 12, 30)).days
+    assert read(book, "Contacts!A1:A2") == [[2], [expected]]
+
+
+def test_trailing_empty_rows_and_columns_are_dropped_and_inner_empty_rows_are_empty_lists(book):
+    write(book, "Contacts!B2", [["x", None], [None], ["y"]])
+    assert read(book, "Contacts!A1:F10") == [[], ["", "x"], [], ["", "y"]]
+
+
+def test_values_key_is_absent_when_the_range_is_empty(book):
+    response = book.values_batch_get(["Contacts!A1:C3"])
+    assert response["valueRanges"][0] == {"range": "Contacts!A1:C3", "majorDimension": "ROWS"}
+
+
+def test_quoted_sheet_names_with_spaces_and_unicode(book, api):
+    book.batch_update(
+        {
+            "requests": [
+                {"addSheet": {"properties": {"title": "客户"}}},
+                {"addSheet": {"properties": {"title": "Done items"}}},
+            ]
+        }
+    )
+    write(book, "'客户'!A1", [["王", "李"]])
+    write(book, "'Done items'!B2", [["ok"]])
+    response = book.values_batch_get(["'客户'!A1:B2", "'Done items'!B2"])
+    assert [r["range"] for r in response["valueRanges"]] == ["'客户'!A1:B2", "'Done items'!B2"]
+    assert [r["values"] for r in response["valueRanges"]] == [[["王", "李"]], [["ok"]]]
+
+
+def test_whole_columns_rows_and_open_ended_ranges_are_clipped_to_the_grid(book):
+    write(book, "Log!A1", [["h1", "h2"], ["a", "b"], ["c", "d"]])
+    response = book.values_batch_get(["Log!B:B", "Log!2:2", "Log!A2:C", "Log"])
+    ranges = [r["range"] for r in response["valueRanges"]]
+    assert ranges == ["Log!B1:B20", "Log!A2:E2", "Log!A2:C20", "Log!A1:E20"]
+    assert response["valueRanges"][0]["values"] == [["h2"], ["b"], ["d"]]
+    assert response["valueRanges"][2]["values"] == [["a", "b"], ["c", "d"]]
+
+
+def test_a_range_past_the_grid_is_an_error(book):
+    with pytest.raises(APIError) as excinfo:
+        book.values_batch_get(["Log!A1:A21"])
+    error = error_of(excinfo)
+    assert (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
+    assert "exceeds grid limits. Max rows: 20, max columns: 5" in error["message"]
+
+
+def test_an_unknown_sheet_cannot_be_parsed(book):
+    with pytest.raises(APIError) as excinfo:
+        book.values_batch_get(["Nope!A1"])
+    assert error_of(excinfo)["message"] == "Unable to parse range: Nope!A1"
+
+
+def test_writing_beyond_the_grid_fails_until_the_grid_grows(book):
+    with pytest.raises(APIError) as excinfo:
+        write(book, "Log!A20", [["x"], ["y"]])
+    assert "exceeds grid limits" in error_of(excinfo)["message"]
+    assert read(book, "Log!A20") is None
+    book.batch_update(
+        {"requests": [{"appendDimension": {"sheetId": LOG, "dimension": "ROWS", "length": 5}}]}
+    )
+    write(book, "Log!A20", [["x"], ["y"]])
+    assert read(book, "Log!A20:A21") == [["x"], ["y"]]
+
+
+def test_values_batch_update_is_all_or_nothing(book):
+    with pytest.raises(APIError):
+        book.values_batch_update(
+            {
+                "valueInputOption": "RAW",
+                "data": [
+                    {"range": "Contacts!A1", "values": [["written?"]]},
+                    {"range": "Log!A99", "values": [["past the grid"]]},
+                ],
+            }
+        )
+    assert read(book, "Contacts!A1") is None
+
+
+def test_values_batch_update_writes_every_range_in_one_request(book, api):
+    response = book.values_batch_update(
+        {
+            "valueInputOption": "USER_ENTERED",
+            "data": [
+                {"range": "Contacts!A1:B1", "values": [["Name", "Phone"]]},
+                {"range": "Log!A1", "values": [["1"], ["2"]]},
+            ],
+        }
+    )
+    assert response["totalUpdatedCells"] == 4
+    assert api.log.count() == 1
+    assert read(book, "Log!A1:A2") == [[1], [2]]
+
+
+# -- append and clear ------------------------------------------------------------------------
+
+
+def test_append_writes_below_the_last_row_with_values(book):
+    write(book, "Log!A1", [["when", "what"], ["mon", "call"]])
+    response = book.values_append(
+        "Log!A1", params={"valueInputOption": "RAW"}, body={"values": [["tue", "mail"]]}
+    )
+    assert response["tableRange"] == "Log!A1:B2"
+    assert response["updates"]["updatedRange"] == "Log!A3:B3"
+    assert read(book, "Log!A1:B3") == [["when", "what"], ["mon", "call"], ["tue", "mail"]]
+
+
+def test_append_at_the_end_of_the_sheet_adds_rows(book):
+    write(book, "Log!A20", [["last"]])
+    book.values_append("Log!A1", params={"valueInputOption": "RAW"}, body={"values": [["more"]]})
+    props = grid(book, "sheets.properties")["sheets"][1]["properties"]
+    assert props["gridProperties"]["rowCount"] == 21
+    assert read(book, "Log!A21") == [["more"]]
+
+
+def test_append_with_insert_rows_pushes_rows_below_down(book):
+    write(book, "Log!A1", [["a"], ["b"]])
+    write(book, "Log!C10", [["below"]])
+    book.values_append(
+        "Log!A1:A2",
+        params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+        body={"values": [["c"]]},
+    )
+    assert read(book, "Log!A3") == [["c"]]
+    assert read(book, "Log!C11") == [["below"]]
+
+
+def test_clear_removes_values_but_keeps_formats_and_validations(book):
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "setDataValidation": {
+                        "range": {"sheetId": LOG, "startRowIndex": 0, "endRowIndex": 1},
+                        "rule": {"condition": {"type": "BOOLEAN"}},
+                    }
+                }
+            ]
+        }
+    )
+    write(book, "Log!A1:B2", [[True, False], ["x", "y"]])
+    book.values_clear("Log!A1:B1")
+    book.client.values_batch_clear(book.id, body={"ranges": ["Log!A2"]})
+    assert read(book, "Log!A1:B2") == [[], ["", "y"]]
+    data = grid(book, "sheets.data.rowData.values.dataValidation", ranges="Log!A1")
+    cell = data["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+    assert cell["dataValidation"]["condition"]["type"] == "BOOLEAN"
+
+
+# -- spreadsheets.get ------------------------------------------------------------------------
+
+
+def test_one_masked_get_returns_properties_values_formats_and_validations(book, api):
+    write(book, "Contacts!A1", [["Done", "Due"], [True, "2026-11-23"]], "USER_ENTERED")
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "setDataValidation": {
+                        "range": {"sheetId": CONTACTS, "startRowIndex": 1, "endRowIndex": 2,
+                                  "startColumnIndex": 0, "endColumnIndex": 1},
+                        "rule": {"condition": {"type": "BOOLEAN"}, "showCustomUi": True},
+                    }
+                }
+            ]
+        }
+    )
+    api.log.clear()
+    fields = (
+        "sheets(properties(sheetId,title,gridProperties),"
+        "data(rowData(values(userEnteredValue,effectiveValue,userEnteredFormat.numberFormat,"
+        "dataValidation))))"
+    )
+    doc = grid(book, fields)
+    assert api.log.count() == 1
+    contacts = doc["sheets"][0]
+    assert contacts["properties"]["title"] == "Contacts"
+    assert contacts["properties"]["gridProperties"] == {"rowCount": 1000, "columnCount": 26}
+    row = contacts["data"][0]["rowData"][1]["values"]
+    assert row[0]["dataValidation"]["condition"] == {"type": "BOOLEAN"}
+    assert row[0]["effectiveValue"] == {"boolValue": True}
+    assert row[1]["userEnteredFormat"] == {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}
+    assert "spreadsheetId" not in doc and "rowMetadata" not in contacts["data"][0]
+
+
+def test_include_grid_data_is_ignored_once_fields_are_set(book):
+    write(book, "Contacts!A1", [["x"]])
+    doc = grid(book, "sheets.properties.title", includeGridData="true")
+    assert doc == {"sheets": [{"properties": {"title": "Contacts"}}, {"properties": {"title": "Log"}}]}
+
+
+def test_grid_data_only_when_asked(book):
+    write(book, "Contacts!A1", [["x"]])
+    plain = book.client.spreadsheets_get(book.id)
+    assert "data" not in plain["sheets"][0]
+    full = book.client.spreadsheets_get(book.id, {"includeGridData": "true"})
+    cell = full["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+    assert cell["formattedValue"] == "x"
+
+
+def test_ranges_limit_the_sheets_and_cells_returned(book):
+    write(book, "Log!A1", [["a", "b"], ["c", "d"]])
+    doc = grid(book, "sheets(properties.title,data(startRow,rowData.values.effectiveValue))",
+               ranges="Log!A2:B2")
+    assert doc["sheets"] == [
+        {
+            "properties": {"title": "Log"},
+            "data": [
+                {
+                    "startRow": 1,
+                    "rowData": [{"values": [{"effectiveValue": {"stringValue": "c"}},
+                                            {"effectiveValue": {"stringValue": "d"}}]}],
+                }
+            ],
+        }
+    ]
+
+
+# -- spreadsheets.batchUpdate ----------------------------------------------------------------
+
+
+def test_batch_update_is_atomic_and_names_the_invalid_request(book):
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update(
+            {
+                "requests": [
+                    {"addSheet": {"properties": {"title": "Today"}}},
+                    {
+                        "setDataValidation": {
+                            "range": {"sheetId": CONTACTS, "startRowIndex": 0, "endRowIndex": 1},
+                            "rule": {"condition": {"type": "ONE_OF_LIST"}},
+                        }
+                    },
+                ]
+            }
+        )
+    assert error_of(excinfo)["message"].startswith("Invalid requests[1].setDataValidation: ")
+    titles = [s["properties"]["title"] for s in grid(book, "sheets.properties.title")["sheets"]]
+    assert titles == ["Contacts", "Log"]
+
+
+def test_unknown_request_kinds_fail_the_whole_batch(book):
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update(
+            {"requests": [{"addSheet": {"properties": {"title": "Today"}}}, {"frobnicate": {}}]}
+        )
+    error = error_of(excinfo)
+    assert (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
+    assert 'Unknown name "frobnicate" at \'requests[1]\'' in error["message"]
+    assert len(grid(book, "sheets.properties.title")["sheets"]) == 2
+
+
+def test_replies_line_up_with_requests_and_a_chosen_sheet_id_is_usable_in_the_same_batch(book):
+    response = book.batch_update(
+        {
+            "requests": [
+                {"addSheet": {"properties": {"sheetId": 42, "title": "Today",
+                                             "gridProperties": {"rowCount": 3, "columnCount": 2}}}},
+                {
+                    "updateCells": {
+                        "start": {"sheetId": 42, "rowIndex": 0, "columnIndex": 0},
+                        "rows": [{"values": [{"userEnteredValue": {"stringValue": "Call"}}]}],
+                        "fields": "userEnteredValue",
+                    }
+                },
+                {"autoResizeDimensions": {"dimensions": {"sheetId": 42, "dimension": "COLUMNS"}}},
+            ]
+        }
+    )
+    replies = response["replies"]
+    assert len(replies) == 3 and replies[1:] == [{}, {}]
+    assert replies[0]["addSheet"]["properties"]["sheetId"] == 42
+    assert read(book, "Today!A1") == [["Call"]]
+
+
+def test_update_cells_string_values_are_never_parsed_and_dates_are_numbers_with_a_format(book):
+    serial = (date(2026, 11, 23) - date(1899, 12, 30)).days
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "updateCells": {
+                        "start": {"sheetId": CONTACTS, "rowIndex": 0, "columnIndex": 0},
+                        "rows": [
+                            {
+                                "values": [
+                                    {"userEnteredValue": {"stringValue": "=HYPERLINK(\"x\")"}},
+                                    {"userEnteredValue": {"stringValue": "2024-03-05"}},
+                                    {
+                                        "userEnteredValue": {"numberValue": serial},
+                                        "userEnteredFormat": {
+                                            "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
+                                        },
+                                    },
+                                ]
+                            }
+                        ],
+                        "fields": "userEnteredValue,userEnteredFormat.numberFormat",
+                    }
+                }
+            ]
+        }
+    )
+    assert read(book, "Contacts!A1:C1") == [['=HYPERLINK("x")', "2024-03-05", serial]]
+    assert read(book, "Contacts!A1:C1", "FORMATTED_VALUE") == [
+        ['=HYPERLINK("x")', "2024-03-05", "2026-11-23"]
+    ]
+
+
+def test_update_cells_past_the_grid_fails(book):
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update(
+            {
+                "requests": [
+                    {
+                        "updateCells": {
+                            "start": {"sheetId": LOG, "rowIndex": 20, "columnIndex": 0},
+                            "rows": [{"values": [{"userEnteredValue": {"numberValue": 1}}]}],
+                            "fields": "userEnteredValue",
+                        }
+                    }
+                ]
+            }
+        )
+    assert error_of(excinfo)["message"].startswith("Invalid requests[0].updateCells: ")
+
+
+def test_repeat_cell_sets_a_number_format_on_a_range(book):
+    write(book, "Log!A1", [[45356], [45357]])
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "repeatCell": {
+                        "range": {"sheetId": LOG, "startColumnIndex": 0, "endColumnIndex": 1},
+                        "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE",
+                                                                         "pattern": "dd.mm.yyyy"}}},
+                        "fields": "userEnteredFormat.numberFormat",
+                    }
+                }
+            ]
+        }
+    )
+    assert read(book, "Log!A1:A2", "FORMATTED_VALUE") == [["05.03.2024"], ["06.03.2024"]]
+    assert read(book, "Log!A1:A2") == [[45356], [45357]]
+
+
+def test_insert_delete_and_move_dimension_move_cells(book):
+    write(book, "Log!A1", [["r1"], ["r2"], ["r3"], ["r4"]])
+    book.batch_update(
+        {
+            "requests": [
+                {"insertDimension": {"range": {"sheetId": LOG, "dimension": "ROWS",
+                                               "startIndex": 1, "endIndex": 2}}},
+                {"deleteDimension": {"range": {"sheetId": LOG, "dimension": "ROWS",
+                                               "startIndex": 3, "endIndex": 4}}},
+                {"moveDimension": {"source": {"sheetId": LOG, "dimension": "ROWS",
+                                              "startIndex": 0, "endIndex": 1},
+                                   "destinationIndex": 4}},
+            ]
+        }
+    )
+    # after insert: r1,_,r2,r3,r4; after delete row 4: r1,_,r2,r4; after move: _,r2,r4,r1
+    assert read(book, "Log!A1:A4") == [[], ["r2"], ["r4"], ["r1"]]
+    assert grid(book, "sheets.properties.gridProperties.rowCount")["sheets"][1] == {
+        "properties": {"gridProperties": {"rowCount": 20}}
+    }
+
+
+def test_sort_range_orders_numbers_before_text_and_empty_last(book):
+    write(book, "Log!A1", [["b", 1], ["", 2], ["a", 3], [10, 4]])
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "sortRange": {
+                        "range": {"sheetId": LOG, "startRowIndex": 0, "endRowIndex": 4},
+                        "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "ASCENDING"}],
+                    }
+                }
+            ]
+        }
+    )
+    assert read(book, "Log!A1:B4") == [[10, 4], ["a", 3], ["b", 1], ["", 2]]
+
+
+def test_update_sheet_properties_follows_its_field_mask(book):
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": LOG, "title": "History",
+                                       "gridProperties": {"frozenRowCount": 1, "rowCount": 2}},
+                        "fields": "title,gridProperties.frozenRowCount",
+                    }
+                }
+            ]
+        }
+    )
+    props = grid(book, "sheets.properties")["sheets"][1]["properties"]
+    assert props["title"] == "History"
+    assert props["gridProperties"] == {"rowCount": 20, "columnCount": 5, "frozenRowCount": 1}
+
+
+def test_shrinking_the_grid_drops_the_rows_cut_off(book):
+    write(book, "Log!A1", [["keep"], ["gone"]])
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": LOG, "gridProperties": {"rowCount": 1}},
+                        "fields": "gridProperties.rowCount",
+                    }
+                },
+                {"appendDimension": {"sheetId": LOG, "dimension": "ROWS", "length": 1}},
+            ]
+        }
+    )
+    assert read(book, "Log!A1:A2") == [["keep"]]
+
+
+def test_delete_sheet_and_the_last_sheet_cannot_go(book):
+    book.batch_update({"requests": [{"deleteSheet": {"sheetId": LOG}}]})
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update({"requests": [{"deleteSheet": {"sheetId": CONTACTS}}]})
+    assert "You can't remove all the sheets" in error_of(excinfo)["message"]
+    assert [s["properties"]["title"] for s in grid(book, "sheets.properties")["sheets"]] == [
+        "Contacts"
+    ]
+
+
+def test_warning_only_protection_is_stored_and_cannot_have_editors(book):
+    protected = {"range": {"sheetId": CONTACTS, "startColumnIndex": 5, "endColumnIndex": 8},
+                 "description": "Owned by sheets-sync", "warningOnly": True}
+    reply = book.batch_update({"requests": [{"addProtectedRange": {"protectedRange": protected}}]})
+    stored = reply["replies"][0]["addProtectedRange"]["protectedRange"]
+    assert stored["warningOnly"] is True and "protectedRangeId" in stored
+    with pytest.raises(APIError) as excinfo:
+        with_editors = {**protected, "editors": {"users": ["a@example.com"]}}
+        book.batch_update({"requests": [{"addProtectedRange": {"protectedRange": with_editors}}]})
+    assert excinfo.value.code == 400
+    ranges = grid(book, "sheets.protectedRanges")["sheets"][0]["protectedRanges"]
+    assert [r["description"] for r in ranges] == ["Owned by sheets-sync"]
+
+
+def test_basic_filter_charts_and_pixel_sizes_are_stored_as_given(book):
+    chart = {"chartId": 7, "spec": {"title": "Touchpoints"},
+             "position": {"overlayPosition": {"anchorCell": {"sheetId": LOG}}}}
+    book.batch_update(
+        {
+            "requests": [
+                {"setBasicFilter": {"filter": {"range": {"sheetId": CONTACTS, "endRowIndex": 10}}}},
+                {"addChart": {"chart": chart}},
+                {"updateDimensionProperties": {
+                    "range": {"sheetId": CONTACTS, "dimension": "COLUMNS",
+                              "startIndex": 0, "endIndex": 1},
+                    "properties": {"pixelSize": 240}, "fields": "pixelSize"}},
+            ]
+        }
+    )
+    doc = grid(book, "sheets(basicFilter,charts,data.columnMetadata.pixelSize)",
+               ranges=["Contacts!A1:B1", "Log!A1"])
+    contacts, log = doc["sheets"]
+    assert contacts["basicFilter"]["range"] == {"sheetId": CONTACTS, "endRowIndex": 10}
+    assert contacts["data"][0]["columnMetadata"] == [{"pixelSize": 240}, {"pixelSize": 100}]
+    assert log["charts"][0]["spec"] == {"title": "Touchpoints"}
+    book.batch_update({"requests": [{"deleteEmbeddedObject": {"objectId": 7}}]})
+    assert "charts" not in grid(book, "sheets.charts")["sheets"][1]
+
+
+def test_the_ten_million_cell_limit(book):
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update(
+            {"requests": [{"addSheet": {"properties": {
+                "title": "Huge", "gridProperties": {"rowCount": 400_000, "columnCount": 26}}}}]}
+        )
+    assert "above the limit of 10000000 cells" in error_of(excinfo)["message"]
+
+
+# -- developer metadata ----------------------------------------------------------------------
+
+
+def test_row_metadata_follows_its_row_when_a_person_inserts_rows_above(book, api):
+    write(book, "Contacts!A1", [["Name"], ["Ann"], ["Bob"]])
+    book.batch_update({"requests": [row_metadata(book, "contact:C0042", 3)]})
+    api.person(book.id).insert_rows("Contacts", above_row=2, count=2)
+    response = post(
+        book,
+        "/values:batchUpdateByDataFilter",
+        {"valueInputOption": "RAW", "data": [{"dataFilter": by_key("contact:C0042"),
+                                              "values": [[None, "called"]]}]},
+    )
+    assert response["responses"][0]["updatedRange"] == "Contacts!A5:B5"
+    assert read(book, "Contacts!A1:B5") == [["Name"], [], [], ["Ann"], ["Bob", "called"]]
+
+
+def test_deleting_the_row_deletes_its_metadata(book, api):
+    book.batch_update({"requests": [row_metadata(book, "contact:C1", 2)]})
+    api.person(book.id).delete_rows("Contacts", 2)
+    found = post(book, "/developerMetadata:search", {"dataFilters": [by_key("contact:C1")]})
+    assert found == {}
+
+
+def test_metadata_moves_with_move_dimension_and_with_a_sort(book, api):
+    write(book, "Log!A1", [["c"], ["a"], ["b"]])
+    book.batch_update({"requests": [row_metadata(book, "row:a", 2, LOG)]})
+    api.person(book.id).sort("Log", "A1:E3", by_column="A")
+    got = post(book, "/values:batchGetByDataFilter",
+               {"dataFilters": [by_key("row:a")], "valueRenderOption": "UNFORMATTED_VALUE"})
+    assert got["valueRanges"][0]["valueRange"] == {
+        "range": "Log!A1:E1", "majorDimension": "ROWS", "values": [["a"]]
+    }
+    book.batch_update({"requests": [{"moveDimension": {
+        "source": {"sheetId": LOG, "dimension": "ROWS", "startIndex": 0, "endIndex": 1},
+        "destinationIndex": 3}}]})
+    got = post(book, "/values:batchGetByDataFilter", {"dataFilters": [by_key("row:a")]})
+    assert got["valueRanges"][0]["valueRange"]["range"] == "Log!A3:E3"
+
+
+def test_metadata_get_and_search_by_key_value_and_location(book):
+    reply = book.batch_update({"requests": [row_metadata(book, "contact:C7", 4)]})
+    meta = reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]
+    url = f"{SPREADSHEETS_API_V4_BASE_URL}/{book.id}/developerMetadata/{meta['metadataId']}"
+    assert book.client.request("get", url).json() == meta
+    by_range = post(book, "/developerMetadata:search",
+                    {"dataFilters": [{"a1Range": "Contacts!A4:C4"}]})
+    assert [m["developerMetadata"]["metadataKey"] for m in by_range["matchedDeveloperMetadata"]] == [
+        "contact:C7"
+    ]
+    elsewhere = post(book, "/developerMetadata:search",
+                     {"dataFilters": [{"gridRange": {"sheetId": CONTACTS, "startRowIndex": 0,
+                                                     "endRowIndex": 3}}]})
+    assert elsewhere == {}
+    with pytest.raises(APIError) as excinfo:
+        book.client.request("get", url[: url.rindex("/")] + "/999")
+    assert error_of(excinfo)["status"] == "NOT_FOUND"
+
+
+def test_update_and_delete_developer_metadata(book):
+    book.batch_update({"requests": [row_metadata(book, "contact:C8", 2)]})
+    book.batch_update({"requests": [{"updateDeveloperMetadata": {
+        "dataFilters": [by_key("contact:C8")],
+        "developerMetadata": {"metadataValue": "v2"}, "fields": "metadataValue"}}]})
+    found = post(book, "/developerMetadata:search", {"dataFilters": [by_key("contact:C8")]})
+    assert found["matchedDeveloperMetadata"][0]["developerMetadata"]["metadataValue"] == "v2"
+    reply = book.batch_update(
+        {"requests": [{"deleteDeveloperMetadata": {"dataFilter": by_key("contact:C8")}}]}
+    )
+    assert len(reply["replies"][0]["deleteDeveloperMetadata"]["deletedDeveloperMetadata"]) == 1
+    assert post(book, "/developerMetadata:search", {"dataFilters": [by_key("contact:C8")]}) == {}
+
+
+def test_data_filter_writes_may_not_exceed_the_matched_range(book):
+    book.batch_update({"requests": [row_metadata(book, "contact:C9", 2, LOG)]})
+    with pytest.raises(APIError) as excinfo:
+        post(book, "/values:batchUpdateByDataFilter",
+             {"valueInputOption": "RAW",
+              "data": [{"dataFilter": by_key("contact:C9"), "values": [["a"], ["b"]]}]})
+    assert excinfo.value.code == 400
+    assert read(book, "Log!A2:A3") is None
+
+
+def test_filters_by_a1_and_grid_range_read_like_batch_get(book):
+    write(book, "Log!A1", [["x", "y"]])
+    got = post(book, "/values:batchGetByDataFilter", {"dataFilters": [
+        {"a1Range": "Log!A1:B1"},
+        {"gridRange": {"sheetId": LOG, "startRowIndex": 0, "endRowIndex": 1,
+                       "startColumnIndex": 1, "endColumnIndex": 2}},
+    ]})
+    assert [v["valueRange"]["values"] for v in got["valueRanges"]] == [[["x", "y"]], [["y"]]]
+
+
+# -- errors, access and Drive ----------------------------------------------------------------
+
+
+def test_unknown_spreadsheet_is_404_not_found(gc):
+    with pytest.raises(SpreadsheetNotFound):
+        gc.open_by_key("1doesnotexist")
+    with pytest.raises(APIError) as excinfo:
+        gc.http_client.spreadsheets_get("1doesnotexist")
+    assert error_of(excinfo) == {
+        "code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"
+    }
+
+
+def test_unshared_spreadsheet_is_403_permission_denied(book, api, gc):
+    api.unshare(book.id)
+    with pytest.raises(PermissionError):
+        gc.open_by_key(book.id)
+    with pytest.raises(APIError) as excinfo:
+        read(book, "Contacts!A1")
+    assert (error_of(excinfo)["code"], error_of(excinfo)["status"]) == (403, "PERMISSION_DENIED")
+
+
+def test_gspread_create_open_permissions_and_delete_through_drive(gc):
+    created = gc.create("New office")
+    assert gc.open_by_key(created.id).title == "New office"
+    assert gc.open("New office").id == created.id
+    assert created.list_permissions()[0]["role"] == "owner"
+    gc.del_spreadsheet(created.id)
+    with pytest.raises(SpreadsheetNotFound):
+        gc.open_by_key(created.id)
+
+
+def test_spreadsheets_create_returns_the_new_spreadsheet(gc):
+    url = SPREADSHEETS_API_V4_BASE_URL
+    body = {"properties": {"title": "Made"}, "sheets": [{"properties": {"title": "Contacts"}}]}
+    made = gc.http_client.request("post", url, json=body).json()
+    assert made["properties"]["title"] == "Made"
+    assert gc.open_by_key(made["spreadsheetId"]).sheet1.title == "Contacts"
+
+
+# -- test controls: quota, faults, request log, hooks, a person's edits --------------------------
+
+
+def test_sixty_reads_a_minute_per_user_then_429_with_retry_after(book, api):
+    api.quota.reset()
+    for _ in range(60):
+        book.values_batch_get(["Contacts!A1"])
+    with pytest.raises(APIError) as excinfo:
+        book.values_batch_get(["Contacts!A1"])
+    error = error_of(excinfo)
+    assert (error["code"], error["status"]) == (429, "RESOURCE_EXHAUSTED")
+    assert 1 <= int(excinfo.value.response.headers["Retry-After"]) <= 60
+    write(book, "Contacts!A1", [["writes have their own quota"]])
+    api.clock.advance(60)
+    assert read(book, "Contacts!A1") == [["writes have their own quota"]]
+
+
+def test_quota_is_counted_per_user(book, api):
+    api.quota.reset()
+    for _ in range(60):
+        book.values_batch_get(["Contacts!A1"])
+    other = client_for_endpoint(api.base_url)
+    other.http_client.session.headers["Authorization"] = "Bearer another-user"
+    assert other.http_client.values_batch_get(book.id, ["Contacts!A1"])["valueRanges"]
+
+
+def test_injected_faults_answer_5xx_then_recover(book, api):
+    api.faults.fail_next(2, status=503)
+    for _ in range(2):
+        with pytest.raises(APIError) as excinfo:
+            read(book, "Contacts!A1")
+        assert error_of(excinfo)["status"] == "UNAVAILABLE"
+    assert read(book, "Contacts!A1") is None
+
+
+def test_a_fault_after_apply_loses_the_answer_but_keeps_the_write(book, api):
+    api.faults.fail_next(1, status=500, after_apply=True)
+    with pytest.raises(APIError) as excinfo:
+        write(book, "Contacts!A1", [["landed"]])
+    assert excinfo.value.code == 500
+    assert read(book, "Contacts!A1") == [["landed"]]
+
+
+def test_a_storm_fails_every_other_request(book, api):
+    api.faults.storm(4, every=2)
+    outcomes = []
+    for _ in range(4):
+        try:
+            read(book, "Contacts!A1")
+            outcomes.append("ok")
+        except APIError as exc:
+            outcomes.append(exc.code)
+    assert outcomes == [500, "ok", 503, "ok"]
+
+
+def test_the_request_log_counts_requests_and_bytes(book, api):
+    book.values_batch_get(["Contacts!A1:B2", "Log!A1"])
+    book.batch_update({"requests": [{"addSheet": {"properties": {"title": "Today"}}}]})
+    summary = api.log.summary()
+    assert (summary["requests"], summary["reads"], summary["writes"]) == (2, 1, 1)
+    assert summary["bytes_in"] > 0 and summary["bytes_out"] > summary["bytes_in"]
+
+
+def test_a_person_edit_can_land_between_a_read_and_a_write(book, api):
+    write(book, "Contacts!A1", [["Name"], ["Ann"], ["Bob"]])
+    book.batch_update({"requests": [row_metadata(book, "contact:bob", 3)]})
+    api.on_request(
+        "values:batchUpdateByDataFilter",
+        lambda srv: srv.person(book.id).insert_rows("Contacts", above_row=1),
+    )
+    assert read(book, "Contacts!A3") == [["Bob"]]
+    post(book, "/values:batchUpdateByDataFilter",
+         {"valueInputOption": "RAW",
+          "data": [{"dataFilter": by_key("contact:bob"), "values": [[None, "ok"]]}]})
+    assert read(book, "Contacts!A4:B4") == [["Bob", "ok"]]
+
+
+def test_a_person_ticks_a_checkbox_types_sorts_and_deletes(book, api):
+    write(book, "Log!A1", [["Done", "Who"], [False, "Cy"], [False, "Al"]])
+    person = api.person(book.id)
+    person.tick("Log", "A2")
+    person.type("Log", "C2", "2026-11-23")
+    person.sort("Log", "A2:E3", by_column="B")
+    assert read(book, "Log!A2:C3") == [[False, "Al"], [True, "Cy", 46349]]
+    person.delete_rows("Log", 2)
+    assert read(book, "Log!A2:B2") == [[True, "Cy"]]
+    assert api.log.count() == 3  # a person's edits are not requests
+
+
+@pytest.mark.slow
+def test_the_server_runs_standalone_with_http_test_controls(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.sheets_api.server", "--port", "0"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        line = proc.stdout.readline().strip()
+        base = line.split("=", 1)[1]
+        request = urllib.request.Request(
+            f"{base}/_test/spreadsheets", data=json.dumps({"title": "Bench"}).encode(),
+            method="POST",
+        )
+        spreadsheet_id = json.loads(urllib.request.urlopen(request, timeout=10).read())[
+            "spreadsheetId"
+        ]
+        gc = client_for_endpoint(base)
+        gc.set_timeout(10)
+        assert gc.open_by_key(spreadsheet_id).title == "Bench"
+        log = json.loads(urllib.request.urlopen(f"{base}/_test/log", timeout=10).read())
+        assert log["requests"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
