@@ -8,12 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError, WorkbookChanged
+from .errors import WorkbookChanged
 from .locks import hold_book
 from .messages import load_templates
 from .plan import PlanResult, build_plan, tier_counts
 from .stores.base import Store
 from .stores.diff import Diff
+from .stores.gsheets.location import is_google_location, parse_location
 from .stores.xlsx import XlsxStore
 
 
@@ -35,12 +36,11 @@ class SyncReport:
 
 
 def open_store(location: str, config: dict[str, Any]) -> Store:
-    """An .xlsx path -> XlsxStore. (Google Sheets locations are recognised by their URL.)"""
-    if location.startswith(("https://", "gsheet:")):
-        raise UserError(
-            f"{location} looks like a Google Sheet, which this version cannot open yet",
-            "export it as .xlsx (File > Download > Microsoft Excel) and sync that file",
-        )
+    """A sheet URL or `gsheet:<key>` -> GoogleSheetStore; an .xlsx path -> XlsxStore."""
+    if is_google_location(location):
+        from .stores.gsheets import GoogleSheetStore
+
+        return GoogleSheetStore(parse_location(location), config)
     general = config["general"]
     return XlsxStore(
         Path(location),
@@ -66,7 +66,9 @@ def sync_workbook(
     started = time.perf_counter()
     if dry_run:  # reads only; the file on disk is always a complete workbook
         return _sync_once(location, config, today, dry_run=True, light=light, started=started)
-    with hold_book(location, wait=float(config["general"]["lock_wait_seconds"])):
+    # Two spellings of one Google Sheet (its URL, gsheet:<key>) share one lock.
+    lock_key = parse_location(location).canonical if is_google_location(location) else location
+    with hold_book(lock_key, wait=float(config["general"]["lock_wait_seconds"])):
         try:
             return _sync_once(location, config, today, dry_run=False, light=light,
                               started=started)

@@ -423,6 +423,29 @@ def update_cells(ss: Spreadsheet, req: dict) -> dict:
     return {}
 
 
+def append_cells(ss: Spreadsheet, req: dict) -> dict:
+    """Rows after the last row that has a value, the grid growing as needed (as documented:
+    "Appends new cells after the last row with data in a sheet, inserting new rows")."""
+    paths = _paths(req.get("fields", ""))
+    _check_cell_paths(paths)
+    sheet = ss.sheet_by_id(req.get("sheetId", 0))
+    rows = req.get("rows") or []
+    with_data = [r for r, line in sheet.rows.items()
+                 if any("userEnteredValue" in cell for cell in line.values())]
+    first = max(with_data) + 1 if with_data else 0
+    needed = first + len(rows)
+    if needed > sheet.row_count:
+        sheet.set_count("ROWS", needed)
+    widest = max([len(r.get("values") or []) for r in rows] + [0])
+    if widest > sheet.col_count:
+        sheet.set_count("COLUMNS", widest)
+    ss.check_cell_limit()
+    for i, row in enumerate(rows):
+        for j, given in enumerate(row.get("values") or []):
+            _apply_cell(sheet, first + i, j, given or {}, paths)
+    return {}
+
+
 def repeat_cell(ss: Spreadsheet, req: dict) -> dict:
     paths = _paths(req.get("fields", ""))
     _check_cell_paths(paths)
@@ -646,6 +669,7 @@ HANDLERS: dict[str, Handler] = {
     "sortRange": sort_range,
     "updateCells": update_cells,
     "repeatCell": repeat_cell,
+    "appendCells": append_cells,
     "setDataValidation": set_data_validation,
     "createDeveloperMetadata": create_developer_metadata,
     "updateDeveloperMetadata": update_developer_metadata,

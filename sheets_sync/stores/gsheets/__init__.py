@@ -1,0 +1,6 @@
+"""The Google Sheets store: the same change set as the Excel store, through gspread."""
+
+from .location import SheetLocation, is_google_location, parse_location
+from .store import GoogleSheetStore
+
+__all__ = ["GoogleSheetStore", "SheetLocation", "is_google_location", "parse_location"]

@@ -1,0 +1,511 @@
+"""Google Sheets store: the same change set as the Excel store, in a constant handful of requests.
+
+A sync costs, whatever the number of rows:
+  1. one masked `spreadsheets.get` (every tab's size, values, date formats, charts, protections
+     and the tool's marks) — `read`;
+  2. one `values.batchGet` of the Contacts ID and Name columns and the Today tab, immediately
+     before writing — so owned values land on the row of *their* contact after people inserted,
+     deleted or sorted rows, and a Done tick or Outcome typed meanwhile is never overwritten;
+  3. one atomic `spreadsheets.batchUpdate`: owned tabs (values, formats, checkboxes, filters,
+     charts), grid sizes, the Interactions rows appended (`appendCells`, so a ticked row is logged
+     in the same batch that rewrites Today), formats and warning-only protection of owned columns;
+  4. one RAW `values.batchUpdate` of the owned Contacts columns as column blocks (and new IDs),
+     split into more requests only past `google.payload_limit_bytes`.
+A second sync the same day with nothing new stops after 1: no write request.
+
+People keep editing while a sync runs: see docs/design.md ("Google Sheets while people edit")
+for the window that remains and why this scheme was chosen over per-row developer metadata.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...errors import UserError, WorkbookChanged
+from ...model import BOOL, ChangeSet, ContactWrite, OwnedTab, Table, id_key
+from ..base import WorkbookData
+from ..diff import Diff, diff_changes, same_value
+from ..tables import (
+    READ_TABS,
+    classify_tabs,
+    column_keys,
+    detect_language,
+    grid_to_table,
+    owned_positions,
+    used_width,
+)
+from ..xlsx_layout import column_widths
+from .cells import as_read, cell_data, number_format, read_cell, values_cell
+from .charts import add_chart_request
+from .client import SheetsClient
+from .credentials import api_base, load_identity
+from .location import SheetLocation
+
+READ_FIELDS = (
+    "spreadsheetId,properties.title,"
+    "sheets(properties(sheetId,title,index,gridProperties),"
+    "data.rowData.values(effectiveValue,effectiveFormat.numberFormat.type),"
+    "charts.chartId,protectedRanges(protectedRangeId,description),"
+    "developerMetadata(metadataId,metadataKey,metadataValue))"
+)
+OWNED_TAB_MARK = "sheets-sync.owned-tab"  # developer metadata on every tab the tool writes
+PROTECTION = "sheets-sync owns this; your edits here are replaced at the next sync"
+OWNED_HEADER_COLOR = {"red": 0.0, "green": 0.5, "blue": 0.5}
+PERSON_TODAY_COLUMNS = ("done", "outcome", "notes")
+CHAR_PIXELS = 7  # a column width in characters -> pixels
+
+
+@dataclass
+class SheetMeta:
+    sheet_id: int
+    title: str
+    rows: int
+    cols: int
+    grid: list[list[Any]]
+    charts: list[int] = field(default_factory=list)
+    protected: bool = False  # carries the tool's warning-only protection
+    marked: bool = False  # carries the tool's owned-tab mark
+
+
+class GoogleSheetStore:
+    def __init__(self, location: SheetLocation, config: dict[str, Any],
+                 client: SheetsClient | None = None) -> None:
+        google = config["google"]
+        self.sheet = location
+        self.location = location.canonical
+        self.money_pattern = str(config["general"]["currency_format"])
+        self.payload_limit = int(google["payload_limit_bytes"])
+        self.client = client or client_for(config)
+        self._data: WorkbookData | None = None
+        self._meta: dict[str, SheetMeta] = {}
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self) -> WorkbookData:
+        what = f"Google Sheet {self.sheet.key}"
+        body = self.client.call("read", what, lambda: self.client.http.spreadsheets_get(
+            self.sheet.key, params={"fields": READ_FIELDS}))
+        self._meta = {}
+        names: list[str] = []
+        for sheet in sorted(body.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
+            meta = _sheet_meta(sheet)
+            self._meta[meta.title] = meta
+            names.append(meta.title)
+        keys = classify_tabs(names)
+        if "contacts" not in keys:
+            raise UserError(f"{what} has no Contacts tab (tabs: {', '.join(names)})",
+                            "rename the tab holding your contacts to 'Contacts'")
+        tables: dict[str, Table] = {}
+        for key in READ_TABS:
+            if key in keys:
+                tables[key] = grid_to_table(keys[key], key, self._meta[keys[key]].grid)
+        contacts = tables["contacts"]
+        if "name" not in column_keys("contacts", contacts.headers):
+            raise UserError(f"The Contacts tab of {what} has no Name column "
+                            f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
+                            "add a header 'Name' above the contact names")
+        self._data = WorkbookData(
+            tables=tables,
+            tab_names=names,
+            tab_keys=keys,
+            language=detect_language(contacts.headers),
+            contacts_width=used_width(self._meta[keys["contacts"]].grid),
+        )
+        return self._data
+
+    def diff(self, changes: ChangeSet) -> Diff:
+        if self._data is None:
+            raise RuntimeError("read() must come before diff()")
+        return diff_changes(self._data, changes)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def apply(self, changes: ChangeSet) -> bool:
+        if self._data is None:
+            raise RuntimeError("read() must come before apply()")
+        data = self._data
+        contacts = data.tables["contacts"]
+        keys = [c.key for c in changes.owned_columns]
+        positions, appended = owned_positions(contacts.headers, data.contacts_width, keys)
+        current = dict(contacts.rows)
+        writes = [w for w in changes.contacts if _changed(w, current, positions)]
+        tabs = [t for t in changes.tabs if self._tab_differs(t, changes.tab_names[t.key])]
+        appends = [a for a in changes.appends if a.records and a.tab in data.tables]
+        if not (writes or appended or tabs or appends):
+            return False
+        rows = self._reread(changes, contacts)
+        requests: list[dict[str, Any]] = []
+        next_id = max([m.sheet_id for m in self._meta.values()] + [0]) + 1
+        for tab in tabs:
+            name = changes.tab_names[tab.key]
+            meta = self._meta.get(name)
+            if meta is None:
+                meta = SheetMeta(next_id, name, 0, 0, [])
+                next_id += 1
+                requests.append({"addSheet": {"properties": {
+                    "sheetId": meta.sheet_id, "title": name,
+                    "gridProperties": {"rowCount": 1, "columnCount": 1}}}})
+            requests += self._tab_requests(tab, meta, changes)
+        for append in appends:
+            requests += self._append_requests(data.tables[append.tab], append)
+        cmeta = self._meta[contacts.name]
+        width = max(positions.values()) + 1
+        if width > cmeta.cols:
+            requests.append({"appendDimension": {"sheetId": cmeta.sheet_id,
+                                                 "dimension": "COLUMNS",
+                                                 "length": width - cmeta.cols}})
+        if writes or appended:
+            requests += self._owned_column_requests(cmeta, contacts, changes, positions)
+        if requests:
+            self.client.call("write", self.location, lambda: self.client.http.batch_update(
+                self.sheet.key, {"requests": requests}))
+        if writes or appended:
+            self._write_values(contacts, changes, positions, appended, rows)
+        return True
+
+    def _reread(self, changes: ChangeSet, contacts: Table) -> dict[str, int]:
+        """Where each contact is now (contact key -> sheet row), after checking that nothing a
+        person typed on Today changed since the read (else WorkbookChanged: re-plan)."""
+        assert self._data is not None
+        columns = column_keys("contacts", contacts.headers)
+        ranges = [_column_range(contacts.name, columns[k], contacts.header_row + 1)
+                  for k in ("id", "name") if k in columns]
+        today = self._data.tables.get("today")
+        if today is not None:
+            ranges.append(_quote(today.name))
+        body = self.client.call("read", self.location, lambda: self.client.http.values_batch_get(
+            self.sheet.key, ranges, params={"valueRenderOption": "UNFORMATTED_VALUE",
+                                            "dateTimeRenderOption": "SERIAL_NUMBER"}))
+        blocks = [block.get("values", []) for block in body.get("valueRanges", [])]
+        if today is not None:
+            _check_today_unchanged(today, blocks.pop())
+        ids = [r[0] if r else "" for r in blocks[0]] if "id" in columns else []
+        names = [r[0] if r else "" for r in blocks[-1]] if "name" in columns else []
+        first = contacts.header_row + 1
+        return _place(changes.contacts, ids, names, first, self.location)
+
+    def _tab_differs(self, tab: OwnedTab, name: str) -> bool:
+        meta = self._meta.get(name)
+        if meta is None:
+            return True
+        if tab.create_only:
+            return False
+        wanted = _trim([tab.headers, *tab.rows], as_read)
+        return wanted != _trim(meta.grid, lambda v: v) or not meta.marked
+
+    def _tab_requests(self, tab: OwnedTab, meta: SheetMeta, changes: ChangeSet) -> list[dict]:
+        sheet_id = meta.sheet_id
+        width = max([len(tab.columns), *(len(r) for r in tab.rows), 1])
+        height = len(tab.rows) + 1
+        kinds = [c.kind for c in tab.columns]
+        requests: list[dict[str, Any]] = [
+            {"updateCells": {"range": {"sheetId": sheet_id},
+                             "fields": "userEnteredValue,userEnteredFormat,dataValidation"}},
+            {"updateSheetProperties": {
+                "properties": {"sheetId": sheet_id, "gridProperties": {
+                    "rowCount": max(height, 2), "columnCount": width,
+                    "frozenRowCount": 1 if tab.freeze_header else 0}},
+                "fields": "gridProperties(rowCount,columnCount,frozenRowCount)"}},
+        ]
+        for chart in meta.charts:
+            requests.append({"deleteEmbeddedObject": {"objectId": chart}})
+        row_data = [{"values": [cell_data(h, "text", self.money_pattern, bold=True)
+                                for h in tab.headers]}]
+        for index, row in enumerate(tab.rows):
+            cells = []
+            for col, value in enumerate(row):
+                column = tab.columns[col] if col < len(tab.columns) else None
+                kind = (tab.cell_kinds.get((index, column.key)) if column else None) or (
+                    kinds[col] if col < len(kinds) else "text")
+                cells.append(cell_data(value, kind, self.money_pattern))
+            row_data.append({"values": cells})
+        requests.append({"updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+            "rows": row_data, "fields": "userEnteredValue,userEnteredFormat"}})
+        for col, column in enumerate(tab.columns):
+            if column.kind == BOOL and tab.rows:  # Today's Done: a real checkbox
+                requests.append({"setDataValidation": {
+                    "range": _grid(sheet_id, 1, height, col, col + 1),
+                    "rule": {"condition": {"type": "BOOLEAN"}, "strict": True}}})
+        if tab.autofilter:
+            requests.append({"setBasicFilter": {"filter": {
+                "range": _grid(sheet_id, 0, height, 0, width)}}})
+        for col, chars in column_widths(tab).items():
+            requests.append({"updateDimensionProperties": {
+                "range": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                          "startIndex": col, "endIndex": col + 1},
+                "properties": {"pixelSize": int(chars * CHAR_PIXELS + 10)},
+                "fields": "pixelSize"}})
+        names = {key: self._sheet_id(changes.tab_names.get(key, "")) for key in changes.tab_names}
+        names[tab.key] = sheet_id
+        for position, chart in enumerate(tab.charts):
+            requests.append(add_chart_request(chart, position, width, names, changes.tabs))
+        if not meta.protected:
+            requests.append({"addProtectedRange": {"protectedRange": {
+                "range": {"sheetId": sheet_id}, "description": PROTECTION,
+                "warningOnly": True}}})
+        if not meta.marked:
+            requests.append({"createDeveloperMetadata": {"developerMetadata": {
+                "metadataKey": OWNED_TAB_MARK, "metadataValue": tab.key,
+                "location": {"sheetId": sheet_id}, "visibility": "DOCUMENT"}}})
+        return requests
+
+    def _sheet_id(self, name: str) -> int | None:
+        meta = self._meta.get(name)
+        return meta.sheet_id if meta else None
+
+    def _append_requests(self, table: Table, append: Any) -> list[dict[str, Any]]:
+        """Rows after the last row with data: `appendCells` finds it at write time, so rows a
+        person added since the read are never overwritten."""
+        columns = column_keys(append.tab, table.headers)
+        width = max([len(table.headers), *(c + 1 for c in columns.values())])
+        rows = []
+        for record in append.records:
+            cells: list[dict[str, Any]] = [{} for _ in range(width)]
+            for key, col in columns.items():
+                value = record.get(key)
+                if value not in (None, ""):
+                    cells[col] = cell_data(value, append.kinds.get(key, "text"),
+                                           self.money_pattern)
+            rows.append({"values": cells})
+        meta = self._meta[table.name]
+        return [{"appendCells": {"sheetId": meta.sheet_id, "rows": rows,
+                                 "fields": "userEnteredValue,userEnteredFormat"}}]
+
+    def _owned_column_requests(self, meta: SheetMeta, contacts: Table, changes: ChangeSet,
+                               positions: dict[str, int]) -> list[dict[str, Any]]:
+        """Header style, number formats and warning-only protection of the owned columns."""
+        header = contacts.header_row - 1
+        requests: list[dict[str, Any]] = []
+        rows = max(meta.rows, contacts.header_row + len(changes.contacts) + 1)
+        for column in changes.owned_columns:
+            col = positions[column.key]
+            requests.append({"repeatCell": {
+                "range": _grid(meta.sheet_id, header, header + 1, col, col + 1),
+                "cell": {"userEnteredFormat": {"backgroundColor": OWNED_HEADER_COLOR,
+                                               "textFormat": {"bold": True}}},
+                "fields": "userEnteredFormat(backgroundColor,textFormat)"}})
+            number = number_format(column.kind, self.money_pattern)
+            if number:
+                requests.append({"repeatCell": {
+                    "range": _grid(meta.sheet_id, header + 1, rows, col, col + 1),
+                    "cell": {"userEnteredFormat": {"numberFormat": number}},
+                    "fields": "userEnteredFormat.numberFormat"}})
+        if not meta.protected:
+            for column in changes.owned_columns:
+                col = positions[column.key]
+                requests.append({"addProtectedRange": {"protectedRange": {
+                    "range": _grid(meta.sheet_id, 0, rows, col, col + 1),
+                    "description": PROTECTION, "warningOnly": True}}})
+        return requests
+
+    def _write_values(self, contacts: Table, changes: ChangeSet, positions: dict[str, int],
+                      appended: dict[str, int], rows: dict[str, int]) -> None:
+        """Owned columns as one block per column from the first to the last contact row (rows
+        that hold no contact are skipped with null), in as few requests as the payload allows."""
+        headers = {c.key: c.header for c in changes.owned_columns}
+        data: list[dict[str, Any]] = []
+        for key, col in appended.items():
+            data.append({"range": f"{_quote(contacts.name)}!{_a1(col, contacts.header_row)}",
+                         "values": [[headers[key]]]})
+        if rows:
+            first, last = min(rows.values()), max(rows.values())
+            for column in changes.owned_columns:
+                block: list[list[Any] | None] = [[None] for _ in range(first, last + 1)]
+                for write in changes.contacts:
+                    block[rows[write.key] - first] = [values_cell(write.values.get(column.key))]
+                col = positions[column.key]
+                data.append({"range": f"{_quote(contacts.name)}!{_a1(col, first)}:"
+                                      f"{_a1(col, last)}",
+                             "values": [cell if cell is not None else [None] for cell in block]})
+            id_col = column_keys("contacts", contacts.headers).get("id")
+            for write in changes.contacts:
+                if write.assign_id and id_col is not None:
+                    data.append({"range": f"{_quote(contacts.name)}!"
+                                          f"{_a1(id_col, rows[write.key])}",
+                                 "values": [[write.assign_id]]})
+        for chunk in _chunks(data, self.payload_limit):
+            self.client.call("write", self.location, lambda chunk=chunk:
+                             self.client.http.values_batch_update(
+                                 self.sheet.key, {"valueInputOption": "RAW", "data": chunk}))
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
+    props = sheet["properties"]
+    grid_props = props.get("gridProperties", {})
+    grid: list[list[Any]] = []
+    for block in sheet.get("data", []) or []:
+        for row in block.get("rowData", []) or []:
+            grid.append([read_cell(cell) for cell in row.get("values", []) or []])
+    width = max([len(r) for r in grid] + [0])
+    for row in grid:  # pad like calamine does, so both stores give tables the same shape
+        row.extend([""] * (width - len(row)))
+    return SheetMeta(
+        sheet_id=int(props["sheetId"]),
+        title=str(props["title"]),
+        rows=int(grid_props.get("rowCount", 0)),
+        cols=int(grid_props.get("columnCount", 0)),
+        grid=grid,
+        charts=[int(c["chartId"]) for c in sheet.get("charts", []) or [] if "chartId" in c],
+        protected=any(p.get("description") == PROTECTION
+                      for p in sheet.get("protectedRanges", []) or []),
+        marked=any(m.get("metadataKey") == OWNED_TAB_MARK
+                   for m in sheet.get("developerMetadata", []) or []),
+    )
+
+
+def _changed(write: ContactWrite, current: dict[int, list[Any]], positions: dict[str, int]
+             ) -> bool:
+    values = current.get(write.locator.row, [])
+    return bool(write.assign_id) or any(
+        not same_value(values[positions[k]] if positions[k] < len(values) else None, v)
+        for k, v in write.values.items()
+    )
+
+
+def _check_today_unchanged(today: Table, fresh: list[list[Any]]) -> None:
+    """A Done tick, Outcome or Notes typed on Today since the read must be seen by the plan."""
+    columns = column_keys("today", today.headers)
+    watched = [columns[k] for k in PERSON_TODAY_COLUMNS if k in columns]
+    before = {row: values for row, values in today.rows}
+    height = max([len(fresh), *before]) if before else len(fresh)
+    for row in range(today.header_row + 1, height + 1):
+        old = before.get(row, [])
+        new = fresh[row - 1] if row - 1 < len(fresh) else []
+        for col in watched:
+            if not _same_typed(_at(old, col), _at(new, col)):
+                raise WorkbookChanged(
+                    "someone edited the Today tab while it was being synced",
+                    "run sync again")
+
+
+def _place(writes: list[ContactWrite], ids: list[Any], names: list[Any], first: int,
+           location: str) -> dict[str, int]:
+    """Contact key -> the sheet row it is on now, found by its ID (or, for a blank ID, by its
+    name on a row whose ID is still blank). A contact that cannot be placed means rows were
+    deleted or IDs typed since the read: WorkbookChanged, so the sync plans again."""
+    by_id: dict[str, list[int]] = {}
+    for offset, value in enumerate(ids):
+        if str(value).strip():
+            by_id.setdefault(id_key(value), []).append(first + offset)
+    placed: dict[str, int] = {}
+    taken: set[int] = set()
+    for write in writes:
+        where = write.locator
+        if where.id.strip():
+            # A duplicated ID (an Issue already) has several rows: keep each on its own.
+            candidates = [r for r in by_id.get(id_key(where.id), []) if r not in taken]
+        else:
+            candidates = [
+                first + n for n, name in enumerate(names)
+                if str(name).strip() == where.name.strip()
+                and not str(ids[n] if n < len(ids) else "").strip()
+                and first + n not in taken
+            ]
+        row = where.row if where.row in candidates else (candidates[0] if candidates else None)
+        if row is None or row in taken:
+            raise WorkbookChanged(
+                f"rows of {location} were deleted or edited while it was being synced "
+                f"(cannot find {where.id or where.name} again)", "run sync again")
+        placed[write.key] = row
+        taken.add(row)
+    return placed
+
+
+def _same_typed(old: Any, new: Any) -> bool:
+    return _norm(old) == _norm(new)
+
+
+def _norm(value: Any) -> str:
+    """A Today cell as a person sees it: an unticked box and a blank cell are both empty."""
+    if value is True:
+        return "TRUE"
+    if value in (None, "", False):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _at(values: list[Any], col: int) -> Any:
+    return values[col] if col < len(values) else ""
+
+
+def _trim(grid: list[list[Any]], convert: Any) -> list[list[Any]]:
+    rows = [[convert(v) for v in row] for row in grid]
+    for row in rows:
+        while row and row[-1] in ("", None):
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _grid(sheet_id: int, row0: int, row1: int, col0: int, col1: int) -> dict[str, int]:
+    return {"sheetId": sheet_id, "startRowIndex": row0, "endRowIndex": row1,
+            "startColumnIndex": col0, "endColumnIndex": col1}
+
+
+def _a1(col: int, row: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
+def _quote(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _column_range(tab: str, col: int, first: int) -> str:
+    letters = _a1(col, 1)[:-1]
+    return f"{_quote(tab)}!{letters}{first}:{letters}"
+
+
+def _chunks(data: list[dict[str, Any]], limit: int) -> list[list[dict[str, Any]]]:
+    chunks: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for item in data:
+        cost = len(json.dumps(item, default=str))
+        if chunks[-1] and size + cost > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(item)
+        size += cost
+    return [c for c in chunks if c]
+
+
+def create_spreadsheet(client: SheetsClient, title: str) -> SheetLocation:
+    """A new, empty spreadsheet owned by the credentials' account."""
+    response = client.call("write", "a new Google Sheet", lambda: client.http.request(
+        "post", "https://sheets.googleapis.com/v4/spreadsheets",
+        json={"properties": {"title": title}}))
+    return SheetLocation(str(response.json()["spreadsheetId"]))
+
+
+def fill_with_workbook(client: SheetsClient, sheet: SheetLocation, workbook: Any) -> None:
+    """Give an empty spreadsheet the tabs of a starter workbook (one read, one write)."""
+    from .upload import starter_requests
+
+    what = f"Google Sheet {sheet.key}"
+    body = client.call("read", what, lambda: client.http.spreadsheets_get(
+        sheet.key, params={"fields": "sheets(properties(sheetId,title),"
+                                     "data.rowData.values.effectiveValue)"}))
+    requests = starter_requests(workbook, body.get("sheets", []))
+    client.call("write", what, lambda: client.http.batch_update(
+        sheet.key, {"requests": requests}))
+
+
+def client_for(config: dict[str, Any]) -> SheetsClient:
+    google = config["google"]
+    return SheetsClient(load_identity(google["credentials_file"] or None), base=api_base(),
+                        timeout=float(google["timeout_seconds"]),
+                        budget_seconds=float(google["retry_budget_seconds"]),
+                        first_wait=float(google["retry_first_wait_seconds"]))
