@@ -149,21 +149,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not path.exists():
         write_starter_workbook(path, lang=args.lang, sample=True, today=_today(args))
         print(f"Wrote sample workbook {path}")
-    return _sync(path, args, dry_run=False)
+    return _sync(str(path), args, dry_run=False)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    return _sync(Path(args.path), args, dry_run=args.dry_run)
+    return _sync(args.path, args, dry_run=args.dry_run)
 
 
-def _sync(path: Path, args: argparse.Namespace, dry_run: bool) -> int:
+def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
+    """Sync a workbook path or a Google Sheet location (kept a string: a Path would turn
+    "https://" into "https:/")."""
+    from .stores.gsheets.location import is_google_location, parse_location
     from .sync import sync_workbook
 
     config = load_config(args.config)
-    report = sync_workbook(str(path), config, _today(args), dry_run=dry_run)
+    report = sync_workbook(location, config, _today(args), dry_run=dry_run)
+    google = is_google_location(location)
+    shown = parse_location(location).url if google else location
     tiers = " · ".join(f"{t} {n}" for t, n in report.tiers.items())
     print(
-        f"{path}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
+        f"{shown}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
         f"{report.touchpoints_due} touchpoints due today, {report.done_logged} Done logged, "
         f"{report.ids_assigned} IDs assigned"
     )
@@ -171,7 +176,10 @@ def _sync(path: Path, args: argparse.Namespace, dry_run: bool) -> int:
         print("Dry run: nothing written. A sync would:")
         for line in report.changes:
             print(f"  - {line}")
+    elif report.written and google:
+        print(f"Written {shown} in {report.seconds:.1f}s")
     elif report.written:
+        path = Path(location)
         print(
             f"Written {path.resolve()} in {report.seconds:.1f}s "
             f"(previous version kept in {path.parent / '.sheets-sync-backups'})"

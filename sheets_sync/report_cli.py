@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 
 from .config import load_config
 from .messages import load_templates
@@ -12,6 +11,7 @@ from .metrics import compute_breakdowns, compute_metrics, due_items_from_today, 
 from .plan import PlanResult, build_plan
 from .referrals import compute_referrals
 from .stores.base import WorkbookData
+from .stores.gsheets.location import book_title
 from .sync import open_store
 from .today import format_table, to_ics
 from .touchpoints import upcoming
@@ -53,7 +53,7 @@ def write_ics(args: argparse.Namespace) -> int:
         for i in upcoming(result.book, result.classes, today, args.days, config, lang=data.language)
         if _owner_filter(args.owner)(i)
     ]
-    name = f"sheets-sync {Path(args.path).stem}" + (f" – {args.owner}" if args.owner else "")
+    name = f"sheets-sync {book_title(args.path)}" + (f" – {args.owner}" if args.owner else "")
     args.output.write_bytes(to_ics(items, name))
     print(f"Wrote {len(items)} touchpoints to {args.output}")
     return 0
@@ -79,7 +79,7 @@ def write_report(args: argparse.Namespace) -> int:
         compute_breakdowns(book, classes, today, config),
         referrers,
         history,
-        f"{Path(args.path).stem} — {today.isoformat()}",
+        f"{book_title(args.path)} — {today.isoformat()}",
         lang=data.language,
     )
     args.output.write_text(page, encoding="utf-8")

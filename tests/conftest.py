@@ -10,6 +10,7 @@ import pytest
 from sheets_sync.config import load_config
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.sync import sync_workbook
+from tests.gsheets_books import api, sheets_server  # noqa: F401  (fixtures for Google books)
 
 SAMPLE_DAY = date(2026, 11, 23)
 

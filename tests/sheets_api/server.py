@@ -135,6 +135,9 @@ class SheetsApiServer:
         query = parse_qs(parts.query, keep_blank_values=True)
         if raw_path.startswith("/_test/"):
             return self._control(method, raw_path, body)
+        if raw_path == "/token":  # an OAuth token endpoint, for key files whose token_uri is here
+            token = {"access_token": "local-token", "token_type": "Bearer", "expires_in": 3600}
+            return 200, {}, json.dumps(token).encode("utf-8")
         kind = _kind(method, raw_path)
         user = (query.get("quotaUser") or [headers.get("authorization") or "anonymous"])[0]
         entry = LoggedRequest(

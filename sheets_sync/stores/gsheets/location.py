@@ -52,3 +52,11 @@ def parse_location(text: str) -> SheetLocation:
     raise UserError(f"'{text}' is not a Google Sheet address",
                     "use the address from the browser "
                     "(https://docs.google.com/spreadsheets/d/<key>/edit) or gsheet:<key>")
+
+
+def book_title(location: str) -> str:
+    """A short name for a location in titles and file names: a workbook's file stem, or
+    "Google Sheet 1AbCdEfG…"."""
+    if is_google_location(location):
+        return f"Google Sheet {parse_location(location).key[:8]}…"
+    return location.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]

@@ -86,7 +86,7 @@ class GoogleSheetStore:
     def read(self) -> WorkbookData:
         what = f"Google Sheet {self.sheet.key}"
         body = self.client.call("read", what, lambda: self.client.http.spreadsheets_get(
-            self.sheet.key, params={"fields": READ_FIELDS}))
+            self.sheet.key, params={"fields": READ_FIELDS, "prettyPrint": "false"}))
         self._meta = {}
         names: list[str] = []
         for sheet in sorted(body.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):

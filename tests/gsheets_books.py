@@ -1,0 +1,88 @@
+"""Google Sheets books on the local Sheets API server, for the store's tests.
+
+A book here is the bundled sample (or a generated one) put into a spreadsheet on the server the
+way `sheets-sync init` fills a shared sheet, then synced through real gspread over real HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from sheets_sync.config import load_config
+from sheets_sync.sample_data import build_sample
+from sheets_sync.starter import build_workbook
+from sheets_sync.stores.gsheets.location import SheetLocation
+from sheets_sync.stores.gsheets.store import (
+    GoogleSheetStore,
+    SheetMeta,
+    client_for,
+    fill_with_workbook,
+)
+from tests.sheets_api.server import SheetsApiServer
+
+DAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def sheets_server() -> Iterator[SheetsApiServer]:
+    with SheetsApiServer() as server:
+        yield server
+
+
+@pytest.fixture
+def api(sheets_server: SheetsApiServer, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> SheetsApiServer:
+    """The server, emptied, with this process pointed at it (no credentials needed)."""
+    sheets_server.reset()
+    monkeypatch.setenv("SHEETS_SYNC_GOOGLE_API", sheets_server.base_url)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))  # no cached token
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # Google books' locks
+    return sheets_server
+
+
+def fast_config(**google: Any) -> dict[str, Any]:
+    """The default config with retries that wait milliseconds, not seconds."""
+    return load_config(overrides={"google": {"retry_first_wait_seconds": 0.01,
+                                             "retry_budget_seconds": 5, **google}})
+
+
+def upload(api: SheetsApiServer, workbook: Workbook, title: str = "Contacts book") -> str:
+    """A new spreadsheet holding `workbook`'s tabs; returns its location (gsheet:<key>)."""
+    key = api.create_spreadsheet(title)
+    fill_with_workbook(client_for(fast_config()), SheetLocation(key), workbook)
+    api.log.clear()
+    return f"gsheet:{key}"
+
+
+def sample_sheet(api: SheetsApiServer, lang: str = "en", day: date = DAY) -> str:
+    return upload(api, build_workbook(lang, build_sample(day, lang), sample_day=day))
+
+
+def tab_grids(location: str) -> dict[str, list[list[Any]]]:
+    """Every tab's values as the store reads them (trailing blanks trimmed)."""
+    store = GoogleSheetStore(SheetLocation(location.split(":", 1)[1]), fast_config())
+    store.read()
+    return {title: trim(meta.grid) for title, meta in store._meta.items()}
+
+
+def metas(location: str) -> dict[str, SheetMeta]:
+    store = GoogleSheetStore(SheetLocation(location.split(":", 1)[1]), fast_config())
+    store.read()
+    return store._meta
+
+
+def trim(grid: list[list[Any]]) -> list[list[Any]]:
+    rows = [list(r) for r in grid]
+    for row in rows:
+        while row and row[-1] in ("", None):
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
