@@ -42,9 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = with_common(sub.add_parser("demo", help="write a sample workbook and sync it"))
     demo.add_argument("path", nargs="?", default=DEMO_FILE, help=f"default: {DEMO_FILE}")
     demo.add_argument("--lang", default="en", help="en, zh, zh-Hant, ja or ms")
+    demo.add_argument("--google", action="store_true",
+                      help="put the sample in a new Google Sheet instead, and sync that")
 
-    init = sub.add_parser("init", help="write a starter workbook")
-    init.add_argument("path", type=Path)
+    init = with_common(sub.add_parser("init", help="write a starter workbook (or fill an "
+                                      "empty Google Sheet; gsheet:new creates one)"),
+                       today=False)
+    init.add_argument("path", help="an .xlsx path, a Google Sheet URL, gsheet:<key> or gsheet:new")
     init.add_argument("--lang", default="en", help="en, zh, zh-Hant, ja or ms")
     init.add_argument("--sample", action="store_true", help="fill it with ~40 sample contacts")
     init.add_argument("--today", type=_date, help=argparse.SUPPRESS)
@@ -79,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, required=True, help="office config (TOML)")
     run.add_argument("--once", action="store_true", help="one round, then exit (cron, timers)")
     run.add_argument("--check", action="store_true", help="check the config and workbooks, exit")
+
+    auth = with_common(sub.add_parser("auth", help="Google access: check a sheet, or log in"),
+                       today=False)
+    what = auth.add_mutually_exclusive_group(required=True)
+    what.add_argument("--check", metavar="LOCATION",
+                      help="say whether the credentials can read and write this sheet")
+    what.add_argument("--login", metavar="CLIENT_SECRET_JSON", type=Path,
+                      help="log in with your Google account (installed-app flow); the token "
+                      "is saved for this user")
 
     status = sub.add_parser("status", help="last success and last error per workbook")
     status.add_argument("--config", type=Path, help="office config (TOML)")
@@ -128,9 +141,18 @@ def _today(args: argparse.Namespace) -> date:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from .starter import write_starter_workbook
+    from .stores.gsheets.location import is_google_location
 
+    if is_google_location(args.path):
+        from .google_cli import init_google
+
+        sheet, contacts = init_google(args.path, load_config(args.config), args.lang,
+                                      args.sample, _today(args))
+        extra = f" with {contacts} sample contacts" if args.sample else ""
+        print(f"Filled {sheet.url}{extra}. Next: sheets-sync sync {sheet.canonical}")
+        return 0
     summary = write_starter_workbook(
-        args.path, lang=args.lang, sample=args.sample, today=_today(args)
+        Path(args.path), lang=args.lang, sample=args.sample, today=_today(args)
     )
     extra = (
         f" with {summary.contacts} sample contacts, {summary.interactions} interactions and "
@@ -145,11 +167,27 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .starter import write_starter_workbook
 
+    if args.google:
+        from .google_cli import NEW, init_google
+
+        sheet, _ = init_google(NEW, load_config(args.config), args.lang, True, _today(args))
+        print(f"Wrote the sample to a new Google Sheet: {sheet.url}")
+        return _sync(sheet.canonical, args, dry_run=False)
     path = Path(args.path)
     if not path.exists():
         write_starter_workbook(path, lang=args.lang, sample=True, today=_today(args))
         print(f"Wrote sample workbook {path}")
     return _sync(str(path), args, dry_run=False)
+
+
+def cmd_auth(args: argparse.Namespace) -> int:
+    from .google_cli import check_access, login
+
+    if args.login:
+        print(login(args.login))
+    else:
+        print(check_access(args.check, load_config(args.config)))
+    return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -235,6 +273,7 @@ COMMANDS = {
     "referrals": cmd_referrals,
     "run": cmd_run,
     "status": cmd_status,
+    "auth": cmd_auth,
 }
 
 

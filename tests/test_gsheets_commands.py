@@ -1,0 +1,55 @@
+"""init, demo --google and auth --check on a Google Sheet (the local Sheets API server)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sheets_sync.cli import main
+from tests.gsheets_books import DAY, tab_grids
+from tests.sheets_api.server import SheetsApiServer
+
+
+def run(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_fills_an_empty_shared_sheet_like_the_xlsx_starter(
+    api: SheetsApiServer, capsys: Any
+) -> None:
+    key = api.create_spreadsheet("Office contacts")
+    code, out, _ = run(capsys, "init", f"gsheet:{key}", "--lang", "zh")
+    assert code == 0 and f"Next: sheets-sync sync gsheet:{key}" in out
+    spreadsheet = api.spreadsheet(key)
+    titles = [s.title for s in spreadsheet.sheets]
+    assert "Sheet1" not in titles and "客户" in titles
+    contacts = spreadsheet.sheet_by_title("客户")
+    assert contacts.props["gridProperties"]["frozenRowCount"] == 1
+    stages = [c for c in contacts.rows.get(1, {}).values() if c.get("dataValidation")]
+    assert stages, "dropdowns (Stage, Circle, yes/no) come with the starter"
+
+
+def test_init_refuses_a_sheet_that_already_has_data(api: SheetsApiServer, capsys: Any) -> None:
+    key = api.create_spreadsheet("Someone's sheet")
+    api.person(key).type("Sheet1", "A1", "my notes")
+    code, _, err = run(capsys, "init", f"gsheet:{key}")
+    assert code == 2 and "is not empty" in err
+    assert api.spreadsheet(key).sheet_by_title("Sheet1").cell(0, 0)
+
+
+def test_demo_google_creates_a_sheet_and_syncs_it(api: SheetsApiServer, capsys: Any) -> None:
+    code, out, _ = run(capsys, "demo", "--google", "--today", DAY.isoformat())
+    assert code == 0
+    key = out.split("/spreadsheets/d/", 1)[1].split("/", 1)[0]
+    grids = tab_grids(f"gsheet:{key}")
+    assert "Today" in grids and len(grids["Contacts"]) == 45
+
+
+def test_auth_check_says_ok_or_what_to_do(api: SheetsApiServer, capsys: Any) -> None:
+    key = api.create_spreadsheet("Office contacts")
+    code, out, _ = run(capsys, "auth", "--check", f"gsheet:{key}")
+    assert code == 0 and out.startswith("OK:") and "read and write" in out
+    api.unshare(key)
+    code, _, err = run(capsys, "auth", "--check", f"gsheet:{key}")
+    assert code == 2 and "is not shared with" in err and len(err.strip().splitlines()) == 1
