@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ...errors import UserError, WorkbookChanged
@@ -37,7 +38,7 @@ from ..tables import (
     used_width,
 )
 from ..xlsx_layout import column_widths
-from .cells import as_read, cell_data, number_format, read_cell, values_cell
+from .cells import as_read, cell_data, entered_value, number_format, read_cell, values_cell
 from .charts import add_chart_request
 from .client import SheetsClient
 from .credentials import api_base, load_identity
@@ -211,19 +212,37 @@ class GoogleSheetStore:
         ]
         for chart in meta.charts:
             requests.append({"deleteEmbeddedObject": {"objectId": chart}})
-        row_data = [{"values": [cell_data(h, "text", self.money_pattern, bold=True)
-                                for h in tab.headers]}]
-        for index, row in enumerate(tab.rows):
-            cells = []
-            for col, value in enumerate(row):
-                column = tab.columns[col] if col < len(tab.columns) else None
-                kind = (tab.cell_kinds.get((index, column.key)) if column else None) or (
-                    kinds[col] if col < len(kinds) else "text")
-                cells.append(cell_data(value, kind, self.money_pattern))
-            row_data.append({"values": cells})
+        # Values cell by cell, formats column by column: a CellData carrying its own format is
+        # several times larger, and the Today tab of a big book is thousands of rows.
         requests.append({"updateCells": {
             "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
-            "rows": row_data, "fields": "userEnteredValue,userEnteredFormat"}})
+            "rows": [{"values": [cell_data(h, "text", self.money_pattern, bold=True)
+                                 for h in tab.headers]}],
+            "fields": "userEnteredValue,userEnteredFormat"}})
+        if tab.rows:
+            requests.append({"updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": 0},
+                "rows": [{"values": [_value_only(v) for v in row]} for row in tab.rows],
+                "fields": "userEnteredValue"}})
+        for col in range(width):
+            kind = kinds[col] if col < len(kinds) else "text"
+            fmt = cell_data(None, kind, self.money_pattern)["userEnteredFormat"]
+            if fmt and tab.rows:
+                requests.append({"repeatCell": {
+                    "range": _grid(sheet_id, 1, height, col, col + 1),
+                    "cell": {"userEnteredFormat": fmt}, "fields": "userEnteredFormat"}})
+        for index, row in enumerate(tab.rows):
+            for col, value in enumerate(row):
+                column_kind = kinds[col] if col < len(kinds) else "text"
+                column = tab.columns[col] if col < len(tab.columns) else None
+                kind = (tab.cell_kinds.get((index, column.key)) if column else None) or (
+                    "date" if _is_date(value) else column_kind)
+                if kind != column_kind:  # a cell of another kind than its column (Metrics)
+                    requests.append({"repeatCell": {
+                        "range": _grid(sheet_id, index + 1, index + 2, col, col + 1),
+                        "cell": {"userEnteredFormat": cell_data(
+                            value, kind, self.money_pattern)["userEnteredFormat"]},
+                        "fields": "userEnteredFormat"}})
         for col, column in enumerate(tab.columns):
             if column.kind == BOOL and tab.rows:  # Today's Done: a real checkbox
                 requests.append({"setDataValidation": {
@@ -279,7 +298,7 @@ class GoogleSheetStore:
         """Header style, number formats and warning-only protection of the owned columns."""
         header = contacts.header_row - 1
         requests: list[dict[str, Any]] = []
-        rows = max(meta.rows, contacts.header_row + len(changes.contacts) + 1)
+        rows = meta.rows  # the whole grid: rows a person adds later get the formats too
         for column in changes.owned_columns:
             col = positions[column.key]
             requests.append({"repeatCell": {
@@ -357,6 +376,15 @@ def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
         marked=any(m.get("metadataKey") == OWNED_TAB_MARK
                    for m in sheet.get("developerMetadata", []) or []),
     )
+
+
+def _value_only(value: Any) -> dict[str, Any]:
+    entered = entered_value(value)
+    return {"userEnteredValue": entered} if entered is not None else {}
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, date)
 
 
 def _changed(write: ContactWrite, current: dict[int, list[Any]], positions: dict[str, int]
