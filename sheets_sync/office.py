@@ -264,17 +264,21 @@ def _check_xlsx(book: WorkbookEntry) -> list[str]:
 
 
 def _check_google(book: WorkbookEntry, office: OfficeConfig) -> list[str]:
+    """Credentials present, and the sheet readable and writable with them (two requests)."""
+    from .google_cli import check_access
+
     creds = office.google_credentials
-    if creds is None:
-        env = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-        if not env:
-            return [f"{book.name}: a Google Sheet needs credentials — set "
-                    "[google] credentials_file in the office config"]
-        creds = Path(env)
-    if not creds.is_file():
+    if creds is not None and not creds.is_file():
         return [f"{book.name}: Google credentials file not found: {creds}"]
-    if not os.access(creds, os.R_OK):
+    if creds is not None and not os.access(creds, os.R_OK):
         return [f"{book.name}: cannot read Google credentials file {creds}"]
+    config = load_config(book.config) if book.config else load_config()
+    if creds is not None and not config["google"]["credentials_file"]:
+        config["google"] = {**config["google"], "credentials_file": str(creds)}
+    try:
+        check_access(book.location, config)
+    except UserError as exc:
+        return [f"{book.name}: {exc}"]
     return []
 
 

@@ -33,6 +33,7 @@ class SyncReport:
     written: bool = False  # False for --dry-run or when nothing changed
     changes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    requests: int | None = None  # HTTP requests sent (Google Sheets), across a re-plan too
 
 
 def open_store(location: str, config: dict[str, Any]) -> Store:
@@ -69,23 +70,31 @@ def sync_workbook(
     # Two spellings of one Google Sheet (its URL, gsheet:<key>) share one lock.
     lock_key = parse_location(location).canonical if is_google_location(location) else location
     with hold_book(lock_key, wait=float(config["general"]["lock_wait_seconds"])):
+        sent: list[int] = []
         try:
             return _sync_once(location, config, today, dry_run=False, light=light,
-                              started=started)
+                              started=started, sent=sent)
         except WorkbookChanged:
             return _sync_once(location, config, today, dry_run=False, light=light,
-                              started=started)
+                              started=started, sent=sent)
 
 
 def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: bool,
-               light: bool, started: float) -> SyncReport:
+               light: bool, started: float, sent: list[int] | None = None) -> SyncReport:
     store = open_store(location, config)
-    data = store.read()
-    result = build_plan(data, config, today, light=light, templates=load_templates())
-    report = summarise(location, today, result)
-    report.changes = describe_changes(store.diff(result.changes))
-    if not dry_run:
-        report.written = store.apply(result.changes)
+    wire = getattr(store, "wire", None)  # a Google store counts its requests
+    try:
+        data = store.read()
+        result = build_plan(data, config, today, light=light, templates=load_templates())
+        report = summarise(location, today, result)
+        report.changes = describe_changes(store.diff(result.changes))
+        if not dry_run:
+            report.written = store.apply(result.changes)
+    finally:
+        if wire is not None and sent is not None:
+            sent.append(wire.requests)
+    if wire is not None:
+        report.requests = sum(sent) if sent is not None else wire.requests
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

@@ -281,6 +281,10 @@ class Worker:
         clock_start = _time.perf_counter()
         try:
             config = self.book_config(book.config)
+            if book.is_google and self.office.google_credentials and not config["google"][
+                    "credentials_file"]:
+                config["google"] = {**config["google"],
+                                    "credentials_file": str(self.office.google_credentials)}
             today = started.astimezone(self.zone).date()
             report = self.sync(book.location, config, today, light=(kind == "light"))
         except UserError as exc:
@@ -297,7 +301,8 @@ class Worker:
         issues = getattr(report, "issues", None)
         self.log.info(run_line(run=kind, workbook=book.name, attempt=tries, result="ok",
                                duration=f"{seconds:.2f}s", contacts=contacts,
-                               touchpoints_due=due, issues=issues))
+                               touchpoints_due=due, issues=issues,
+                               requests=getattr(report, "requests", None)))
         self.progress.stage(f"{book.name}: done in {seconds:.1f}s — {contacts} contacts, "
                             f"{due} touchpoints due, {issues} issues")
         self._record(book, RunOutcome(kind, "ok", at, seconds, contacts, due, issues))

@@ -473,19 +473,22 @@ def test_check_reports_every_unreachable_workbook(tmp_path: Path,
                       'config = "rules.toml"\n', encoding="utf-8")
     openpyxl.Workbook().save(tmp_path / "good2.xlsx")
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.delenv("SHEETS_SYNC_GOOGLE_API", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-token-here"))
     assert run_command(config, once=False, check=True) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 4, err
     assert err[0] == f"missing.xlsx: workbook not found: {tmp_path / 'missing.xlsx'}"
     assert "notzip.xlsx" in err[1] and "not a zip file" in err[1]
-    assert "a Google Sheet needs credentials" in err[2]
+    assert "no Google credentials" in err[2] and "auth --login" in err[2]
     assert "unknown setting 'general.id_prefx'" in err[3] and "id_prefix" in err[3]
 
     creds = tmp_path / "sa.json"
     creds.write_text("{}", encoding="utf-8")
     config.write_text(config.read_text().replace(
         "[files]", '[google]\ncredentials_file = "sa.json"\n[files]'), encoding="utf-8")
-    assert not any("Google" in p for p in check_reachable(load_office(config)))
+    problems = check_reachable(load_office(config))
+    assert any("is not a service-account key" in p for p in problems), problems
 
 
 def test_check_ok_and_invalid_config_exit_codes(tmp_path: Path,

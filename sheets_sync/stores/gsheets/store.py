@@ -40,7 +40,7 @@ from ..tables import (
 from ..xlsx_layout import column_widths
 from .cells import as_read, cell_data, entered_value, number_format, read_cell, values_cell
 from .charts import add_chart_request
-from .client import SheetsClient
+from .client import SheetsClient, WireStats
 from .credentials import api_base, load_identity
 from .location import SheetLocation
 
@@ -81,6 +81,11 @@ class GoogleSheetStore:
         self.client = client or client_for(config)
         self._data: WorkbookData | None = None
         self._meta: dict[str, SheetMeta] = {}
+
+    @property
+    def wire(self) -> WireStats:
+        """Requests and bytes this store sent and received so far."""
+        return self.client.stats
 
     # -- reading ---------------------------------------------------------------------------
 
