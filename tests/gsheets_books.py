@@ -86,3 +86,37 @@ def trim(grid: list[list[Any]]) -> list[list[Any]]:
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def put_xlsx(api: SheetsApiServer, path: Path, title: str = "Contacts book") -> str:
+    """A spreadsheet holding the values of the workbook at `path`, placed straight into the
+    server's state (no request): the quick way to stage a big book for a request-count test."""
+    import python_calamine
+
+    from sheets_sync.stores.gsheets.cells import serial
+    from tests.sheets_api.valueops import write_cell
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    grids = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+             for name in book.sheet_names}
+    key = api.create_spreadsheet(title, sheets=[
+        {"title": name, "gridProperties": {"rowCount": max(len(grid), 2),
+                                           "columnCount": max([len(r) for r in grid] + [1])}}
+        for name, grid in grids.items()])
+
+    def fill(spreadsheet: Any) -> None:
+        for name, grid in grids.items():
+            sheet = spreadsheet.sheet_by_title(name)
+            for r, row in enumerate(grid):
+                for c, value in enumerate(row):
+                    if isinstance(value, date):
+                        write_cell(sheet, r, c, serial(value), "RAW")
+                        cell = dict(sheet.cell(r, c))
+                        cell["userEnteredFormat"] = {"numberFormat": {"type": "DATE",
+                                                                      "pattern": "yyyy-mm-dd"}}
+                        sheet.put(r, c, cell)
+                    elif value != "":
+                        write_cell(sheet, r, c, value, "RAW")
+
+    api.edit(key, fill)
+    return f"gsheet:{key}"

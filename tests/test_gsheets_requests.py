@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from benchmarks.bench_sync import TODAY, generate
 from sheets_sync.sync import sync_workbook
-from tests.gsheets_books import fast_config, upload
+from tests.gsheets_books import fast_config, put_xlsx
 from tests.sheets_api.server import SheetsApiServer
 
 
 def generated_sheet(api: SheetsApiServer, tmp_path: Path, contacts: int) -> str:
     path = tmp_path / "book.xlsx"
     generate(path, contacts=contacts, interactions=contacts * 3)
-    return upload(api, openpyxl.load_workbook(path))
+    return put_xlsx(api, path)
 
 
 def requests_per_sync(api: SheetsApiServer, location: str) -> tuple[int, int, int]:
