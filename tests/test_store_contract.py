@@ -79,3 +79,18 @@ BACKENDS = [
 @pytest.fixture(params=BACKENDS, ids=[b.name for b in BACKENDS])
 def backend(request: pytest.FixtureRequest) -> Backend:
     return request.param
+
+
+def test_the_sync_reaches_the_excel_store_only_to_construct_it() -> None:
+    import ast
+
+    import sheets_sync.sync
+
+    tree = ast.parse(Path(sheets_sync.sync.__file__).read_text(encoding="utf-8"))
+    from_xlsx = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("stores.xlsx")
+        for alias in node.names
+    }
+    assert from_xlsx == {"XlsxStore"}
