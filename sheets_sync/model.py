@@ -248,7 +248,10 @@ class OwnedTab:
 
     def index(self, column: str) -> int:
         """0-based position of a column key."""
-        return next(n for n, c in enumerate(self.columns) if c.key == column)
+        for n, c in enumerate(self.columns):
+            if c.key == column:
+                return n
+        raise KeyError(f"tab {self.key} has no column {column!r}")
 
 
 @dataclass

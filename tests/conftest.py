@@ -12,6 +12,9 @@ from sheets_sync.starter import write_starter_workbook
 from sheets_sync.sync import sync_workbook
 from tests.gsheets_books import api, sheets_server  # noqa: F401  (fixtures for Google books)
 
+# The store contract's tests live outside a test_ module (each store's suite collects them).
+pytest.register_assert_rewrite("tests.store_contract")
+
 SAMPLE_DAY = date(2026, 11, 23)
 
 

@@ -71,9 +71,9 @@ def sheet_tabs(data: dict[str, bytes]) -> dict[str, str]:
     return found
 
 
-def sync_and_record(path: Path, today: date, done_logged: int = 0) -> Record:
+def sync_and_record(path: Path, today: date, done_logged: int = 0, light: bool = False) -> Record:
     before = parts(path)
-    report = sync_workbook(str(path), load_config(), today)
+    report = sync_workbook(str(path), load_config(), today, light=light)
     assert report.written and report.done_logged == done_logged, report
     return record(before, path)
 
@@ -123,9 +123,27 @@ def crash_book_cases(folder: Path) -> dict[str, Record]:
     return {"crash_book_4000": sync_and_record(path, TODAY)}
 
 
+def other_book_cases(folder: Path) -> dict[str, Record]:
+    """A light sync (Today and owned columns only), a Chinese workbook, and a workbook written
+    the way Excel writes one (shared strings, comments, images, a person's chart, formulas)."""
+    from tests.workbooks import excel_like_workbook
+
+    light = folder / "light.xlsx"
+    write_starter_workbook(light, lang="en", sample=True, today=SAMPLE_DAY)
+    chinese = folder / "zh.xlsx"
+    write_starter_workbook(chinese, lang="zh", sample=True, today=SAMPLE_DAY)
+    excel = excel_like_workbook(folder / "excel.xlsx")
+    return {
+        "sample_light_sync": sync_and_record(light, SAMPLE_DAY, light=True),
+        "sample_zh_first_sync": sync_and_record(chinese, SAMPLE_DAY),
+        "excel_like_first_sync": sync_and_record(excel, SAMPLE_DAY),
+    }
+
+
 CASES: dict[str, Callable[[Path], dict[str, Record]]] = {
     "sample": sample_cases,
     "crash_book": crash_book_cases,
+    "other_books": other_book_cases,
 }
 
 

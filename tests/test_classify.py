@@ -347,19 +347,20 @@ def test_logged_visits_count_towards_attention(config: dict[str, Any]) -> None:
                        decision_makers_seen=True)
     visits = [visit("C2", days_ago(n)) for n in (3, 10, 20)]
     result = classify(book([contact], visits), today, config)
-    assert result[2].tier == "A"
+    assert result["c2"].tier == "A"
 
 
 def test_prospects_without_intent_columns_fall_back_to_the_score(config: dict[str, Any]) -> None:
     contacts = [person(2, stage="Lead", circle="Core Advocate"), person(3, stage="Lead")]
-    tiers = assign_tiers(contacts, {2: "Prospect", 3: "Prospect"}, {2: 8.0, 3: 0.0}, config)
-    assert tiers == {2: "A", 3: "C"}
+    tiers = assign_tiers(contacts, {"c2": "Prospect", "c3": "Prospect"}, {"c2": 8.0, "c3": 0.0},
+                         config)
+    assert tiers == {"c2": "A", "c3": "C"}
 
 
 def test_under_contract_is_graded_by_intent(config: dict[str, Any]) -> None:
     contact = person(2, stage="Under contract", accepts_product=False, accepts_price=False,
                      can_afford=False, visits=0)
-    assert assign_tiers([contact], {2: "Under contract"}, {2: 50.0}, config) == {2: "D"}
+    assert assign_tiers([contact], {"c2": "Under contract"}, {"c2": 50.0}, config) == {"c2": "D"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,16 +369,16 @@ def test_under_contract_is_graded_by_intent(config: dict[str, Any]) -> None:
 
 def test_tier_override_wins(config: dict[str, Any]) -> None:
     contact = person(2, tier_override="b", do_not_contact=True)
-    assert assign_tiers([contact], {2: "Lost"}, {2: 0.0}, config) == {2: "B"}
+    assert assign_tiers([contact], {"c2": "Lost"}, {"c2": 0.0}, config) == {"c2": "B"}
 
 
 def test_do_not_contact_is_d(config: dict[str, Any]) -> None:
     contact = person(2, do_not_contact=True)
-    assert assign_tiers([contact], {2: "Client"}, {2: 99.0}, config) == {2: "D"}
+    assert assign_tiers([contact], {"c2": "Client"}, {"c2": 99.0}, config) == {"c2": "D"}
 
 
 def test_lost_is_d(config: dict[str, Any]) -> None:
-    assert assign_tiers([person(2)], {2: "Lost"}, {2: 99.0}, config) == {2: "D"}
+    assert assign_tiers([person(2)], {"c2": "Lost"}, {"c2": 99.0}, config) == {"c2": "D"}
 
 
 def test_pareto_top_20_percent_a_next_30_percent_b_rest_c(config: dict[str, Any]) -> None:
@@ -424,9 +425,9 @@ def test_tier_shares_come_from_config(config: dict[str, Any]) -> None:
 
 def test_overridden_and_excluded_contacts_take_no_pareto_place(config: dict[str, Any]) -> None:
     contacts = [person(1, tier_override="C"), person(2, do_not_contact=True), person(3), person(4)]
-    scores = {1: 100.0, 2: 90.0, 3: 5.0, 4: 1.0}
+    scores = {"c1": 100.0, "c2": 90.0, "c3": 5.0, "c4": 1.0}
     tiers = assign_tiers(contacts, dict.fromkeys(scores, "Client"), scores, config)
-    assert tiers == {1: "C", 2: "D", 3: "A", 4: "C"}
+    assert tiers == {"c1": "C", "c2": "D", "c3": "A", "c4": "C"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -473,7 +474,7 @@ def test_at_target_there_is_no_completeness_suggestion(config: dict[str, Any]) -
 
 def test_classification_reports_a_profile_below_target(config: dict[str, Any]) -> None:
     contact = person(2, stage="Closed", filled_fields=frozenset(FIELDS[:-1]))
-    result = classify(book([contact]), today, config)[2]
+    result = classify(book([contact]), today, config)["c2"]
     assert result.completeness == pytest.approx(0.9)
     assert result.suggestions == ["Profile 90 % complete, target 100 %: add closing date"]
 
@@ -512,20 +513,24 @@ def test_classify_never_changes_the_circle(config: dict[str, Any]) -> None:
                 person(3, referred_by="C2", stage="Closed")]
     result = classify(book(contacts), today, config)
     assert contacts[0].circle == "Network"
-    assert result[2].suggestions == ["Circle: suggest Advocate (1 referral closed; typed Network)"]
+    assert result["c2"].suggestions == [
+        "Circle: suggest Advocate (1 referral closed; typed Network)"
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # The whole book
 
 
-def test_classify_keys_by_row_even_when_ids_repeat(config: dict[str, Any]) -> None:
+def test_classify_keys_every_row_even_when_ids_repeat(config: dict[str, Any]) -> None:
+    # A repeated ID (reported by validation) keys its later rows by ID and row, so each row is
+    # still classified on its own; both see the ID's interactions.
     contacts = [person(2, "C1", stage="Closed"), person(3, "C1", stage="Lead")]
     result = classify(book(contacts, [visit("C1", days_ago(40), "call")]), today, config)
-    assert set(result) == {2, 3}
-    assert result[2].lifecycle == "Client"
-    assert result[3].lifecycle == "Prospect"
-    assert result[2].days_since_contact == result[3].days_since_contact == 40
+    assert set(result) == {"c1", "c1#row3"}
+    assert result["c1"].lifecycle == "Client"
+    assert result["c1#row3"].lifecycle == "Prospect"
+    assert result["c1"].days_since_contact == result["c1#row3"].days_since_contact == 40
 
 
 def test_classify_combines_the_rules(config: dict[str, Any]) -> None:
@@ -533,7 +538,7 @@ def test_classify_combines_the_rules(config: dict[str, Any]) -> None:
                 person(3, referred_by="C2", stage="Lead")]
     interactions = [visit("C2", days_ago(12), "call")]
     transactions = [deal("C2", days_ago(200), commission=20_000.0)]
-    result = classify(book(contacts, interactions, transactions), today, config)[2]
+    result = classify(book(contacts, interactions, transactions), today, config)["c2"]
     assert (result.lifecycle, result.activity) == ("Client", "Active")
     assert result.days_since_contact == 12
     assert result.score == 10.0 + 3.0 + 5.0 + 4.0 + 2.0

@@ -36,3 +36,10 @@ def test_the_sample_workbook_syncs_to_the_recorded_bytes(tmp_path: Path) -> None
 @pytest.mark.slow
 def test_the_4000_contact_book_syncs_to_the_recorded_bytes(tmp_path: Path) -> None:
     check("crash_book", tmp_path)
+
+
+@pytest.mark.slow
+def test_a_light_sync_a_chinese_book_and_an_excel_written_book_sync_to_the_recorded_bytes(
+    tmp_path: Path,
+) -> None:
+    check("other_books", tmp_path)

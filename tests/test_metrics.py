@@ -37,7 +37,7 @@ def cls(tier: str, activity: str, completeness: float, lifecycle: str = "Client"
                           days_since_contact=None, completeness=completeness)
 
 
-def small_book() -> tuple[Book, dict[int, Classification]]:
+def small_book() -> tuple[Book, dict[str, Classification]]:
     """Six contacts, four transactions, seven interactions (numbers used in the tests below)."""
     contacts = [
         Contact(row=2, id="C1", name="Alice Tan", owner="Ann", circle="Advocate", nps=10),
@@ -77,10 +77,10 @@ def small_book() -> tuple[Book, dict[int, Classification]]:
         Interaction(row=8, date=date(2025, 6, 7), contact_id="C2", channel="call",
                     outcome="Discussed listing"),
     ]
-    classes = {
-        2: cls("A", "Active", 0.9), 3: cls("B", "Active", 1.0), 4: cls("B", "Cooling", 0.8),
-        5: cls("C", "Silent", 0.5, "Prospect"), 6: cls("C", "Dormant", 0.6, "Past client"),
-        7: cls("D", "Dormant", 0.4, "Prospect"),
+    classes = {  # keyed by contact key (the ID as matched)
+        "c1": cls("A", "Active", 0.9), "c2": cls("B", "Active", 1.0),
+        "c3": cls("B", "Cooling", 0.8), "c4": cls("C", "Silent", 0.5, "Prospect"),
+        "c5": cls("C", "Dormant", 0.6, "Past client"), "c6": cls("D", "Dormant", 0.4, "Prospect"),
     }
     return Book(contacts, interactions, transactions), classes
 
@@ -254,7 +254,7 @@ def test_single_client():
     book = Book([Contact(row=2, id="C1", name="Solo", nps=9)], [],
                 [Transaction(row=2, contact_id="C1", closing_date=date(2025, 1, 1),
                              commission=5_000)])
-    classes = {2: cls("A", "Active", 1.0)}
+    classes = {"c1": cls("A", "Active", 1.0)}
     m = by_key(compute_metrics(book, classes, TODAY, make_config()))
     assert m[("repeat_client_rate", "")].value == 0.0
     assert m[("repeat_client_rate", "")].status == "below"
@@ -312,29 +312,28 @@ def test_metrics_tab_layout_formats_and_charts():
     assert tab.headers[:5] == ["指標", "値", "目標", "状況", "定義"]
     first = tab.rows[0]
     assert first[0] == "リピート顧客率" and first[1] == 0.25 and first[3] == "達成"
-    assert tab.formats[1] == "number"
-    assert "percent" in tab.formats.values() and "money" in tab.formats.values()
+    assert tab.columns[1].kind == "number"
+    kinds = {c.kind for c in tab.columns} | set(tab.cell_kinds.values())
+    assert "percent" in kinds and "money" in kinds
 
-    kinds = {c.title: c for c in tab.charts}
+    def cells(ref) -> list:
+        source = history if ref.tab == "metrics_history" else tab
+        col = source.index(ref.column)
+        return [source.rows[r][col] for r in range(ref.first, ref.last + 1)]
+
+    charts = {c.title: c for c in tab.charts}
     assert {c.kind for c in tab.charts} == {"line", "pie", "column", "bar"}
-    nps = kinds["NPS の推移"]
-    assert nps.series[0][1].tab == "metrics_history"
-    assert nps.series[0][1].col == 1 + HISTORY_KEYS.index("nps")
-    assert (nps.categories.first_row, nps.categories.last_row) == (2, 2)
-    assert history.headers[nps.series[0][1].col] == "NPS"
+    nps = charts["NPS の推移"]
+    assert nps.series[0][1].tab == "metrics_history" and nps.series[0][1].column == "nps"
+    assert (nps.categories.first, nps.categories.last) == (0, 0)
+    assert history.headers[history.index("nps")] == "NPS"
     for chart in tab.charts:
         if chart.categories.tab != "metrics":
             continue
-        cats = [tab.rows[r - 2][0] for r in range(chart.categories.first_row,
-                                                  chart.categories.last_row + 1)]
-        values = [tab.rows[r - 2][chart.series[0][1].col]
-                  for r in range(chart.series[0][1].first_row, chart.series[0][1].last_row + 1)]
-        assert all(isinstance(v, (int, float)) for v in values), chart.title
-        assert all(isinstance(c, str) and c for c in cats), chart.title
+        assert all(isinstance(v, (int, float)) for v in cells(chart.series[0][1])), chart.title
+        assert all(isinstance(c, str) and c for c in cells(chart.categories)), chart.title
     source_chart = next(c for c in tab.charts if c.kind == "bar")
-    cats = [tab.rows[r - 2][0] for r in range(source_chart.categories.first_row,
-                                              source_chart.categories.last_row + 1)]
-    assert "Referral" in cats
+    assert "Referral" in cells(source_chart.categories)
 
 
 def test_history_first_run_and_same_day_rerun_replaces():
@@ -343,8 +342,8 @@ def test_history_first_run_and_same_day_rerun_replaces():
     metrics = compute_metrics(book, classes, TODAY, config)
     first = merge_history(None, TODAY, metrics)
     assert len(first.rows) == 1 and first.rows[0][0] == TODAY
-    assert first.formats[0] == "date"
-    assert first.formats[1 + HISTORY_KEYS.index("repeat_client_rate")] == "percent"
+    assert first.columns[0].kind == "date"
+    assert first.columns[first.index("repeat_client_rate")].kind == "percent"
     # Read back as the store would give it (ISO text dates), re-run the same day with new values.
     as_read = Table("Metrics history", 1, first.headers,
                     [(2, [TODAY.isoformat(), *first.rows[0][1:]])])
@@ -379,7 +378,8 @@ def test_duplicate_ids_still_count_every_row():
     # A duplicated ID is reported in Issues by validation; the distributions still count the
     # two rows, as the Tier and Activity columns on Contacts do.
     contacts = [Contact(row=2, id="C1", name="A"), Contact(row=3, id="C1", name="B")]
-    classes = {2: cls("A", "Active", 0.5), 3: cls("B", "Dormant", 1.0)}
-    m = by_key(compute_metrics(Book(contacts, [], []), classes, TODAY, make_config()))
+    book = Book(contacts, [], [])
+    classes = {"c1": cls("A", "Active", 0.5), "c1#row3": cls("B", "Dormant", 1.0)}
+    m = by_key(compute_metrics(book, classes, TODAY, make_config()))
     assert m[("tier_distribution", "A")].value == 1 and m[("tier_distribution", "B")].value == 1
     assert m[("completeness", "")].value == pytest.approx(0.75)

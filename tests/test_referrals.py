@@ -143,8 +143,7 @@ def test_referrals_tab_localized():
     tab = referrals_tab(compute_referrals(cycle_book(), {}, TODAY, make_config()), "zh")
     assert tab.key == "referrals"
     assert tab.headers[:5] == ["排名", "介绍人编号", "姓名", "负责人", "转介绍人数"]
-    assert tab.formats[6] == "percent" and tab.formats[7] == "money"
-    assert tab.formats[14] == "date"
+    assert [tab.columns[n].kind for n in (6, 7, 14)] == ["percent", "money", "date"]
     row = next(r for r in tab.rows if r[1] == "B")
     assert row[12] == "多次转介绍"
     assert row[13].startswith("礼品")  # reward due, in Chinese

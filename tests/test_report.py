@@ -56,10 +56,10 @@ def sample() -> tuple[Book, dict[int, Classification]]:
     ]
     interactions = [Interaction(row=2, date=date(2025, 6, 1), contact_id="C1", channel="call",
                                 outcome="satisfied")]
-    classes = {2: Classification("A", "Client", "Active", 10, 0.9),
-               3: Classification("B", "Client", "Cooling", 40, 0.7),
-               4: Classification("C", "Prospect", "Dormant", None, 0.3),
-               5: Classification("C", "Prospect", "Silent", 100, 0.5)}
+    classes = {"c1": Classification("A", "Client", "Active", 10, 0.9),
+               "c2": Classification("B", "Client", "Cooling", 40, 0.7),
+               "c3": Classification("C", "Prospect", "Dormant", None, 0.3),
+               "c4": Classification("C", "Prospect", "Silent", 100, 0.5)}
     return Book(contacts, interactions, transactions), classes
 
 

@@ -37,15 +37,14 @@ def item(cid: str = "C1", name: str = "Sarah Tan", rule: str = "drip_d30",
 def test_today_tab_headers_in_the_workbook_language(lang: str) -> None:
     tab = today_tab([item()], lang)
     assert tab.headers == [label(entry, lang) for entry in TODAY_COLUMNS.values()]
-    assert tab.key == "today" and tab.autofilter and tab.bool_columns == [0]
+    assert tab.key == "today" and tab.autofilter
+    assert [c.key for c in tab.columns if c.kind == "bool"] == ["done"]  # the box a person ticks
     row = tab.rows[0]
     assert row[0] is False and row[1] == TODAY and row[3] == 240.0
     assert row[8] == "First-month check-in [drip_d30]"
     assert row[-2:] == ["", ""]
-    keys = list(TODAY_COLUMNS)
-    assert tab.formats[keys.index("due")] == "date"
-    assert tab.formats[keys.index("priority")] == "number"
-    assert tab.formats[keys.index("message")] == "wrap"
+    kinds = {c.key: c.kind for c in tab.columns}
+    assert (kinds["due"], kinds["priority"], kinds["message"]) == ("date", "number", "wrap")
 
 
 def test_today_tab_from_a_real_plan_keeps_priority_order() -> None:
@@ -139,7 +138,7 @@ def test_harvested_interactions_mark_the_touch_done_for_the_engine() -> None:
     items = plan(b, {2: cls("A", "Client")}).today
     b.interactions += harvest_done(tick_all(items), b.interactions, TODAY)
     assert plan(b, {2: cls("A", "Client")}, today=TODAY).today == []
-    assert plan(b, {2: cls("A", "Client")}).next_touch[2] == ("Monthly check-in",
+    assert plan(b, {2: cls("A", "Client")}).next_touch["c1"] == ("Monthly check-in",
                                                              TODAY + timedelta(days=30))
     assert b.interactions[0].touchpoint == "Monthly check-in [cadence_client_a]"
     assert interaction("C1", TODAY).contact_id == "C1"

@@ -53,7 +53,7 @@ def dealer_config() -> dict:
 
 
 def dealer_plan(the_book, today, classes=None):
-    classes = classes or {c.row: cls("B", "Past client") for c in the_book.contacts}
+    classes = classes or {c.key: cls("B", "Past client") for c in the_book.contacts}
     return plan_touchpoints(the_book, classes, today, dealer_config(), templates=DEALER_TEMPLATES)
 
 
@@ -66,8 +66,8 @@ def test_service_reminders_at_36_48_and_60_months() -> None:
     b.interactions.append(interaction("D1", date(2026, 11, 23), items[0].touchpoint))
     after = dealer_plan(b, date(2026, 11, 24))
     assert after.due == []
-    assert after.next_touch[2] == ("Quarterly owner follow-up", date(2027, 2, 21))
-    later = dealer_plan(b, date(2027, 11, 23), {2: cls("B", "Past client")})
+    assert after.next_touch["d1"] == ("Quarterly owner follow-up", date(2027, 2, 21))
+    later = dealer_plan(b, date(2027, 11, 23), {"d1": cls("B", "Past client")})
     assert ("service_reminder", date(2027, 11, 23)) in [(i.rule, i.due) for i in later.due]
 
 

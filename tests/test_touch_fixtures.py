@@ -71,10 +71,16 @@ def book(contacts: list[Contact], interactions: list[Interaction] | None = None,
                 transactions=list(transactions or []))
 
 
+def by_contact(the_book: Book, classes: dict[int, Classification]) -> dict[str, Classification]:
+    """Tests name a classification by the row its contact sits on (as a person reads the sheet);
+    the engine keys classifications by contact key."""
+    return {c.key: classes[c.row] for c in the_book.contacts if c.row in classes}
+
+
 def plan(the_book: Book, classes: dict[int, Classification], today: date = TODAY,
          cfg: dict[str, Any] | None = None, **kwargs: Any) -> Plan:
-    return plan_touchpoints(the_book, classes, today, cfg or config(), templates=templates(),
-                            **kwargs)
+    return plan_touchpoints(the_book, by_contact(the_book, classes), today, cfg or config(),
+                            templates=templates(), **kwargs)
 
 
 def rules_of(items: list[Touchpoint], cid: str | None = None) -> list[str]:

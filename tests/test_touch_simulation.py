@@ -114,7 +114,7 @@ def year():
     while day <= END:
         if day in ARRIVALS:
             the_book.contacts.append(ARRIVALS[day])
-        classes = {p.row: _classify(p, the_book.transactions, day) for p in the_book.contacts}
+        classes = {p.key: _classify(p, the_book.transactions, day) for p in the_book.contacts}
         result = plan_touchpoints(the_book, classes, day, cfg, templates=tmpl)
         shown[day], issues[day] = result.today, result.issues
         table = tick_all(result.today)

@@ -126,7 +126,7 @@ def test_tier_cadence_counts_from_the_last_contact(tier: str, lifecycle: str, st
         result = plan(book([person]), classes, cfg=cfg)
         assert (rule in rules_of(result.due)) is due
         if not due:
-            assert result.next_touch[2][1] == last + D(days=interval)
+            assert result.next_touch["c1"][1] == last + D(days=interval)
 
 
 def test_last_contact_is_the_later_of_the_column_and_the_interactions() -> None:
@@ -134,7 +134,7 @@ def test_last_contact_is_the_later_of_the_column_and_the_interactions() -> None:
     talk = interaction("C1", TODAY - D(days=10), "Chat", channel="call")
     result = plan(book([person], [talk]), {2: cls("A", "Client")})
     assert "cadence_client_a" not in rules_of(result.due)
-    assert result.next_touch[2] == ("Monthly check-in", TODAY + D(days=20))
+    assert result.next_touch["c1"] == ("Monthly check-in", TODAY + D(days=20))
 
 
 def test_overdue_cadence_stays_due_and_grows_until_done() -> None:
@@ -412,7 +412,7 @@ def test_rule_fallback_order_is_configurable() -> None:
 def test_no_usable_channel_means_no_touchpoint_and_an_issue() -> None:
     person = contact(2, "C1", phone=None, email=None, last_contact=TODAY - D(days=400))
     result = plan(book([person]), {2: cls("A", "Client")})
-    assert result.due == [] and 2 not in result.next_touch
+    assert result.due == [] and "c1" not in result.next_touch
     assert [(i.row, i.column) for i in result.issues] == [(2, "Phone")]
     cfg = config(phone_channels=["call", "sms"], require_phone_or_email=False)
     cfg["touchpoints"]["rules"]["cadence_client_a"]["fallback"] = ["sms"]
@@ -485,10 +485,11 @@ def test_ties_go_to_tier_a_first() -> None:
 def test_public_functions_agree_with_the_plan() -> None:
     people = [contact(2, "C1", last_contact=TODAY - D(days=31), birthday=birthday(12, 25)),
               contact(3, "C2", do_not_contact=True)]
-    b, classes, cfg = book(people), {2: cls("A", "Client"), 3: cls("D")}, config()
+    b, classes, cfg = book(people), {"c1": cls("A", "Client"), "c2": cls("D")}, config()
     assert rules_of(due_touchpoints(b, classes, TODAY, cfg)) == ["cadence_client_a"]
     assert rules_of(today_list(b, classes, TODAY, cfg)) == ["cadence_client_a"]
-    assert next_touches(b, classes, TODAY, cfg) == {2: ("Monthly check-in", TODAY - D(days=1))}
+    assert next_touches(b, classes, TODAY, cfg) == {"c1": ("Monthly check-in",
+                                                          TODAY - D(days=1))}
     soon = upcoming(b, classes, TODAY, 40, cfg)
     assert [(i.rule, i.due) for i in soon] == [("cadence_client_a", TODAY - D(days=1)),
                                                ("birthday_gift", date(2026, 12, 4)),

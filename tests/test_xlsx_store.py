@@ -12,7 +12,16 @@ import pytest
 import python_calamine
 
 from sheets_sync.errors import WorkbookChanged, WorkbookLocked
-from sheets_sync.model import OwnedTab, RowWrite, WritePlan
+from sheets_sync.model import (
+    Append,
+    ChangeSet,
+    Chart,
+    Column,
+    ColumnRef,
+    ContactWrite,
+    Locator,
+    OwnedTab,
+)
 from sheets_sync.stores.xlsx import XlsxStore
 from sheets_sync.vocabulary import OWNED_COLUMNS, label
 from tests.workbooks import excel_like_workbook
@@ -30,14 +39,14 @@ def plan_for(
     store: XlsxStore,
     tabs: list[OwnedTab] | None = None,
     tier: str = "A",
-    appends: dict | None = None,
-) -> WritePlan:
+    appends: list[Append] | None = None,
+) -> ChangeSet:
     data = store.read()
     contacts = data.tables["contacts"]
     writes = [
-        RowWrite(
-            row=r,
-            contact_id=str(v[0]),
+        ContactWrite(
+            key=str(v[0]).casefold() or f"#row{r}",
+            locator=Locator(r, str(v[0] or ""), str(v[1])),
             values={
                 "tier": tier,
                 "next_touch_date": date(2026, 12, 1),
@@ -51,18 +60,26 @@ def plan_for(
     tabs = (
         tabs
         if tabs is not None
-        else [OwnedTab(key="issues", headers=["Tab", "Row"], rows=[["Contacts", 3]])]
+        else [issues_tab([["Contacts", 3]])]
     )
-    return WritePlan(
-        contacts_tab=contacts.name,
-        header_row=contacts.header_row,
-        owned_headers={k: label(v, "en") for k, v in OWNED_COLUMNS.items()},
-        owned_formats={"next_touch_date": "date", "completeness": "percent"},
-        row_writes=writes,
+    kinds = {"next_touch_date": "date", "completeness": "percent"}
+    return ChangeSet(
+        owned_columns=[
+            Column(k, label(v, "en"), kinds.get(k, "text")) for k, v in OWNED_COLUMNS.items()
+        ],
+        contacts=writes,
         tabs=tabs,
         tab_names={t.key: t.key.title() for t in tabs},
-        appends=appends or {},
-        append_formats={name: {0: "date"} for name in appends or {}},
+        appends=appends or [],
+    )
+
+
+def issues_tab(rows: list[list], autofilter: bool = False) -> OwnedTab:
+    return OwnedTab(
+        key="issues",
+        columns=[Column("tab", "Tab"), Column("row", "Row", "integer")],
+        rows=rows,
+        autofilter=autofilter,
     )
 
 
@@ -174,9 +191,7 @@ def test_owned_tab_is_created_then_replaced(book: Path) -> None:
     store = XlsxStore(book)
     store.apply(plan_for(store))
     store = XlsxStore(book)
-    tab = OwnedTab(
-        key="issues", headers=["Tab", "Row"], rows=[["Contacts", 4], ["X", 5]], autofilter=True
-    )
+    tab = issues_tab([["Contacts", 4], ["X", 5]], autofilter=True)
     store.apply(plan_for(store, tabs=[tab]))
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames[-1] == "Issues"
@@ -190,8 +205,9 @@ def test_owned_tab_is_created_then_replaced(book: Path) -> None:
 
 def test_appends_go_after_the_last_row(book: Path) -> None:
     store = XlsxStore(book)
-    rows = [[date(2026, 11, 23), "C0001", "call", "Day 30 check-in", "answered", "", "Mei"]]
-    store.apply(plan_for(store, appends={"Interactions": rows}))
+    record = {"date": date(2026, 11, 23), "contact_id": "C0001", "channel": "call",
+              "touchpoint": "Day 30 check-in", "outcome": "answered", "notes": "", "owner": "Mei"}
+    store.apply(plan_for(store, appends=[Append("interactions", [record], {"date": "date"})]))
     ws = openpyxl.load_workbook(book)["Interactions"]
     assert ws.max_row == 3
     assert ws["A3"].value.date() == date(2026, 11, 23) and ws["D3"].value == "Day 30 check-in"
@@ -229,28 +245,15 @@ def test_a_file_changed_during_the_sync_is_not_overwritten(book: Path) -> None:
 
 
 def chart_tab() -> OwnedTab:
-    from sheets_sync.model import CellRange, ChartSpec
-
     rows = [["A", 5], ["B", 9], ["C", 20], ["D", 3]]
+    tiers, counts = ColumnRef("metrics", "tier", 0, 3), ColumnRef("metrics", "contacts", 0, 3)
     return OwnedTab(
         key="metrics",
-        headers=["Tier", "Contacts"],
+        columns=[Column("tier", "Tier"), Column("contacts", "Contacts", "integer")],
         rows=rows,
         charts=[
-            ChartSpec(
-                kind="column",
-                title="Tier distribution",
-                categories=CellRange("metrics", 0, 2, 5),
-                series=[("Contacts", CellRange("metrics", 1, 2, 5))],
-                anchor="D2",
-            ),
-            ChartSpec(
-                kind="pie",
-                title="Share",
-                categories=CellRange("metrics", 0, 2, 5),
-                series=[("Contacts", CellRange("metrics", 1, 2, 5))],
-                anchor="D20",
-            ),
+            Chart("column", "Tier distribution", tiers, [("Contacts", counts)]),
+            Chart("pie", "Share", tiers, [("Contacts", counts)]),
         ],
     )
 
@@ -266,3 +269,18 @@ def test_charts_on_an_owned_tab_are_written_and_replaced_in_place(book: Path) ->
     assert parts(book) == first
     wb = openpyxl.load_workbook(book)
     assert len(wb["Metrics"]._charts) == 2
+
+
+def test_charts_point_at_their_named_columns_and_sit_right_of_the_data(book: Path) -> None:
+    store = XlsxStore(book)
+    store.apply(plan_for(store, tabs=[chart_tab()]))
+    written = parts(book)
+    ours = [n for n in written if n.startswith("xl/charts/") and b"Tier distribution" in written[n]]
+    assert b"'Metrics'!$A$2:$A$5" in written[ours[0]]
+    assert b"'Metrics'!$B$2:$B$5" in written[ours[0]]
+    drawing = next(
+        written[n] for n in written if n.startswith("xl/drawings/") and b"Chart 2" in written[n]
+    )
+    # two data columns, one blank column, then the charts stacked from the second row down
+    anchors = rb"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>"
+    assert re.findall(anchors, drawing) == [(b"3", b"1"), (b"3", b"19")]

@@ -41,7 +41,6 @@ from .tables import (
 from .xlsx_layout import OWNED_WIDTHS, chart_anchors
 from .xlsx_render import render_sheet
 
-__all__ = ["XlsxStore", "owned_positions", "preflight"]
 BACKUP_DIR = SIDECAR_DIR
 OWNED_NOTE = (
     "sheets-sync writes this column on every sync; anything typed here is replaced. "

@@ -1,0 +1,192 @@
+"""A workbook held in memory: tabs as grids of plain values (str, int, float, bool, date, None).
+
+The reference store: it keeps every promise of the store interface (stores/base.py) with no file
+format in the way, so the contract suite (tests/store_contract.py) runs against it beside the
+Excel store, and tests of the sync can run without files. `edit` is a person typing while a sync
+runs, which the store then refuses to overwrite.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import UserError
+from ..model import ChangeSet, Table
+from .base import WorkbookData
+from .diff import Diff, diff_changes
+from .tables import (
+    READ_TABS,
+    classify_tabs,
+    column_keys,
+    detect_language,
+    grid_to_table,
+    owned_positions,
+    used_width,
+)
+
+Grid = list[list[Any]]
+
+
+class MemoryStore:
+    def __init__(
+        self, tabs: Mapping[str, Sequence[Sequence[Any]]], location: str = "memory"
+    ) -> None:
+        """`tabs`: tab name -> rows of cell values, in tab order."""
+        self.location = location
+        self.tabs: dict[str, Grid] = {name: [list(r) for r in grid] for name, grid in tabs.items()}
+        # (tab name, 1-based row, 0-based column) -> kind, for every cell the tool wrote
+        self.kinds: dict[tuple[str, int, int], str] = {}
+        self.version = 0  # bumped by every change, the tool's or a person's
+        self.writes = 0  # applies that changed something
+        self._read_version: int | None = None
+        self._data: WorkbookData | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self) -> WorkbookData:
+        names = list(self.tabs)
+        keys = classify_tabs(names)
+        if "contacts" not in keys:
+            raise UserError(
+                f"{self.location} has no Contacts tab (tabs: {', '.join(names)})",
+                "rename the tab holding your contacts to 'Contacts'",
+            )
+        tables: dict[str, Table] = {}
+        width = 0
+        for key in READ_TABS:
+            if key in keys:
+                grid = _rectangular(self.tabs[keys[key]])
+                tables[key] = grid_to_table(keys[key], key, grid)
+                if key == "contacts":
+                    width = used_width(grid)
+        contacts = tables["contacts"]
+        if "name" not in column_keys("contacts", contacts.headers):
+            raise UserError(
+                f"The Contacts tab of {self.location} has no Name column "
+                f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
+                "add a header 'Name' above the contact names",
+            )
+        self._read_version = self.version
+        self._data = WorkbookData(
+            tables=tables,
+            tab_names=names,
+            tab_keys=keys,
+            language=detect_language(contacts.headers),
+            contacts_width=width,
+        )
+        return self._data
+
+    def edit(self, tab: str, row: int, col: int, value: Any) -> None:
+        """A person's edit (1-based row, 0-based column), as if typed while a sync runs."""
+        _set(self.tabs[tab], row, col, value)
+        self.version += 1
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def diff(self, changes: ChangeSet) -> Diff:
+        return diff_changes(self._require_read(), changes)
+
+    def apply(self, changes: ChangeSet) -> bool:
+        data = self._require_read()
+        if self.version != self._read_version:
+            raise UserError(f"{self.location} changed while it was being synced", "run sync again")
+        tabs = copy.deepcopy(self.tabs)
+        kinds = dict(self.kinds)
+        self._write_contacts(data, changes, tabs, kinds)
+        for append in changes.appends:
+            table = data.tables.get(append.tab)
+            if table is None or not append.records:
+                continue
+            columns = column_keys(append.tab, table.headers)
+            start = max([table.header_row, *(r for r, _ in table.rows)])
+            for offset, record in enumerate(append.records):
+                for key, value in record.items():
+                    if key in columns and value not in (None, ""):
+                        where = (table.name, start + 1 + offset, columns[key])
+                        _set(tabs[table.name], where[1], where[2], value)
+                        kinds[where] = append.kinds.get(key, "text")
+        for tab in changes.tabs:
+            name = changes.tab_names[tab.key]
+            if name in tabs and tab.create_only:
+                continue
+            grid: Grid = [list(tab.headers)] if tab.headers else []
+            grid += [list(row) for row in tab.rows]
+            tabs[name] = grid
+            kinds = {k: v for k, v in kinds.items() if k[0] != name}
+            header = 1 if tab.headers else 0
+            for n, row in enumerate(tab.rows):
+                for c, value in enumerate(row):
+                    if value is not None:
+                        key = tab.columns[c].key if c < len(tab.columns) else ""
+                        kind = tab.cell_kinds.get((n, key)) or (
+                            tab.columns[c].kind if c < len(tab.columns) else "text"
+                        )
+                        kinds[(name, header + 1 + n, c)] = kind
+        tabs = {name: _trimmed(grid) for name, grid in tabs.items()}
+        if tabs == {n: _trimmed(g) for n, g in self.tabs.items()} and kinds == self.kinds:
+            return False
+        self.tabs, self.kinds = tabs, kinds
+        self.version += 1
+        self.writes += 1
+        self._read_version = None  # a second apply needs a fresh read, as with a file
+        return True
+
+    def _write_contacts(
+        self,
+        data: WorkbookData,
+        changes: ChangeSet,
+        tabs: dict[str, Grid],
+        kinds: dict[tuple[str, int, int], str],
+    ) -> None:
+        table = data.tables["contacts"]
+        grid = tabs[table.name]
+        owned = changes.owned_columns
+        positions, appended = owned_positions(
+            table.headers, data.contacts_width, [c.key for c in owned]
+        )
+        for column in owned:
+            if column.key in appended:
+                _set(grid, table.header_row, positions[column.key], column.header or column.key)
+        kind = {c.key: c.kind for c in owned}
+        id_col = column_keys("contacts", table.headers).get("id")
+        for write in changes.contacts:
+            # The tabs are as read (apply checked the version), so the locator's row is the row.
+            row = write.locator.row
+            for key, value in write.values.items():
+                _set(grid, row, positions[key], value)
+                kinds[(table.name, row, positions[key])] = kind.get(key, "text")
+            if write.assign_id and id_col is not None:
+                _set(grid, row, id_col, write.assign_id)
+
+    def _require_read(self) -> WorkbookData:
+        if self._data is None or self._read_version is None:
+            raise RuntimeError("read() must come before diff() and apply()")
+        return self._data
+
+
+def _set(grid: Grid, row: int, col: int, value: Any) -> None:
+    while len(grid) < row:
+        grid.append([])
+    cells = grid[row - 1]
+    while len(cells) <= col:
+        cells.append(None)
+    cells[col] = None if value == "" else value
+
+
+def _rectangular(grid: Grid) -> Grid:
+    """Every row padded to the widest, as spreadsheet readers return a used range."""
+    width = max((len(row) for row in grid), default=0)
+    return [list(row) + [None] * (width - len(row)) for row in grid]
+
+
+def _trimmed(grid: Grid) -> Grid:
+    """Trailing blank cells and rows dropped: they are not content."""
+    rows = [list(row) for row in grid]
+    for row in rows:
+        while row and row[-1] in (None, ""):
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows

@@ -1,0 +1,96 @@
+"""Every store keeps the same promises: tests/store_contract.py, run once per store here.
+
+To add a store, add a Backend below (a Google store: create a spreadsheet on the local Sheets API
+server, open a GoogleStore on it, read values back through the API, edit a cell through the API).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import python_calamine
+import xlsxwriter
+
+from sheets_sync.stores.memory import MemoryStore
+from sheets_sync.stores.xlsx import XlsxStore
+from tests.store_contract import *  # noqa: F403  (the contract's tests, collected here)
+from tests.store_contract import Backend, Grid
+
+
+def write_xlsx(folder: Path, tabs: dict[str, Grid]) -> Path:
+    path = folder / "book.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for name, grid in tabs.items():
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_boolean(r, c, value)
+                elif isinstance(value, (date, datetime)):
+                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
+                elif isinstance(value, (int, float)):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, str(value))
+    workbook.close()
+    return path
+
+
+def read_xlsx(path: Path) -> dict[str, Grid]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return {
+        name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for name in book.sheet_names
+    }
+
+
+def edit_xlsx(path: Path, tab: str, row: int, col: int, value: Any) -> None:
+    """A person saving the file from a spreadsheet program."""
+    workbook = openpyxl.load_workbook(path)
+    workbook[tab].cell(row=row, column=col + 1, value=value)
+    workbook.save(path)
+
+
+BACKENDS = [
+    Backend(
+        name="xlsx",
+        create=write_xlsx,
+        open=lambda path: XlsxStore(path),
+        grids=read_xlsx,
+        person_edit=edit_xlsx,
+    ),
+    Backend(
+        name="memory",
+        create=lambda _folder, tabs: MemoryStore(tabs),
+        open=lambda store: store,  # the store is the workbook; read() starts a new sync
+        grids=lambda store: store.tabs,
+        person_edit=lambda store, tab, row, col, value: store.edit(tab, row, col, value),
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS, ids=[b.name for b in BACKENDS])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    return request.param
+
+
+def test_the_sync_reaches_the_excel_store_only_to_construct_it() -> None:
+    import ast
+
+    import sheets_sync.sync
+
+    tree = ast.parse(Path(sheets_sync.sync.__file__).read_text(encoding="utf-8"))
+    from_xlsx = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("stores.xlsx")
+        for alias in node.names
+    }
+    assert from_xlsx == {"XlsxStore"}
