@@ -106,7 +106,9 @@ def by_key(key: str) -> dict:
 
 
 def test_user_entered_parses_formulas_numbers_and_iso_dates(book):
-    write(book, "Contacts!A1", [["=SUM(1,2)", "7e30", "2024-03-05", "12.5", "TRUE"]], "USER_ENTERED")
+    write(
+        book, "Contacts!A1", [["=SUM(1,2)", "7e30", "2024-03-05", "12.5", "TRUE"]], "USER_ENTERED"
+    )
     assert read(book, "Contacts!A1:E1") == [[3, 7e30, 45356, 12.5, True]]
     assert read(book, "Contacts!A1:E1", "FORMULA") == [["=SUM(1,2)", 7e30, 45356, 12.5, True]]
 
@@ -339,8 +341,13 @@ def test_one_masked_get_returns_properties_values_formats_and_validations(book, 
             "requests": [
                 {
                     "setDataValidation": {
-                        "range": {"sheetId": CONTACTS, "startRowIndex": 1, "endRowIndex": 2,
-                                  "startColumnIndex": 0, "endColumnIndex": 1},
+                        "range": {
+                            "sheetId": CONTACTS,
+                            "startRowIndex": 1,
+                            "endRowIndex": 2,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
                         "rule": {"condition": {"type": "BOOLEAN"}, "showCustomUi": True},
                     }
                 }
@@ -361,14 +368,18 @@ def test_one_masked_get_returns_properties_values_formats_and_validations(book, 
     row = contacts["data"][0]["rowData"][1]["values"]
     assert row[0]["dataValidation"]["condition"] == {"type": "BOOLEAN"}
     assert row[0]["effectiveValue"] == {"boolValue": True}
-    assert row[1]["userEnteredFormat"] == {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}
+    assert row[1]["userEnteredFormat"] == {
+        "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    }
     assert "spreadsheetId" not in doc and "rowMetadata" not in contacts["data"][0]
 
 
 def test_include_grid_data_is_ignored_once_fields_are_set(book):
     write(book, "Contacts!A1", [["x"]])
     doc = grid(book, "sheets.properties.title", includeGridData="true")
-    assert doc == {"sheets": [{"properties": {"title": "Contacts"}}, {"properties": {"title": "Log"}}]}
+    assert doc == {
+        "sheets": [{"properties": {"title": "Contacts"}}, {"properties": {"title": "Log"}}]
+    }
 
 
 def test_grid_data_only_when_asked(book):
@@ -382,16 +393,25 @@ def test_grid_data_only_when_asked(book):
 
 def test_ranges_limit_the_sheets_and_cells_returned(book):
     write(book, "Log!A1", [["a", "b"], ["c", "d"]])
-    doc = grid(book, "sheets(properties.title,data(startRow,rowData.values.effectiveValue))",
-               ranges="Log!A2:B2")
+    doc = grid(
+        book,
+        "sheets(properties.title,data(startRow,rowData.values.effectiveValue))",
+        ranges="Log!A2:B2",
+    )
     assert doc["sheets"] == [
         {
             "properties": {"title": "Log"},
             "data": [
                 {
                     "startRow": 1,
-                    "rowData": [{"values": [{"effectiveValue": {"stringValue": "c"}},
-                                            {"effectiveValue": {"stringValue": "d"}}]}],
+                    "rowData": [
+                        {
+                            "values": [
+                                {"effectiveValue": {"stringValue": "c"}},
+                                {"effectiveValue": {"stringValue": "d"}},
+                            ]
+                        }
+                    ],
                 }
             ],
         }
@@ -428,7 +448,7 @@ def test_unknown_request_kinds_fail_the_whole_batch(book):
         )
     error = error_of(excinfo)
     assert (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
-    assert 'Unknown name "frobnicate" at \'requests[1]\'' in error["message"]
+    assert "Unknown name \"frobnicate\" at 'requests[1]'" in error["message"]
     assert len(grid(book, "sheets.properties.title")["sheets"]) == 2
 
 
@@ -436,8 +456,15 @@ def test_replies_line_up_with_requests_and_a_chosen_sheet_id_is_usable_in_the_sa
     response = book.batch_update(
         {
             "requests": [
-                {"addSheet": {"properties": {"sheetId": 42, "title": "Today",
-                                             "gridProperties": {"rowCount": 3, "columnCount": 2}}}},
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": 42,
+                            "title": "Today",
+                            "gridProperties": {"rowCount": 3, "columnCount": 2},
+                        }
+                    }
+                },
                 {
                     "updateCells": {
                         "start": {"sheetId": 42, "rowIndex": 0, "columnIndex": 0},
@@ -466,12 +493,15 @@ def test_update_cells_string_values_are_never_parsed_and_dates_are_numbers_with_
                         "rows": [
                             {
                                 "values": [
-                                    {"userEnteredValue": {"stringValue": "=HYPERLINK(\"x\")"}},
+                                    {"userEnteredValue": {"stringValue": '=HYPERLINK("x")'}},
                                     {"userEnteredValue": {"stringValue": "2024-03-05"}},
                                     {
                                         "userEnteredValue": {"numberValue": serial},
                                         "userEnteredFormat": {
-                                            "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
+                                            "numberFormat": {
+                                                "type": "DATE",
+                                                "pattern": "yyyy-mm-dd",
+                                            }
                                         },
                                     },
                                 ]
@@ -515,8 +545,11 @@ def test_repeat_cell_sets_a_number_format_on_a_range(book):
                 {
                     "repeatCell": {
                         "range": {"sheetId": LOG, "startColumnIndex": 0, "endColumnIndex": 1},
-                        "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE",
-                                                                         "pattern": "dd.mm.yyyy"}}},
+                        "cell": {
+                            "userEnteredFormat": {
+                                "numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}
+                            }
+                        },
                         "fields": "userEnteredFormat.numberFormat",
                     }
                 }
@@ -532,13 +565,37 @@ def test_insert_delete_and_move_dimension_move_cells(book):
     book.batch_update(
         {
             "requests": [
-                {"insertDimension": {"range": {"sheetId": LOG, "dimension": "ROWS",
-                                               "startIndex": 1, "endIndex": 2}}},
-                {"deleteDimension": {"range": {"sheetId": LOG, "dimension": "ROWS",
-                                               "startIndex": 3, "endIndex": 4}}},
-                {"moveDimension": {"source": {"sheetId": LOG, "dimension": "ROWS",
-                                              "startIndex": 0, "endIndex": 1},
-                                   "destinationIndex": 4}},
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 1,
+                            "endIndex": 2,
+                        }
+                    }
+                },
+                {
+                    "deleteDimension": {
+                        "range": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 3,
+                            "endIndex": 4,
+                        }
+                    }
+                },
+                {
+                    "moveDimension": {
+                        "source": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 0,
+                            "endIndex": 1,
+                        },
+                        "destinationIndex": 4,
+                    }
+                },
             ]
         }
     )
@@ -572,8 +629,11 @@ def test_update_sheet_properties_follows_its_field_mask(book):
             "requests": [
                 {
                     "updateSheetProperties": {
-                        "properties": {"sheetId": LOG, "title": "History",
-                                       "gridProperties": {"frozenRowCount": 1, "rowCount": 2}},
+                        "properties": {
+                            "sheetId": LOG,
+                            "title": "History",
+                            "gridProperties": {"frozenRowCount": 1, "rowCount": 2},
+                        },
                         "fields": "title,gridProperties.frozenRowCount",
                     }
                 }
@@ -614,8 +674,11 @@ def test_delete_sheet_and_the_last_sheet_cannot_go(book):
 
 
 def test_warning_only_protection_is_stored_and_cannot_have_editors(book):
-    protected = {"range": {"sheetId": CONTACTS, "startColumnIndex": 5, "endColumnIndex": 8},
-                 "description": "Owned by sheets-sync", "warningOnly": True}
+    protected = {
+        "range": {"sheetId": CONTACTS, "startColumnIndex": 5, "endColumnIndex": 8},
+        "description": "Owned by sheets-sync",
+        "warningOnly": True,
+    }
     reply = book.batch_update({"requests": [{"addProtectedRange": {"protectedRange": protected}}]})
     stored = reply["replies"][0]["addProtectedRange"]["protectedRange"]
     assert stored["warningOnly"] is True and "protectedRangeId" in stored
@@ -628,22 +691,36 @@ def test_warning_only_protection_is_stored_and_cannot_have_editors(book):
 
 
 def test_basic_filter_charts_and_pixel_sizes_are_stored_as_given(book):
-    chart = {"chartId": 7, "spec": {"title": "Touchpoints"},
-             "position": {"overlayPosition": {"anchorCell": {"sheetId": LOG}}}}
+    chart = {
+        "chartId": 7,
+        "spec": {"title": "Touchpoints"},
+        "position": {"overlayPosition": {"anchorCell": {"sheetId": LOG}}},
+    }
     book.batch_update(
         {
             "requests": [
                 {"setBasicFilter": {"filter": {"range": {"sheetId": CONTACTS, "endRowIndex": 10}}}},
                 {"addChart": {"chart": chart}},
-                {"updateDimensionProperties": {
-                    "range": {"sheetId": CONTACTS, "dimension": "COLUMNS",
-                              "startIndex": 0, "endIndex": 1},
-                    "properties": {"pixelSize": 240}, "fields": "pixelSize"}},
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": CONTACTS,
+                            "dimension": "COLUMNS",
+                            "startIndex": 0,
+                            "endIndex": 1,
+                        },
+                        "properties": {"pixelSize": 240},
+                        "fields": "pixelSize",
+                    }
+                },
             ]
         }
     )
-    doc = grid(book, "sheets(basicFilter,charts,data.columnMetadata.pixelSize)",
-               ranges=["Contacts!A1:B1", "Log!A1"])
+    doc = grid(
+        book,
+        "sheets(basicFilter,charts,data.columnMetadata.pixelSize)",
+        ranges=["Contacts!A1:B1", "Log!A1"],
+    )
     contacts, log = doc["sheets"]
     assert contacts["basicFilter"]["range"] == {"sheetId": CONTACTS, "endRowIndex": 10}
     assert contacts["data"][0]["columnMetadata"] == [{"pixelSize": 240}, {"pixelSize": 100}]
@@ -655,8 +732,18 @@ def test_basic_filter_charts_and_pixel_sizes_are_stored_as_given(book):
 def test_the_ten_million_cell_limit(book):
     with pytest.raises(APIError) as excinfo:
         book.batch_update(
-            {"requests": [{"addSheet": {"properties": {
-                "title": "Huge", "gridProperties": {"rowCount": 400_000, "columnCount": 26}}}}]}
+            {
+                "requests": [
+                    {
+                        "addSheet": {
+                            "properties": {
+                                "title": "Huge",
+                                "gridProperties": {"rowCount": 400_000, "columnCount": 26},
+                            }
+                        }
+                    }
+                ]
+            }
         )
     assert "above the limit of 10000000 cells" in error_of(excinfo)["message"]
 
@@ -671,8 +758,10 @@ def test_row_metadata_follows_its_row_when_a_person_inserts_rows_above(book, api
     response = post(
         book,
         "/values:batchUpdateByDataFilter",
-        {"valueInputOption": "RAW", "data": [{"dataFilter": by_key("contact:C0042"),
-                                              "values": [[None, "called"]]}]},
+        {
+            "valueInputOption": "RAW",
+            "data": [{"dataFilter": by_key("contact:C0042"), "values": [[None, "called"]]}],
+        },
     )
     assert response["responses"][0]["updatedRange"] == "Contacts!A5:B5"
     assert read(book, "Contacts!A1:B5") == [["Name"], [], [], ["Ann"], ["Bob", "called"]]
@@ -689,14 +778,33 @@ def test_metadata_moves_with_move_dimension_and_with_a_sort(book, api):
     write(book, "Log!A1", [["c"], ["a"], ["b"]])
     book.batch_update({"requests": [row_metadata(book, "row:a", 2, LOG)]})
     api.person(book.id).sort("Log", "A1:E3", by_column="A")
-    got = post(book, "/values:batchGetByDataFilter",
-               {"dataFilters": [by_key("row:a")], "valueRenderOption": "UNFORMATTED_VALUE"})
+    got = post(
+        book,
+        "/values:batchGetByDataFilter",
+        {"dataFilters": [by_key("row:a")], "valueRenderOption": "UNFORMATTED_VALUE"},
+    )
     assert got["valueRanges"][0]["valueRange"] == {
-        "range": "Log!A1:E1", "majorDimension": "ROWS", "values": [["a"]]
+        "range": "Log!A1:E1",
+        "majorDimension": "ROWS",
+        "values": [["a"]],
     }
-    book.batch_update({"requests": [{"moveDimension": {
-        "source": {"sheetId": LOG, "dimension": "ROWS", "startIndex": 0, "endIndex": 1},
-        "destinationIndex": 3}}]})
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "moveDimension": {
+                        "source": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 0,
+                            "endIndex": 1,
+                        },
+                        "destinationIndex": 3,
+                    }
+                }
+            ]
+        }
+    )
     got = post(book, "/values:batchGetByDataFilter", {"dataFilters": [by_key("row:a")]})
     assert got["valueRanges"][0]["valueRange"]["range"] == "Log!A3:E3"
 
@@ -706,14 +814,21 @@ def test_metadata_get_and_search_by_key_value_and_location(book):
     meta = reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]
     url = f"{SPREADSHEETS_API_V4_BASE_URL}/{book.id}/developerMetadata/{meta['metadataId']}"
     assert book.client.request("get", url).json() == meta
-    by_range = post(book, "/developerMetadata:search",
-                    {"dataFilters": [{"a1Range": "Contacts!A4:C4"}]})
-    assert [m["developerMetadata"]["metadataKey"] for m in by_range["matchedDeveloperMetadata"]] == [
-        "contact:C7"
-    ]
-    elsewhere = post(book, "/developerMetadata:search",
-                     {"dataFilters": [{"gridRange": {"sheetId": CONTACTS, "startRowIndex": 0,
-                                                     "endRowIndex": 3}}]})
+    by_range = post(
+        book, "/developerMetadata:search", {"dataFilters": [{"a1Range": "Contacts!A4:C4"}]}
+    )
+    assert [
+        m["developerMetadata"]["metadataKey"] for m in by_range["matchedDeveloperMetadata"]
+    ] == ["contact:C7"]
+    elsewhere = post(
+        book,
+        "/developerMetadata:search",
+        {
+            "dataFilters": [
+                {"gridRange": {"sheetId": CONTACTS, "startRowIndex": 0, "endRowIndex": 3}}
+            ]
+        },
+    )
     assert elsewhere == {}
     with pytest.raises(APIError) as excinfo:
         book.client.request("get", url[: url.rindex("/")] + "/999")
@@ -722,9 +837,19 @@ def test_metadata_get_and_search_by_key_value_and_location(book):
 
 def test_update_and_delete_developer_metadata(book):
     book.batch_update({"requests": [row_metadata(book, "contact:C8", 2)]})
-    book.batch_update({"requests": [{"updateDeveloperMetadata": {
-        "dataFilters": [by_key("contact:C8")],
-        "developerMetadata": {"metadataValue": "v2"}, "fields": "metadataValue"}}]})
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "updateDeveloperMetadata": {
+                        "dataFilters": [by_key("contact:C8")],
+                        "developerMetadata": {"metadataValue": "v2"},
+                        "fields": "metadataValue",
+                    }
+                }
+            ]
+        }
+    )
     found = post(book, "/developerMetadata:search", {"dataFilters": [by_key("contact:C8")]})
     assert found["matchedDeveloperMetadata"][0]["developerMetadata"]["metadataValue"] == "v2"
     reply = book.batch_update(
@@ -737,20 +862,38 @@ def test_update_and_delete_developer_metadata(book):
 def test_data_filter_writes_may_not_exceed_the_matched_range(book):
     book.batch_update({"requests": [row_metadata(book, "contact:C9", 2, LOG)]})
     with pytest.raises(APIError) as excinfo:
-        post(book, "/values:batchUpdateByDataFilter",
-             {"valueInputOption": "RAW",
-              "data": [{"dataFilter": by_key("contact:C9"), "values": [["a"], ["b"]]}]})
+        post(
+            book,
+            "/values:batchUpdateByDataFilter",
+            {
+                "valueInputOption": "RAW",
+                "data": [{"dataFilter": by_key("contact:C9"), "values": [["a"], ["b"]]}],
+            },
+        )
     assert excinfo.value.code == 400
     assert read(book, "Log!A2:A3") is None
 
 
 def test_filters_by_a1_and_grid_range_read_like_batch_get(book):
     write(book, "Log!A1", [["x", "y"]])
-    got = post(book, "/values:batchGetByDataFilter", {"dataFilters": [
-        {"a1Range": "Log!A1:B1"},
-        {"gridRange": {"sheetId": LOG, "startRowIndex": 0, "endRowIndex": 1,
-                       "startColumnIndex": 1, "endColumnIndex": 2}},
-    ]})
+    got = post(
+        book,
+        "/values:batchGetByDataFilter",
+        {
+            "dataFilters": [
+                {"a1Range": "Log!A1:B1"},
+                {
+                    "gridRange": {
+                        "sheetId": LOG,
+                        "startRowIndex": 0,
+                        "endRowIndex": 1,
+                        "startColumnIndex": 1,
+                        "endColumnIndex": 2,
+                    }
+                },
+            ]
+        },
+    )
     assert [v["valueRange"]["values"] for v in got["valueRanges"]] == [[["x", "y"]], [["y"]]]
 
 
@@ -763,7 +906,9 @@ def test_unknown_spreadsheet_is_404_not_found(gc):
     with pytest.raises(APIError) as excinfo:
         gc.http_client.spreadsheets_get("1doesnotexist")
     assert error_of(excinfo) == {
-        "code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"
+        "code": 404,
+        "message": "Requested entity was not found.",
+        "status": "NOT_FOUND",
     }
 
 
@@ -865,9 +1010,14 @@ def test_a_person_edit_can_land_between_a_read_and_a_write(book, api):
         lambda srv: srv.person(book.id).insert_rows("Contacts", above_row=1),
     )
     assert read(book, "Contacts!A3") == [["Bob"]]
-    post(book, "/values:batchUpdateByDataFilter",
-         {"valueInputOption": "RAW",
-          "data": [{"dataFilter": by_key("contact:bob"), "values": [[None, "ok"]]}]})
+    post(
+        book,
+        "/values:batchUpdateByDataFilter",
+        {
+            "valueInputOption": "RAW",
+            "data": [{"dataFilter": by_key("contact:bob"), "values": [[None, "ok"]]}],
+        },
+    )
     assert read(book, "Contacts!A4:B4") == [["Bob", "ok"]]
 
 
@@ -887,13 +1037,15 @@ def test_a_person_ticks_a_checkbox_types_sorts_and_deletes(book, api):
 def test_the_server_runs_standalone_with_http_test_controls(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.sheets_api.server", "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         line = proc.stdout.readline().strip()
         base = line.split("=", 1)[1]
         request = urllib.request.Request(
-            f"{base}/_test/spreadsheets", data=json.dumps({"title": "Bench"}).encode(),
+            f"{base}/_test/spreadsheets",
+            data=json.dumps({"title": "Bench"}).encode(),
             method="POST",
         )
         spreadsheet_id = json.loads(urllib.request.urlopen(request, timeout=10).read())[

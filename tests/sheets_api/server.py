@@ -176,13 +176,11 @@ class SheetsApiServer:
             status, result = exc.code, exc.body()
         except json.JSONDecodeError as exc:
             status, result = 400, bad(f"Invalid JSON payload received. {exc}").body()
-        pretty = (query.get("prettyPrint") or ["true"])[0] != "false"
+        # compact JSON always (Google pretty-prints unless prettyPrint=false; see docs/design.md)
         out = (
             b""
             if status == 204
-            else json.dumps(result, ensure_ascii=False, indent=2 if pretty else None).encode(
-                "utf-8"
-            )
+            else json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
         )
         entry.status, entry.bytes_out = status, len(out)
         return status, extra, out
@@ -248,13 +246,18 @@ class SheetsApiServer:
         ranges = query.get("ranges") or []
         if fields:
             mask = parse_mask(fields)
-            wants = sub_mask(mask, "sheets", "data")
-            grid = wants is not False
-            cell_mask = sub_mask(mask, "sheets", "data", "rowData", "values") if grid else None
+            data_mask = sub_mask(mask, "sheets", "data")
+            grid = data_mask is not False
             doc = spreadsheet_json(
-                ss, grid=grid, ranges=ranges, cell_mask=cell_mask if cell_mask is not False else {}
+                ss, grid=grid, ranges=ranges, data_mask=data_mask if grid else None
             )
-            return apply_mask(doc, mask)
+            # grid data is cut to the mask while it is built; the rest is cut here
+            datas = [sheet.pop("data", None) for sheet in doc["sheets"]]
+            doc = apply_mask(doc, mask)
+            for sheet, data in zip(doc.get("sheets", []), datas, strict=False):
+                if data is not None:
+                    sheet["data"] = data
+            return doc
         grid = (query.get("includeGridData") or ["false"])[0].lower() == "true"
         return spreadsheet_json(ss, grid=grid, ranges=ranges)
 
