@@ -1059,3 +1059,155 @@ def test_the_server_runs_standalone_with_http_test_controls(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# -- more of what a store leans on -------------------------------------------------------------
+
+
+def test_a_batch_can_grow_the_grid_and_then_write_past_the_old_edge(book):
+    book.batch_update(
+        {
+            "requests": [
+                {"appendDimension": {"sheetId": LOG, "dimension": "ROWS", "length": 10}},
+                {
+                    "updateCells": {
+                        "start": {"sheetId": LOG, "rowIndex": 25, "columnIndex": 0},
+                        "rows": [{"values": [{"userEnteredValue": {"stringValue": "row 26"}}]}],
+                        "fields": "userEnteredValue",
+                    }
+                },
+            ]
+        }
+    )
+    assert read(book, "Log!A26") == [["row 26"]]
+
+
+def test_column_metadata_follows_inserted_columns_and_sheet_metadata_is_listed(book):
+    column = {"sheetId": CONTACTS, "dimension": "COLUMNS", "startIndex": 2, "endIndex": 3}
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "owned:touchpoint",
+                            "visibility": "DOCUMENT",
+                            "location": {"dimensionRange": column},
+                        }
+                    }
+                },
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "tab:contacts",
+                            "visibility": "DOCUMENT",
+                            "location": {"sheetId": CONTACTS},
+                        }
+                    }
+                },
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "schema",
+                            "metadataValue": "1",
+                            "visibility": "DOCUMENT",
+                            "location": {"spreadsheet": True},
+                        }
+                    }
+                },
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": CONTACTS,
+                            "dimension": "COLUMNS",
+                            "startIndex": 0,
+                            "endIndex": 2,
+                        }
+                    }
+                },
+            ]
+        }
+    )
+    found = post(book, "/developerMetadata:search", {"dataFilters": [by_key("owned:touchpoint")]})
+    location = found["matchedDeveloperMetadata"][0]["developerMetadata"]["location"]
+    assert location == {
+        "locationType": "COLUMN",
+        "dimensionRange": {**column, "startIndex": 4, "endIndex": 5},
+    }
+    doc = grid(book, "developerMetadata.metadataKey,sheets.developerMetadata.metadataKey")
+    assert doc["developerMetadata"] == [{"metadataKey": "schema"}]
+    assert doc["sheets"][0]["developerMetadata"] == [{"metadataKey": "tab:contacts"}]
+
+
+def test_gspread_worksheet_methods_round_trip(book):
+    sheet = book.get_worksheet_by_id(LOG)
+    sheet.update([["Done", "When"], [False, "2026-11-23"]], "A1", value_input_option="USER_ENTERED")
+    sheet.append_row(["x", "y"], value_input_option="RAW")
+    assert sheet.get_values("A1:B3") == [["Done", "When"], ["FALSE", "2026-11-23"], ["x", "y"]]
+    assert book.values_get("Log!B2", params={"valueRenderOption": "UNFORMATTED_VALUE"})[
+        "values"
+    ] == [[46349]]
+    sheet.batch_clear(["A3:B3"])
+    assert read(book, "Log!A3:B3") is None
+
+
+def test_open_by_key_is_one_request_and_each_worksheets_call_is_another(api, book, gc):
+    gc.open_by_key(book.id).worksheets()
+    assert api.log.count() == 2
+
+
+def test_simple_formulas_have_real_effective_values_and_others_are_name_errors(book):
+    write(
+        book,
+        "Log!A1",
+        [[1], [2], [3], ["=SUM(A1:A3)*2"], ['=IF(A1>0,"yes","no")'], ["=VLOOKUP(1,A1:A3,1)"]],
+        "USER_ENTERED",
+    )
+    assert read(book, "Log!A4:A6") == [[12], ["yes"], ["#NAME?"]]
+
+
+def test_validations_move_with_the_cells_a_sort_moves(book, api):
+    write(book, "Log!A1", [["b", "x"], ["a", "y"]])
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "setDataValidation": {
+                        "range": {
+                            "sheetId": LOG,
+                            "startRowIndex": 0,
+                            "endRowIndex": 1,
+                            "startColumnIndex": 1,
+                            "endColumnIndex": 2,
+                        },
+                        "rule": {
+                            "condition": {
+                                "type": "ONE_OF_LIST",
+                                "values": [{"userEnteredValue": "x"}],
+                            }
+                        },
+                    }
+                }
+            ]
+        }
+    )
+    api.person(book.id).sort("Log", "A1:E2", by_column="A")
+    data = grid(
+        book, "sheets.data.rowData.values.dataValidation.condition.type", ranges="Log!B1:B2"
+    )
+    rows = data["sheets"][0]["data"][0]["rowData"]
+    assert rows == [
+        {"values": [{}]},
+        {"values": [{"dataValidation": {"condition": {"type": "ONE_OF_LIST"}}}]},
+    ]
+
+
+def test_get_by_data_filter_returns_the_matched_rows_grid(book):
+    write(book, "Contacts!A1", [["Name"], ["Ann"]])
+    book.batch_update({"requests": [row_metadata(book, "contact:ann", 2)]})
+    doc = post(
+        book, ":getByDataFilter", {"dataFilters": [by_key("contact:ann")], "includeGridData": True}
+    )
+    data = doc["sheets"][0]["data"][0]
+    assert data["startRow"] == 1
+    assert data["rowData"][0]["values"][0]["effectiveValue"] == {"stringValue": "Ann"}

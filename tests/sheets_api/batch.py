@@ -217,7 +217,7 @@ def update_sheet_properties(ss: Spreadsheet, req: dict) -> dict:
     sheet = ss.sheet_by_id(given.get("sheetId", 0))
     paths = _paths(req.get("fields", ""))
     if paths == [["*"]]:
-        paths = [[k] for k in given if k != "sheetId"] + [["title"]] * ("title" not in given)
+        paths = [[k] for k in given if k != "sheetId"]
     target = copy.deepcopy(sheet.props)
     for path in paths:
         if path[0] == "sheetId":
