@@ -1211,3 +1211,13 @@ def test_get_by_data_filter_returns_the_matched_rows_grid(book):
     data = doc["sheets"][0]["data"][0]
     assert data["startRow"] == 1
     assert data["rowData"][0]["values"][0]["effectiveValue"] == {"stringValue": "Ann"}
+
+
+def test_formula_references_follow_inserted_and_deleted_rows(book, api):
+    write(book, "Log!A1", [["=B3*2", "", ""], ["", "", ""], ["", 21, "=B3"]], "USER_ENTERED")
+    api.person(book.id).insert_rows("Log", above_row=2)
+    assert read(book, "Log!A1", "FORMULA") == [["=B4*2"]]
+    assert read(book, "Log!A1") == [[42]]
+    api.person(book.id).delete_rows("Log", 4)
+    assert read(book, "Log!A1", "FORMULA") == [["=#REF!*2"]]
+    assert read(book, "Log!A1", "FORMATTED_VALUE") == [["#REF!"]]
