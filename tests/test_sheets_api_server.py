@@ -1221,3 +1221,12 @@ def test_formula_references_follow_inserted_and_deleted_rows(book, api):
     api.person(book.id).delete_rows("Log", 4)
     assert read(book, "Log!A1", "FORMULA") == [["=#REF!*2"]]
     assert read(book, "Log!A1", "FORMATTED_VALUE") == [["#REF!"]]
+
+
+def test_gspread_notes_and_formats_use_slash_and_parenthesised_field_masks(book):
+    sheet = book.get_worksheet_by_id(LOG)
+    sheet.update_note("B2", "called twice")
+    sheet.format("A1", {"numberFormat": {"type": "DATE", "pattern": "yyyy/mm/dd"}})
+    write(book, "Log!A1", [[46349]])
+    assert sheet.get_notes() == [[""], ["", "called twice"]]
+    assert read(book, "Log!A1", "FORMATTED_VALUE") == [["2026/11/23"]]

@@ -23,7 +23,7 @@ def parse_mask(text: str) -> Mask:
             path = []
             name = ""
             while pos < len(text) and text[pos] not in ",()":
-                if text[pos] == ".":
+                if text[pos] in "./":  # partial responses accept a/b as a.b
                     path.append(name.strip())
                     name = ""
                 else:
