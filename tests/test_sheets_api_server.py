@@ -1230,3 +1230,60 @@ def test_gspread_notes_and_formats_use_slash_and_parenthesised_field_masks(book)
     write(book, "Log!A1", [[46349]])
     assert sheet.get_notes() == [[""], ["", "called twice"]]
     assert read(book, "Log!A1", "FORMATTED_VALUE") == [["2026/11/23"]]
+
+
+def test_concurrent_writers_each_land_their_cells(book, api):
+    import threading
+
+    api.quota.enabled = False
+
+    def writer(column: str) -> None:
+        client = client_for_endpoint(api.base_url)
+        for row in range(1, 11):
+            client.http_client.values_update(
+                book.id,
+                f"Log!{column}{row}",
+                params={"valueInputOption": "RAW"},
+                body={"values": [[f"{column}{row}"]]},
+            )
+
+    threads = [threading.Thread(target=writer, args=(c,)) for c in "ABCDE"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert read(book, "Log!A1:E10") == [[f"{c}{r}" for c in "ABCDE"] for r in range(1, 11)]
+
+
+def test_data_filter_writes_accept_columns_major_values(book):
+    column = {"sheetId": LOG, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "owned:score",
+                            "visibility": "DOCUMENT",
+                            "location": {"dimensionRange": column},
+                        }
+                    }
+                }
+            ]
+        }
+    )
+    post(
+        book,
+        "/values:batchUpdateByDataFilter",
+        {
+            "valueInputOption": "USER_ENTERED",
+            "data": [
+                {
+                    "dataFilter": by_key("owned:score"),
+                    "majorDimension": "COLUMNS",
+                    "values": [["Score", "3", "4"]],
+                }
+            ],
+        },
+    )
+    assert read(book, "Log!B1:B3") == [["Score"], [3], [4]]

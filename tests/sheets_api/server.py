@@ -81,6 +81,7 @@ class SheetsApiServer:
         self.hooks.clear()
         self.quota.reset()
         self.quota.enabled = True
+        self.quota.limits.update(read=60, write=60)
 
     # -- test-side helpers (no request is logged) -------------------------------------------
 
