@@ -1287,3 +1287,20 @@ def test_data_filter_writes_accept_columns_major_values(book):
         },
     )
     assert read(book, "Log!B1:B3") == [["Score"], [3], [4]]
+
+
+def test_row_metadata_must_sit_on_exactly_one_bounded_row(book):
+    two_rows = row_metadata(book, "contact:wide", 2)
+    two_rows["createDeveloperMetadata"]["developerMetadata"]["location"]["dimensionRange"][
+        "endIndex"
+    ] = 3
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update({"requests": [two_rows]})
+    assert "single row or column" in error_of(excinfo)["message"]
+    unbounded = row_metadata(book, "contact:open", 2)
+    del unbounded["createDeveloperMetadata"]["developerMetadata"]["location"]["dimensionRange"][
+        "endIndex"
+    ]
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update({"requests": [unbounded]})
+    assert "startIndex and an endIndex" in error_of(excinfo)["message"]

@@ -454,7 +454,12 @@ def _normal_location(ss: Spreadsheet, location: dict) -> dict:
         raise bad(f"locationType {declared} does not match the location given")
     if kind in ("ROW", "COLUMN"):
         rng = dict(location["dimensionRange"])
+        if "startIndex" not in rng or "endIndex" not in rng:
+            raise bad("DimensionRange must specify both a startIndex and an endIndex")
         sheet, dim, start, end = _dimension(ss, rng)
+        if end - start != 1:
+            # documented: metadata sits on exactly one row or column
+            raise bad("DimensionRange must represent a single row or column")
         return {
             "locationType": kind,
             "dimensionRange": {
