@@ -16,6 +16,8 @@ import gspread
 import pytest
 from gspread.exceptions import APIError, SpreadsheetNotFound
 from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sheets_sync.stores.gsheets_http import client_for_endpoint
 from tests.sheets_api import SheetsApiServer
@@ -1304,3 +1306,18 @@ def test_row_metadata_must_sit_on_exactly_one_bounded_row(book):
     with pytest.raises(APIError) as excinfo:
         book.batch_update({"requests": [unbounded]})
     assert "startIndex and an endIndex" in error_of(excinfo)["message"]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(_TEXT, min_size=1, max_size=5))
+def test_raw_text_round_trips_exactly_and_user_entered_never_fails(book, api, texts):
+    api.quota.enabled = False
+    write(book, "Log!A1", [texts], "RAW")
+    assert read(book, "Log!A1:E1") == [texts]
+    write(book, "Log!A2", [texts], "USER_ENTERED")  # any text parses to something
+    book.client.values_batch_clear(book.id, body={"ranges": ["Log!A1:E2"]})

@@ -177,6 +177,9 @@ class SheetsApiServer:
             status, result = exc.code, exc.body()
         except json.JSONDecodeError as exc:
             status, result = 400, bad(f"Invalid JSON payload received. {exc}").body()
+        except Exception as exc:  # a server bug must still answer, in Google's shape
+            status = 500
+            result = ApiError(500, f"Internal error encountered. ({exc!r})", "INTERNAL").body()
         # compact JSON always (Google pretty-prints unless prettyPrint=false; see docs/design.md)
         out = (
             b""

@@ -81,7 +81,8 @@ def user_entered_value(value: Any) -> tuple[dict | None, dict | None]:
     stripped = text.strip()
     if stripped.upper() in ("TRUE", "FALSE"):
         return {"boolValue": stripped.upper() == "TRUE"}, None
-    if _NUMBER.match(stripped) and any(ch.isdigit() for ch in stripped):
+    mantissa = re.split("[eE]", stripped)[0]
+    if _NUMBER.match(stripped) and any(ch.isdigit() for ch in mantissa):
         number = float(stripped.replace(",", ""))
         if math.isfinite(number):
             return {"numberValue": json_number(number)}, None
