@@ -1035,6 +1035,13 @@ def test_a_person_ticks_a_checkbox_types_sorts_and_deletes(book, api):
     assert api.log.count() == 3  # a person's edits are not requests
 
 
+def control(base: str, name: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        f"{base}/_test/{name}", data=json.dumps(body).encode(), method="POST"
+    )
+    return json.loads(urllib.request.urlopen(request, timeout=10).read())
+
+
 @pytest.mark.slow
 def test_the_server_runs_standalone_with_http_test_controls(tmp_path):
     proc = subprocess.Popen(
@@ -1053,11 +1060,27 @@ def test_the_server_runs_standalone_with_http_test_controls(tmp_path):
         spreadsheet_id = json.loads(urllib.request.urlopen(request, timeout=10).read())[
             "spreadsheetId"
         ]
+        control(
+            base,
+            "seed",
+            {"spreadsheetId": spreadsheet_id, "range": "Sheet1!A1", "values": [["Ann"], ["Bob"]]},
+        )
+        control(
+            base,
+            "person",
+            {
+                "spreadsheetId": spreadsheet_id,
+                "edit": "insert_rows",
+                "args": {"sheet": "Sheet1", "above_row": 1},
+            },
+        )
         gc = client_for_endpoint(base)
         gc.set_timeout(10)
-        assert gc.open_by_key(spreadsheet_id).title == "Bench"
+        book = gc.open_by_key(spreadsheet_id)
+        assert book.title == "Bench"
+        assert read(book, "Sheet1!A1:A3") == [[], ["Ann"], ["Bob"]]
         log = json.loads(urllib.request.urlopen(f"{base}/_test/log", timeout=10).read())
-        assert log["requests"] == 1
+        assert (log["requests"], log["reads"]) == (2, 2)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -1321,3 +1344,11 @@ def test_raw_text_round_trips_exactly_and_user_entered_never_fails(book, api, te
     assert read(book, "Log!A1:E1") == [texts]
     write(book, "Log!A2", [texts], "USER_ENTERED")  # any text parses to something
     book.client.values_batch_clear(book.id, body={"ranges": ["Log!A1:E2"]})
+
+
+def test_seeded_values_are_in_place_without_a_request(api):
+    spreadsheet_id = api.create_spreadsheet("Seeded", [{"title": "Contacts"}])
+    api.seed(spreadsheet_id, "Contacts!A1", [["Name", "Since"], ["Ann", "2024-03-05"]])
+    assert api.log.count() == 0
+    book = api.client().open_by_key(spreadsheet_id)
+    assert read(book, "Contacts!A1:B2") == [["Name", "Since"], ["Ann", 45356]]

@@ -18,6 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import gspread
+
+from sheets_sync.stores.gsheets_http import client_for_endpoint
+
 from .batch import apply_batch
 from .controls import Clock, Faults, Hooks, LoggedRequest, Quota, RequestLog
 from .datafilter import filter_boxes, metadata_for_filter
@@ -109,6 +113,25 @@ class SheetsApiServer:
 
     def person(self, spreadsheet_id: str) -> Person:
         return Person(lambda change: self.edit(spreadsheet_id, change))
+
+    def seed(
+        self,
+        spreadsheet_id: str,
+        range_text: str,
+        rows: list[list[Any]],
+        value_input_option: str = "USER_ENTERED",
+    ) -> None:
+        """Put values in place without a request (a sheet as a person left it)."""
+        self.edit(
+            spreadsheet_id,
+            lambda ss: write_values(ss, range_text, rows, "ROWS", value_input_option),
+        )
+
+    def client(self) -> gspread.Client:
+        """A real gspread client whose requests come here."""
+        client = client_for_endpoint(self.base_url)
+        client.set_timeout(30)
+        return client
 
     def unshare(self, spreadsheet_id: str) -> None:
         """The caller loses access: every request for it answers 403 PERMISSION_DENIED."""
@@ -505,6 +528,21 @@ class SheetsApiServer:
                 payload.get("status", 503),
                 after_apply=payload.get("afterApply", False),
             )
+        elif name == "seed" and method == "POST":
+            self.seed(
+                payload["spreadsheetId"],
+                payload["range"],
+                payload["values"],
+                payload.get("valueInputOption", "USER_ENTERED"),
+            )
+        elif name == "person" and method == "POST":
+            # {"spreadsheetId", "edit": "insert_rows"|"delete_rows"|"sort"|"tick"|"type"|"clear",
+            #  "args": {...keyword arguments of that Person method...}}
+            person = self.person(payload["spreadsheetId"])
+            edit = payload["edit"]
+            if edit not in ("insert_rows", "delete_rows", "sort", "tick", "type", "clear"):
+                return 400, {}, b'{"error": "unknown edit"}'
+            getattr(person, edit)(**payload.get("args", {}))
         elif name == "clock" and method == "POST":
             self.clock.advance(float(payload.get("advance", 0)))
         else:
