@@ -967,6 +967,21 @@ def test_quota_is_counted_per_user(book, api):
     assert other.http_client.values_batch_get(book.id, ["Contacts!A1"])["valueRanges"]
 
 
+def test_the_project_quota_binds_across_users(book, api):
+    api.quota.reset()
+    api.quota.project_limits["read"] = 5  # 300 by default; small so the test stays fast
+    for _ in range(3):
+        book.values_batch_get(["Contacts!A1"])
+    other = client_for_endpoint(api.base_url)
+    other.http_client.session.headers["Authorization"] = "Bearer another-user"
+    for _ in range(2):
+        other.http_client.values_batch_get(book.id, ["Contacts!A1"])
+    with pytest.raises(APIError) as excinfo:
+        other.http_client.values_batch_get(book.id, ["Contacts!A1"])
+    assert error_of(excinfo)["status"] == "RESOURCE_EXHAUSTED"
+    assert "'Read requests per minute'" in error_of(excinfo)["message"]
+
+
 def test_injected_faults_answer_5xx_then_recover(book, api):
     api.faults.fail_next(2, status=503)
     for _ in range(2):

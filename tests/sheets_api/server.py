@@ -84,8 +84,6 @@ class SheetsApiServer:
         self.faults.clear()
         self.hooks.clear()
         self.quota.reset()
-        self.quota.enabled = True
-        self.quota.limits.update(read=60, write=60)
 
     # -- test-side helpers (no request is logged) -------------------------------------------
 
@@ -175,15 +173,16 @@ class SheetsApiServer:
                     STATUS_TEXT.get(fault.status, "INTERNAL"),
                 )
             if kind != "drive":
-                wait = self.quota.take(user, kind)
-                if wait is not None:
+                refused = self.quota.take(user, kind)
+                if refused is not None:
+                    wait, scope = refused
                     extra["Retry-After"] = str(int(wait))
                     metric = "Read requests" if kind == "read" else "Write requests"
+                    limit = f"{metric} per minute" + (" per user" if scope == "user" else "")
                     raise ApiError(
                         429,
-                        f"Quota exceeded for quota metric '{metric}' and limit '{metric} per "
-                        "minute per user' of service 'sheets.googleapis.com' for consumer "
-                        "'project_number:0'.",
+                        f"Quota exceeded for quota metric '{metric}' and limit '{limit}' of "
+                        "service 'sheets.googleapis.com' for consumer 'project_number:0'.",
                         "RESOURCE_EXHAUSTED",
                     )
             for action in self.hooks.due(method, entry.path):
