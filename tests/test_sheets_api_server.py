@@ -16,6 +16,8 @@ import gspread
 import pytest
 from gspread.exceptions import APIError, SpreadsheetNotFound
 from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sheets_sync.stores.gsheets_http import client_for_endpoint
 from tests.sheets_api import SheetsApiServer
@@ -106,7 +108,9 @@ def by_key(key: str) -> dict:
 
 
 def test_user_entered_parses_formulas_numbers_and_iso_dates(book):
-    write(book, "Contacts!A1", [["=SUM(1,2)", "7e30", "2024-03-05", "12.5", "TRUE"]], "USER_ENTERED")
+    write(
+        book, "Contacts!A1", [["=SUM(1,2)", "7e30", "2024-03-05", "12.5", "TRUE"]], "USER_ENTERED"
+    )
     assert read(book, "Contacts!A1:E1") == [[3, 7e30, 45356, 12.5, True]]
     assert read(book, "Contacts!A1:E1", "FORMULA") == [["=SUM(1,2)", 7e30, 45356, 12.5, True]]
 
@@ -339,8 +343,13 @@ def test_one_masked_get_returns_properties_values_formats_and_validations(book, 
             "requests": [
                 {
                     "setDataValidation": {
-                        "range": {"sheetId": CONTACTS, "startRowIndex": 1, "endRowIndex": 2,
-                                  "startColumnIndex": 0, "endColumnIndex": 1},
+                        "range": {
+                            "sheetId": CONTACTS,
+                            "startRowIndex": 1,
+                            "endRowIndex": 2,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
                         "rule": {"condition": {"type": "BOOLEAN"}, "showCustomUi": True},
                     }
                 }
@@ -361,14 +370,18 @@ def test_one_masked_get_returns_properties_values_formats_and_validations(book, 
     row = contacts["data"][0]["rowData"][1]["values"]
     assert row[0]["dataValidation"]["condition"] == {"type": "BOOLEAN"}
     assert row[0]["effectiveValue"] == {"boolValue": True}
-    assert row[1]["userEnteredFormat"] == {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}
+    assert row[1]["userEnteredFormat"] == {
+        "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    }
     assert "spreadsheetId" not in doc and "rowMetadata" not in contacts["data"][0]
 
 
 def test_include_grid_data_is_ignored_once_fields_are_set(book):
     write(book, "Contacts!A1", [["x"]])
     doc = grid(book, "sheets.properties.title", includeGridData="true")
-    assert doc == {"sheets": [{"properties": {"title": "Contacts"}}, {"properties": {"title": "Log"}}]}
+    assert doc == {
+        "sheets": [{"properties": {"title": "Contacts"}}, {"properties": {"title": "Log"}}]
+    }
 
 
 def test_grid_data_only_when_asked(book):
@@ -382,16 +395,25 @@ def test_grid_data_only_when_asked(book):
 
 def test_ranges_limit_the_sheets_and_cells_returned(book):
     write(book, "Log!A1", [["a", "b"], ["c", "d"]])
-    doc = grid(book, "sheets(properties.title,data(startRow,rowData.values.effectiveValue))",
-               ranges="Log!A2:B2")
+    doc = grid(
+        book,
+        "sheets(properties.title,data(startRow,rowData.values.effectiveValue))",
+        ranges="Log!A2:B2",
+    )
     assert doc["sheets"] == [
         {
             "properties": {"title": "Log"},
             "data": [
                 {
                     "startRow": 1,
-                    "rowData": [{"values": [{"effectiveValue": {"stringValue": "c"}},
-                                            {"effectiveValue": {"stringValue": "d"}}]}],
+                    "rowData": [
+                        {
+                            "values": [
+                                {"effectiveValue": {"stringValue": "c"}},
+                                {"effectiveValue": {"stringValue": "d"}},
+                            ]
+                        }
+                    ],
                 }
             ],
         }
@@ -428,7 +450,7 @@ def test_unknown_request_kinds_fail_the_whole_batch(book):
         )
     error = error_of(excinfo)
     assert (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
-    assert 'Unknown name "frobnicate" at \'requests[1]\'' in error["message"]
+    assert "Unknown name \"frobnicate\" at 'requests[1]'" in error["message"]
     assert len(grid(book, "sheets.properties.title")["sheets"]) == 2
 
 
@@ -436,8 +458,15 @@ def test_replies_line_up_with_requests_and_a_chosen_sheet_id_is_usable_in_the_sa
     response = book.batch_update(
         {
             "requests": [
-                {"addSheet": {"properties": {"sheetId": 42, "title": "Today",
-                                             "gridProperties": {"rowCount": 3, "columnCount": 2}}}},
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": 42,
+                            "title": "Today",
+                            "gridProperties": {"rowCount": 3, "columnCount": 2},
+                        }
+                    }
+                },
                 {
                     "updateCells": {
                         "start": {"sheetId": 42, "rowIndex": 0, "columnIndex": 0},
@@ -466,12 +495,15 @@ def test_update_cells_string_values_are_never_parsed_and_dates_are_numbers_with_
                         "rows": [
                             {
                                 "values": [
-                                    {"userEnteredValue": {"stringValue": "=HYPERLINK(\"x\")"}},
+                                    {"userEnteredValue": {"stringValue": '=HYPERLINK("x")'}},
                                     {"userEnteredValue": {"stringValue": "2024-03-05"}},
                                     {
                                         "userEnteredValue": {"numberValue": serial},
                                         "userEnteredFormat": {
-                                            "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
+                                            "numberFormat": {
+                                                "type": "DATE",
+                                                "pattern": "yyyy-mm-dd",
+                                            }
                                         },
                                     },
                                 ]
@@ -515,8 +547,11 @@ def test_repeat_cell_sets_a_number_format_on_a_range(book):
                 {
                     "repeatCell": {
                         "range": {"sheetId": LOG, "startColumnIndex": 0, "endColumnIndex": 1},
-                        "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE",
-                                                                         "pattern": "dd.mm.yyyy"}}},
+                        "cell": {
+                            "userEnteredFormat": {
+                                "numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}
+                            }
+                        },
                         "fields": "userEnteredFormat.numberFormat",
                     }
                 }
@@ -532,13 +567,37 @@ def test_insert_delete_and_move_dimension_move_cells(book):
     book.batch_update(
         {
             "requests": [
-                {"insertDimension": {"range": {"sheetId": LOG, "dimension": "ROWS",
-                                               "startIndex": 1, "endIndex": 2}}},
-                {"deleteDimension": {"range": {"sheetId": LOG, "dimension": "ROWS",
-                                               "startIndex": 3, "endIndex": 4}}},
-                {"moveDimension": {"source": {"sheetId": LOG, "dimension": "ROWS",
-                                              "startIndex": 0, "endIndex": 1},
-                                   "destinationIndex": 4}},
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 1,
+                            "endIndex": 2,
+                        }
+                    }
+                },
+                {
+                    "deleteDimension": {
+                        "range": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 3,
+                            "endIndex": 4,
+                        }
+                    }
+                },
+                {
+                    "moveDimension": {
+                        "source": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 0,
+                            "endIndex": 1,
+                        },
+                        "destinationIndex": 4,
+                    }
+                },
             ]
         }
     )
@@ -572,8 +631,11 @@ def test_update_sheet_properties_follows_its_field_mask(book):
             "requests": [
                 {
                     "updateSheetProperties": {
-                        "properties": {"sheetId": LOG, "title": "History",
-                                       "gridProperties": {"frozenRowCount": 1, "rowCount": 2}},
+                        "properties": {
+                            "sheetId": LOG,
+                            "title": "History",
+                            "gridProperties": {"frozenRowCount": 1, "rowCount": 2},
+                        },
                         "fields": "title,gridProperties.frozenRowCount",
                     }
                 }
@@ -614,8 +676,11 @@ def test_delete_sheet_and_the_last_sheet_cannot_go(book):
 
 
 def test_warning_only_protection_is_stored_and_cannot_have_editors(book):
-    protected = {"range": {"sheetId": CONTACTS, "startColumnIndex": 5, "endColumnIndex": 8},
-                 "description": "Owned by sheets-sync", "warningOnly": True}
+    protected = {
+        "range": {"sheetId": CONTACTS, "startColumnIndex": 5, "endColumnIndex": 8},
+        "description": "Owned by sheets-sync",
+        "warningOnly": True,
+    }
     reply = book.batch_update({"requests": [{"addProtectedRange": {"protectedRange": protected}}]})
     stored = reply["replies"][0]["addProtectedRange"]["protectedRange"]
     assert stored["warningOnly"] is True and "protectedRangeId" in stored
@@ -628,22 +693,36 @@ def test_warning_only_protection_is_stored_and_cannot_have_editors(book):
 
 
 def test_basic_filter_charts_and_pixel_sizes_are_stored_as_given(book):
-    chart = {"chartId": 7, "spec": {"title": "Touchpoints"},
-             "position": {"overlayPosition": {"anchorCell": {"sheetId": LOG}}}}
+    chart = {
+        "chartId": 7,
+        "spec": {"title": "Touchpoints"},
+        "position": {"overlayPosition": {"anchorCell": {"sheetId": LOG}}},
+    }
     book.batch_update(
         {
             "requests": [
                 {"setBasicFilter": {"filter": {"range": {"sheetId": CONTACTS, "endRowIndex": 10}}}},
                 {"addChart": {"chart": chart}},
-                {"updateDimensionProperties": {
-                    "range": {"sheetId": CONTACTS, "dimension": "COLUMNS",
-                              "startIndex": 0, "endIndex": 1},
-                    "properties": {"pixelSize": 240}, "fields": "pixelSize"}},
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": CONTACTS,
+                            "dimension": "COLUMNS",
+                            "startIndex": 0,
+                            "endIndex": 1,
+                        },
+                        "properties": {"pixelSize": 240},
+                        "fields": "pixelSize",
+                    }
+                },
             ]
         }
     )
-    doc = grid(book, "sheets(basicFilter,charts,data.columnMetadata.pixelSize)",
-               ranges=["Contacts!A1:B1", "Log!A1"])
+    doc = grid(
+        book,
+        "sheets(basicFilter,charts,data.columnMetadata.pixelSize)",
+        ranges=["Contacts!A1:B1", "Log!A1"],
+    )
     contacts, log = doc["sheets"]
     assert contacts["basicFilter"]["range"] == {"sheetId": CONTACTS, "endRowIndex": 10}
     assert contacts["data"][0]["columnMetadata"] == [{"pixelSize": 240}, {"pixelSize": 100}]
@@ -655,8 +734,18 @@ def test_basic_filter_charts_and_pixel_sizes_are_stored_as_given(book):
 def test_the_ten_million_cell_limit(book):
     with pytest.raises(APIError) as excinfo:
         book.batch_update(
-            {"requests": [{"addSheet": {"properties": {
-                "title": "Huge", "gridProperties": {"rowCount": 400_000, "columnCount": 26}}}}]}
+            {
+                "requests": [
+                    {
+                        "addSheet": {
+                            "properties": {
+                                "title": "Huge",
+                                "gridProperties": {"rowCount": 400_000, "columnCount": 26},
+                            }
+                        }
+                    }
+                ]
+            }
         )
     assert "above the limit of 10000000 cells" in error_of(excinfo)["message"]
 
@@ -671,8 +760,10 @@ def test_row_metadata_follows_its_row_when_a_person_inserts_rows_above(book, api
     response = post(
         book,
         "/values:batchUpdateByDataFilter",
-        {"valueInputOption": "RAW", "data": [{"dataFilter": by_key("contact:C0042"),
-                                              "values": [[None, "called"]]}]},
+        {
+            "valueInputOption": "RAW",
+            "data": [{"dataFilter": by_key("contact:C0042"), "values": [[None, "called"]]}],
+        },
     )
     assert response["responses"][0]["updatedRange"] == "Contacts!A5:B5"
     assert read(book, "Contacts!A1:B5") == [["Name"], [], [], ["Ann"], ["Bob", "called"]]
@@ -689,14 +780,33 @@ def test_metadata_moves_with_move_dimension_and_with_a_sort(book, api):
     write(book, "Log!A1", [["c"], ["a"], ["b"]])
     book.batch_update({"requests": [row_metadata(book, "row:a", 2, LOG)]})
     api.person(book.id).sort("Log", "A1:E3", by_column="A")
-    got = post(book, "/values:batchGetByDataFilter",
-               {"dataFilters": [by_key("row:a")], "valueRenderOption": "UNFORMATTED_VALUE"})
+    got = post(
+        book,
+        "/values:batchGetByDataFilter",
+        {"dataFilters": [by_key("row:a")], "valueRenderOption": "UNFORMATTED_VALUE"},
+    )
     assert got["valueRanges"][0]["valueRange"] == {
-        "range": "Log!A1:E1", "majorDimension": "ROWS", "values": [["a"]]
+        "range": "Log!A1:E1",
+        "majorDimension": "ROWS",
+        "values": [["a"]],
     }
-    book.batch_update({"requests": [{"moveDimension": {
-        "source": {"sheetId": LOG, "dimension": "ROWS", "startIndex": 0, "endIndex": 1},
-        "destinationIndex": 3}}]})
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "moveDimension": {
+                        "source": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 0,
+                            "endIndex": 1,
+                        },
+                        "destinationIndex": 3,
+                    }
+                }
+            ]
+        }
+    )
     got = post(book, "/values:batchGetByDataFilter", {"dataFilters": [by_key("row:a")]})
     assert got["valueRanges"][0]["valueRange"]["range"] == "Log!A3:E3"
 
@@ -706,14 +816,21 @@ def test_metadata_get_and_search_by_key_value_and_location(book):
     meta = reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]
     url = f"{SPREADSHEETS_API_V4_BASE_URL}/{book.id}/developerMetadata/{meta['metadataId']}"
     assert book.client.request("get", url).json() == meta
-    by_range = post(book, "/developerMetadata:search",
-                    {"dataFilters": [{"a1Range": "Contacts!A4:C4"}]})
-    assert [m["developerMetadata"]["metadataKey"] for m in by_range["matchedDeveloperMetadata"]] == [
-        "contact:C7"
-    ]
-    elsewhere = post(book, "/developerMetadata:search",
-                     {"dataFilters": [{"gridRange": {"sheetId": CONTACTS, "startRowIndex": 0,
-                                                     "endRowIndex": 3}}]})
+    by_range = post(
+        book, "/developerMetadata:search", {"dataFilters": [{"a1Range": "Contacts!A4:C4"}]}
+    )
+    assert [
+        m["developerMetadata"]["metadataKey"] for m in by_range["matchedDeveloperMetadata"]
+    ] == ["contact:C7"]
+    elsewhere = post(
+        book,
+        "/developerMetadata:search",
+        {
+            "dataFilters": [
+                {"gridRange": {"sheetId": CONTACTS, "startRowIndex": 0, "endRowIndex": 3}}
+            ]
+        },
+    )
     assert elsewhere == {}
     with pytest.raises(APIError) as excinfo:
         book.client.request("get", url[: url.rindex("/")] + "/999")
@@ -722,9 +839,19 @@ def test_metadata_get_and_search_by_key_value_and_location(book):
 
 def test_update_and_delete_developer_metadata(book):
     book.batch_update({"requests": [row_metadata(book, "contact:C8", 2)]})
-    book.batch_update({"requests": [{"updateDeveloperMetadata": {
-        "dataFilters": [by_key("contact:C8")],
-        "developerMetadata": {"metadataValue": "v2"}, "fields": "metadataValue"}}]})
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "updateDeveloperMetadata": {
+                        "dataFilters": [by_key("contact:C8")],
+                        "developerMetadata": {"metadataValue": "v2"},
+                        "fields": "metadataValue",
+                    }
+                }
+            ]
+        }
+    )
     found = post(book, "/developerMetadata:search", {"dataFilters": [by_key("contact:C8")]})
     assert found["matchedDeveloperMetadata"][0]["developerMetadata"]["metadataValue"] == "v2"
     reply = book.batch_update(
@@ -737,20 +864,38 @@ def test_update_and_delete_developer_metadata(book):
 def test_data_filter_writes_may_not_exceed_the_matched_range(book):
     book.batch_update({"requests": [row_metadata(book, "contact:C9", 2, LOG)]})
     with pytest.raises(APIError) as excinfo:
-        post(book, "/values:batchUpdateByDataFilter",
-             {"valueInputOption": "RAW",
-              "data": [{"dataFilter": by_key("contact:C9"), "values": [["a"], ["b"]]}]})
+        post(
+            book,
+            "/values:batchUpdateByDataFilter",
+            {
+                "valueInputOption": "RAW",
+                "data": [{"dataFilter": by_key("contact:C9"), "values": [["a"], ["b"]]}],
+            },
+        )
     assert excinfo.value.code == 400
     assert read(book, "Log!A2:A3") is None
 
 
 def test_filters_by_a1_and_grid_range_read_like_batch_get(book):
     write(book, "Log!A1", [["x", "y"]])
-    got = post(book, "/values:batchGetByDataFilter", {"dataFilters": [
-        {"a1Range": "Log!A1:B1"},
-        {"gridRange": {"sheetId": LOG, "startRowIndex": 0, "endRowIndex": 1,
-                       "startColumnIndex": 1, "endColumnIndex": 2}},
-    ]})
+    got = post(
+        book,
+        "/values:batchGetByDataFilter",
+        {
+            "dataFilters": [
+                {"a1Range": "Log!A1:B1"},
+                {
+                    "gridRange": {
+                        "sheetId": LOG,
+                        "startRowIndex": 0,
+                        "endRowIndex": 1,
+                        "startColumnIndex": 1,
+                        "endColumnIndex": 2,
+                    }
+                },
+            ]
+        },
+    )
     assert [v["valueRange"]["values"] for v in got["valueRanges"]] == [[["x", "y"]], [["y"]]]
 
 
@@ -763,7 +908,9 @@ def test_unknown_spreadsheet_is_404_not_found(gc):
     with pytest.raises(APIError) as excinfo:
         gc.http_client.spreadsheets_get("1doesnotexist")
     assert error_of(excinfo) == {
-        "code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"
+        "code": 404,
+        "message": "Requested entity was not found.",
+        "status": "NOT_FOUND",
     }
 
 
@@ -820,6 +967,21 @@ def test_quota_is_counted_per_user(book, api):
     assert other.http_client.values_batch_get(book.id, ["Contacts!A1"])["valueRanges"]
 
 
+def test_the_project_quota_binds_across_users(book, api):
+    api.quota.reset()
+    api.quota.project_limits["read"] = 5  # 300 by default; small so the test stays fast
+    for _ in range(3):
+        book.values_batch_get(["Contacts!A1"])
+    other = client_for_endpoint(api.base_url)
+    other.http_client.session.headers["Authorization"] = "Bearer another-user"
+    for _ in range(2):
+        other.http_client.values_batch_get(book.id, ["Contacts!A1"])
+    with pytest.raises(APIError) as excinfo:
+        other.http_client.values_batch_get(book.id, ["Contacts!A1"])
+    assert error_of(excinfo)["status"] == "RESOURCE_EXHAUSTED"
+    assert "'Read requests per minute'" in error_of(excinfo)["message"]
+
+
 def test_injected_faults_answer_5xx_then_recover(book, api):
     api.faults.fail_next(2, status=503)
     for _ in range(2):
@@ -865,9 +1027,14 @@ def test_a_person_edit_can_land_between_a_read_and_a_write(book, api):
         lambda srv: srv.person(book.id).insert_rows("Contacts", above_row=1),
     )
     assert read(book, "Contacts!A3") == [["Bob"]]
-    post(book, "/values:batchUpdateByDataFilter",
-         {"valueInputOption": "RAW",
-          "data": [{"dataFilter": by_key("contact:bob"), "values": [[None, "ok"]]}]})
+    post(
+        book,
+        "/values:batchUpdateByDataFilter",
+        {
+            "valueInputOption": "RAW",
+            "data": [{"dataFilter": by_key("contact:bob"), "values": [[None, "ok"]]}],
+        },
+    )
     assert read(book, "Contacts!A4:B4") == [["Bob", "ok"]]
 
 
@@ -883,27 +1050,320 @@ def test_a_person_ticks_a_checkbox_types_sorts_and_deletes(book, api):
     assert api.log.count() == 3  # a person's edits are not requests
 
 
+def control(base: str, name: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        f"{base}/_test/{name}", data=json.dumps(body).encode(), method="POST"
+    )
+    return json.loads(urllib.request.urlopen(request, timeout=10).read())
+
+
 @pytest.mark.slow
 def test_the_server_runs_standalone_with_http_test_controls(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.sheets_api.server", "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         line = proc.stdout.readline().strip()
         base = line.split("=", 1)[1]
         request = urllib.request.Request(
-            f"{base}/_test/spreadsheets", data=json.dumps({"title": "Bench"}).encode(),
+            f"{base}/_test/spreadsheets",
+            data=json.dumps({"title": "Bench"}).encode(),
             method="POST",
         )
         spreadsheet_id = json.loads(urllib.request.urlopen(request, timeout=10).read())[
             "spreadsheetId"
         ]
+        control(
+            base,
+            "seed",
+            {"spreadsheetId": spreadsheet_id, "range": "Sheet1!A1", "values": [["Ann"], ["Bob"]]},
+        )
+        control(
+            base,
+            "person",
+            {
+                "spreadsheetId": spreadsheet_id,
+                "edit": "insert_rows",
+                "args": {"sheet": "Sheet1", "above_row": 1},
+            },
+        )
         gc = client_for_endpoint(base)
         gc.set_timeout(10)
-        assert gc.open_by_key(spreadsheet_id).title == "Bench"
+        book = gc.open_by_key(spreadsheet_id)
+        assert book.title == "Bench"
+        assert read(book, "Sheet1!A1:A3") == [[], ["Ann"], ["Bob"]]
         log = json.loads(urllib.request.urlopen(f"{base}/_test/log", timeout=10).read())
-        assert log["requests"] == 1
+        assert (log["requests"], log["reads"]) == (2, 2)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# -- more of what a store leans on -------------------------------------------------------------
+
+
+def test_a_batch_can_grow_the_grid_and_then_write_past_the_old_edge(book):
+    book.batch_update(
+        {
+            "requests": [
+                {"appendDimension": {"sheetId": LOG, "dimension": "ROWS", "length": 10}},
+                {
+                    "updateCells": {
+                        "start": {"sheetId": LOG, "rowIndex": 25, "columnIndex": 0},
+                        "rows": [{"values": [{"userEnteredValue": {"stringValue": "row 26"}}]}],
+                        "fields": "userEnteredValue",
+                    }
+                },
+            ]
+        }
+    )
+    assert read(book, "Log!A26") == [["row 26"]]
+
+
+def test_column_metadata_follows_inserted_columns_and_sheet_metadata_is_listed(book):
+    column = {"sheetId": CONTACTS, "dimension": "COLUMNS", "startIndex": 2, "endIndex": 3}
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "owned:touchpoint",
+                            "visibility": "DOCUMENT",
+                            "location": {"dimensionRange": column},
+                        }
+                    }
+                },
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "tab:contacts",
+                            "visibility": "DOCUMENT",
+                            "location": {"sheetId": CONTACTS},
+                        }
+                    }
+                },
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "schema",
+                            "metadataValue": "1",
+                            "visibility": "DOCUMENT",
+                            "location": {"spreadsheet": True},
+                        }
+                    }
+                },
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": CONTACTS,
+                            "dimension": "COLUMNS",
+                            "startIndex": 0,
+                            "endIndex": 2,
+                        }
+                    }
+                },
+            ]
+        }
+    )
+    found = post(book, "/developerMetadata:search", {"dataFilters": [by_key("owned:touchpoint")]})
+    location = found["matchedDeveloperMetadata"][0]["developerMetadata"]["location"]
+    assert location == {
+        "locationType": "COLUMN",
+        "dimensionRange": {**column, "startIndex": 4, "endIndex": 5},
+    }
+    doc = grid(book, "developerMetadata.metadataKey,sheets.developerMetadata.metadataKey")
+    assert doc["developerMetadata"] == [{"metadataKey": "schema"}]
+    assert doc["sheets"][0]["developerMetadata"] == [{"metadataKey": "tab:contacts"}]
+
+
+def test_gspread_worksheet_methods_round_trip(book):
+    sheet = book.get_worksheet_by_id(LOG)
+    sheet.update([["Done", "When"], [False, "2026-11-23"]], "A1", value_input_option="USER_ENTERED")
+    sheet.append_row(["x", "y"], value_input_option="RAW")
+    assert sheet.get_values("A1:B3") == [["Done", "When"], ["FALSE", "2026-11-23"], ["x", "y"]]
+    assert book.values_get("Log!B2", params={"valueRenderOption": "UNFORMATTED_VALUE"})[
+        "values"
+    ] == [[46349]]
+    sheet.batch_clear(["A3:B3"])
+    assert read(book, "Log!A3:B3") is None
+
+
+def test_open_by_key_is_one_request_and_each_worksheets_call_is_another(api, book, gc):
+    gc.open_by_key(book.id).worksheets()
+    assert api.log.count() == 2
+
+
+def test_simple_formulas_have_real_effective_values_and_others_are_name_errors(book):
+    write(
+        book,
+        "Log!A1",
+        [[1], [2], [3], ["=SUM(A1:A3)*2"], ['=IF(A1>0,"yes","no")'], ["=VLOOKUP(1,A1:A3,1)"]],
+        "USER_ENTERED",
+    )
+    assert read(book, "Log!A4:A6") == [[12], ["yes"], ["#NAME?"]]
+
+
+def test_validations_move_with_the_cells_a_sort_moves(book, api):
+    write(book, "Log!A1", [["b", "x"], ["a", "y"]])
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "setDataValidation": {
+                        "range": {
+                            "sheetId": LOG,
+                            "startRowIndex": 0,
+                            "endRowIndex": 1,
+                            "startColumnIndex": 1,
+                            "endColumnIndex": 2,
+                        },
+                        "rule": {
+                            "condition": {
+                                "type": "ONE_OF_LIST",
+                                "values": [{"userEnteredValue": "x"}],
+                            }
+                        },
+                    }
+                }
+            ]
+        }
+    )
+    api.person(book.id).sort("Log", "A1:E2", by_column="A")
+    data = grid(
+        book, "sheets.data.rowData.values.dataValidation.condition.type", ranges="Log!B1:B2"
+    )
+    rows = data["sheets"][0]["data"][0]["rowData"]
+    assert rows == [
+        {"values": [{}]},
+        {"values": [{"dataValidation": {"condition": {"type": "ONE_OF_LIST"}}}]},
+    ]
+
+
+def test_get_by_data_filter_returns_the_matched_rows_grid(book):
+    write(book, "Contacts!A1", [["Name"], ["Ann"]])
+    book.batch_update({"requests": [row_metadata(book, "contact:ann", 2)]})
+    doc = post(
+        book, ":getByDataFilter", {"dataFilters": [by_key("contact:ann")], "includeGridData": True}
+    )
+    data = doc["sheets"][0]["data"][0]
+    assert data["startRow"] == 1
+    assert data["rowData"][0]["values"][0]["effectiveValue"] == {"stringValue": "Ann"}
+
+
+def test_formula_references_follow_inserted_and_deleted_rows(book, api):
+    write(book, "Log!A1", [["=B3*2", "", ""], ["", "", ""], ["", 21, "=B3"]], "USER_ENTERED")
+    api.person(book.id).insert_rows("Log", above_row=2)
+    assert read(book, "Log!A1", "FORMULA") == [["=B4*2"]]
+    assert read(book, "Log!A1") == [[42]]
+    api.person(book.id).delete_rows("Log", 4)
+    assert read(book, "Log!A1", "FORMULA") == [["=#REF!*2"]]
+    assert read(book, "Log!A1", "FORMATTED_VALUE") == [["#REF!"]]
+
+
+def test_gspread_notes_and_formats_use_slash_and_parenthesised_field_masks(book):
+    sheet = book.get_worksheet_by_id(LOG)
+    sheet.update_note("B2", "called twice")
+    sheet.format("A1", {"numberFormat": {"type": "DATE", "pattern": "yyyy/mm/dd"}})
+    write(book, "Log!A1", [[46349]])
+    assert sheet.get_notes() == [[""], ["", "called twice"]]
+    assert read(book, "Log!A1", "FORMATTED_VALUE") == [["2026/11/23"]]
+
+
+def test_concurrent_writers_each_land_their_cells(book, api):
+    import threading
+
+    api.quota.enabled = False
+
+    def writer(column: str) -> None:
+        client = client_for_endpoint(api.base_url)
+        for row in range(1, 11):
+            client.http_client.values_update(
+                book.id,
+                f"Log!{column}{row}",
+                params={"valueInputOption": "RAW"},
+                body={"values": [[f"{column}{row}"]]},
+            )
+
+    threads = [threading.Thread(target=writer, args=(c,)) for c in "ABCDE"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert read(book, "Log!A1:E10") == [[f"{c}{r}" for c in "ABCDE"] for r in range(1, 11)]
+
+
+def test_data_filter_writes_accept_columns_major_values(book):
+    column = {"sheetId": LOG, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": "owned:score",
+                            "visibility": "DOCUMENT",
+                            "location": {"dimensionRange": column},
+                        }
+                    }
+                }
+            ]
+        }
+    )
+    post(
+        book,
+        "/values:batchUpdateByDataFilter",
+        {
+            "valueInputOption": "USER_ENTERED",
+            "data": [
+                {
+                    "dataFilter": by_key("owned:score"),
+                    "majorDimension": "COLUMNS",
+                    "values": [["Score", "3", "4"]],
+                }
+            ],
+        },
+    )
+    assert read(book, "Log!B1:B3") == [["Score"], [3], [4]]
+
+
+def test_row_metadata_must_sit_on_exactly_one_bounded_row(book):
+    two_rows = row_metadata(book, "contact:wide", 2)
+    two_rows["createDeveloperMetadata"]["developerMetadata"]["location"]["dimensionRange"][
+        "endIndex"
+    ] = 3
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update({"requests": [two_rows]})
+    assert "single row or column" in error_of(excinfo)["message"]
+    unbounded = row_metadata(book, "contact:open", 2)
+    del unbounded["createDeveloperMetadata"]["developerMetadata"]["location"]["dimensionRange"][
+        "endIndex"
+    ]
+    with pytest.raises(APIError) as excinfo:
+        book.batch_update({"requests": [unbounded]})
+    assert "startIndex and an endIndex" in error_of(excinfo)["message"]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(_TEXT, min_size=1, max_size=5))
+def test_raw_text_round_trips_exactly_and_user_entered_never_fails(book, api, texts):
+    api.quota.enabled = False
+    write(book, "Log!A1", [texts], "RAW")
+    assert read(book, "Log!A1:E1") == [texts]
+    write(book, "Log!A2", [texts], "USER_ENTERED")  # any text parses to something
+    book.client.values_batch_clear(book.id, body={"ranges": ["Log!A1:E2"]})
+
+
+def test_seeded_values_are_in_place_without_a_request(api):
+    spreadsheet_id = api.create_spreadsheet("Seeded", [{"title": "Contacts"}])
+    api.seed(spreadsheet_id, "Contacts!A1", [["Name", "Since"], ["Ann", "2024-03-05"]])
+    assert api.log.count() == 0
+    book = api.client().open_by_key(spreadsheet_id)
+    assert read(book, "Contacts!A1:B2") == [["Name", "Since"], ["Ann", 45356]]

@@ -217,7 +217,7 @@ def update_sheet_properties(ss: Spreadsheet, req: dict) -> dict:
     sheet = ss.sheet_by_id(given.get("sheetId", 0))
     paths = _paths(req.get("fields", ""))
     if paths == [["*"]]:
-        paths = [[k] for k in given if k != "sheetId"] + [["title"]] * ("title" not in given)
+        paths = [[k] for k in given if k != "sheetId"]
     target = copy.deepcopy(sheet.props)
     for path in paths:
         if path[0] == "sheetId":
@@ -477,7 +477,12 @@ def _normal_location(ss: Spreadsheet, location: dict) -> dict:
         raise bad(f"locationType {declared} does not match the location given")
     if kind in ("ROW", "COLUMN"):
         rng = dict(location["dimensionRange"])
+        if "startIndex" not in rng or "endIndex" not in rng:
+            raise bad("DimensionRange must specify both a startIndex and an endIndex")
         sheet, dim, start, end = _dimension(ss, rng)
+        if end - start != 1:
+            # documented: metadata sits on exactly one row or column
+            raise bad("DimensionRange must represent a single row or column")
         return {
             "locationType": kind,
             "dimensionRange": {

@@ -24,26 +24,37 @@ class Clock:
 
 
 class Quota:
-    """Per-user requests per minute, refilled at each minute of the clock (as Google documents)."""
+    """Requests per minute per user and per project, refilled at each minute of the clock.
 
-    def __init__(self, clock: Clock, reads: int = 60, writes: int = 60) -> None:
+    Google's documented defaults: 60 read and 60 write requests per user, 300 of each per
+    project (every user of this server is in one project).
+    """
+
+    PROJECT = "*project*"
+
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.enabled = True
-        self.limits = {"read": reads, "write": writes}
+        self.limits = {"read": 60, "write": 60}
+        self.project_limits = {"read": 300, "write": 300}
         self._used: dict[tuple[str, str, int], int] = {}
         self._lock = threading.Lock()
 
-    def take(self, user: str, kind: str) -> float | None:
-        """None if allowed, else seconds until the next refill (for Retry-After)."""
+    def take(self, user: str, kind: str) -> tuple[float, str] | None:
+        """None if allowed, else (seconds until the refill, "user" or "project")."""
         if not self.enabled:
             return None
         now = self.clock.now()
         minute = int(now // 60)
+        wait = max(1.0, math.ceil((minute + 1) * 60 - now))
         with self._lock:
-            key = (user, kind, minute)
-            if self._used.get(key, 0) >= self.limits[kind]:
-                return max(1.0, math.ceil((minute + 1) * 60 - now))
-            self._used[key] = self._used.get(key, 0) + 1
+            mine, ours = (user, kind, minute), (self.PROJECT, kind, minute)
+            if self._used.get(mine, 0) >= self.limits[kind]:
+                return wait, "user"
+            if self._used.get(ours, 0) >= self.project_limits[kind]:
+                return wait, "project"
+            self._used[mine] = self._used.get(mine, 0) + 1
+            self._used[ours] = self._used.get(ours, 0) + 1
             if len(self._used) > 1000:
                 self._used = {k: v for k, v in self._used.items() if k[2] >= minute}
             return None
@@ -51,6 +62,9 @@ class Quota:
     def reset(self) -> None:
         with self._lock:
             self._used.clear()
+        self.enabled = True
+        self.limits.update(read=60, write=60)
+        self.project_limits.update(read=300, write=300)
 
 
 @dataclass

@@ -13,19 +13,9 @@ from typing import Any
 
 from .a1 import A1Error, column_index, split_sheet
 
-ERROR_TEXT = {
-    "ERROR": "#ERROR!",
-    "NULL_VALUE": "#NULL!",
-    "DIVIDE_BY_ZERO": "#DIV/0!",
-    "VALUE": "#VALUE!",
-    "REF": "#REF!",
-    "NAME": "#NAME?",
-    "NUM": "#NUM!",
-    "N_A": "#N/A",
-}
-
 _TOKENS = re.compile(
     r"""\s*(?:
+    (?P<err>\#(?:REF!|N/A|NAME\?|VALUE!|DIV/0!|NUM!|NULL!|ERROR!))|
     (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)|
     (?P<str>"(?:[^"]|"")*")|
     (?P<ref>(?:'(?:[^']|'')+'!|[A-Za-z_][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)|
@@ -34,6 +24,18 @@ _TOKENS = re.compile(
     )""",
     re.VERBOSE,
 )
+
+
+_ERROR_KINDS = {
+    "#REF!": "REF",
+    "#N/A": "N_A",
+    "#NAME?": "NAME",
+    "#VALUE!": "VALUE",
+    "#DIV/0!": "DIVIDE_BY_ZERO",
+    "#NUM!": "NUM",
+    "#NULL!": "NULL_VALUE",
+    "#ERROR!": "ERROR",
+}
 
 
 class FormulaError(Exception):
@@ -126,6 +128,8 @@ class _Parser:
 
     def primary(self) -> Any:
         kind, text = self.take()
+        if kind == "err":
+            raise FormulaError(_ERROR_KINDS[text])
         if kind == "num":
             return float(text)
         if kind == "str":
@@ -304,3 +308,71 @@ def _call(name: str, args: list[Any]) -> Any:
         digits = int(_number(args[1])) if len(args) > 1 else 0
         return float(round(_number(args[0]), digits))
     raise FormulaError("NAME", f"Unknown function: '{name}'.")
+
+
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_REFERENCE = re.compile(
+    r"(?<![\w.$'])(?P<sheet>'(?:[^']|'')+'!|[A-Za-z_][\w.]*!)?"
+    r"(?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?\d+)"
+    r"(?::(?P<c2>\$?[A-Za-z]{1,3})(?P<r2>\$?\d+))?(?![\w(])"
+)
+
+
+def shift_references(
+    formula: str,
+    formula_sheet: str,
+    target_sheet: str,
+    dim: str,
+    mapping: Callable[[int], int | None],
+) -> str:
+    """Rewrite references into `target_sheet` after rows/columns moved (as Sheets does on
+    insert, delete and move); a reference whose cells are all gone becomes #REF!."""
+    out, pos = [], 0
+    for literal in _STRING.finditer(formula):
+        out.append(
+            _shift_segment(
+                formula[pos : literal.start()], formula_sheet, target_sheet, dim, mapping
+            )
+        )
+        out.append(literal.group(0))
+        pos = literal.end()
+    out.append(_shift_segment(formula[pos:], formula_sheet, target_sheet, dim, mapping))
+    return "".join(out)
+
+
+def _shift_segment(text: str, formula_sheet: str, target_sheet: str, dim: str, mapping) -> str:
+    from .a1 import column_letters
+
+    def shift(match: re.Match) -> str:
+        prefix = match.group("sheet")
+        named = split_sheet(prefix + "A1")[0] if prefix else formula_sheet
+        if named is None or named.casefold() != target_sheet.casefold():
+            return match.group(0)
+        parts = [(match.group("c1"), match.group("r1"))]
+        if match.group("c2"):
+            parts.append((match.group("c2"), match.group("r2")))
+        indices = []
+        for col, row in parts:
+            value = int(row.lstrip("$")) - 1 if dim == "ROWS" else column_index(col.lstrip("$"))
+            indices.append(value)
+        if len(indices) == 2:
+            lo, hi = min(indices), max(indices)
+            mapped = [m for m in (mapping(i) for i in range(lo, hi + 1)) if m is not None]
+            if not mapped:
+                return "#REF!"
+            new = [min(mapped), max(mapped)]
+        else:
+            target = mapping(indices[0])
+            if target is None:
+                return "#REF!"
+            new = [target]
+        pieces = []
+        for (col, row), index in zip(parts, new, strict=True):
+            if dim == "ROWS":
+                row = ("$" if row.startswith("$") else "") + str(index + 1)
+            else:
+                col = ("$" if col.startswith("$") else "") + column_letters(index)
+            pieces.append(col + row)
+        return (prefix or "") + ":".join(pieces)
+
+    return _REFERENCE.sub(shift, text)

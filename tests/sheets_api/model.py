@@ -323,6 +323,7 @@ class Spreadsheet:
                 if new_line:
                     new_rows[r] = new_line
             sheet.rows = new_rows
+        self._shift_formulas(sheet, dim, mapping)
         props = {}
         for i, p in sheet.dim_props[dim].items():
             target = mapping(i)
@@ -355,6 +356,19 @@ class Spreadsheet:
         ):
             sheet.basic_filter = None
         sheet.set_count(dim, new_count)
+
+    def _shift_formulas(self, moved: Sheet, dim: str, mapping: Mapping) -> None:
+        for sheet in self.sheets:
+            for line in sheet.rows.values():
+                for c, cell in list(line.items()):
+                    formula = (cell.get("userEnteredValue") or {}).get("formulaValue")
+                    if formula is None:
+                        continue
+                    shifted = formulas.shift_references(
+                        formula, sheet.title, moved.title, dim, mapping
+                    )
+                    if shifted != formula:
+                        line[c] = {**cell, "userEnteredValue": {"formulaValue": shifted}}
 
 
 def _remap_grid_range(

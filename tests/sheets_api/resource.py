@@ -23,7 +23,7 @@ def parse_mask(text: str) -> Mask:
             path = []
             name = ""
             while pos < len(text) and text[pos] not in ",()":
-                if text[pos] == ".":
+                if text[pos] in "./":  # partial responses accept a/b as a.b
                     path.append(name.strip())
                     name = ""
                 else:
@@ -96,7 +96,7 @@ def spreadsheet_json(
     *,
     grid: bool,
     ranges: list[str] | None = None,
-    cell_mask: Mask | None = None,
+    data_mask: Mask | None = None,
 ) -> dict:
     boxes_by_sheet: dict[int, list[GridBox]] | None = None
     if ranges:
@@ -113,7 +113,7 @@ def spreadsheet_json(
             boxes = (boxes_by_sheet or {}).get(sheet.id) or [
                 GridBox(sheet, 0, sheet.row_count, 0, sheet.col_count)
             ]
-            item["data"] = [grid_data(ss, box, cell_mask) for box in boxes]
+            item["data"] = [grid_data(ss, box, data_mask) for box in boxes]
         if sheet.protected_ranges:
             item["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
         if sheet.basic_filter:
@@ -136,60 +136,89 @@ def spreadsheet_json(
     return out
 
 
-def grid_data(ss: Spreadsheet, box: GridBox, cell_mask: Mask | None) -> dict:
+def _wants(mask: Mask | None, key: str) -> bool:
+    return mask is None or "*" in mask or key in mask
+
+
+def _below(mask: Mask | None, key: str) -> Mask | None:
+    return None if mask is None or "*" in mask else mask[key]
+
+
+def grid_data(ss: Spreadsheet, box: GridBox, mask: Mask | None) -> dict:
+    """GridData for a box, already cut to `mask` (GridData-level; None means every field)."""
     sheet = box.sheet
     data: dict[str, Any] = {}
-    if box.start_row:
+    if box.start_row and _wants(mask, "startRow"):
         data["startRow"] = box.start_row
-    if box.start_col:
+    if box.start_col and _wants(mask, "startColumn"):
         data["startColumn"] = box.start_col
-    used = [r for r in sheet.rows if box.start_row <= r < box.end_row]
-    last_row = max(used, default=-1)
-    row_data = []
-    for r in range(box.start_row, last_row + 1):
-        line = sheet.rows.get(r, {})
-        cols = [c for c in line if box.start_col <= c < box.end_col]
-        if not cols:
-            row_data.append({})
-            continue
-        cells = []
-        for c in range(box.start_col, max(cols) + 1):
-            cell = line.get(c)
-            cells.append(cell_json(ss, sheet, r, c, cell, cell_mask) if cell else {})
-        row_data.append({"values": cells})
-    if row_data:
-        data["rowData"] = row_data
-    data["rowMetadata"] = _dimension_json(ss, sheet, "ROWS", box.start_row, box.end_row)
-    data["columnMetadata"] = _dimension_json(ss, sheet, "COLUMNS", box.start_col, box.end_col)
+    if _wants(mask, "rowData"):
+        row_mask = _below(mask, "rowData")
+        view = CellView(_below(row_mask, "values")) if _wants(row_mask, "values") else None
+        used = [r for r in sheet.rows if box.start_row <= r < box.end_row]
+        row_data = []
+        for r in range(box.start_row, max(used, default=-1) + 1):
+            line = sheet.rows.get(r, {})
+            cols = [c for c in line if box.start_col <= c < box.end_col]
+            if not cols or view is None:
+                row_data.append({})
+                continue
+            cells = []
+            for c in range(box.start_col, max(cols) + 1):
+                cell = line.get(c)
+                cells.append(view.json(ss, sheet, r, c, cell) if cell else {})
+            row_data.append({"values": cells})
+        if row_data:
+            data["rowData"] = row_data
+    if _wants(mask, "rowMetadata"):
+        rows = _dimension_json(ss, sheet, "ROWS", box.start_row, box.end_row)
+        data["rowMetadata"] = apply_mask(rows, _below(mask, "rowMetadata"))
+    if _wants(mask, "columnMetadata"):
+        cols_json = _dimension_json(ss, sheet, "COLUMNS", box.start_col, box.end_col)
+        data["columnMetadata"] = apply_mask(cols_json, _below(mask, "columnMetadata"))
     return data
 
 
-def cell_json(
-    ss: Spreadsheet, sheet: Sheet, row: int, col: int, cell: dict, mask: Mask | None
-) -> dict:
-    def wanted(key: str) -> bool:
-        return mask is None or "*" in mask or key in mask
+class CellView:
+    """Which CellData fields a read wants, decided once per request rather than per cell."""
 
-    out: dict[str, Any] = {}
-    if wanted("userEnteredValue") and "userEnteredValue" in cell:
-        out["userEnteredValue"] = dict(cell["userEnteredValue"])
-    if wanted("effectiveValue") or wanted("formattedValue"):
-        effective = ss.effective(sheet, row, col)
-        if effective and wanted("effectiveValue"):
-            out["effectiveValue"] = dict(effective)
-        text = formatted_value(effective, cell)
-        if text is not None and wanted("formattedValue"):
-            out["formattedValue"] = text
-    if "userEnteredFormat" in cell:
-        if wanted("userEnteredFormat"):
-            out["userEnteredFormat"] = copy.deepcopy(cell["userEnteredFormat"])
-        if wanted("effectiveFormat"):
-            out["effectiveFormat"] = copy.deepcopy(cell["userEnteredFormat"])
-    if wanted("dataValidation") and "dataValidation" in cell:
-        out["dataValidation"] = copy.deepcopy(cell["dataValidation"])
-    if wanted("note") and "note" in cell:
-        out["note"] = cell["note"]
-    return out
+    def __init__(self, mask: Mask | None) -> None:
+        self.mask = mask
+        self.entered = _wants(mask, "userEnteredValue")
+        self.effective = _wants(mask, "effectiveValue")
+        self.formatted = _wants(mask, "formattedValue")
+        self.user_format = _wants(mask, "userEnteredFormat")
+        self.effective_format = _wants(mask, "effectiveFormat")
+        self.validation = _wants(mask, "dataValidation")
+        self.note = _wants(mask, "note")
+
+    def _cut(self, key: str, value: Any) -> Any:
+        # stored cells are never edited in place, so responses may share their parts
+        sub = _below(self.mask, key)
+        return value if sub is None else apply_mask(value, sub)
+
+    def json(self, ss: Spreadsheet, sheet: Sheet, row: int, col: int, cell: dict) -> dict:
+        out: dict[str, Any] = {}
+        if self.entered and "userEnteredValue" in cell:
+            out["userEnteredValue"] = dict(cell["userEnteredValue"])
+        if self.effective or self.formatted:
+            effective = ss.effective(sheet, row, col)
+            if effective and self.effective:
+                out["effectiveValue"] = dict(effective)
+            if self.formatted:
+                text = formatted_value(effective, cell)
+                if text is not None:
+                    out["formattedValue"] = text
+        if "userEnteredFormat" in cell:
+            if self.user_format:
+                out["userEnteredFormat"] = self._cut("userEnteredFormat", cell["userEnteredFormat"])
+            if self.effective_format:
+                out["effectiveFormat"] = self._cut("effectiveFormat", cell["userEnteredFormat"])
+        if self.validation and "dataValidation" in cell:
+            out["dataValidation"] = self._cut("dataValidation", cell["dataValidation"])
+        if self.note and "note" in cell:
+            out["note"] = cell["note"]
+        return out
 
 
 def _dimension_json(ss: Spreadsheet, sheet: Sheet, dim: str, start: int, end: int) -> list[dict]:

@@ -18,6 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import gspread
+
+from sheets_sync.stores.gsheets_http import client_for_endpoint
+
 from .batch import apply_batch
 from .controls import Clock, Faults, Hooks, LoggedRequest, Quota, RequestLog
 from .datafilter import filter_boxes, metadata_for_filter
@@ -80,7 +84,6 @@ class SheetsApiServer:
         self.faults.clear()
         self.hooks.clear()
         self.quota.reset()
-        self.quota.enabled = True
 
     # -- test-side helpers (no request is logged) -------------------------------------------
 
@@ -108,6 +111,25 @@ class SheetsApiServer:
 
     def person(self, spreadsheet_id: str) -> Person:
         return Person(lambda change: self.edit(spreadsheet_id, change))
+
+    def seed(
+        self,
+        spreadsheet_id: str,
+        range_text: str,
+        rows: list[list[Any]],
+        value_input_option: str = "USER_ENTERED",
+    ) -> None:
+        """Put values in place without a request (a sheet as a person left it)."""
+        self.edit(
+            spreadsheet_id,
+            lambda ss: write_values(ss, range_text, rows, "ROWS", value_input_option),
+        )
+
+    def client(self) -> gspread.Client:
+        """A real gspread client whose requests come here."""
+        client = client_for_endpoint(self.base_url)
+        client.set_timeout(30)
+        return client
 
     def unshare(self, spreadsheet_id: str) -> None:
         """The caller loses access: every request for it answers 403 PERMISSION_DENIED."""
@@ -154,15 +176,16 @@ class SheetsApiServer:
                     STATUS_TEXT.get(fault.status, "INTERNAL"),
                 )
             if kind != "drive":
-                wait = self.quota.take(user, kind)
-                if wait is not None:
+                refused = self.quota.take(user, kind)
+                if refused is not None:
+                    wait, scope = refused
                     extra["Retry-After"] = str(int(wait))
                     metric = "Read requests" if kind == "read" else "Write requests"
+                    limit = f"{metric} per minute" + (" per user" if scope == "user" else "")
                     raise ApiError(
                         429,
-                        f"Quota exceeded for quota metric '{metric}' and limit '{metric} per "
-                        "minute per user' of service 'sheets.googleapis.com' for consumer "
-                        "'project_number:0'.",
+                        f"Quota exceeded for quota metric '{metric}' and limit '{limit}' of "
+                        "service 'sheets.googleapis.com' for consumer 'project_number:0'.",
                         "RESOURCE_EXHAUSTED",
                     )
             for action in self.hooks.due(method, entry.path):
@@ -179,13 +202,14 @@ class SheetsApiServer:
             status, result = exc.code, exc.body()
         except json.JSONDecodeError as exc:
             status, result = 400, bad(f"Invalid JSON payload received. {exc}").body()
-        pretty = (query.get("prettyPrint") or ["true"])[0] != "false"
+        except Exception as exc:  # a server bug must still answer, in Google's shape
+            status = 500
+            result = ApiError(500, f"Internal error encountered. ({exc!r})", "INTERNAL").body()
+        # compact JSON always (Google pretty-prints unless prettyPrint=false; see docs/design.md)
         out = (
             b""
             if status == 204
-            else json.dumps(result, ensure_ascii=False, indent=2 if pretty else None).encode(
-                "utf-8"
-            )
+            else json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
         )
         entry.status, entry.bytes_out = status, len(out)
         return status, extra, out
@@ -251,13 +275,18 @@ class SheetsApiServer:
         ranges = query.get("ranges") or []
         if fields:
             mask = parse_mask(fields)
-            wants = sub_mask(mask, "sheets", "data")
-            grid = wants is not False
-            cell_mask = sub_mask(mask, "sheets", "data", "rowData", "values") if grid else None
+            data_mask = sub_mask(mask, "sheets", "data")
+            grid = data_mask is not False
             doc = spreadsheet_json(
-                ss, grid=grid, ranges=ranges, cell_mask=cell_mask if cell_mask is not False else {}
+                ss, grid=grid, ranges=ranges, data_mask=data_mask if grid else None
             )
-            return apply_mask(doc, mask)
+            # grid data is cut to the mask while it is built; the rest is cut here
+            datas = [sheet.pop("data", None) for sheet in doc["sheets"]]
+            doc = apply_mask(doc, mask)
+            for sheet, data in zip(doc.get("sheets", []), datas, strict=False):
+                if data is not None:
+                    sheet["data"] = data
+            return doc
         grid = (query.get("includeGridData") or ["false"])[0].lower() == "true"
         return spreadsheet_json(ss, grid=grid, ranges=ranges)
 
@@ -501,6 +530,21 @@ class SheetsApiServer:
                 payload.get("status", 503),
                 after_apply=payload.get("afterApply", False),
             )
+        elif name == "seed" and method == "POST":
+            self.seed(
+                payload["spreadsheetId"],
+                payload["range"],
+                payload["values"],
+                payload.get("valueInputOption", "USER_ENTERED"),
+            )
+        elif name == "person" and method == "POST":
+            # {"spreadsheetId", "edit": "insert_rows"|"delete_rows"|"sort"|"tick"|"type"|"clear",
+            #  "args": {...keyword arguments of that Person method...}}
+            person = self.person(payload["spreadsheetId"])
+            edit = payload["edit"]
+            if edit not in ("insert_rows", "delete_rows", "sort", "tick", "type", "clear"):
+                return 400, {}, b'{"error": "unknown edit"}'
+            getattr(person, edit)(**payload.get("args", {}))
         elif name == "clock" and method == "POST":
             self.clock.advance(float(payload.get("advance", 0)))
         else:

@@ -189,7 +189,9 @@ def append_values(
     last, last_col = -1, start_col
     for r, line in sheet.rows.items():
         filled = [
-            c for c, cell in line.items() if start_col <= c < end_col and cell.get("userEnteredValue")
+            c
+            for c, cell in line.items()
+            if start_col <= c < end_col and cell.get("userEnteredValue")
         ]
         if r >= start_row and filled:
             last = max(last, r)
@@ -199,7 +201,9 @@ def append_values(
     width = max((len(r) for r in rows), default=0)
     at = last + 1 if last >= 0 else start_row
     table_range = (
-        format_range(sheet.title, start_row, last + 1, start_col, last_col + 1) if last >= 0 else None
+        format_range(sheet.title, start_row, last + 1, start_col, last_col + 1)
+        if last >= 0
+        else None
     )
     if insert_option == "INSERT_ROWS":
         from .model import insert_mapping

@@ -13,6 +13,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 EPOCH = datetime(1899, 12, 30)
+ERROR_TEXT = {
+    "ERROR": "#ERROR!",
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+}
 DATE_TYPES = {"DATE", "TIME", "DATE_TIME"}
 DEFAULT_PATTERNS = {
     "DATE": "M/d/yyyy",
@@ -71,7 +81,8 @@ def user_entered_value(value: Any) -> tuple[dict | None, dict | None]:
     stripped = text.strip()
     if stripped.upper() in ("TRUE", "FALSE"):
         return {"boolValue": stripped.upper() == "TRUE"}, None
-    if _NUMBER.match(stripped) and any(ch.isdigit() for ch in stripped):
+    mantissa = re.split("[eE]", stripped)[0]
+    if _NUMBER.match(stripped) and any(ch.isdigit() for ch in mantissa):
         number = float(stripped.replace(",", ""))
         if math.isfinite(number):
             return {"numberValue": json_number(number)}, None
@@ -242,11 +253,7 @@ def formatted_value(effective: dict | None, cell: dict) -> str | None:
     if "numberValue" in effective:
         return format_number(effective["numberValue"], number_format(cell))
     if "errorValue" in effective:
-        return (
-            "#"
-            + effective["errorValue"].get("type", "ERROR").replace("_", "/")
-            + ("!" if effective["errorValue"].get("type") != "N_A" else "")
-        )
+        return ERROR_TEXT.get(effective["errorValue"].get("type", "ERROR"), "#ERROR!")
     return None
 
 
