@@ -29,10 +29,19 @@ from tests.sheets_api.server import SheetsApiServer
 DAY = date(2026, 11, 23)
 
 
+_shared: list[SheetsApiServer] = []
+
+
+def shared_server() -> SheetsApiServer:
+    """One local server for the whole test run (started on first use, a daemon thread)."""
+    if not _shared:
+        _shared.append(SheetsApiServer().start())
+    return _shared[0]
+
+
 @pytest.fixture(scope="session")
 def sheets_server() -> Iterator[SheetsApiServer]:
-    with SheetsApiServer() as server:
-        yield server
+    yield shared_server()
 
 
 @pytest.fixture
@@ -93,19 +102,26 @@ def put_xlsx(api: SheetsApiServer, path: Path, title: str = "Contacts book") -> 
     server's state (no request): the quick way to stage a big book for a request-count test."""
     import python_calamine
 
-    from sheets_sync.stores.gsheets.cells import serial
-    from tests.sheets_api.valueops import write_cell
-
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     grids = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
              for name in book.sheet_names}
+    return f"gsheet:{put_grids(api, grids, title)}"
+
+
+def put_grids(api: SheetsApiServer, tabs: dict[str, list[list[Any]]],
+              title: str = "Contacts book") -> str:
+    """A spreadsheet holding these grids of values (dates as dates), placed straight into the
+    server's state; returns its key."""
+    from sheets_sync.stores.gsheets.cells import serial
+    from tests.sheets_api.valueops import write_cell
+
     key = api.create_spreadsheet(title, sheets=[
-        {"title": name, "gridProperties": {"rowCount": max(len(grid), 2),
-                                           "columnCount": max([len(r) for r in grid] + [1])}}
-        for name, grid in grids.items()])
+        {"title": name, "gridProperties": {"rowCount": max(len(grid), 2) + 20,
+                                           "columnCount": max([len(r) for r in grid] + [1]) + 5}}
+        for name, grid in tabs.items()])
 
     def fill(spreadsheet: Any) -> None:
-        for name, grid in grids.items():
+        for name, grid in tabs.items():
             sheet = spreadsheet.sheet_by_title(name)
             for r, row in enumerate(grid):
                 for c, value in enumerate(row):
@@ -115,8 +131,20 @@ def put_xlsx(api: SheetsApiServer, path: Path, title: str = "Contacts book") -> 
                         cell["userEnteredFormat"] = {"numberFormat": {"type": "DATE",
                                                                       "pattern": "yyyy-mm-dd"}}
                         sheet.put(r, c, cell)
-                    elif value != "":
+                    elif value not in ("", None):
                         write_cell(sheet, r, c, value, "RAW")
 
     api.edit(key, fill)
-    return f"gsheet:{key}"
+    return key
+
+
+def local_store(api: SheetsApiServer, key: str) -> GoogleSheetStore:
+    """A store on a spreadsheet of the local server, without touching the environment."""
+    from google.auth.credentials import AnonymousCredentials
+
+    from sheets_sync.stores.gsheets.client import SheetsClient
+    from sheets_sync.stores.gsheets.credentials import Identity
+
+    client = SheetsClient(Identity(AnonymousCredentials(), "no credentials", None),
+                          base=api.base_url, timeout=30, budget_seconds=5, first_wait=0.01)
+    return GoogleSheetStore(SheetLocation(key), fast_config(), client=client)

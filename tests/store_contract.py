@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_config
-from sheets_sync.errors import UserError
+from sheets_sync.errors import UserError, WorkbookChanged
 from sheets_sync.model import (
     Append,
     ChangeSet,
@@ -44,6 +44,7 @@ class Backend:
     open: Callable[[Any], Store]  # a store on the workbook, as a new sync opens it
     grids: Callable[[Any], dict[str, Grid]]  # every tab's values as the workbook holds them now
     person_edit: Callable[[Any, str, int, int, Any], None]  # (tab, 1-based row, column, value)
+    refuses_edits: bool = True  # False: writes around a person's edit instead (a shared sheet)
     notes: list[str] = field(default_factory=list)
 
 
@@ -329,17 +330,19 @@ def test_diff_says_what_would_change_and_nothing_once_applied(backend, tmp_path)
     assert [(t.verb, t.name) for t in again.tabs] == [("rewrite", "Issues")]
 
 
-def test_a_workbook_changed_after_reading_is_refused_and_left_as_the_person_left_it(
-    backend, tmp_path
-):
+def test_a_persons_edit_after_reading_is_never_overwritten(backend, tmp_path):
     handle = backend.create(tmp_path, book())
     store = backend.open(handle)
     changes = change_set(store.read())
     backend.person_edit(handle, "Contacts", 5, 4, "moved to Penang")
     edited = normalised_grids(backend.grids(handle))
-    with pytest.raises(UserError, match="changed while"):
-        store.apply(changes)
-    assert normalised_grids(backend.grids(handle)) == edited
+    if backend.refuses_edits:  # a file: the whole workbook is replaced, so it must refuse
+        with pytest.raises(WorkbookChanged):
+            store.apply(changes)
+        assert normalised_grids(backend.grids(handle)) == edited
+    else:  # a shared sheet: owned cells are written around the person's edit
+        assert store.apply(changes)
+    assert normalised_grids(backend.grids(handle))["Contacts"][4][4] == "moved to Penang"
 
 
 # ---------------------------------------------------------------------------------------------

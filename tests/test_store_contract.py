@@ -1,7 +1,7 @@
 """Every store keeps the same promises: tests/store_contract.py, run once per store here.
 
-To add a store, add a Backend below (a Google store: create a spreadsheet on the local Sheets API
-server, open a GoogleStore on it, read values back through the API, edit a cell through the API).
+A store joins by adding a Backend below: the Excel file, the in-memory store, and a Google Sheet
+on the local Sheets API server (read back and edited through the API).
 """
 
 from __future__ import annotations
@@ -74,6 +74,34 @@ BACKENDS = [
         person_edit=lambda store, tab, row, col, value: store.edit(tab, row, col, value),
     ),
 ]
+
+
+def google_backend() -> Backend:
+    """A spreadsheet on the local Sheets API server, through real gspread over HTTP."""
+    from tests.gsheets_books import local_store, put_grids, shared_server
+
+    server = shared_server()
+
+    def grids(key: str) -> dict[str, Grid]:
+        store = local_store(server, key)
+        store.read()
+        return {title: meta.grid for title, meta in store._meta.items()}
+
+    def edit(key: str, tab: str, row: int, col: int, value: Any) -> None:
+        letters = chr(ord("A") + col)
+        server.person(key).type(tab, f"{letters}{row}", value)
+
+    return Backend(
+        name="google",
+        create=lambda _folder, tabs: put_grids(server, tabs),
+        open=lambda key: local_store(server, key),
+        grids=grids,
+        person_edit=edit,
+        refuses_edits=False,
+    )
+
+
+BACKENDS.append(google_backend())
 
 
 @pytest.fixture(params=BACKENDS, ids=[b.name for b in BACKENDS])

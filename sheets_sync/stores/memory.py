@@ -12,7 +12,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import UserError
+from ..errors import UserError, WorkbookChanged
 from ..model import ChangeSet, Table
 from .base import WorkbookData
 from .diff import Diff, diff_changes
@@ -91,7 +91,8 @@ class MemoryStore:
     def apply(self, changes: ChangeSet) -> bool:
         data = self._require_read()
         if self.version != self._read_version:
-            raise UserError(f"{self.location} changed while it was being synced", "run sync again")
+            raise WorkbookChanged(f"{self.location} was changed by someone else while it was "
+                                  "being synced; nothing was written", "run sync again")
         tabs = copy.deepcopy(self.tabs)
         kinds = dict(self.kinds)
         self._write_contacts(data, changes, tabs, kinds)
