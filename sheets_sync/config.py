@@ -8,15 +8,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import PROJECT_ROOT
 from .errors import ConfigError
+from .shipped import Traversable, default_config
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
 
 # Sections whose keys are names chosen by the user (not a fixed schema): any key is accepted.
 OPEN_TABLES = {"tiers.circle_points", "touchpoints.rules", "themes", "holidays"}
@@ -24,9 +22,9 @@ OPEN_TABLES = {"tiers.circle_points", "touchpoints.rules", "themes", "holidays"}
 Config = dict[str, Any]
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path | Traversable) -> dict[str, Any]:
     try:
-        with open(path, "rb") as handle:
+        with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"Config file not found: {path}", "check the --config path") from None
@@ -40,7 +38,7 @@ def load_config(
     user_path: Path | None = None, overrides: Mapping[str, Any] | None = None
 ) -> Config:
     """Defaults merged with the user's file and then `overrides`; raises ConfigError on bad keys."""
-    config = read_toml(DEFAULT_CONFIG)
+    config = read_toml(default_config())
     for layer, source in (
         (read_toml(user_path) if user_path else None, str(user_path)),
         (overrides, "overrides"),
