@@ -27,6 +27,7 @@ from .schema import (
     join,
     list_of,
     mapping_of,
+    not_a_table,
     one_of,
     one_or_many,
     suggest,
@@ -112,11 +113,20 @@ def _filter(values: Any = None) -> Any:
 
 @dataclass(frozen=True, kw_only=True)
 class RewardTier:
-    """One referral reward step ([[referrals.reward_tiers]] or a referral rule's `rewards`)."""
+    """One referral reward step of a referral rule's `rewards`: text, or text per language."""
 
     min_referrals: Positive
     name: LocalText
     reward: LocalText
+
+
+@dataclass(frozen=True, kw_only=True)
+class TabRewardTier(RewardTier):
+    """One of [[referrals.reward_tiers]]: the Referrals tab copies its names per language, so
+    they are tables (`name = { en = "…", zh = "…" }`)."""
+
+    name: Mapping[Lang, str]
+    reward: Mapping[Lang, str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,7 +217,7 @@ class HolidayExtra:
 
 def _holiday_extra(value: Any, where: str) -> HolidayExtra:
     if not isinstance(value, Mapping):
-        raise SettingError(where, f"'{where}' must be a table", "write [[….extra]]")
+        raise not_a_table(where)
     names = {k: v for k, v in value.items() if k not in ("date", "lunar")}
     for key in names:
         if key not in LANGS:
@@ -335,7 +345,7 @@ def _hint(word: str, choices: Any) -> str:
 def rule_spec(value: Any, where: str) -> RuleSpec:
     """A `[touchpoints.rules.<key>]` table as the spec of its trigger."""
     if not isinstance(value, Mapping):
-        raise SettingError(where, f"'{where}' must be a table", f"write [{where}]")
+        raise not_a_table(where)
     trigger = _picked(value, "trigger", TRIGGERS, where, "cadence")
     kind = KINDS[trigger]
     if isinstance(kind, tuple):

@@ -57,6 +57,12 @@ def wrong(where: str, what: str, value: Any, example: str) -> SettingError:
                         f"e.g. {leaf} = {example}")
 
 
+def not_a_table(where: str) -> SettingError:
+    leaf = where.rsplit(".", 1)[-1]
+    fix = f"write it as a table: {leaf} = {{ … }}" if "[" in where else f"write [{where}]"
+    return SettingError(where, f"'{where}' must be a table", fix)
+
+
 # ---------------------------------------------------------------------------------------------
 # Converters for plain values
 
@@ -165,7 +171,7 @@ def mapping_of(key: Converter, item: Converter) -> Converter:
 
     def convert(value: Any, where: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise SettingError(where, f"'{where}' must be a table", f"write [{where}]")
+            raise not_a_table(where)
         out = {}
         for k, v in value.items():
             dotted = join(where, k)
@@ -222,7 +228,7 @@ def field_names(cls: type) -> tuple[str, ...]:
 def build(cls: type, value: Any, where: str, extra: Mapping[str, Any] | None = None) -> Any:
     """`value` (a TOML table) as a `cls`; `extra` supplies fields the table does not hold."""
     if not isinstance(value, Mapping):
-        raise SettingError(where, f"'{where}' must be a table", f"write [{where}]")
+        raise not_a_table(where)
     fields, converters = _fields(cls)
     given = dict(extra or {})
     for key in value:

@@ -14,7 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from .rule_schema import Channel, Country, Days, Lang, LocalText, Month, Positive, RewardTier, Rules
+from .rule_schema import (
+    Channel,
+    Country,
+    Days,
+    Lang,
+    LocalText,
+    Month,
+    Positive,
+    Rules,
+    TabRewardTier,
+)
 from .schema import between, build, list_of, number, one_of, text, whole, wrong
 from .vocabulary import CIRCLES, CONTACT_COLUMNS, LANGS, TIERS
 
@@ -133,7 +143,7 @@ class Referrals:
     candidate_top_n: Days
     candidate_min_downstream: Days
     thank_you_words: tuple[str, ...]
-    reward_tiers: tuple[RewardTier, ...]
+    reward_tiers: tuple[TabRewardTier, ...]
 
 
 def _twelve(value: Any, where: str) -> tuple[str, ...]:
