@@ -168,3 +168,11 @@ def test_the_cli_prints_a_rule_error_as_one_line_and_exits_5(
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 5 and len(err) == 1
     assert "interval_dayz" in err[0] and "did you mean" in err[0]
+
+
+def test_arrays_of_tables_are_checked_item_by_item(tmp_path: Path) -> None:
+    message = refusal(tmp_path, '[[themes]]\nmonth = 13\ntheme = "Autumn"\n')
+    assert "'themes[0].month' must be between 1 and 12" in message
+    message = refusal(tmp_path, '[[referrals.reward_tiers]]\nmin_referrals = 1\n'
+                                'name = "First"\nreward = { en = "Gift" }\n')
+    assert "'referrals.reward_tiers[0].name' must be a table" in message
