@@ -77,8 +77,8 @@ def _source_of(dotted: str, layers: list[tuple[str, Mapping[str, Any]]]) -> str:
 def _split(dotted: str) -> list[str]:
     """'a."b c".d[2]' -> ['a', 'b c', 'd'] (list positions are not table keys)."""
     parts = []
-    for bare, quoted in re.findall(r'"([^"]*)"|([^."\[\]]+)', dotted.split("[")[0]):
-        parts.append(bare or quoted)
+    for quoted, bare in re.findall(r'"([^"]*)"|([^."\[\]]+)', dotted.split("[")[0]):
+        parts.append(quoted or bare)
     return parts
 
 

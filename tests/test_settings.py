@@ -110,6 +110,8 @@ def test_nested_holiday_setup_is_checked(tmp_path: Path) -> None:
 
 def test_user_named_tables_keep_open_names_but_check_their_values(tmp_path: Path) -> None:
     assert "unknown circle 'Advocat'" in refusal(tmp_path, '[tiers.circle_points]\nAdvocat = 3\n')
+    message = refusal(tmp_path, '[tiers.circle_points]\n"Allied Resourse" = 3\n')
+    assert "did you mean 'Allied Resource'?" in message
     message = refusal(tmp_path, '[tiers.circle_points]\nAdvocate = "five"\n')
     assert "'tiers.circle_points.Advocate' must be a number" in message
     keywords = "[touchpoints.rules.life_event.keywords]\nwedding = [\"married\", 3]\n"
