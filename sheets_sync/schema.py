@@ -196,8 +196,8 @@ def converter(hint: Any) -> Converter:
         return whole
     if hint is float:
         return number
-    if hint is str or hint is Any:
-        return text if hint is str else (lambda value, where: value)
+    if hint is str:
+        return text
     if origin is Literal:
         return one_of(get_args(hint))
     if origin is tuple:
