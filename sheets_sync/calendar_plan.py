@@ -79,10 +79,10 @@ class Theme:
 def themes_from_config(config: Mapping[str, Any]) -> list[Theme]:
     """The `[[themes]]` of the config, one per month, in month order."""
     themes: dict[int, Theme] = {}
-    for entry in config.get("themes", []):
-        month = parse_month(entry.get("month"))
+    for entry in config["themes"]:
+        month = parse_month(entry["month"])
         if month is not None:
-            themes[month] = Theme(month, str(entry.get("theme", "")).strip(),
+            themes[month] = Theme(month, str(entry["theme"]).strip(),
                                   str(entry.get("ideas", "")).strip())
     return [themes[m] for m in sorted(themes)]
 
@@ -327,9 +327,9 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
         theme = by_month.get(month, Theme(month, "", ""))
         ideas = "\n".join(p for p in (theme.ideas, seasonal_advice(month, climate, config)) if p)
         events = []
-        for event in settings.get("events", []):
-            if parse_month(event.get("month")) == month:
-                name = localized(event.get("name", ""), lang)
+        for event in settings["events"]:
+            if parse_month(event["month"]) == month:
+                name = localized(event["name"], lang)
                 day = event.get("day")
                 events.append(f"{day} {name}" if day else name)
         rows.append([

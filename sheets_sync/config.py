@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import difflib
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import PROJECT_ROOT
 from .errors import ConfigError
+from .schema import SettingError
+from .settings import parse_settings
+from .shipped import Traversable, default_config
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
-
-# Sections whose keys are names chosen by the user (not a fixed schema): any key is accepted.
-OPEN_TABLES = {"tiers.circle_points", "touchpoints.rules", "themes", "holidays"}
-
 Config = dict[str, Any]
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path | Traversable) -> dict[str, Any]:
     try:
-        with open(path, "rb") as handle:
+        with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"Config file not found: {path}", "check the --config path") from None
@@ -39,16 +36,50 @@ def read_toml(path: Path) -> dict[str, Any]:
 def load_config(
     user_path: Path | None = None, overrides: Mapping[str, Any] | None = None
 ) -> Config:
-    """Defaults merged with the user's file and then `overrides`; raises ConfigError on bad keys."""
-    config = read_toml(DEFAULT_CONFIG)
-    for layer, source in (
-        (read_toml(user_path) if user_path else None, str(user_path)),
-        (overrides, "overrides"),
-    ):
-        if layer:
-            check_against(config, layer, source)
-            config = merge(config, layer)
+    """Defaults merged with the user's file and then `overrides`, checked against the schema
+    (settings.py, rule_schema.py); raises ConfigError naming the file, the key and the fix.
+
+    The result stays a plain dict for the modules that read it by key; `parse_settings` gives
+    the same configuration as typed, frozen settings.
+    """
+    layers: list[tuple[str, Mapping[str, Any]]] = [
+        (str(default_config()), read_toml(default_config()))]
+    if user_path:
+        layers.append((str(user_path), read_toml(user_path)))
+    if overrides:
+        layers.append(("overrides", overrides))
+    config: Config = {}
+    for _, layer in layers:
+        config = merge(config, layer)
+    try:
+        parse_settings(config)
+    except SettingError as error:
+        source = _source_of(error.key, layers)
+        raise ConfigError(f"{source}: {error.reason}", error.fix) from None
     return config
+
+
+def _source_of(dotted: str, layers: list[tuple[str, Mapping[str, Any]]]) -> str:
+    """The file whose table holds most of `dotted` (the latest file on a tie)."""
+    parts = _split(dotted)
+
+    def depth(layer: Mapping[str, Any]) -> int:
+        node: Any = layer
+        for n, part in enumerate(parts):
+            if not isinstance(node, Mapping) or part not in node:
+                return n
+            node = node[part]
+        return len(parts)
+
+    return max(reversed(layers), key=lambda item: depth(item[1]))[0]
+
+
+def _split(dotted: str) -> list[str]:
+    """'a."b c".d[2]' -> ['a', 'b c', 'd'] (list positions are not table keys)."""
+    parts = []
+    for quoted, bare in re.findall(r'"([^"]*)"|([^."\[\]]+)', dotted.split("[")[0]):
+        parts.append(quoted or bare)
+    return parts
 
 
 def merge(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
@@ -60,47 +91,3 @@ def merge(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
-
-
-def check_against(
-    defaults: Mapping[str, Any], layer: Mapping[str, Any], source: str, prefix: str = ""
-) -> None:
-    """Every user key must exist in the defaults and have a compatible type."""
-    for key, value in layer.items():
-        dotted = f"{prefix}{key}"
-        if prefix.rstrip(".") in OPEN_TABLES:
-            continue
-        if key not in defaults:
-            close = difflib.get_close_matches(key, list(defaults), n=1)
-            hint = f"did you mean '{prefix}{close[0]}'?" if close else "remove it"
-            raise ConfigError(f"{source}: unknown setting '{dotted}'", hint)
-        default = defaults[key]
-        if isinstance(default, Mapping):
-            if not isinstance(value, Mapping):
-                raise ConfigError(f"{source}: '{dotted}' must be a table", f"write [{dotted}]")
-            check_against(default, value, source, f"{dotted}.")
-        elif not _same_kind(default, value):
-            raise ConfigError(
-                f"{source}: '{dotted}' must be {_kind(default)}, got {value!r}",
-                f"e.g. {dotted} = {default!r}",
-            )
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
-
-
-def _same_kind(default: Any, value: Any) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    return isinstance(value, type(default))

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import PROJECT_ROOT
 from .errors import ConfigError
+from .shipped import Traversable, templates_folder
 from .vocabulary import normalise
 
 if sys.version_info >= (3, 11):
@@ -37,7 +37,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
 SECTIONS = ("labels", "details", "messages", "tips", "words")
 FALLBACK_LANG = "en"
 
@@ -70,18 +69,18 @@ class Templates:
         return None
 
 
-def load_templates(directory: Path | None = None) -> Templates:
-    """Read every `<lang>.toml` in `directory` (default: templates/ of the checkout)."""
-    directory = directory or TEMPLATES_DIR
+def load_templates(directory: Path | Traversable | None = None) -> Templates:
+    """Read every `<lang>.toml` in `directory` (default: the shipped templates/)."""
+    folder = directory or templates_folder()
     langs: dict[str, dict[str, dict[str, str]]] = {}
-    for path in sorted(directory.glob("*.toml")):
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    for path in files:
         try:
-            with open(path, "rb") as handle:
-                data = tomllib.load(handle)
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"Template file {path} is not valid TOML ({exc})",
                               "fix that line") from None
-        langs[path.stem] = {
+        langs[path.name.removesuffix(".toml")] = {
             section: {str(k): str(v) for k, v in data.get(section, {}).items()
                       if isinstance(v, str)}
             for section in SECTIONS

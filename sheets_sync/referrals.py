@@ -257,8 +257,8 @@ def quarterly_rate(count_in_window: int, lookback_days: int) -> float:
 
 def reward_tier_for(count: int, tiers: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The highest configured tier whose min_referrals the count reaches (SPEC §4, seed 002)."""
-    reached = [t for t in tiers if count >= int(t.get("min_referrals", 1))]
-    return max(reached, key=lambda t: int(t.get("min_referrals", 1))) if reached else None
+    reached = [t for t in tiers if count >= int(t["min_referrals"])]
+    return max(reached, key=lambda t: int(t["min_referrals"])) if reached else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
     seen = first_seen(book)
     lookback = int(settings["lookback_days"])
     unit = float(settings["influence_commission_unit"]) or 1.0
-    tiers = sorted(settings.get("reward_tiers", []), key=lambda t: int(t.get("min_referrals", 1)))
+    tiers = sorted(settings["reward_tiers"], key=lambda t: int(t["min_referrals"]))
     words = settings["thank_you_words"]
 
     credited: dict[str, list[Transaction]] = {}
@@ -343,8 +343,8 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
             downstream_commission=below_commission,
             chain=[name_of(p) for p in deepest_chain(edges, person)],
             influence=len(below) + below_commission / unit,
-            reward_tier=dict(tier.get("name", {})) if tier else {},
-            reward=dict(tier.get("reward", {})) if tier else {},
+            reward_tier=dict(tier["name"]) if tier else {},
+            reward=dict(tier["reward"]) if tier else {},
             reward_due=due,
             last_thanked=last_thanked,
             last_referral=last_referral,

@@ -44,13 +44,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import calendars
-from .errors import ConfigError
 from .messages import Templates, default_templates, first_name, label_index, render
 from .model import Book, Classification, Contact, Interaction, Issue
+from .rule_schema import RewardTier, RuleSpec
+from .settings import Settings, parse_settings
 from .vocabulary import normalise
 
-TRIGGERS = ("after", "cadence", "stale", "yearly", "calendar", "event", "referral",
-            "top_referrer")
 FILTERS = ("lifecycle", "tier", "circle", "stage", "side", "language", "country", "lost_reason")
 TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 _KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
@@ -119,7 +118,7 @@ class Plan:
 class Rule:
     key: str
     trigger: str
-    raw: Mapping[str, Any]
+    spec: RuleSpec  # the checked config of the rule; trigger-specific options are read here
     date_field: str
     offsets: tuple[tuple[int, int], ...]  # (months, days)
     interval_days: int
@@ -145,87 +144,52 @@ class Rule:
 
 def parse_rules(config: Mapping[str, Any]) -> list[Rule]:
     """The enabled rules of `config["touchpoints"]["rules"]`, validated (ConfigError if not)."""
-    section = config.get("touchpoints", {})
-    default_early = int(section.get("early_days", 3))
-    rules = []
-    for key, raw in section.get("rules", {}).items():
-        if not isinstance(raw, Mapping):
-            raise ConfigError(f"touchpoints.rules.{key} must be a table",
-                              f"write [touchpoints.rules.{key}]")
-        if not raw.get("enabled", True):
-            continue
-        rules.append(_parse_rule(str(key), raw, default_early))
-    return rules
+    return _rules(parse_settings(config))
 
 
-def _parse_rule(key: str, raw: Mapping[str, Any], default_early: int) -> Rule:
-    where = f"touchpoints.rules.{key}"
-    trigger = str(raw.get("trigger", ""))
-    if trigger not in TRIGGERS:
-        raise ConfigError(f"{where}: unknown trigger {trigger!r}",
-                          f"use one of {', '.join(TRIGGERS)}")
+def _rules(settings: Settings) -> list[Rule]:
+    early = settings.touchpoints.early_days
+    return [_parse_rule(key, spec, early)
+            for key, spec in settings.touchpoints.rules.items() if spec.enabled]
 
-    def ints(name: str) -> list[int]:
-        value = raw.get(name, [])
-        value = [value] if isinstance(value, int) else value
-        if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
-            raise ConfigError(f"{where}: {name} must be a list of whole numbers", f"{name} = [30]")
-        return value
 
-    offsets = tuple(sorted({(m, 0) for m in ints("offsets_months")} |
-                           {(0, d) for d in ints("offsets_days")}))
-    if trigger == "after" and not offsets:
-        raise ConfigError(f"{where}: an 'after' rule needs offsets_days or offsets_months",
-                          "offsets_days = [30]")
-    if trigger in ("after", "yearly") and not raw.get("date"):
-        raise ConfigError(f"{where}: a '{trigger}' rule needs a date", 'date = "closing_date"')
-    interval = int(raw.get("interval_days", 0))
-    if trigger in ("cadence", "stale") and interval <= 0:
-        raise ConfigError(f"{where}: a '{trigger}' rule needs interval_days > 0",
-                          "interval_days = 90")
-    if trigger == "calendar" and raw.get("calendar") not in ("holidays", "solar_terms", "dates"):
-        raise ConfigError(f"{where}: calendar must be holidays, solar_terms or dates",
-                          'calendar = "holidays"')
-    event = raw.get("event", "")
-    if trigger == "event" and event not in ("first_channel", "keywords"):
-        raise ConfigError(f"{where}: event must be first_channel or keywords", 'event = "keywords"')
+def _parse_rule(key: str, spec: RuleSpec, default_early: int) -> Rule:
+    """The engine's view of a rule spec (rule_schema.py has already checked every value)."""
     filters = []
     for name in FILTERS:
         for negate, option in ((False, name), (True, f"not_{name}")):
-            if option in raw:
-                values = raw[option]
-                values = [values] if isinstance(values, str) else values
+            values = getattr(spec, option)
+            if values is not None:
                 filters.append((name, frozenset(normalise(v) for v in values), negate))
     keywords = []
-    for kind, words in (raw.get("keywords") or {}).items():
-        words = [words] if isinstance(words, str) else list(words)
+    for kind, words in getattr(spec, "keywords", {}).items():
         if words:
             keywords.append((str(kind), _keyword_pattern(words)))
-    expire = raw.get("expire_days")
+    # Fields a trigger does not have take the neutral value (a cadence has no lead time).
     return Rule(
         key=key,
-        trigger=trigger,
-        raw=raw,
-        date_field=str(raw.get("date", "")),
-        offsets=offsets or ((0, 0),),
-        interval_days=interval,
-        lead_days=int(raw.get("lead_days", 0)),
-        min_years=int(raw.get("min_years", 0)),
-        channel=str(raw.get("channel", "call")).strip().lower(),
-        fallback=tuple(raw["fallback"]) if "fallback" in raw else None,
-        priority=float(raw.get("priority", 10)),
-        template=str(raw.get("template", key)),
-        label=str(raw.get("label", key)),
-        group=str(raw.get("group", "")),
-        supersedes=tuple(raw.get("supersedes", ())),
-        once=bool(raw.get("once", False)),
-        counts_as_contact=bool(raw.get("counts_as_contact", True)),
-        multi=bool(raw.get("multi", trigger in ("referral", "event"))),
-        expire_days=None if expire is None else int(expire),
-        early_days=int(raw.get("early_days", default_early)),
-        cooldown_days=int(raw.get("cooldown_days", 0)),
+        trigger=spec.trigger,
+        spec=spec,
+        date_field=getattr(spec, "date", ""),
+        offsets=spec.offsets(),
+        interval_days=getattr(spec, "interval_days", 0),
+        lead_days=getattr(spec, "lead_days", 0),
+        min_years=getattr(spec, "min_years", 0),
+        channel=spec.channel,
+        fallback=spec.fallback,
+        priority=spec.priority,
+        template=spec.template or key,
+        label=spec.label or key,
+        group=spec.group,
+        supersedes=spec.supersedes,
+        once=spec.once,
+        counts_as_contact=spec.counts_as_contact,
+        multi=spec.multi,
+        expire_days=spec.expire_days,
+        early_days=default_early if spec.early_days is None else spec.early_days,
+        cooldown_days=getattr(spec, "cooldown_days", 0),
         filters=tuple(filters),
-        channels=frozenset(str(c).lower() for c in raw.get("channels", ())),
+        channels=frozenset(getattr(spec, "channels", ())),
         keywords=tuple(keywords),
     )
 
@@ -274,7 +238,7 @@ class _Settings:
     default_weight: float  # for a tier the table lacks
     overdue_weight: float
     overdue_cap: int
-    reward_tiers: list[Mapping[str, Any]]  # [[referrals.reward_tiers]]
+    reward_tiers: tuple[RewardTier, ...]  # [[referrals.reward_tiers]]
     referral_window: int  # referrals.lookback_days: the top-referrer year
 
 
@@ -367,14 +331,15 @@ class _Index:
         `window_days` before the recognition day, with at least `min_referrals`."""
         cache_key = (rule.key, year)
         if cache_key not in self._top:
-            day = _safe_date(year, int(rule.raw.get("month", 12)), int(rule.raw.get("day", 1)))
-            window = rule.raw.get("window_days", self.settings.referral_window)
-            start = day - timedelta(days=int(window))
+            spec = rule.spec
+            day = _safe_date(year, spec.month, spec.day)
+            window = spec.window_days or self.settings.referral_window
+            start = day - timedelta(days=window)
             counts = {ref: sum(1 for when, _ in entries if when and start < when <= day)
                       for ref, entries in self.referrals.items()}
-            minimum = int(rule.raw.get("min_referrals", 2))
+            minimum = spec.min_referrals
             ranked = sorted((n for n in counts.values() if n >= minimum), reverse=True)
-            top_n = int(rule.raw.get("top_n", 3))
+            top_n = spec.top_n
             cut = ranked[min(top_n, len(ranked)) - 1] if ranked else None
             self._top[cache_key] = frozenset(
                 ref for ref, n in counts.items() if cut is not None and n >= max(cut, minimum))
@@ -387,7 +352,7 @@ class _Index:
         if cache_key not in self._calendars:
             occs: list[_Occ] = []
             first_year, last_year = self.settings.today.year - 1, self.settings.until.year
-            kind = rule.raw.get("calendar")
+            kind = rule.spec.calendar
             if kind == "solar_terms":
                 for year in range(first_year, last_year + 1):
                     for term in calendars.solar_terms(year):
@@ -405,23 +370,23 @@ class _Index:
 
 
 def _holiday_occurrences(rule: Rule, country: str, first_year: int, last_year: int) -> list[_Occ]:
-    setup = (rule.raw.get("countries") or {}).get(country, {})
-    include = setup.get("include", rule.raw.get("include"))  # a country's list, else the rule's
+    spec = rule.spec
+    setup = spec.countries.get(country)
+    include = setup.include if setup and setup.include is not None else spec.include
     wanted = None if include is None else {normalise(name) for name in include}
-    exclude = tuple(rule.raw.get("exclude", ()))
-    subdiv = setup.get("subdiv") or None
+    exclude = spec.exclude
+    subdiv = (setup.subdiv if setup else None) or None
     occs = []
     for year in range(first_year, last_year + 1):
         for holiday in calendars.public_holidays(country, year, subdiv, exclude):
             if wanted is None or normalise(holiday.key) in wanted:
                 occs.append(_Occ(holiday.date, holiday.date, (holiday.slug,),
                                  {"holiday": holiday.names}))
-        for extra in setup.get("extra", ()):
-            names = {k: str(v) for k, v in extra.items() if k not in ("date", "lunar")}
+        for extra in setup.extra if setup else ():
+            names = dict(extra.names)
             if not names.get("en"):
                 continue
-            for when in _month_day_dates(str(extra.get("date", "")), year,
-                                         bool(extra.get("lunar", False))):
+            for when in _month_day_dates(extra.date, year, extra.lunar):
                 occs.append(_Occ(when, when, (calendars.slugify(names["en"]),),
                                  {"holiday": names}))
     return occs
@@ -429,9 +394,8 @@ def _holiday_occurrences(rule: Rule, country: str, first_year: int, last_year: i
 
 def _listed_dates(rule: Rule, first_year: int, last_year: int) -> list[_Occ]:
     occs = []
-    for entry in rule.raw.get("dates", ()):
-        text, name = (entry, "") if isinstance(entry, str) else (str(entry.get("date", "")),
-                                                                  str(entry.get("name", "")))
+    for entry in rule.spec.dates:
+        text, name = entry.date, entry.name
         try:
             when = date.fromisoformat(text)
         except ValueError:
@@ -586,7 +550,7 @@ def _occurrences(rule: Rule, person: _Person, index: _Index) -> list[_Occ]:
     if trigger == "referral":
         return _referrals(rule, person, index)
     if trigger == "top_referrer":
-        month, day = int(rule.raw.get("month", 12)), int(rule.raw.get("day", 1))
+        month, day = rule.spec.month, rule.spec.day
         occs = []
         for year in range(today.year - 1, until.year + 1):
             if person.key in index.top_referrers(rule, year):
@@ -640,7 +604,7 @@ def _yearly(rule: Rule, person: _Person, today: date, until: date) -> list[_Occ]
 def _events(rule: Rule, person: _Person, index: _Index) -> list[_Occ]:
     today = index.settings.today
     offsets = [timedelta(days=days) + timedelta(days=30 * months) for months, days in rule.offsets]
-    if rule.raw.get("event") == "first_channel":
+    if rule.spec.event == "first_channel":
         for interaction, key in zip(person.interactions, person.resolved, strict=True):
             if (interaction.channel or "").strip().lower() in rule.channels:
                 if key is not None:
@@ -681,17 +645,17 @@ def _referrals(rule: Rule, person: _Person, index: _Index) -> list[_Occ]:
     tab; first referral a 25-50 gift, more than one a 75-100 gift or the appreciation event),
     or the rule's own `rewards` list of the same shape."""
     entries = index.referrals.get(person.key, [])
-    tiers = rule.raw.get("rewards", index.settings.reward_tiers)
-    tiers = sorted(tiers, key=lambda t: int(t.get("min_referrals", 1)))
+    tiers = rule.spec.rewards if rule.spec.rewards is not None else index.settings.reward_tiers
+    tiers = sorted(tiers, key=lambda t: t.min_referrals)
     occs = []
     for count, (when, referred) in enumerate(entries, start=1):
-        reward: Mapping[str, Any] = {}
+        reward: RewardTier | None = None
         for tier in tiers:
-            if count >= int(tier.get("min_referrals", 1)):
+            if count >= tier.min_referrals:
                 reward = tier
         values = {"referred": referred.name, "count": count,
-                  "tier": reward.get("name", ""), "reward": reward.get("reward", "")}
-        variants = (f"tier{int(reward.get('min_referrals', 1))}",) if reward else ()
+                  "tier": reward.name if reward else "", "reward": reward.reward if reward else ""}
+        variants = (f"tier{reward.min_referrals}",) if reward else ()
         for months, days in rule.offsets:
             if when is None:
                 occs.append(_Occ(index.settings.today, _FAR_PAST, variants, values, dated=False))
@@ -771,12 +735,12 @@ class _Candidate:
     days_overdue: int
 
 
-def _evaluate(book: Book, classes: Mapping[str, Classification], config: Mapping[str, Any],
+def _evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
               today: date, until: date, horizon: date, templates: Templates, lang: str | None
               ) -> tuple[_Index, list[tuple[_Person, list[_Candidate], list[_Candidate]]],
                          list[Issue]]:
-    rules = parse_rules(config)
-    settings = _settings(config, today, until, horizon, lang)
+    rules = _rules(typed)
+    settings = _settings(typed, today, until, horizon, lang)
     index = _Index(book, rules, templates, settings)
     results = []
     issues: list[Issue] = []
@@ -998,10 +962,10 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
     `general.default_language`.
     """
     templates = templates or default_templates()
-    lookahead = int(config.get("touchpoints", {}).get("lookahead_days", 400))
+    typed = parse_settings(config)
     horizon = today + timedelta(days=max(upcoming_days or 0, 0))
-    until = max(today + timedelta(days=lookahead), horizon)
-    index, results, issues = _evaluate(book, classes, config, today, until, horizon, templates,
+    until = max(today + timedelta(days=typed.touchpoints.lookahead_days), horizon)
+    index, results, issues = _evaluate(book, classes, typed, today, until, horizon, templates,
                                        lang)
     settings = index.settings
     due: list[Touchpoint] = []
@@ -1094,36 +1058,31 @@ def _id_key(value: object) -> str:
     return str(value or "").strip().casefold()
 
 
-def _settings(config: Mapping[str, Any], today: date, until: date, horizon: date,
+def _settings(typed: Settings, today: date, until: date, horizon: date,
               lang: str | None) -> _Settings:
-    section = config.get("touchpoints", {})
-    general = config.get("general", {})
-    priority = config.get("priority", {})
-    referrals = config.get("referrals", {})
-    default_lang = str(general.get("default_language", "en") or "en")
-    label_lang = lang or str(section.get("label_language", "") or "") or default_lang
-    weights = {str(k): float(v) for k, v in (priority.get("tier_weight") or {}).items()}
-    weights = weights or {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0}
+    section, priority = typed.touchpoints, typed.priority
+    default_lang = typed.general.default_language
+    weights = dict(priority.tier_weight)
     return _Settings(
         today=today,
         until=until,
         horizon=horizon,
-        early_days=int(section.get("early_days", 3)),
-        phone_channels=frozenset(c.lower() for c in section.get("phone_channels", ["call", "sms"])),
-        email_channels=frozenset(c.lower() for c in section.get("email_channels", ["email"])),
-        fallback=tuple(section.get("channel_fallback", ["call", "sms", "email"])),
-        require_reachable=bool(section.get("require_phone_or_email", True)),
-        not_contact=frozenset(section.get("not_contact_channels", [])),
-        default_country=str(general.get("default_country", "") or ""),
+        early_days=section.early_days,
+        phone_channels=frozenset(section.phone_channels),
+        email_channels=frozenset(section.email_channels),
+        fallback=section.channel_fallback,
+        require_reachable=section.require_phone_or_email,
+        not_contact=frozenset(section.not_contact_channels),
+        default_country=typed.general.default_country,
         default_lang=default_lang,
-        label_lang=label_lang,
-        office_address=str(section.get("office_address", "") or ""),
+        label_lang=lang or section.label_language or default_lang,
+        office_address=section.office_address,
         tier_weight=weights,
         default_weight=min(weights.values()),
-        overdue_weight=float(priority.get("overdue_weight", 0.5)),
-        overdue_cap=int(priority.get("overdue_cap_days", 30)),
-        reward_tiers=list(referrals.get("reward_tiers", [])),
-        referral_window=int(referrals.get("lookback_days", 365)),
+        overdue_weight=priority.overdue_weight,
+        overdue_cap=priority.overdue_cap_days,
+        reward_tiers=typed.referrals.reward_tiers,
+        referral_window=typed.referrals.lookback_days,
     )
 
 

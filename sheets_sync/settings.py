@@ -1,0 +1,239 @@
+"""The typed, frozen settings: one dataclass per config section, the declarative table of every
+option and its type. The values (the defaults) live only in config/default.toml; nothing here
+repeats them, so every field of a section is required and default.toml must supply it — a
+section and default.toml that drift apart fail on the first load. Touchpoint rules have their
+own schema (rule_schema.py).
+
+`parse_settings(config)` builds `Settings` from a merged config (load_config calls it, so every
+command refuses a wrong setting before it reads a workbook).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from .rule_schema import (
+    Channel,
+    Country,
+    Days,
+    Lang,
+    LocalText,
+    Month,
+    Positive,
+    Rules,
+    TabRewardTier,
+)
+from .schema import at_least, between, build, list_of, number, one_of, text, whole, wrong
+from .vocabulary import CIRCLES, CONTACT_COLUMNS, LANGS, TIERS
+
+Share = Annotated[float, between(0, 1, number)]
+Circle = Annotated[str, one_of(tuple(CIRCLES), what="circle")]
+Tier = Annotated[str, one_of(TIERS, what="tier")]
+ProfileField = Annotated[str, one_of(tuple(CONTACT_COLUMNS))]
+Climate = Literal["north_temperate", "south_temperate", "tropical"]
+Seconds = Annotated[float, between(0, 86400, number)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class General:
+    default_country: Country
+    default_language: Lang
+    date_order: Literal["dmy", "mdy"]
+    currency_format: str
+    backups_keep: Days
+    lock_wait_seconds: Seconds
+    id_prefix: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Google:
+    credentials_file: str  # "" = GOOGLE_APPLICATION_CREDENTIALS, then the saved token
+    timeout_seconds: Annotated[float, between(1, 3600, number)]
+    retry_budget_seconds: Seconds
+    retry_first_wait_seconds: Seconds
+    payload_limit_bytes: Annotated[int, at_least(10_000)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lifecycle:
+    client_days: Positive
+    lost_after_days: Positive
+
+
+@dataclass(frozen=True, kw_only=True)
+class Activity:
+    active_max_days: Days
+    cooling_max_days: Days
+    silent_max_days: Days
+
+
+@dataclass(frozen=True, kw_only=True)
+class TierScore:
+    commission_per_1000: float
+    referral_made: float
+    referral_closed: float
+    promoter: float
+    detractor: float
+    recent_contact: float
+    recent_days: Days
+
+
+@dataclass(frozen=True, kw_only=True)
+class TierIntent:
+    attention_min_visits: Days
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tiers:
+    a_share: Share
+    b_share: Share
+    score: TierScore
+    circle_points: Mapping[Circle, float]
+    intent: TierIntent
+
+
+@dataclass(frozen=True, kw_only=True)
+class CirclePromotion:
+    advocate_min_closed_referrals: Days
+    core_advocate_min_closed_referrals: Days
+
+
+@dataclass(frozen=True, kw_only=True)
+class Completeness:
+    fields: tuple[ProfileField, ...]
+    first_contact_target: Share
+    three_visits_target: Share
+    three_visits_min: Days
+    closed_target: Share
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricTargets:
+    repeat_client_rate: Share
+    past_client_referral_share: Share
+    referral_share: Share
+    repurchase_rate: Share
+    nps: Annotated[float, between(-100, 100, number)]
+    csat: Share
+    dormant_share: Share
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricReferences:
+    repeat_client_rate: str
+    avg_days_to_return: str
+    past_client_referral_share: str
+    referral_conversion: str
+    cltv: str
+    lifetime_value: str
+    retention_roi: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Metrics:
+    referral_sources: tuple[str, ...]
+    past_client_sources: tuple[str, ...]
+    purchase_sides: tuple[str, ...]
+    satisfied_outcomes: tuple[str, ...]
+    unsatisfied_outcomes: tuple[str, ...]
+    no_answer_outcomes: tuple[str, ...]
+    cltv_value: Literal["commission", "price"]
+    program_cost_per_year: Annotated[float, between(0, float("inf"), number)]
+    top_referrers_shown: Days
+    targets: MetricTargets
+    references: MetricReferences
+
+
+@dataclass(frozen=True, kw_only=True)
+class Referrals:
+    reward_basis: Literal["made", "closed"]
+    lookback_days: Positive
+    influence_commission_unit: Annotated[float, between(0, float("inf"), number)]
+    candidate_top_n: Days
+    candidate_min_downstream: Days
+    thank_you_words: tuple[str, ...]
+    reward_tiers: tuple[TabRewardTier, ...]
+
+
+def _twelve(value: Any, where: str) -> tuple[str, ...]:
+    advice = list_of(text)(value, where)
+    if len(advice) != 12:
+        raise wrong(where, "a list of 12 texts (January first)", f"{len(advice)} texts",
+                    '["January …", …, "December …"]')
+    return advice
+
+
+@dataclass(frozen=True, kw_only=True)
+class Seasonal:
+    north_temperate: Annotated[tuple[str, ...], _twelve]
+    tropical: Annotated[tuple[str, ...], _twelve]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarEvent:
+    month: Month
+    name: LocalText
+    day: Annotated[int, between(1, 31, whole)] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Calendar:
+    months: Annotated[int, between(1, 60, whole)]
+    country: Country  # "": general.default_country
+    tropical_countries: tuple[Country, ...]
+    south_temperate_countries: tuple[Country, ...]
+    default_climate: Climate
+    seasonal: Seasonal
+    events: tuple[CalendarEvent, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Theme:
+    month: Month
+    theme: str
+    ideas: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Touchpoints:
+    early_days: Days
+    lookahead_days: Positive
+    label_language: Annotated[str, one_of(("", *LANGS))]  # "": general.default_language
+    office_address: str
+    phone_channels: tuple[Channel, ...]
+    email_channels: tuple[Channel, ...]
+    channel_fallback: tuple[Channel, ...]
+    require_phone_or_email: bool
+    not_contact_channels: tuple[Channel, ...]
+    rules: Rules
+
+
+@dataclass(frozen=True, kw_only=True)
+class Priority:
+    overdue_weight: float
+    overdue_cap_days: Days
+    tier_weight: Mapping[Tier, float]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    general: General
+    google: Google
+    lifecycle: Lifecycle
+    activity: Activity
+    tiers: Tiers
+    circle_promotion: CirclePromotion
+    completeness: Completeness
+    metrics: Metrics
+    referrals: Referrals
+    calendar: Calendar
+    themes: tuple[Theme, ...]
+    touchpoints: Touchpoints
+    priority: Priority
+
+
+def parse_settings(config: Mapping[str, Any]) -> Settings:
+    """The merged config as typed settings; SettingError (a ConfigError) on the first bad key."""
+    return build(Settings, config, "")
