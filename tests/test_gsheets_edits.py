@@ -106,3 +106,26 @@ def test_a_cell_typed_during_the_sync_in_a_person_column_is_kept(api: SheetsApiS
                    method="POST")
     sync_workbook(location, fast_config(), DAY)
     assert tab_grids(location)["Contacts"][3][2] == "Mei"
+
+
+def test_a_tick_made_after_the_re_read_is_logged_by_the_next_sync(api: SheetsApiServer) -> None:
+    location = sample_sheet(api)
+    sync_workbook(location, fast_config(), DAY)
+    later = [DAY.fromordinal(DAY.toordinal() + n) for n in (1, 2)]
+    today = tab_grids(location)["Today"]
+    contact, touchpoint = today[1][5], today[1][8]
+    person = api.person(key_of(location))
+
+    def tick(_server: SheetsApiServer) -> None:
+        person.tick("Today", "A2")
+        person.type("Today", "O2", "left a voicemail")
+
+    # The tick lands after the sync re-read Today, as its batch that rewrites Today arrives:
+    # the batch first copies Today as it is then, so the tick survives in the copy.
+    api.on_request(":batchUpdate", tick, method="POST")
+    sync_workbook(location, fast_config(), later[0])
+    sync_workbook(location, fast_config(), later[1])
+    logged = [row for row in tab_grids(location)["Interactions"][1:]
+              if row[1] == contact and row[3] == touchpoint]
+    assert len(logged) == 1 and logged[0][5] == "left a voicemail"
+    assert logged[0][0] == later[1]

@@ -446,6 +446,33 @@ def append_cells(ss: Spreadsheet, req: dict) -> dict:
     return {}
 
 
+def copy_paste(ss: Spreadsheet, req: dict) -> dict:
+    """Copy a range as it is at this point of the batch (PASTE_VALUES: the values only, as
+    plain entered values; PASTE_NORMAL: values, formats and validations)."""
+    source = _grid(ss, req.get("source") or {})
+    destination = _grid(ss, req.get("destination") or {})
+    paste = req.get("pasteType", "PASTE_NORMAL")
+    if paste not in ("PASTE_NORMAL", "PASTE_VALUES"):
+        raise bad(f"pasteType {paste} is not supported here")
+    if (destination.end_row - destination.start_row < source.end_row - source.start_row
+            or destination.end_col - destination.start_col < source.end_col - source.start_col):
+        raise bad("The destination range is smaller than the source range")
+    cells = {(r - source.start_row, c - source.start_col): dict(source.sheet.cell(r, c))
+             for r in range(source.start_row, source.end_row)
+             for c in range(source.start_col, source.end_col)}
+    for (dr, dc), cell in cells.items():
+        row, col = destination.start_row + dr, destination.start_col + dc
+        if paste == "PASTE_VALUES":
+            kept = dict(destination.sheet.cell(row, col))
+            kept.pop("userEnteredValue", None)
+            if "userEnteredValue" in cell:
+                kept["userEnteredValue"] = cell["userEnteredValue"]
+            destination.sheet.put(row, col, kept)
+        else:
+            destination.sheet.put(row, col, cell)
+    return {}
+
+
 def repeat_cell(ss: Spreadsheet, req: dict) -> dict:
     paths = _paths(req.get("fields", ""))
     _check_cell_paths(paths)
@@ -675,6 +702,7 @@ HANDLERS: dict[str, Handler] = {
     "updateCells": update_cells,
     "repeatCell": repeat_cell,
     "appendCells": append_cells,
+    "copyPaste": copy_paste,
     "setDataValidation": set_data_validation,
     "createDeveloperMetadata": create_developer_metadata,
     "updateDeveloperMetadata": update_developer_metadata,

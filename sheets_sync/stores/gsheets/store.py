@@ -52,6 +52,9 @@ READ_FIELDS = (
     "developerMetadata(metadataId,metadataKey,metadataValue))"
 )
 OWNED_TAB_MARK = "sheets-sync.owned-tab"  # developer metadata on every tab the tool writes
+# A hidden tab the batch that rewrites Today first copies Today into, server-side: a tick made
+# after the re-read but before that batch ran is in it, and the next sync harvests it.
+TODAY_COPY = "sheets-sync: Today before the last sync"
 PROTECTION = "sheets-sync owns this; your edits here are replaced at the next sync"
 OWNED_HEADER_COLOR = {"red": 0.0, "green": 0.5, "blue": 0.5}
 PERSON_TODAY_COLUMNS = ("done", "outcome", "notes")
@@ -81,6 +84,7 @@ class GoogleSheetStore:
         self.client = client or client_for(config)
         self._data: WorkbookData | None = None
         self._meta: dict[str, SheetMeta] = {}
+        self._today_as_read: Table | None = None  # Today as on the sheet (before late ticks)
 
     @property
     def wire(self) -> WireStats:
@@ -98,7 +102,8 @@ class GoogleSheetStore:
         for sheet in sorted(body.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
             meta = _sheet_meta(sheet)
             self._meta[meta.title] = meta
-            names.append(meta.title)
+            if meta.title != TODAY_COPY:  # the tool's own hidden tab is no tab of the book
+                names.append(meta.title)
         keys = classify_tabs(names)
         if "contacts" not in keys:
             raise UserError(f"{what} has no Contacts tab (tabs: {', '.join(names)})",
@@ -107,6 +112,10 @@ class GoogleSheetStore:
         for key in READ_TABS:
             if key in keys:
                 tables[key] = grid_to_table(keys[key], key, self._meta[keys[key]].grid)
+        self._today_as_read = tables.get("today")
+        if "today" in tables and TODAY_COPY in self._meta:
+            tables["today"] = with_late_ticks(tables["today"], grid_to_table(
+                TODAY_COPY, "today", self._meta[TODAY_COPY].grid))
         contacts = tables["contacts"]
         if "name" not in column_keys("contacts", contacts.headers):
             raise UserError(f"The Contacts tab of {what} has no Name column "
@@ -147,6 +156,9 @@ class GoogleSheetStore:
         for tab in tabs:
             name = changes.tab_names[tab.key]
             meta = self._meta.get(name)
+            if tab.key == "today" and meta is not None:
+                requests += self._copy_today(meta, next_id)
+                next_id += 1
             if meta is None:
                 meta = SheetMeta(next_id, name, 0, 0, [])
                 next_id += 1
@@ -178,7 +190,7 @@ class GoogleSheetStore:
         columns = column_keys("contacts", contacts.headers)
         ranges = [_column_range(contacts.name, columns[k], contacts.header_row + 1)
                   for k in ("id", "name") if k in columns]
-        today = self._data.tables.get("today")
+        today = self._today_as_read
         if today is not None:
             ranges.append(_quote(today.name))
         body = self.client.call("read", self.location, lambda: self.client.http.values_batch_get(
@@ -275,6 +287,28 @@ class GoogleSheetStore:
                 "metadataKey": OWNED_TAB_MARK, "metadataValue": tab.key,
                 "location": {"sheetId": sheet_id}, "visibility": "DOCUMENT"}}})
         return requests
+
+    def _copy_today(self, today: SheetMeta, new_id: int) -> list[dict[str, Any]]:
+        """Copy Today's values, as they are when the batch runs, into the hidden tab."""
+        size = {"rowCount": max(today.rows, 1), "columnCount": max(today.cols, 1)}
+        copy = self._meta.get(TODAY_COPY)
+        if copy is None:
+            sheet_id = new_id
+            first: dict[str, Any] = {"addSheet": {"properties": {
+                "sheetId": sheet_id, "title": TODAY_COPY, "hidden": True,
+                "gridProperties": size}}}
+        else:
+            sheet_id = copy.sheet_id
+            first = {"updateSheetProperties": {
+                "properties": {"sheetId": sheet_id, "gridProperties": size},
+                "fields": "gridProperties(rowCount,columnCount)"}}
+        whole = {"startRowIndex": 0, "endRowIndex": size["rowCount"],
+                 "startColumnIndex": 0, "endColumnIndex": size["columnCount"]}
+        return [first,
+                {"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue"}},
+                {"copyPaste": {"source": {"sheetId": today.sheet_id, **whole},
+                               "destination": {"sheetId": sheet_id, **whole},
+                               "pasteType": "PASTE_VALUES"}}]
 
     def _sheet_id(self, name: str) -> int | None:
         meta = self._meta.get(name)
@@ -390,6 +424,42 @@ def _value_only(value: Any) -> dict[str, Any]:
 
 def _is_date(value: Any) -> bool:
     return isinstance(value, date)
+
+
+def with_late_ticks(today: Table, copy: Table) -> Table:
+    """Today as read, plus the ticks (with their Outcome and Notes) that reached Today after the
+    last sync's re-read but before its rewrite: they are in the copy that sync took. A ticked
+    row of the copy marks its row on Today (same contact, touchpoint and due date) as ticked,
+    or is added when Today no longer has it; harvesting logs each tick once either way."""
+    columns, copied = column_keys("today", today.headers), column_keys("today", copy.headers)
+    if not {"done", "contact_id", "touchpoint"} <= set(columns) & set(copied):
+        return today
+
+    def cell(values: list[Any], at: dict[str, int], key: str) -> Any:
+        return values[at[key]] if key in at and at[key] < len(values) else ""
+
+    def ident(values: list[Any], at: dict[str, int]) -> tuple[str, ...]:
+        return tuple(_norm(cell(values, at, k)) for k in ("contact_id", "touchpoint", "due"))
+
+    rows = [(row, list(values)) for row, values in today.rows]
+    index = {ident(values, columns): values for _, values in rows}
+    extra_row = max([r for r, _ in rows] + [today.header_row]) + 1
+    for _, old in copy.rows:
+        if _norm(cell(old, copied, "done")) != "TRUE":
+            continue
+        target = index.get(ident(old, copied))
+        if target is None:
+            target = [""] * len(today.headers)
+            for key, col in columns.items():
+                if col < len(target):
+                    target[col] = cell(old, copied, key)
+            rows.append((extra_row, target))
+            extra_row += 1
+            continue
+        for key in PERSON_TODAY_COLUMNS:
+            if key in columns and columns[key] < len(target) and _norm(cell(old, copied, key)):
+                target[columns[key]] = cell(old, copied, key)
+    return Table(today.name, today.header_row, today.headers, rows)
 
 
 def _changed(write: ContactWrite, current: dict[int, list[Any]], positions: dict[str, int]
