@@ -1367,3 +1367,55 @@ def test_seeded_values_are_in_place_without_a_request(api):
     assert api.log.count() == 0
     book = api.client().open_by_key(spreadsheet_id)
     assert read(book, "Contacts!A1:B2") == [["Name", "Since"], ["Ann", 45356]]
+
+
+def test_inserted_rows_take_formats_and_checkboxes_of_their_neighbour_but_no_values(book, api):
+    checkbox = {"condition": {"type": "BOOLEAN"}}
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "setDataValidation": {
+                        "range": {
+                            "sheetId": LOG,
+                            "startRowIndex": 1,
+                            "endRowIndex": 3,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
+                        "rule": checkbox,
+                    }
+                }
+            ]
+        }
+    )
+    write(book, "Log!A1", [["Done"], [True], [False]])
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 3,
+                            "endIndex": 4,
+                        },
+                        "inheritFromBefore": True,
+                    }
+                }
+            ]
+        }
+    )
+    api.person(book.id).insert_rows("Log", above_row=2)
+    data = grid(
+        book, "sheets.data.rowData.values(userEnteredValue,dataValidation)", ranges="Log!A1:A5"
+    )
+    cells = [row.get("values", [{}])[0] for row in data["sheets"][0]["data"][0]["rowData"]]
+    assert cells == [
+        {"userEnteredValue": {"stringValue": "Done"}},
+        {"dataValidation": checkbox},
+        {"userEnteredValue": {"boolValue": True}, "dataValidation": checkbox},
+        {"userEnteredValue": {"boolValue": False}, "dataValidation": checkbox},
+        {"dataValidation": checkbox},
+    ]
