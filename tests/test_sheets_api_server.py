@@ -1419,3 +1419,22 @@ def test_inserted_rows_take_formats_and_checkboxes_of_their_neighbour_but_no_val
         {"userEnteredValue": {"boolValue": False}, "dataValidation": checkbox},
         {"dataValidation": checkbox},
     ]
+
+
+def test_include_values_in_response_echoes_what_was_written(book):
+    response = book.values_update(
+        "Contacts!A1",
+        params={
+            "valueInputOption": "USER_ENTERED",
+            "includeValuesInResponse": "true",
+            "responseValueRenderOption": "UNFORMATTED_VALUE",
+        },
+        body={"values": [["=1+1", "2024-03-05"]]},
+    )
+    assert response["updatedData"]["values"] == [[2, 45356]]
+    appended = book.values_append(
+        "Log!A1",
+        params={"valueInputOption": "RAW", "includeValuesInResponse": True},
+        body={"values": [["x"]]},
+    )
+    assert appended["updates"]["updatedData"]["values"] == [["x"]]

@@ -310,17 +310,23 @@ class SheetsApiServer:
                     q("dateTimeRenderOption", "SERIAL_NUMBER"),
                     q("majorDimension", "ROWS"),
                 )
+            echo = _flag(q("includeValuesInResponse"))
+            render = (
+                q("responseValueRenderOption", "FORMATTED_VALUE"),
+                q("responseDateTimeRenderOption", "SERIAL_NUMBER"),
+            )
             if method == "PUT":
                 _check_body_range(payload, target)
-                return write_values(
+                response = write_values(
                     ss,
                     target,
                     payload.get("values"),
                     payload.get("majorDimension"),
                     q("valueInputOption"),
                 )
+                return _echo(ss, response, render) if echo else response
             if method == "POST" and target.endswith(":append"):
-                return append_values(
+                response = append_values(
                     ss,
                     target[: -len(":append")],
                     payload.get("values"),
@@ -328,6 +334,9 @@ class SheetsApiServer:
                     q("valueInputOption"),
                     q("insertDataOption"),
                 )
+                if echo:
+                    _echo(ss, response["updates"], render)
+                return response
             if method == "POST" and target.endswith(":clear"):
                 box = ss.box(target[: -len(":clear")])
                 clear_box(box)
@@ -402,6 +411,13 @@ class SheetsApiServer:
             )
         if not payload.get("data"):
             write_values(work, "A1", [], None, payload.get("valueInputOption"))
+        if _flag(payload.get("includeValuesInResponse")):
+            render = (
+                payload.get("responseValueRenderOption", "FORMATTED_VALUE"),
+                payload.get("responseDateTimeRenderOption", "SERIAL_NUMBER"),
+            )
+            for response in responses:
+                _echo(work, response, render)
         return _totals(ss.id, responses)
 
     def _batch_values_by_filter(self, ss: Spreadsheet, payload: dict) -> dict:
@@ -563,6 +579,17 @@ def _totals(spreadsheet_id: str, responses: list[dict]) -> dict:
         )
     result["responses"] = responses
     return result
+
+
+def _flag(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def _echo(ss: Spreadsheet, response: dict, render: tuple[str, str]) -> dict:
+    """includeValuesInResponse: the written range as a read now returns it."""
+    if "updatedRange" in response:
+        response["updatedData"] = read_box(ss, ss.box(response["updatedRange"]), *render)
+    return response
 
 
 def _check_body_range(payload: dict, target: str) -> None:
