@@ -62,7 +62,9 @@ class SheetsApiServer:
         return f"http://{host}:{port}"
 
     def start(self) -> SheetsApiServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
