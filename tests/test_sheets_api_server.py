@@ -1438,3 +1438,13 @@ def test_include_values_in_response_echoes_what_was_written(book):
         body={"values": [["x"]]},
     )
     assert appended["updates"]["updatedData"]["values"] == [["x"]]
+
+
+def test_latency_makes_each_request_cost_time(book, api):
+    import time
+
+    api.latency = 0.05
+    started = time.perf_counter()
+    for _ in range(3):
+        read(book, "Contacts!A1")
+    assert time.perf_counter() - started >= 0.15

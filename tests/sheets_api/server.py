@@ -13,6 +13,7 @@ import argparse
 import json
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,6 +49,7 @@ class SheetsApiServer:
         self.faults = Faults()
         self.log = RequestLog()
         self.hooks = Hooks()
+        self.latency = 0.0  # seconds each API request waits before it is served (benchmarks)
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.lock = threading.RLock()
         self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -86,6 +88,7 @@ class SheetsApiServer:
         self.faults.clear()
         self.hooks.clear()
         self.quota.reset()
+        self.latency = 0.0
 
     # -- test-side helpers (no request is logged) -------------------------------------------
 
@@ -165,6 +168,8 @@ class SheetsApiServer:
             method, unquote(raw_path), query, kind, user, self.clock.now(), len(body)
         )
         self.log.add(entry)
+        if self.latency:
+            time.sleep(self.latency)
         extra: dict[str, str] = {}
         try:
             fault = self.faults.next()
@@ -560,6 +565,8 @@ class SheetsApiServer:
             if edit not in ("insert_rows", "delete_rows", "sort", "tick", "type", "clear"):
                 return 400, {}, b'{"error": "unknown edit"}'
             getattr(person, edit)(**payload.get("args", {}))
+        elif name == "latency" and method == "POST":
+            self.latency = float(payload.get("seconds", 0))
         elif name == "clock" and method == "POST":
             self.clock.advance(float(payload.get("advance", 0)))
         else:
@@ -660,9 +667,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--no-quota", action="store_true", help="serve without per-user quotas")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds each request waits, like a round trip"
+    )
     args = parser.parse_args(argv)
     server = SheetsApiServer(args.host, args.port)
     server.quota.enabled = not args.no_quota
+    server.latency = args.latency
     print(f"SHEETS_SYNC_GOOGLE_API={server.base_url}", flush=True)
     try:
         server._httpd.serve_forever()
