@@ -1440,6 +1440,7 @@ def test_include_values_in_response_echoes_what_was_written(book):
     assert appended["updates"]["updatedData"]["values"] == [["x"]]
 
 
+@pytest.mark.slow
 def test_latency_makes_each_request_cost_time(book, api):
     import time
 
