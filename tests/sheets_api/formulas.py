@@ -340,7 +340,9 @@ def shift_references(
     return "".join(out)
 
 
-def _shift_segment(text: str, formula_sheet: str, target_sheet: str, dim: str, mapping) -> str:
+def _shift_segment(
+    text: str, formula_sheet: str, target_sheet: str, dim: str, mapping: Callable[[int], int | None]
+) -> str:
     from .a1 import column_letters
 
     def shift(match: re.Match) -> str:
