@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .a1 import column_index
 from .batch import sort_rows
 from .model import Sheet, Spreadsheet, delete_mapping
 from .valueops import write_cell
@@ -45,7 +46,6 @@ class Person:
 
     def sort(self, sheet: str, a1: str, by_column: str, *, descending: bool = False) -> None:
         """Data > Sort range on `a1` (e.g. 'A2:H' or '2:50') by a column letter."""
-        from .a1 import column_index
 
         def edit(ss: Spreadsheet) -> None:
             s = self._sheet(ss, sheet)

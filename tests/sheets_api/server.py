@@ -23,6 +23,7 @@ import gspread
 
 from sheets_sync.stores.gsheets_http import client_for_endpoint
 
+from .a1 import format_range
 from .batch import apply_batch
 from .controls import Clock, Faults, Hooks, LoggedRequest, Quota, RequestLog
 from .datafilter import filter_boxes, metadata_for_filter
@@ -445,8 +446,6 @@ class SheetsApiServer:
                 height, width = len(rows), max((len(r) for r in rows), default=0)
                 if height > box.end_row - box.start_row or width > box.end_col - box.start_col:
                     raise bad(f"The values exceed the range {box.a1()} matched by the data filter.")
-                from .a1 import format_range
-
                 start = format_range(
                     box.sheet.title, box.start_row, box.end_row, box.start_col, box.end_col
                 )
