@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 import urllib.request
 from datetime import date
 
@@ -1273,8 +1275,6 @@ def test_gspread_notes_and_formats_use_slash_and_parenthesised_field_masks(book)
 
 
 def test_concurrent_writers_each_land_their_cells(book, api):
-    import threading
-
     api.quota.enabled = False
 
     def writer(column: str) -> None:
@@ -1442,8 +1442,6 @@ def test_include_values_in_response_echoes_what_was_written(book):
 
 @pytest.mark.slow
 def test_latency_makes_each_request_cost_time(book, api):
-    import time
-
     api.latency = 0.05
     started = time.perf_counter()
     for _ in range(3):
