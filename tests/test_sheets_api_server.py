@@ -1447,3 +1447,38 @@ def test_latency_makes_each_request_cost_time(book, api):
     for _ in range(3):
         read(book, "Contacts!A1")
     assert time.perf_counter() - started >= 0.15
+
+
+@pytest.mark.parametrize(
+    ("number_format", "shown"),
+    [
+        ({"type": "NUMBER", "pattern": "#,##0.00"}, "-12,345.68"),
+        ({"type": "NUMBER", "pattern": "0"}, "-12346"),
+        ({"type": "CURRENCY", "pattern": "[$€-407]#,##0.00"}, "-€12,345.68"),
+        ({"type": "PERCENT", "pattern": "0.0%"}, "-1234567.8%"),
+        ({"type": "TEXT"}, "-12345.678"),
+    ],
+)
+def test_formatted_values_follow_the_number_format(book, number_format, shown):
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "repeatCell": {
+                        "range": {
+                            "sheetId": LOG,
+                            "startRowIndex": 0,
+                            "endRowIndex": 1,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
+                        "cell": {"userEnteredFormat": {"numberFormat": number_format}},
+                        "fields": "userEnteredFormat.numberFormat",
+                    }
+                }
+            ]
+        }
+    )
+    write(book, "Log!A1", [[-12345.678]])
+    assert read(book, "Log!A1", "FORMATTED_VALUE") == [[shown]]
+    assert read(book, "Log!A1") == [[-12345.678]]
