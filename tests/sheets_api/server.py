@@ -665,7 +665,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--no-quota", action="store_true", help="serve without per-user quotas")
+    parser.add_argument("--no-quota", action="store_true", help="serve without request quotas")
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds each request waits, like a round trip"
     )
