@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 import urllib.request
 from datetime import date
 
@@ -1273,8 +1275,6 @@ def test_gspread_notes_and_formats_use_slash_and_parenthesised_field_masks(book)
 
 
 def test_concurrent_writers_each_land_their_cells(book, api):
-    import threading
-
     api.quota.enabled = False
 
     def writer(column: str) -> None:
@@ -1367,3 +1367,118 @@ def test_seeded_values_are_in_place_without_a_request(api):
     assert api.log.count() == 0
     book = api.client().open_by_key(spreadsheet_id)
     assert read(book, "Contacts!A1:B2") == [["Name", "Since"], ["Ann", 45356]]
+
+
+def test_inserted_rows_take_formats_and_checkboxes_of_their_neighbour_but_no_values(book, api):
+    checkbox = {"condition": {"type": "BOOLEAN"}}
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "setDataValidation": {
+                        "range": {
+                            "sheetId": LOG,
+                            "startRowIndex": 1,
+                            "endRowIndex": 3,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
+                        "rule": checkbox,
+                    }
+                }
+            ]
+        }
+    )
+    write(book, "Log!A1", [["Done"], [True], [False]])
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": LOG,
+                            "dimension": "ROWS",
+                            "startIndex": 3,
+                            "endIndex": 4,
+                        },
+                        "inheritFromBefore": True,
+                    }
+                }
+            ]
+        }
+    )
+    api.person(book.id).insert_rows("Log", above_row=2)
+    data = grid(
+        book, "sheets.data.rowData.values(userEnteredValue,dataValidation)", ranges="Log!A1:A5"
+    )
+    cells = [row.get("values", [{}])[0] for row in data["sheets"][0]["data"][0]["rowData"]]
+    assert cells == [
+        {"userEnteredValue": {"stringValue": "Done"}},
+        {"dataValidation": checkbox},
+        {"userEnteredValue": {"boolValue": True}, "dataValidation": checkbox},
+        {"userEnteredValue": {"boolValue": False}, "dataValidation": checkbox},
+        {"dataValidation": checkbox},
+    ]
+
+
+def test_include_values_in_response_echoes_what_was_written(book):
+    response = book.values_update(
+        "Contacts!A1",
+        params={
+            "valueInputOption": "USER_ENTERED",
+            "includeValuesInResponse": "true",
+            "responseValueRenderOption": "UNFORMATTED_VALUE",
+        },
+        body={"values": [["=1+1", "2024-03-05"]]},
+    )
+    assert response["updatedData"]["values"] == [[2, 45356]]
+    appended = book.values_append(
+        "Log!A1",
+        params={"valueInputOption": "RAW", "includeValuesInResponse": True},
+        body={"values": [["x"]]},
+    )
+    assert appended["updates"]["updatedData"]["values"] == [["x"]]
+
+
+@pytest.mark.slow
+def test_latency_makes_each_request_cost_time(book, api):
+    api.latency = 0.05
+    started = time.perf_counter()
+    for _ in range(3):
+        read(book, "Contacts!A1")
+    assert time.perf_counter() - started >= 0.15
+
+
+@pytest.mark.parametrize(
+    ("number_format", "shown"),
+    [
+        ({"type": "NUMBER", "pattern": "#,##0.00"}, "-12,345.68"),
+        ({"type": "NUMBER", "pattern": "0"}, "-12346"),
+        ({"type": "CURRENCY", "pattern": "[$€-407]#,##0.00"}, "-€12,345.68"),
+        ({"type": "PERCENT", "pattern": "0.0%"}, "-1234567.8%"),
+        ({"type": "TEXT"}, "-12345.678"),
+    ],
+)
+def test_formatted_values_follow_the_number_format(book, number_format, shown):
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "repeatCell": {
+                        "range": {
+                            "sheetId": LOG,
+                            "startRowIndex": 0,
+                            "endRowIndex": 1,
+                            "startColumnIndex": 0,
+                            "endColumnIndex": 1,
+                        },
+                        "cell": {"userEnteredFormat": {"numberFormat": number_format}},
+                        "fields": "userEnteredFormat.numberFormat",
+                    }
+                }
+            ]
+        }
+    )
+    write(book, "Log!A1", [[-12345.678]])
+    assert read(book, "Log!A1", "FORMATTED_VALUE") == [[shown]]
+    assert read(book, "Log!A1") == [[-12345.678]]

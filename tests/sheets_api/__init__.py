@@ -14,6 +14,17 @@ Typical use in a test::
 Standalone (for benchmarks and manual trials): ``python -m tests.sheets_api.server --port N``.
 """
 
-from .server import SheetsApiServer
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["SheetsApiServer"]
+
+
+def __getattr__(name: str) -> Any:
+    # imported on first use, so `python -m tests.sheets_api.server` runs the module only once
+    if name == "SheetsApiServer":
+        from .server import SheetsApiServer
+
+        return SheetsApiServer
+    raise AttributeError(name)

@@ -16,7 +16,6 @@ from .model import (
     Spreadsheet,
     bad,
     delete_mapping,
-    insert_mapping,
     move_mapping,
     new_id,
 )
@@ -275,7 +274,7 @@ def insert_dimension(ss: Spreadsheet, req: dict) -> dict:
     sheet, dim, start, end = _dimension(ss, req.get("range") or {}, inserting=True)
     if req.get("inheritFromBefore") and start == 0:
         raise bad("Cannot inherit from before when inserting at the start")
-    ss.remap(sheet, dim, insert_mapping(start, end - start), sheet.count(dim) + end - start)
+    ss.insert(sheet, dim, start, end - start, from_before=bool(req.get("inheritFromBefore")))
     if sheet.col_count > MAX_COLUMNS:
         raise bad(f"Sheet column count cannot exceed {MAX_COLUMNS}.")
     ss.check_cell_limit()

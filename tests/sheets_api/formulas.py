@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .a1 import A1Error, column_index, split_sheet
+from .a1 import A1Error, column_index, column_letters, split_sheet
 
 _TOKENS = re.compile(
     r"""\s*(?:
@@ -340,9 +340,9 @@ def shift_references(
     return "".join(out)
 
 
-def _shift_segment(text: str, formula_sheet: str, target_sheet: str, dim: str, mapping) -> str:
-    from .a1 import column_letters
-
+def _shift_segment(
+    text: str, formula_sheet: str, target_sheet: str, dim: str, mapping: Callable[[int], int | None]
+) -> str:
     def shift(match: re.Match) -> str:
         prefix = match.group("sheet")
         named = split_sheet(prefix + "A1")[0] if prefix else formula_sheet

@@ -357,6 +357,34 @@ class Spreadsheet:
             sheet.basic_filter = None
         sheet.set_count(dim, new_count)
 
+    def insert(self, sheet: Sheet, dim: str, start: int, count: int, *, from_before: bool) -> None:
+        """Insert empty rows/columns that take the formats, validations and size of a neighbour
+        (the one before when `from_before`, else the one after), as Sheets does."""
+        self.remap(sheet, dim, insert_mapping(start, count), sheet.count(dim) + count)
+        source = start - 1 if from_before else start + count
+        if not 0 <= source < sheet.count(dim):
+            return
+        new = range(start, start + count)
+
+        def inherited(cell: dict) -> dict:
+            return {k: cell[k] for k in ("userEnteredFormat", "dataValidation") if k in cell}
+
+        if dim == "ROWS":
+            line = sheet.rows.get(source, {})
+            for r in new:
+                for c, cell in line.items():
+                    sheet.put(r, c, inherited(cell))
+        else:
+            for r in list(sheet.rows):
+                cell = sheet.rows[r].get(source)
+                if cell:
+                    for c in new:
+                        sheet.put(r, c, inherited(cell))
+        size = sheet.dim_props[dim].get(source)
+        if size:
+            for i in new:
+                sheet.dim_props[dim][i] = dict(size)
+
     def _shift_formulas(self, moved: Sheet, dim: str, mapping: Mapping) -> None:
         for sheet in self.sheets:
             for line in sheet.rows.values():

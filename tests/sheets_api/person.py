@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .a1 import column_index
 from .batch import sort_rows
-from .model import Sheet, Spreadsheet, delete_mapping, insert_mapping
+from .model import Sheet, Spreadsheet, delete_mapping
 from .valueops import write_cell
 
 
@@ -25,11 +26,13 @@ class Person:
         return sheet
 
     def insert_rows(self, sheet: str, above_row: int, count: int = 1) -> None:
-        """Insert `count` empty rows above 1-based row `above_row` (the grid grows)."""
+        """Insert `count` empty rows above 1-based row `above_row` (the grid grows); they take
+        the formats and validations of that row, the one the person right-clicked."""
 
         def edit(ss: Spreadsheet) -> None:
             s = self._sheet(ss, sheet)
-            ss.remap(s, "ROWS", insert_mapping(above_row - 1, count), s.row_count + count)
+            past_end = above_row - 1 >= s.row_count
+            ss.insert(s, "ROWS", above_row - 1, count, from_before=past_end)
 
         self._edit(edit)
 
@@ -43,7 +46,6 @@ class Person:
 
     def sort(self, sheet: str, a1: str, by_column: str, *, descending: bool = False) -> None:
         """Data > Sort range on `a1` (e.g. 'A2:H' or '2:50') by a column letter."""
-        from .a1 import column_index
 
         def edit(ss: Spreadsheet) -> None:
             s = self._sheet(ss, sheet)

@@ -13,6 +13,7 @@ import argparse
 import json
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,6 +23,7 @@ import gspread
 
 from sheets_sync.stores.gsheets_http import client_for_endpoint
 
+from .a1 import format_range
 from .batch import apply_batch
 from .controls import Clock, Faults, Hooks, LoggedRequest, Quota, RequestLog
 from .datafilter import filter_boxes, metadata_for_filter
@@ -48,6 +50,7 @@ class SheetsApiServer:
         self.faults = Faults()
         self.log = RequestLog()
         self.hooks = Hooks()
+        self.latency = 0.0  # seconds each API request waits before it is served (benchmarks)
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.lock = threading.RLock()
         self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -62,7 +65,9 @@ class SheetsApiServer:
         return f"http://{host}:{port}"
 
     def start(self) -> SheetsApiServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -84,6 +89,7 @@ class SheetsApiServer:
         self.faults.clear()
         self.hooks.clear()
         self.quota.reset()
+        self.latency = 0.0
 
     # -- test-side helpers (no request is logged) -------------------------------------------
 
@@ -166,6 +172,8 @@ class SheetsApiServer:
             method, unquote(raw_path), query, kind, user, self.clock.now(), len(body)
         )
         self.log.add(entry)
+        if self.latency:
+            time.sleep(self.latency)
         extra: dict[str, str] = {}
         try:
             fault = self.faults.next()
@@ -313,17 +321,23 @@ class SheetsApiServer:
                     q("dateTimeRenderOption", "SERIAL_NUMBER"),
                     q("majorDimension", "ROWS"),
                 )
+            echo = _flag(q("includeValuesInResponse"))
+            render = (
+                q("responseValueRenderOption", "FORMATTED_VALUE"),
+                q("responseDateTimeRenderOption", "SERIAL_NUMBER"),
+            )
             if method == "PUT":
                 _check_body_range(payload, target)
-                return write_values(
+                response = write_values(
                     ss,
                     target,
                     payload.get("values"),
                     payload.get("majorDimension"),
                     q("valueInputOption"),
                 )
+                return _echo(ss, response, render) if echo else response
             if method == "POST" and target.endswith(":append"):
-                return append_values(
+                response = append_values(
                     ss,
                     target[: -len(":append")],
                     payload.get("values"),
@@ -331,6 +345,9 @@ class SheetsApiServer:
                     q("valueInputOption"),
                     q("insertDataOption"),
                 )
+                if echo:
+                    _echo(ss, response["updates"], render)
+                return response
             if method == "POST" and target.endswith(":clear"):
                 box = ss.box(target[: -len(":clear")])
                 clear_box(box)
@@ -405,6 +422,13 @@ class SheetsApiServer:
             )
         if not payload.get("data"):
             write_values(work, "A1", [], None, payload.get("valueInputOption"))
+        if _flag(payload.get("includeValuesInResponse")):
+            render = (
+                payload.get("responseValueRenderOption", "FORMATTED_VALUE"),
+                payload.get("responseDateTimeRenderOption", "SERIAL_NUMBER"),
+            )
+            for response in responses:
+                _echo(work, response, render)
         return _totals(ss.id, responses)
 
     def _batch_values_by_filter(self, ss: Spreadsheet, payload: dict) -> dict:
@@ -425,8 +449,6 @@ class SheetsApiServer:
                 height, width = len(rows), max((len(r) for r in rows), default=0)
                 if height > box.end_row - box.start_row or width > box.end_col - box.start_col:
                     raise bad(f"The values exceed the range {box.a1()} matched by the data filter.")
-                from .a1 import format_range
-
                 start = format_range(
                     box.sheet.title, box.start_row, box.end_row, box.start_col, box.end_col
                 )
@@ -545,6 +567,8 @@ class SheetsApiServer:
             if edit not in ("insert_rows", "delete_rows", "sort", "tick", "type", "clear"):
                 return 400, {}, b'{"error": "unknown edit"}'
             getattr(person, edit)(**payload.get("args", {}))
+        elif name == "latency" and method == "POST":
+            self.latency = float(payload.get("seconds", 0))
         elif name == "clock" and method == "POST":
             self.clock.advance(float(payload.get("advance", 0)))
         else:
@@ -566,6 +590,17 @@ def _totals(spreadsheet_id: str, responses: list[dict]) -> dict:
         )
     result["responses"] = responses
     return result
+
+
+def _flag(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def _echo(ss: Spreadsheet, response: dict, render: tuple[str, str]) -> dict:
+    """includeValuesInResponse: the written range as a read now returns it."""
+    if "updatedRange" in response:
+        response["updatedData"] = read_box(ss, ss.box(response["updatedRange"]), *render)
+    return response
 
 
 def _check_body_range(payload: dict, target: str) -> None:
@@ -633,10 +668,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--no-quota", action="store_true", help="serve without per-user quotas")
+    parser.add_argument("--no-quota", action="store_true", help="serve without request quotas")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds each request waits, like a round trip"
+    )
     args = parser.parse_args(argv)
     server = SheetsApiServer(args.host, args.port)
     server.quota.enabled = not args.no_quota
+    server.latency = args.latency
     print(f"SHEETS_SYNC_GOOGLE_API={server.base_url}", flush=True)
     try:
         server._httpd.serve_forever()

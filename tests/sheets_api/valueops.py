@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .a1 import Bounds, column_letters, format_range, split_sheet
-from .model import GridBox, Sheet, Spreadsheet, bad
+from .model import GridBox, Sheet, Spreadsheet, bad, insert_mapping
 from .values import number_format, raw_value, render, user_entered_value
 
 VALUE_RENDER = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
@@ -206,8 +206,6 @@ def append_values(
         else None
     )
     if insert_option == "INSERT_ROWS":
-        from .model import insert_mapping
-
         ss.remap(sheet, "ROWS", insert_mapping(at, height), sheet.row_count + height)
     elif at + height > sheet.row_count:
         # documented: appending past the end still adds rows so the data fits

@@ -149,14 +149,41 @@ def format_number(number: float, fmt: dict | None) -> str:
     if kind == "PERCENT":
         decimals = _decimals(pattern or "0%")
         return f"{number * 100:.{decimals}f}%"
-    if kind in ("NUMBER", "CURRENCY", "SCIENTIFIC") and pattern:
-        decimals = _decimals(pattern)
-        body = f"{abs(number):,.{decimals}f}" if "," in pattern else f"{abs(number):.{decimals}f}"
-        prefix = "$" if "$" in pattern else ""
-        return ("-" if number < 0 else "") + prefix + body
+    if kind in ("NUMBER", "CURRENCY") and pattern:
+        head = pattern.split(";")[0]
+        places = _placeholders(head)
+        if places:
+            decimals = _decimals(head)
+            grouped = "," in head[places[0] : places[-1] + 1]
+            body = f"{abs(number):,.{decimals}f}" if grouped else f"{abs(number):.{decimals}f}"
+            prefix = _literal(head[: places[0]])
+            suffix = _literal(head[places[-1] + 1 :])
+            return ("-" if number < 0 else "") + prefix + body + suffix
     if kind == "CURRENCY":
         return ("-" if number < 0 else "") + f"${abs(number):,.2f}"
     return general_number(number)
+
+
+def _placeholders(head: str) -> list[int]:
+    """Positions of digit placeholders outside [..] sections and "quoted" text."""
+    places, bracket, quoted = [], False, False
+    for i, ch in enumerate(head):
+        if ch == '"' and not bracket:
+            quoted = not quoted
+        elif ch == "[" and not quoted:
+            bracket = True
+        elif ch == "]" and bracket:
+            bracket = False
+        elif ch in "0#?" and not bracket and not quoted:
+            places.append(i)
+    return places
+
+
+def _literal(part: str) -> str:
+    """Pattern text around the digits: [$€-407] is the symbol €, quotes and \\ escape text."""
+    part = re.sub(r"\[\$([^\]-]*)(?:-[^\]]*)?\]", r"\1", part)
+    part = re.sub(r"\[[^\]]*\]", "", part)
+    return part.replace('"', "").replace("\\", "")
 
 
 def general_number(number: float) -> str:
