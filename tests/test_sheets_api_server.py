@@ -21,7 +21,7 @@ from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.stores.gsheets_http import client_for_endpoint
+from sheets_sync.stores.gsheets.client import client_for_endpoint
 from tests.sheets_api import SheetsApiServer
 
 CONTACTS, LOG = 0, 7

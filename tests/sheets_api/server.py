@@ -1,7 +1,7 @@
 """A local HTTP server speaking the part of Sheets API v4 (and Drive v3) a sheets store uses.
 
 Paths are Google's (/v4/spreadsheets/...; /drive/v3/files...), so real gspread talks to it over
-real HTTP once its session rewrites the Google host prefixes (sheets_sync.stores.gsheets_http).
+real HTTP once its session rewrites the Google host prefixes (sheets_sync.stores.gsheets.client).
 Test controls live on the server object and, for a standalone process, under /_test/.
 
     python -m tests.sheets_api.server --port 8765
@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import gspread
 
-from sheets_sync.stores.gsheets_http import client_for_endpoint
+from sheets_sync.stores.gsheets.client import client_for_endpoint
 
 from .a1 import format_range
 from .batch import apply_batch

@@ -21,7 +21,8 @@ from google.auth.transport.requests import AuthorizedSession
 from ...errors import UserError
 from .credentials import CredentialError, Identity
 
-GOOGLE_SHEETS = "https://sheets.googleapis.com"
+# Google's hosts gspread talks to (the Sheets API, and Drive for create/open by name).
+GOOGLE_PREFIXES = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 RETRY_STATUSES = {408, 429, 500, 502, 503, 504}
 T = TypeVar("T")
 
@@ -47,21 +48,33 @@ class WireStats:
 class EndpointSession(AuthorizedSession):
     """google-auth's session, optionally sending Google's request paths to another host."""
 
-    def __init__(self, credentials: Any, base: str | None, stats: WireStats) -> None:
+    def __init__(self, credentials: Any, base: str | None, stats: WireStats | None = None
+                 ) -> None:
         super().__init__(credentials)
-        self.base = base
-        self.stats = stats
+        self.base = base.rstrip("/") if base else None
+        self.stats = stats if stats is not None else WireStats()
 
     def request(self, method: str, url: str, data: Any = None, headers: Any = None,
                 **kwargs: Any) -> requests.Response:
-        if self.base and url.startswith(GOOGLE_SHEETS):
-            url = self.base + url[len(GOOGLE_SHEETS):]
+        for prefix in GOOGLE_PREFIXES if self.base else ():
+            if url.startswith(prefix):
+                url = self.base + url[len(prefix):]
+                break
         response = super().request(method, url, data=data, headers=headers, **kwargs)
         self.stats.requests += 1
         body = response.request.body if response.request is not None else None
         self.stats.bytes_sent += len(body) if body else 0
         self.stats.bytes_received += len(response.content or b"")
         return response
+
+
+def client_for_endpoint(base_url: str, credentials: Any = None) -> gspread.Client:
+    """A plain gspread client whose every request goes to `base_url` (anonymous by default):
+    for tests and trials against the local Sheets API server."""
+    from google.auth.credentials import AnonymousCredentials
+
+    session = EndpointSession(credentials or AnonymousCredentials(), base_url)
+    return gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
 
 
 def backoff_delay(attempt: int, retry_after: float | None, rng: random.Random,
