@@ -53,3 +53,22 @@ def test_auth_check_says_ok_or_what_to_do(api: SheetsApiServer, capsys: Any) -> 
     api.unshare(key)
     code, _, err = run(capsys, "auth", "--check", f"gsheet:{key}")
     assert code == 2 and "is not shared with" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_read_only_commands_take_a_google_sheet(
+    api: SheetsApiServer, capsys: Any, tmp_path: Any
+) -> None:
+    from tests.gsheets_books import sample_sheet
+
+    location = sample_sheet(api)
+    day = ["--today", DAY.isoformat()]
+    assert run(capsys, "sync", location, *day)[0] == 0
+    api.log.clear()
+    code, out, _ = run(capsys, "today", location, "--owner", "Mei Ling", *day)
+    assert code == 0 and "Mei Ling" in out
+    assert run(capsys, "ics", location, "-o", str(tmp_path / "m.ics"), *day)[0] == 0
+    assert (tmp_path / "m.ics").read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+    assert run(capsys, "report", location, "-o", str(tmp_path / "r.html"), *day)[0] == 0
+    assert "Google Sheet" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert run(capsys, "referrals", location, *day)[0] == 0
+    assert api.log.count("write") == 0  # they only read

@@ -122,3 +122,72 @@ def test_the_sync_reaches_the_excel_store_only_to_construct_it() -> None:
         for alias in node.names
     }
     assert from_xlsx == {"XlsxStore"}
+
+
+def real_google_backend() -> Backend | None:
+    """The same contract against a real Google Sheet, when SHEETS_SYNC_TEST_SHEET names one
+    (an empty sheet shared with the credentials' account) and credentials are configured."""
+    import os
+
+    location = os.environ.get("SHEETS_SYNC_TEST_SHEET")
+    if not location or os.environ.get("SHEETS_SYNC_GOOGLE_API"):
+        return None
+    from sheets_sync.config import load_config
+    from sheets_sync.stores.gsheets import GoogleSheetStore, parse_location
+    from sheets_sync.stores.gsheets.store import client_for
+
+    config = load_config()
+    sheet = parse_location(location)
+
+    def create(_folder: Path, tabs: dict[str, Grid]) -> str:
+        client = client_for(config)
+        body = client.http.spreadsheets_get(sheet.key, params={"fields": "sheets.properties"})
+        keep = body["sheets"][0]["properties"]["sheetId"]
+        requests: list[dict[str, Any]] = [
+            {"deleteSheet": {"sheetId": s["properties"]["sheetId"]}}
+            for s in body["sheets"][1:]]
+        requests.append({"updateCells": {"range": {"sheetId": keep}, "fields": "*"}})
+        for n, (title, _grid) in enumerate(tabs.items()):
+            requests.append({"addSheet": {"properties": {"sheetId": 9000 + n, "title": title}}})
+        requests.append({"deleteSheet": {"sheetId": keep}})
+        client.http.batch_update(sheet.key, {"requests": requests})
+        client.http.values_batch_update(sheet.key, {"valueInputOption": "RAW", "data": [
+            {"range": f"'{title}'!A1", "values": [[_cell(v) for v in row] for row in grid]}
+            for title, grid in tabs.items()]})
+        return sheet.canonical
+
+    def grids(_key: str) -> dict[str, Grid]:
+        store = GoogleSheetStore(sheet, config)
+        store.read()
+        return {title: meta.grid for title, meta in store._meta.items()}
+
+    def edit(_key: str, tab: str, row: int, col: int, value: Any) -> None:
+        client_for(config).http.values_update(
+            sheet.key, f"'{tab}'!{chr(ord('A') + col)}{row}",
+            params={"valueInputOption": "RAW"}, body={"values": [[value]]})
+
+    return Backend(name="real-google", create=create,
+                   open=lambda _key: GoogleSheetStore(sheet, config),
+                   grids=grids, person_edit=edit, refuses_edits=False)
+
+
+def _cell(value: Any) -> Any:
+    from sheets_sync.stores.gsheets.cells import serial
+
+    if value is None:
+        return ""
+    return serial(value) if isinstance(value, (date, datetime)) else value
+
+
+def test_the_contract_against_a_real_google_sheet() -> None:
+    backend = real_google_backend()
+    if backend is None:
+        pytest.skip("no real Google Sheet: set SHEETS_SYNC_TEST_SHEET to an empty sheet shared "
+                    "with the account of GOOGLE_APPLICATION_CREDENTIALS to run the contract there")
+    import tempfile
+
+    import tests.store_contract as contract
+
+    for name in sorted(n for n in dir(contract) if n.startswith("test_")):
+        with tempfile.TemporaryDirectory() as folder:
+            getattr(contract, name)(backend, Path(folder))
