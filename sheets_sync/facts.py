@@ -218,6 +218,7 @@ class BookFacts:
     closed: frozenset[str]
     visits: Mapping[int, int]  # by row
     referrals: Mapping[str, tuple[Referral, ...]]  # by referrer: dated oldest first, then undated
+    first_referrer: Mapping[str, str]  # referred -> who referred them (Contacts row first)
     referred_deals: Mapping[str, tuple[date, ...]]  # closings whose own Referred by names them
     thank_yous: Mapping[str, tuple[date, ...]]  # by referrer, oldest first
     completeness_fields: tuple[str, ...]
@@ -371,8 +372,10 @@ def build_facts(book: Book, today: date, config: Mapping[str, Any] | None = None
             earliest[key] = contact.last_contact
 
     referrals: dict[str, list[Referral]] = {}
+    first_referrer: dict[str, str] = {}
     for referrer, person in referral_pairs(book, keys):
         referrals.setdefault(referrer, []).append(Referral(referrer, person, earliest.get(person)))
+        first_referrer.setdefault(person, referrer)
     names = {key: contact.name for key, contact in keys.people.items()}
     for refs in referrals.values():
         refs.sort(key=lambda r: (r.when is None, r.when or date.min, names.get(r.referred, ""),
@@ -413,6 +416,7 @@ def build_facts(book: Book, today: date, config: Mapping[str, Any] | None = None
         closed=closed,
         visits=visits,
         referrals={k: tuple(v) for k, v in referrals.items()},
+        first_referrer=first_referrer,
         referred_deals={k: tuple(sorted(v)) for k, v in referred_deals.items()},
         thank_yous={k: tuple(sorted(v)) for k, v in thank_yous.items()},
         completeness_fields=completeness_fields(config),

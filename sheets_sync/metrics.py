@@ -545,14 +545,9 @@ def compute_metrics(book: Book, classes: Mapping[int, Classification], today: da
 def _referral_conversion(book: Book, facts: _Slice, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 002: referred leads that closed ÷ referred leads, overall and per referrer kind."""
     closed = facts.facts.closed
-    leads: dict[str, str] = {}  # referred contact -> referrer
-    for key, contact in facts.keys.items():
-        if contact.referred_by and contact.referred_by != key:
-            leads[key] = contact.referred_by
-    for txn in facts.txns:
-        if txn.referred_by and txn.contact_id not in leads and txn.referred_by != txn.contact_id:
-            if txn.contact_id in facts.keys or txn.contact_id not in facts.people:
-                leads[txn.contact_id] = txn.referred_by
+    # Each referred person once, with their first referrer (Contacts, then Transactions).
+    leads = {person: referrer for person, referrer in facts.facts.first_referrer.items()
+             if person in facts.keys or person not in facts.people}
 
     def kind(referrer: str) -> str:
         if referrer in closed:
