@@ -141,6 +141,8 @@ class ContactKeys:
 
     def of(self, typed: object) -> str:
         """The contact key a typed ID means; an unknown ID stays as typed (trimmed)."""
+        if isinstance(typed, str) and typed in self.people:
+            return typed  # the common case: validation already spelled it as Contacts does
         text = read_text(typed)
         return self.canon.get(id_key(text), text) if text else ""
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import vocabulary
 from .cells import col_letter
-from .facts import BookFacts, build_facts
+from .facts import BookFacts, build_facts, deal_order
 from .model import (
     Book,
     CellRange,
@@ -33,6 +33,7 @@ from .model import (
     Classification,
     Contact,
     HistoryRow,
+    Interaction,
     OwnedTab,
     Table,
     Transaction,
@@ -254,12 +255,23 @@ def repeat_deals(facts: BookFacts) -> set[int]:
     return {id(txn) for deals in facts.transactions.values() for txn in deals[1:]}
 
 
+_Keyed = Sequence[tuple[str, Any]]  # (contact key, Interaction or Transaction), in sheet order
+
+
+def _keyed(rows: Iterable[Interaction | Transaction], facts: BookFacts) -> list[tuple[str, Any]]:
+    """Rows with their contact key, worked out once for all the slices of one call."""
+    return [(facts.key_of(row.contact_id), row) for row in rows]
+
+
 class _Slice:
-    """Indexes over one slice of the book (all of it, or one owner / tier / circle / source)."""
+    """Indexes over one slice of the book (all of it, or one owner / tier / circle / source).
+
+    `txns` and `interactions` are the book's rows with their keys (`_keyed`); `txns` may be cut
+    to the slice, the interactions are cut to the slice's contacts here."""
 
     def __init__(self, book: Book, facts: BookFacts, classes: Mapping[int, Classification],
-                 config: Mapping[str, Any], contacts: Sequence[Contact] | None = None,
-                 txns: Sequence[Transaction] | None = None) -> None:
+                 config: Mapping[str, Any], *, txns: _Keyed, interactions: _Keyed,
+                 contacts: Sequence[Contact] | None = None) -> None:
         self.book = book
         self.facts = facts
         self.today = facts.today
@@ -271,15 +283,13 @@ class _Slice:
         # in per-contact counts, as it does on the Tier and Activity columns.
         self.rows = [(facts.key(c), c, classes.get(c.row)) for c in self.contacts]
         self.keys = {key: c for key, c, _ in self.rows}
-        self.txns = list(book.transactions if txns is None else txns)
-        self.interactions = list(book.interactions if contacts is None else [
-            i for i in book.interactions if facts.key_of(i.contact_id) in self.keys])
+        self.txns = [txn for _, txn in txns]
+        self.interactions = [i for key, i in interactions if contacts is None or key in self.keys]
         self.txns_by: dict[str, list[Transaction]] = {}
-        for txn in self.txns:
-            self.txns_by.setdefault(facts.key_of(txn.contact_id), []).append(txn)
-        order = {id(t): n for deals in facts.transactions.values() for n, t in enumerate(deals)}
+        for key, txn in txns:
+            self.txns_by.setdefault(key, []).append(txn)
         for deals in self.txns_by.values():
-            deals.sort(key=lambda t: order.get(id(t), 0))
+            deals.sort(key=deal_order)
         # Deals per client: Transactions rows, or one for a contact closed only on Contacts.
         self.deals = {cid: len(ts) for cid, ts in self.txns_by.items() if cid}
         for key in self.keys:
@@ -473,7 +483,9 @@ def compute_metrics(book: Book, classes: Mapping[int, Classification], today: da
     * tier / activity distribution = contacts per tier and per activity class
     """
     book_facts = facts or build_facts(book, today, config)
-    facts = _Slice(book, book_facts, classes, config)
+    txns = _keyed(book.transactions, book_facts)
+    interactions = _keyed(book.interactions, book_facts)
+    facts = _Slice(book, book_facts, classes, config, txns=txns, interactions=interactions)
     repeats = repeat_deals(book_facts)
     out: list[Metric] = []
 
@@ -533,7 +545,7 @@ def compute_metrics(book: Book, classes: Mapping[int, Classification], today: da
         f"this sync ({on_time} ÷ {len(items)})."), config))
 
     out += _value_metrics(book, facts, repeats, config)
-    out += _circle_conversion(book, book_facts, classes, config)
+    out += _circle_conversion(book, book_facts, classes, config, txns, interactions)
     if referrers is None:
         referrers = compute_referrals(book, classes, today, config, book_facts)
     out += _referral_metrics(referrers, config)
@@ -638,7 +650,8 @@ def _value_metrics(book: Book, facts: _Slice, repeats: set[int],
 
 
 def _circle_conversion(book: Book, book_facts: BookFacts, classes: Mapping[int, Classification],
-                       config: Mapping[str, Any]) -> list[Metric]:
+                       config: Mapping[str, Any], txns: _Keyed,
+                       interactions: _Keyed) -> list[Metric]:
     """Seed 004: CR = new clients from a circle ÷ contacts in that circle, per circle."""
     out = []
     for circle in vocabulary.CIRCLES:
@@ -646,8 +659,8 @@ def _circle_conversion(book: Book, book_facts: BookFacts, classes: Mapping[int, 
         if not members:
             continue
         keys = {book_facts.key(c) for c in members}
-        txns = [t for t in book.transactions if book_facts.key_of(t.contact_id) in keys]
-        facts = _Slice(book, book_facts, classes, config, contacts=members, txns=txns)
+        facts = _Slice(book, book_facts, classes, config, contacts=members,
+                       txns=[(k, t) for k, t in txns if k in keys], interactions=interactions)
         value, num, den = _conversion(facts)
         out.append(_make("circle_conversion", value, (
             f"Clients in {circle} ÷ contacts in {circle} ({num} ÷ {den}; seed 004 CR)."),
@@ -767,6 +780,8 @@ def compute_breakdowns(book: Book, classes: Mapping[int, Classification], today:
     book_facts = facts or build_facts(book, today, config)
     repeats = repeat_deals(book_facts)
     owner_of = book_facts.people
+    txns = _keyed(book.transactions, book_facts)
+    interactions = _keyed(book.interactions, book_facts)
     total = len(book.transactions)
     out: list[Breakdown] = []
 
@@ -776,15 +791,15 @@ def compute_breakdowns(book: Book, classes: Mapping[int, Classification], today:
             groups.setdefault(label(contact), []).append(contact)
         return groups
 
-    def facts_for(members: list[Contact], extra_txns: Sequence[Transaction] = ()) -> _Slice:
+    def facts_for(members: list[Contact], extra_txns: _Keyed = ()) -> _Slice:
         keys = {book_facts.key(c) for c in members}
-        txns = [t for t in book.transactions if book_facts.key_of(t.contact_id) in keys]
         return _Slice(book, book_facts, classes, config, contacts=members,
-                      txns=txns + list(extra_txns))
+                      txns=[(k, t) for k, t in txns if k in keys] + list(extra_txns),
+                      interactions=interactions)
 
     # Transactions whose client is not on Contacts belong to no owner, tier or circle: they go to
     # the "(none)" group so the groups still add up to the whole.
-    orphans = [t for t in book.transactions if book_facts.key_of(t.contact_id) not in owner_of]
+    orphans = [(k, t) for k, t in txns if k not in owner_of]
 
     owners = slice_by(lambda c: c.owner.strip())
     if orphans:
@@ -805,18 +820,18 @@ def compute_breakdowns(book: Book, classes: Mapping[int, Classification], today:
             for c in sorted(circles, key=lambda c: (order.get(c, len(order)), c))]
     out.append(Breakdown("circle", rows))
 
-    sources: dict[str, list[Transaction]] = {}
+    sources: dict[str, list[tuple[str, Transaction]]] = {}
     shown: dict[str, str] = {}
-    for txn in book.transactions:
+    for client, txn in txns:
         key = vocabulary.normalise(txn.source)
         shown.setdefault(key, txn.source.strip())
-        sources.setdefault(key, []).append(txn)
+        sources.setdefault(key, []).append((client, txn))
     rows = []
     for key in sorted(sources, key=lambda k: (-len(sources[k]), k == "", shown[k].casefold())):
-        txns = sources[key]
-        clients = [owner_of[k] for t in txns if (k := book_facts.key_of(t.contact_id)) in owner_of]
+        clients = [owner_of[k] for k, _ in sources[key] if k in owner_of]
         unique = list({id(c): c for c in clients}.values())
-        facts = _Slice(book, book_facts, classes, config, contacts=unique, txns=txns)
+        facts = _Slice(book, book_facts, classes, config, contacts=unique, txns=sources[key],
+                       interactions=interactions)
         rows.append(_measure_row(shown[key], facts, repeats, total, per_source=True))
     out.append(Breakdown("source", rows))
     return out

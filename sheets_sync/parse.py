@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import math
 import re
 import unicodedata
@@ -916,7 +917,14 @@ def read_text(value: object) -> str:
 def id_key(value: object) -> str:
     """The key a contact ID is matched by everywhere: the text, NFKC-folded, trimmed and
     casefolded, so " C0001 ", "c0001" and "Ｃ０００１" all mean contact C0001."""
+    if isinstance(value, str):
+        return _text_id_key(value)
     return _fold(parse_text(value))
+
+
+@functools.lru_cache(maxsize=65536)  # IDs recur on every Interactions and Transactions row
+def _text_id_key(text: str) -> str:
+    return _fold(parse_text(text))
 
 
 _MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august",
