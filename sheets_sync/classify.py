@@ -1,8 +1,9 @@
 """Classification rules (SPEC §3): lifecycle, activity, tier, circle promotion, completeness.
 
 Everything here is a pure function of a validated `Book`, the date `today` and the merged config
-dict: no clock, no files. `classify` indexes interactions and transactions by contact ID once, so a
-whole book costs O(contacts + interactions + transactions).
+dict: no clock, no files. Last contact, closings, visits, referrals and the completeness stage are
+the book's facts (facts.py, indexed once per sync), so a whole book costs O(contacts +
+interactions + transactions).
 
 Contacts are identified by `Contact.row`; IDs can repeat in bad input, in which case every row with
 that ID sees the same interactions, transactions and referrals.

@@ -27,8 +27,9 @@ doing it is not contact, as mass holiday greetings do). Do-not-contact contacts 
 channel the contact cannot receive falls back to one it can, with an Issue.
 
 Everything is computed from the arguments: no clock, no files (templates are loaded at the edge
-and passed in). Interactions and transactions are indexed by contact once per call and each
-calendar is built once per country/year, so the cost grows with the number of contacts only.
+and passed in). Interactions, closings, referrals, thank-yous and top referrers are the book's
+facts (facts.py, indexed once per sync) and each calendar is built once per country/year, so the
+cost grows with the number of contacts only.
 """
 
 from __future__ import annotations
@@ -271,7 +272,7 @@ class _Settings:
 
 
 class _Index:
-    """Interactions, transactions and referrals by contact, and the per-call calendar caches."""
+    """The book's facts, the rule labels, and the per-call calendar and top-referrer caches."""
 
     def __init__(self, facts: BookFacts, rules: Sequence[Rule], templates: Templates,
                  settings: _Settings) -> None:
