@@ -22,8 +22,8 @@ THEME_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def read_today(table: Table | None, date_order: str = "dmy") -> list[TodayRow]:
-    """The rows of a Today tab (headers in any language); [] without the tab or its Done and
-    Contact ID columns."""
+    """The rows of a Today tab (headers in any language); [] without the tab or its Done
+    column (then it is no list anyone ticked)."""
     if table is None:
         return []
     columns = column_keys("today", table.headers)
