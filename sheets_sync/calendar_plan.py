@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import calendar as _calendar
 import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from . import vocabulary
+from .facts import BookFacts, build_facts
 from .model import INTEGER, TEXT, WRAP, Book, Column, OwnedTab, Table
-from .referrals import contact_key, localized
+from .parse import read_month
+from .readback import read_themes
+from .referrals import localized
 
 NORTH, SOUTH, TROPICAL = "north_temperate", "south_temperate", "tropical"
 
@@ -47,12 +48,6 @@ CALENDAR_COLUMNS: dict[str, dict[str, str]] = {
                         "Ulang tahun rumah"),
     "events": _l("Events", "活动", "活動", "イベント", "Acara"),
 }
-# Extra header spellings accepted when reading a Themes tab back.
-_THEME_ALIASES = {
-    "month": ("mth", "月份", "月"),
-    "theme": ("topic", "主题", "主題"),
-    "ideas": ("ideas", "content", "content idea", "内容", "內容", "アイデア", "idea"),
-}
 LUNAR_MARK = _l("(lunar)", "(农历)", "(農曆)", "(旧暦)", "(lunar)")
 YEARS = _l("{n} yrs", "{n}年", "{n}年", "{n}年", "{n} thn")
 ONE_YEAR = _l("1 yr", "1年", "1年", "1年", "1 thn")
@@ -60,7 +55,8 @@ ONE_YEAR = _l("1 yr", "1年", "1年", "1年", "1 thn")
 _MONTHS_EN = [_calendar.month_name[m] for m in range(1, 13)]
 _MONTHS_MS = ["Januari", "Februari", "Mac", "April", "Mei", "Jun", "Julai", "Ogos", "September",
               "Oktober", "November", "Disember"]
-_ZH_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+# A month cell (config [[themes]], calendar.events, the Themes tab): the one month reader.
+parse_month = read_month
 
 
 @dataclass
@@ -87,39 +83,6 @@ def themes_from_config(config: Mapping[str, Any]) -> list[Theme]:
     return [themes[m] for m in sorted(themes)]
 
 
-def parse_month(value: Any) -> int | None:
-    """1..12 from a number, "3", "03", "3月", "三月", "March", "Mar", "Mac", or a date cell."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, date):
-        return value.month
-    if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() and 1 <= value <= 12 else None
-    text = str(value).strip()
-    digits = re.match(r"^\s*(\d{1,2})", text)
-    if digits:
-        month = int(digits.group(1))
-        return month if 1 <= month <= 12 else None
-    folded = text.casefold()
-    for names in (_MONTHS_EN, _MONTHS_MS):
-        for n, name in enumerate(names, start=1):
-            full = name.casefold()
-            if folded == full or (len(folded) >= 3 and full.startswith(folded)):
-                return n
-    bare = text.rstrip("月")
-    if bare in _ZH_NUMERALS:
-        return _ZH_NUMERALS.index(bare) + 1
-    return None
-
-
-def _theme_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for key in ("month", "theme", "ideas"):
-        for label in [key, *CALENDAR_COLUMNS[key].values(), *_THEME_ALIASES[key]]:
-            index.setdefault(vocabulary.normalise(label), key)
-    return index
-
-
 def themes_from_table(table: Table | None, config: Mapping[str, Any]) -> list[Theme]:
     """Config themes overridden by the workbook's Themes tab, cell by cell where filled.
 
@@ -128,30 +91,9 @@ def themes_from_table(table: Table | None, config: Mapping[str, Any]) -> list[Th
     rest. Rows without a readable month are ignored.
     """
     themes = {t.month: t for t in themes_from_config(config)}
-    if table is None:
-        return [themes[m] for m in sorted(themes)]
-    index = _theme_index()
-    cols: dict[str, int] = {}
-    for n, header in enumerate(table.headers):
-        key = index.get(vocabulary.normalise(header)) if header is not None else None
-        if key is not None and key not in cols:
-            cols[key] = n
-    if "month" not in cols:
-        return [themes[m] for m in sorted(themes)]
-
-    def cell(values: list[Any], key: str) -> str:
-        n = cols.get(key)
-        value = values[n] if n is not None and n < len(values) else None
-        return "" if value is None else str(value).strip()
-
-    for _row, values in table.rows:
-        n = cols["month"]
-        month = parse_month(values[n] if n < len(values) else None)
-        if month is None:
-            continue
-        base = themes.get(month, Theme(month, "", ""))
-        themes[month] = Theme(month, cell(values, "theme") or base.theme,
-                              cell(values, "ideas") or base.ideas)
+    for row in read_themes(table, CALENDAR_COLUMNS):
+        base = themes.get(row.month, Theme(row.month, "", ""))
+        themes[row.month] = Theme(row.month, row.theme or base.theme, row.ideas or base.ideas)
     return [themes[m] for m in sorted(themes)]
 
 
@@ -262,14 +204,17 @@ def _in_month(days: Mapping[date, str], year: int, month: int) -> str:
 
 
 def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: dict[date, str],
-                 solar_terms: dict[date, str], themes: list[Theme], lang: str = "en") -> OwnedTab:
+                 solar_terms: dict[date, str], themes: list[Theme], lang: str = "en",
+                 facts: BookFacts | None = None) -> OwnedTab:
     """The owned Calendar tab: the next `calendar.months` months starting with today's month.
 
     Columns: Month, Theme, Content ideas (the theme's ideas, then the climate's seasonal advice),
     Holidays, Solar terms, Birthdays ("3 Alice Tan, 17 王伟"; lunar ones on this year's solar date
     with a "(lunar)" mark), Home anniversaries (closing dates from Transactions and Contacts, with
     the years in the home), Events (calendar.events). Contacts marked Do not contact are left out.
+    Closings and contact keys are the book's (facts.py).
     """
+    facts = facts or build_facts(book, today, config)
     settings = config["calendar"]
     months = _months(today, int(settings["months"]))
     window = set(months)
@@ -298,18 +243,17 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
                                                      contact.name))
 
     closings: dict[str, set[date]] = {}
-    for txn in book.transactions:
-        if txn.closing_date is not None:
-            closings.setdefault(txn.contact_id, set()).add(txn.closing_date)
+    for key, deals in facts.transactions.items():
+        closings[key] = {t.closing_date for t in deals if t.closing_date is not None}
     names: dict[str, str] = {}
     excluded: set[str] = set()
     for contact in book.contacts:
-        key = contact_key(contact, book)
+        key = facts.key(contact)
         names[key] = contact.name or key
         if contact.do_not_contact:
             excluded.add(key)
-        elif contact.closing_date is not None:
-            closings.setdefault(key, set()).add(contact.closing_date)
+        else:
+            closings.setdefault(key, set()).update(d for d, _ in facts.closings[contact.row])
     for person, dates in closings.items():
         if person in excluded:
             continue

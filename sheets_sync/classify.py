@@ -1,8 +1,9 @@
 """Classification rules (SPEC §3): lifecycle, activity, tier, circle promotion, completeness.
 
 Everything here is a pure function of a validated `Book`, the date `today` and the merged config
-dict: no clock, no files. `classify` indexes interactions and transactions by contact ID once, so a
-whole book costs O(contacts + interactions + transactions).
+dict: no clock, no files. Last contact, closings, visits, referrals and the completeness stage are
+the book's facts (facts.py, indexed once per sync), so a whole book costs O(contacts +
+interactions + transactions).
 
 Contacts are identified by `Contact.key` (see `model.Book`); IDs can repeat in bad input, in which
 case every row with that ID sees the same interactions, transactions and referrals.
@@ -15,10 +16,11 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from .errors import ConfigError
-from .model import Book, Classification, Contact, Interaction, Transaction
+from .facts import BookFacts, build_facts, completeness_fields, completeness_stage
+from .model import Book, Classification, Contact, Transaction
 from .vocabulary import CIRCLES, CONTACT_COLUMNS, TIERS
 
 # Lifecycle values (seed 003).
@@ -42,8 +44,6 @@ OPEN_STAGES = frozenset({"Lead", "Prospect"})
 # Circles from outermost to innermost (seed 004); vocabulary.CIRCLES lists them in that order.
 CIRCLE_ORDER: tuple[str, ...] = tuple(CIRCLES)
 _CIRCLE_RANK = {circle: rank for rank, circle in enumerate(CIRCLE_ORDER)}
-
-VISIT_CHANNEL = "visit"
 
 # Scores are rounded so that contacts with equal inputs tie exactly at a Pareto cut.
 _SCORE_DIGITS = 4
@@ -99,58 +99,7 @@ def check_settings(config: Mapping[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Indexes and derived dates
-
-
-class _HasContactId(Protocol):
-    contact_id: str
-
-
-_Row = TypeVar("_Row", bound=_HasContactId)
-
-
-def index_by_contact(rows: Iterable[_Row]) -> dict[str, list[_Row]]:
-    """Group Interactions or Transactions rows by Contact ID, in one pass.
-
-    Rows with a blank Contact ID belong to nobody: a contact whose ID is still blank must not pick
-    them up.
-    """
-    index: dict[str, list[_Row]] = {}
-    for row in rows:
-        if row.contact_id:
-            index.setdefault(row.contact_id, []).append(row)
-    return index
-
-
-def contact_id(book: Book, contact: Contact) -> str:
-    """The contact's ID, or the one the sync assigns to a blank ID cell ("" when neither)."""
-    return contact.id or book.assigned_id(contact)
-
-
-def effective_last_contact(contact: Contact,
-                           interactions_by_id: Mapping[str, Sequence[Interaction]],
-                           today: date) -> date | None:
-    """The later of the Last contact cell and the newest Interactions row for this ID (SPEC §2).
-
-    Only dates on or before `today` count, for the cell as well as for the log: a future date is a
-    planned contact or a typo, not a contact that happened, and would give negative day counts.
-    """
-    typed = contact.last_contact
-    newest = typed if typed is not None and typed <= today else None
-    for interaction in interactions_by_id.get(contact.id, ()) if contact.id else ():
-        if interaction.date <= today and (newest is None or interaction.date > newest):
-            newest = interaction.date
-    return newest
-
-
-def effective_closing_date(contact: Contact,
-                           transactions_by_id: Mapping[str, Sequence[Transaction]]) -> date | None:
-    """The later of the Closing date cell and the newest Transactions row for this ID (SPEC §2)."""
-    newest = contact.closing_date
-    for deal in transactions_by_id.get(contact.id, ()) if contact.id else ():
-        if deal.closing_date and (newest is None or deal.closing_date > newest):
-            newest = deal.closing_date
-    return newest
+# Derived values
 
 
 def lifetime_commission(deals: Iterable[Transaction]) -> float:
@@ -161,80 +110,25 @@ def lifetime_commission(deals: Iterable[Transaction]) -> float:
     return math.fsum(deal.commission for deal in deals if deal.commission is not None)
 
 
-def visit_count(contact: Contact, interactions_by_id: Mapping[str, Sequence[Interaction]],
-                today: date) -> int:
-    """Visits as evidence: the larger of the Visits cell and logged "visit" interactions to date.
+def referral_stats(book: Book, facts: BookFacts | None = None) -> dict[str, ReferralStats]:
+    """Referrals made and closed per referrer key (SPEC §3 circle promotion, §6, §7), from the
+    book's facts (facts.py: a person counts once per referrer, nobody refers themself).
 
-    The larger rather than the sum, because an agent who keeps a Visits count usually also logs the
-    same visits.
+    - closed: the referred person closed (a transaction, a Closing date, or Stage Closed).
+    - newest: the latest referral activity: the newest referral date, or the closing of a
+      transaction whose own Referred by names the referrer, whichever is later. None when
+      nothing dates them. Without `facts`, every date in the book counts (no `today`).
     """
-    logged = sum(
-        1
-        for interaction in (interactions_by_id.get(contact.id, ()) if contact.id else ())
-        if interaction.date <= today and interaction.channel.strip().casefold() == VISIT_CHANNEL
-    )
-    return max(contact.visits or 0, logged)
-
-
-# ---------------------------------------------------------------------------------------------
-# Referrals
-
-
-def referral_stats(book: Book) -> dict[str, ReferralStats]:
-    """Referrals made and closed per referrer ID (SPEC §3 circle promotion, §6, §7).
-
-    A person counts once per referrer, whether the referral is recorded on the referred contact's
-    row (Referred by), on one of their transactions (Referred by), or both. Nobody refers themself.
-
-    - closed: the referred person has a transaction, a Closing date, or Stage Closed.
-    - newest: the latest known date of a referral: a transaction referred by this referrer dates
-      itself; a contact row "referred by" dates the referral by that person's first closing. A
-      referral that never closed has no knowable date.
-
-    People are keyed by contact ID; a referred contact whose ID is blank is keyed by its sheet row.
-    """
-    first_closing: dict[str, date] = {}
-    closed_ids: set[str] = set()
-
-    def note_closing(person: str, when: date | None) -> None:
-        closed_ids.add(person)
-        if when is not None and (person not in first_closing or when < first_closing[person]):
-            first_closing[person] = when
-
-    for deal in book.transactions:
-        if deal.contact_id:
-            note_closing(deal.contact_id, deal.closing_date)
-    for contact in book.contacts:
-        cid = contact_id(book, contact)
-        if cid and (contact.stage == "Closed" or contact.closing_date is not None):
-            note_closing(cid, contact.closing_date)
-
-    # referrer -> person -> the referral's date (None while unknown)
-    referred: dict[str, dict[str, date | None]] = {}
-
-    def note_referral(referrer: str, person: str, when: date | None) -> None:
-        people = referred.setdefault(referrer, {})
-        known = people.get(person)
-        people[person] = max(known, when) if known and when else (known or when)
-
-    for contact in book.contacts:
-        referrer = contact.referred_by
-        person = contact_id(book, contact) or f"#row{contact.row}"
-        if referrer and referrer != person:
-            note_referral(referrer, person, first_closing.get(person))
-    for deal in book.transactions:
-        referrer = deal.referred_by
-        if referrer and deal.contact_id and referrer != deal.contact_id:
-            note_referral(referrer, deal.contact_id, deal.closing_date)
-
+    facts = facts or build_facts(book, date.max)
     stats: dict[str, ReferralStats] = {}
-    for referrer, people in referred.items():
-        dates = [when for when in people.values() if when is not None]
+    for referrer, refs in facts.referrals.items():
+        dates = [r.when for r in refs if r.when is not None]
+        dates += facts.referred_deals.get(referrer, ())
         stats[referrer] = ReferralStats(
-            made=len(people),
-            closed=sum(1 for person in people if person in closed_ids),
+            made=len(refs),
+            closed=sum(1 for r in refs if r.referred in facts.closed),
             newest=max(dates) if dates else None,
-            referred_ids=tuple(sorted(people)),
+            referred_ids=tuple(sorted(r.referred for r in refs)),
         )
     return stats
 
@@ -443,7 +337,7 @@ def assign_tiers(contacts: Sequence[Contact], lifecycles: Mapping[str, str],
 
 def completeness(contact: Contact, config: Mapping[str, Any]) -> float:
     """Share (0..1) of [completeness].fields present in the contact's profile (seed 001 建档)."""
-    fields = config["completeness"]["fields"]
+    fields = completeness_fields(config)
     if not fields:
         return 1.0
     return sum(1 for name in fields if name in contact.filled_fields) / len(fields)
@@ -456,13 +350,18 @@ def completeness_target(contact: Contact, config: Mapping[str, Any], *, visits: 
     Closed clients (Stage Closed, a Closing date, or `closed` from Transactions) → closed_target
     (100 %); at least [completeness].three_visits_min visits (the larger of the Visits cell and
     `visits`, the logged "visit" interactions) → three_visits_target (70 %); anyone else has had
-    a first contact → first_contact_target (30 %).
+    a first contact → first_contact_target (30 %). The stage is facts.completeness_stage.
     """
-    if closed or contact.stage == "Closed" or contact.closing_date is not None:
-        return float(config["completeness"]["closed_target"])
-    if max(contact.visits or 0, visits) >= config["completeness"]["three_visits_min"]:
-        return float(config["completeness"]["three_visits_target"])
-    return float(config["completeness"]["first_contact_target"])
+    stage = completeness_stage(
+        closed=closed or contact.stage == "Closed" or contact.closing_date is not None,
+        visits=max(contact.visits or 0, visits),
+        three_visits_min=int(config["completeness"]["three_visits_min"]))
+    return stage_target(stage, config)
+
+
+def stage_target(stage: str, config: Mapping[str, Any]) -> float:
+    """The [completeness] target of a stage: first_contact, three_visits or closed."""
+    return float(config["completeness"][f"{stage}_target"])
 
 
 @functools.lru_cache(maxsize=256)
@@ -486,7 +385,7 @@ def completeness_suggestion(contact: Contact, config: Mapping[str, Any], target:
     (that order is the priority), e.g. "Profile 42 % complete, target 70 %: add email, birthday".
     `share` is `completeness(contact, config)` when the caller has it already.
     """
-    fields = config["completeness"]["fields"]
+    fields = completeness_fields(config)
     if share is None:
         share = completeness(contact, config)
     if not fields or share >= target - 1e-9:
@@ -536,39 +435,38 @@ def circle_suggestion(contact: Contact, referrals: ReferralStats | None,
 # The whole book
 
 
-def classify(book: Book, today: date, config: Mapping[str, Any]) -> dict[str, Classification]:
+def classify(book: Book, today: date, config: Mapping[str, Any],
+             facts: BookFacts | None = None) -> dict[str, Classification]:
     """Computed columns of every contact, keyed by Contact.key (SPEC §3).
 
     Suggestions (Row issues) list the circle promotion first, then the completeness shortfall.
+    `facts` is the book's index (facts.py), built here when the caller has none.
     """
     check_settings(config)
-    interactions_by_id = index_by_contact(book.interactions)
-    transactions_by_id = index_by_contact(book.transactions)
-    referrals = referral_stats(book)
+    facts = facts or build_facts(book, today, config)
+    referrals = referral_stats(book, facts)
 
     lifecycles: dict[str, str] = {}
     scores: dict[str, float] = {}
     visits: dict[str, int] = {}
     partial: dict[str, tuple[str, int | None, float, list[str]]] = {}
     for contact in book.contacts:
-        row = contact.key
-        # An ID the sync is about to assign has no interactions, deals or referrals yet.
-        cid = contact.id
-        last = effective_last_contact(contact, interactions_by_id, today)
+        row = contact.key  # the row's identity; the book's facts are indexed by where it was read
+        key = facts.key(contact)
+        last = facts.last_contact[contact.row]
+        visits[row] = facts.visits[contact.row]
         days = (today - last).days if last else None
-        closing = effective_closing_date(contact, transactions_by_id)
-        own_referrals = referrals.get(cid) if cid else None
-        lifecycles[row] = lifecycle(contact, closing, today, config, own_referrals)
-        commission = lifetime_commission(transactions_by_id.get(cid, ()) if cid else ())
+        own_referrals = referrals.get(key)
+        lifecycles[row] = lifecycle(contact, facts.closing_date(contact), today, config,
+                                    own_referrals)
+        commission = lifetime_commission(facts.transactions.get(key, ()))
         scores[row] = relationship_score(contact, commission, own_referrals, days, config)
-        visits[row] = visit_count(contact, interactions_by_id, today)
 
         suggestions: list[str] = []
         circle_text = circle_suggestion(contact, own_referrals, config)
         if circle_text:
             suggestions.append(circle_text)
-        target = completeness_target(contact, config, visits=visits[row],
-                                     closed=closing is not None)
+        target = stage_target(facts.completeness_stage[contact.row], config)
         share = completeness(contact, config)
         completeness_text = completeness_suggestion(contact, config, target, share)
         if completeness_text:
@@ -588,4 +486,3 @@ def classify(book: Book, today: date, config: Mapping[str, Any]) -> dict[str, Cl
             suggestions=suggestions,
         )
     return result
-

@@ -20,10 +20,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from . import vocabulary
+from .facts import BookFacts, build_facts, deal_order
 from .model import (
     TEXT,
     Book,
@@ -32,22 +33,15 @@ from .model import (
     Column,
     ColumnRef,
     Contact,
+    HistoryRow,
     Interaction,
     OwnedTab,
     Table,
     Transaction,
 )
-from .referrals import (
-    YEAR_DAYS,
-    Referrer,
-    closed_ids,
-    compute_referrals,
-    contact_key,
-    contacts_by_id,
-    credited_referrer,
-    localized,
-)
-from .stores.tables import column_keys
+from .parse import read_date, read_number
+from .readback import read_today, written_on
+from .referrals import YEAR_DAYS, Referrer, compute_referrals, credited_referrer, localized
 
 PERCENT, NUMBER, MONEY, DAYS = "percent", "number", "money", "days"
 
@@ -257,85 +251,66 @@ def _starts(text: str, prefixes: Iterable[str]) -> bool:
     return bool(folded) and any(folded.startswith(p) for p in prefixes if p)
 
 
-def _txn_sort_key(txn: Transaction) -> tuple[bool, date, int]:
-    # Undated rows sort last; the sheet row breaks ties so the "first" deal is stable.
-    return (txn.closing_date is None, txn.closing_date or date.max, txn.row or 0)
-
-
-def repeat_deals(book: Book) -> set[int]:
+def repeat_deals(facts: BookFacts) -> set[int]:
     """id() of every transaction that is not its client's first (by Closing date, then row)."""
-    by_client: dict[str, list[Transaction]] = {}
-    for txn in book.transactions:
-        by_client.setdefault(txn.contact_id, []).append(txn)
-    repeats: set[int] = set()
-    for deals in by_client.values():
-        for txn in sorted(deals, key=_txn_sort_key)[1:]:
-            repeats.add(id(txn))
-    return repeats
+    return {id(txn) for deals in facts.transactions.values() for txn in deals[1:]}
 
 
-class _Facts:
-    """Indexes over one slice of the book (all of it, or one owner / tier / circle / source)."""
+_Keyed = Sequence[tuple[str, Any]]  # (contact key, Interaction or Transaction), in sheet order
 
-    def __init__(self, book: Book, classes: Mapping[str, Classification], today: date,
-                 config: Mapping[str, Any], contacts: Sequence[Contact] | None = None,
-                 txns: Sequence[Transaction] | None = None,
-                 interactions: Sequence[Interaction] | None = None) -> None:
+
+def _keyed(rows: Iterable[Interaction | Transaction], facts: BookFacts) -> list[tuple[str, Any]]:
+    """Rows with their contact key, worked out once for all the slices of one call."""
+    return [(facts.key_of(row.contact_id), row) for row in rows]
+
+
+class _Slice:
+    """Indexes over one slice of the book (all of it, or one owner / tier / circle / source).
+
+    `txns` and `interactions` are the book's rows with their keys (`_keyed`); `txns` may be cut
+    to the slice, the interactions are cut to the slice's contacts here."""
+
+    def __init__(self, book: Book, facts: BookFacts, classes: Mapping[str, Classification],
+                 config: Mapping[str, Any], *, txns: _Keyed, interactions: _Keyed,
+                 contacts: Sequence[Contact] | None = None) -> None:
         self.book = book
-        self.today = today
+        self.facts = facts
+        self.today = facts.today
         self.config = config
         self.settings = config["metrics"]
-        self.people = contacts_by_id(book)
+        self.people = facts.people
         self.contacts = list(book.contacts if contacts is None else contacts)
         # One entry per Contacts row: a duplicated ID (reported in Issues) still counts twice
         # in per-contact counts, as it does on the Tier and Activity columns.
-        self.rows = [(contact_key(c, book), c, classes.get(c.key)) for c in self.contacts]
+        self.rows = [(facts.key(c), c, classes.get(c.key)) for c in self.contacts]
         self.keys = {key: c for key, c, _ in self.rows}
-        self.txns = list(book.transactions if txns is None else txns)
-        if interactions is None:
-            interactions = book.interactions if contacts is None else [
-                i for i in book.interactions if i.contact_id in self.keys]
-        self.interactions = list(interactions)
+        self.txns = [txn for _, txn in txns]
+        self.interactions = [i for key, i in interactions if contacts is None or key in self.keys]
         self.txns_by: dict[str, list[Transaction]] = {}
-        for txn in self.txns:
-            self.txns_by.setdefault(txn.contact_id, []).append(txn)
+        for key, txn in txns:
+            self.txns_by.setdefault(key, []).append(txn)
         for deals in self.txns_by.values():
-            deals.sort(key=_txn_sort_key)
+            deals.sort(key=deal_order)
         # Deals per client: Transactions rows, or one for a contact closed only on Contacts.
         self.deals = {cid: len(ts) for cid, ts in self.txns_by.items() if cid}
-        for key, contact in self.keys.items():
-            if key not in self.deals and (contact.closing_date is not None
-                                          or contact.stage == "Closed"):
+        for key in self.keys:
+            if key not in self.deals and key in facts.closed:
                 self.deals[key] = 1
         self.referral_sources = _words(self.settings["referral_sources"])
         self.past_client_sources = _words(self.settings["past_client_sources"])
-
-
-def _first_deal_dates(book: Book) -> dict[str, date]:
-    """Each client's first closing: earliest dated Transactions row, else Contacts Closing date."""
-    first: dict[str, date] = {}
-    for txn in book.transactions:
-        if txn.closing_date is not None and (txn.contact_id not in first
-                                             or txn.closing_date < first[txn.contact_id]):
-            first[txn.contact_id] = txn.closing_date
-    for contact in book.contacts:
-        key = contact_key(contact, book)
-        if key not in first and contact.closing_date is not None:
-            first[key] = contact.closing_date
-    return first
 
 
 # ---------------------------------------------------------------------------------------------
 # The measures: each returns its value (None on a zero denominator) and the counts behind it.
 
 
-def _repeat_client_rate(f: _Facts) -> tuple[float | None, int, int]:
+def _repeat_client_rate(f: _Slice) -> tuple[float | None, int, int]:
     """Seed 000: clients with ≥ 2 transactions ÷ clients with ≥ 1."""
     repeat = sum(1 for n in f.deals.values() if n >= 2)
     return ratio(repeat, len(f.deals)), repeat, len(f.deals)
 
 
-def _avg_days_to_return(f: _Facts) -> tuple[float | None, int]:
+def _avg_days_to_return(f: _Slice) -> tuple[float | None, int]:
     """Seed 000: mean days between a client's consecutive (dated) transactions."""
     gaps: list[int] = []
     for deals in f.txns_by.values():
@@ -344,12 +319,12 @@ def _avg_days_to_return(f: _Facts) -> tuple[float | None, int]:
     return _mean(gaps), len(gaps)
 
 
-def _is_referred(f: _Facts, txn: Transaction) -> bool:
+def _is_referred(f: _Slice, txn: Transaction) -> bool:
     return (vocabulary.normalise(txn.source) in f.referral_sources
             or credited_referrer(txn, f.people) is not None)
 
 
-def _past_client_referral_share(f: _Facts, repeats: set[int]) -> tuple[float | None, int, int]:
+def _past_client_referral_share(f: _Slice, repeats: set[int]) -> tuple[float | None, int, int]:
     """Seed 000 ("65 %+"): transactions sourced from past clients or referrals ÷ transactions."""
     sourced = sum(1 for t in f.txns
                   if _is_referred(f, t) or id(t) in repeats
@@ -357,7 +332,7 @@ def _past_client_referral_share(f: _Facts, repeats: set[int]) -> tuple[float | N
     return ratio(sourced, len(f.txns)), sourced, len(f.txns)
 
 
-def _referral_share(f: _Facts, repeats: set[int]) -> tuple[float | None, int, int]:
+def _referral_share(f: _Slice, repeats: set[int]) -> tuple[float | None, int, int]:
     """Seed 003 老带新: clients' first transactions that came by referral ÷ first transactions."""
     firsts = [t for t in f.txns if id(t) not in repeats]
     referred = sum(1 for t in firsts if _is_referred(f, t))
@@ -374,20 +349,20 @@ def _nps(contacts: Iterable[Contact]) -> tuple[float | None, int, int, int]:
     return 100.0 * (promoters - detractors) / len(answers), promoters, detractors, len(answers)
 
 
-def _dormant_share(f: _Facts) -> tuple[float | None, int, int]:
+def _dormant_share(f: _Slice) -> tuple[float | None, int, int]:
     """Seed 003 流失率: clients whose Activity is Dormant ÷ all clients (with a classification)."""
     clients = [c for key, _, c in f.rows if c is not None and key in f.deals]
     dormant = sum(1 for c in clients if c.activity == "Dormant")
     return ratio(dormant, len(clients)), dormant, len(clients)
 
 
-def _conversion(f: _Facts) -> tuple[float | None, int, int]:
+def _conversion(f: _Slice) -> tuple[float | None, int, int]:
     """Seed 004 CR: clients among the contacts ÷ contacts."""
     clients = sum(1 for key, _, _ in f.rows if key in f.deals)
     return ratio(clients, len(f.rows)), clients, len(f.rows)
 
 
-def _csat(f: _Facts) -> tuple[float | None, int, int]:
+def _csat(f: _Slice) -> tuple[float | None, int, int]:
     """Seed 003: satisfied answers ÷ answers, from Interactions Outcome (prefix match)."""
     satisfied = _words(f.settings["satisfied_outcomes"])
     unsatisfied = _words(f.settings["unsatisfied_outcomes"])
@@ -402,7 +377,7 @@ def _csat(f: _Facts) -> tuple[float | None, int, int]:
     return ratio(yes, yes + no), yes, yes + no
 
 
-def _engagement(f: _Facts) -> tuple[float | None, int, int]:
+def _engagement(f: _Slice) -> tuple[float | None, int, int]:
     """Seed 000 "response rate to touchpoints": answered touchpoints ÷ touchpoints done."""
     silent = _words(f.settings["no_answer_outcomes"])
     done = [i for i in f.interactions if vocabulary.normalise(i.channel) != "note"]
@@ -447,46 +422,34 @@ def _make(key: str, value: float | None, definition: str, config: Mapping[str, A
                   advice=ADVICE.get(key, "") if status == "below" else "", group=group)
 
 
-def due_items_from_today(table: Table | None, today: date) -> list[DueItem]:
+def due_items_from_today(table: Table | None, today: date,
+                         date_order: str = "dmy") -> list[DueItem]:
     """Read the Today tab (as read before the sync rewrites it) into DueItems.
 
     A row lists a touchpoint that was due (Due) and how late it already was when the list was
-    written (Days overdue). Ticking Done means it was done before this sync, so it counts as done
-    on the day the list was written (Due + Days overdue): on time when that was not overdue. When
-    Days overdue is missing, a ticked row counts as done today.
+    written (Days overdue). Ticking Done (any tick `parse.read_tick` reads, as the harvest does)
+    means it was done before this sync, so it counts as done on the day the list was written
+    (Due + Days overdue): on time when that was not overdue. When Days overdue is missing, a
+    ticked row counts as done today.
     """
-    if table is None:
-        return []
-    cols = column_keys("today", table.headers)
-    if "due" not in cols or "done" not in cols:
-        return []
-    yes = {vocabulary.normalise(v) for v in vocabulary.all_labels(vocabulary.YES_NO["yes"])}
     items: list[DueItem] = []
-    for _row, values in table.rows:
-        def cell(key: str, values: list[Any] = values) -> Any:
-            n = cols.get(key)
-            return values[n] if n is not None and n < len(values) else None
-
-        due = as_date(cell("due"))
-        if due is None:
+    for row in read_today(table, date_order):
+        if row.due is None:
             continue
-        done = cell("done")
-        ticked = done is True or (not isinstance(done, bool) and done is not None
-                                  and vocabulary.normalise(done) in yes)
-        overdue = cell("days_overdue")
-        if not ticked:
-            items.append(DueItem(due, None))
-        elif isinstance(overdue, (int, float)) and not isinstance(overdue, bool):
-            items.append(DueItem(due, due + timedelta(days=max(0, int(overdue)))))
+        if not row.done:
+            items.append(DueItem(row.due, None))
+        elif row.days_overdue is not None:
+            items.append(DueItem(row.due, row.due + timedelta(days=max(0, row.days_overdue))))
         else:
-            items.append(DueItem(due, today))
+            items.append(DueItem(row.due, today))
     return items
 
 
 def compute_metrics(book: Book, classes: Mapping[str, Classification], today: date,
                     config: Mapping[str, Any], *,
                     due_items: Sequence[DueItem] | None = None,
-                    referrers: Sequence[Referrer] | None = None) -> list[Metric]:
+                    referrers: Sequence[Referrer] | None = None,
+                    facts: BookFacts | None = None) -> list[Metric]:
     """Every metric of SPEC §6, headline ones first, then the per-group ones.
 
     Formulas (terms in the module docstring; each Metric.definition repeats its own):
@@ -520,8 +483,11 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
     * data completeness = mean Completeness, per stage group against the [completeness] targets
     * tier / activity distribution = contacts per tier and per activity class
     """
-    facts = _Facts(book, classes, today, config)
-    repeats = repeat_deals(book)
+    book_facts = facts or build_facts(book, today, config)
+    txns = _keyed(book.transactions, book_facts)
+    interactions = _keyed(book.interactions, book_facts)
+    facts = _Slice(book, book_facts, classes, config, txns=txns, interactions=interactions)
+    repeats = repeat_deals(book_facts)
     out: list[Metric] = []
 
     value, num, den = _repeat_client_rate(facts)
@@ -580,26 +546,21 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
         f"this sync ({on_time} ÷ {len(items)})."), config))
 
     out += _value_metrics(book, facts, repeats, config)
-    out += _circle_conversion(book, classes, today, config)
+    out += _circle_conversion(book, book_facts, classes, config, txns, interactions)
     if referrers is None:
-        referrers = compute_referrals(book, classes, today, config)
+        referrers = compute_referrals(book, classes, today, config, book_facts)
     out += _referral_metrics(referrers, config)
     out += _completeness(book, facts, config)
     out += _distributions(facts, config)
     return out
 
 
-def _referral_conversion(book: Book, facts: _Facts, config: Mapping[str, Any]) -> list[Metric]:
+def _referral_conversion(book: Book, facts: _Slice, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 002: referred leads that closed ÷ referred leads, overall and per referrer kind."""
-    closed = closed_ids(book)
-    leads: dict[str, str] = {}  # referred contact -> referrer
-    for key, contact in facts.keys.items():
-        if contact.referred_by and contact.referred_by != key:
-            leads[key] = contact.referred_by
-    for txn in facts.txns:
-        if txn.referred_by and txn.contact_id not in leads and txn.referred_by != txn.contact_id:
-            if txn.contact_id in facts.keys or txn.contact_id not in facts.people:
-                leads[txn.contact_id] = txn.referred_by
+    closed = facts.facts.closed
+    # Each referred person once, with their first referrer (Contacts, then Transactions).
+    leads = {person: referrer for person, referrer in facts.facts.first_referrer.items()
+             if person in facts.keys or person not in facts.people}
 
     def kind(referrer: str) -> str:
         if referrer in closed:
@@ -625,10 +586,10 @@ def _referral_conversion(book: Book, facts: _Facts, config: Mapping[str, Any]) -
     return out
 
 
-def _repurchase_rate(book: Book, facts: _Facts,
+def _repurchase_rate(book: Book, facts: _Slice,
                      config: Mapping[str, Any]) -> tuple[float | None, int, int]:
     """Seed 003 复购率: past clients with a second purchase ÷ past clients."""
-    first = _first_deal_dates(book)
+    first = facts.facts.first_closing
     cutoff = facts.today - timedelta(days=int(config["lifecycle"]["client_days"]))
     purchase = _words(facts.settings["purchase_sides"])
     past = [k for k in facts.deals if k in first and first[k] <= cutoff]
@@ -640,7 +601,7 @@ def _repurchase_rate(book: Book, facts: _Facts,
     return ratio(again, len(past)), again, len(past)
 
 
-def _value_metrics(book: Book, facts: _Facts, repeats: set[int],
+def _value_metrics(book: Book, facts: _Slice, repeats: set[int],
                    config: Mapping[str, Any]) -> list[Metric]:
     """CLTV (seed 004), lifetime value per client (seed 000), retention ROI (seed 000)."""
     settings = facts.settings
@@ -650,7 +611,7 @@ def _value_metrics(book: Book, facts: _Facts, repeats: set[int],
     avg_value = _mean(values)
     clients = [cid for cid in facts.txns_by if cid]
     per_client = ratio(sum(len(facts.txns_by[c]) for c in clients), len(clients))
-    first = _first_deal_dates(book)
+    first = facts.facts.first_closing
     years = [(today - first[c]).days / YEAR_DAYS for c in clients if c in first]
     avg_years = _mean(years)
     cltv = (avg_value * per_client * avg_years
@@ -689,17 +650,18 @@ def _value_metrics(book: Book, facts: _Facts, repeats: set[int],
     return out
 
 
-def _circle_conversion(book: Book, classes: Mapping[str, Classification], today: date,
-                       config: Mapping[str, Any]) -> list[Metric]:
+def _circle_conversion(book: Book, book_facts: BookFacts, classes: Mapping[str, Classification],
+                       config: Mapping[str, Any], txns: _Keyed,
+                       interactions: _Keyed) -> list[Metric]:
     """Seed 004: CR = new clients from a circle ÷ contacts in that circle, per circle."""
     out = []
     for circle in vocabulary.CIRCLES:
         members = [c for c in book.contacts if c.circle == circle]
         if not members:
             continue
-        keys = {contact_key(c, book) for c in members}
-        facts = _Facts(book, classes, today, config, contacts=members,
-                       txns=[t for t in book.transactions if t.contact_id in keys])
+        keys = {book_facts.key(c) for c in members}
+        facts = _Slice(book, book_facts, classes, config, contacts=members,
+                       txns=[(k, t) for k, t in txns if k in keys], interactions=interactions)
         value, num, den = _conversion(facts)
         out.append(_make("circle_conversion", value, (
             f"Clients in {circle} ÷ contacts in {circle} ({num} ÷ {den}; seed 004 CR)."),
@@ -728,18 +690,13 @@ def _referral_metrics(referrers: Sequence[Referrer], config: Mapping[str, Any]) 
     return out
 
 
-def _completeness_group(book: Book, facts: _Facts, contact: Contact) -> str | None:
-    key = contact_key(contact, book)
-    if key in facts.deals:
-        return "closed"
-    if contact.stage == "Lost":
-        return None
-    if (contact.visits or 0) >= 3 or contact.stage == "Under contract":
-        return "three_visits"
-    return "first_contact"
+def _completeness_group(facts: _Slice, contact: Contact) -> str | None:
+    """The contact's completeness stage (facts.completeness_stage); a Lost prospect is in none."""
+    stage = facts.facts.completeness_stage[contact.row]
+    return None if stage != "closed" and contact.stage == "Lost" else stage
 
 
-def _completeness(book: Book, facts: _Facts, config: Mapping[str, Any]) -> list[Metric]:
+def _completeness(book: Book, facts: _Slice, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 001: profile completeness by stage against 30 % / 70 % / 100 %."""
     settings = config["completeness"]
     targets = {"first_contact": float(settings["first_contact_target"]),
@@ -751,7 +708,7 @@ def _completeness(book: Book, facts: _Facts, config: Mapping[str, Any]) -> list[
         "(seed 001)."), config)]
     groups: dict[str, list[float]] = {g: [] for g in COMPLETENESS_GROUPS}
     for _, contact, found in facts.rows:
-        group = _completeness_group(book, facts, contact)
+        group = _completeness_group(facts, contact)
         if group is not None and found is not None:
             groups[group].append(found.completeness)
     for group in COMPLETENESS_GROUPS:
@@ -766,7 +723,7 @@ def _completeness(book: Book, facts: _Facts, config: Mapping[str, Any]) -> list[
     return out
 
 
-def _distributions(facts: _Facts, config: Mapping[str, Any]) -> list[Metric]:
+def _distributions(facts: _Slice, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 003 reports: contacts per tier and per activity class."""
     out = []
     found = [c for _, _, c in facts.rows if c is not None]
@@ -792,7 +749,7 @@ def _num(value: float | None) -> str:
 # Breakdowns.
 
 
-def _measure_row(group: str, facts: _Facts, repeats: set[int], total_txns: int, *,
+def _measure_row(group: str, facts: _Slice, repeats: set[int], total_txns: int, *,
                  per_source: bool = False) -> list[Any]:
     commission = sum(t.commission or 0.0 for t in facts.txns)
     score = _nps(facts.contacts)[0]
@@ -813,15 +770,19 @@ def _measure_row(group: str, facts: _Facts, repeats: set[int], total_txns: int, 
 
 
 def compute_breakdowns(book: Book, classes: Mapping[str, Classification], today: date,
-                       config: Mapping[str, Any]) -> list[Breakdown]:
+                       config: Mapping[str, Any], facts: BookFacts | None = None
+                       ) -> list[Breakdown]:
     """Per Owner, Tier, Circle and Source: the headline measures on that slice of the book.
 
     Owner, Tier and Circle slice the contacts (and their transactions and interactions); Source
     slices the transactions (and their clients), so rates that mean nothing per source (repeat
     rate, referral share, conversion) are left blank there.
     """
-    repeats = repeat_deals(book)
-    owner_of = {contact_key(c, book): c for c in book.contacts}
+    book_facts = facts or build_facts(book, today, config)
+    repeats = repeat_deals(book_facts)
+    owner_of = book_facts.people
+    txns = _keyed(book.transactions, book_facts)
+    interactions = _keyed(book.interactions, book_facts)
     total = len(book.transactions)
     out: list[Breakdown] = []
 
@@ -831,14 +792,15 @@ def compute_breakdowns(book: Book, classes: Mapping[str, Classification], today:
             groups.setdefault(label(contact), []).append(contact)
         return groups
 
-    def facts_for(members: list[Contact], extra_txns: Sequence[Transaction] = ()) -> _Facts:
-        keys = {contact_key(c, book) for c in members}
-        txns = [t for t in book.transactions if t.contact_id in keys] + list(extra_txns)
-        return _Facts(book, classes, today, config, contacts=members, txns=txns)
+    def facts_for(members: list[Contact], extra_txns: _Keyed = ()) -> _Slice:
+        keys = {book_facts.key(c) for c in members}
+        return _Slice(book, book_facts, classes, config, contacts=members,
+                      txns=[(k, t) for k, t in txns if k in keys] + list(extra_txns),
+                      interactions=interactions)
 
     # Transactions whose client is not on Contacts belong to no owner, tier or circle: they go to
     # the "(none)" group so the groups still add up to the whole.
-    orphans = [t for t in book.transactions if t.contact_id not in owner_of]
+    orphans = [(k, t) for k, t in txns if k not in owner_of]
 
     owners = slice_by(lambda c: c.owner.strip())
     if orphans:
@@ -859,18 +821,18 @@ def compute_breakdowns(book: Book, classes: Mapping[str, Classification], today:
             for c in sorted(circles, key=lambda c: (order.get(c, len(order)), c))]
     out.append(Breakdown("circle", rows))
 
-    sources: dict[str, list[Transaction]] = {}
+    sources: dict[str, list[tuple[str, Transaction]]] = {}
     shown: dict[str, str] = {}
-    for txn in book.transactions:
+    for client, txn in txns:
         key = vocabulary.normalise(txn.source)
         shown.setdefault(key, txn.source.strip())
-        sources.setdefault(key, []).append(txn)
+        sources.setdefault(key, []).append((client, txn))
     rows = []
     for key in sorted(sources, key=lambda k: (-len(sources[k]), k == "", shown[k].casefold())):
-        txns = sources[key]
-        clients = [owner_of[t.contact_id] for t in txns if t.contact_id in owner_of]
+        clients = [owner_of[k] for k, _ in sources[key] if k in owner_of]
         unique = list({id(c): c for c in clients}.values())
-        facts = _Facts(book, classes, today, config, contacts=unique, txns=txns)
+        facts = _Slice(book, book_facts, classes, config, contacts=unique, txns=sources[key],
+                       interactions=interactions)
         rows.append(_measure_row(shown[key], facts, repeats, total, per_source=True))
     out.append(Breakdown("source", rows))
     return out
@@ -1004,27 +966,6 @@ def metrics_tab(metrics: list[Metric], breakdowns: list[Breakdown],
 # Metrics history.
 
 
-def as_date(value: Any) -> date | None:
-    """A date cell, a datetime, an ISO string ("2024-05-01", "2024-05-01T00:00") or an Excel
-    serial number, as a date; anything else None."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # Excel serial day numbers (1900 system) in a plausible range: 1954..2119.
-        if 20000 <= value <= 80000:
-            return date(1899, 12, 30) + timedelta(days=int(value))
-        return None
-    if isinstance(value, str):
-        text = value.strip()[:10].replace("/", "-").replace(".", "-")
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
-    return None
-
-
 def history_index() -> dict[str, str]:
     """Normalised header text in any language -> "date" or a metric key."""
     index = {vocabulary.normalise(v): "date" for v in TAB_LABELS["date"].values()}
@@ -1041,8 +982,52 @@ def _history_format(key: str) -> str:
     return {PERCENT: "percent", MONEY: "money", DAYS: "number"}.get(fmt, "number")
 
 
+def read_history(headers: Sequence[Any], rows: Iterable[Sequence[Any]],
+                 date_order: str = "dmy") -> tuple[list[HistoryRow], list[str]]:
+    """A Metrics history tab (as read, or as written this sync) as typed rows, and the headers
+    of the columns the tool does not know (a person's own), in tab order. Headers may be in any
+    supported language; the Date is read by `parse.read_date` (a date cell, ISO text, a serial);
+    blank rows are skipped."""
+    index = history_index()
+    extra_headers: list[str] = []
+    mapping: list[tuple[str, str]] = []  # per column: ("key"|"extra"|"skip", name)
+    for header in headers:
+        key = index.get(vocabulary.normalise(header)) if header is not None else None
+        if key is not None and all(k != key for kind, k in mapping if kind == "key"):
+            mapping.append(("key", key))
+        elif header is None or not str(header).strip():
+            mapping.append(("skip", ""))
+        else:
+            name = str(header)
+            if name not in extra_headers:
+                extra_headers.append(name)
+            mapping.append(("extra", name))
+    out: list[HistoryRow] = []
+    for values in rows:
+        known: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for (kind, name), value in zip(mapping, values, strict=False):
+            if kind == "key":
+                known[name] = value
+            elif kind == "extra":
+                extra[name] = value
+        if all(v is None or (isinstance(v, str) and not v.strip())
+               for v in [*known.values(), *extra.values()]):
+            continue  # a blank row
+        raw_day = known.pop("date", None)
+        out.append(HistoryRow(read_date(raw_day, date_order), raw_day, known, extra))
+    return out, extra_headers
+
+
+def _history_of(table: Table | None, date_order: str = "dmy") -> tuple[list[HistoryRow],
+                                                                         list[str]]:
+    if table is None:
+        return [], []
+    return read_history(table.headers, (values for _, values in table.rows), date_order)
+
+
 def merge_history(previous: Table | None, today: date, metrics: list[Metric],
-                  lang: str = "en") -> OwnedTab:
+                  lang: str = "en", date_order: str = "dmy") -> OwnedTab:
     """The Metrics history tab: one row per sync day, oldest first.
 
     Rows of other days are kept as read (unknown columns too, at the right); a row already dated
@@ -1050,38 +1035,11 @@ def merge_history(previous: Table | None, today: date, metrics: list[Metric],
     tab as read (headers in any supported language; dates as date cells, ISO text or serials).
     Percent metrics are stored as fractions with a percent format.
     """
-    index = history_index()
     keys = list(HISTORY_KEYS)
-    extra_headers: list[str] = []
-    kept: list[tuple[date | None, dict[str, Any], dict[str, Any]]] = []
-    if previous is not None:
-        mapping: list[tuple[str, str]] = []  # per column: ("key"|"extra", name)
-        for header in previous.headers:
-            key = index.get(vocabulary.normalise(header)) if header is not None else None
-            if key is not None and all(k != key for kind, k in mapping if kind == "key"):
-                mapping.append(("key", key))
-            elif header is None or not str(header).strip():
-                mapping.append(("skip", ""))
-            else:
-                name = str(header)
-                if name not in extra_headers:
-                    extra_headers.append(name)
-                mapping.append(("extra", name))
-        for _row, values in previous.rows:
-            known: dict[str, Any] = {}
-            extra: dict[str, Any] = {}
-            for (kind, name), value in zip(mapping, values, strict=False):
-                if kind == "key":
-                    known[name] = value
-                elif kind == "extra":
-                    extra[name] = value
-            if all(v is None or (isinstance(v, str) and not v.strip())
-                   for v in [*known.values(), *extra.values()]):
-                continue  # a blank row
-            when = as_date(known.get("date"))
-            if when == today:
-                continue  # replaced by today's row
-            kept.append((when, known, extra))
+    history, extra_headers = _history_of(previous, date_order)
+    kept: list[tuple[date | None, dict[str, Any], dict[str, Any]]] = [
+        (row.day, {"date": row.raw_day, **row.values}, row.extra)
+        for row in history if row.day != today]  # today's row is replaced by today's values
 
     values_today = {m.key: (None if m.value is None else round(m.value, 6))
                     for m in metrics if not m.group and m.key in FORMATS}
@@ -1103,31 +1061,15 @@ def merge_history(previous: Table | None, today: date, metrics: list[Metric],
     return OwnedTab(key="metrics_history", columns=columns, rows=rows)
 
 
-def list_written_on(table: Table | None) -> date | None:
+def list_written_on(table: Table | None, date_order: str = "dmy") -> date | None:
     """The day a Today tab was written: every row's Due + Days overdue is that day."""
-    if table is None:
-        return None
-    cols = column_keys("today", table.headers)
-    days: set[date] = set()
-    for _row, values in table.rows:
-        due = as_date(values[cols["due"]]) if "due" in cols and cols["due"] < len(values) else None
-        late = (values[cols["days_overdue"]]
-                if "days_overdue" in cols and cols["days_overdue"] < len(values) else None)
-        if due is not None and isinstance(late, (int, float)) and not isinstance(late, bool):
-            days.add(due + timedelta(days=int(late)))
-    return max(days) if days else None
+    return written_on(read_today(table, date_order))
 
 
-def history_value(previous: Table | None, day: date, key: str) -> float | None:
+def history_value(previous: Table | None, day: date, key: str,
+                  date_order: str = "dmy") -> float | None:
     """The value of metric `key` in the Metrics history row dated `day`, if there is one."""
-    if previous is None:
-        return None
-    index = history_index()
-    cols = {index.get(vocabulary.normalise(h)): n for n, h in enumerate(previous.headers) if h}
-    if "date" not in cols or key not in cols:
-        return None
-    for _row, values in previous.rows:
-        if cols["date"] < len(values) and as_date(values[cols["date"]]) == day:
-            value = values[cols[key]] if cols[key] < len(values) else None
-            return float(value) if isinstance(value, (int, float)) else None
+    for row in _history_of(previous, date_order)[0]:
+        if row.day == day:
+            return read_number(row.values.get(key))
     return None

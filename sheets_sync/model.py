@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -42,8 +42,11 @@ class Locator:
 
 
 def id_key(text: object) -> str:
-    """An ID as matched: trimmed and case-folded, so " c0001" and "C0001" are one contact."""
-    return str(text or "").strip().casefold()
+    """An ID as matched — the one reader, parse.id_key: NFKC-folded, trimmed and case-folded,
+    so " c0001", "C0001" and "Ｃ０００１" are one contact."""
+    from .parse import id_key as read_id  # here: parse imports this module
+
+    return read_id(text)
 
 
 def locator_key(row: int) -> str:
@@ -165,6 +168,53 @@ class Classification:
     completeness: float  # 0..1
     score: float = 0.0
     suggestions: list[str] = field(default_factory=list)  # go into Row issues
+
+
+# ---------------------------------------------------------------------------------------------
+# The tool's own tabs, read back (readback.py, metrics.read_history): typed once, read everywhere.
+
+
+@dataclass(frozen=True)
+class TodayRow:
+    """One row of the Today tab as read before the sync rewrites it."""
+
+    row: int  # sheet row number
+    done: bool
+    due: date | None
+    days_overdue: int | None
+    contact_id: str
+    touchpoint: str
+    channel: str = ""
+    outcome: str = ""
+    notes: str = ""
+    owner: str = ""
+
+    @property
+    def written_on(self) -> date | None:
+        """The day the list was written: Due + Days overdue (None when either is unreadable)."""
+        if self.due is None or self.days_overdue is None:
+            return None
+        return self.due + timedelta(days=self.days_overdue)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One day of the Metrics history tab: its date, the metric cells the tool knows (by metric
+    key, as read) and a person's own columns (by header)."""
+
+    day: date | None
+    raw_day: Any  # the Date cell as read, kept for a row whose date cannot be read
+    values: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """One row of the Themes tab people edit: the month it names and its filled cells."""
+
+    month: int
+    theme: str
+    ideas: str
 
 
 # ---------------------------------------------------------------------------------------------

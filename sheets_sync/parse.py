@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import math
 import re
 import unicodedata
@@ -37,6 +38,13 @@ __all__ = [
     "parse_text",
     "parse_tier",
     "parse_yes_no",
+    "id_key",
+    "read_date",
+    "read_int",
+    "read_month",
+    "read_number",
+    "read_text",
+    "read_tick",
 ]
 
 
@@ -652,8 +660,15 @@ def parse_enum(value: object, table: _Table) -> str:
     raise ValueProblem("not one of the allowed values", hint)
 
 
+# What people type into a box they tick besides the yes-words of every language: a Done cell
+# reading "done", "✅" or "完成" is ticked, and so is any other yes/no cell reading so.
+_DONE_WORDS = frozenset(normalise(word) for word in (
+    "done", "ok", "☑", "✅", "完成", "已完成", "完了", "済", "済み", "selesai", "sudah"))
+
+
 def parse_yes_no(value: object) -> bool:
-    """True/False from a tick box, 1/0, or yes/no in any language (是/否, はい/いいえ, ya, ✓)."""
+    """True/False from a tick box, 1/0, or yes/no in any language (是/否, はい/いいえ, ya, ✓);
+    a done-word ("done", "✅", "完成", "済", "selesai") is a yes."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
@@ -664,6 +679,8 @@ def parse_yes_no(value: object) -> bool:
         # Matching ignores dashes, so "-1" would read as "1": signed or decimal numbers are no
         # answer at all.
         raise ValueProblem("not yes or no", "type yes or no")
+    if isinstance(value, str) and normalise(_fold(value)) in _DONE_WORDS:
+        return True
     try:
         return parse_enum(value, YES_NO) == "yes"
     except ValueProblem:
@@ -847,3 +864,95 @@ def parse_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Readers: one per kind of cell, for every place that reads a cell without reporting on it (the
+# tool's own tabs read back, references between tabs). Each gives what the parser above gives,
+# or a neutral value where the parser would report a problem, so a cell never means one thing in
+# one place and another elsewhere.
+
+
+def read_date(value: object, date_order: str = "dmy") -> date | None:
+    """The date `parse_date` reads in the cell, or None."""
+    if is_blank(value):
+        return None
+    try:
+        return parse_date(value, date_order)
+    except ValueProblem:
+        return None
+
+
+def read_tick(value: object) -> bool:
+    """True when the cell is a yes as `parse_yes_no` reads it (TRUE, 1, x, ✓, done, 是 …)."""
+    if is_blank(value):
+        return False
+    try:
+        return parse_yes_no(value)
+    except ValueProblem:
+        return False
+
+
+def read_number(value: object) -> float | None:
+    """The number `parse_number` reads in the cell, or None."""
+    if is_blank(value):
+        return None
+    try:
+        return parse_number(value)
+    except ValueProblem:
+        return None
+
+
+def read_int(value: object) -> int | None:
+    """A whole number (negative too: days early), or None for anything else."""
+    number = read_number(value)
+    return _integral(number) if number is not None else None
+
+
+def read_text(value: object) -> str:
+    """The cell as text, as `parse_text` reads it ("" for a blank)."""
+    return parse_text(value)
+
+
+def id_key(value: object) -> str:
+    """The key a contact ID is matched by everywhere: the text, NFKC-folded, trimmed and
+    casefolded, so " C0001 ", "c0001" and "Ｃ０００１" all mean contact C0001."""
+    if isinstance(value, str):
+        return _text_id_key(value)
+    return _fold(parse_text(value))
+
+
+@functools.lru_cache(maxsize=65536)  # IDs recur on every Interactions and Transactions row
+def _text_id_key(text: str) -> str:
+    return _fold(parse_text(text))
+
+
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december")
+_MONTHS_MS = ("januari", "februari", "mac", "april", "mei", "jun", "julai", "ogos", "september",
+              "oktober", "november", "disember")
+_ZH_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+
+
+def read_month(value: object) -> int | None:
+    """1..12 from a number, "3", "03", "3月", "三月", "March", "Mar", "Mac", or a date cell."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, date):
+        return value.month
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() and 1 <= value <= 12 else None
+    text = str(value).strip()
+    digits = re.match(r"^\s*(\d{1,2})", text)
+    if digits:
+        month = int(digits.group(1))
+        return month if 1 <= month <= 12 else None
+    folded = text.casefold()
+    for names in (_MONTHS_EN, _MONTHS_MS):
+        for number, name in enumerate(names, start=1):
+            if folded == name or (len(folded) >= 3 and name.startswith(folded)):
+                return number
+    bare = text.rstrip("月")
+    if bare in _ZH_MONTHS:
+        return _ZH_MONTHS.index(bare) + 1
+    return None

@@ -11,16 +11,10 @@ from typing import Any
 from .calendar_plan import calendar_tab, themes_from_table, themes_tab
 from .calendars import holiday_dates, solar_term_dates
 from .classify import classify
+from .facts import BookFacts, build_facts
+from .insights import measure
 from .messages import Templates
-from .metrics import (
-    compute_breakdowns,
-    compute_metrics,
-    due_items_from_today,
-    history_value,
-    list_written_on,
-    merge_history,
-    metrics_tab,
-)
+from .metrics import metrics_tab
 from .model import (
     DATE,
     INTEGER,
@@ -38,7 +32,7 @@ from .model import (
     Locator,
     OwnedTab,
 )
-from .referrals import compute_referrals, referrals_tab
+from .referrals import referrals_tab
 from .stores.base import WorkbookData
 from .today import harvest_done, today_tab
 from .touchpoints import Touchpoint, plan_touchpoints
@@ -66,6 +60,7 @@ class PlanResult:
     classes: dict[str, Classification]  # Contact.key -> computed columns
     today_items: list[Touchpoint]
     harvested: list[Interaction]
+    facts: BookFacts  # the book's index, built once: the report and the .ics export read it too
 
 
 def build_plan(
@@ -77,19 +72,22 @@ def build_plan(
 ) -> PlanResult:
     """Everything a sync writes, computed from the tables read and `today`."""
     lang = data.language
+    contacts = data.tables["contacts"]
     book = validate_book(data.tables, config)
     harvested = (
-        harvest_done(data.tables["today"], book.interactions, today)
+        harvest_done(data.tables["today"], book.interactions, today,
+                     config["general"]["date_order"])
         if "today" in data.tables
         else []
     )
     book.interactions.extend(harvested)
-    classes = classify(book, today, config)
-    touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang)
+    facts = build_facts(book, today, config, contacts_tab=contacts.name)
+    classes = classify(book, today, config, facts)
+    touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
+                             facts=facts)
     touches, items = touch.next_touch, touch.today
     issues = book.issues + touch.issues
 
-    contacts = data.tables["contacts"]
     # Issues name the row a problem was read on (what a person looks at), so Row issues are
     # gathered by that locator row.
     by_row = issues_by_row(i for i in issues if i.tab == contacts.name)
@@ -108,7 +106,7 @@ def build_plan(
     ]
     tabs = [issues_tab(issues, lang), today_tab(items, lang)]
     if not light:  # the frequent light sync only needs Today and the owned columns
-        tabs += insight_tabs(data, book, classes, today, config)
+        tabs += insight_tabs(data, book, classes, today, config, facts)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
     appends: list[Append] = []
     if harvested:
@@ -127,7 +125,7 @@ def build_plan(
         appends=appends,
     )
     book.issues = issues
-    return PlanResult(changes, book, classes, items, harvested)
+    return PlanResult(changes, book, classes, items, harvested, facts)
 
 
 def insight_tabs(
@@ -136,6 +134,7 @@ def insight_tabs(
     classes: Mapping[str, Classification],
     today: date,
     config: Mapping[str, Any],
+    facts: BookFacts,
 ) -> list[OwnedTab]:
     """Calendar, Themes (first time only), Metrics, Metrics history and Referrals."""
     lang = data.language
@@ -150,30 +149,20 @@ def insight_tabs(
     terms = solar_term_dates(today.replace(day=1), end, lang)
     themes = themes_from_table(data.tables.get("themes"), config)
     calendar = calendar_tab(
-        book, today, config, {d: " / ".join(n) for d, n in holidays.items()}, terms, themes, lang
+        book, today, config, {d: " / ".join(n) for d, n in holidays.items()}, terms, themes, lang,
+        facts,
     )
     themes_sheet = themes_tab(themes, lang)
     themes_sheet.create_only = True  # people edit it; the tool only writes the first version
-    today_table, history_table = data.tables.get("today"), data.tables.get("metrics_history")
-    referrers = compute_referrals(book, classes, today, config)
-    # On a re-run the same day the Today tab is this day's own output, not evidence of what was
-    # done on time: keep the value the day's first sync measured, so re-runs change nothing.
-    rerun = list_written_on(today_table) == today
-    due_items = None if rerun else due_items_from_today(today_table, today)
-    metrics = compute_metrics(book, classes, today, config, due_items=due_items,
-                              referrers=referrers)
-    if rerun:
-        for metric in metrics:
-            if metric.key == "touchpoints_on_time" and not metric.group:
-                metric.value = history_value(history_table, today, metric.key)
-    history = merge_history(history_table, today, metrics, lang)
-    breakdowns = compute_breakdowns(book, classes, today, config)
+    measured = measure(book, classes, facts, today, config,
+                       today_table=data.tables.get("today"),
+                       history_table=data.tables.get("metrics_history"), lang=lang)
     return [
         calendar,
         themes_sheet,
-        metrics_tab(metrics, breakdowns, history, lang, config),
-        history,
-        referrals_tab(referrers, lang),
+        metrics_tab(measured.metrics, measured.breakdowns, measured.history, lang, config),
+        measured.history,
+        referrals_tab(measured.referrers, lang),
     ]
 
 

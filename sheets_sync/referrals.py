@@ -9,20 +9,13 @@ files. `referrals_tab` turns the result into the owned **Referrals** tab.
 
 Definitions used throughout (and repeated in the docstrings that rely on them):
 
-* **Referral** — an edge referrer → referred, taken from Contact.referred_by and from
-  Transaction.referred_by (both already resolved to contact IDs). A self-referral is ignored.
-* **Closed** — a referred contact with at least one Transactions row, a Closing date on Contacts, or
-  Stage "Closed".
-* **Referral date** — the earliest date known for the referred contact (its first Interaction, its
-  first closing or its Closing date; not Last contact, which is the newest date, not the first).
-  Undated referrals count everywhere except in time windows.
+* **Referral**, **Closed**, **Referral date**, **Thank-you**, **Reward tier**, **Top referrer**
+  — the book's facts, defined once in facts.py and shared with the touchpoint engine, the
+  metrics and classification.
 * **Credited referrer of a transaction** — the transaction's own Referred by, else the client's
   Referred by. Commission generated sums the commission of the transactions credited to a referrer.
 * **Downstream** — every contact reachable through referrals of referrals (breadth-first, each
   contact once, so cycles end), the referrer itself excluded.
-* **Thank-you** — an Interaction with the referrer whose Touchpoint or Notes contains one of
-  `referrals.thank_you_words` (matched after vocabulary.normalise, so "Thank-you", "thank you" and
-  "THANKS" all match). Last thanked is the newest such Interaction's date.
 * **Influence** — downstream contacts + commission of the downstream contacts' transactions ÷
   `referrals.influence_commission_unit` (with the default unit, 10,000 of downstream commission
   weighs as much as one more downstream contact).
@@ -30,14 +23,13 @@ Definitions used throughout (and repeated in the docstrings that rely on them):
 
 from __future__ import annotations
 
-import functools
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import vocabulary
+from .facts import BookFacts, build_facts, closed_keys, contact_keys, referral_pairs
 from .model import (
     DATE,
     INTEGER,
@@ -141,25 +133,16 @@ class Referrer:
 # Building blocks (also used by metrics.py and graph.py).
 
 
-def contact_key(contact: Contact, book: Book) -> str:
-    """The contact's ID, or the one the sync is assigning to its blank ID cell."""
-    return contact.id or book.assigned_id(contact) or f"row {contact.row}"
-
-
 def contacts_by_id(book: Book) -> dict[str, Contact]:
-    return {contact_key(c, book): c for c in book.contacts}
+    """Contact key -> the first Contacts row with it (facts.contact_keys)."""
+    return dict(contact_keys(book).people)
 
 
 def referral_edges(book: Book) -> dict[str, set[str]]:
-    """Referrer ID -> IDs of the contacts they referred (Contacts and Transactions combined)."""
+    """Referrer key -> keys of the contacts they referred (Contacts and Transactions combined)."""
     edges: dict[str, set[str]] = {}
-    for contact in book.contacts:
-        person = contact_key(contact, book)
-        if contact.referred_by and contact.referred_by != person:
-            edges.setdefault(contact.referred_by, set()).add(person)
-    for txn in book.transactions:
-        if txn.referred_by and txn.contact_id and txn.referred_by != txn.contact_id:
-            edges.setdefault(txn.referred_by, set()).add(txn.contact_id)
+    for referrer, person in referral_pairs(book, contact_keys(book)):
+        edges.setdefault(referrer, set()).add(person)
     return edges
 
 
@@ -175,28 +158,7 @@ def credited_referrer(txn: Transaction, people: Mapping[str, Contact]) -> str | 
 
 def closed_ids(book: Book) -> set[str]:
     """Contacts who closed: a Transactions row, a Closing date on Contacts, or Stage Closed."""
-    ids = {t.contact_id for t in book.transactions if t.contact_id}
-    for contact in book.contacts:
-        if contact.closing_date is not None or contact.stage == "Closed":
-            ids.add(contact_key(contact, book))
-    return ids
-
-
-def first_seen(book: Book) -> dict[str, date]:
-    """Earliest date known per contact: Interactions, Transactions closings, Closing date."""
-    seen: dict[str, date] = {}
-
-    def note(person: str, when: date | None) -> None:
-        if person and when is not None and (person not in seen or when < seen[person]):
-            seen[person] = when
-
-    for interaction in book.interactions:
-        note(interaction.contact_id, interaction.date)
-    for txn in book.transactions:
-        note(txn.contact_id, txn.closing_date)
-    for contact in book.contacts:
-        note(contact_key(contact, book), contact.closing_date)
-    return seen
+    return set(closed_keys(book, contact_keys(book)))
 
 
 def downstream_of(edges: Mapping[str, Iterable[str]], start: str) -> set[str]:
@@ -237,17 +199,6 @@ def deepest_chain(edges: Mapping[str, Iterable[str]], start: str) -> list[str]:
     return path[::-1]
 
 
-def is_thank_you(touchpoint: str, notes: str, words: Iterable[str]) -> bool:
-    """True when the Touchpoint or Notes mention one of the thank-you words."""
-    text = vocabulary.normalise(f"{touchpoint} {notes}")
-    return any(word in text for word in _folded_words(tuple(words)))
-
-
-@functools.lru_cache(maxsize=16)
-def _folded_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(vocabulary.normalise(w) for w in words if str(w).strip())
-
-
 def quarterly_rate(count_in_window: int, lookback_days: int) -> float:
     """Referrals per quarter: the count seen in the look-back window ÷ quarters in that window."""
     if lookback_days <= 0:
@@ -255,17 +206,12 @@ def quarterly_rate(count_in_window: int, lookback_days: int) -> float:
     return count_in_window / (lookback_days / QUARTER_DAYS)
 
 
-def reward_tier_for(count: int, tiers: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The highest configured tier whose min_referrals the count reaches (SPEC §4, seed 002)."""
-    reached = [t for t in tiers if count >= int(t["min_referrals"])]
-    return max(reached, key=lambda t: int(t["min_referrals"])) if reached else None
-
-
 # ---------------------------------------------------------------------------------------------
 
 
 def compute_referrals(book: Book, classes: Mapping[str, Classification], today: date,
-                      config: Mapping[str, Any]) -> list[Referrer]:
+                      config: Mapping[str, Any], facts: BookFacts | None = None
+                      ) -> list[Referrer]:
     """Per referrer: referrals, closed, conversion, commission, chains, reward, last thanked.
 
     Sorted by influence rank (1 = most influential). Formulas (module docstring for terms):
@@ -275,17 +221,18 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
     expected next quarter = referrals dated in the last `lookback_days` ÷ quarters in that window
     (seed 002 "referral pipeline forecasting"); reward due = a reward tier is reached and the
     referrer has not been thanked since their newest referral (never thanked counts as due).
+    Referral dates, thank-yous, reward tiers and the top referrers are the book's (facts.py).
     """
     del classes  # the referral network needs no tier; kept for a uniform signature
+    facts = facts or build_facts(book, today, config)
     settings = config["referrals"]
-    people = contacts_by_id(book)
-    edges = referral_edges(book)
-    closed = closed_ids(book)
-    seen = first_seen(book)
+    people = facts.people
+    edges = facts.referral_edges()
+    closed = facts.closed
+    when = {(r.referrer, r.referred): r.when for refs in facts.referrals.values() for r in refs}
     lookback = int(settings["lookback_days"])
     unit = float(settings["influence_commission_unit"]) or 1.0
-    tiers = sorted(settings["reward_tiers"], key=lambda t: int(t["min_referrals"]))
-    words = settings["thank_you_words"]
+    recognised = facts.recognised()
 
     credited: dict[str, list[Transaction]] = {}
     txns_by_client: dict[str, list[Transaction]] = {}
@@ -294,13 +241,6 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
         who = credited_referrer(txn, people)
         if who:
             credited.setdefault(who, []).append(txn)
-
-    thanked: dict[str, date] = {}
-    for interaction in book.interactions:
-        if is_thank_you(interaction.touchpoint, interaction.notes, words):
-            last = thanked.get(interaction.contact_id)
-            if last is None or interaction.date > last:
-                thanked[interaction.contact_id] = interaction.date
 
     def name_of(person: str) -> str:
         contact = people.get(person)
@@ -319,12 +259,11 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
         below = downstream_of(edges, person)
         below_commission = sum(t.commission or 0.0 for p in below
                                for t in txns_by_client.get(p, []))
-        dates = [seen[p] for p in referred if p in seen]
+        dates = [d for p in referred if (d := when.get((person, p))) is not None]
         in_window = sum(1 for d in dates if 0 <= (today - d).days < lookback)
-        basis = won if settings["reward_basis"] == "closed" else made
-        tier = reward_tier_for(basis, tiers)
+        tier = facts.reward_tier(made, won)
         last_referral = max(dates) if dates else None
-        last_thanked = thanked.get(person)
+        last_thanked = facts.last_thanked(person)
         due = tier is not None and (
             last_thanked is None or (last_referral is not None and last_referral > last_thanked))
         result.append(Referrer(
@@ -353,12 +292,11 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
         ))
 
     result.sort(key=lambda r: (-r.influence, -r.closed, r.name, r.contact_id))
-    best = max((r.referrals_in_window for r in result), default=0)
     min_closed = int(config["circle_promotion"]["core_advocate_min_closed_referrals"])
     for rank, referrer in enumerate(result, start=1):
         referrer.rank = rank
-        # Yearly "top referrer" recognition (SPEC §4): most referrals in the look-back window.
-        referrer.top_referrer = best > 0 and referrer.referrals_in_window == best
+        # Yearly "top referrer" recognition (SPEC §4): whom the recognition in play names.
+        referrer.top_referrer = referrer.contact_id in recognised
         # Core Advocate candidates (seed 004): enough closed referrals (the circle-promotion rule),
         # or among the most influential with a real downstream network.
         referrer.core_candidate = referrer.circle != "Core Advocate" and (

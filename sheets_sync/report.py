@@ -23,12 +23,12 @@ from .metrics import (
     TAB_LABELS,
     Breakdown,
     Metric,
-    as_date,
     group_label,
-    history_index,
     metric_label,
+    read_history,
 )
 from .model import OwnedTab, Table
+from .parse import read_number
 from .referrals import REFERRAL_COLUMNS, YES, Referrer, localized
 
 TOP_REFERRERS = 20  # rows of the referrer table; the Referrals tab has them all
@@ -184,22 +184,15 @@ def _history_series(history: OwnedTab | Table | None, key: str) -> list[tuple[da
     """(day, value) of one metric from the Metrics history tab (as written or as read)."""
     if history is None:
         return []
-    index = history_index()
-    keys = [index.get(vocabulary.normalise(h)) if h is not None else None
-            for h in history.headers]
-    if "date" not in keys or key not in keys:
-        return []
     rows = ([values for _, values in history.rows] if isinstance(history, Table)
             else history.rows)
-    d_col, v_col = keys.index("date"), keys.index(key)
+    records, _ = read_history(history.headers, rows)
+    if records and key not in {k for r in records for k in r.values}:
+        return []
     out = []
-    for values in rows:
-        day = as_date(values[d_col]) if d_col < len(values) else None
-        value = values[v_col] if v_col < len(values) else None
-        if day is not None:
-            number = value if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                else None
-            out.append((day, float(number) if number is not None else None))
+    for record in records:
+        if record.day is not None:
+            out.append((record.day, read_number(record.values.get(key))))
     return out
 
 

@@ -6,8 +6,8 @@ import argparse
 from datetime import date
 
 from .config import load_config
+from .insights import measure
 from .messages import load_templates
-from .metrics import compute_breakdowns, compute_metrics, due_items_from_today, merge_history
 from .plan import PlanResult, build_plan
 from .referrals import compute_referrals
 from .stores.base import WorkbookData
@@ -50,7 +50,8 @@ def write_ics(args: argparse.Namespace) -> int:
     data, result, config, today = _analyse(args)
     items = [
         i
-        for i in upcoming(result.book, result.classes, today, args.days, config, lang=data.language)
+        for i in upcoming(result.book, result.classes, today, args.days, config,
+                          lang=data.language, facts=result.facts)
         if _owner_filter(args.owner)(i)
     ]
     name = f"sheets-sync {book_title(args.path)}" + (f" – {args.owner}" if args.owner else "")
@@ -63,22 +64,15 @@ def write_report(args: argparse.Namespace) -> int:
     from .report import render_report
 
     data, result, config, today = _analyse(args)
-    book, classes = result.book, result.classes
-    referrers = compute_referrals(book, classes, today, config)
-    metrics = compute_metrics(
-        book,
-        classes,
-        today,
-        config,
-        due_items=due_items_from_today(data.tables.get("today"), today),
-        referrers=referrers,
-    )
-    history = merge_history(data.tables.get("metrics_history"), today, metrics, data.language)
+    # The same measures the sync writes to Metrics (its same-day re-run rule included).
+    measured = measure(result.book, result.classes, result.facts, today, config,
+                       today_table=data.tables.get("today"),
+                       history_table=data.tables.get("metrics_history"), lang=data.language)
     page = render_report(
-        metrics,
-        compute_breakdowns(book, classes, today, config),
-        referrers,
-        history,
+        measured.metrics,
+        measured.breakdowns,
+        measured.referrers,
+        measured.history,
         f"{book_title(args.path)} — {today.isoformat()}",
         lang=data.language,
     )
@@ -91,7 +85,7 @@ def write_referrals(args: argparse.Namespace) -> int:
     from .graph import draw_referral_graph
 
     _, result, config, today = _analyse(args)
-    referrers = compute_referrals(result.book, result.classes, today, config)
+    referrers = compute_referrals(result.book, result.classes, today, config, result.facts)
     for r in referrers[:10]:
         print(
             f"{r.rank:>3}. {r.name} ({r.contact_id}): {r.referrals} referred, {r.closed} closed, "

@@ -7,21 +7,17 @@ import hashlib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from .model import BOOL, DATE, INTEGER, NUMBER, TEXT, WRAP, Column, Interaction, OwnedTab, Table
-from .stores.tables import column_keys
+from .parse import id_key
+from .readback import read_today
 from .touchpoints import Touchpoint
-from .vocabulary import TODAY_COLUMNS, YES_NO, all_labels, label, normalise
+from .vocabulary import TODAY_COLUMNS, label, normalise
 
 COLUMN_KEYS = tuple(TODAY_COLUMNS)
 _COL = {key: position for position, key in enumerate(COLUMN_KEYS)}
-# What counts as a ticked Done cell: the yes-words of every language plus a few done-words.
-_TICKED = {normalise(word) for word in all_labels(YES_NO["yes"])} | {
-    normalise(word) for word in ("done", "ok", "☑", "✅", "完成", "已完成", "完了", "済", "済み",
-                                 "selesai", "sudah", "true")}
-_EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def today_tab(items: Sequence[Touchpoint], lang: str) -> OwnedTab:
@@ -56,91 +52,46 @@ def today_tab(items: Sequence[Touchpoint], lang: str) -> OwnedTab:
     return OwnedTab(key="today", columns=columns, rows=rows, autofilter=True, freeze_header=True)
 
 
-def harvest_done(today_table: Table, existing: list[Interaction], today: date) -> list[Interaction]:
+def harvest_done(today_table: Table, existing: list[Interaction], today: date,
+                 date_order: str = "dmy") -> list[Interaction]:
     """Interactions for the ticked Done rows of the previous Today tab (SPEC §2), exactly once.
 
-    Headers may be in any supported language. A row is skipped when `existing` already holds the
-    same contact and Touchpoint dated on or after the row's Due date (or today when Due is
-    unreadable): that is a re-run, a crash between the append and the rewrite, or a touch the
-    agent also typed into Interactions by hand. Identical ticked rows give one Interaction.
+    Headers may be in any supported language; cells are read by the readers of parse.py (a
+    Done cell ticked with TRUE, x, ✓, "done", "✅" or "完成" counts). A row is skipped when
+    `existing` already holds the same contact (`parse.id_key`) and Touchpoint dated on or after
+    the row's Due date (or today when Due is unreadable): that is a re-run, a crash between the
+    append and the rewrite, or a touch the agent also typed into Interactions by hand. Identical
+    ticked rows give one Interaction.
     """
-    columns = column_keys("today", today_table.headers)
-    if "done" not in columns or "contact_id" not in columns or "touchpoint" not in columns:
-        return []
-
     logged: dict[tuple[str, str], list[date]] = defaultdict(list)
     for interaction in existing:
         if interaction.date is not None:
             logged[_key(interaction.contact_id, interaction.touchpoint)].append(interaction.date)
 
     out: list[Interaction] = []
-    for _row, values in today_table.rows:
-        def cell(key: str, values: list[Any] = values) -> Any:
-            position = columns.get(key)
-            return values[position] if position is not None and position < len(values) else None
-
-        if not is_ticked(cell("done")):
+    for row in read_today(today_table, date_order):
+        if not row.done or not row.contact_id or not row.touchpoint:
             continue
-        contact = _text(cell("contact_id"))
-        touchpoint = _text(cell("touchpoint"))
-        if not contact or not touchpoint:
-            continue
-        due = _as_date(cell("due"))
-        since = min(due, today) if due else today
-        key = _key(contact, touchpoint)
+        since = min(row.due, today) if row.due else today
+        key = _key(row.contact_id, row.touchpoint)
         if any(when >= since for when in logged[key]):
             continue
         logged[key].append(today)
         out.append(Interaction(
             row=None,
             date=today,
-            contact_id=contact,
-            channel=_text(cell("channel")),
-            touchpoint=touchpoint,
-            outcome=_text(cell("outcome")),
-            notes=_text(cell("notes")),
-            owner=_text(cell("owner")),
+            contact_id=row.contact_id,
+            channel=row.channel,
+            touchpoint=row.touchpoint,
+            outcome=row.outcome,
+            notes=row.notes,
+            owner=row.owner,
         ))
     return out
 
 
-def is_ticked(value: Any) -> bool:
-    """A Done cell counts when it is TRUE, 1, or a yes/done word in any language (x, ✓, 是, はい,
-    ya …)."""
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return value == 1
-    return normalise(value) in _TICKED
-
-
 def _key(contact_id: object, touchpoint: object) -> tuple[str, str]:
-    return str(contact_id or "").strip().casefold(), normalise(touchpoint or "")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # an ID the store read as the number 42.0
-    return str(value).strip()
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 2_958_466:
-        return _EXCEL_EPOCH + timedelta(days=int(value))  # a date cell read as its serial
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+    return id_key(contact_id), normalise(touchpoint or "")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ doing it is not contact, as mass holiday greetings do). Do-not-contact contacts 
 channel the contact cannot receive falls back to one it can, with an Issue.
 
 Everything is computed from the arguments: no clock, no files (templates are loaded at the edge
-and passed in). Interactions and transactions are indexed by contact once per call and each
-calendar is built once per country/year, so the cost grows with the number of contacts only.
+and passed in). Interactions, closings, referrals, thank-yous and top referrers are the book's
+facts (facts.py, indexed once per sync) and each calendar is built once per country/year, so the
+cost grows with the number of contacts only.
 """
 
 from __future__ import annotations
@@ -44,15 +45,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import calendars
+from .facts import BookFacts, Recognition, build_facts, rule_key_of
 from .messages import Templates, default_templates, first_name, label_index, render
-from .model import Book, Classification, Contact, Interaction, Issue
+from .model import Book, Classification, Contact, Issue
 from .rule_schema import RewardTier, RuleSpec
 from .settings import Settings, parse_settings
 from .vocabulary import normalise
 
 FILTERS = ("lifecycle", "tier", "circle", "stage", "side", "language", "country", "lost_reason")
 TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
-_KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
 _FAR_PAST = date(1, 1, 1)
 
 
@@ -90,13 +91,6 @@ class Touchpoint:
 
 def touchpoint_text(label: str, rule: str) -> str:
     return f"{label} [{rule}]"
-
-
-def rule_key_of(text: str) -> str | None:
-    """The rule key a Touchpoint text ends with ("First-month check-in [drip_d30]" ->
-    "drip_d30"), or None. Labels typed without the key are resolved by the engine itself."""
-    match = _KEY_SUFFIX.search(text or "")
-    return match.group(1) if match else None
 
 
 @dataclass
@@ -243,9 +237,9 @@ class _Settings:
 
 
 class _Index:
-    """Interactions, transactions and referrals by contact, and the per-call calendar caches."""
+    """The book's facts, the rule labels, and the per-call calendar and top-referrer caches."""
 
-    def __init__(self, book: Book, rules: Sequence[Rule], templates: Templates,
+    def __init__(self, facts: BookFacts, rules: Sequence[Rule], templates: Templates,
                  settings: _Settings) -> None:
         self.settings = settings
         self.rule_keys = {rule.key for rule in rules}
@@ -254,95 +248,34 @@ class _Index:
         for rule in rules:  # the English label in config also counts when typed
             self.labels.setdefault(normalise(rule.label), rule.key)
         self._resolved: dict[str, str | None] = {}
-        today = settings.today
 
-        self.contacts_by_key: dict[str, Contact] = {}
-        for contact in book.contacts:
-            cid = contact_id(book, contact)
-            if cid:
-                self.contacts_by_key.setdefault(_id_key(cid), contact)
-
-        self.interactions: dict[str, list[Interaction]] = defaultdict(list)
-        for interaction in book.interactions:
-            if interaction.date is None or interaction.date > today:
-                continue  # a future-dated row is a plan, not a contact
-            self.interactions[_id_key(interaction.contact_id)].append(interaction)
-        for rows in self.interactions.values():
-            rows.sort(key=lambda i: i.date)
-
-        self.closings: dict[str, list[tuple[date, str]]] = defaultdict(list)
-        for tx in book.transactions:
-            if tx.closing_date is not None:
-                side = (tx.side or "").strip().casefold()
-                self.closings[_id_key(tx.contact_id)].append((tx.closing_date, side))
-
-        # Referrals: referrer key -> [(date or None, referred contact)], dated first.
-        referred: dict[str, dict[str, Contact]] = defaultdict(dict)
-        for contact in book.contacts:
-            if contact.referred_by:
-                cid = _id_key(contact_id(book, contact)) or f"row{contact.row}"
-                referred[_id_key(contact.referred_by)][cid] = contact
-        for tx in book.transactions:
-            if tx.referred_by and tx.contact_id:
-                person = self.contacts_by_key.get(_id_key(tx.contact_id))
-                if person is not None:
-                    referred[_id_key(tx.referred_by)].setdefault(_id_key(tx.contact_id), person)
-        self.referrals: dict[str, list[tuple[date | None, Contact]]] = {}
-        for referrer, people in referred.items():
-            entries = []
-            for key, person in people.items():
-                when = self._referral_date(key, person)
-                if when is None or when <= today:
-                    entries.append((when, person))
-            entries.sort(key=lambda e: (e[0] is None, e[0] or _FAR_PAST, e[1].name))
-            self.referrals[referrer] = entries
+        self.facts = facts
+        # Referrals: referrer key -> [(date or None, referred key)], dated first (facts.py).
+        self.referrals: dict[str, list[tuple[date | None, str]]] = {
+            referrer: [(r.when, r.referred) for r in refs]
+            for referrer, refs in facts.referrals.items()}
         self._top: dict[tuple[str, int], frozenset[str]] = {}
         self._calendars: dict[tuple[str, str], tuple[list[date], list[_Occ]]] = {}
-
-    def _referral_date(self, key: str, person: Contact) -> date | None:
-        """When a referral came in: the referred person's first interaction, else their last
-        contact, else their first closing; None when the sheet does not tell."""
-        rows = self.interactions.get(key)
-        if rows:
-            return rows[0].date
-        if person.last_contact:
-            return person.last_contact
-        closings = self.closings.get(key)
-        if closings:
-            return min(c[0] for c in closings)
-        return person.closing_date
 
     def resolve(self, text: str) -> str | None:
         """The rule an Interactions Touchpoint names: "… [key]" or an exact label in any
         language (or the key itself); None for anything else."""
         if text in self._resolved:
             return self._resolved[text]
-        key = None
-        match = _KEY_SUFFIX.search(text or "")
-        if match and match.group(1) in self.rule_keys:
-            key = match.group(1)
-        elif text:
+        key = rule_key_of(text)
+        if key not in self.rule_keys:
+            key = None
+        if key is None and text:
             key = self.labels.get(normalise(text))
         self._resolved[text] = key
         return key
 
     def top_referrers(self, rule: Rule, year: int) -> frozenset[str]:
-        """Referrer keys ranked in the top `top_n` (ties kept) by dated referrals in the
-        `window_days` before the recognition day, with at least `min_referrals`."""
+        """Referrer keys the rule recognises in `year` (facts.BookFacts.top_referrers)."""
         cache_key = (rule.key, year)
         if cache_key not in self._top:
-            spec = rule.spec
-            day = _safe_date(year, spec.month, spec.day)
-            window = spec.window_days or self.settings.referral_window
-            start = day - timedelta(days=window)
-            counts = {ref: sum(1 for when, _ in entries if when and start < when <= day)
-                      for ref, entries in self.referrals.items()}
-            minimum = spec.min_referrals
-            ranked = sorted((n for n in counts.values() if n >= minimum), reverse=True)
-            top_n = spec.top_n
-            cut = ranked[min(top_n, len(ranked)) - 1] if ranked else None
-            self._top[cache_key] = frozenset(
-                ref for ref, n in counts.items() if cut is not None and n >= max(cut, minimum))
+            recognition = Recognition.from_spec(rule.spec, self.settings.referral_window)
+            self._top[cache_key] = self.facts.top_referrers(recognition, year)
         return self._top[cache_key]
 
     def calendar(self, rule: Rule, country: str) -> tuple[list[date], list[_Occ]]:
@@ -431,7 +364,7 @@ class _Person:
         settings = index.settings
         self.contact = contact
         self.cid = cid
-        self.key = _id_key(cid)
+        self.key = index.facts.key(contact)
         self.cls = cls
         self.tier = (cls.tier if cls else contact.tier_override or "C") or "C"
         self.lifecycle = cls.lifecycle if cls else ""
@@ -439,7 +372,7 @@ class _Person:
         self.lang = language if templates.has(language) else (
             settings.default_lang if templates.has(settings.default_lang) else "en")
         self.country = ((contact.country or "").strip() or settings.default_country).upper()
-        self.interactions = index.interactions.get(self.key, [])
+        self.interactions = index.facts.interactions.get(self.key, ())
         self.done: dict[str, list[date]] = defaultdict(list)
         self.resolved: list[str | None] = []
         latest = None
@@ -456,11 +389,10 @@ class _Person:
         last = contact.last_contact
         if last is not None and last > settings.today:
             last = None  # a typed future date is a plan, not a contact
+        # The book's last contact (facts.last_contact) less the contacts that are no personal
+        # contact: what cadences count from.
         self.last_contact = max(d for d in (latest, last) if d) if (latest or last) else None
-        closings = list(index.closings.get(self.key, []))
-        if contact.closing_date and all(c[0] != contact.closing_date for c in closings):
-            closings.append((contact.closing_date, ""))
-        closings.sort()
+        closings = index.facts.closings.get(contact.row, ())
         self.closings = closings
         self.side = closings[-1][1] if closings else ""
         self._attrs: dict[str, str] = {}
@@ -641,21 +573,27 @@ def _events(rule: Rule, person: _Person, index: _Index) -> list[_Occ]:
 
 def _referrals(rule: Rule, person: _Person, index: _Index) -> list[_Occ]:
     """One thank-you per referral the contact made (seed 002: within 48 hours), carrying the
-    reward tier the n-th referral earns: `[[referrals.reward_tiers]]` (shared with the Referrals
-    tab; first referral a 25-50 gift, more than one a 75-100 gift or the appreciation event),
-    or the rule's own `rewards` list of the same shape."""
+    reward tier the n-th referral earns (facts.BookFacts.reward_tier, shared with the Referrals
+    tab: first referral a 25-50 gift, more than one a 75-100 gift or the appreciation event),
+    or the rule's own `rewards` list of the same shape. Its referral date and thank-yous are the
+    book's (facts.py)."""
+    facts = index.facts
     entries = index.referrals.get(person.key, [])
-    tiers = rule.spec.rewards if rule.spec.rewards is not None else index.settings.reward_tiers
-    tiers = sorted(tiers, key=lambda t: t.min_referrals)
+    # The rule's own rewards, else [[referrals.reward_tiers]] (the facts' tiers, as the
+    # Referrals tab shows them).
+    tiers = None if rule.spec.rewards is None else [
+        {"min_referrals": t.min_referrals, "name": t.name, "reward": t.reward}
+        for t in rule.spec.rewards]
     occs = []
+    closed = 0
     for count, (when, referred) in enumerate(entries, start=1):
-        reward: RewardTier | None = None
-        for tier in tiers:
-            if count >= tier.min_referrals:
-                reward = tier
-        values = {"referred": referred.name, "count": count,
-                  "tier": reward.name if reward else "", "reward": reward.reward if reward else ""}
-        variants = (f"tier{reward.min_referrals}",) if reward else ()
+        closed += referred in facts.closed
+        reward = facts.reward_tier(count, closed, tiers) or {}
+        known = facts.people.get(referred)
+        values = {"referred": known.name if known is not None and known.name else referred,
+                  "count": count, "tier": reward.get("name", ""),
+                  "reward": reward.get("reward", "")}
+        variants = (f"tier{int(reward.get('min_referrals', 1))}",) if reward else ()
         for months, days in rule.offsets:
             if when is None:
                 occs.append(_Occ(index.settings.today, _FAR_PAST, variants, values, dated=False))
@@ -736,20 +674,21 @@ class _Candidate:
 
 
 def _evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
-              today: date, until: date, horizon: date, templates: Templates, lang: str | None
+              today: date, until: date, horizon: date, templates: Templates, lang: str | None,
+              facts: BookFacts
               ) -> tuple[_Index, list[tuple[_Person, list[_Candidate], list[_Candidate]]],
                          list[Issue]]:
     rules = _rules(typed)
     settings = _settings(typed, today, until, horizon, lang)
-    index = _Index(book, rules, templates, settings)
+    index = _Index(facts, rules, templates, settings)
     results = []
     issues: list[Issue] = []
     for contact in book.contacts:
         if contact.do_not_contact:
             continue  # SPEC §4 "Never": no touchpoint at all
-        cid = contact_id(book, contact)
+        cid = facts.contact_id(contact)
         if settings.require_reachable and not contact.phone and not contact.email:
-            issues.append(Issue("Contacts", contact.row, "Phone", "",
+            issues.append(Issue(facts.contacts_tab, contact.row, "Phone", "",
                                 "No usable phone or e-mail: no touchpoint can be scheduled",
                                 "Add a mobile number or an e-mail address"))
             continue
@@ -763,7 +702,11 @@ def _evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings
             occs = _occurrences(rule, person, index)
             if not occs:
                 continue
-            due_now, later = _settle(rule, occs, person.done.get(rule.key, []), today)
+            # A referral is thanked by any thank-you of the book (facts.thank_yous), not only by
+            # an Interaction naming this rule, so the Referrals tab and Today agree.
+            done = (list(facts.thank_yous.get(person.key, ())) if rule.trigger == "referral"
+                    else person.done.get(rule.key, []))
+            due_now, later = _settle(rule, occs, done, today)
             if not due_now and not later:
                 continue
             channel, fallback_from = _channel(rule, person, settings)
@@ -783,7 +726,7 @@ def _evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings
                 future.append(_Candidate(rule, occ, person, channel, fallback_from,
                                          _priority(rule, person.tier, 0, settings), 0))
         pending = _apply_supersedes(pending)
-        issues.extend(_channel_issues(contact, pending, blocked, settings))
+        issues.extend(_channel_issues(contact, pending, blocked, settings, facts.contacts_tab))
         results.append((person, pending, future))
     return index, results, issues
 
@@ -828,7 +771,7 @@ def _channel(rule: Rule, person: _Person, settings: _Settings) -> tuple[str | No
 
 
 def _channel_issues(contact: Contact, pending: list[_Candidate], blocked: list[tuple[Rule, str]],
-                    settings: _Settings) -> list[Issue]:
+                    settings: _Settings, tab: str) -> list[Issue]:
     """One Issue per missing column that made a due touchpoint change channel or drop out."""
     issues = []
     seen = set()
@@ -842,7 +785,7 @@ def _channel_issues(contact: Contact, pending: list[_Candidate], blocked: list[t
         what = "phone" if column == "Phone" else "e-mail"
         effect = f"goes by {used} instead of {wanted}" if used else f"cannot be sent ({wanted})"
         issues.append(Issue(
-            "Contacts", contact.row, column, "",
+            tab, contact.row, column, "",
             f"No usable {what}: '{rule.label}' {effect}",
             "Add a mobile number" if column == "Phone" else "Add an e-mail address"))
     return issues
@@ -952,21 +895,23 @@ def _touchpoint(cand: _Candidate, templates: Templates, settings: _Settings) -> 
 
 def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: date,
                      config: Mapping[str, Any], *, templates: Templates | None = None,
-                     lang: str | None = None, upcoming_days: int | None = None) -> Plan:
+                     lang: str | None = None, upcoming_days: int | None = None,
+                     facts: BookFacts | None = None) -> Plan:
     """Evaluate every rule for every contact once (SPEC §4) and return what the sync writes:
     all due items, Today's list, the Next touch columns, Issues, and (with `upcoming_days`) the
     due items plus those falling due in the days after today.
 
     `templates` defaults to the shipped ones (read once per process); `lang` is the language of
     Touchpoint labels (the workbook's), default `touchpoints.label_language` or
-    `general.default_language`.
+    `general.default_language`. `facts` is the book's index (facts.py), built when not given.
     """
     templates = templates or default_templates()
     typed = parse_settings(config)
     horizon = today + timedelta(days=max(upcoming_days or 0, 0))
     until = max(today + timedelta(days=typed.touchpoints.lookahead_days), horizon)
+    facts = facts or build_facts(book, today, config)
     index, results, issues = _evaluate(book, classes, typed, today, until, horizon, templates,
-                                       lang)
+                                       lang, facts)
     settings = index.settings
     due: list[Touchpoint] = []
     chosen: list[tuple[_Candidate, Touchpoint]] = []
@@ -1027,11 +972,11 @@ def next_touches(book: Book, classes: Mapping[str, Classification], today: date,
 
 def upcoming(book: Book, classes: Mapping[str, Classification], today: date, days: int,
              config: Mapping[str, Any], *, templates: Templates | None = None,
-             lang: str | None = None) -> list[Touchpoint]:
+             lang: str | None = None, facts: BookFacts | None = None) -> list[Touchpoint]:
     """Due and overdue items plus everything falling due in the next `days` days (cadences:
     their next occurrence only), by date — for the iCalendar export."""
     return plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
-                            upcoming_days=max(days, 0)).upcoming
+                            upcoming_days=max(days, 0), facts=facts).upcoming
 
 
 def channel_issues(book: Book, classes: Mapping[str, Classification], today: date,

@@ -10,7 +10,15 @@ from . import parse
 from .model import AssignedId, Book, Contact, Interaction, Issue, Table, Transaction, id_key
 from .parse import ValueProblem
 from .stores.tables import column_keys
-from .vocabulary import CHANNELS, CIRCLES, LOST_REASONS, MESSAGE_LANGUAGES, STAGES, normalise
+from .vocabulary import (
+    CHANNELS,
+    CIRCLES,
+    CONTACT_COLUMNS,
+    LOST_REASONS,
+    MESSAGE_LANGUAGES,
+    STAGES,
+    normalise,
+)
 
 Config = Mapping[str, Any]
 
@@ -25,6 +33,8 @@ _YES_NO_FIELDS = (
     "decision_makers_seen",
 )
 _ENUMS = {"circle": CIRCLES, "stage": STAGES, "lost_reason": LOST_REASONS}
+# Contact fields read from a column of their own: what [completeness].fields may name.
+_PROFILE_FIELDS = tuple(key for key in CONTACT_COLUMNS if key in Contact.__dataclass_fields__)
 
 
 class _Reader:
@@ -69,8 +79,9 @@ class _Reader:
             self.issue(row, key, value, problem.problem, problem.suggestion)
             return None
 
-    def contact_ref(self, values: list[Any], row: int, known: set[str]) -> str | None:
-        """The row's Contact ID; an empty one is reported (and None returned), an unknown one is
+    def contact_ref(self, values: list[Any], row: int, known: Mapping[str, str]) -> str | None:
+        """The row's Contact ID as the Contacts tab spells it (matched by `parse.id_key`, so
+        " c0001 " is C0001); an empty one is reported (and None returned), an unknown one is
         reported but kept, so the row still counts."""
         contact_id = self.get(values, row, "contact_id", parse.parse_text)
         if not contact_id:
@@ -82,7 +93,7 @@ class _Reader:
                 "type the contact's ID from the Contacts tab",
             )
             return None
-        if contact_id not in known:
+        if parse.id_key(contact_id) not in known:
             self.issue(
                 row,
                 "contact_id",
@@ -90,7 +101,8 @@ class _Reader:
                 "No contact has this ID",
                 "use an ID from the Contacts tab",
             )
-        return contact_id
+            return contact_id
+        return known[parse.id_key(contact_id)]
 
     def issue(self, row: int, key: str, value: Any, problem: str, suggestion: str = "") -> None:
         column = self.headers[self.columns[key]] if key in self.columns else key
@@ -108,7 +120,7 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
         else {}
     )
     _resolve_referrers(contacts, tables["contacts"].name, issues)
-    known = {c.id for c in contacts}
+    known = _ids(contacts)
     by_name = _names(contacts)
     interactions = (
         _interactions(tables["interactions"], known, general, issues)
@@ -151,7 +163,7 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
         if not contact.name:
             cells.issue(row, "name", "", "Name is empty", "type the contact's name")
         if contact.id:
-            key = contact.id.casefold()
+            key = parse.id_key(contact.id)
             if key in seen_ids:
                 cells.issue(
                     row,
@@ -183,25 +195,10 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
         contact.visits = get("visits", parse.parse_int)
         referred = get("referred_by", parse.parse_text)
         contact.referred_by = referred or None
+        # Every column the sheet fills counts as filled; [completeness].fields picks which count.
         contact.filled_fields = frozenset(
             key
-            for key in (
-                "id",
-                "name",
-                "owner",
-                "phone",
-                "email",
-                "language",
-                "country",
-                "birthday",
-                "circle",
-                "stage",
-                "closing_date",
-                "last_contact",
-                "referred_by",
-                "nps",
-                "lost_reason",
-            )
+            for key in _PROFILE_FIELDS
             if getattr(contact, key) not in (None, "")
             and cells.has(key)
             and not parse.is_blank(cells.raw(values, key))
@@ -215,19 +212,28 @@ def _assign_ids(contacts: list[Contact], prefix: str) -> dict[str, AssignedId]:
     pattern = re.compile(rf"{re.escape(prefix)}(\d+)$", re.I)
     numbers = [int(m.group(1)) for c in contacts if (m := pattern.match(c.id))]
     next_number = max(numbers, default=0) + 1
-    taken = {c.id.casefold() for c in contacts}
+    taken = {parse.id_key(c.id) for c in contacts}
     assigned: dict[str, AssignedId] = {}
     for contact in contacts:
         if contact.id or not contact.name:
             continue  # a row without a name is reported, not given an identity
-        while (candidate := f"{prefix}{next_number:04d}").casefold() in taken:
+        while parse.id_key(candidate := f"{prefix}{next_number:04d}") in taken:
             next_number += 1
         contact.id = candidate
-        taken.add(candidate.casefold())
+        taken.add(parse.id_key(candidate))
         assert contact.locator is not None
         assigned[id_key(candidate)] = AssignedId(candidate, contact.locator)
         next_number += 1
     return assigned
+
+
+def _ids(contacts: list[Contact]) -> dict[str, str]:
+    """`parse.id_key` of every ID -> the ID as the first row with it spells it."""
+    ids: dict[str, str] = {}
+    for contact in contacts:
+        if contact.id:
+            ids.setdefault(parse.id_key(contact.id), contact.id)
+    return ids
 
 
 def _names(contacts: list[Contact]) -> dict[str, list[Contact]]:
@@ -242,8 +248,8 @@ def resolve_contact(
     text: str, ids: Mapping[str, str], by_name: Mapping[str, list[Contact]]
 ) -> tuple[str | None, str]:
     """A typed ID or exact name -> (contact ID, problem). Names must be unambiguous."""
-    if text.casefold() in ids:
-        return ids[text.casefold()], ""
+    if parse.id_key(text) in ids:
+        return ids[parse.id_key(text)], ""
     matches = by_name.get(normalise(text), [])
     if len(matches) == 1:
         return matches[0].id, ""
@@ -253,14 +259,14 @@ def resolve_contact(
 
 
 def _resolve_referrers(contacts: list[Contact], tab: str, issues: list[Issue]) -> None:
-    ids = {c.id.casefold(): c.id for c in contacts}
+    ids = _ids(contacts)
     by_name = _names(contacts)
     for contact in contacts:
         if not contact.referred_by:
             continue
         typed = contact.referred_by
         found, problem = resolve_contact(typed, ids, by_name)
-        if found == contact.id:
+        if found is not None and parse.id_key(found) == parse.id_key(contact.id):
             found, problem = None, "A contact cannot refer themselves"
         if problem:
             issues.append(
@@ -277,7 +283,7 @@ def _resolve_referrers(contacts: list[Contact], tab: str, issues: list[Issue]) -
 
 
 def _interactions(
-    table: Table, known: set[str], general: Mapping[str, Any], issues: list[Issue]
+    table: Table, known: Mapping[str, str], general: Mapping[str, Any], issues: list[Issue]
 ) -> list[Interaction]:
     cells = _Reader("interactions", table, issues)
     order = general["date_order"]
@@ -313,14 +319,14 @@ def _interactions(
 
 def _transactions(
     table: Table,
-    known: set[str],
+    known: Mapping[str, str],
     by_name: Mapping[str, list[Contact]],
     general: Mapping[str, Any],
     issues: list[Issue],
 ) -> list[Transaction]:
     cells = _Reader("transactions", table, issues)
     order = general["date_order"]
-    ids = {i.casefold(): i for i in known}
+    ids = known
     out: list[Transaction] = []
     for row, values in table.rows:
         contact_id = cells.contact_ref(values, row, known)

@@ -18,9 +18,6 @@ from sheets_sync.classify import (
     completeness,
     completeness_suggestion,
     completeness_target,
-    effective_closing_date,
-    effective_last_contact,
-    index_by_contact,
     intent_grade,
     lifecycle,
     pareto_tiers,
@@ -29,6 +26,7 @@ from sheets_sync.classify import (
 )
 from sheets_sync.config import load_config, merge
 from sheets_sync.errors import ConfigError
+from sheets_sync.facts import build_facts
 from sheets_sync.model import Book, Contact, Interaction, Transaction
 
 if sys.version_info >= (3, 11):
@@ -71,55 +69,56 @@ def book(contacts: list[Contact], interactions: list[Interaction] | None = None,
 # Effective dates
 
 
+def last_contact(contact: Contact, log: list[Interaction]) -> date | None:
+    return build_facts(book([contact], log), today).last_contact[contact.row]
+
+
+def closing_date(contact: Contact, deals: list[Transaction]) -> date | None:
+    return build_facts(book([contact], transactions=deals), today).closing_date(contact)
+
+
 def test_last_contact_is_the_newest_interaction_when_it_is_later_than_the_cell() -> None:
     contact = person(2, last_contact=days_ago(50))
-    log = index_by_contact([visit("C2", days_ago(10), "call"), visit("C2", days_ago(70), "sms")])
-    assert effective_last_contact(contact, log, today) == days_ago(10)
+    log = [visit("C2", days_ago(10), "call"), visit("C2", days_ago(70), "sms")]
+    assert last_contact(contact, log) == days_ago(10)
 
 
 def test_last_contact_is_the_cell_when_it_is_later_than_the_log() -> None:
     contact = person(2, last_contact=days_ago(5))
-    log = index_by_contact([visit("C2", days_ago(10), "call")])
-    assert effective_last_contact(contact, log, today) == days_ago(5)
+    assert last_contact(contact, [visit("C2", days_ago(10), "call")]) == days_ago(5)
 
 
 def test_interactions_dated_after_today_are_not_contacts_yet() -> None:
-    contact = person(2)
-    log = index_by_contact([visit("C2", today + timedelta(days=3), "call")])
-    assert effective_last_contact(contact, log, today) is None
+    assert last_contact(person(2), [visit("C2", today + timedelta(days=3), "call")]) is None
 
 
 def test_a_last_contact_cell_in_the_future_is_ignored() -> None:
     contact = person(2, last_contact=today + timedelta(days=1))
-    log = index_by_contact([visit("C2", days_ago(20), "call")])
-    assert effective_last_contact(contact, log, today) == days_ago(20)
+    assert last_contact(contact, [visit("C2", days_ago(20), "call")]) == days_ago(20)
 
 
 def test_an_interaction_dated_today_counts() -> None:
-    log = index_by_contact([visit("C2", today, "call")])
-    assert effective_last_contact(person(2), log, today) == today
+    assert last_contact(person(2), [visit("C2", today, "call")]) == today
 
 
 def test_never_contacted_has_no_last_contact() -> None:
-    assert effective_last_contact(person(2), {}, today) is None
+    assert last_contact(person(2), []) is None
 
 
 def test_interactions_with_a_blank_contact_id_belong_to_nobody() -> None:
     contact = Contact(row=2, id="", name="No ID yet")
-    log = index_by_contact([visit("", days_ago(1), "call")])
-    assert effective_last_contact(contact, log, today) is None
+    assert last_contact(contact, [visit("", days_ago(1), "call")]) is None
 
 
 def test_closing_date_is_the_later_of_the_cell_and_the_transactions() -> None:
     contact = person(2, closing_date=days_ago(900))
-    deals = index_by_contact([deal("C2", days_ago(400)), deal("C2", days_ago(2000))])
-    assert effective_closing_date(contact, deals) == days_ago(400)
+    assert closing_date(contact, [deal("C2", days_ago(400)), deal("C2", days_ago(2000))]) == \
+        days_ago(400)
 
 
 def test_closing_date_cell_wins_over_older_transactions() -> None:
     contact = person(2, closing_date=days_ago(30))
-    deals = index_by_contact([deal("C2", days_ago(400)), deal("C2", None)])
-    assert effective_closing_date(contact, deals) == days_ago(30)
+    assert closing_date(contact, [deal("C2", days_ago(400)), deal("C2", None)]) == days_ago(30)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +243,7 @@ def test_an_undated_referral_does_not_keep_a_past_client(config: dict[str, Any])
 
 def test_a_repeat_deal_within_three_years_keeps_a_past_client(config: dict[str, Any]) -> None:
     contact = person(2, stage="Closed", closing_date=days_ago(3000))
-    closing = effective_closing_date(contact, index_by_contact([deal("C2", days_ago(800))]))
+    closing = closing_date(contact, [deal("C2", days_ago(800))])
     assert lifecycle(contact, closing, today, config) == "Past client"
 
 

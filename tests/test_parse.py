@@ -13,6 +13,7 @@ from sheets_sync import vocabulary as vocab
 from sheets_sync.model import PartialDate
 from sheets_sync.parse import (
     ValueProblem,
+    id_key,
     is_blank,
     parse_country,
     parse_date,
@@ -26,6 +27,9 @@ from sheets_sync.parse import (
     parse_text,
     parse_tier,
     parse_yes_no,
+    read_date,
+    read_int,
+    read_number,
 )
 
 MARCH_5 = date(2024, 3, 5)
@@ -962,3 +966,33 @@ def test_email_comma_in_domain_suggests_the_dot() -> None:
     with pytest.raises(ValueProblem) as caught:
         parse_email("nor.azlina@example,com")
     assert caught.value.suggestion == "did you mean nor.azlina@example.com?"
+
+
+# ---------------------------------------------------------------------------------------------
+# Readers: what the parsers read, or a neutral value, for cells read without being reported
+
+
+@pytest.mark.parametrize("typed", ["C0001", " C0001 ", "c0001", "Ｃ０００１", "'C0001"])
+def test_a_contact_id_has_one_key_whatever_its_case_width_or_spaces(typed: str) -> None:
+    assert id_key(typed) == id_key("C0001") == "c0001"
+
+
+def test_a_number_id_has_the_key_of_its_digits() -> None:
+    assert id_key(42.0) == id_key("42") == "42"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("RM 1,234.50", 1234.5), (3, 3.0), ("", None), ("abc", None), (True, None)])
+def test_read_number_gives_what_parse_number_reads_or_none(value: object,
+                                                           expected: float | None) -> None:
+    assert read_number(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [(3, 3), ("3", 3), (2.5, None), ("x", None)])
+def test_read_int_gives_a_whole_number_or_none(value: object, expected: int | None) -> None:
+    assert read_int(value) == expected
+
+
+@pytest.mark.parametrize("value", ["not a date", "", None, True, 2026])
+def test_read_date_gives_none_where_parse_date_reports_a_problem(value: object) -> None:
+    assert read_date(value) is None

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_config, merge
+from sheets_sync.facts import is_thank_you
 from sheets_sync.graph import draw_referral_graph, layered_layout
 from sheets_sync.model import Book, Contact, Interaction, Transaction
 from sheets_sync.referrals import (
     compute_referrals,
     deepest_chain,
     downstream_of,
-    is_thank_you,
     referral_edges,
     referrals_tab,
 )
@@ -135,8 +135,19 @@ def test_influence_ranking_and_core_advocate_candidates():
     # Three closed referrals (circle_promotion.core_advocate_min_closed_referrals) -> candidate.
     assert ranked[0].core_candidate is True
     assert ranked[1].core_candidate is False  # already a Core Advocate
-    assert ranked[0].top_referrer is True
     assert ranked[0].expected_next_quarter == pytest.approx(3 / 4)
+
+
+def test_the_top_referrer_is_whom_the_coming_recognition_names():
+    """Top referrer marks the referrers the next January recognition will name (facts.py): two
+    or more referrals dated in the year before it."""
+    contacts = [Contact(row=2, id="R", name="Rita"), Contact(row=3, id="S", name="Sam")]
+    contacts += [Contact(row=4 + n, id=f"K{n}", name=f"Kid {n}", referred_by="R",
+                         last_contact=date(2025, 3, 1 + n)) for n in range(2)]
+    contacts.append(Contact(row=9, id="L", name="Lone", referred_by="S",
+                            last_contact=date(2025, 3, 1)))
+    ranked = compute_referrals(Book(contacts, [], []), {}, TODAY, make_config())
+    assert {r.contact_id: r.top_referrer for r in ranked} == {"R": True, "S": False}
 
 
 def test_referrals_tab_localized():

@@ -9,11 +9,11 @@ import pytest
 from test_touch_fixtures import TODAY, book, cls, contact, interaction, plan, tick_all
 
 from sheets_sync.model import Interaction, Table
+from sheets_sync.parse import read_tick as is_ticked
 from sheets_sync.today import (
     display_width,
     format_table,
     harvest_done,
-    is_ticked,
     to_ics,
     today_tab,
 )

@@ -1,0 +1,56 @@
+"""The measured side of a sync — metrics, breakdowns, the Metrics history and the referrers —
+computed once from the book's facts, for the insight tabs and the HTML report alike, so the
+report and the Metrics tab show the same numbers on the same day."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .facts import BookFacts
+from .metrics import (
+    Breakdown,
+    Metric,
+    compute_breakdowns,
+    compute_metrics,
+    due_items_from_today,
+    history_value,
+    list_written_on,
+    merge_history,
+)
+from .model import Book, Classification, OwnedTab, Table
+from .referrals import Referrer, compute_referrals
+
+
+@dataclass
+class Insights:
+    metrics: list[Metric]
+    breakdowns: list[Breakdown]
+    history: OwnedTab  # the Metrics history tab as this sync writes it
+    referrers: list[Referrer]
+
+
+def measure(book: Book, classes: Mapping[int, Classification], facts: BookFacts, today: date,
+            config: Mapping[str, Any], *, today_table: Table | None,
+            history_table: Table | None, lang: str = "en") -> Insights:
+    """Every measure of the book on `today`, from the Today and Metrics history tabs as read.
+
+    On a re-run the same day the Today tab is this day's own output, not evidence of what was
+    done on time: Touchpoints on time keeps the value the day's first sync measured (its row in
+    the Metrics history), so re-runs change nothing and the report agrees with the tab.
+    """
+    date_order = str(config["general"].get("date_order", "dmy"))
+    referrers = compute_referrals(book, classes, today, config, facts)
+    rerun = list_written_on(today_table, date_order) == today
+    due_items = None if rerun else due_items_from_today(today_table, today, date_order)
+    metrics = compute_metrics(book, classes, today, config, due_items=due_items,
+                              referrers=referrers, facts=facts)
+    if rerun:
+        for metric in metrics:
+            if metric.key == "touchpoints_on_time" and not metric.group:
+                metric.value = history_value(history_table, today, metric.key, date_order)
+    history = merge_history(history_table, today, metrics, lang, date_order)
+    breakdowns = compute_breakdowns(book, classes, today, config, facts)
+    return Insights(metrics, breakdowns, history, referrers)
