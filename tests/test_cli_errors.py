@@ -12,6 +12,10 @@ import xlsxwriter
 
 from tests.workbooks import excel_like_workbook
 
+# Each test runs the real command in a new process (about 0.7 s): CI runs them, the
+# fast lane skips them.
+pytestmark = pytest.mark.slow
+
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

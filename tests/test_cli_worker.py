@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from sheets_sync.starter import write_starter_workbook
 
@@ -29,6 +30,7 @@ def office(tmp_path: Path) -> Path:
     return config
 
 
+@pytest.mark.slow
 def test_run_once_syncs_every_workbook_and_status_reports_it(tmp_path: Path) -> None:
     config = office(tmp_path)
     assert cli("run", "--config", str(config), "--check", cwd=tmp_path).returncode == 0

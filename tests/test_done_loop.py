@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 from icalendar import Calendar
 
 from sheets_sync.cli import main
@@ -67,6 +68,7 @@ def test_a_done_touchpoint_leaves_today_and_last_contact_is_today(synced: Path) 
     assert row[header.index("Days since contact")] == 0
 
 
+@pytest.mark.slow
 def test_three_weeks_of_ticking_everything(synced: Path) -> None:
     """Each day: sync, tick every Today row. Nothing is logged twice, DNC never appears."""
     wb = openpyxl.load_workbook(synced)
@@ -103,6 +105,7 @@ def test_ics_export_reads_back_as_a_calendar(synced: Path, tmp_path: Path) -> No
     assert len({str(e["UID"]) for e in events}) == len(events)
 
 
+@pytest.mark.slow
 def test_today_tab_reads_back_from_libreoffice(synced: Path, tmp_path: Path) -> None:
     tabs = roundtrip(synced, tmp_path / "lo")
     today = tabs["Today"]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from sheets_sync.cli import main
 from sheets_sync.config import load_config
@@ -67,6 +68,7 @@ def test_report_and_graph_commands(synced: Path, tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_insight_tabs_open_in_libreoffice(synced: Path, tmp_path: Path) -> None:
     tabs = roundtrip(synced, tmp_path / "lo")
     for name in ("Calendar", "Metrics", "Metrics history", "Referrals", "Themes"):

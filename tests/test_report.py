@@ -103,6 +103,7 @@ def test_report_with_nothing_yet():
     assert "no data yet" in page and "<script" not in page
 
 
+@pytest.mark.slow
 def test_svg_charts_handle_gaps_and_single_points():
     one = svg_line_chart([(TODAY, 0.3)], "One", "percent")
     assert "<circle" in one and "<polyline" not in one
@@ -295,6 +296,7 @@ def load_with_devtools(page: Path, png: Path, profile: Path) -> list[str]:
             proc.wait()
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_report_loads_in_chromium_without_console_errors(tmp_path):
     page = tmp_path / "report.html"
@@ -308,6 +310,7 @@ def test_report_loads_in_chromium_without_console_errors(tmp_path):
     assert shot.read_bytes().startswith(PNG_SIGNATURE)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_console_check_catches_errors(tmp_path):
     """The two checks above are not vacuous: a broken page fails both."""

@@ -402,6 +402,7 @@ def test_sample_contains_the_deliberate_bad_cells(sample_books: dict[str, Path],
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 def test_libreoffice_opens_the_sample(tmp_path: Path, sample_books: dict[str, Path]) -> None:
     """A third reader: LibreOffice loads the file and re-saves the same values."""
     soffice = shutil.which("soffice")

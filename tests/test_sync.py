@@ -146,6 +146,7 @@ def test_person_content_of_an_excel_written_book_is_kept(tmp_path: Path) -> None
             assert after[name] == data, name
 
 
+@pytest.mark.slow
 def test_the_synced_workbook_opens_in_libreoffice(sample: Path, tmp_path: Path) -> None:
     sync(sample)
     tabs = roundtrip(sample, tmp_path / "lo")
@@ -156,6 +157,7 @@ def test_the_synced_workbook_opens_in_libreoffice(sample: Path, tmp_path: Path) 
     assert tabs["Today"][0][0] == "Done" and len(tabs["Today"]) > 1
 
 
+@pytest.mark.slow
 def test_a_workbook_saved_by_libreoffice_syncs_and_keeps_every_person_cell(
     sample: Path, tmp_path: Path
 ) -> None:

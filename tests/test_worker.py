@@ -491,6 +491,7 @@ def test_check_reports_every_unreachable_workbook(tmp_path: Path,
     assert any("is not a service-account key" in p for p in problems), problems
 
 
+@pytest.mark.slow
 def test_check_ok_and_invalid_config_exit_codes(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     import openpyxl
@@ -538,6 +539,7 @@ def _calls(test_dir: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
+@pytest.mark.slow
 def test_two_real_workers_never_sync_the_same_book(tmp_path: Path) -> None:
     config = write_office(tmp_path)
     first = _spawn(config, "--once", seconds=2.0)
@@ -558,6 +560,7 @@ def test_two_real_workers_never_sync_the_same_book(tmp_path: Path) -> None:
     assert sum("result=ok" in line for line in log.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_the_current_book_and_exits_0(tmp_path: Path) -> None:
     config = write_office(tmp_path, books=("a.xlsx", "b.xlsx"))
     office = load_office(config)
@@ -584,6 +587,7 @@ def test_sigterm_finishes_the_current_book_and_exits_0(tmp_path: Path) -> None:
     assert read_lock(book_lock_file(office.workbooks[0].location, office.lock_dir)) is None
 
 
+@pytest.mark.slow
 def test_sigterm_while_idle_exits_promptly(tmp_path: Path) -> None:
     config = write_office(tmp_path)
     office = load_office(config)
@@ -601,6 +605,7 @@ def test_sigterm_while_idle_exits_promptly(tmp_path: Path) -> None:
     assert "worker started" in (worker.stderr.read() if worker.stderr else "")
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_next_run_recovers_the_stale_lock(tmp_path: Path) -> None:
     config = write_office(tmp_path)
     office = load_office(config)
@@ -662,6 +667,7 @@ def _contacts_workbook(path: Path, rows: int) -> None:
 
 @pytest.mark.skipif(_real_sync_missing(), reason="sheets_sync.sync.sync_workbook is not "
                     "implemented yet (raises NotImplementedError or does not import)")
+@pytest.mark.slow
 def test_kill_9_during_a_real_sync_leaves_the_workbook_intact(tmp_path: Path) -> None:
     import openpyxl
 
