@@ -34,7 +34,7 @@ from .model import (
 )
 from .referrals import referrals_tab
 from .stores.base import WorkbookData
-from .today import harvest_done, today_tab
+from .today import harvest_done, notes_left_on_today, today_tab, typed_but_not_ticked
 from .touchpoints import Touchpoint, plan_touchpoints
 from .validate import validate_book
 from .vocabulary import (
@@ -104,16 +104,20 @@ def build_plan(
         )
         for c in book.contacts
     ]
-    tabs = [issues_tab(issues, lang), today_tab(items, lang)]
+    typed = typed_but_not_ticked(data.tables.get("today"), config["general"]["date_order"])
+    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed)]
     if not light:  # the frequent light sync only needs Today and the owned columns
         tabs += insight_tabs(data, book, classes, today, config, facts)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
     appends: list[Append] = []
-    if harvested:
+    # Ticked rows are logged; text typed on an un-ticked row whose item left the list is kept
+    # as a note, so nothing typed on Today is erased by the rewrite.
+    logged = harvested + notes_left_on_today(typed, items, today)
+    if logged:
         if "interactions" in data.tables:
-            appends.append(interaction_records(harvested))
+            appends.append(interaction_records(logged))
         else:
-            tabs.append(interactions_tab(harvested, lang))
+            tabs.append(interactions_tab(logged, lang))
             tab_names["interactions"] = label(TABS["interactions"], lang)
     changes = ChangeSet(
         owned_columns=[

@@ -6,27 +6,47 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from .model import BOOL, DATE, INTEGER, NUMBER, TEXT, WRAP, Column, Interaction, OwnedTab, Table
+from .model import (
+    BOOL,
+    DATE,
+    INTEGER,
+    NUMBER,
+    TEXT,
+    WRAP,
+    Column,
+    Interaction,
+    OwnedTab,
+    Table,
+    TodayRow,
+)
 from .parse import id_key
 from .readback import read_today
 from .touchpoints import Touchpoint
 from .vocabulary import TODAY_COLUMNS, label, normalise
 
 COLUMN_KEYS = tuple(TODAY_COLUMNS)
+# Touchpoint of a note kept from Today: says where the text came from, and is no rule's label,
+# so it never counts as that touchpoint done.
+NOTE_PREFIX = "Typed on Today, not ticked: "
 _COL = {key: position for position, key in enumerate(COLUMN_KEYS)}
 
 
-def today_tab(items: Sequence[Touchpoint], lang: str) -> OwnedTab:
+def today_tab(items: Sequence[Touchpoint], lang: str,
+              typed: Mapping[tuple[str, str], TodayRow] | None = None) -> OwnedTab:
     """The Today tab in the workbook language `lang`: Done (unticked), Due, Days overdue,
     Priority, Owner, Contact ID, Name, Tier, Touchpoint ("Label [rule_key]", so a ticked row
-    names its rule when harvested), Channel, Phone, Email, Message, and blank Outcome and Notes
-    for the agent. Items keep their given order (highest priority first)."""
+    names its rule when harvested), Channel, Phone, Email, Message, and Outcome and Notes for the
+    agent — blank, or what the agent typed there on an un-ticked row of the previous list for the
+    same contact and touchpoint (`typed`, see `typed_but_not_ticked`). Items keep their given
+    order (highest priority first)."""
+    typed = typed or {}
     rows = []
     for item in items:
+        kept = typed.get(_item_key(item.contact_id, item.touchpoint))
         values: dict[str, Any] = {
             "done": False,
             "due": item.due,
@@ -41,8 +61,8 @@ def today_tab(items: Sequence[Touchpoint], lang: str) -> OwnedTab:
             "phone": item.phone or "",
             "email": item.email or "",
             "message": item.message,
-            "outcome": "",
-            "notes": "",
+            "outcome": kept.outcome if kept else "",
+            "notes": kept.notes if kept else "",
         }
         rows.append([values[key] for key in COLUMN_KEYS])
     kinds = {"due": DATE, "days_overdue": INTEGER, "priority": NUMBER, "message": WRAP,
@@ -50,6 +70,38 @@ def today_tab(items: Sequence[Touchpoint], lang: str) -> OwnedTab:
     columns = [Column(key, label(TODAY_COLUMNS[key], lang), kinds.get(key, TEXT))
                for key in COLUMN_KEYS]
     return OwnedTab(key="today", columns=columns, rows=rows, autofilter=True, freeze_header=True)
+
+
+def typed_but_not_ticked(today_table: Table | None, date_order: str = "dmy"
+                         ) -> dict[tuple[str, str], TodayRow]:
+    """Rows of the previous Today tab whose Outcome or Notes a person typed without ticking
+    Done, by (contact, touchpoint). Their text is never erased: it stays on that item's row of
+    the new list (`today_tab`), or, when the item is no longer on it, goes into Interactions
+    (`notes_left_on_today`)."""
+    typed: dict[tuple[str, str], TodayRow] = {}
+    for row in read_today(today_table, date_order):
+        if not row.done and (row.outcome or row.notes) and row.contact_id:
+            typed.setdefault(_item_key(row.contact_id, row.touchpoint), row)
+    return typed
+
+
+def notes_left_on_today(typed: Mapping[tuple[str, str], TodayRow],
+                        items: Iterable[Touchpoint], today: date) -> list[Interaction]:
+    """An Interactions row for each typed-but-not-ticked row whose item left the list, so its
+    text is kept in the log. Channel blank (the agent did not say how, and "note" is the
+    handwritten-note channel); Touchpoint says where it came from and is no rule's label, so it
+    never counts as that touchpoint done."""
+    listed = {_item_key(item.contact_id, item.touchpoint) for item in items}
+    return [
+        Interaction(row=None, date=today, contact_id=row.contact_id, channel="",
+                    touchpoint=f"{NOTE_PREFIX}{row.touchpoint}" if row.touchpoint else "",
+                    outcome=row.outcome, notes=row.notes, owner=row.owner)
+        for key, row in typed.items() if key not in listed
+    ]
+
+
+def _item_key(contact_id: str, touchpoint: str) -> tuple[str, str]:
+    return id_key(contact_id), normalise(touchpoint)
 
 
 def harvest_done(today_table: Table, existing: list[Interaction], today: date,
