@@ -12,18 +12,14 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import UserError, WorkbookChanged
-from ..model import ChangeSet, Table
+from ..errors import WorkbookChanged
+from ..model import ChangeSet
 from .base import WorkbookData
 from .diff import Diff, diff_changes
 from .tables import (
-    READ_TABS,
-    classify_tabs,
     column_keys,
-    detect_language,
-    grid_to_table,
     owned_positions,
-    used_width,
+    workbook_data,
 )
 
 Grid = list[list[Any]]
@@ -46,36 +42,10 @@ class MemoryStore:
     # -- reading ---------------------------------------------------------------------------
 
     def read(self) -> WorkbookData:
-        names = list(self.tabs)
-        keys = classify_tabs(names)
-        if "contacts" not in keys:
-            raise UserError(
-                f"{self.location} has no Contacts tab (tabs: {', '.join(names)})",
-                "rename the tab holding your contacts to 'Contacts'",
-            )
-        tables: dict[str, Table] = {}
-        width = 0
-        for key in READ_TABS:
-            if key in keys:
-                grid = _rectangular(self.tabs[keys[key]])
-                tables[key] = grid_to_table(keys[key], key, grid)
-                if key == "contacts":
-                    width = used_width(grid)
-        contacts = tables["contacts"]
-        if "name" not in column_keys("contacts", contacts.headers):
-            raise UserError(
-                f"The Contacts tab of {self.location} has no Name column "
-                f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
-                "add a header 'Name' above the contact names",
-            )
+        data = workbook_data(self.location, list(self.tabs),
+                             lambda name: _rectangular(self.tabs[name]))
         self._read_version = self.version
-        self._data = WorkbookData(
-            tables=tables,
-            tab_names=names,
-            tab_keys=keys,
-            language=detect_language(contacts.headers),
-            contacts_width=width,
-        )
+        self._data = data
         return self._data
 
     def edit(self, tab: str, row: int, col: int, value: Any) -> None:

@@ -6,9 +6,10 @@ Shared by every store, so Excel, Google Sheets and memory read and place the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from ..errors import UserError
 from ..model import Table
 from ..vocabulary import (
     CONTACT_COLUMNS,
@@ -22,6 +23,7 @@ from ..vocabulary import (
     build_index,
     normalise,
 )
+from .base import WorkbookData
 
 READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes")
 HEADER_SEARCH_ROWS = 10  # people sometimes put a title or a blank line above the header
@@ -153,3 +155,30 @@ def _header_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def workbook_data(what: str, names: Sequence[str],
+                  grid_of: Callable[[str], Sequence[Sequence[Any]]]) -> WorkbookData:
+    """What every store's read() returns, from its tab names and a way to get a tab's grid of
+    values (rows padded to one width): the tabs the tool reads as tables, their language, and
+    the Contacts width. `what` names the workbook in the two refusals (no Contacts tab, no Name
+    column), which are the same for every store."""
+    keys = classify_tabs(names)
+    if "contacts" not in keys:
+        raise UserError(f"{what} has no Contacts tab (tabs: {', '.join(names)})",
+                        "rename the tab holding your contacts to 'Contacts'")
+    tables: dict[str, Table] = {}
+    width = 0
+    for key in READ_TABS:
+        if key in keys:
+            grid = grid_of(keys[key])
+            tables[key] = grid_to_table(keys[key], key, grid)
+            if key == "contacts":
+                width = used_width(grid)  # readers pad rows; trailing blanks are not in use
+    contacts = tables["contacts"]
+    if "name" not in column_keys("contacts", contacts.headers):
+        raise UserError(f"The Contacts tab of {what} has no Name column "
+                        f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
+                        "add a header 'Name' above the contact names")
+    return WorkbookData(tables=tables, tab_names=list(names), tab_keys=keys,
+                        language=detect_language(contacts.headers), contacts_width=width)

@@ -25,18 +25,15 @@ from ..atomic import (
 from ..errors import CannotPreserve, UserError, WorkbookChanged, WorkbookLocked
 from ..failpoints import failpoint
 from ..locks import SIDECAR_DIR
-from ..model import ChangeSet, OwnedTab, Table
+from ..model import ChangeSet, OwnedTab
 from . import ooxml, xlsx_charts
 from .base import WorkbookData
 from .diff import Diff, diff_changes
 from .tables import (
-    READ_TABS,
-    classify_tabs,
     column_keys,
-    detect_language,
-    grid_to_table,
     owned_positions,
     used_width,
+    workbook_data,
 )
 from .xlsx_layout import OWNED_WIDTHS, chart_anchors
 from .xlsx_render import render_sheet
@@ -165,35 +162,9 @@ class XlsxStore:
             )
         except Exception as exc:  # calamine raises its own error types for unreadable files
             raise UserError(f"{self.path.name} cannot be read ({exc})", SAVE_AS_FIX) from None
-        names = list(book.sheet_names)
-        keys = classify_tabs(names)
-        if "contacts" not in keys:
-            raise UserError(
-                f"{self.path.name} has no Contacts tab (tabs: {', '.join(names)})",
-                "rename the tab holding your contacts to 'Contacts'",
-            )
-        tables: dict[str, Table] = {}
-        width = 0
-        for key in READ_TABS:
-            if key in keys:
-                grid = book.get_sheet_by_name(keys[key]).to_python(skip_empty_area=False)
-                tables[key] = grid_to_table(keys[key], key, grid)
-                if key == "contacts":
-                    # calamine pads rows to the used width; trailing blank columns are not "in use".
-                    width = _used_width(grid)
-        contacts = tables["contacts"]
-        if "name" not in column_keys("contacts", contacts.headers):
-            raise UserError(
-                f"The Contacts tab of {self.path.name} has no Name column "
-                f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
-                "add a header 'Name' above the contact names",
-            )
-        self._data = WorkbookData(
-            tables=tables,
-            tab_names=names,
-            tab_keys=keys,
-            language=detect_language(contacts.headers),
-            contacts_width=width,
+        self._data = workbook_data(
+            self.path.name, list(book.sheet_names),
+            lambda name: book.get_sheet_by_name(name).to_python(skip_empty_area=False),
         )
         failpoint("read-done")
         return self._data

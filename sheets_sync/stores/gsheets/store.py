@@ -24,18 +24,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ...errors import UserError, WorkbookChanged
+from ...errors import WorkbookChanged
 from ...model import BOOL, ChangeSet, ContactWrite, OwnedTab, Table, id_key
 from ..base import WorkbookData
 from ..diff import Diff, diff_changes, same_value
 from ..tables import (
-    READ_TABS,
-    classify_tabs,
     column_keys,
-    detect_language,
     grid_to_table,
     owned_positions,
-    used_width,
+    workbook_data,
 )
 from ..xlsx_layout import column_widths
 from .cells import as_read, cell_data, entered_value, number_format, read_cell, values_cell
@@ -104,30 +101,12 @@ class GoogleSheetStore:
             self._meta[meta.title] = meta
             if meta.title != TODAY_COPY:  # the tool's own hidden tab is no tab of the book
                 names.append(meta.title)
-        keys = classify_tabs(names)
-        if "contacts" not in keys:
-            raise UserError(f"{what} has no Contacts tab (tabs: {', '.join(names)})",
-                            "rename the tab holding your contacts to 'Contacts'")
-        tables: dict[str, Table] = {}
-        for key in READ_TABS:
-            if key in keys:
-                tables[key] = grid_to_table(keys[key], key, self._meta[keys[key]].grid)
-        self._today_as_read = tables.get("today")
-        if "today" in tables and TODAY_COPY in self._meta:
-            tables["today"] = with_late_ticks(tables["today"], grid_to_table(
+        data = workbook_data(what, names, lambda name: self._meta[name].grid)
+        self._today_as_read = data.tables.get("today")
+        if self._today_as_read is not None and TODAY_COPY in self._meta:
+            data.tables["today"] = with_late_ticks(self._today_as_read, grid_to_table(
                 TODAY_COPY, "today", self._meta[TODAY_COPY].grid))
-        contacts = tables["contacts"]
-        if "name" not in column_keys("contacts", contacts.headers):
-            raise UserError(f"The Contacts tab of {what} has no Name column "
-                            f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
-                            "add a header 'Name' above the contact names")
-        self._data = WorkbookData(
-            tables=tables,
-            tab_names=names,
-            tab_keys=keys,
-            language=detect_language(contacts.headers),
-            contacts_width=used_width(self._meta[keys["contacts"]].grid),
-        )
+        self._data = data
         return self._data
 
     def diff(self, changes: ChangeSet) -> Diff:
