@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ...cells import col_letter
 from ...errors import WorkbookChanged
 from ...model import BOOL, ChangeSet, ContactWrite, OwnedTab, Table, id_key
 from ..base import WorkbookData
@@ -534,12 +535,7 @@ def _grid(sheet_id: int, row0: int, row1: int, col0: int, col1: int) -> dict[str
 
 
 def _a1(col: int, row: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row}"
+    return f"{col_letter(col)}{row}"
 
 
 def _quote(title: str) -> str:
@@ -547,7 +543,7 @@ def _quote(title: str) -> str:
 
 
 def _column_range(tab: str, col: int, first: int) -> str:
-    letters = _a1(col, 1)[:-1]
+    letters = col_letter(col)
     return f"{_quote(tab)}!{letters}{first}:{letters}"
 
 
