@@ -237,10 +237,8 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
     result: list[Referrer] = []
     for person, referred_set in edges.items():
         referrer = _referrer_of(person, referred_set, people)
-        referrer.referrals, referrer.closed, referrer.conversion = _conversion(
-            referrer.referred, facts.closed)
-        referrer.commission, referrer.commission_per_year = _commission(
-            credited.get(person, []), today)
+        _add_counts(referrer, facts.closed)
+        _add_commission(referrer, credited.get(person, []), today)
         _add_network(referrer, edges, by_client, unit, people)
         dates = [d for p in referrer.referred if (d := when.get((person, p))) is not None]
         _add_pipeline(referrer, dates, today, lookback)
@@ -288,20 +286,21 @@ def _referrer_of(person: str, referred_set: Iterable[str],
     )
 
 
-def _conversion(referred: list[str], closed: frozenset[str]) -> tuple[int, int, float | None]:
+def _add_counts(referrer: Referrer, closed: frozenset[str]) -> None:
     """Referrals made, of which closed, and closed ÷ made (None when none made)."""
-    made = len(referred)
-    won = sum(1 for p in referred if p in closed)
-    return made, won, (won / made if made else None)
+    made = len(referrer.referred)
+    won = sum(1 for p in referrer.referred if p in closed)
+    referrer.referrals, referrer.closed = made, won
+    referrer.conversion = won / made if made else None
 
 
-def _commission(deals: list[Transaction], today: date) -> tuple[float, float]:
+def _add_commission(referrer: Referrer, deals: list[Transaction], today: date) -> None:
     """Commission of the credited deals, and that per year since the first dated one (at least
     one year)."""
-    commission = sum(t.commission or 0.0 for t in deals)
+    referrer.commission = sum(t.commission or 0.0 for t in deals)
     dated = [t.closing_date for t in deals if t.closing_date is not None]
     years = max(1.0, (today - min(dated)).days / YEAR_DAYS) if dated else 1.0
-    return commission, commission / years
+    referrer.commission_per_year = referrer.commission / years
 
 
 def _add_network(referrer: Referrer, edges: Mapping[str, Iterable[str]],
