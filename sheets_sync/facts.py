@@ -43,6 +43,8 @@ from .parse import id_key, read_text
 VISIT_CHANNEL = "visit"
 _KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
 _DEFAULT_THANK_YOU_WORDS = ("thank",)
+# Without a config (classify.referral_stats alone) there is no referrals.lookback_days: a year.
+_NO_CONFIG_WINDOW_DAYS = 365
 
 
 def rule_key_of(text: str) -> str | None:
@@ -84,12 +86,12 @@ class Referral:
 class Recognition:
     """The yearly top-referrer recognition (SPEC §4): when, and who qualifies."""
 
-    month: int = 12
-    day: int = 1
-    window_days: int = 365
-    top_n: int = 3
-    min_referrals: int = 2
-    expire_days: int | None = None
+    month: int
+    day: int
+    window_days: int
+    top_n: int
+    min_referrals: int
+    expire_days: int | None
 
     @classmethod
     def from_spec(cls, spec: Any, lookback_days: int) -> Recognition:
@@ -104,17 +106,21 @@ class Recognition:
 
 
 def recognition_from_config(config: Mapping[str, Any]) -> Recognition:
-    """The first enabled `top_referrer` rule of the config, else no rule's recognition."""
-    from .settings import parse_settings  # here: settings -> rule_schema -> classify -> facts
+    """The first enabled `top_referrer` rule of the config, else a rule that says nothing (the
+    defaults TopReferrerRule declares)."""
+    # Imported here: settings -> rule_schema -> classify -> facts.
+    from .rule_schema import TopReferrerRule
+    from .settings import parse_settings
 
+    unsaid = TopReferrerRule(trigger=TopReferrerRule.KIND)
     if "touchpoints" not in config or "general" not in config:
-        return Recognition()  # a partial config (a rule's own test): the rule's usual defaults
+        return Recognition.from_spec(unsaid, _NO_CONFIG_WINDOW_DAYS)
     typed = parse_settings(config)
     lookback = typed.referrals.lookback_days
     for spec in typed.touchpoints.rules.values():
         if spec.KIND == "top_referrer" and spec.enabled:
             return Recognition.from_spec(spec, lookback)
-    return Recognition(window_days=lookback)
+    return Recognition.from_spec(unsaid, lookback)
 
 
 def _referral_rule_keys(config: Mapping[str, Any]) -> frozenset[str]:
