@@ -428,9 +428,9 @@ def referral_dates(book: Book, keys: ContactKeys,
     """When each person was referred: their earliest trace on or before today (first
     Interaction, first closing), else their Last contact cell."""
     earliest = {key: logged[0].date for key, logged in interactions.items()}
-    closed = [(key, txn.closing_date) for key, deals in transactions.items() for txn in deals]
-    closed += [(keys.by_row[c.row], c.closing_date) for c in book.contacts]
-    for key, when in closed:
+    closings = [(key, txn.closing_date) for key, deals in transactions.items() for txn in deals]
+    closings += [(keys.by_row[c.row], c.closing_date) for c in book.contacts]
+    for key, when in closings:
         if when is not None and when <= today:
             earliest[key] = min(earliest.get(key, when), when)
     for contact in book.contacts:  # the Last contact cell only when nothing else dates them
