@@ -43,6 +43,8 @@ from .parse import id_key, read_text
 VISIT_CHANNEL = "visit"
 _KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
 _DEFAULT_THANK_YOU_WORDS = ("thank",)
+# Without a config (classify.referral_stats alone) there is no referrals.lookback_days: a year.
+_NO_CONFIG_WINDOW_DAYS = 365
 
 
 def rule_key_of(text: str) -> str | None:
@@ -84,12 +86,12 @@ class Referral:
 class Recognition:
     """The yearly top-referrer recognition (SPEC §4): when, and who qualifies."""
 
-    month: int = 12
-    day: int = 1
-    window_days: int = 365
-    top_n: int = 3
-    min_referrals: int = 2
-    expire_days: int | None = None
+    month: int
+    day: int
+    window_days: int
+    top_n: int
+    min_referrals: int
+    expire_days: int | None
 
     @classmethod
     def from_spec(cls, spec: Any, lookback_days: int) -> Recognition:
@@ -104,17 +106,21 @@ class Recognition:
 
 
 def recognition_from_config(config: Mapping[str, Any]) -> Recognition:
-    """The first enabled `top_referrer` rule of the config, else no rule's recognition."""
-    from .settings import parse_settings  # here: settings -> rule_schema -> classify -> facts
+    """The first enabled `top_referrer` rule of the config, else a rule that says nothing (the
+    defaults TopReferrerRule declares)."""
+    # Imported here: settings -> rule_schema -> classify -> facts.
+    from .rule_schema import TopReferrerRule
+    from .settings import parse_settings
 
+    unsaid = TopReferrerRule(trigger=TopReferrerRule.KIND)
     if "touchpoints" not in config or "general" not in config:
-        return Recognition()  # a partial config (a rule's own test): the rule's usual defaults
+        return Recognition.from_spec(unsaid, _NO_CONFIG_WINDOW_DAYS)
     typed = parse_settings(config)
     lookback = typed.referrals.lookback_days
     for spec in typed.touchpoints.rules.values():
         if spec.KIND == "top_referrer" and spec.enabled:
             return Recognition.from_spec(spec, lookback)
-    return Recognition(window_days=lookback)
+    return Recognition.from_spec(unsaid, lookback)
 
 
 def _referral_rule_keys(config: Mapping[str, Any]) -> frozenset[str]:
@@ -309,123 +315,191 @@ def build_facts(book: Book, today: date, config: Mapping[str, Any] | None = None
     config = config or {}
     keys = contact_keys(book)
     referral_settings = config.get("referrals", {})
-    completeness = config.get("completeness", {})
-
-    interactions: dict[str, list[Interaction]] = {}
-    for interaction in book.interactions:
-        key = keys.of(interaction.contact_id)
-        if key and interaction.date is not None and interaction.date <= today:
-            interactions.setdefault(key, []).append(interaction)
-    for rows in interactions.values():
-        rows.sort(key=lambda i: i.date)
-
-    transactions: dict[str, list[Transaction]] = {}
-    for txn in book.transactions:
-        key = keys.of(txn.contact_id)
-        if key:
-            transactions.setdefault(key, []).append(txn)
-    for deals in transactions.values():
-        deals.sort(key=deal_order)
-
-    last_contact: dict[int, date | None] = {}
-    closings: dict[int, tuple[tuple[date, str], ...]] = {}
-    visits: dict[int, int] = {}
-    for contact in book.contacts:
-        key = keys.by_row[contact.row]
-        logged = interactions.get(key, [])
-        typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
-            else None
-        newest = logged[-1].date if logged else None
-        last_contact[contact.row] = max((d for d in (typed, newest) if d), default=None)
-        dated = [(t.closing_date, (t.side or "").strip().casefold())
-                 for t in transactions.get(key, []) if t.closing_date is not None]
-        if contact.closing_date and all(d != contact.closing_date for d, _ in dated):
-            dated.append((contact.closing_date, ""))
-        closings[contact.row] = tuple(sorted(dated))
-        visits[contact.row] = max(contact.visits or 0, sum(
-            1 for i in logged if i.channel.strip().casefold() == VISIT_CHANNEL))
-
-    first_closing: dict[str, date] = {}
-
-    def note_closing(key: str, when: date | None) -> None:
-        if key and when is not None and (key not in first_closing or when < first_closing[key]):
-            first_closing[key] = when
-
-    for key, deals in transactions.items():
-        for txn in deals:
-            note_closing(key, txn.closing_date)
-    for contact in book.contacts:
-        note_closing(keys.by_row[contact.row], contact.closing_date)
+    interactions = interactions_by_key(book, keys, today)
+    transactions = transactions_by_key(book, keys)
+    visits = visits_by_row(book, keys, interactions)
     closed = closed_keys(book, keys)
-
-    # When a referral was made: the referred person's earliest trace on or before today.
-    earliest: dict[str, date] = {}
-    for key, logged in interactions.items():
-        earliest[key] = logged[0].date
-    for key, deals in transactions.items():
-        for txn in deals:
-            if txn.closing_date is not None and txn.closing_date <= today:
-                earliest[key] = min(earliest.get(key, txn.closing_date), txn.closing_date)
-    for contact in book.contacts:
-        key = keys.by_row[contact.row]
-        if contact.closing_date is not None and contact.closing_date <= today:
-            earliest[key] = min(earliest.get(key, contact.closing_date), contact.closing_date)
-    for contact in book.contacts:  # the Last contact cell only when nothing else dates them
-        key = keys.by_row[contact.row]
-        if key not in earliest and contact.last_contact and contact.last_contact <= today:
-            earliest[key] = contact.last_contact
-
-    referrals: dict[str, list[Referral]] = {}
-    first_referrer: dict[str, str] = {}
-    for referrer, person in referral_pairs(book, keys):
-        referrals.setdefault(referrer, []).append(Referral(referrer, person, earliest.get(person)))
-        first_referrer.setdefault(person, referrer)
-    names = {key: contact.name for key, contact in keys.people.items()}
-    for refs in referrals.values():
-        refs.sort(key=lambda r: (r.when is None, r.when or date.min, names.get(r.referred, ""),
-                                 r.referred))
-
-    referred_deals: dict[str, list[date]] = {}
-    for txn in book.transactions:
-        if txn.referred_by and txn.closing_date is not None:
-            referrer, person = keys.of(txn.referred_by), keys.of(txn.contact_id)
-            if referrer and referrer != person:
-                referred_deals.setdefault(referrer, []).append(txn.closing_date)
-
-    words = tuple(referral_settings.get("thank_you_words", _DEFAULT_THANK_YOU_WORDS))
-    rule_keys = _referral_rule_keys(config)
-    thank_yous: dict[str, list[date]] = {}
-    for key, logged in interactions.items():
-        for interaction in logged:
-            if rule_key_of(interaction.touchpoint) in rule_keys or is_thank_you(
-                    interaction.touchpoint, interaction.notes, words):
-                thank_yous.setdefault(key, []).append(interaction.date)
-
-    three_visits = int(completeness.get("three_visits_min", 3))
-    stage = {c.row: completeness_stage(closed=keys.by_row[c.row] in closed,
-                                       visits=visits[c.row], three_visits_min=three_visits)
-             for c in book.contacts}
-
-    tiers = sorted(referral_settings.get("reward_tiers", []),
-                   key=lambda t: int(t.get("min_referrals", 1)))
+    pairs = referral_pairs(book, keys)
+    referred_when = referral_dates(book, keys, interactions, transactions, today)
     return BookFacts(
         today=today,
         contacts_tab=contacts_tab,
         keys=keys,
-        interactions={k: tuple(v) for k, v in interactions.items()},
-        transactions={k: tuple(v) for k, v in transactions.items()},
-        last_contact=last_contact,
-        closings=closings,
-        first_closing=first_closing,
+        interactions=interactions,
+        transactions=transactions,
+        last_contact=last_contact_by_row(book, keys, interactions, today),
+        closings=closings_by_row(book, keys, transactions),
+        first_closing=first_closing_by_key(book, keys, transactions),
         closed=closed,
         visits=visits,
-        referrals={k: tuple(v) for k, v in referrals.items()},
-        first_referrer=first_referrer,
-        referred_deals={k: tuple(sorted(v)) for k, v in referred_deals.items()},
-        thank_yous={k: tuple(sorted(v)) for k, v in thank_yous.items()},
+        referrals=referrals_by_referrer(pairs, referred_when, keys),
+        first_referrer=first_referrer_of(pairs),
+        referred_deals=referred_deals_by_referrer(book, keys),
+        thank_yous=thank_yous_by_key(interactions, config),
         completeness_fields=completeness_fields(config),
-        completeness_stage=stage,
-        reward_tiers=tuple(tiers),
+        completeness_stage=completeness_stage_by_row(book, keys, closed, visits, config),
+        reward_tiers=reward_tiers_of(referral_settings),
         reward_basis=str(referral_settings.get("reward_basis", "made")),
         recognition=recognition_from_config(config),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# One builder per fact: each a pure function of the book, its keys, `today` and the config.
+
+
+def interactions_by_key(book: Book, keys: ContactKeys, today: date
+                        ) -> dict[str, tuple[Interaction, ...]]:
+    """Interactions per contact key, dated on or before today, oldest first (ties in sheet
+    order)."""
+    logged: dict[str, list[Interaction]] = {}
+    for interaction in book.interactions:
+        key = keys.of(interaction.contact_id)
+        if key and interaction.date is not None and interaction.date <= today:
+            logged.setdefault(key, []).append(interaction)
+    return {key: tuple(sorted(rows, key=lambda i: i.date)) for key, rows in logged.items()}
+
+
+def transactions_by_key(book: Book, keys: ContactKeys) -> dict[str, tuple[Transaction, ...]]:
+    """Transactions per client key, in deal order."""
+    deals: dict[str, list[Transaction]] = {}
+    for txn in book.transactions:
+        key = keys.of(txn.contact_id)
+        if key:
+            deals.setdefault(key, []).append(txn)
+    return {key: tuple(sorted(rows, key=deal_order)) for key, rows in deals.items()}
+
+
+def last_contact_by_row(book: Book, keys: ContactKeys,
+                        interactions: Mapping[str, Sequence[Interaction]], today: date
+                        ) -> dict[int, date | None]:
+    """Per Contacts row: the later of its Last contact cell (unless after today) and its newest
+    logged Interaction."""
+    last: dict[int, date | None] = {}
+    for contact in book.contacts:
+        logged = interactions.get(keys.by_row[contact.row], ())
+        typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
+            else None
+        newest = logged[-1].date if logged else None
+        last[contact.row] = max((d for d in (typed, newest) if d), default=None)
+    return last
+
+
+def closings_by_row(book: Book, keys: ContactKeys,
+                    transactions: Mapping[str, Sequence[Transaction]]
+                    ) -> dict[int, tuple[tuple[date, str], ...]]:
+    """Per Contacts row: (date, side) of each dated deal of its contact and of its Closing date
+    cell (when no deal already has that date), oldest first."""
+    closings: dict[int, tuple[tuple[date, str], ...]] = {}
+    for contact in book.contacts:
+        dated = [(t.closing_date, (t.side or "").strip().casefold())
+                 for t in transactions.get(keys.by_row[contact.row], ())
+                 if t.closing_date is not None]
+        if contact.closing_date and all(d != contact.closing_date for d, _ in dated):
+            dated.append((contact.closing_date, ""))
+        closings[contact.row] = tuple(sorted(dated))
+    return closings
+
+
+def visits_by_row(book: Book, keys: ContactKeys,
+                  interactions: Mapping[str, Sequence[Interaction]]) -> dict[int, int]:
+    """Per Contacts row: the larger of its Visits cell and its logged visits."""
+    return {contact.row: max(contact.visits or 0, sum(
+        1 for i in interactions.get(keys.by_row[contact.row], ())
+        if i.channel.strip().casefold() == VISIT_CHANNEL)) for contact in book.contacts}
+
+
+def first_closing_by_key(book: Book, keys: ContactKeys,
+                         transactions: Mapping[str, Sequence[Transaction]]) -> dict[str, date]:
+    """Per key, clients not on Contacts included: the earliest deal or Closing date cell."""
+    first: dict[str, date] = {}
+    dated = [(key, txn.closing_date) for key, deals in transactions.items() for txn in deals]
+    dated += [(keys.by_row[c.row], c.closing_date) for c in book.contacts]
+    for key, when in dated:
+        if key and when is not None and (key not in first or when < first[key]):
+            first[key] = when
+    return first
+
+
+def referral_dates(book: Book, keys: ContactKeys,
+                   interactions: Mapping[str, Sequence[Interaction]],
+                   transactions: Mapping[str, Sequence[Transaction]], today: date
+                   ) -> dict[str, date]:
+    """When each person was referred: their earliest trace on or before today (first
+    Interaction, first closing), else their Last contact cell."""
+    earliest = {key: logged[0].date for key, logged in interactions.items()}
+    closings = [(key, txn.closing_date) for key, deals in transactions.items() for txn in deals]
+    closings += [(keys.by_row[c.row], c.closing_date) for c in book.contacts]
+    for key, when in closings:
+        if when is not None and when <= today:
+            earliest[key] = min(earliest.get(key, when), when)
+    for contact in book.contacts:  # the Last contact cell only when nothing else dates them
+        key = keys.by_row[contact.row]
+        if key not in earliest and contact.last_contact and contact.last_contact <= today:
+            earliest[key] = contact.last_contact
+    return earliest
+
+
+def referrals_by_referrer(pairs: Iterable[tuple[str, str]], referred_when: Mapping[str, date],
+                          keys: ContactKeys) -> dict[str, tuple[Referral, ...]]:
+    """Per referrer: their referrals, dated oldest first, then undated; ties by name, then key."""
+    referrals: dict[str, list[Referral]] = {}
+    for referrer, person in pairs:
+        referrals.setdefault(referrer, []).append(
+            Referral(referrer, person, referred_when.get(person)))
+    names = {key: contact.name for key, contact in keys.people.items()}
+
+    def order(r: Referral) -> tuple[bool, date, str, str]:
+        return (r.when is None, r.when or date.min, names.get(r.referred, ""), r.referred)
+
+    return {referrer: tuple(sorted(refs, key=order)) for referrer, refs in referrals.items()}
+
+
+def first_referrer_of(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Referred -> the first referrer the pairs name (Contacts rows come first)."""
+    first: dict[str, str] = {}
+    for referrer, person in pairs:
+        first.setdefault(person, referrer)
+    return first
+
+
+def referred_deals_by_referrer(book: Book, keys: ContactKeys) -> dict[str, tuple[date, ...]]:
+    """Per referrer: the closing dates of deals whose own Referred by names them, oldest
+    first."""
+    deals: dict[str, list[date]] = {}
+    for txn in book.transactions:
+        if txn.referred_by and txn.closing_date is not None:
+            referrer, person = keys.of(txn.referred_by), keys.of(txn.contact_id)
+            if referrer and referrer != person:
+                deals.setdefault(referrer, []).append(txn.closing_date)
+    return {referrer: tuple(sorted(dates)) for referrer, dates in deals.items()}
+
+
+def thank_yous_by_key(interactions: Mapping[str, Sequence[Interaction]],
+                      config: Mapping[str, Any]) -> dict[str, tuple[date, ...]]:
+    """Per contact key: the dates of their thank-you Interactions, oldest first."""
+    words = tuple(config.get("referrals", {}).get("thank_you_words", _DEFAULT_THANK_YOU_WORDS))
+    rule_keys = _referral_rule_keys(config)
+    thanks: dict[str, tuple[date, ...]] = {}
+    for key, logged in interactions.items():
+        dates = [i.date for i in logged if rule_key_of(i.touchpoint) in rule_keys
+                 or is_thank_you(i.touchpoint, i.notes, words)]
+        if dates:
+            thanks[key] = tuple(sorted(dates))
+    return thanks
+
+
+def completeness_stage_by_row(book: Book, keys: ContactKeys, closed: frozenset[str],
+                              visits: Mapping[int, int], config: Mapping[str, Any]
+                              ) -> dict[int, str]:
+    """Per Contacts row: the stage its completeness is measured against."""
+    three_visits = int(config.get("completeness", {}).get("three_visits_min", 3))
+    return {c.row: completeness_stage(closed=keys.by_row[c.row] in closed,
+                                      visits=visits[c.row], three_visits_min=three_visits)
+            for c in book.contacts}
+
+
+def reward_tiers_of(referral_settings: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """The `[[referrals.reward_tiers]]`, lowest min_referrals first."""
+    return tuple(sorted(referral_settings.get("reward_tiers", []),
+                        key=lambda t: int(t.get("min_referrals", 1))))

@@ -228,72 +228,119 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
     settings = config["referrals"]
     people = facts.people
     edges = facts.referral_edges()
-    closed = facts.closed
+    credited = _credited_deals(book, people)
+    by_client = _deals_by_client(book)
     when = {(r.referrer, r.referred): r.when for refs in facts.referrals.values() for r in refs}
     lookback = int(settings["lookback_days"])
     unit = float(settings["influence_commission_unit"]) or 1.0
-    recognised = facts.recognised()
-
-    credited: dict[str, list[Transaction]] = {}
-    txns_by_client: dict[str, list[Transaction]] = {}
-    for txn in book.transactions:
-        txns_by_client.setdefault(txn.contact_id, []).append(txn)
-        who = credited_referrer(txn, people)
-        if who:
-            credited.setdefault(who, []).append(txn)
-
-    def name_of(person: str) -> str:
-        contact = people.get(person)
-        return contact.name if contact is not None and contact.name else person
 
     result: list[Referrer] = []
     for person, referred_set in edges.items():
-        referred = sorted(referred_set, key=lambda p: (name_of(p), p))
-        contact = people.get(person)
-        made = len(referred)
-        won = sum(1 for p in referred if p in closed)
-        deals = credited.get(person, [])
-        commission = sum(t.commission or 0.0 for t in deals)
-        dated = [t.closing_date for t in deals if t.closing_date is not None]
-        years = max(1.0, (today - min(dated)).days / YEAR_DAYS) if dated else 1.0
-        below = downstream_of(edges, person)
-        below_commission = sum(t.commission or 0.0 for p in below
-                               for t in txns_by_client.get(p, []))
-        dates = [d for p in referred if (d := when.get((person, p))) is not None]
-        in_window = sum(1 for d in dates if 0 <= (today - d).days < lookback)
-        tier = facts.reward_tier(made, won)
-        last_referral = max(dates) if dates else None
-        last_thanked = facts.last_thanked(person)
-        due = tier is not None and (
-            last_thanked is None or (last_referral is not None and last_referral > last_thanked))
-        result.append(Referrer(
-            contact_id=person,
-            name=name_of(person),
-            owner=contact.owner if contact is not None else "",
-            circle=contact.circle if contact is not None else None,
-            referred=referred,
-            referred_names=[name_of(p) for p in referred],
-            referrals=made,
-            closed=won,
-            conversion=won / made if made else None,
-            commission=commission,
-            commission_per_year=commission / years,
-            downstream=len(below),
-            downstream_commission=below_commission,
-            chain=[name_of(p) for p in deepest_chain(edges, person)],
-            influence=len(below) + below_commission / unit,
-            reward_tier=dict(tier["name"]) if tier else {},
-            reward=dict(tier["reward"]) if tier else {},
-            reward_due=due,
-            last_thanked=last_thanked,
-            last_referral=last_referral,
-            referrals_in_window=in_window,
-            expected_next_quarter=quarterly_rate(in_window, lookback),
-        ))
+        referrer = _referrer_of(person, referred_set, people)
+        _add_counts(referrer, facts.closed)
+        _add_commission(referrer, credited.get(person, []), today)
+        _add_network(referrer, edges, by_client, unit, people)
+        dates = [d for p in referrer.referred if (d := when.get((person, p))) is not None]
+        _add_pipeline(referrer, dates, today, lookback)
+        _add_reward(referrer, facts)
+        result.append(referrer)
+    return _ranked(result, facts.recognised(), settings,
+                   int(config["circle_promotion"]["core_advocate_min_closed_referrals"]))
 
-    result.sort(key=lambda r: (-r.influence, -r.closed, r.name, r.contact_id))
-    min_closed = int(config["circle_promotion"]["core_advocate_min_closed_referrals"])
-    for rank, referrer in enumerate(result, start=1):
+
+def _credited_deals(book: Book, people: Mapping[str, Contact]) -> dict[str, list[Transaction]]:
+    """Referrer -> the transactions whose commission is credited to them, in sheet order."""
+    credited: dict[str, list[Transaction]] = {}
+    for txn in book.transactions:
+        who = credited_referrer(txn, people)
+        if who:
+            credited.setdefault(who, []).append(txn)
+    return credited
+
+
+def _deals_by_client(book: Book) -> dict[str, list[Transaction]]:
+    """Client ID as typed -> their transactions, in sheet order."""
+    deals: dict[str, list[Transaction]] = {}
+    for txn in book.transactions:
+        deals.setdefault(txn.contact_id, []).append(txn)
+    return deals
+
+
+def _name_of(people: Mapping[str, Contact], person: str) -> str:
+    contact = people.get(person)
+    return contact.name if contact is not None and contact.name else person
+
+
+def _referrer_of(person: str, referred_set: Iterable[str],
+                 people: Mapping[str, Contact]) -> Referrer:
+    """The referrer's row with who they are and whom they referred (by name, then key)."""
+    referred = sorted(referred_set, key=lambda p: (_name_of(people, p), p))
+    contact = people.get(person)
+    return Referrer(
+        contact_id=person,
+        name=_name_of(people, person),
+        owner=contact.owner if contact is not None else "",
+        circle=contact.circle if contact is not None else None,
+        referred=referred,
+        referred_names=[_name_of(people, p) for p in referred],
+    )
+
+
+def _add_counts(referrer: Referrer, closed: frozenset[str]) -> None:
+    """Referrals made, of which closed, and closed ÷ made (None when none made)."""
+    made = len(referrer.referred)
+    won = sum(1 for p in referrer.referred if p in closed)
+    referrer.referrals, referrer.closed = made, won
+    referrer.conversion = won / made if made else None
+
+
+def _add_commission(referrer: Referrer, deals: list[Transaction], today: date) -> None:
+    """Commission of the credited deals, and that per year since the first dated one (at least
+    one year)."""
+    referrer.commission = sum(t.commission or 0.0 for t in deals)
+    dated = [t.closing_date for t in deals if t.closing_date is not None]
+    years = max(1.0, (today - min(dated)).days / YEAR_DAYS) if dated else 1.0
+    referrer.commission_per_year = referrer.commission / years
+
+
+def _add_network(referrer: Referrer, edges: Mapping[str, Iterable[str]],
+                 by_client: Mapping[str, list[Transaction]], unit: float,
+                 people: Mapping[str, Contact]) -> None:
+    """Downstream contacts, their commission, the longest chain and the influence."""
+    person = referrer.contact_id
+    below = downstream_of(edges, person)
+    referrer.downstream = len(below)
+    referrer.downstream_commission = sum(t.commission or 0.0 for p in below
+                                         for t in by_client.get(p, []))
+    referrer.chain = [_name_of(people, p) for p in deepest_chain(edges, person)]
+    referrer.influence = len(below) + referrer.downstream_commission / unit
+
+
+def _add_pipeline(referrer: Referrer, dates: list[date], today: date, lookback: int) -> None:
+    """The newest referral, those in the look-back window and the quarterly forecast."""
+    referrer.last_referral = max(dates) if dates else None
+    referrer.referrals_in_window = sum(1 for d in dates if 0 <= (today - d).days < lookback)
+    referrer.expected_next_quarter = quarterly_rate(referrer.referrals_in_window, lookback)
+
+
+def _add_reward(referrer: Referrer, facts: BookFacts) -> None:
+    """The reward tier reached, what it gives, the last thank-you and whether a reward is due
+    (needs last_referral set)."""
+    tier = facts.reward_tier(referrer.referrals, referrer.closed)
+    referrer.last_thanked = last_thanked = facts.last_thanked(referrer.contact_id)
+    last_referral = referrer.last_referral
+    referrer.reward_tier = dict(tier["name"]) if tier else {}
+    referrer.reward = dict(tier["reward"]) if tier else {}
+    referrer.reward_due = tier is not None and (
+        last_thanked is None or (last_referral is not None and last_referral > last_thanked))
+
+
+def _ranked(referrers: list[Referrer], recognised: frozenset[str], settings: Mapping[str, Any],
+            min_closed: int) -> list[Referrer]:
+    """Most influential first, ranked from 1, with the top referrers and the Core Advocate
+    candidates marked."""
+    referrers.sort(key=lambda r: (-r.influence, -r.closed, r.name, r.contact_id))
+    for rank, referrer in enumerate(referrers, start=1):
         referrer.rank = rank
         # Yearly "top referrer" recognition (SPEC §4): whom the recognition in play names.
         referrer.top_referrer = referrer.contact_id in recognised
@@ -303,7 +350,7 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
             referrer.closed >= min_closed
             or (rank <= int(settings["candidate_top_n"])
                 and referrer.downstream >= int(settings["candidate_min_downstream"])))
-    return result
+    return referrers
 
 
 def referrals_tab(referrers: list[Referrer], lang: str = "en") -> OwnedTab:
