@@ -206,7 +206,7 @@ class _Labels:
         return localized(TAB_LABELS.get(key) or METRIC_NAMES[key], self.lang)
 
     def referral_column(self, key: str) -> str:
-        return _e(localized(REFERRAL_COLUMNS[key], self.lang))
+        return localized(REFERRAL_COLUMNS[key], self.lang)
 
 
 def _head(title: str, lang: str) -> list[str]:
@@ -331,7 +331,7 @@ def _referrer_table(referrals: list[Referrer], label: _Labels, currency: str) ->
     if not referrals:
         out.append('<p class="empty">—</p>')
         return out
-    out.append("<table><tr>" + "".join(f"<th>{label.referral_column(k)}</th>"
+    out.append("<table><tr>" + "".join(f"<th>{_e(label.referral_column(k))}</th>"
                                        for k in _REFERRER_KEYS) + "</tr>")
     for r in referrals[:TOP_REFERRERS]:
         cells = _referrer_cells(r, label.lang, currency)

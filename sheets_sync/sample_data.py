@@ -370,6 +370,7 @@ def _lost_steps(index: int, contact: Row) -> list[Step]:
             (150 + index % 30, "call", "followup", f"lost_{str(reason).lower()}", "")]
 
 
+# Stage -> its steps; each takes (index, contact) so one call fits all, used or not.
 _STAGE_STEPS = {
     "Closed": _past_client_steps,
     "Under contract": _under_contract_steps,
