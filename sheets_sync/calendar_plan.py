@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .facts import BookFacts, build_facts
-from .model import INTEGER, TEXT, WRAP, Book, Column, OwnedTab, Table
+from .model import INTEGER, TEXT, WRAP, Book, Column, Contact, OwnedTab, Table
 from .parse import read_month
 from .readback import read_themes
 from .referrals import localized
@@ -203,28 +203,14 @@ def _in_month(days: Mapping[date, str], year: int, month: int) -> str:
     return _dated_list(entries)
 
 
-def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: dict[date, str],
-                 solar_terms: dict[date, str], themes: list[Theme], lang: str = "en",
-                 facts: BookFacts | None = None) -> OwnedTab:
-    """The owned Calendar tab: the next `calendar.months` months starting with today's month.
+Month = tuple[int, int]  # (year, month)
+DatedEntries = dict[Month, list[tuple[int, str]]]  # month -> (day, text) entries
 
-    Columns: Month, Theme, Content ideas (the theme's ideas, then the climate's seasonal advice),
-    Holidays, Solar terms, Birthdays ("3 Alice Tan, 17 王伟"; lunar ones on this year's solar date
-    with a "(lunar)" mark), Home anniversaries (closing dates from Transactions and Contacts, with
-    the years in the home), Events (calendar.events). Contacts marked Do not contact are left out.
-    Closings and contact keys are the book's (facts.py).
-    """
-    facts = facts or build_facts(book, today, config)
-    settings = config["calendar"]
-    months = _months(today, int(settings["months"]))
+
+def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> DatedEntries:
+    """Each month's birthdays; lunar ones on their solar date in the window, marked."""
     window = set(months)
-    climate = climate_for(country_of(config), config)
-    by_month = {t.month: t for t in themes}
-
-    birthdays: dict[tuple[int, int], list[tuple[int, str]]] = {m: [] for m in months}
-    anniversaries: dict[tuple[int, int], list[tuple[int, str]]] = {m: [] for m in months}
-    mark = localized(LUNAR_MARK, lang)
-    people = [c for c in book.contacts if not c.do_not_contact]
+    birthdays: DatedEntries = {m: [] for m in months}
     for contact in people:
         born = contact.birthday
         if born is None or not (1 <= born.month <= 12) or not (1 <= born.day <= 31):
@@ -241,7 +227,13 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
                 if month == born.month:
                     birthdays[(year, month)].append((_day_in(year, month, born.day),
                                                      contact.name))
+    return birthdays
 
+
+def _closings_by_person(book: Book,
+                        facts: BookFacts) -> tuple[dict[str, set[date]], dict[str, str]]:
+    """Closing dates per contact key (Transactions, then Contacts), Do not contact left out;
+    and the name to show per key."""
     closings: dict[str, set[date]] = {}
     for key, deals in facts.transactions.items():
         closings[key] = {t.closing_date for t in deals if t.closing_date is not None}
@@ -254,28 +246,68 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
             excluded.add(key)
         else:
             closings.setdefault(key, set()).update(d for d, _ in facts.closings[contact.row])
+    return {k: v for k, v in closings.items() if k not in excluded}, names
+
+
+def _years_text(years: int, lang: str) -> str:
+    return localized(ONE_YEAR, lang) if years == 1 else localized(YEARS, lang).format(n=years)
+
+
+def _anniversary_entries(book: Book, facts: BookFacts, months: list[Month],
+                         lang: str) -> DatedEntries:
+    """Each month's home anniversaries: a closing at least a year back, with the years."""
+    anniversaries: DatedEntries = {m: [] for m in months}
+    closings, names = _closings_by_person(book, facts)
     for person, dates in closings.items():
-        if person in excluded:
-            continue
         for closed in dates:
             for year, month in months:
                 years = year - closed.year
                 if month == closed.month and years >= 1:
-                    text = localized(ONE_YEAR, lang) if years == 1 else (
-                        localized(YEARS, lang).format(n=years))
                     anniversaries[(year, month)].append(
-                        (_day_in(year, month, closed.day), f"{names.get(person, person)} ({text})"))
+                        (_day_in(year, month, closed.day),
+                         f"{names.get(person, person)} ({_years_text(years, lang)})"))
+    return anniversaries
+
+
+def _events_in(events: list[Mapping[str, Any]], month: int, lang: str) -> str:
+    """calendar.events of `month`, "day name" when a day is given."""
+    shown = []
+    for event in events:
+        if parse_month(event["month"]) == month:
+            name = localized(event["name"], lang)
+            day = event.get("day")
+            shown.append(f"{day} {name}" if day else name)
+    return ", ".join(shown)
+
+
+CALENDAR_KEYS = ("month", "theme", "ideas", "holidays", "solar_terms", "birthdays",
+                 "anniversaries", "events")
+
+
+def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: dict[date, str],
+                 solar_terms: dict[date, str], themes: list[Theme], lang: str = "en",
+                 facts: BookFacts | None = None) -> OwnedTab:
+    """The owned Calendar tab: the next `calendar.months` months starting with today's month.
+
+    Columns: Month, Theme, Content ideas (the theme's ideas, then the climate's seasonal advice),
+    Holidays, Solar terms, Birthdays ("3 Alice Tan, 17 王伟"; lunar ones on this year's solar date
+    with a "(lunar)" mark), Home anniversaries (closing dates from Transactions and Contacts, with
+    the years in the home), Events (calendar.events). Contacts marked Do not contact are left out.
+    Closings and contact keys are the book's (facts.py).
+    """
+    facts = facts or build_facts(book, today, config)
+    settings = config["calendar"]
+    months = _months(today, int(settings["months"]))
+    climate = climate_for(country_of(config), config)
+    by_month = {t.month: t for t in themes}
+    people = [c for c in book.contacts if not c.do_not_contact]
+    birthdays = _birthday_entries(people, months, localized(LUNAR_MARK, lang))
+    anniversaries = _anniversary_entries(book, facts, months, lang)
 
     rows: list[list[Any]] = []
     for year, month in months:
         theme = by_month.get(month, Theme(month, "", ""))
         ideas = "\n".join(p for p in (theme.ideas, seasonal_advice(month, climate, config)) if p)
-        events = []
-        for event in settings["events"]:
-            if parse_month(event["month"]) == month:
-                name = localized(event["name"], lang)
-                day = event.get("day")
-                events.append(f"{day} {name}" if day else name)
         rows.append([
             month_label(year, month, lang),
             theme.theme,
@@ -284,13 +316,11 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
             _in_month(solar_terms, year, month),
             _dated_list(birthdays[(year, month)]),
             _dated_list(anniversaries[(year, month)]),
-            ", ".join(events),
+            _events_in(settings["events"], month, lang),
         ])
-    keys = ("month", "theme", "ideas", "holidays", "solar_terms", "birthdays", "anniversaries",
-            "events")
     return OwnedTab(
         key="calendar",
         columns=[Column(k, localized(CALENDAR_COLUMNS[k], lang), WRAP if n >= 2 else TEXT)
-                 for n, k in enumerate(keys)],
+                 for n, k in enumerate(CALENDAR_KEYS)],
         rows=rows,
     )

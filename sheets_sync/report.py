@@ -196,6 +196,152 @@ def _history_series(history: OwnedTab | Table | None, key: str) -> list[tuple[da
     return out
 
 
+class _Labels:
+    """The words of one report language: tab labels, metric names and Referrals columns."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, key: str) -> str:
+        return localized(TAB_LABELS.get(key) or METRIC_NAMES[key], self.lang)
+
+    def referral_column(self, key: str) -> str:
+        return localized(REFERRAL_COLUMNS[key], self.lang)
+
+
+def _head(title: str, lang: str) -> list[str]:
+    return ["<!DOCTYPE html>", f'<html lang="{_e(lang)}"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
+            f"<h1>{_e(title)}</h1>"]
+
+
+def _as_of(history: OwnedTab | Table | None, label: _Labels) -> list[str]:
+    """The date of the latest NPS in the history, under the title (nothing without one)."""
+    days = [d for d, _ in _history_series(history, "nps")]
+    if not days:
+        return []
+    return [f'<div class="sub">{_e(label("date"))}: {_e(max(days).isoformat())}</div>']
+
+
+def _badge(m: Metric, label: _Labels) -> str:
+    return f'<span class="badge {m.status}">{_e(label(m.status))}</span>' if m.status else ""
+
+
+def _headline_cards(metrics: list[Metric], label: _Labels, currency: str) -> list[str]:
+    """One card per metric without a group: name, value, target and status."""
+    out = ['<div class="cards">']
+    for m in metrics:
+        if m.group:
+            continue
+        badge = f" {_badge(m, label)}" if m.status else ""
+        out.append(f'<div class="card"><div class="name">{_e(metric_label(m, label.lang))}</div>'
+                   f'<div class="value">{_e(format_value(m.value, m.format, currency))}</div>'
+                   f'<div class="target">{_e(m.target)}{badge}</div></div>')
+    out.append("</div>")
+    return out
+
+
+def _trend_charts(history: OwnedTab | Table | None, label: _Labels) -> list[str]:
+    """NPS and repeat client rate over time, from the Metrics history."""
+    out = [f"<h2>{_e(label('nps_over_time'))} · {_e(label('repeat_over_time'))}</h2>",
+           '<div class="charts">']
+    for key, chart_title in (("nps", "nps_over_time"), ("repeat_client_rate", "repeat_over_time")):
+        fmt = PERCENT if key == "repeat_client_rate" else "number"
+        out.append(f'<div class="chart">'
+                   f'{svg_line_chart(_history_series(history, key), label(chart_title), fmt)}'
+                   "</div>")
+    out.append("</div>")
+    return out
+
+
+def _distribution_charts(metrics: list[Metric], breakdowns: list[Breakdown],
+                         label: _Labels) -> list[str]:
+    """Bars of the tier and activity distributions and of business by source."""
+    out = [f"<h2>{_e(label('tier_distribution'))} · {_e(label('activity_distribution'))}"
+           f" · {_e(label('business_by_source'))}</h2><div class=\"charts\">"]
+    for key in ("tier_distribution", "activity_distribution"):
+        items = [(group_label(m.group, label.lang), m.value or 0.0) for m in metrics
+                 if m.key == key and m.group]
+        out.append(f'<div class="chart">{svg_bar_chart(items, label(key))}</div>')
+    source = next((b for b in breakdowns if b.key == "source"), None)
+    items = [(row[0] or group_label("", label.lang), float(row[3] or 0)) for row in
+             (source.rows if source else [])]
+    out.append(f'<div class="chart">{svg_bar_chart(items, label("business_by_source"))}</div>')
+    out.append("</div>")
+    return out
+
+
+def _metric_table(metrics: list[Metric], label: _Labels, currency: str) -> list[str]:
+    """Every metric with its target, status, definition and what to do when below target."""
+    out = [f"<h2>{_e(label('metric'))}</h2><table><tr>"]
+    out += [f"<th>{_e(label(k))}</th>" for k in ("metric", "value", "target", "status",
+                                                 "definition")]
+    out.append("</tr>")
+    for m in metrics:
+        advice = f'<div class="advice">{_e(m.advice)}</div>' if m.advice else ""
+        out.append(f"<tr><td>{_e(metric_label(m, label.lang))}</td>"
+                   f'<td class="num">{_e(format_value(m.value, m.format, currency))}</td>'
+                   f"<td>{_e(m.target)}</td><td>{_badge(m, label)}</td>"
+                   f'<td class="def">{_e(m.definition)}{advice}</td></tr>')
+    out.append("</table>")
+    return out
+
+
+# The format of each BREAKDOWN_COLUMNS cell, after the group's name.
+_BREAKDOWN_FORMATS = ("n", "n", "n", MONEY, PERCENT, PERCENT, "n", PERCENT, PERCENT, PERCENT)
+
+
+def _breakdown_table(breakdown: Breakdown, label: _Labels, currency: str) -> list[str]:
+    """One breakdown (per owner, tier, circle or source) as a table."""
+    out = [f"<h2>{_e(label('by_' + breakdown.key))}</h2><table><tr>"
+           f"<th>{_e(label(breakdown.key))}</th>"]
+    out += [f"<th>{_e(label(k))}</th>" for k in BREAKDOWN_COLUMNS]
+    out.append("</tr>")
+    for row in breakdown.rows:
+        # A source is what people typed; the other groups are the tool's own words.
+        name = row[0] if breakdown.key == "source" and row[0] else group_label(row[0], label.lang)
+        cells = [f"<td>{_e(name)}</td>"]
+        for value, fmt in zip(row[1:], _BREAKDOWN_FORMATS, strict=False):
+            shown = "—" if value is None else format_value(
+                float(value), fmt if fmt in (MONEY, PERCENT) else "number", currency)
+            cells.append(f'<td class="num">{_e(shown)}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return out
+
+
+_REFERRER_KEYS = ("rank", "name", "owner", "referrals", "closed", "conversion", "commission",
+                  "downstream", "influence", "reward_due", "last_thanked", "candidate")
+_NUMERIC_REFERRER_CELLS = {0, 3, 4, 5, 6, 7, 8}  # positions in _REFERRER_KEYS
+
+
+def _referrer_cells(r: Referrer, lang: str, currency: str) -> list[str]:
+    return [str(r.rank), r.name, r.owner, str(r.referrals), str(r.closed),
+            format_value(r.conversion, PERCENT), format_value(r.commission, MONEY, currency),
+            str(r.downstream), f"{r.influence:.1f}",
+            localized(r.reward, lang) if r.reward_due else "",
+            r.last_thanked.isoformat() if r.last_thanked else "",
+            localized(YES, lang) if r.core_candidate else ""]
+
+
+def _referrer_table(referrals: list[Referrer], label: _Labels, currency: str) -> list[str]:
+    """The top TOP_REFERRERS referrers, or a dash when nobody referred anyone."""
+    out = [f"<h2>{_e(vocabulary.label(vocabulary.TABS['referrals'], label.lang))}</h2>"]
+    if not referrals:
+        out.append('<p class="empty">—</p>')
+        return out
+    out.append("<table><tr>" + "".join(f"<th>{_e(label.referral_column(k))}</th>"
+                                       for k in _REFERRER_KEYS) + "</tr>")
+    for r in referrals[:TOP_REFERRERS]:
+        cells = _referrer_cells(r, label.lang, currency)
+        out.append("<tr>" + "".join(
+            f'<td class="num">{_e(c)}</td>' if n in _NUMERIC_REFERRER_CELLS else f"<td>{_e(c)}</td>"
+            for n, c in enumerate(cells)) + "</tr>")
+    out.append("</table>")
+    return out
+
+
 def render_report(metrics: list[Metric], breakdowns: list[Breakdown], referrals: list[Referrer],
                   history: OwnedTab | Table | None, title: str, *, lang: str = "en",
                   currency: str = "") -> str:
@@ -205,101 +351,15 @@ def render_report(metrics: list[Metric], breakdowns: list[Breakdown], referrals:
     the Metrics history, tier / activity / source charts, the full metric table with definitions
     and what to do, the per-owner / tier / circle / source breakdowns, and the top referrers.
     """
-    def label(key: str) -> str:
-        return localized(TAB_LABELS.get(key) or METRIC_NAMES[key], lang)
-
-    headline = [m for m in metrics if not m.group]
-    days = [d for d, _ in _history_series(history, "nps")]
-    out = ["<!DOCTYPE html>", f'<html lang="{_e(lang)}"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
-           f"<h1>{_e(title)}</h1>"]
-    if days:
-        out.append(f'<div class="sub">{_e(label("date"))}: {_e(max(days).isoformat())}</div>')
-
-    out.append('<div class="cards">')
-    for m in headline:
-        badge = (f' <span class="badge {m.status}">{_e(label(m.status))}</span>'
-                 if m.status else "")
-        out.append(f'<div class="card"><div class="name">{_e(metric_label(m, lang))}</div>'
-                   f'<div class="value">{_e(format_value(m.value, m.format, currency))}</div>'
-                   f'<div class="target">{_e(m.target)}{badge}</div></div>')
-    out.append("</div>")
-
-    out.append(f"<h2>{_e(label('nps_over_time'))} · {_e(label('repeat_over_time'))}</h2>")
-    out.append('<div class="charts">')
-    for key, chart_title in (("nps", "nps_over_time"), ("repeat_client_rate", "repeat_over_time")):
-        fmt = PERCENT if key == "repeat_client_rate" else "number"
-        out.append(f'<div class="chart">'
-                   f'{svg_line_chart(_history_series(history, key), label(chart_title), fmt)}'
-                   "</div>")
-    out.append("</div>")
-
-    out.append(f"<h2>{_e(label('tier_distribution'))} · {_e(label('activity_distribution'))}"
-               f" · {_e(label('business_by_source'))}</h2><div class=\"charts\">")
-    for key in ("tier_distribution", "activity_distribution"):
-        items = [(group_label(m.group, lang), m.value or 0.0) for m in metrics
-                 if m.key == key and m.group]
-        out.append(f'<div class="chart">{svg_bar_chart(items, label(key))}</div>')
-    source = next((b for b in breakdowns if b.key == "source"), None)
-    items = [(row[0] or group_label("", lang), float(row[3] or 0)) for row in
-             (source.rows if source else [])]
-    out.append(f'<div class="chart">{svg_bar_chart(items, label("business_by_source"))}</div>')
-    out.append("</div>")
-
-    out.append(f"<h2>{_e(label('metric'))}</h2><table><tr>")
-    out += [f"<th>{_e(label(k))}</th>" for k in ("metric", "value", "target", "status",
-                                                 "definition")]
-    out.append("</tr>")
-    for m in metrics:
-        badge = f'<span class="badge {m.status}">{_e(label(m.status))}</span>' if m.status else ""
-        advice = f'<div class="advice">{_e(m.advice)}</div>' if m.advice else ""
-        out.append(f"<tr><td>{_e(metric_label(m, lang))}</td>"
-                   f'<td class="num">{_e(format_value(m.value, m.format, currency))}</td>'
-                   f"<td>{_e(m.target)}</td><td>{badge}</td>"
-                   f'<td class="def">{_e(m.definition)}{advice}</td></tr>')
-    out.append("</table>")
-
-    formats = (None, "n", "n", "n", MONEY, PERCENT, PERCENT, "n", PERCENT, PERCENT, PERCENT)
+    label = _Labels(lang)
+    out = _head(title, lang) + _as_of(history, label)
+    out += _headline_cards(metrics, label, currency)
+    out += _trend_charts(history, label)
+    out += _distribution_charts(metrics, breakdowns, label)
+    out += _metric_table(metrics, label, currency)
     for breakdown in breakdowns:
-        out.append(f"<h2>{_e(label('by_' + breakdown.key))}</h2><table><tr>"
-                   f"<th>{_e(label(breakdown.key))}</th>")
-        out += [f"<th>{_e(label(k))}</th>" for k in BREAKDOWN_COLUMNS]
-        out.append("</tr>")
-        for row in breakdown.rows:
-            name = row[0] if breakdown.key == "source" and row[0] else group_label(row[0], lang)
-            cells = [f"<td>{_e(name)}</td>"]
-            for value, fmt in zip(row[1:], formats[1:], strict=False):
-                shown = "—" if value is None else format_value(
-                    float(value), fmt if fmt in (MONEY, PERCENT) else "number", currency)
-                cells.append(f'<td class="num">{_e(shown)}</td>')
-            out.append("<tr>" + "".join(cells) + "</tr>")
-        out.append("</table>")
-
-    def col(key: str) -> str:
-        return _e(localized(REFERRAL_COLUMNS[key], lang))
-
-    out.append(f"<h2>{_e(vocabulary.label(vocabulary.TABS['referrals'], lang))}</h2>")
-    if not referrals:
-        out.append('<p class="empty">—</p>')
-    else:
-        keys = ("rank", "name", "owner", "referrals", "closed", "conversion", "commission",
-                "downstream", "influence", "reward_due", "last_thanked", "candidate")
-        out.append("<table><tr>" + "".join(f"<th>{col(k)}</th>" for k in keys) + "</tr>")
-        yes = localized(YES, lang)
-        for r in referrals[:TOP_REFERRERS]:
-            cells = [str(r.rank), r.name, r.owner, str(r.referrals), str(r.closed),
-                     format_value(r.conversion, PERCENT), format_value(r.commission, MONEY,
-                                                                      currency),
-                     str(r.downstream), f"{r.influence:.1f}",
-                     localized(r.reward, lang) if r.reward_due else "",
-                     r.last_thanked.isoformat() if r.last_thanked else "",
-                     yes if r.core_candidate else ""]
-            numeric = {0, 3, 4, 5, 6, 7, 8}
-            out.append("<tr>" + "".join(
-                f'<td class="num">{_e(c)}</td>' if n in numeric else f"<td>{_e(c)}</td>"
-                for n, c in enumerate(cells)) + "</tr>")
-        out.append("</table>")
+        out += _breakdown_table(breakdown, label, currency)
+    out += _referrer_table(referrals, label, currency)
     out.append("<footer>sheets-sync</footer>")
     out.append("</body></html>")
     return "\n".join(out)

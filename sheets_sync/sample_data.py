@@ -316,6 +316,90 @@ _DRIP = (  # post-closing steps already done, when the closing is older than the
 )
 
 
+Step = tuple[int, str, str, str, str]  # days ago, channel, touchpoint, outcome, notes
+
+
+def _interaction(t: date, cid: str, owner: str, step: Step) -> Row:
+    days_ago, channel, touchpoint, outcome, notes = step
+    return {"date": _ago(t, days_ago), "contact_id": cid, "channel": channel,
+            "touchpoint": touchpoint, "outcome": outcome, "notes": notes, "owner": owner}
+
+
+def _recent_closing_steps(since_closing: int) -> list[Step]:
+    return [(since_closing - offset, channel, touchpoint, outcome, "")
+            for offset, channel, touchpoint, outcome in _DRIP
+            if offset < since_closing]  # today's step is left due
+
+
+def _past_client_steps(index: int, contact: Row) -> list[Step]:
+    if contact["id"] in ("C0011", "C0019"):
+        return []  # gone quiet: Dormant clients for the demo
+    if contact["do_not_contact"] is True:
+        return [(150, "call", "checkin", "dnc", "")]
+    steps: list[Step] = [(20 + index * 53 % 200, "sms" if index % 2 else "call", "checkin",
+                          "replied" if index % 2 else "answered", "")]
+    if index % 3 == 0:
+        steps.append((200 + index * 29 % 120, "email", "month3", "sent", ""))
+    if index % 4 == 1:
+        steps.append((35 + index * 7 % 30, "event", "event", "attended", ""))
+    return steps
+
+
+def _under_contract_steps(index: int, contact: Row) -> list[Step]:
+    return [(45 + index % 10, "visit", "viewing", "liked", ""),
+            (8 + index % 6, "call", "offer", "answered", "")]
+
+
+def _prospect_steps(index: int, contact: Row) -> list[Step]:
+    steps: list[Step] = [
+        (30 + index % 20, "call", "first_call", "answered", "budget"),
+        (9 + index % 9, "visit", "viewing", "liked", "spouse" if index % 2 else "school"),
+    ]
+    if contact["visits"] and contact["visits"] >= 3:
+        steps.append((1 + index % 3, "sms", "followup", "replied", ""))
+    return steps
+
+
+def _lead_steps(index: int, contact: Row) -> list[Step]:
+    return [(2 + index % 12, "call", "first_call", "no_answer" if index % 2 else "answered", "")]
+
+
+def _lost_steps(index: int, contact: Row) -> list[Step]:
+    reason = contact["lost_reason"]
+    return [(210 + index % 40, "visit", "viewing", "liked", ""),
+            (150 + index % 30, "call", "followup", f"lost_{str(reason).lower()}", "")]
+
+
+# Stage -> its steps; each takes (index, contact) so one call fits all, used or not.
+_STAGE_STEPS = {
+    "Closed": _past_client_steps,
+    "Under contract": _under_contract_steps,
+    "Prospect": _prospect_steps,
+    "Lead": _lead_steps,
+    "Lost": _lost_steps,
+}
+
+
+def _contact_steps(t: date, index: int, contact: Row) -> list[Step]:
+    """What was logged against one contact, by stage; partners without a stage get coffee."""
+    stage, closing = contact["stage"], contact["closing_date"]
+    since_closing = (t - closing).days if isinstance(closing, date) else None
+    if stage == "Closed" and since_closing is not None and since_closing <= 120:
+        return _recent_closing_steps(since_closing)
+    if stage in _STAGE_STEPS:
+        return _STAGE_STEPS[stage](index, contact)
+    if contact["circle"] in ("Allied Resource", "Core Advocate"):
+        return [(25 + index % 10, "visit", "coffee", "answered", ""),
+                (60 + index % 20, "gift", "referral_thanks", "sent", "")]
+    return []
+
+
+# Life events noted by the agents (seed 000): each should lead to a check-in.
+_LIFE_EVENTS = (("C0002", 10, "baby"), ("C0009", 20, "promoted"), ("C0013", 5, "moving"))
+# One referral thank-you per closed referral (C0001's three and C0015's one).
+_REFERRAL_THANKS = (("C0001", 6), ("C0015", 58))
+
+
 def _interactions(t: date, contacts: list[Row]) -> list[Row]:
     rows: list[Row] = []
     seen: set[str] = set()
@@ -324,62 +408,16 @@ def _interactions(t: date, contacts: list[Row]) -> list[Row]:
         if not cid or cid in seen:  # no ID yet, or the duplicate: nothing logged against it
             continue
         seen.add(cid)
-        owner = contact["owner"]
+        rows += [_interaction(t, cid, contact["owner"], step)
+                 for step in _contact_steps(t, index, contact)]
 
-        def log(days_ago: int, channel: str, touchpoint: str, outcome: str = "",
-                notes: str = "", cid: str = cid, owner: str = owner) -> None:
-            rows.append({"date": _ago(t, days_ago), "contact_id": cid, "channel": channel,
-                         "touchpoint": touchpoint, "outcome": outcome, "notes": notes,
-                         "owner": owner})
-
-        stage, closing = contact["stage"], contact["closing_date"]
-        since_closing = (t - closing).days if isinstance(closing, date) else None
-        if stage == "Closed" and since_closing is not None and since_closing <= 120:
-            for offset, channel, touchpoint, outcome in _DRIP:
-                if offset < since_closing:  # today's step is left due
-                    log(since_closing - offset, channel, touchpoint, outcome)
-        elif stage == "Closed":
-            if cid == "C0011" or cid == "C0019":
-                continue  # gone quiet: Dormant clients for the demo
-            if contact["do_not_contact"] is True:
-                log(150, "call", "checkin", "dnc")
-                continue
-            channel = "sms" if index % 2 else "call"
-            log(20 + index * 53 % 200, channel, "checkin", "replied" if index % 2 else "answered")
-            if index % 3 == 0:
-                log(200 + index * 29 % 120, "email", "month3", "sent")
-            if index % 4 == 1:
-                log(35 + index * 7 % 30, "event", "event", "attended")
-        elif stage == "Under contract":
-            log(45 + index % 10, "visit", "viewing", "liked")
-            log(8 + index % 6, "call", "offer", "answered")
-        elif stage == "Prospect":
-            log(30 + index % 20, "call", "first_call", "answered", "budget")
-            log(9 + index % 9, "visit", "viewing", "liked", "spouse" if index % 2 else "school")
-            if contact["visits"] and contact["visits"] >= 3:
-                log(1 + index % 3, "sms", "followup", "replied")
-        elif stage == "Lead":
-            log(2 + index % 12, "call", "first_call", "no_answer" if index % 2 else "answered")
-        elif stage == "Lost":
-            reason = contact["lost_reason"]
-            log(210 + index % 40, "visit", "viewing", "liked")
-            log(150 + index % 30, "call", "followup", f"lost_{str(reason).lower()}")
-        elif contact["circle"] in ("Allied Resource", "Core Advocate"):
-            log(25 + index % 10, "visit", "coffee", "answered")
-            log(60 + index % 20, "gift", "referral_thanks", "sent")
-
-    # Life events noted by the agents (seed 000): each should lead to a check-in.
-    life_events = (("C0002", 10, "baby"), ("C0009", 20, "promoted"), ("C0013", 5, "moving"))
     owners = {row["id"]: row["owner"] for row in contacts if row["id"]}
-    for cid, days_ago, note in life_events:
-        rows.append({"date": _ago(t, days_ago), "contact_id": cid, "channel": "call",
-                     "touchpoint": "life_event", "outcome": "answered", "notes": note,
-                     "owner": owners[cid]})
-    # One referral thank-you per closed referral (C0001's three and C0015's one).
-    for cid, days_ago in (("C0001", 6), ("C0015", 58)):
-        rows.append({"date": _ago(t, days_ago), "contact_id": cid, "channel": "gift",
-                     "touchpoint": "referral_thanks", "outcome": "replied", "notes": "",
-                     "owner": owners[cid]})
+    for cid, days_ago, note in _LIFE_EVENTS:
+        rows.append(_interaction(t, cid, owners[cid], (days_ago, "call", "life_event", "answered",
+                                                        note)))
+    for cid, days_ago in _REFERRAL_THANKS:
+        rows.append(_interaction(t, cid, owners[cid], (days_ago, "gift", "referral_thanks",
+                                                        "replied", "")))
     # A channel typed with a capital, as people do.
     rows[0]["channel"] = "Call"
     rows.sort(key=lambda row: (row["date"], row["contact_id"]))
