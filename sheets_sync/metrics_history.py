@@ -35,6 +35,7 @@ def history_index() -> dict[str, str]:
 
 
 def _history_format(key: str) -> str:
+    """A metric's cell kind in the history: days are plain numbers there."""
     fmt = FORMATS[key]
     return {PERCENT: "percent", MONEY: "money", DAYS: "number"}.get(fmt, "number")
 
@@ -45,35 +46,53 @@ def read_history(headers: Sequence[Any], rows: Iterable[Sequence[Any]],
     of the columns the tool does not know (a person's own), in tab order. Headers may be in any
     supported language; the Date is read by `parse.read_date` (a date cell, ISO text, a serial);
     blank rows are skipped."""
+    roles, extra_headers = _column_roles(headers)
+    out: list[HistoryRow] = []
+    for values in rows:
+        row = _history_row(roles, values, date_order)
+        if row is not None:
+            out.append(row)
+    return out, extra_headers
+
+
+_Role = tuple[str, str]  # per column: ("key"|"extra"|"skip", metric key or header)
+
+
+def _column_roles(headers: Sequence[Any]) -> tuple[list[_Role], list[str]]:
+    """What each column holds: a metric the tool knows (its first column only), a person's own
+    column, or nothing (a blank header); and the person's own headers, each once, in tab order."""
     index = history_index()
     extra_headers: list[str] = []
-    mapping: list[tuple[str, str]] = []  # per column: ("key"|"extra"|"skip", name)
+    roles: list[_Role] = []
     for header in headers:
         key = index.get(vocabulary.normalise(header)) if header is not None else None
-        if key is not None and all(k != key for kind, k in mapping if kind == "key"):
-            mapping.append(("key", key))
+        if key is not None and all(k != key for kind, k in roles if kind == "key"):
+            roles.append(("key", key))
         elif header is None or not str(header).strip():
-            mapping.append(("skip", ""))
+            roles.append(("skip", ""))
         else:
             name = str(header)
             if name not in extra_headers:
                 extra_headers.append(name)
-            mapping.append(("extra", name))
-    out: list[HistoryRow] = []
-    for values in rows:
-        known: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        for (kind, name), value in zip(mapping, values, strict=False):
-            if kind == "key":
-                known[name] = value
-            elif kind == "extra":
-                extra[name] = value
-        if all(v is None or (isinstance(v, str) and not v.strip())
-               for v in [*known.values(), *extra.values()]):
-            continue  # a blank row
-        raw_day = known.pop("date", None)
-        out.append(HistoryRow(read_date(raw_day, date_order), raw_day, known, extra))
-    return out, extra_headers
+            roles.append(("extra", name))
+    return roles, extra_headers
+
+
+def _history_row(roles: Sequence[_Role], values: Sequence[Any],
+                 date_order: str) -> HistoryRow | None:
+    """One row by its columns' roles; None for a blank row."""
+    known: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for (kind, name), value in zip(roles, values, strict=False):
+        if kind == "key":
+            known[name] = value
+        elif kind == "extra":
+            extra[name] = value
+    if all(v is None or (isinstance(v, str) and not v.strip())
+           for v in [*known.values(), *extra.values()]):
+        return None
+    raw_day = known.pop("date", None)
+    return HistoryRow(read_date(raw_day, date_order), raw_day, known, extra)
 
 
 def _history_of(table: Table | None, date_order: str = "dmy") -> tuple[list[HistoryRow],
@@ -107,15 +126,22 @@ def merge_history(previous: Table | None, today: date, metrics: list[Metric],
     # Dated rows in date order; rows whose date could not be read stay, after them, as read.
     kept.sort(key=lambda item: (item[0] is None, item[0] or date.min))
 
-    columns = [Column("date", localized(TAB_LABELS["date"], lang), "date")]
-    columns += [Column(k, localized(METRIC_NAMES[k], lang) if k in METRIC_NAMES else k,
-                       _history_format(k) if k in FORMATS else TEXT) for k in keys]
-    columns += [Column(f"extra:{h}", h, TEXT) for h in extra_headers]
+    columns = _history_columns(keys, extra_headers, lang)
     rows: list[list[Any]] = []
     for when, known, extra in kept:
         first = when if when is not None else known.get("date")
         rows.append([first, *(known.get(k) for k in keys), *(extra.get(h) for h in extra_headers)])
     return OwnedTab(key="metrics_history", columns=columns, rows=rows)
+
+
+def _history_columns(keys: Sequence[str], extra_headers: Sequence[str],
+                     lang: str) -> list[Column]:
+    """Date, the metrics (names in `lang`), then a person's own columns as they headed them."""
+    columns = [Column("date", localized(TAB_LABELS["date"], lang), "date")]
+    columns += [Column(k, localized(METRIC_NAMES[k], lang) if k in METRIC_NAMES else k,
+                       _history_format(k) if k in FORMATS else TEXT) for k in keys]
+    columns += [Column(f"extra:{h}", h, TEXT) for h in extra_headers]
+    return columns
 
 
 def history_value(previous: Table | None, day: date, key: str,
