@@ -305,9 +305,10 @@ def _circle_conversion(book: Book, book_facts: BookFacts, classes: Mapping[str, 
         if not members:
             continue
         keys = {book_facts.key(c) for c in members}
-        facts = BookSlice(book, book_facts, classes, config, contacts=members,
-                       txns=[(k, t) for k, t in txns if k in keys], interactions=interactions)
-        value, num, den = conversion(facts)
+        circle_slice = BookSlice(book, book_facts, classes, config, contacts=members,
+                                 txns=[(k, t) for k, t in txns if k in keys],
+                                 interactions=interactions)
+        value, num, den = conversion(circle_slice)
         out.append(make_metric("circle_conversion", value, (
             f"Clients in {circle} ÷ contacts in {circle} ({num} ÷ {den}; seed 004 CR)."),
             config, group=circle))
