@@ -10,16 +10,10 @@ from datetime import date
 from typing import Any
 
 from .facts import BookFacts
-from .metrics import (
-    Breakdown,
-    Metric,
-    compute_breakdowns,
-    compute_metrics,
-    due_items_from_today,
-    history_value,
-    list_written_on,
-    merge_history,
-)
+from .metrics import compute_metrics, due_items_from_today, list_written_on
+from .metrics_breakdowns import Breakdown, compute_breakdowns
+from .metrics_catalogue import Metric
+from .metrics_history import history_value, merge_history
 from .model import Book, Classification, OwnedTab, Table
 from .referrals import Referrer, compute_referrals
 

@@ -14,7 +14,7 @@ from .classify import classify
 from .facts import BookFacts, build_facts
 from .insights import measure
 from .messages import Templates
-from .metrics import metrics_tab
+from .metrics_layout import metrics_tab
 from .model import (
     DATE,
     INTEGER,

@@ -14,19 +14,18 @@ from datetime import date
 from typing import Any
 
 from . import vocabulary
-from .metrics import (
-    BREAKDOWN_COLUMNS,
+from .metrics_breakdowns import BREAKDOWN_COLUMNS, Breakdown
+from .metrics_catalogue import (
     DAYS,
     METRIC_NAMES,
     MONEY,
     PERCENT,
     TAB_LABELS,
-    Breakdown,
     Metric,
     group_label,
     metric_label,
-    read_history,
 )
+from .metrics_history import read_history
 from .model import OwnedTab, Table
 from .parse import read_number
 from .referrals import REFERRAL_COLUMNS, YES, Referrer, localized

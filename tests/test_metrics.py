@@ -9,16 +9,11 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_config, merge
-from sheets_sync.metrics import (
-    HISTORY_KEYS,
-    DueItem,
-    Metric,
-    compute_breakdowns,
-    compute_metrics,
-    due_items_from_today,
-    merge_history,
-    metrics_tab,
-)
+from sheets_sync.metrics import DueItem, compute_metrics, due_items_from_today
+from sheets_sync.metrics_breakdowns import compute_breakdowns
+from sheets_sync.metrics_catalogue import HISTORY_KEYS, Metric
+from sheets_sync.metrics_history import merge_history
+from sheets_sync.metrics_layout import metrics_tab
 from sheets_sync.model import Book, Classification, Contact, Interaction, Table, Transaction
 
 ROOT = Path(__file__).resolve().parent.parent

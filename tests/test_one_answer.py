@@ -18,12 +18,8 @@ from sheets_sync.classify import classify, referral_stats
 from sheets_sync.cli import main
 from sheets_sync.config import load_config, merge
 from sheets_sync.facts import build_facts
-from sheets_sync.metrics import (
-    compute_metrics,
-    due_items_from_today,
-    list_written_on,
-    merge_history,
-)
+from sheets_sync.metrics import compute_metrics, due_items_from_today, list_written_on
+from sheets_sync.metrics_history import merge_history
 from sheets_sync.model import Book, Contact, Interaction, Table, Transaction
 from sheets_sync.parse import parse_date, parse_yes_no, read_date, read_tick
 from sheets_sync.referrals import compute_referrals
