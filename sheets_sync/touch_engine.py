@@ -140,9 +140,23 @@ def settle(rule: Rule, occs: list[Occurrence], done: list[date], today: date
     if len(occs) > 1:
         occs = sorted(occs, key=lambda o: (not o.dated, o.due, o.lo))
     if not done or rule.trigger in ("cadence", "stale"):  # cadences restart from any contact
-        matched = [False] * len(occs)  # nothing to match (the common case)
-    else:
-        matched = _match(rule, occs, done, today)
+        return _unmatched(rule, occs, today)  # nothing to match (the common case)
+    return _split(rule, occs, _match(rule, occs, done, today), today)
+
+
+def _unmatched(rule: Rule, occs: list[Occurrence], today: date
+               ) -> tuple[list[Occurrence], list[Occurrence]]:
+    """`_split` when no interaction did any occurrence, without the bookkeeping."""
+    past = [o for o in occs if o.due <= today]
+    if not rule.multi:
+        past = past[-1:]
+    return ([o for o in past if not _expired(rule, o, today)],
+            [o for o in occs if o.due > today])
+
+
+def _split(rule: Rule, occs: list[Occurrence], matched: list[bool], today: date
+           ) -> tuple[list[Occurrence], list[Occurrence]]:
+    """(pending, future) of the sorted occurrences, given which of them were done."""
     past = [(o, m) for o, m in zip(occs, matched, strict=True) if o.due <= today]
     future = [o for o, m in zip(occs, matched, strict=True) if o.due > today and not m]
     if not rule.multi:
@@ -167,12 +181,17 @@ def _match(rule: Rule, occs: list[Occurrence], done: list[date], today: date) ->
         j = _first_unused(done, used, occ.lo, hi)
         if j is not None:
             used[j] = matched[i] = True
+    _match_undated(occs, matched, used)
+    return matched
+
+
+def _match_undated(occs: list[Occurrence], matched: list[bool], used: list[bool]) -> None:
+    """An undated referral is done by any matching interaction the dated ones left over."""
     for i, occ in enumerate(occs):
-        if not occ.dated:  # an undated referral: any matching interaction left over does it
+        if not occ.dated:
             j = next((k for k, u in enumerate(used) if not u), None)
             if j is not None:
                 used[j] = matched[i] = True
-    return matched
 
 
 def _first_unused(done: list[date], used: list[bool], lo: date, hi: date | None) -> int | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import calendars
 from .model import Contact, Interaction
+from .rule_schema import HolidayExtra
 from .touch_index import BookIndex, Occurrence, Person
 from .touch_rules import Rule
 from .vocabulary import normalise
@@ -166,13 +167,21 @@ def _holiday_occurrences(rule: Rule, country: str, first_year: int, last_year: i
             if wanted is None or normalise(holiday.key) in wanted:
                 occs.append(Occurrence(holiday.date, holiday.date, (holiday.slug,),
                                        {"holiday": holiday.names}))
-        for extra in setup.extra if setup else ():
-            names = dict(extra.names)
-            if not names.get("en"):
-                continue
-            for when in _month_day_dates(extra.date, year, extra.lunar):
-                occs.append(Occurrence(when, when, (calendars.slugify(names["en"]),),
-                                       {"holiday": names}))
+        if setup:
+            occs.extend(_extra_holidays(setup.extra, year))
+    return occs
+
+
+def _extra_holidays(extras: Iterable[HolidayExtra], year: int) -> list[Occurrence]:
+    """The rule's own holidays of a country in `year` (one without an English name is none)."""
+    occs = []
+    for extra in extras:
+        names = dict(extra.names)
+        if not names.get("en"):
+            continue
+        for when in _month_day_dates(extra.date, year, extra.lunar):
+            occs.append(Occurrence(when, when, (calendars.slugify(names["en"]),),
+                                   {"holiday": names}))
     return occs
 
 
