@@ -32,6 +32,8 @@ class Occurrence:
 
 @dataclass
 class EngineSettings:
+    """The settings one evaluation reads, flattened, with the dates it looks between."""
+
     today: date
     until: date  # how far Next touch looks
     horizon: date  # how far the iCalendar export looks (today when not exporting)
@@ -55,7 +57,7 @@ class EngineSettings:
 
 def engine_settings(typed: Settings, today: date, until: date, horizon: date,
                     lang: str | None) -> EngineSettings:
-    """The settings one evaluation reads, with the dates it looks between."""
+    """The evaluation's settings from checked ones; `lang` overrides the label language."""
     section, priority = typed.touchpoints, typed.priority
     default_lang = typed.general.default_language
     weights = dict(priority.tier_weight)

@@ -17,6 +17,9 @@ FILTERS = ("lifecycle", "tier", "circle", "stage", "side", "language", "country"
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule as the engine evaluates it: every option a field, neutral where the trigger has
+    none."""
+
     key: str
     trigger: str
     spec: RuleSpec  # the checked config of the rule; trigger-specific options are read here
