@@ -1,0 +1,298 @@
+"""The generic evaluator: every rule for every contact, its occurrences settled against what the
+book shows was done, each due one routed to a channel the contact can receive and given a
+priority, and one picked per contact for Today (SPEC §4)."""
+
+from __future__ import annotations
+
+import fnmatch
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .facts import BookFacts
+from .messages import Templates
+from .model import Book, Classification, Contact, Issue
+from .settings import Settings
+from .touch_index import BookIndex, EngineSettings, Occurrence, Person, engine_settings
+from .touch_rules import Rule, rules_of
+from .touch_triggers import occurrences
+
+TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
+
+
+@dataclass
+class Candidate:
+    """An occurrence of a rule for a contact that is due or coming, with its route and rank."""
+
+    rule: Rule
+    occ: Occurrence
+    person: Person
+    channel: str
+    fallback_from: str
+    priority: float
+    days_overdue: int
+
+
+# (the contact, its due candidates, its coming ones)
+ContactResult = tuple[Person, list[Candidate], list[Candidate]]
+
+
+def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
+             today: date, until: date, horizon: date, templates: Templates, lang: str | None,
+             facts: BookFacts) -> tuple[BookIndex, list[ContactResult], list[Issue]]:
+    """Every contact that may be contacted, with its candidates, and the Issues met on the way."""
+    rules = rules_of(typed)
+    settings = engine_settings(typed, today, until, horizon, lang)
+    index = BookIndex(facts, rules, templates, settings)
+    results = []
+    issues: list[Issue] = []
+    for contact in book.contacts:
+        if contact.do_not_contact:
+            continue  # SPEC §4 "Never": no touchpoint at all
+        cid = facts.contact_id(contact)
+        if settings.require_reachable and not contact.phone and not contact.email:
+            issues.append(Issue(facts.contacts_tab, contact.row, "Phone", "",
+                                "No usable phone or e-mail: no touchpoint can be scheduled",
+                                "Add a mobile number or an e-mail address"))
+            continue
+        person = Person(contact, cid, classes.get(contact.key), index, templates)
+        pending, future, blocked = _candidates(person, rules, index)
+        pending = _apply_supersedes(pending)
+        issues.extend(_channel_issues(contact, pending, blocked, settings, facts.contacts_tab))
+        results.append((person, pending, future))
+    return index, results, issues
+
+
+def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex
+                ) -> tuple[list[Candidate], list[Candidate], list[tuple[Rule, str]]]:
+    """(due candidates, coming candidates, due rules no channel of the contact can carry with
+    the channel each wanted)."""
+    settings = index.settings
+    pending: list[Candidate] = []
+    future: list[Candidate] = []
+    blocked: list[tuple[Rule, str]] = []
+    for rule in rules:
+        if not _applies(rule, person):
+            continue
+        occs = occurrences(rule, person, index)
+        if not occs:
+            continue
+        due_now, later = settle(rule, occs, _done(rule, person, index.facts), settings.today)
+        if not due_now and not later:
+            continue
+        channel, fallback_from = _channel(rule, person, settings)
+        if channel is None:
+            if due_now:
+                blocked.append((rule, fallback_from))
+            continue
+        for occ in due_now:
+            overdue = (settings.today - occ.due).days
+            pending.append(Candidate(rule, occ, person, channel, fallback_from,
+                                     _priority(rule, person.tier, overdue, settings), overdue))
+        for occ in _coming(later, settings.horizon):
+            future.append(Candidate(rule, occ, person, channel, fallback_from,
+                                    _priority(rule, person.tier, 0, settings), 0))
+    return pending, future, blocked
+
+
+def _applies(rule: Rule, person: Person) -> bool:
+    for name, values, negate in rule.filters:
+        if (person.attr(name) in values) == negate:
+            return False
+    return True
+
+
+def _done(rule: Rule, person: Person, facts: BookFacts) -> list[date]:
+    """The dates the contact did the rule, in date order."""
+    # A referral is thanked by any thank-you of the book (facts.thank_yous), not only by
+    # an Interaction naming this rule, so the Referrals tab and Today agree.
+    if rule.trigger == "referral":
+        return list(facts.thank_yous.get(person.key, ()))
+    return person.done.get(rule.key, [])
+
+
+def _coming(later: list[Occurrence], horizon: date) -> list[Occurrence]:
+    """Only the soonest future occurrence matters for Next touch; the iCalendar export also
+    wants the others up to its horizon."""
+    coming = []
+    for position, occ in enumerate(later):
+        if position and occ.due > horizon:
+            break
+        coming.append(occ)
+    return coming
+
+
+# ---------------------------------------------------------------------------------------------
+# Done, due, next
+
+
+def settle(rule: Rule, occs: list[Occurrence], done: list[date], today: date
+           ) -> tuple[list[Occurrence], list[Occurrence]]:
+    """Split occurrences into (pending: due and not done, future: not yet due and not done).
+
+    Done-matching is greedy in date order: each occurrence takes the earliest unused matching
+    interaction dated from its `lo` until the next occurrence falls due, so one interaction never
+    does two occurrences and an early-logged greeting counts for the one it anticipated.
+    """
+    if (rule.once and done) or not occs:
+        return [], []
+    if len(occs) > 1:
+        occs = sorted(occs, key=lambda o: (not o.dated, o.due, o.lo))
+    if not done or rule.trigger in ("cadence", "stale"):  # cadences restart from any contact
+        return _unmatched(rule, occs, today)  # nothing to match (the common case)
+    return _split(rule, occs, _match(rule, occs, done, today), today)
+
+
+def _unmatched(rule: Rule, occs: list[Occurrence], today: date
+               ) -> tuple[list[Occurrence], list[Occurrence]]:
+    """`_split` when no interaction did any occurrence, without the bookkeeping."""
+    past = [o for o in occs if o.due <= today]
+    if not rule.multi:
+        past = past[-1:]
+    return ([o for o in past if not _expired(rule, o, today)],
+            [o for o in occs if o.due > today])
+
+
+def _split(rule: Rule, occs: list[Occurrence], matched: list[bool], today: date
+           ) -> tuple[list[Occurrence], list[Occurrence]]:
+    """(pending, future) of the sorted occurrences, given which of them were done."""
+    past = [(o, m) for o, m in zip(occs, matched, strict=True) if o.due <= today]
+    future = [o for o, m in zip(occs, matched, strict=True) if o.due > today and not m]
+    if not rule.multi:
+        past = past[-1:]  # a newer occurrence supersedes older ones
+    pending = [o for o, m in past if not m and not _expired(rule, o, today)]
+    return pending, future
+
+
+def _match(rule: Rule, occs: list[Occurrence], done: list[date], today: date) -> list[bool]:
+    """Which of the sorted occurrences an interaction did; each interaction does at most one."""
+    matched = [False] * len(occs)
+    used = [False] * len(done)
+    dated = [i for i, o in enumerate(occs) if o.dated]
+    for position, i in enumerate(dated):
+        occ = occs[i]
+        if _expired(rule, occ, today):
+            continue  # out of play: it must not take an interaction meant for a newer occurrence
+        # A yearly or calendar occurrence's window ends when the next one falls due; a referral
+        # or event stands alone, so its thank-you may come late without limit.
+        hi = None if rule.multi else next(
+            (occs[j].due for j in dated[position + 1:] if occs[j].due > occ.due), None)
+        j = _first_unused(done, used, occ.lo, hi)
+        if j is not None:
+            used[j] = matched[i] = True
+    _match_undated(occs, matched, used)
+    return matched
+
+
+def _match_undated(occs: list[Occurrence], matched: list[bool], used: list[bool]) -> None:
+    """An undated referral is done by any matching interaction the dated ones left over."""
+    for i, occ in enumerate(occs):
+        if not occ.dated:
+            j = next((k for k, u in enumerate(used) if not u), None)
+            if j is not None:
+                used[j] = matched[i] = True
+
+
+def _first_unused(done: list[date], used: list[bool], lo: date, hi: date | None) -> int | None:
+    """The earliest unused interaction dated from `lo` and before `hi` (None: no end)."""
+    j = bisect_left(done, lo)
+    while j < len(done) and (hi is None or done[j] < hi):
+        if not used[j]:
+            return j
+        j += 1
+    return None
+
+
+def _expired(rule: Rule, occ: Occurrence, today: date) -> bool:
+    return rule.expire_days is not None and occ.dated and (today - occ.due).days > rule.expire_days
+
+
+def _apply_supersedes(pending: list[Candidate]) -> list[Candidate]:
+    """A rule's `supersedes` items that fell due before its own item are replaced by it (the
+    reconnect overtakes a monthly call left undone); one of them due on or after its date means
+    the routine touch already covers it, and it goes instead."""
+    if not any(c.rule.supersedes for c in pending):
+        return pending
+    dropped: set[int] = set()
+    for cand in pending:
+        if not cand.rule.supersedes:
+            continue
+        victims = [other for other in pending if other is not cand and any(
+            fnmatch.fnmatchcase(other.rule.key, p) for p in cand.rule.supersedes)]
+        if any(v.occ.due >= cand.occ.due for v in victims):
+            dropped.add(id(cand))
+        else:
+            dropped.update(id(v) for v in victims)
+    return [c for c in pending if id(c) not in dropped]
+
+
+# ---------------------------------------------------------------------------------------------
+# Channel and priority
+
+
+def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str | None, str]:
+    """The rule's channel if the contact can receive it, else the first usable fallback."""
+    contact = person.contact
+
+    def usable(channel: str) -> bool:
+        if channel in settings.phone_channels:
+            return bool(contact.phone)
+        if channel in settings.email_channels:
+            return bool(contact.email)
+        return True
+
+    if usable(rule.channel):
+        return rule.channel, ""
+    for channel in rule.fallback if rule.fallback is not None else settings.fallback:
+        channel = str(channel).strip().lower()
+        if channel != rule.channel and usable(channel):
+            return channel, rule.channel
+    return None, rule.channel
+
+
+def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tuple[Rule, str]],
+                    settings: EngineSettings, tab: str) -> list[Issue]:
+    """One Issue per missing column that made a due touchpoint change channel or drop out."""
+    issues = []
+    seen = set()
+    reasons = [(c.rule, c.fallback_from, c.channel) for c in pending if c.fallback_from]
+    reasons += [(rule, channel, None) for rule, channel in blocked]
+    for rule, wanted, used in reasons:
+        column = "Phone" if wanted in settings.phone_channels else "Email"
+        if column in seen:
+            continue
+        seen.add(column)
+        what = "phone" if column == "Phone" else "e-mail"
+        effect = f"goes by {used} instead of {wanted}" if used else f"cannot be sent ({wanted})"
+        issues.append(Issue(
+            tab, contact.row, column, "",
+            f"No usable {what}: '{rule.label}' {effect}",
+            "Add a mobile number" if column == "Phone" else "Add an e-mail address"))
+    return issues
+
+
+def _priority(rule: Rule, tier: str, overdue: int, settings: EngineSettings) -> float:
+    """tier_weight[tier] × (rule priority + overdue_weight × min(days overdue, cap))."""
+    weight = settings.tier_weight.get(tier, settings.default_weight)
+    late = min(max(overdue, 0), settings.overdue_cap)
+    return round(weight * (rule.priority + settings.overdue_weight * late), 2)
+
+
+def rank(candidate: Candidate) -> tuple:
+    """Highest priority first; ties: tier A first, then earliest due, name, rule."""
+    return (-candidate.priority, TIER_ORDER.get(candidate.person.tier, 9), candidate.occ.due,
+            candidate.person.contact.name, candidate.rule.key)
+
+
+def pick(pending: list[Candidate]) -> Candidate | None:
+    """A contact's most urgent item: within a group (the drip) only the earliest due may go."""
+    first_of_group: dict[str, Candidate] = {}
+    for cand in pending:
+        group = cand.rule.group
+        if group:
+            best = first_of_group.get(group)
+            if best is None or (cand.occ.due, cand.rule.key) < (best.occ.due, best.rule.key):
+                first_of_group[group] = cand
+    eligible = [c for c in pending if not c.rule.group or first_of_group[c.rule.group] is c]
+    return min(eligible, key=rank) if eligible else None

@@ -1,0 +1,117 @@
+"""A picked candidate as the `Touchpoint` the sync writes: its label in the workbook's language
+and its message drafted in the contact's (templates via messages.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .messages import Templates, first_name, render
+from .touch_engine import Candidate
+from .touch_index import EngineSettings
+
+
+@dataclass
+class Touchpoint:
+    """One touch to make: what, for whom, when, how, and the drafted message."""
+
+    contact_row: int
+    contact_id: str
+    rule: str
+    label: str  # readable, in the label language ("First-month check-in, review and …")
+    due: date
+    days_overdue: int
+    channel: str
+    priority: float
+    message: str
+    owner: str
+    name: str
+    tier: str
+    phone: str | None
+    email: str | None
+    lang: str = "en"  # the message's language
+    group: str = ""
+    fallback_from: str = ""  # the rule's own channel when `channel` replaced it
+
+    @property
+    def touchpoint(self) -> str:
+        """The Touchpoint text written to Today and Interactions: "Label [rule_key]"."""
+        return touchpoint_text(self.label, self.rule)
+
+
+def touchpoint_text(label: str, rule: str) -> str:
+    return f"{label} [{rule}]"
+
+
+def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) -> Touchpoint:
+    """The candidate with its label and message rendered."""
+    person = cand.person
+    contact = person.contact
+    message = ""
+    text = templates.pick("messages", person.lang, _keys(cand.rule.template, cand.occ.variants))
+    if text:
+        message = render(text, _values(cand, person.lang, templates, settings))
+    return Touchpoint(
+        contact_row=contact.row,
+        contact_id=person.cid,
+        rule=cand.rule.key,
+        label=label(cand, templates, settings),
+        due=cand.occ.due,
+        days_overdue=cand.days_overdue,
+        channel=cand.channel,
+        priority=cand.priority,
+        message=message,
+        owner=contact.owner,
+        name=contact.name,
+        tier=person.tier,
+        phone=contact.phone,
+        email=contact.email,
+        lang=person.lang,
+        group=cand.rule.group,
+        fallback_from=cand.fallback_from,
+    )
+
+
+def label(cand: Candidate, templates: Templates, settings: EngineSettings) -> str:
+    """The readable label in the label language, followed by the occurrence's detail when the
+    templates give one."""
+    lang = settings.label_lang
+    keys = _keys(cand.rule.key, cand.occ.variants)
+    base = templates.pick("labels", lang, keys) or cand.rule.label
+    detail = templates.pick("details", lang, keys)
+    values = _values(cand, lang, templates, settings)
+    text = render(base, values)
+    if detail:
+        rendered = render(detail, values)
+        if rendered:
+            text = f"{text} – {rendered}"
+    return text
+
+
+def _keys(base: str, variants: Sequence[str]) -> list[str]:
+    return [f"{base}_{v}" for v in variants if v] + [base]
+
+
+def _values(cand: Candidate, lang: str, templates: Templates, settings: EngineSettings) -> dict:
+    contact = cand.person.contact
+    values = {k: _localise(v, lang) for k, v in cand.occ.values.items()}
+    term_key = cand.occ.values.get("term_key")
+    if term_key:
+        values["tip"] = templates.pick("tips", lang, [term_key]) or ""
+    kind = cand.occ.values.get("kind")
+    if kind:
+        values["kind"] = templates.pick("words", lang, [f"event_{kind}"]) or kind
+    values["name"] = contact.name
+    values["first_name"] = first_name(contact.name, lang)
+    values["agent"] = contact.owner or templates.pick("words", lang, ["your_agent"]) or ""
+    values["address"] = settings.office_address or templates.pick(
+        "words", lang, ["address_missing"]) or ""
+    return values
+
+
+def _localise(value: Any, lang: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(lang) or value.get("en") or next(iter(value.values()), "")
+    return value

@@ -1,0 +1,351 @@
+"""The trigger registry: one function per trigger, each giving a rule's dated occurrences for one
+contact (SPEC §4). Whether an occurrence is done, due or superseded is the engine's business
+(touch_engine.py); a trigger only says when the rule falls due and what the message can say."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from calendar import monthrange
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from . import calendars
+from .model import Contact, Interaction
+from .rule_schema import HolidayExtra
+from .touch_index import BookIndex, Occurrence, Person
+from .touch_rules import Rule
+from .vocabulary import normalise
+
+Trigger = Callable[[Rule, Person, BookIndex], list[Occurrence]]
+
+_FAR_PAST = date(1, 1, 1)
+_BIRTHDAYS = ("birthday", "lunar_birthday", "any_birthday")
+
+
+def occurrences(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """The rule's occurrences for the contact (none for a trigger nobody registered)."""
+    trigger = TRIGGERS.get(rule.trigger)
+    return trigger(rule, person, index) if trigger is not None else []
+
+
+def _after(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """N days/months after a date of the contact (closing, first interaction, …)."""
+    anchor, side = person.anchor(rule.date_field)
+    if anchor is None:
+        return []
+    occs = []
+    for months, days in rule.offsets:
+        due = _add_months(anchor, months) + timedelta(days=days)
+        lo = max(anchor, due - timedelta(days=rule.early_days))
+        occs.append(Occurrence(due, lo, (side,) if side else ()))
+    return occs
+
+
+def _cadence(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """Every N days since the last contact; a contact never contacted starts today."""
+    last = person.last_contact
+    if last is None:
+        today = index.settings.today
+        return [Occurrence(today, today)]
+    due = last + timedelta(days=rule.interval_days)
+    return [Occurrence(due, due)]
+
+
+def _stale(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """No contact for N days: needs a contact to go stale from."""
+    last = person.last_contact
+    if last is None:
+        return []
+    due = last + timedelta(days=rule.interval_days)
+    return [Occurrence(due, due)]
+
+
+def _yearly(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """Each year on a date (birthday, lunar birthday, home anniversary), `lead_days` ahead."""
+    settings = index.settings
+    years = range(settings.today.year - 1, settings.until.year + 2)
+    if rule.date_field in _BIRTHDAYS:
+        days = _birthdays(rule, person.contact, years)
+    else:
+        days = _anniversaries(rule, person, years)
+    lead = timedelta(days=rule.lead_days)
+    early = timedelta(days=rule.early_days)
+    occs = []
+    for day, values in days:
+        due = day - lead
+        occs.append(Occurrence(due, due - early, (), dict(values, date=day)))
+    return occs
+
+
+def _birthdays(rule: Rule, contact: Contact, years: Iterable[int]
+               ) -> list[tuple[date, dict[str, Any]]]:
+    """(date, placeholders) of the contact's birthdays in `years`, when the rule's kind of
+    birthday (solar, lunar or either) is the contact's."""
+    birthday = contact.birthday
+    if birthday is None:
+        return []
+    lunar = bool(contact.lunar_birthday)
+    if (rule.date_field == "birthday" and lunar) or (
+            rule.date_field == "lunar_birthday" and not lunar):
+        return []
+    found = []
+    for year in years:
+        if lunar:
+            days = list(calendars.lunar_birthday_dates(birthday.month, birthday.day, year))
+        else:
+            one = calendars.solar_birthday(birthday.month, birthday.day, year)
+            days = [one] if one else []
+        values = {"age": year - birthday.year} if birthday.year else {}
+        found.extend((day, values) for day in days)
+    return found
+
+
+def _anniversaries(rule: Rule, person: Person, years: Iterable[int]
+                   ) -> list[tuple[date, dict[str, Any]]]:
+    """(date, placeholders) of the yearly returns of the rule's date, from `min_years` on."""
+    anchor, _ = person.anchor(rule.date_field)
+    if anchor is None:
+        return []
+    found = []
+    for year in years:
+        count = year - anchor.year
+        if count < max(1, rule.min_years):
+            continue
+        one = calendars.solar_birthday(anchor.month, anchor.day, year)
+        if one:
+            found.append((one, {"years": count}))
+    return found
+
+
+def _calendar(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """Each date of a calendar: public holidays of the contact's country, the 24 solar terms,
+    or dates listed in the rule."""
+    dates, occs = _calendar_of(rule, person.country, index)
+    # Two past occurrences are enough: the latest supersedes older ones, and the one before
+    # it only matters for which of them an early-logged interaction belongs to.
+    # Ahead, one occurrence beyond the horizon is enough for the next touch and for the
+    # window of the latest past one.
+    start = max(0, bisect_right(dates, index.settings.today) - 2)
+    return occs[start:bisect_right(dates, index.settings.horizon) + 1]
+
+
+def _calendar_of(rule: Rule, country: str, index: BookIndex
+                 ) -> tuple[list[date], list[Occurrence]]:
+    """The rule's calendar for `country` from last year to the look-ahead's end, built once
+    per (rule, country) — never per contact."""
+    cache_key = (rule.key, country)
+    if cache_key not in index.calendars:
+        first_year, last_year = index.settings.today.year - 1, index.settings.until.year
+        build = _CALENDARS.get(rule.spec.calendar, _listed_dates)
+        occs = build(rule, country, first_year, last_year)
+        for occ in occs:
+            occ.lo = occ.due - timedelta(days=rule.early_days)
+        occs.sort(key=lambda o: o.due)
+        index.calendars[cache_key] = ([o.due for o in occs], occs)
+    return index.calendars[cache_key]
+
+
+def _solar_terms(rule: Rule, country: str, first_year: int, last_year: int) -> list[Occurrence]:
+    return [Occurrence(term.date, term.date, (term.key,),
+                       {"term": term.names, "term_key": term.key})
+            for year in range(first_year, last_year + 1)
+            for term in calendars.solar_terms(year)]
+
+
+def _holiday_occurrences(rule: Rule, country: str, first_year: int, last_year: int
+                         ) -> list[Occurrence]:
+    spec = rule.spec
+    setup = spec.countries.get(country)
+    include = setup.include if setup and setup.include is not None else spec.include
+    wanted = None if include is None else {normalise(name) for name in include}
+    exclude = spec.exclude
+    subdiv = (setup.subdiv if setup else None) or None
+    occs = []
+    for year in range(first_year, last_year + 1):
+        for holiday in calendars.public_holidays(country, year, subdiv, exclude):
+            if wanted is None or normalise(holiday.key) in wanted:
+                occs.append(Occurrence(holiday.date, holiday.date, (holiday.slug,),
+                                       {"holiday": holiday.names}))
+        if setup:
+            occs.extend(_extra_holidays(setup.extra, year))
+    return occs
+
+
+def _extra_holidays(extras: Iterable[HolidayExtra], year: int) -> list[Occurrence]:
+    """The rule's own holidays of a country in `year` (one without an English name is none)."""
+    occs = []
+    for extra in extras:
+        names = dict(extra.names)
+        if not names.get("en"):
+            continue
+        for when in _month_day_dates(extra.date, year, extra.lunar):
+            occs.append(Occurrence(when, when, (calendars.slugify(names["en"]),),
+                                   {"holiday": names}))
+    return occs
+
+
+def _listed_dates(rule: Rule, country: str, first_year: int, last_year: int
+                  ) -> list[Occurrence]:
+    occs = []
+    for entry in rule.spec.dates:
+        text, name = entry.date, entry.name
+        try:
+            when = date.fromisoformat(text)
+        except ValueError:
+            when = None
+        whens = [when] if when else [d for y in range(first_year, last_year + 1)
+                                     for d in _month_day_dates(text, y, False)]
+        for day in whens:
+            occs.append(Occurrence(day, day, (), {"milestone": name}))
+    return occs
+
+
+_CALENDARS: dict[str, Callable[[Rule, str, int, int], list[Occurrence]]] = {
+    "solar_terms": _solar_terms,
+    "holidays": _holiday_occurrences,
+}
+
+
+def _month_day_dates(text: str, year: int, lunar: bool) -> tuple[date, ...]:
+    """Dates in `year` of a yearly "MM-DD" (a Chinese-lunar month/day when `lunar`)."""
+    try:
+        month, day = (int(part) for part in text.split("-"))
+    except ValueError:
+        return ()
+    if lunar:
+        return calendars.lunar_birthday_dates(month, day, year)
+    one = calendars.solar_birthday(month, day, year)
+    return (one,) if one else ()
+
+
+def _event(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """An interaction event: the first call/visit, or keywords in Interactions."""
+    offsets = [timedelta(days=days) + timedelta(days=30 * months) for months, days in rule.offsets]
+    if rule.spec.event == "first_channel":
+        return _first_channel(rule, person, offsets)
+    return _keyword_events(rule, person, index.settings.today, offsets)
+
+
+def _first_channel(rule: Rule, person: Person, offsets: Sequence[timedelta]
+                   ) -> list[Occurrence]:
+    for interaction, key in zip(person.interactions, person.resolved, strict=True):
+        if (interaction.channel or "").strip().lower() in rule.channels:
+            if key is not None:
+                return []  # the first such touch was one the tool asked for, not an event
+            return [Occurrence(interaction.date + off, interaction.date) for off in offsets]
+    return []
+
+
+def _keyword_events(rule: Rule, person: Person, today: date, offsets: Sequence[timedelta]
+                    ) -> list[Occurrence]:
+    """One occurrence per offset for each interaction whose words name a kind of event, a
+    repeat of the same kind inside `cooldown_days` being the same event."""
+    # Look back only as far as an occurrence could still be due or shadow a repeat.
+    reach = (rule.expire_days if rule.expire_days is not None else 365) + rule.cooldown_days
+    start = today - timedelta(days=reach + max(o.days for o in offsets))
+    first = bisect_left([i.date for i in person.interactions], start)
+    occs = []
+    last_seen: dict[str, date] = {}
+    for interaction, key in zip(person.interactions[first:], person.resolved[first:], strict=True):
+        if key == rule.key:
+            continue  # our own check-in mentioning the event is not a new event
+        text = _event_text(interaction, key)
+        if not text.strip():
+            continue
+        for kind in _new_kinds(rule, text, interaction.date, last_seen):
+            for off in offsets:
+                occs.append(Occurrence(interaction.date + off, interaction.date, (kind,),
+                                       {"kind": kind}))
+    return occs
+
+
+def _event_text(interaction: Interaction, key: str | None) -> str:
+    parts = [interaction.outcome or "", interaction.notes or ""]
+    if key is None:  # a person's own Touchpoint text may name the event; ours never does
+        parts.append(interaction.touchpoint or "")
+    return " ".join(parts).casefold()
+
+
+def _new_kinds(rule: Rule, text: str, when: date, last_seen: dict[str, date]) -> list[str]:
+    """The kinds `text` names that were not seen within the cooldown; notes them as seen."""
+    kinds = []
+    for kind, pattern in rule.keywords:
+        if not pattern.search(text):
+            continue
+        seen = last_seen.get(kind)
+        if seen is not None and (when - seen).days <= rule.cooldown_days:
+            continue
+        last_seen[kind] = when
+        kinds.append(kind)
+    return kinds
+
+
+def _referral(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """One thank-you per referral the contact made (seed 002: within 48 hours), carrying the
+    reward tier the n-th referral earns (facts.BookFacts.reward_tier, shared with the Referrals
+    tab: first referral a 25-50 gift, more than one a 75-100 gift or the appreciation event),
+    or the rule's own `rewards` list of the same shape. Its referral date and thank-yous are the
+    book's (facts.py)."""
+    facts = index.facts
+    entries = index.referrals.get(person.key, [])
+    # The rule's own rewards, else [[referrals.reward_tiers]] (the facts' tiers, as the
+    # Referrals tab shows them).
+    tiers = None if rule.spec.rewards is None else [
+        {"min_referrals": t.min_referrals, "name": t.name, "reward": t.reward}
+        for t in rule.spec.rewards]
+    occs = []
+    closed = 0
+    for count, (when, referred) in enumerate(entries, start=1):
+        closed += referred in facts.closed
+        reward = facts.reward_tier(count, closed, tiers) or {}
+        known = facts.people.get(referred)
+        values = {"referred": known.name if known is not None and known.name else referred,
+                  "count": count, "tier": reward.get("name", ""),
+                  "reward": reward.get("reward", "")}
+        variants = (f"tier{int(reward.get('min_referrals', 1))}",) if reward else ()
+        for months, days in rule.offsets:
+            if when is None:
+                occs.append(Occurrence(index.settings.today, _FAR_PAST, variants, values,
+                                       dated=False))
+            else:
+                due = _add_months(when, months) + timedelta(days=days)
+                occs.append(Occurrence(due, when, variants, values))
+    return occs
+
+
+def _top_referrer(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """Once a year for the contacts who referred most in the past year."""
+    settings = index.settings
+    month, day = rule.spec.month, rule.spec.day
+    occs = []
+    for year in range(settings.today.year - 1, settings.until.year + 1):
+        if person.key in index.top_referrers(rule, year):
+            due = _safe_date(year, month, day)
+            occs.append(Occurrence(due, due - timedelta(days=rule.early_days), (), {"year": year}))
+    return occs
+
+
+TRIGGERS: dict[str, Trigger] = {
+    "after": _after,
+    "cadence": _cadence,
+    "stale": _stale,
+    "yearly": _yearly,
+    "calendar": _calendar,
+    "event": _event,
+    "referral": _referral,
+    "top_referrer": _top_referrer,
+}
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 month: 28/29 Feb)."""
+    if not months:
+        return day
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def _safe_date(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, monthrange(year, month)[1]))
