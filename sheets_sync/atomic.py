@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .locks import SIDECAR_DIR
+from sheets_sync.locks import SIDECAR_DIR
 
 TEMP_SUFFIX = ".sheets-sync-tmp"
 PARTIAL_SUFFIX = ".part"  # a backup being copied

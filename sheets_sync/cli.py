@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from types import FrameType
 
-from .config import load_config
-from .errors import UserError
+from sheets_sync.config import load_config
+from sheets_sync.errors import UserError
 
 DEMO_FILE = "sample.xlsx"
 
@@ -140,11 +140,11 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .starter import write_starter_workbook
-    from .stores.gsheets.location import is_google_location
+    from sheets_sync.starter import write_starter_workbook
+    from sheets_sync.stores.gsheets.location import is_google_location
 
     if is_google_location(args.path):
-        from .google_cli import init_google
+        from sheets_sync.google_cli import init_google
 
         sheet, contacts = init_google(args.path, load_config(args.config), args.lang,
                                       args.sample, _today(args))
@@ -165,10 +165,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .starter import write_starter_workbook
+    from sheets_sync.starter import write_starter_workbook
 
     if args.google:
-        from .google_cli import NEW, init_google
+        from sheets_sync.google_cli import NEW, init_google
 
         sheet, _ = init_google(NEW, load_config(args.config), args.lang, True, _today(args))
         print(f"Wrote the sample to a new Google Sheet: {sheet.url}")
@@ -181,7 +181,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_auth(args: argparse.Namespace) -> int:
-    from .google_cli import check_access, login
+    from sheets_sync.google_cli import check_access, login
 
     if args.login:
         print(login(args.login))
@@ -197,8 +197,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     """Sync a workbook path or a Google Sheet location (kept a string: a Path would turn
     "https://" into "https:/")."""
-    from .stores.gsheets.location import is_google_location, parse_location
-    from .sync import sync_workbook
+    from sheets_sync.stores.gsheets.location import is_google_location, parse_location
+    from sheets_sync.sync import sync_workbook
 
     config = load_config(args.config)
     report = sync_workbook(location, config, _today(args), dry_run=dry_run)
@@ -228,37 +228,37 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
 
 
 def cmd_today(args: argparse.Namespace) -> int:
-    from .report_cli import print_today
+    from sheets_sync.report_cli import print_today
 
     return print_today(args)
 
 
 def cmd_ics(args: argparse.Namespace) -> int:
-    from .report_cli import write_ics
+    from sheets_sync.report_cli import write_ics
 
     return write_ics(args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report_cli import write_report
+    from sheets_sync.report_cli import write_report
 
     return write_report(args)
 
 
 def cmd_referrals(args: argparse.Namespace) -> int:
-    from .report_cli import write_referrals
+    from sheets_sync.report_cli import write_referrals
 
     return write_referrals(args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .worker import run_command
+    from sheets_sync.worker import run_command
 
     return run_command(args.config, once=args.once, check=args.check)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .worker import status_command
+    from sheets_sync.worker import status_command
 
     return status_command(args.config)
 

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .schema import SettingError
-from .settings import parse_settings
-from .shipped import Traversable, default_config
+from sheets_sync.core.schema import SettingError
+from sheets_sync.core.settings import parse_settings
+from sheets_sync.core.shipped import Traversable, default_config
+from sheets_sync.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib

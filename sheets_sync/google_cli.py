@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .sample_data import SampleData, build_sample
-from .starter import build_workbook, check_lang
-from .stores.gsheets.location import SheetLocation, parse_location
-from .stores.gsheets.store import client_for, create_spreadsheet, fill_with_workbook
+from sheets_sync.sample_data import SampleData, build_sample
+from sheets_sync.starter import build_workbook, check_lang
+from sheets_sync.stores.gsheets.location import SheetLocation, parse_location
+from sheets_sync.stores.gsheets.store import client_for, create_spreadsheet, fill_with_workbook
 
 NEW = "gsheet:new"  # `init gsheet:new`: create a spreadsheet instead of filling a shared one
 
@@ -46,6 +46,6 @@ def check_access(location: str, config: dict[str, Any]) -> str:
 
 
 def login(client_secrets: Path) -> str:
-    from .stores.gsheets.credentials import login as run_flow
+    from sheets_sync.stores.gsheets.credentials import login as run_flow
 
     return f"Saved a Google token for this user in {run_flow(client_secrets)}"

@@ -16,8 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Book
-from .referrals import Referrer, closed_ids, contacts_by_id, downstream_of, referral_edges
+from sheets_sync.core.model import Book
+from sheets_sync.core.referrals import (
+    Referrer,
+    closed_ids,
+    contacts_by_id,
+    downstream_of,
+    referral_edges,
+)
 
 if TYPE_CHECKING:  # matplotlib is imported only when a picture is drawn
     from matplotlib.axes import Axes

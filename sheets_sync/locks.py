@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
-from .errors import UserError, WorkbookLocked
+from sheets_sync.errors import UserError, WorkbookLocked
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from .config import load_config, read_toml
-from .errors import ConfigError, UserError
+from sheets_sync.config import load_config, read_toml
+from sheets_sync.errors import ConfigError, UserError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index == date.weekday()
 
@@ -265,7 +265,7 @@ def _check_xlsx(book: WorkbookEntry) -> list[str]:
 
 def _check_google(book: WorkbookEntry, office: OfficeConfig) -> list[str]:
     """Credentials present, and the sheet readable and writable with them (two requests)."""
-    from .google_cli import check_access
+    from sheets_sync.google_cli import check_access
 
     creds = office.google_credentials
     if creds is not None and not creds.is_file():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .runlog import scrub
+from sheets_sync.runlog import scrub
 
 
 class Progress:

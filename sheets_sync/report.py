@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from . import vocabulary
-from .metrics_breakdowns import BREAKDOWN_COLUMNS, Breakdown
-from .metrics_catalogue import (
+from sheets_sync.core import vocabulary
+from sheets_sync.core.metrics_breakdowns import BREAKDOWN_COLUMNS, Breakdown
+from sheets_sync.core.metrics_catalogue import (
     DAYS,
     METRIC_NAMES,
     MONEY,
@@ -25,10 +25,10 @@ from .metrics_catalogue import (
     group_label,
     metric_label,
 )
-from .metrics_history import read_history
-from .model import OwnedTab, Table
-from .parse import read_number
-from .referrals import REFERRAL_COLUMNS, YES, Referrer, localized
+from sheets_sync.core.metrics_history import read_history
+from sheets_sync.core.model import OwnedTab, Table
+from sheets_sync.core.parse import read_number
+from sheets_sync.core.referrals import REFERRAL_COLUMNS, YES, Referrer, localized
 
 TOP_REFERRERS = 20  # rows of the referrer table; the Referrals tab has them all
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from .config import load_config
-from .insights import measure
-from .messages import load_templates
-from .plan import PlanResult, build_plan
-from .referrals import compute_referrals
-from .stores.base import WorkbookData
-from .stores.gsheets.location import book_title
-from .sync import open_store
-from .today import format_table, to_ics
-from .touchpoints import upcoming
+from sheets_sync.config import load_config
+from sheets_sync.core.insights import measure
+from sheets_sync.core.messages import load_templates
+from sheets_sync.core.model import WorkbookData
+from sheets_sync.core.plan import PlanResult, build_plan
+from sheets_sync.core.referrals import compute_referrals
+from sheets_sync.core.today import format_table, to_ics
+from sheets_sync.core.touchpoints import upcoming
+from sheets_sync.stores.gsheets.location import book_title
+from sheets_sync.sync import open_store
 
 
 def _analyse(
@@ -61,7 +61,7 @@ def write_ics(args: argparse.Namespace) -> int:
 
 
 def write_report(args: argparse.Namespace) -> int:
-    from .report import render_report
+    from sheets_sync.report import render_report
 
     data, result, config, today = _analyse(args)
     # The same measures the sync writes to Metrics (its same-day re-run rule included).
@@ -82,7 +82,7 @@ def write_report(args: argparse.Namespace) -> int:
 
 
 def write_referrals(args: argparse.Namespace) -> int:
-    from .graph import draw_referral_graph
+    from sheets_sync.graph import draw_referral_graph
 
     _, result, config, today = _analyse(args)
     referrers = compute_referrals(result.book, result.classes, today, config, result.facts)

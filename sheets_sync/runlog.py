@@ -17,7 +17,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from .locks import FileLock
+from sheets_sync.locks import FileLock
 
 LOGGER_NAME = "sheets_sync.worker"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .vocabulary import (
+from sheets_sync.core.vocabulary import (
     CIRCLES,
     CONTACT_COLUMNS,
     INTERACTION_COLUMNS,

@@ -22,11 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .atomic import publish_new
-from .errors import UserError
-from .locks import hold_book
-from .sample_data import SampleData, build_sample
-from .vocabulary import (
+from sheets_sync.atomic import publish_new
+from sheets_sync.core.vocabulary import (
     CHANNELS,
     CIRCLES,
     CONTACT_COLUMNS,
@@ -43,6 +40,9 @@ from .vocabulary import (
     YES_NO,
     label,
 )
+from sheets_sync.errors import UserError
+from sheets_sync.locks import hold_book
+from sheets_sync.sample_data import SampleData, build_sample
 
 LAST_ROW = 1000  # dropdowns and column formats reach this row
 DATE_FORMAT = "yyyy-mm-dd"  # unambiguous whatever the reader's locale or date order

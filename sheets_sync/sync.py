@@ -8,14 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import WorkbookChanged
-from .locks import hold_book
-from .messages import load_templates
-from .plan import PlanResult, build_plan, tier_counts
-from .stores.base import Store
-from .stores.diff import Diff
-from .stores.gsheets.location import is_google_location, parse_location
-from .stores.xlsx import XlsxStore
+from sheets_sync.core.messages import load_templates
+from sheets_sync.core.plan import PlanResult, build_plan, tier_counts
+from sheets_sync.errors import WorkbookChanged
+from sheets_sync.locks import hold_book
+from sheets_sync.stores.base import Store
+from sheets_sync.stores.diff import Diff
+from sheets_sync.stores.gsheets.location import is_google_location, parse_location
+from sheets_sync.stores.xlsx import XlsxStore
 
 
 @dataclass
@@ -39,7 +39,7 @@ class SyncReport:
 def open_store(location: str, config: dict[str, Any]) -> Store:
     """A sheet URL or `gsheet:<key>` -> GoogleSheetStore; an .xlsx path -> XlsxStore."""
     if is_google_location(location):
-        from .stores.gsheets import GoogleSheetStore
+        from sheets_sync.stores.gsheets import GoogleSheetStore
 
         return GoogleSheetStore(parse_location(location), config)
     general = config["general"]

@@ -35,10 +35,10 @@ from types import FrameType
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from .config import load_config
-from .errors import ConfigError, UserError
-from .locks import BookBusy, hold_book
-from .office import (
+from sheets_sync.config import load_config
+from sheets_sync.errors import ConfigError, UserError
+from sheets_sync.locks import BookBusy, hold_book
+from sheets_sync.office import (
     LightSync,
     OfficeConfig,
     OfficeConfigError,
@@ -48,8 +48,8 @@ from .office import (
     default_status_file,
     load_office,
 )
-from .progress import Progress
-from .runlog import (
+from sheets_sync.progress import Progress
+from sheets_sync.runlog import (
     LOGGER_NAME,
     RunOutcome,
     StatusFile,
@@ -457,7 +457,7 @@ def _real_sync(location: str, config: dict[str, Any], today: date, *,
     # Imported at the first run, inside the run's error handling: the real sync pulls in the
     # spreadsheet libraries (which `--check` and `status` do not need), and a broken install must
     # show up as a failed run in the log, not as a worker that crashes at start.
-    from .sync import sync_workbook
+    from sheets_sync.sync import sync_workbook
 
     return sync_workbook(location, config, today, light=light)
 

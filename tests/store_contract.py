@@ -18,20 +18,21 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_config
-from sheets_sync.errors import UserError, WorkbookChanged
-from sheets_sync.model import (
+from sheets_sync.core.model import (
     Append,
     ChangeSet,
     Column,
     ContactWrite,
     Locator,
     OwnedTab,
+    WorkbookData,
     id_key,
     locator_key,
 )
-from sheets_sync.plan import build_plan
-from sheets_sync.stores.base import Store, WorkbookData
-from sheets_sync.vocabulary import OWNED_COLUMNS, label
+from sheets_sync.core.plan import build_plan
+from sheets_sync.core.vocabulary import OWNED_COLUMNS, label
+from sheets_sync.errors import UserError, WorkbookChanged
+from sheets_sync.stores.base import Store
 
 Grid = list[list[Any]]
 TODAY = date(2026, 11, 23)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.calendar_plan import (
+from sheets_sync.config import load_config, merge
+from sheets_sync.core.calendar_plan import (
     Theme,
     calendar_tab,
     climate_for,
@@ -17,8 +18,7 @@ from sheets_sync.calendar_plan import (
     themes_from_table,
     themes_tab,
 )
-from sheets_sync.config import load_config, merge
-from sheets_sync.model import Book, Contact, PartialDate, Table, Transaction
+from sheets_sync.core.model import Book, Contact, PartialDate, Table, Transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2025, 2, 10)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from sheets_sync.calendars import (
+from sheets_sync.core.calendars import (
     SOLAR_TERM_KEYS,
     lunar_birthday_dates,
     lunar_to_solar,

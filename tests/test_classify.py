@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.classify import (
+from sheets_sync.config import load_config, merge
+from sheets_sync.core.classify import (
     ReferralStats,
     activity,
     assign_tiers,
@@ -24,10 +25,9 @@ from sheets_sync.classify import (
     referral_stats,
     relationship_score,
 )
-from sheets_sync.config import load_config, merge
+from sheets_sync.core.facts import build_facts
+from sheets_sync.core.model import Book, Contact, Interaction, Transaction
 from sheets_sync.errors import ConfigError
-from sheets_sync.facts import build_facts
-from sheets_sync.model import Book, Contact, Interaction, Transaction
 
 if sys.version_info >= (3, 11):
     pass

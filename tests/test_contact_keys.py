@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from sheets_sync.config import load_config
-from sheets_sync.model import Locator
-from sheets_sync.plan import build_plan
+from sheets_sync.core.model import Locator
+from sheets_sync.core.plan import build_plan
+from sheets_sync.core.validate import validate_book
 from sheets_sync.stores.memory import MemoryStore
 from sheets_sync.sync import describe_changes
-from sheets_sync.validate import validate_book
 
 TODAY = date(2026, 11, 23)
 HEADERS = ["ID", "Name", "Phone", "Stage", "Last contact"]

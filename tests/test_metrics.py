@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_config, merge
-from sheets_sync.metrics import DueItem, compute_metrics, due_items_from_today
-from sheets_sync.metrics_breakdowns import compute_breakdowns
-from sheets_sync.metrics_catalogue import HISTORY_KEYS, Metric
-from sheets_sync.metrics_history import merge_history
-from sheets_sync.metrics_layout import metrics_tab
-from sheets_sync.model import Book, Classification, Contact, Interaction, Table, Transaction
+from sheets_sync.core.metrics import DueItem, compute_metrics, due_items_from_today
+from sheets_sync.core.metrics_breakdowns import compute_breakdowns
+from sheets_sync.core.metrics_catalogue import HISTORY_KEYS, Metric
+from sheets_sync.core.metrics_history import merge_history
+from sheets_sync.core.metrics_layout import metrics_tab
+from sheets_sync.core.model import Book, Classification, Contact, Interaction, Table, Transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2025, 6, 30)

@@ -14,20 +14,20 @@ import openpyxl
 import pytest
 from icalendar import Calendar
 
-from sheets_sync.classify import classify, referral_stats
 from sheets_sync.cli import main
 from sheets_sync.config import load_config, merge
-from sheets_sync.facts import build_facts
-from sheets_sync.metrics import compute_metrics, due_items_from_today, list_written_on
-from sheets_sync.metrics_history import merge_history
-from sheets_sync.model import Book, Contact, Interaction, Table, Transaction
-from sheets_sync.parse import parse_date, parse_yes_no, read_date, read_tick
-from sheets_sync.referrals import compute_referrals
+from sheets_sync.core.classify import classify, referral_stats
+from sheets_sync.core.facts import build_facts
+from sheets_sync.core.metrics import compute_metrics, due_items_from_today, list_written_on
+from sheets_sync.core.metrics_history import merge_history
+from sheets_sync.core.model import Book, Contact, Interaction, Table, Transaction
+from sheets_sync.core.parse import parse_date, parse_yes_no, read_date, read_tick
+from sheets_sync.core.referrals import compute_referrals
+from sheets_sync.core.today import harvest_done
+from sheets_sync.core.touchpoints import plan_touchpoints
+from sheets_sync.core.validate import validate_book
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.sync import sync_workbook
-from sheets_sync.today import harvest_done
-from sheets_sync.touchpoints import plan_touchpoints
-from sheets_sync.validate import validate_book
 from tests.conftest import SAMPLE_DAY as TODAY
 
 

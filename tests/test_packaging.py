@@ -31,7 +31,7 @@ def test_every_subpackage_is_listed_in_pyproject() -> None:
 
 
 def test_shipped_files_are_read_through_the_package() -> None:
-    from sheets_sync.shipped import default_config, templates_folder
+    from sheets_sync.core.shipped import default_config, templates_folder
 
     assert default_config().read_bytes() == (ROOT / "config" / "default.toml").read_bytes()
     assert {f.name for f in templates_folder().iterdir() if f.name.endswith(".toml")} == {
@@ -77,7 +77,7 @@ def test_built_wheel_runs_demo_from_a_fresh_venv(tmp_path: Path) -> None:
     assert (empty / "sample.xlsx").is_file()
 
     where = _run([str(bindir / "python"), "-c",
-                  "import sheets_sync, sheets_sync.shipped as s; "
+                  "import sheets_sync, sheets_sync.core.shipped as s; "
                   "print(sheets_sync.__file__); print(s.default_config())"], empty, env)
     assert where.returncode == 0, where.stderr
     package_file, default_toml = where.stdout.split()

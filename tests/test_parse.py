@@ -1,4 +1,4 @@
-"""Tests for sheets_sync.parse: the cell value parsers."""
+"""Tests for sheets_sync.core.parse: the cell value parsers."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets_sync import vocabulary as vocab
-from sheets_sync.model import PartialDate
-from sheets_sync.parse import (
+from sheets_sync.core import vocabulary as vocab
+from sheets_sync.core.model import PartialDate
+from sheets_sync.core.parse import (
     ValueProblem,
     id_key,
     is_blank,

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets_sync.config import load_config
+from sheets_sync.core.tables import column_keys
 from sheets_sync.stores.ooxml import col_letter
-from sheets_sync.stores.tables import column_keys
 from sheets_sync.sync import sync_workbook
 
 TODAY = date(2026, 11, 23)

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_config, merge
-from sheets_sync.facts import is_thank_you
-from sheets_sync.graph import draw_referral_graph, layered_layout
-from sheets_sync.model import Book, Contact, Interaction, Transaction
-from sheets_sync.referrals import (
+from sheets_sync.core.facts import is_thank_you
+from sheets_sync.core.model import Book, Contact, Interaction, Transaction
+from sheets_sync.core.referrals import (
     compute_referrals,
     deepest_chain,
     downstream_of,
     referral_edges,
     referrals_tab,
 )
+from sheets_sync.graph import draw_referral_graph, layered_layout
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2025, 6, 30)

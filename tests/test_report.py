@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_config
-from sheets_sync.metrics import compute_metrics
-from sheets_sync.metrics_breakdowns import compute_breakdowns
-from sheets_sync.metrics_history import merge_history
-from sheets_sync.model import Book, Classification, Contact, Interaction, Table, Transaction
-from sheets_sync.referrals import compute_referrals
+from sheets_sync.core.metrics import compute_metrics
+from sheets_sync.core.metrics_breakdowns import compute_breakdowns
+from sheets_sync.core.metrics_history import merge_history
+from sheets_sync.core.model import Book, Classification, Contact, Interaction, Table, Transaction
+from sheets_sync.core.referrals import compute_referrals
 from sheets_sync.report import render_report, svg_bar_chart, svg_line_chart
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ import pytest
 
 from sheets_sync.cli import main
 from sheets_sync.config import load_config, merge
+from sheets_sync.core.rule_schema import KINDS, TRIGGERS, CadenceRule, HolidaysRule
+from sheets_sync.core.settings import Settings, parse_settings
+from sheets_sync.core.touchpoints import parse_rules
 from sheets_sync.errors import ConfigError
-from sheets_sync.rule_schema import KINDS, TRIGGERS, CadenceRule, HolidaysRule
-from sheets_sync.settings import Settings, parse_settings
-from sheets_sync.touchpoints import parse_rules
 
 
 def user_config(tmp_path: Path, text: str) -> Path:

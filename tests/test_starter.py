@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from sheets_sync import vocabulary as v
+from sheets_sync.core import vocabulary as v
 from sheets_sync.errors import UserError
 from sheets_sync.sample_data import BAD_CELLS, SampleData, build_sample
 from sheets_sync.starter import StarterSummary, build_workbook, write_starter_workbook

@@ -14,9 +14,9 @@ import pytest
 
 from sheets_sync.cli import main
 from sheets_sync.config import load_config
+from sheets_sync.core.vocabulary import OWNED_COLUMNS, label
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.sync import sync_workbook
-from sheets_sync.vocabulary import OWNED_COLUMNS, label
 from tests.libreoffice import convert, roundtrip
 from tests.workbooks import excel_like_workbook
 

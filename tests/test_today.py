@@ -8,17 +8,17 @@ import icalendar
 import pytest
 from test_touch_fixtures import TODAY, book, cls, contact, interaction, plan, tick_all
 
-from sheets_sync.model import Interaction, Table
-from sheets_sync.parse import read_tick as is_ticked
-from sheets_sync.today import (
+from sheets_sync.core.model import Interaction, Table
+from sheets_sync.core.parse import read_tick as is_ticked
+from sheets_sync.core.today import (
     display_width,
     format_table,
     harvest_done,
     to_ics,
     today_tab,
 )
-from sheets_sync.touchpoints import Touchpoint
-from sheets_sync.vocabulary import TODAY_COLUMNS, label
+from sheets_sync.core.touchpoints import Touchpoint
+from sheets_sync.core.vocabulary import TODAY_COLUMNS, label
 
 
 def item(cid: str = "C1", name: str = "Sarah Tan", rule: str = "drip_d30",

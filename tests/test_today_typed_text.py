@@ -9,8 +9,8 @@ from typing import Any
 import openpyxl
 
 from sheets_sync.config import load_config
+from sheets_sync.core.today import NOTE_PREFIX
 from sheets_sync.sync import sync_workbook
-from sheets_sync.today import NOTE_PREFIX
 from tests.conftest import SAMPLE_DAY as TODAY
 
 

@@ -9,8 +9,8 @@ from datetime import date
 
 from test_touch_fixtures import book, cls, config, contact, interaction, sale
 
-from sheets_sync.messages import Templates
-from sheets_sync.touchpoints import plan_touchpoints
+from sheets_sync.core.messages import Templates
+from sheets_sync.core.touchpoints import plan_touchpoints
 
 DEALER_RULES = {
     "service_reminder": {

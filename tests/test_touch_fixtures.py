@@ -7,8 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 from sheets_sync.config import load_config, merge
-from sheets_sync.messages import Templates, load_templates
-from sheets_sync.model import (
+from sheets_sync.core.messages import Templates, load_templates
+from sheets_sync.core.model import (
     Book,
     Classification,
     Contact,
@@ -17,8 +17,8 @@ from sheets_sync.model import (
     Table,
     Transaction,
 )
-from sheets_sync.today import harvest_done, today_tab
-from sheets_sync.touchpoints import Plan, Touchpoint, plan_touchpoints
+from sheets_sync.core.today import harvest_done, today_tab
+from sheets_sync.core.touchpoints import Plan, Touchpoint, plan_touchpoints
 
 TODAY = date(2026, 11, 23)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from test_touch_fixtures import config, templates
 
-from sheets_sync.calendars import SOLAR_TERM_KEYS
+from sheets_sync.core.calendars import SOLAR_TERM_KEYS
+from sheets_sync.core.messages import first_name, load_templates, render
+from sheets_sync.core.touchpoints import parse_rules
 from sheets_sync.errors import ConfigError
-from sheets_sync.messages import first_name, load_templates, render
-from sheets_sync.touchpoints import parse_rules
 
 LANGS = ("en", "zh", "zh-Hant", "ja", "ms")
 PLACEHOLDERS = {"name", "first_name", "agent", "years", "age", "holiday", "term", "tip",

@@ -18,9 +18,9 @@ from test_touch_fixtures import (
     tick_all,
 )
 
-from sheets_sync.model import Book, Classification, Contact, Transaction
-from sheets_sync.today import harvest_done
-from sheets_sync.touchpoints import parse_rules, plan_touchpoints, rule_key_of
+from sheets_sync.core.model import Book, Classification, Contact, Transaction
+from sheets_sync.core.today import harvest_done
+from sheets_sync.core.touchpoints import parse_rules, plan_touchpoints, rule_key_of
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 DRIP = [("drip_d1", 1, 0), ("drip_d3", 3, 0), ("drip_d7", 7, 0), ("drip_d14", 14, 0),

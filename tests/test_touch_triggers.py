@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sheets_sync.rule_schema import KINDS
-from sheets_sync.touch_triggers import TRIGGERS
+from sheets_sync.core.rule_schema import KINDS
+from sheets_sync.core.touch_triggers import TRIGGERS
 
 
 def test_every_trigger_the_settings_accept_has_an_occurrence_function() -> None:

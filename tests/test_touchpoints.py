@@ -18,15 +18,15 @@ from test_touch_fixtures import (
     sale,
 )
 
-from sheets_sync import calendars
-from sheets_sync.errors import ConfigError
-from sheets_sync.touchpoints import (
+from sheets_sync.core import calendars
+from sheets_sync.core.touchpoints import (
     due_touchpoints,
     next_touches,
     parse_rules,
     today_list,
     upcoming,
 )
+from sheets_sync.errors import ConfigError
 
 D = timedelta
 

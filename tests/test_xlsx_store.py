@@ -11,8 +11,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from sheets_sync.errors import WorkbookChanged, WorkbookLocked
-from sheets_sync.model import (
+from sheets_sync.core.model import (
     Append,
     ChangeSet,
     Chart,
@@ -22,8 +21,9 @@ from sheets_sync.model import (
     Locator,
     OwnedTab,
 )
+from sheets_sync.core.vocabulary import OWNED_COLUMNS, label
+from sheets_sync.errors import WorkbookChanged, WorkbookLocked
 from sheets_sync.stores.xlsx import XlsxStore
-from sheets_sync.vocabulary import OWNED_COLUMNS, label
 from tests.workbooks import excel_like_workbook
 
 TOUCHED = {

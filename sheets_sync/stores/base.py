@@ -9,22 +9,14 @@ writing nothing — when the workbook changed after `read`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from ..model import ChangeSet, Table
+from sheets_sync.core.model import ChangeSet, WorkbookData
 
 if TYPE_CHECKING:
-    from .diff import Diff
+    from sheets_sync.stores.diff import Diff
 
 
-@dataclass
-class WorkbookData:
-    tables: dict[str, Table]  # vocabulary.TABS key -> table, for the tabs the tool reads
-    tab_names: list[str]  # every tab, in order
-    tab_keys: dict[str, str] = field(default_factory=dict)  # TABS key -> actual tab name
-    language: str = "en"  # language of the Contacts headers
-    contacts_width: int = 0  # columns in use on Contacts (owned columns are appended after)
 
 
 class Store(Protocol):

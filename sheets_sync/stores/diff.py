@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import ChangeSet, Locator
-from .base import WorkbookData
-from .tables import owned_positions
+from sheets_sync.core.model import ChangeSet, Locator, WorkbookData
+from sheets_sync.core.tables import owned_positions
 
 
 @dataclass

@@ -12,15 +12,14 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import WorkbookChanged
-from ..model import ChangeSet
-from .base import WorkbookData
-from .diff import Diff, diff_changes
-from .tables import (
+from sheets_sync.core.model import ChangeSet, WorkbookData
+from sheets_sync.core.tables import (
     column_keys,
     owned_positions,
     workbook_data,
 )
+from sheets_sync.errors import WorkbookChanged
+from sheets_sync.stores.diff import Diff, diff_changes
 
 Grid = list[list[Any]]
 

@@ -16,8 +16,8 @@ from datetime import date, datetime, time
 from typing import Any
 from xml.etree import ElementTree
 
-from ..cells import col_index, col_letter
-from ..errors import CannotPreserve
+from sheets_sync.core.cells import col_index, col_letter
+from sheets_sync.errors import CannotPreserve
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import python_calamine
 
-from ..atomic import (
+from sheets_sync.atomic import (
     PARTIAL_SUFFIX,
     TEMP_SUFFIX,
     exclusive_temp,
@@ -22,21 +22,20 @@ from ..atomic import (
     glob_escape,
     remove_stale_temps,
 )
-from ..errors import CannotPreserve, UserError, WorkbookChanged, WorkbookLocked
-from ..failpoints import failpoint
-from ..locks import SIDECAR_DIR
-from ..model import ChangeSet, OwnedTab
-from . import ooxml, xlsx_charts
-from .base import WorkbookData
-from .diff import Diff, diff_changes
-from .tables import (
+from sheets_sync.core.model import ChangeSet, OwnedTab, WorkbookData
+from sheets_sync.core.tables import (
     column_keys,
     owned_positions,
     used_width,
     workbook_data,
 )
-from .xlsx_layout import OWNED_WIDTHS, chart_anchors
-from .xlsx_render import render_sheet
+from sheets_sync.errors import CannotPreserve, UserError, WorkbookChanged, WorkbookLocked
+from sheets_sync.failpoints import failpoint
+from sheets_sync.locks import SIDECAR_DIR
+from sheets_sync.stores import ooxml, xlsx_charts
+from sheets_sync.stores.diff import Diff, diff_changes
+from sheets_sync.stores.xlsx_layout import OWNED_WIDTHS, chart_anchors
+from sheets_sync.stores.xlsx_render import render_sheet
 
 BACKUP_DIR = SIDECAR_DIR
 OWNED_NOTE = (

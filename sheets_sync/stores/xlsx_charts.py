@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..model import Chart, ColumnRef, OwnedTab
-from .ooxml import col_letter, escape
-from .xlsx_layout import CHART_COLS, CHART_ROWS
+from sheets_sync.core.model import Chart, ColumnRef, OwnedTab
+from sheets_sync.stores.ooxml import col_letter, escape
+from sheets_sync.stores.xlsx_layout import CHART_COLS, CHART_ROWS
 
 DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"

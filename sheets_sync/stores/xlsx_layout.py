@@ -4,7 +4,7 @@ change set out its own way."""
 
 from __future__ import annotations
 
-from ..model import BOOL, DATE, INTEGER, MONEY, NUMBER, PERCENT, WRAP, OwnedTab
+from sheets_sync.core.model import BOOL, DATE, INTEGER, MONEY, NUMBER, PERCENT, WRAP, OwnedTab
 
 DEFAULT_WIDTH = 14.0
 # Owned Contacts columns get a width only when they are appended (a person's width stays).

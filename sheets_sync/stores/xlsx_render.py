@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import BOOL, TEXT, OwnedTab
-from .ooxml import MAIN_NS, REL_NS, Styles, cell_xml, col_letter, escape
-from .xlsx_layout import DEFAULT_WIDTH, column_widths, style_order, used_width
+from sheets_sync.core.model import BOOL, TEXT, OwnedTab
+from sheets_sync.stores.ooxml import MAIN_NS, REL_NS, Styles, cell_xml, col_letter, escape
+from sheets_sync.stores.xlsx_layout import DEFAULT_WIDTH, column_widths, style_order, used_width
 
 
 def render_sheet(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ...model import DATE, INTEGER, MONEY, NUMBER, PERCENT, TEXT, WRAP
+from sheets_sync.core.model import DATE, INTEGER, MONEY, NUMBER, PERCENT, TEXT, WRAP
 
 EPOCH = datetime(1899, 12, 30)
 DATE_TYPES = {"DATE", "DATE_TIME"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import Chart, ColumnRef, OwnedTab
+from sheets_sync.core.model import Chart, ColumnRef, OwnedTab
 
 KINDS = {"line": "LINE", "column": "COLUMN", "bar": "BAR"}
 CHART_ROWS = 18  # each chart's height in rows, stacked at the right of the data

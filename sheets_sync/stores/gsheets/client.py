@@ -18,8 +18,8 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 
-from ...errors import UserError
-from .credentials import CredentialError, Identity
+from sheets_sync.errors import UserError
+from sheets_sync.stores.gsheets.credentials import CredentialError, Identity
 
 # Google's hosts gspread talks to (the Sheets API, and Drive for create/open by name).
 GOOGLE_PREFIXES = ("https://sheets.googleapis.com", "https://www.googleapis.com")

@@ -18,7 +18,7 @@ from typing import Any
 
 from google.auth.credentials import AnonymousCredentials, Credentials
 
-from ...errors import UserError
+from sheets_sync.errors import UserError
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 API_ENV = "SHEETS_SYNC_GOOGLE_API"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...errors import UserError
+from sheets_sync.errors import UserError
 
 SHEET_URL = re.compile(
     r"^https://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/(?P<key>[A-Za-z0-9_-]{20,})"

@@ -24,23 +24,37 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ...cells import col_letter
-from ...errors import WorkbookChanged
-from ...model import BOOL, ChangeSet, ContactWrite, OwnedTab, Table, id_key
-from ..base import WorkbookData
-from ..diff import Diff, diff_changes, same_value
-from ..tables import (
+from sheets_sync.core.cells import col_letter
+from sheets_sync.core.model import (
+    BOOL,
+    ChangeSet,
+    ContactWrite,
+    OwnedTab,
+    Table,
+    WorkbookData,
+    id_key,
+)
+from sheets_sync.core.tables import (
     column_keys,
     grid_to_table,
     owned_positions,
     workbook_data,
 )
-from ..xlsx_layout import column_widths
-from .cells import as_read, cell_data, entered_value, number_format, read_cell, values_cell
-from .charts import add_chart_request
-from .client import SheetsClient, WireStats
-from .credentials import api_base, load_identity
-from .location import SheetLocation
+from sheets_sync.errors import WorkbookChanged
+from sheets_sync.stores.diff import Diff, diff_changes, same_value
+from sheets_sync.stores.gsheets.cells import (
+    as_read,
+    cell_data,
+    entered_value,
+    number_format,
+    read_cell,
+    values_cell,
+)
+from sheets_sync.stores.gsheets.charts import add_chart_request
+from sheets_sync.stores.gsheets.client import SheetsClient, WireStats
+from sheets_sync.stores.gsheets.credentials import api_base, load_identity
+from sheets_sync.stores.gsheets.location import SheetLocation
+from sheets_sync.stores.xlsx_layout import column_widths
 
 READ_FIELDS = (
     "spreadsheetId,properties.title,"
@@ -570,7 +584,7 @@ def create_spreadsheet(client: SheetsClient, title: str) -> SheetLocation:
 
 def fill_with_workbook(client: SheetsClient, sheet: SheetLocation, workbook: Any) -> None:
     """Give an empty spreadsheet the tabs of a starter workbook (one read, one write)."""
-    from .upload import starter_requests
+    from sheets_sync.stores.gsheets.upload import starter_requests
 
     what = f"Google Sheet {sheet.key}"
     body = client.call("read", what, lambda: client.http.spreadsheets_get(

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...errors import UserError
-from .cells import entered_value
+from sheets_sync.errors import UserError
+from sheets_sync.stores.gsheets.cells import entered_value
 
 FIRST_SHEET_ID = 1000  # new tabs; the empty sheet's own "Sheet1" (id 0) is removed after
 CHAR_PIXELS = 7

@@ -44,7 +44,7 @@ class Locator:
 def id_key(text: object) -> str:
     """An ID as matched — the one reader, parse.id_key: NFKC-folded, trimmed and case-folded,
     so " c0001", "C0001" and "Ｃ０００１" are one contact."""
-    from .parse import id_key as read_id  # here: parse imports this module
+    from sheets_sync.core.parse import id_key as read_id  # here: parse imports this module
 
     return read_id(text)
 
@@ -274,6 +274,15 @@ class Chart:
     categories: ColumnRef
     series: list[tuple[str, ColumnRef]]  # (series name, values)
     date_categories: bool = False  # categories are dates: a date axis, not serial numbers
+
+
+@dataclass
+class WorkbookData:
+    tables: dict[str, Table]  # vocabulary.TABS key -> table, for the tabs the tool reads
+    tab_names: list[str]  # every tab, in order
+    tab_keys: dict[str, str] = field(default_factory=dict)  # TABS key -> actual tab name
+    language: str = "en"  # language of the Contacts headers
+    contacts_width: int = 0  # columns in use on Contacts (owned columns are appended after)
 
 
 @dataclass

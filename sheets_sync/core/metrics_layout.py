@@ -8,8 +8,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .metrics_breakdowns import BREAKDOWN_COLUMNS, BREAKDOWN_FORMATS, Breakdown
-from .metrics_catalogue import (
+from sheets_sync.core.metrics_breakdowns import BREAKDOWN_COLUMNS, BREAKDOWN_FORMATS, Breakdown
+from sheets_sync.core.metrics_catalogue import (
     DAYS,
     METRIC_NAMES,
     MONEY,
@@ -19,8 +19,8 @@ from .metrics_catalogue import (
     group_label,
     metric_label,
 )
-from .model import TEXT, Chart, Column, ColumnRef, OwnedTab
-from .referrals import localized
+from sheets_sync.core.model import TEXT, Chart, Column, ColumnRef, OwnedTab
+from sheets_sync.core.referrals import localized
 
 
 def display_value(metric: Metric) -> float | None:

@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from .errors import ConfigError
+from sheets_sync.errors import ConfigError
 
 Converter = Callable[[Any, str], Any]  # (TOML value, dotted key) -> typed value
 

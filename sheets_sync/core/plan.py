@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .calendar_plan import calendar_tab, themes_from_table, themes_tab
-from .calendars import holiday_dates, solar_term_dates
-from .classify import classify
-from .facts import BookFacts, build_facts
-from .insights import measure
-from .messages import Templates
-from .metrics_layout import metrics_tab
-from .model import (
+from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
+from sheets_sync.core.calendars import holiday_dates, solar_term_dates
+from sheets_sync.core.classify import classify
+from sheets_sync.core.facts import BookFacts, build_facts
+from sheets_sync.core.insights import measure
+from sheets_sync.core.messages import Templates
+from sheets_sync.core.metrics_layout import metrics_tab
+from sheets_sync.core.model import (
     DATE,
     INTEGER,
     PERCENT,
@@ -31,13 +31,18 @@ from .model import (
     Issue,
     Locator,
     OwnedTab,
+    WorkbookData,
 )
-from .referrals import referrals_tab
-from .stores.base import WorkbookData
-from .today import harvest_done, notes_left_on_today, today_tab, typed_but_not_ticked
-from .touchpoints import Touchpoint, plan_touchpoints
-from .validate import validate_book
-from .vocabulary import (
+from sheets_sync.core.referrals import referrals_tab
+from sheets_sync.core.today import (
+    harvest_done,
+    notes_left_on_today,
+    today_tab,
+    typed_but_not_ticked,
+)
+from sheets_sync.core.touchpoints import Touchpoint, plan_touchpoints
+from sheets_sync.core.validate import validate_book
+from sheets_sync.core.vocabulary import (
     INTERACTION_COLUMNS,
     ISSUE_COLUMNS,
     OWNED_COLUMNS,

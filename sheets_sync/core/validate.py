@@ -6,11 +6,20 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import parse
-from .model import AssignedId, Book, Contact, Interaction, Issue, Table, Transaction, id_key
-from .parse import ValueProblem
-from .stores.tables import column_keys
-from .vocabulary import (
+from sheets_sync.core import parse
+from sheets_sync.core.model import (
+    AssignedId,
+    Book,
+    Contact,
+    Interaction,
+    Issue,
+    Table,
+    Transaction,
+    id_key,
+)
+from sheets_sync.core.parse import ValueProblem
+from sheets_sync.core.tables import column_keys
+from sheets_sync.core.vocabulary import (
     CHANNELS,
     CIRCLES,
     CONTACT_COLUMNS,

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .facts import BookFacts, Recognition, rule_key_of
-from .messages import Templates, label_index
-from .model import Classification, Contact, Interaction
-from .rule_schema import RewardTier
-from .settings import Settings
-from .touch_rules import Rule
-from .vocabulary import normalise
+from sheets_sync.core.facts import BookFacts, Recognition, rule_key_of
+from sheets_sync.core.messages import Templates, label_index
+from sheets_sync.core.model import Classification, Contact, Interaction
+from sheets_sync.core.rule_schema import RewardTier
+from sheets_sync.core.settings import Settings
+from sheets_sync.core.touch_rules import Rule
+from sheets_sync.core.vocabulary import normalise
 
 
 @dataclass

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .facts import BookFacts, build_facts
-from .model import INTEGER, TEXT, WRAP, Book, Column, Contact, OwnedTab, Table
-from .parse import read_month
-from .readback import read_themes
-from .referrals import localized
+from sheets_sync.core.facts import BookFacts, build_facts
+from sheets_sync.core.model import INTEGER, TEXT, WRAP, Book, Column, Contact, OwnedTab, Table
+from sheets_sync.core.parse import read_month
+from sheets_sync.core.readback import read_themes
+from sheets_sync.core.referrals import localized
 
 NORTH, SOUTH, TROPICAL = "north_temperate", "south_temperate", "tropical"
 

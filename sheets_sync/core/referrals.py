@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .facts import BookFacts, build_facts, closed_keys, contact_keys, referral_pairs
-from .model import (
+from sheets_sync.core.facts import BookFacts, build_facts, closed_keys, contact_keys, referral_pairs
+from sheets_sync.core.model import (
     DATE,
     INTEGER,
     MONEY,

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .rule_schema import RuleSpec
-from .settings import Settings, parse_settings
-from .vocabulary import normalise
+from sheets_sync.core.rule_schema import RuleSpec
+from sheets_sync.core.settings import Settings, parse_settings
+from sheets_sync.core.vocabulary import normalise
 
 FILTERS = ("lifecycle", "tier", "circle", "stage", "side", "language", "country", "lost_reason")
 

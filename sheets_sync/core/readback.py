@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from . import vocabulary
-from .model import Table, ThemeRow, TodayRow
-from .parse import read_date, read_int, read_month, read_text, read_tick
-from .stores.tables import column_keys
+from sheets_sync.core import vocabulary
+from sheets_sync.core.model import Table, ThemeRow, TodayRow
+from sheets_sync.core.parse import read_date, read_int, read_month, read_text, read_tick
+from sheets_sync.core.tables import column_keys
 
 # Extra header spellings accepted when reading a Themes tab back (besides its written headers).
 THEME_ALIASES: dict[str, tuple[str, ...]] = {

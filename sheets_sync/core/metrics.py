@@ -27,10 +27,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from . import vocabulary
-from .facts import BookFacts, build_facts
-from .metrics_catalogue import ACTIVITIES, COMPLETENESS_GROUPS, TIERS, Metric, make_metric
-from .metrics_measures import (
+from sheets_sync.core import vocabulary
+from sheets_sync.core.facts import BookFacts, build_facts
+from sheets_sync.core.metrics_catalogue import (
+    ACTIVITIES,
+    COMPLETENESS_GROUPS,
+    TIERS,
+    Metric,
+    make_metric,
+)
+from sheets_sync.core.metrics_measures import (
     BookSlice,
     Keyed,
     avg_days_to_return,
@@ -49,9 +55,9 @@ from .metrics_measures import (
     repeat_deals,
     repurchase_rate,
 )
-from .model import Book, Classification, Contact, Table
-from .readback import read_today, written_on
-from .referrals import YEAR_DAYS, Referrer, compute_referrals, credited_referrer
+from sheets_sync.core.model import Book, Classification, Contact, Table
+from sheets_sync.core.readback import read_today, written_on
+from sheets_sync.core.referrals import YEAR_DAYS, Referrer, compute_referrals, credited_referrer
 
 
 @dataclass

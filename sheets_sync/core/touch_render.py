@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .messages import Templates, first_name, render
-from .touch_engine import Candidate
-from .touch_index import EngineSettings
+from sheets_sync.core.messages import Templates, first_name, render
+from sheets_sync.core.touch_engine import Candidate
+from sheets_sync.core.touch_index import EngineSettings
 
 
 @dataclass

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import vocabulary
-from .facts import BookFacts, build_facts
-from .metrics_catalogue import TIERS
-from .metrics_measures import (
+from sheets_sync.core import vocabulary
+from sheets_sync.core.facts import BookFacts, build_facts
+from sheets_sync.core.metrics_catalogue import TIERS
+from sheets_sync.core.metrics_measures import (
     BookSlice,
     Keyed,
     conversion,
@@ -23,7 +23,7 @@ from .metrics_measures import (
     repeat_client_rate,
     repeat_deals,
 )
-from .model import Book, Classification, Contact, Transaction
+from sheets_sync.core.model import Book, Classification, Contact, Transaction
 
 
 @dataclass

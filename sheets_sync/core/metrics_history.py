@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from . import vocabulary
-from .metrics_catalogue import (
+from sheets_sync.core import vocabulary
+from sheets_sync.core.metrics_catalogue import (
     DAYS,
     FORMATS,
     HISTORY_KEYS,
@@ -18,9 +18,9 @@ from .metrics_catalogue import (
     TAB_LABELS,
     Metric,
 )
-from .model import TEXT, Column, HistoryRow, OwnedTab, Table
-from .parse import read_date, read_number
-from .referrals import localized
+from sheets_sync.core.model import TEXT, Column, HistoryRow, OwnedTab, Table
+from sheets_sync.core.parse import read_date, read_number
+from sheets_sync.core.referrals import localized
 
 
 def history_index() -> dict[str, str]:

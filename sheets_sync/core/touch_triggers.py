@@ -10,12 +10,12 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from . import calendars
-from .model import Contact, Interaction
-from .rule_schema import HolidayExtra
-from .touch_index import BookIndex, Occurrence, Person
-from .touch_rules import Rule
-from .vocabulary import normalise
+from sheets_sync.core import calendars
+from sheets_sync.core.model import Contact, Interaction
+from sheets_sync.core.rule_schema import HolidayExtra
+from sheets_sync.core.touch_index import BookIndex, Occurrence, Person
+from sheets_sync.core.touch_rules import Rule
+from sheets_sync.core.vocabulary import normalise
 
 Trigger = Callable[[Rule, Person, BookIndex], list[Occurrence]]
 

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from . import vocabulary
-from .facts import BookFacts, deal_order
-from .model import Book, Classification, Contact, Interaction, Transaction
-from .referrals import credited_referrer
+from sheets_sync.core import vocabulary
+from sheets_sync.core.facts import BookFacts, deal_order
+from sheets_sync.core.model import Book, Classification, Contact, Interaction, Transaction
+from sheets_sync.core.referrals import credited_referrer
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ConfigError
-from .shipped import Traversable, templates_folder
-from .vocabulary import normalise
+from sheets_sync.core.shipped import Traversable, templates_folder
+from sheets_sync.core.vocabulary import normalise
+from sheets_sync.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -20,8 +20,8 @@ from datetime import date, datetime, timedelta
 
 import phonenumbers
 
-from .model import PartialDate
-from .vocabulary import TIERS, YES_NO, build_index, normalise
+from sheets_sync.core.model import PartialDate
+from sheets_sync.core.vocabulary import TIERS, YES_NO, build_index, normalise
 
 __all__ = [
     "ValueProblem",

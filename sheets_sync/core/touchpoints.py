@@ -48,13 +48,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .facts import BookFacts, build_facts, rule_key_of
-from .messages import Templates, default_templates
-from .model import Book, Classification, Contact, Issue
-from .settings import parse_settings
-from .touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank
-from .touch_render import Touchpoint, label, touchpoint, touchpoint_text
-from .touch_rules import Rule, parse_rules
+from sheets_sync.core.facts import BookFacts, build_facts, rule_key_of
+from sheets_sync.core.messages import Templates, default_templates
+from sheets_sync.core.model import Book, Classification, Contact, Issue
+from sheets_sync.core.settings import parse_settings
+from sheets_sync.core.touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank
+from sheets_sync.core.touch_render import Touchpoint, label, touchpoint, touchpoint_text
+from sheets_sync.core.touch_rules import Rule, parse_rules
 
 # The names other modules import from here, wherever they are defined.
 __all__ = [

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .facts import BookFacts
-from .metrics import compute_metrics, due_items_from_today, list_written_on
-from .metrics_breakdowns import Breakdown, compute_breakdowns
-from .metrics_catalogue import Metric
-from .metrics_history import history_value, merge_history
-from .model import Book, Classification, OwnedTab, Table
-from .referrals import Referrer, compute_referrals
+from sheets_sync.core.facts import BookFacts
+from sheets_sync.core.metrics import compute_metrics, due_items_from_today, list_written_on
+from sheets_sync.core.metrics_breakdowns import Breakdown, compute_breakdowns
+from sheets_sync.core.metrics_catalogue import Metric
+from sheets_sync.core.metrics_history import history_value, merge_history
+from sheets_sync.core.model import Book, Classification, OwnedTab, Table
+from sheets_sync.core.referrals import Referrer, compute_referrals
 
 
 @dataclass

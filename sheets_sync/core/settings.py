@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from .rule_schema import (
+from sheets_sync.core.rule_schema import (
     Channel,
     Country,
     Days,
@@ -25,8 +25,18 @@ from .rule_schema import (
     Rules,
     TabRewardTier,
 )
-from .schema import at_least, between, build, list_of, number, one_of, text, whole, wrong
-from .vocabulary import CIRCLES, CONTACT_COLUMNS, LANGS, TIERS
+from sheets_sync.core.schema import (
+    at_least,
+    between,
+    build,
+    list_of,
+    number,
+    one_of,
+    text,
+    whole,
+    wrong,
+)
+from sheets_sync.core.vocabulary import CIRCLES, CONTACT_COLUMNS, LANGS, TIERS
 
 Share = Annotated[float, between(0, 1, number)]
 Circle = Annotated[str, one_of(tuple(CIRCLES), what="circle")]

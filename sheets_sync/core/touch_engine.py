@@ -10,13 +10,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .facts import BookFacts
-from .messages import Templates
-from .model import Book, Classification, Contact, Issue
-from .settings import Settings
-from .touch_index import BookIndex, EngineSettings, Occurrence, Person, engine_settings
-from .touch_rules import Rule, rules_of
-from .touch_triggers import occurrences
+from sheets_sync.core.facts import BookFacts
+from sheets_sync.core.messages import Templates
+from sheets_sync.core.model import Book, Classification, Contact, Issue
+from sheets_sync.core.settings import Settings
+from sheets_sync.core.touch_index import (
+    BookIndex,
+    EngineSettings,
+    Occurrence,
+    Person,
+    engine_settings,
+)
+from sheets_sync.core.touch_rules import Rule, rules_of
+from sheets_sync.core.touch_triggers import occurrences
 
 TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .errors import ConfigError
-from .facts import BookFacts, build_facts, completeness_fields, completeness_stage
-from .model import Book, Classification, Contact, Transaction
-from .vocabulary import CIRCLES, CONTACT_COLUMNS, TIERS
+from sheets_sync.core.facts import BookFacts, build_facts, completeness_fields, completeness_stage
+from sheets_sync.core.model import Book, Classification, Contact, Transaction
+from sheets_sync.core.vocabulary import CIRCLES, CONTACT_COLUMNS, TIERS
+from sheets_sync.errors import ConfigError
 
 # Lifecycle values (seed 003).
 PROSPECT = "Prospect"

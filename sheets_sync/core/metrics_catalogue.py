@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import vocabulary
-from .referrals import localized
+from sheets_sync.core import vocabulary
+from sheets_sync.core.referrals import localized
 
 PERCENT, NUMBER, MONEY, DAYS = "percent", "number", "money", "days"
 

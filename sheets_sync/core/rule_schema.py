@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from .classify import CLIENT, LOST, PAST_CLIENT, PROSPECT, UNDER_CONTRACT
-from .schema import (
+from sheets_sync.core.classify import CLIENT, LOST, PAST_CLIENT, PROSPECT, UNDER_CONTRACT
+from sheets_sync.core.schema import (
     SettingError,
     at_least,
     between,
@@ -35,7 +35,15 @@ from .schema import (
     unknown_key,
     whole,
 )
-from .vocabulary import CHANNELS, CIRCLES, LANGS, LOST_REASONS, STAGES, TIERS, normalise
+from sheets_sync.core.vocabulary import (
+    CHANNELS,
+    CIRCLES,
+    LANGS,
+    LOST_REASONS,
+    STAGES,
+    TIERS,
+    normalise,
+)
 
 TRIGGERS = ("after", "cadence", "stale", "yearly", "calendar", "event", "referral",
             "top_referrer")

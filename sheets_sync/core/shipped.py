@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from importlib import resources
 
-from .errors import ConfigError
+from sheets_sync.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable

@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from . import vocabulary
-from .model import Book, Contact, Interaction, Transaction
-from .parse import id_key, read_text
+from sheets_sync.core import vocabulary
+from sheets_sync.core.model import Book, Contact, Interaction, Transaction
+from sheets_sync.core.parse import id_key, read_text
 
 VISIT_CHANNEL = "visit"
 _KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
@@ -109,8 +109,8 @@ def recognition_from_config(config: Mapping[str, Any]) -> Recognition:
     """The first enabled `top_referrer` rule of the config, else a rule that says nothing (the
     defaults TopReferrerRule declares)."""
     # Imported here: settings -> rule_schema -> classify -> facts.
-    from .rule_schema import TopReferrerRule
-    from .settings import parse_settings
+    from sheets_sync.core.rule_schema import TopReferrerRule
+    from sheets_sync.core.settings import parse_settings
 
     unsaid = TopReferrerRule(trigger=TopReferrerRule.KIND)
     if "touchpoints" not in config or "general" not in config:

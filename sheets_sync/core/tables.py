@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..errors import UserError
-from ..model import Table
-from ..vocabulary import (
+from sheets_sync.core.model import Table, WorkbookData
+from sheets_sync.core.vocabulary import (
     CONTACT_COLUMNS,
     INTERACTION_COLUMNS,
     ISSUE_COLUMNS,
@@ -23,7 +22,7 @@ from ..vocabulary import (
     build_index,
     normalise,
 )
-from .base import WorkbookData
+from sheets_sync.errors import UserError
 
 READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes")
 HEADER_SEARCH_ROWS = 10  # people sometimes put a title or a blank line above the header

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from .model import (
+from sheets_sync.core.model import (
     BOOL,
     DATE,
     INTEGER,
@@ -23,10 +23,10 @@ from .model import (
     Table,
     TodayRow,
 )
-from .parse import id_key
-from .readback import read_today
-from .touchpoints import Touchpoint
-from .vocabulary import TODAY_COLUMNS, label, normalise
+from sheets_sync.core.parse import id_key
+from sheets_sync.core.readback import read_today
+from sheets_sync.core.touchpoints import Touchpoint
+from sheets_sync.core.vocabulary import TODAY_COLUMNS, label, normalise
 
 COLUMN_KEYS = tuple(TODAY_COLUMNS)
 # Touchpoint of a note kept from Today: says where the text came from, and is no rule's label,
