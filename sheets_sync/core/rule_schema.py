@@ -47,7 +47,7 @@ from sheets_sync.core.vocabulary import (
 
 TRIGGERS = ("after", "cadence", "stale", "yearly", "calendar", "event", "referral",
             "top_referrer")
-# Dates a rule can count from (touchpoints._Person.anchor); yearly rules also know birthdays.
+# Dates a rule can count from (touch_index.Person.anchor); yearly rules also know birthdays.
 ANCHOR_DATES = ("closing_date", "purchase_date", "first_transaction", "first_interaction",
                 "last_contact")
 YEARLY_DATES = (*ANCHOR_DATES, "birthday", "lunar_birthday", "any_birthday")
