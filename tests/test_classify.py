@@ -376,7 +376,7 @@ def test_do_not_contact_is_d(config: dict[str, Any]) -> None:
     assert assign_tiers([contact], {"c2": "Client"}, {"c2": 99.0}, config) == {"c2": "D"}
 
 
-def test_lost_is_d(config: dict[str, Any]) -> None:
+def test_a_lost_contact_who_never_closed_is_d(config: dict[str, Any]) -> None:
     assert assign_tiers([person(2)], {"c2": "Lost"}, {"c2": 99.0}, config) == {"c2": "D"}
 
 
@@ -385,10 +385,32 @@ def test_pareto_top_20_percent_a_next_30_percent_b_rest_c(config: dict[str, Any]
     assert [tiers[row] for row in range(10, 0, -1)] == list("AABBBCCCCC")
 
 
-def test_contacts_tied_at_a_cut_get_the_higher_tier(config: dict[str, Any]) -> None:
-    scores = {1: 9.0, 2: 5.0, 3: 5.0, 4: 5.0, 5: 1.0, 6: 1.0, 7: 1.0, 8: 1.0, 9: 1.0, 10: 0.5}
-    tiers = pareto_tiers(scores, config)
-    assert [tiers[row] for row in range(1, 11)] == list("AAAABBBBBC")
+def test_ties_do_not_inflate_tier_a(config: dict[str, Any]) -> None:
+    # Ten contacts with equal scores: A is still the top 20 %, B the next 30 % (SPEC §3).
+    tiers = pareto_tiers({row: 5.0 for row in range(1, 11)}, config)
+    assert sorted(tiers.values()) == list("AABBBCCCCC")
+
+
+def test_ties_are_broken_by_referrals_then_recent_contact_then_key(config: dict[str, Any]) -> None:
+    scores = {"c1": 5.0, "c2": 5.0, "c3": 5.0, "c4": 5.0, "c5": 5.0}
+    tiebreak = {"c1": (0, 0, date(2026, 1, 1)), "c2": (1, 1, date(2025, 1, 1)),
+                "c3": (0, 0, date(2026, 6, 1)), "c4": (0, 0, date(2026, 6, 1)),
+                "c5": (0, 0, date(2020, 1, 1))}
+    tiers = pareto_tiers(scores, config, tiebreak)
+    # five contacts: one A, two B. c2 referred someone; c3 and c4 were contacted most recently
+    assert [tiers[k] for k in ("c2", "c3", "c4", "c1", "c5")] == list("ABBCC")
+    # everything equal: the key decides, so the result never depends on input order
+    assert pareto_tiers({"c9": 5.0, "c1": 5.0}, config) == {"c1": "A", "c9": "C"}
+
+
+def test_a_lost_past_client_keeps_an_evidence_tier_and_a_lost_prospect_is_d(
+    config: dict[str, Any],
+) -> None:
+    client, prospect = person(2), person(3)
+    lifecycles = {"c2": "Lost", "c3": "Lost"}
+    tiers = assign_tiers([client, prospect], lifecycles, {"c2": 40.0, "c3": 40.0}, config,
+                         clients={"c2"})
+    assert tiers == {"c2": "A", "c3": "D"}
 
 
 def test_with_all_scores_zero_nobody_is_a_or_b(config: dict[str, Any]) -> None:

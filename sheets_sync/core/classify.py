@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -270,32 +270,44 @@ def _cut_count(share: float, size: int) -> int:
     return min(size, math.ceil(round(share * size, _SHARE_DIGITS)))
 
 
-def pareto_tiers(scores: Mapping[str, float], config: Mapping[str, Any]) -> dict[str, str]:
+def pareto_tiers(scores: Mapping[str, float], config: Mapping[str, Any],
+                 tiebreak: Mapping[str, tuple[Any, ...]] | None = None) -> dict[str, str]:
     """Pareto tiers A/B/C by score (seed 000 "top 10–20 %", seed 004 80/20; SPEC §3).
 
-    - The A cut holds ceil(a_share × n) contacts, the A+B cut ceil((a_share + b_share) × n); so in
-      a book of 1–4 graded contacts the best one is A (with the defaults: 1→A; 2→A,C; 3→A,B,C;
+    - A holds ceil(a_share × n) contacts, A and B together ceil((a_share + b_share) × n); so in a
+      book of 1–4 graded contacts the best one is A (with the defaults: 1→A; 2→A,C; 3→A,B,C;
       4→A,B,C,C).
-    - The cut is a score threshold: every contact scoring the same as the last one inside a cut
-      gets the higher tier, so ties never split and the result does not depend on input order.
+    - The shares hold under ties (SPEC §3): contacts are ranked by score, then by `tiebreak`
+      (larger first: referrals, then the most recent contact), then by key, so equal scores
+      never make everyone A and the result does not depend on input order.
     - A and B need a score above zero: with all scores zero (or below) nobody is A or B, all are C.
     """
-    ordered = sorted(scores.values(), reverse=True)
-    size = len(ordered)
+    tiebreak = tiebreak or {}
+    ranked = sorted(scores, key=lambda key: (-scores[key], _descending(tiebreak.get(key, ())),
+                                             str(key)))
+    size = len(ranked)
     a_count = _cut_count(float(config["tiers"]["a_share"]), size)
     ab_count = _cut_count(float(config["tiers"]["a_share"])
                           + float(config["tiers"]["b_share"]), size)
-    a_floor = ordered[a_count - 1] if a_count else math.inf
-    b_floor = ordered[ab_count - 1] if ab_count else math.inf
     tiers: dict[str, str] = {}
-    for row, score in scores.items():
-        if score > 0 and score >= a_floor:
-            tiers[row] = "A"
-        elif score > 0 and score >= b_floor:
-            tiers[row] = "B"
+    for place, key in enumerate(ranked):
+        if scores[key] > 0 and place < a_count:
+            tiers[key] = "A"
+        elif scores[key] > 0 and place < ab_count:
+            tiers[key] = "B"
         else:
-            tiers[row] = "C"
+            tiers[key] = "C"
     return tiers
+
+
+def _descending(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A sort key that puts larger values first (numbers negated; dates by their ordinal)."""
+    return tuple(-(v.toordinal() if hasattr(v, "toordinal") else v) for v in values)
+
+
+def _referral_weight(stats: ReferralStats | None) -> tuple[int, int]:
+    """Closed referrals, then referrals made: the first tie-breaker between equal scores."""
+    return (stats.closed, stats.made) if stats else (0, 0)
 
 
 def _override(contact: Contact) -> str | None:
@@ -305,14 +317,17 @@ def _override(contact: Contact) -> str | None:
 
 def assign_tiers(contacts: Sequence[Contact], lifecycles: Mapping[str, str],
                  scores: Mapping[str, float], config: Mapping[str, Any],
-                 visits: Mapping[str, int] | None = None) -> dict[str, str]:
+                 visits: Mapping[str, int] | None = None,
+                 clients: Collection[str] = (),
+                 tiebreak: Mapping[str, tuple[Any, ...]] | None = None) -> dict[str, str]:
     """Tier A–D per Contact.key (SPEC §3), all maps keyed by Contact.key.
 
-    In order: a Tier override A–D wins; Do not contact or lifecycle Lost → D; Stage Lead, Prospect
-    or Under contract → `intent_grade` (seed 001) when the sheet gives any intent value; everyone
-    else — clients and sphere, and prospects without intent data (the score fallback) — is graded
-    together by `pareto_tiers`. Contacts settled by an override, Do not contact or Lost do not take
-    places in the Pareto cut. `visits` holds the visit evidence per row (see `visit_count`).
+    In order: a Tier override A–D wins; Do not contact → D; a lost *prospect* (Lost and never a
+    client: not in `clients`) → D; Stage Lead, Prospect or Under contract → `intent_grade` (seed
+    001) when the sheet gives any intent value; everyone else — clients and sphere, lost past
+    clients (Lost is a lifecycle label, never a mute: seed 003's long-term tracking), and
+    prospects without intent data (the score fallback) — is graded together by `pareto_tiers`
+    with `tiebreak`. `visits` holds the visit evidence per row (see `visit_count`).
     """
     tiers: dict[str, str] = {}
     pool: dict[str, float] = {}
@@ -321,13 +336,13 @@ def assign_tiers(contacts: Sequence[Contact], lifecycles: Mapping[str, str],
         override = _override(contact)
         if override:
             tiers[row] = override
-        elif contact.do_not_contact or lifecycles.get(row) == LOST:
+        elif contact.do_not_contact or (lifecycles.get(row) == LOST and row not in clients):
             tiers[row] = "D"
         elif contact.stage in PROSPECT_STAGES and has_intent_data(contact):
             tiers[row] = intent_grade(contact, config, visits.get(row) if visits else None)
         else:
             pool[row] = scores.get(row, 0.0)
-    tiers.update(pareto_tiers(pool, config))
+    tiers.update(pareto_tiers(pool, config, tiebreak))
     return tiers
 
 
@@ -473,7 +488,13 @@ def classify(book: Book, today: date, config: Mapping[str, Any],
             suggestions.append(completeness_text)
         partial[row] = (activity(days, config), days, share, suggestions)
 
-    tiers = assign_tiers(book.contacts, lifecycles, scores, config, visits)
+    clients = {c.key for c in book.contacts if facts.key(c) in facts.closed}
+    tiebreak = {
+        c.key: (*_referral_weight(referrals.get(facts.key(c))),
+                facts.last_contact[c.row] or date.min)
+        for c in book.contacts
+    }
+    tiers = assign_tiers(book.contacts, lifecycles, scores, config, visits, clients, tiebreak)
     result: dict[str, Classification] = {}
     for row, (activity_class, days, share, suggestions) in partial.items():
         result[row] = Classification(

@@ -171,7 +171,8 @@ class Classification:
 
 
 # ---------------------------------------------------------------------------------------------
-# The tool's own tabs, read back (readback.py, metrics_history.read_history): typed once, read everywhere.
+# The tool's own tabs, read back (readback.py, metrics_history.read_history): typed once, read
+# everywhere.
 
 
 @dataclass(frozen=True)
