@@ -113,3 +113,12 @@ def test_today_tab_reads_back_from_libreoffice(synced: Path, tmp_path: Path) -> 
     assert len(today) > 5 and all(row[0] in (False, 0, "FALSE") for row in today[1:])
     priorities = [row[3] for row in today[1:]]
     assert priorities == sorted(priorities, reverse=True)
+
+
+def test_a_tick_harvested_the_next_morning_is_dated_the_day_it_was_made(synced: Path) -> None:
+    # The nightly sync runs after midnight: Monday's ticks are Monday's contacts.
+    before = interactions(synced)
+    tick(synced, rows=2)
+    sync_workbook(str(synced), load_config(), TODAY + timedelta(days=1))
+    new = interactions(synced)[len(before):]
+    assert len(new) == 2 and all(r[0].date() == TODAY for r in new)

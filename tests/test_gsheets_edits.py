@@ -128,4 +128,4 @@ def test_a_tick_made_after_the_re_read_is_logged_by_the_next_sync(api: SheetsApi
     logged = [row for row in tab_grids(location)["Interactions"][1:]
               if row[1] == contact and row[3] == touchpoint]
     assert len(logged) == 1 and logged[0][5] == "left a voicemail"
-    assert logged[0][0] == later[1]
+    assert logged[0][0] == later[0]  # the day the tick was made (the list it was made on)

@@ -24,7 +24,7 @@ from sheets_sync.core.model import (
     TodayRow,
 )
 from sheets_sync.core.parse import id_key
-from sheets_sync.core.readback import read_today
+from sheets_sync.core.readback import read_today, written_on
 from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.core.vocabulary import TODAY_COLUMNS, label, normalise
 
@@ -114,24 +114,31 @@ def harvest_done(today_table: Table, existing: list[Interaction], today: date,
     the row's Due date (or today when Due is unreadable): that is a re-run, a crash between the
     append and the rewrite, or a touch the agent also typed into Interactions by hand. Identical
     ticked rows give one Interaction.
+
+    A tick is dated the day its list was written (every row's Due + Days overdue), the day the
+    agent worked it: the 02:00 sync that harvests Monday's ticks logs them on Monday, not
+    Tuesday. A list whose day cannot be read, or one dated after `today`, logs `today`.
     """
+    rows = read_today(today_table, date_order)
+    worked = written_on(rows)
+    done_on = worked if worked is not None and worked <= today else today
     logged: dict[tuple[str, str], list[date]] = defaultdict(list)
     for interaction in existing:
         if interaction.date is not None:
             logged[_key(interaction.contact_id, interaction.touchpoint)].append(interaction.date)
 
     out: list[Interaction] = []
-    for row in read_today(today_table, date_order):
+    for row in rows:
         if not row.done or not row.contact_id or not row.touchpoint:
             continue
-        since = min(row.due, today) if row.due else today
+        since = min(row.due, done_on) if row.due else done_on
         key = _key(row.contact_id, row.touchpoint)
         if any(when >= since for when in logged[key]):
             continue
-        logged[key].append(today)
+        logged[key].append(done_on)
         out.append(Interaction(
             row=None,
-            date=today,
+            date=done_on,
             contact_id=row.contact_id,
             channel=row.channel,
             touchpoint=row.touchpoint,
