@@ -203,13 +203,19 @@ def is_local(location: str) -> bool:
     return not location.startswith(("https://", "http://", "gsheet:"))
 
 
-def default_lock_dir() -> Path:
-    """Where locks of books without a folder (Google Sheets) live when no office config says."""
+def default_state_dir() -> Path:
+    """Where status, log and locks live when no office config says (and where `status` looks)."""
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-    else:
-        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "sheets-sync" / "locks"
+        return Path(base) / "sheets-sync"
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "sheets-sync"
+
+
+def default_lock_dir() -> Path:
+    """Where locks of books without a folder (Google Sheets) live when no office config says:
+    the same `locks/` an office config without files.lock_dir uses."""
+    return default_state_dir() / "locks"
 
 
 def book_lock_file(location: str, lock_dir: Path | None = None) -> Path:

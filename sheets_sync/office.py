@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import sys
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sheets_sync.config import load_config, read_toml
 from sheets_sync.errors import ConfigError, UserError
+from sheets_sync.locks import default_state_dir
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index == date.weekday()
 
@@ -116,15 +116,6 @@ class OfficeConfig:
     status_file: Path
     lock_dir: Path
     google_credentials: Path | None
-
-
-def default_state_dir() -> Path:
-    """Where status and log live when the office config does not say (and where `status` looks)."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "sheets-sync"
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "sheets-sync"
 
 
 def default_status_file() -> Path:
