@@ -69,7 +69,8 @@ def test_tabs_and_headers_in_each_language(tmp_path: Path, lang: str) -> None:
 
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [tab("how_to_use", lang), tab("contacts", lang),
-                               tab("interactions", lang), tab("transactions", lang)]
+                               tab("interactions", lang), tab("transactions", lang),
+                               tab("settings", lang)]
     for key, columns in (("contacts", v.CONTACT_COLUMNS), ("interactions", v.INTERACTION_COLUMNS),
                          ("transactions", v.TRANSACTION_COLUMNS)):
         sheet = book[tab(key, lang)]

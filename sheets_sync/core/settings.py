@@ -55,6 +55,7 @@ class General:
     backups_keep: Days
     lock_wait_seconds: Seconds
     id_prefix: str
+    manager: str  # an Owner name; "" = no manager
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,6 +229,11 @@ class Priority:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Today:
+    daily_cap: Positive
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     general: General
     google: Google
@@ -242,6 +248,7 @@ class Settings:
     themes: tuple[Theme, ...]
     touchpoints: Touchpoints
     priority: Priority
+    today: Today
 
 
 def parse_settings(config: Mapping[str, Any]) -> Settings:
