@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+from sheets_sync.core.parse import ValueProblem, parse_country
 from sheets_sync.core.rule_schema import (
     Channel,
     Country,
@@ -26,6 +27,7 @@ from sheets_sync.core.rule_schema import (
     TabRewardTier,
 )
 from sheets_sync.core.schema import (
+    SettingError,
     at_least,
     between,
     build,
@@ -46,9 +48,29 @@ Climate = Literal["north_temperate", "south_temperate", "tropical"]
 Seconds = Annotated[float, between(0, 86400, number)]
 
 
+def _home_country(value: Any, where: str) -> str:
+    """A two-letter code every phone number can be read with. A country name ("Malaysia") or a
+    code no phone belongs to ("UK") is refused here, naming the code meant, rather than
+    accepted and then failing every phone number of the book."""
+    typed = text(value, where).strip()
+    try:
+        meant = parse_country(typed) if typed else ""
+    except ValueProblem:
+        meant = ""
+    if meant and meant == typed.upper():
+        return meant
+    got = f"'{where}' must be a two-letter country code, got {value!r}"
+    if meant:
+        raise SettingError(where, got, f'did you mean {where.rsplit(".", 1)[-1]} = "{meant}"?')
+    raise SettingError(where, got, 'e.g. "MY" (Malaysia), "CN", "TW", "HK", "SG" or "JP"')
+
+
+HomeCountry = Annotated[str, _home_country]
+
+
 @dataclass(frozen=True, kw_only=True)
 class General:
-    default_country: Country
+    default_country: HomeCountry
     default_language: Lang
     date_order: Literal["dmy", "mdy"]
     currency_format: str
