@@ -37,7 +37,7 @@ def _owner_filter(owner: str | None, result: PlanResult) -> Callable[[Any], bool
     owner matches is refused with the owners the book has."""
     if not (owner or "").strip():
         return lambda item: True
-    owners = sorted({c.owner for c in result.book.contacts if c.owner}, key=str.casefold)
+    owners = _owners(result)
     meant = {owner_key(o) for o in match_owners(owner or "", owners)}
     if not meant:
         raise UserError(f"no owner in this book matches '{owner}'",
@@ -46,8 +46,17 @@ def _owner_filter(owner: str | None, result: PlanResult) -> Callable[[Any], bool
     return lambda item: owner_key(item.owner) in meant
 
 
+def _owners(result: PlanResult) -> list[str]:
+    """Every Owner of the book, and the manager from the Settings tab or the config."""
+    names = {c.owner for c in result.book.contacts if c.owner}
+    manager = str(result.config.get("general", {}).get("manager") or "")
+    if manager and owner_key(manager) not in {owner_key(n) for n in names}:
+        names.add(manager)
+    return sorted(names, key=str.casefold)
+
+
 def _who(owner: str | None, result: PlanResult) -> str:
-    owners = sorted({c.owner for c in result.book.contacts if c.owner}, key=str.casefold)
+    owners = _owners(result)
     return ", ".join(match_owners(owner or "", owners))
 
 

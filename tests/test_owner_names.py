@@ -85,3 +85,24 @@ def test_today_owner_that_matches_nobody_lists_the_real_owners(
     err = capsys.readouterr().err
     assert "no owner in this book matches 'Bob'" in err
     assert "owners: Aisyah, Daniel, Mei Ling" in err
+
+
+def with_manager(path: Path, manager: str) -> Path:
+    book = openpyxl.load_workbook(path)
+    for row in book["Settings"].iter_rows(min_row=2):
+        if row[0].value == "Manager":
+            row[1].value = manager
+    book.save(path)
+    return path
+
+
+def test_the_manager_setting_is_spelt_as_the_owner_column_spells_them(tmp_path: Path) -> None:
+    result = plan(with_manager(sample(tmp_path), "mei ling"))
+    assert result.config["general"]["manager"] == "Mei Ling"
+
+
+def test_a_manager_without_contacts_is_an_owner_today_accepts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = with_manager(sample(tmp_path), "Siti Rahman")
+    assert main(["today", str(path), "--owner", "siti", "--today", TODAY.isoformat()]) == 0
+    assert "Siti Rahman" in capsys.readouterr().out

@@ -17,12 +17,13 @@ import difflib
 import functools
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.core import parse
 from sheets_sync.core.model import Issue, Table
+from sheets_sync.core.owners import owner_key, owner_spellings
 from sheets_sync.core.schema import SettingError, field_converter
 from sheets_sync.core.settings import General, Metrics, Today, Touchpoints
 from sheets_sync.core.shipped import default_config
@@ -197,6 +198,16 @@ def book_config(table: Table | None, config: Config, book_language: str = "en",
             "default_language"):
         merged.setdefault("general", {})["default_language"] = book_language
     return merged, issues
+
+
+def with_manager_spelling(config: dict[str, Any], owners: Iterable[str]) -> dict[str, Any]:
+    """The config with `general.manager` spelt as the Contacts' Owner column spells that agent
+    ("mei ling" on the Settings tab is the "Mei Ling" of the Today list)."""
+    manager = str(config.get("general", {}).get("manager") or "")
+    shown = owner_spellings(owners).get(owner_key(manager)) if manager else None
+    if not shown or shown == manager:
+        return config
+    return {**config, "general": {**config["general"], "manager": shown}}
 
 
 def _cells(table: Table | None,

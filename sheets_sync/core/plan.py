@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sheets_sync.core.book_settings import book_config
+from sheets_sync.core.book_settings import book_config, with_manager_spelling
 from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
 from sheets_sync.core.calendars import holiday_dates, solar_term_dates
 from sheets_sync.core.classify import classify
@@ -84,6 +84,7 @@ def build_plan(
     config, setting_issues = book_config(data.tables.get("settings"), config, lang)
     book = validate_book(data.tables, config)
     book.issues[:0] = setting_issues
+    config = with_manager_spelling(config, (c.owner for c in book.contacts))
     harvested = (
         harvest_done(data.tables["today"], book.interactions, today,
                      config["general"]["date_order"])
