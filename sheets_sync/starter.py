@@ -291,6 +291,7 @@ def _write_how_to(sheet: Worksheet, lang: str, file_name: str, sample_day: date 
         "transactions": quoted(TABS["transactions"]),
         "today": quoted(TABS["today"]),
         "issues": quoted(TABS["issues"]),
+        "settings": quoted(TABS["settings"]),
         "id": quoted(CONTACT_COLUMNS["id"]),
         "owner": quoted(TODAY_COLUMNS["owner"]),
         "done": quoted(TODAY_COLUMNS["done"]),
@@ -401,6 +402,9 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "on {today}.",
             "{transactions} — one row per closed deal: contact ID, closing date, buy/sell/rent, "
             "price, commission, source and who referred it.",
+            "{settings} — this book's own settings: default country and language, date order, "
+            "currency, office address, manager, daily cap. Change a value in its second column; "
+            "the next sync uses it and lists any value it cannot read in {issues}.",
             "The sync owns these columns on {contacts}: {owned_columns}; and these tabs: "
             "{owned_tabs}. It rewrites them on every run, so don't type in them. It never changes "
             "anything else (the one exception: it fills in a blank {id}).",
@@ -430,6 +434,8 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "标记为{done}的事项，同步时也会自动记到这里。",
             "{transactions}：每笔成交一行——客户编号、成交日期、买/卖/租（buy/sell/rent）、价格、"
             "佣金、来源和介绍人。",
+            "{settings}：本工作簿自己的设置——默认国家和语言、日期顺序、货币、办公地址、经理、每日上限。"
+            "在第二列修改即可；下次同步会采用，无法识别的值会列在{issues}中。",
             "{contacts}中的这些列由同步工具负责：{owned_columns}；这些工作表也是：{owned_tabs}。"
             "每次同步都会重写，请不要在里面输入。其他内容它一概不改（唯一的例外：为空白的{id}"
             "自动编号）。",
@@ -457,6 +463,8 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "標記為{done}的事項，同步時也會自動記到這裡。",
             "{transactions}：每筆成交記一筆——客戶編號、成交日期、買／賣／租（buy/sell/rent）、"
             "價格、佣金、來源和介紹人。",
+            "{settings}：本活頁簿自己的設定——預設國家和語言、日期順序、貨幣、辦公地址、經理、每日上限。"
+            "在第二欄修改即可；下次同步會採用，無法辨識的值會列在{issues}中。",
             "{contacts}中的這些欄位由同步工具負責：{owned_columns}；這些工作表也是：{owned_tabs}。"
             "每次同步都會重寫，請勿在其中輸入。其他內容一概不會更動（唯一例外：為空白的{id}自動"
             "編號）。",
@@ -486,6 +494,9 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "{today}で{done}にした項目も、同期時にここへ自動で追記されます。",
             "{transactions}：成約1件につき1行。顧客ID、成約日、区分（buy/sell/rent）、価格、"
             "手数料、流入元、紹介者を入力します。",
+            "{settings}：このブック独自の設定（既定の国と言語、日付の順序、通貨、事務所の住所、"
+            "マネージャー、1日の上限）。2列目の値を変えると次の同期から使われ、読み取れない値は"
+            "{issues}に一覧されます。",
             "{contacts}の次の列は同期ツールが管理します：{owned_columns}。次のシートも同様です："
             "{owned_tabs}。毎回書き直すので、ここには入力しないでください。それ以外は一切変更"
             "しません（例外は空欄の{id}への採番だけです）。",
@@ -519,6 +530,10 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "direkodkan di sini secara automatik.",
             "{transactions} — satu baris bagi setiap urus niaga yang selesai: ID kenalan, tarikh, "
             "beli/jual/sewa (buy/sell/rent), harga, komisen, sumber dan perujuk.",
+            "{settings} — tetapan buku kerja ini sendiri: negara dan bahasa lalai, susunan "
+            "tarikh, mata wang, alamat pejabat, pengurus, had harian. Ubah nilai dalam lajur "
+            "kedua; penyegerakan seterusnya menggunakannya dan menyenaraikan nilai yang tidak "
+            "dapat dibaca dalam {issues}.",
             "Penyegerakan memiliki lajur berikut dalam {contacts}: {owned_columns}; dan tab "
             "berikut: {owned_tabs}. Semuanya ditulis semula setiap kali, jadi jangan menaip di "
             "situ. Yang lain tidak akan diubah sama sekali (kecuali mengisi {id} yang kosong).",

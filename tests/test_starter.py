@@ -167,7 +167,7 @@ def test_how_to_use_tab(tmp_path: Path, lang: str) -> None:
     assert book.active.title == tab("how_to_use", lang)
     text = "\n".join(str(row[0]) for row in book.active.iter_rows(values_only=True) if row[0])
     for key in ("contacts", "interactions", "transactions", "today", "calendar", "metrics",
-                "metrics_history", "referrals", "issues"):
+                "metrics_history", "referrals", "issues", "settings"):
         assert tab(key, lang) in text, key
     for entry in v.OWNED_COLUMNS.values():
         assert v.label(entry, lang) in text
