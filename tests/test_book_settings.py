@@ -219,3 +219,10 @@ def test_the_same_book_syncs_the_same_on_excel_and_google_without_a_config_file(
         assert google[name] == excel[name], name
     drafts = [row[12] for row in google["今日"][1:]]
     assert drafts and all("王建国" in d or "李娜" in d for d in drafts)
+
+
+def test_a_file_overriding_an_unchanged_cell_is_no_issue(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text("[today]\ndaily_cap = 3\n", encoding="utf-8")
+    result = plan(book(tmp_path), load_config(mine))
+    assert result.config["today"]["daily_cap"] == 3 and not settings_issues(result)

@@ -7,8 +7,8 @@ an Issue naming it; a bad cell leaves that setting at its config value.
 
 Precedence, lowest first: config/default.toml, the Settings tab, the user's TOML file (or any
 value a caller set that differs from default.toml). The file is what the person running the sync
-chose on purpose for this book, so it wins; a tab cell it overrides is reported, so whoever edits
-the tab sees why the cell has no effect.
+chose on purpose for this book, so it wins; a tab cell it overrides is reported (when the cell
+was changed from the shipped value), so whoever edits the tab sees why it has no effect.
 """
 
 from __future__ import annotations
@@ -184,8 +184,11 @@ def book_config(table: Table | None, config: Config, book_language: str = "en",
                                 problem, suggestion + _fallback_note(setting, config)))
             continue
         current = config.get(setting.section, {}).get(setting.name)
-        if current != defaults.get(setting.section, {}).get(setting.name):
-            if current != tab_value:
+        shipped = defaults.get(setting.section, {}).get(setting.name)
+        if current != shipped:
+            # Only a cell someone changed from the shipped value is worth a line: a fresh
+            # book's cells all hold it, and a file overriding those is no news.
+            if tab_value not in (current, shipped):
                 issues.append(Issue(
                     table.name if table else "", row, where, _shown(value),
                     f"the config file sets {setting.section}.{setting.name} = {current!r}, "
