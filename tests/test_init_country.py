@@ -113,3 +113,11 @@ def test_a_code_no_phone_belongs_to_is_refused_naming_the_code(tmp_path: Path) -
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert '"GB"' in str(caught.value)
+
+
+def test_a_country_name_as_the_calendars_country_is_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[calendar]\ncountry = "Singapore"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert 'did you mean country = "SG"?' in str(caught.value)

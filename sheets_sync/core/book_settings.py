@@ -122,29 +122,18 @@ class BookSetting:
     name: str
     read: Callable[[object], Any]
     schema: type  # the settings.py table that checks the value, as for a TOML file
-    about: str
 
 
-SETTINGS: tuple[BookSetting, ...] = (
-    BookSetting("default_country", "general", "default_country", _country, General,
-                "Country of contacts with no Country (phones, holidays): a code such as MY "
-                "or a country name"),
-    BookSetting("default_language", "general", "default_language", _language, General,
-                "Message language of contacts with no Language: en, zh, zh-Hant, ja or ms"),
-    BookSetting("date_order", "general", "date_order", _date_order, General,
-                "How 03/04/2024 is read: DD/MM/YYYY or MM/DD/YYYY"),
-    BookSetting("currency", "general", "currency_format", _currency, General,
-                "Money cells: a code such as MYR or a symbol such as RM"),
-    BookSetting("office_address", "touchpoints", "office_address", _text, Touchpoints,
-                "Used in invitations to the office"),
-    BookSetting("manager", "general", "manager", _text, General,
-                "The Owner name of the office's manager (service win-backs go to them)"),
-    BookSetting("daily_cap", "today", "daily_cap", _whole, Today,
-                "Most items on Today per agent per day"),
-    BookSetting("program_cost", "metrics", "program_cost_per_year", _amount, Metrics,
-                "Yearly cost of the retention program (gifts, events, CRM); 0 leaves ROI blank"),
-    BookSetting("id_prefix", "general", "id_prefix", _text, General,
-                "New IDs start with this, e.g. C0042"),
+SETTINGS: tuple[BookSetting, ...] = (  # in the order init writes them
+    BookSetting("default_country", "general", "default_country", _country, General),
+    BookSetting("default_language", "general", "default_language", _language, General),
+    BookSetting("date_order", "general", "date_order", _date_order, General),
+    BookSetting("currency", "general", "currency_format", _currency, General),
+    BookSetting("office_address", "touchpoints", "office_address", _text, Touchpoints),
+    BookSetting("manager", "general", "manager", _text, General),
+    BookSetting("daily_cap", "today", "daily_cap", _whole, Today),
+    BookSetting("program_cost", "metrics", "program_cost_per_year", _amount, Metrics),
+    BookSetting("id_prefix", "general", "id_prefix", _text, General),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 _NAME_INDEX = build_index(BOOK_SETTINGS)
@@ -169,35 +158,39 @@ def book_config(table: Table | None, config: Config, book_language: str = "en",
     merged = {key: dict(value) if isinstance(value, Mapping) else value
               for key, value in config.items()}
     issues: list[Issue] = []
-    chosen: set[str] = set()
+    seen: set[str] = set()
+    used: set[str] = set()  # settings the tab's value was taken for
+    tab_name = table.name if table is not None else ""
     for setting, row, value, where in _cells(table, issues):
-        if setting.key in chosen:
-            issues.append(Issue(table.name if table else "", row, where, _shown(value),
+        if setting.key in seen:
+            issues.append(Issue(tab_name, row, where, _shown(value),
                                 f"{_name(setting, book_language)} is set twice",
                                 "delete one of the rows; the first one is used"))
             continue
-        chosen.add(setting.key)
+        seen.add(setting.key)
+        current = config.get(setting.section, {}).get(setting.name)
         tab_value, issue = _checked(setting, value)
         if issue is not None:
             problem, suggestion = issue
-            issues.append(Issue(table.name if table else "", row, where, _shown(value),
-                                problem, suggestion + _fallback_note(setting, config)))
+            meanwhile = f"until then the sync uses {current!r}"
+            issues.append(Issue(tab_name, row, where, _shown(value), problem,
+                                f"{suggestion} ({meanwhile})" if suggestion else meanwhile))
             continue
-        current = config.get(setting.section, {}).get(setting.name)
         shipped = defaults.get(setting.section, {}).get(setting.name)
         if current != shipped:
             # Only a cell someone changed from the shipped value is worth a line: a fresh
             # book's cells all hold it, and a file overriding those is no news.
             if tab_value not in (current, shipped):
                 issues.append(Issue(
-                    table.name if table else "", row, where, _shown(value),
+                    tab_name, row, where, _shown(value),
                     f"the config file sets {setting.section}.{setting.name} = {current!r}, "
                     "which is used instead",
                     "change it in the config file, or remove it there to use this cell"))
             continue
         merged.setdefault(setting.section, {})[setting.name] = tab_value
+        used.add(setting.key)
     language = config.get("general", {}).get("default_language")
-    if "default_language" not in chosen and language == defaults.get("general", {}).get(
+    if "default_language" not in used and language == defaults.get("general", {}).get(
             "default_language"):
         merged.setdefault("general", {})["default_language"] = book_language
     return merged, issues
@@ -263,11 +256,6 @@ def _checked(setting: BookSetting, value: object) -> tuple[Any, tuple[str, str] 
     except SettingError as error:
         return None, (error.reason, error.fix)
     return converted, None
-
-
-def _fallback_note(setting: BookSetting, config: Config) -> str:
-    current = config.get(setting.section, {}).get(setting.name)
-    return f" (until then the sync uses {current!r})"
 
 
 def _name(setting: BookSetting, lang: str) -> str:

@@ -65,7 +65,12 @@ def _home_country(value: Any, where: str) -> str:
     raise SettingError(where, got, 'e.g. "MY" (Malaysia), "CN", "TW", "HK", "SG" or "JP"')
 
 
+def _home_country_or_blank(value: Any, where: str) -> str:
+    return "" if not text(value, where).strip() else _home_country(value, where)
+
+
 HomeCountry = Annotated[str, _home_country]
+CountryOrBlank = Annotated[str, _home_country_or_blank]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,7 +219,7 @@ class CalendarEvent:
 @dataclass(frozen=True, kw_only=True)
 class Calendar:
     months: Annotated[int, between(1, 60, whole)]
-    country: Country  # "": general.default_country
+    country: CountryOrBlank  # "": general.default_country
     tropical_countries: tuple[Country, ...]
     south_temperate_countries: tuple[Country, ...]
     default_climate: Climate
