@@ -143,8 +143,13 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from sheets_sync.starter import write_starter_workbook
+    from sheets_sync.starter import book_country, check_lang, write_starter_workbook
     from sheets_sync.stores.gsheets.location import is_google_location
+
+    # Said on every init, so a book made for the wrong country is noticed before its first sync.
+    country = book_country(args.lang, args.country, args.sample)
+    settings = (f" Default country {country}, language {check_lang(args.lang)}: change them "
+                "on the Settings tab.")
 
     if is_google_location(args.path):
         from sheets_sync.google_cli import init_google
@@ -152,7 +157,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         sheet, contacts = init_google(args.path, load_config(args.config), args.lang,
                                       args.sample, _today(args), country=args.country)
         extra = f" with {contacts} sample contacts" if args.sample else ""
-        print(f"Filled {sheet.url}{extra}. Next: sheets-sync sync {sheet.canonical}")
+        print(f"Filled {sheet.url}{extra}.{settings} Next: sheets-sync sync {sheet.canonical}")
         return 0
     summary = write_starter_workbook(
         Path(args.path), lang=args.lang, sample=args.sample, today=_today(args),
@@ -164,7 +169,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         if args.sample
         else ""
     )
-    print(f"Wrote {args.path}{extra}. Next: sheets-sync sync {args.path}")
+    print(f"Wrote {args.path}{extra}.{settings} Next: sheets-sync sync {args.path}")
     return 0
 
 

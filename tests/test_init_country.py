@@ -68,6 +68,13 @@ def test_init_country_flag_takes_a_code_or_a_name(tmp_path: Path) -> None:
     assert settings_of(tmp_path / "sg.xlsx", "zh")["default_country"] == "SG"
 
 
+def test_init_says_the_country_and_language_it_chose(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path / "jp.xlsx"), "--lang", "ja"]) == 0
+    assert "Default country JP, language ja: change them on the Settings tab." in (
+        capsys.readouterr().out)
+
+
 def test_init_refuses_an_unknown_country(tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
         write_starter_workbook(tmp_path / "x.xlsx", "en", country="Malasia")
