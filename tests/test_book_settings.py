@@ -226,3 +226,20 @@ def test_a_file_overriding_an_unchanged_cell_is_no_issue(tmp_path: Path) -> None
     mine.write_text("[today]\ndaily_cap = 3\n", encoding="utf-8")
     result = plan(book(tmp_path), load_config(mine))
     assert result.config["today"]["daily_cap"] == 3 and not settings_issues(result)
+
+
+def test_the_tabs_currency_formats_money_cells_on_google(api: Any) -> None:
+    from sheets_sync.sample_data import build_sample
+    from sheets_sync.starter import build_workbook
+    from tests.gsheets_books import fast_config, upload
+
+    workbook = build_workbook("en", build_sample(TODAY, "en"), sample_day=TODAY)
+    for row in workbook["Settings"].iter_rows(min_row=2):
+        if row[0].value == "Currency":
+            row[1].value = "JPY"
+    location = upload(api, workbook)
+    sync_workbook(location, fast_config(), TODAY)
+    metrics = api.spreadsheet(location.split(":", 1)[1]).sheet_by_title("Metrics")
+    patterns = {cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("pattern")
+                for line in metrics.rows.values() for cell in line.values()}
+    assert '"¥"#,##0' in patterns and '"RM"#,##0' not in patterns
