@@ -208,6 +208,7 @@ def test_the_same_book_syncs_the_same_on_excel_and_google_without_a_config_file(
     path = tmp_path / "book.xlsx"
     chinese_book().save(path)
     location = upload(api, chinese_book())
+    settings_before = tab_grids(location)["设置"]
     excel_report = sync_workbook(str(path), fast_config(), TODAY)
     google_report = sync_workbook(location, fast_config(), TODAY)
     assert excel_report.issues == google_report.issues == 0
@@ -217,6 +218,7 @@ def test_the_same_book_syncs_the_same_on_excel_and_google_without_a_config_file(
     google = tab_grids(location)
     for name in ("客户", "问题", "今日", "设置"):
         assert google[name] == excel[name], name
+    assert google["设置"] == settings_before  # people own the tab: the sync never writes it
     drafts = [row[12] for row in google["今日"][1:]]
     assert drafts and all("王建国" in d or "李娜" in d for d in drafts)
 
