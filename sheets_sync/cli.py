@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                        today=False)
     init.add_argument("path", help="an .xlsx path, a Google Sheet URL, gsheet:<key> or gsheet:new")
     init.add_argument("--lang", default="en", help="en, zh, zh-Hant, ja or ms")
+    init.add_argument("--country", help="the book's default country, e.g. CN, TW, HK, SG, MY, "
+                      "JP (default: from --lang: zh CN, zh-Hant TW, ja JP, en and ms MY; "
+                      "MY with --sample)")
     init.add_argument("--sample", action="store_true", help="fill it with ~40 sample contacts")
     init.add_argument("--today", type=_date, help=argparse.SUPPRESS)
 
@@ -140,19 +143,25 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from sheets_sync.starter import write_starter_workbook
+    from sheets_sync.starter import book_country, check_lang, write_starter_workbook
     from sheets_sync.stores.gsheets.location import is_google_location
+
+    # Said on every init, so a book made for the wrong country is noticed before its first sync.
+    country = book_country(args.lang, args.country, args.sample)
+    settings = (f" Default country {country}, language {check_lang(args.lang)}: change them "
+                "on the Settings tab.")
 
     if is_google_location(args.path):
         from sheets_sync.google_cli import init_google
 
         sheet, contacts = init_google(args.path, load_config(args.config), args.lang,
-                                      args.sample, _today(args))
+                                      args.sample, _today(args), country=args.country)
         extra = f" with {contacts} sample contacts" if args.sample else ""
-        print(f"Filled {sheet.url}{extra}. Next: sheets-sync sync {sheet.canonical}")
+        print(f"Filled {sheet.url}{extra}.{settings} Next: sheets-sync sync {sheet.canonical}")
         return 0
     summary = write_starter_workbook(
-        Path(args.path), lang=args.lang, sample=args.sample, today=_today(args)
+        Path(args.path), lang=args.lang, sample=args.sample, today=_today(args),
+        country=args.country,
     )
     extra = (
         f" with {summary.contacts} sample contacts, {summary.interactions} interactions and "
@@ -160,7 +169,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         if args.sample
         else ""
     )
-    print(f"Wrote {args.path}{extra}. Next: sheets-sync sync {args.path}")
+    print(f"Wrote {args.path}{extra}.{settings} Next: sheets-sync sync {args.path}")
     return 0
 
 

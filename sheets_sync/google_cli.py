@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sheets_sync.sample_data import SampleData, build_sample
-from sheets_sync.starter import build_workbook, check_lang
+from sheets_sync.starter import book_country, build_workbook, check_lang
 from sheets_sync.stores.gsheets.location import SheetLocation, parse_location
 from sheets_sync.stores.gsheets.store import client_for, create_spreadsheet, fill_with_workbook
 
@@ -15,14 +15,15 @@ NEW = "gsheet:new"  # `init gsheet:new`: create a spreadsheet instead of filling
 
 
 def init_google(location: str, config: dict[str, Any], lang: str, sample: bool,
-                today: date) -> tuple[SheetLocation, int]:
+                today: date, country: str | None = None) -> tuple[SheetLocation, int]:
     """Fill an empty shared sheet (or a new one) with the starter tabs; returns the sheet and
-    how many sample contacts it got."""
+    how many sample contacts it got. `country` is as for `init --country`."""
     lang = check_lang(lang)
+    country = book_country(lang, country, sample)
     client = client_for(config)
     data = build_sample(today, lang) if sample else SampleData([], [], [])
     workbook = build_workbook(lang, data, file_name="Google Sheet",
-                              sample_day=today if sample else None)
+                              sample_day=today if sample else None, country=country)
     sheet = (create_spreadsheet(client, "Contacts (sheets-sync)") if location == NEW
              else parse_location(location))
     fill_with_workbook(client, sheet, workbook)

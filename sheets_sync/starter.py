@@ -23,7 +23,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_sync.atomic import publish_new
+from sheets_sync.core.book_settings import COUNTRY_CURRENCY, SETTINGS, shipped_defaults
+from sheets_sync.core.parse import ValueProblem, parse_country
 from sheets_sync.core.vocabulary import (
+    BOOK_SETTINGS,
     CHANNELS,
     CIRCLES,
     CONTACT_COLUMNS,
@@ -32,6 +35,7 @@ from sheets_sync.core.vocabulary import (
     LOST_REASONS,
     MESSAGE_LANGUAGES,
     OWNED_COLUMNS,
+    SETTINGS_COLUMNS,
     STAGES,
     TABS,
     TIERS,
@@ -83,14 +87,17 @@ class StarterSummary:
 
 
 def write_starter_workbook(path: Path, lang: str = "en", sample: bool = False,
-                           today: date | None = None) -> StarterSummary:
+                           today: date | None = None,
+                           country: str | None = None) -> StarterSummary:
     """Create a new starter workbook at `path`; never touches an existing file.
 
     `today` anchors the sample's dates and is required with `sample=True` (the CLI passes
-    date.today(); tests pass a fixed day).
+    date.today(); tests pass a fixed day). `country` (a code or a name) goes on the Settings
+    tab; without it, `book_country` picks one from the language.
     """
     path = Path(path)
     lang = check_lang(lang)
+    country = book_country(lang, country, sample)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"{path} is not an .xlsx file name", "use a name ending in .xlsx")
     if path.exists() or path.is_symlink():
@@ -99,7 +106,8 @@ def write_starter_workbook(path: Path, lang: str = "en", sample: bool = False,
         raise ValueError("write_starter_workbook(sample=True) needs today=<date>")
 
     data = build_sample(today, lang) if sample and today else SampleData([], [], [])
-    workbook = build_workbook(lang, data, file_name=path.name, sample_day=today if sample else None)
+    workbook = build_workbook(lang, data, file_name=path.name, sample_day=today if sample else None,
+                              country=country)
     _save_new(workbook, path)
     return StarterSummary(path, len(data.contacts), len(data.interactions), len(data.transactions))
 
@@ -112,10 +120,32 @@ def check_lang(lang: str) -> str:
     raise UserError(f"unknown language '{lang}'", f"choose one of: {', '.join(LANGS)}")
 
 
+# The country a new book in each language is for, when `init` is given no --country: the
+# language's largest market (Traditional Chinese: Taiwan; English and Malay: Malaysia, the
+# market the sample agency and the shipped defaults are for).
+LANG_COUNTRY = {"en": "MY", "zh": "CN", "zh-Hant": "TW", "ja": "JP", "ms": "MY"}
+SAMPLE_COUNTRY = "MY"  # the sample agency sells in Malaysia (local phone numbers, RM prices)
+MONTH_FIRST = {"US", "PH"}  # countries that type 03/04/2024 as March 4
+
+
+def book_country(lang: str, country: str | None, sample: bool = False) -> str:
+    """The ISO code for a new book: `country` as a code or a name in any of the five
+    languages, else the sample's country (with `sample`), else the language's."""
+    if country:
+        try:
+            return parse_country(country)
+        except ValueProblem as problem:
+            raise UserError(f"unknown country '{country}': {problem.problem}",
+                            problem.suggestion or "use a two-letter code such as MY") from None
+    return SAMPLE_COUNTRY if sample else LANG_COUNTRY[check_lang(lang)]
+
+
 def build_workbook(lang: str, data: SampleData, file_name: str = "contacts.xlsx",
-                   sample_day: date | None = None) -> Workbook:
-    """The starter workbook in memory (instructions first, then the input tabs)."""
+                   sample_day: date | None = None, country: str | None = None) -> Workbook:
+    """The starter workbook in memory (instructions first, then the input tabs, then
+    Settings). `country` is an ISO code (book_country's answer when not given)."""
     lang = check_lang(lang)
+    country = country or book_country(lang, None, sample_day is not None)
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties.creator = "sheets-sync"
@@ -152,6 +182,9 @@ def build_workbook(lang: str, data: SampleData, file_name: str = "contacts.xlsx"
     _write_table(transactions, TRANSACTION_COLUMNS, lang, data.transactions, TRANSACTION_KINDS)
     _add_lists(transactions, TRANSACTION_COLUMNS, texts,
                {"side": list(SIDES), "source": list(SOURCES)})
+
+    _write_settings(workbook.create_sheet(label(TABS["settings"], lang)), lang,
+                    starter_settings(lang, country))
 
     workbook.active = 0
     return workbook
@@ -258,6 +291,7 @@ def _write_how_to(sheet: Worksheet, lang: str, file_name: str, sample_day: date 
         "transactions": quoted(TABS["transactions"]),
         "today": quoted(TABS["today"]),
         "issues": quoted(TABS["issues"]),
+        "settings": quoted(TABS["settings"]),
         "id": quoted(CONTACT_COLUMNS["id"]),
         "owner": quoted(TODAY_COLUMNS["owner"]),
         "done": quoted(TODAY_COLUMNS["done"]),
@@ -281,6 +315,45 @@ def _write_how_to(sheet: Worksheet, lang: str, file_name: str, sample_day: date 
         # Row heights are not recomputed by every reader; estimate them from the text length.
         lines = -(-_display_width(text) // 105)
         sheet.row_dimensions[3 + offset].height = 15 * max(1, lines) + 6
+
+
+def starter_settings(lang: str, country: str) -> dict[str, Any]:
+    """What a new book's Settings tab says: the choices `init` made for `lang` and `country`,
+    the shipped defaults for the rest (blank: the config decides)."""
+    defaults = shipped_defaults()
+    return {
+        "default_country": country,
+        "default_language": label(MESSAGE_LANGUAGES[lang], lang),
+        "date_order": "MM/DD/YYYY" if country in MONTH_FIRST else "DD/MM/YYYY",
+        "currency": COUNTRY_CURRENCY.get(country, ""),
+        "office_address": defaults["touchpoints"]["office_address"],
+        "manager": defaults["general"]["manager"],
+        "daily_cap": defaults["today"]["daily_cap"],
+        "program_cost": defaults["metrics"]["program_cost_per_year"],
+        "id_prefix": defaults["general"]["id_prefix"],
+    }
+
+
+def _write_settings(sheet: Worksheet, lang: str, values: Mapping[str, Any]) -> None:
+    """Setting | Value | About: people own the tab; the sync reads it and never writes it."""
+    for col, entry in enumerate(SETTINGS_COLUMNS.values(), start=1):
+        cell = sheet.cell(row=1, column=col, value=label(entry, lang))
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+    about = SETTINGS_ABOUT[lang]
+    for row, setting in enumerate(SETTINGS, start=2):
+        sheet.cell(row=row, column=1, value=label(BOOK_SETTINGS[setting.key], lang))
+        value = values.get(setting.key)
+        if value not in (None, ""):
+            cell = sheet.cell(row=row, column=2, value=value)
+            if isinstance(value, str):
+                cell.number_format = TEXT_FORMAT
+        note = sheet.cell(row=row, column=3, value=about[setting.key])
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 26
+    sheet.column_dimensions["B"].width = 24
+    sheet.column_dimensions["C"].width = 80
+    sheet.freeze_panes = "A2"
+    sheet.row_dimensions[1].height = 20
 
 
 def _exists(path: Path) -> UserError:
@@ -329,6 +402,9 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "on {today}.",
             "{transactions} — one row per closed deal: contact ID, closing date, buy/sell/rent, "
             "price, commission, source and who referred it.",
+            "{settings} — this book's own settings: default country and language, date order, "
+            "currency, office address, manager, daily cap. Change a value in its second column; "
+            "the next sync uses it and lists any value it cannot read in {issues}.",
             "The sync owns these columns on {contacts}: {owned_columns}; and these tabs: "
             "{owned_tabs}. It rewrites them on every run, so don't type in them. It never changes "
             "anything else (the one exception: it fills in a blank {id}).",
@@ -358,6 +434,8 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "标记为{done}的事项，同步时也会自动记到这里。",
             "{transactions}：每笔成交一行——客户编号、成交日期、买/卖/租（buy/sell/rent）、价格、"
             "佣金、来源和介绍人。",
+            "{settings}：本工作簿自己的设置——默认国家和语言、日期顺序、货币、办公地址、经理、每日上限。"
+            "在第二列修改即可；下次同步会采用，无法识别的值会列在{issues}中。",
             "{contacts}中的这些列由同步工具负责：{owned_columns}；这些工作表也是：{owned_tabs}。"
             "每次同步都会重写，请不要在里面输入。其他内容它一概不改（唯一的例外：为空白的{id}"
             "自动编号）。",
@@ -385,6 +463,8 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "標記為{done}的事項，同步時也會自動記到這裡。",
             "{transactions}：每筆成交記一筆——客戶編號、成交日期、買／賣／租（buy/sell/rent）、"
             "價格、佣金、來源和介紹人。",
+            "{settings}：本活頁簿自己的設定——預設國家和語言、日期順序、貨幣、辦公地址、經理、每日上限。"
+            "在第二欄修改即可；下次同步會採用，無法辨識的值會列在{issues}中。",
             "{contacts}中的這些欄位由同步工具負責：{owned_columns}；這些工作表也是：{owned_tabs}。"
             "每次同步都會重寫，請勿在其中輸入。其他內容一概不會更動（唯一例外：為空白的{id}自動"
             "編號）。",
@@ -414,6 +494,9 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "{today}で{done}にした項目も、同期時にここへ自動で追記されます。",
             "{transactions}：成約1件につき1行。顧客ID、成約日、区分（buy/sell/rent）、価格、"
             "手数料、流入元、紹介者を入力します。",
+            "{settings}：このブック独自の設定（既定の国と言語、日付の順序、通貨、事務所の住所、"
+            "マネージャー、1日の上限）。2列目の値を変えると次の同期から使われ、読み取れない値は"
+            "{issues}に一覧されます。",
             "{contacts}の次の列は同期ツールが管理します：{owned_columns}。次のシートも同様です："
             "{owned_tabs}。毎回書き直すので、ここには入力しないでください。それ以外は一切変更"
             "しません（例外は空欄の{id}への採番だけです）。",
@@ -447,6 +530,10 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "direkodkan di sini secara automatik.",
             "{transactions} — satu baris bagi setiap urus niaga yang selesai: ID kenalan, tarikh, "
             "beli/jual/sewa (buy/sell/rent), harga, komisen, sumber dan perujuk.",
+            "{settings} — tetapan buku kerja ini sendiri: negara dan bahasa lalai, susunan "
+            "tarikh, mata wang, alamat pejabat, pengurus, had harian. Ubah nilai dalam lajur "
+            "kedua; penyegerakan seterusnya menggunakannya dan menyenaraikan nilai yang tidak "
+            "dapat dibaca dalam {issues}.",
             "Penyegerakan memiliki lajur berikut dalam {contacts}: {owned_columns}; dan tab "
             "berikut: {owned_tabs}. Semuanya ditulis semula setiap kali, jadi jangan menaip di "
             "situ. Yang lain tidak akan diubah sama sekali (kecuali mengisi {id} yang kosong).",
@@ -466,5 +553,74 @@ HOW_TO: dict[str, dict[str, Any]] = {
                       "penyegerakan mungkin melaporkannya dalam tab Isu.",
         "number_error_title": "Bukan nombor bulat",
         "number_error": "Taip nombor bulat dari {low} hingga {high}.",
+    },
+}
+
+
+# The About column of the Settings tab, per language.
+SETTINGS_ABOUT: dict[str, dict[str, str]] = {
+    "en": {
+        "default_country": "Country of contacts whose Country is blank (phone numbers, "
+                           "holidays): a code such as MY, CN, TW, HK, SG, JP or a country name",
+        "default_language": "Message language of contacts whose Language is blank: en, zh, "
+                            "zh-Hant, ja or ms",
+        "date_order": "How a typed 03/04/2024 is read: DD/MM/YYYY or MM/DD/YYYY",
+        "currency": "Money cells: a currency code such as MYR, or a symbol such as RM",
+        "office_address": "Where the office is, for invitations",
+        "manager": "The Owner name of the office manager: service win-backs go to them",
+        "daily_cap": "Most items on Today per agent per day",
+        "program_cost": "Yearly cost of gifts, events and tools; 0 leaves the ROI blank",
+        "id_prefix": "New IDs start with this, e.g. C0042",
+    },
+    "zh": {
+        "default_country": "“国家”为空的客户所在国家（用于电话号码和节假日）：如 MY、CN、TW、HK、"
+                           "SG、JP，或国家名称",
+        "default_language": "“语言”为空的客户的消息语言：en、zh、zh-Hant、ja 或 ms",
+        "date_order": "03/04/2024 这类日期的读法：DD/MM/YYYY（日在前）或 MM/DD/YYYY（月在前）",
+        "currency": "金额单元格的货币：货币代码（如 CNY）或符号（如 ¥）",
+        "office_address": "办公地点，用于邀请",
+        "manager": "经理的负责人姓名：服务类挽回由经理跟进",
+        "daily_cap": "每位经纪人每天在“今日”中最多的事项数",
+        "program_cost": "每年礼品、活动和工具的费用；填 0 则不计算回报率",
+        "id_prefix": "新编号的前缀，如 C0042",
+    },
+    "zh-Hant": {
+        "default_country": "「國家」為空的客戶所在國家（用於電話號碼和假日）：如 MY、CN、TW、HK、"
+                           "SG、JP，或國家名稱",
+        "default_language": "「語言」為空的客戶的訊息語言：en、zh、zh-Hant、ja 或 ms",
+        "date_order": "03/04/2024 這類日期的讀法：DD/MM/YYYY（日在前）或 MM/DD/YYYY（月在前）",
+        "currency": "金額儲存格的貨幣：貨幣代碼（如 TWD）或符號（如 NT$）",
+        "office_address": "辦公地點，用於邀請",
+        "manager": "經理的負責人姓名：服務類挽回由經理跟進",
+        "daily_cap": "每位經紀人每天在「今日」中最多的項目數",
+        "program_cost": "每年禮品、活動和工具的費用；填 0 則不計算回報率",
+        "id_prefix": "新編號的前綴，如 C0042",
+    },
+    "ja": {
+        "default_country": "「国」が空欄の顧客の国（電話番号・祝日に使用）：MY、CN、TW、HK、SG、"
+                           "JP などのコード、または国名",
+        "default_language": "「言語」が空欄の顧客へのメッセージの言語：en、zh、zh-Hant、ja、ms",
+        "date_order": "03/04/2024 の読み方：DD/MM/YYYY（日が先）または MM/DD/YYYY（月が先）",
+        "currency": "金額セルの通貨：JPY などの通貨コード、または ¥ などの記号",
+        "office_address": "事務所の所在地（ご案内に使用）",
+        "manager": "マネージャーの担当者名：サービス起因の失注フォローはこの人に",
+        "daily_cap": "担当者1人あたり1日に「今日」に載せる最大件数",
+        "program_cost": "贈り物・イベント・ツールの年間費用。0 なら ROI は空欄",
+        "id_prefix": "新しい ID の先頭の文字（例：C0042）",
+    },
+    "ms": {
+        "default_country": "Negara kenalan yang Negaranya kosong (nombor telefon, cuti): kod "
+                           "seperti MY, CN, TW, HK, SG, JP atau nama negara",
+        "default_language": "Bahasa mesej bagi kenalan yang Bahasanya kosong: en, zh, zh-Hant, "
+                            "ja atau ms",
+        "date_order": "Cara membaca 03/04/2024: DD/MM/YYYY (hari dahulu) atau MM/DD/YYYY "
+                      "(bulan dahulu)",
+        "currency": "Sel wang: kod mata wang seperti MYR, atau simbol seperti RM",
+        "office_address": "Alamat pejabat, untuk jemputan",
+        "manager": "Nama Ejen bagi pengurus pejabat: usaha memenangi semula kerana "
+                   "perkhidmatan diserahkan kepadanya",
+        "daily_cap": "Bilangan maksimum item dalam Hari ini bagi setiap ejen sehari",
+        "program_cost": "Kos tahunan hadiah, acara dan alat; 0 membiarkan ROI kosong",
+        "id_prefix": "ID baharu bermula dengan ini, cth. C0042",
     },
 }

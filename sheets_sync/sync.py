@@ -86,6 +86,7 @@ def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: b
     try:
         data = store.read()
         result = build_plan(data, config, today, light=light, templates=load_templates())
+        _use_book_currency(store, result.config)
         report = summarise(location, today, result)
         report.changes = describe_changes(store.diff(result.changes))
         if not dry_run:
@@ -97,6 +98,16 @@ def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: b
         report.requests = sum(sent) if sent is not None else wire.requests
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _use_book_currency(store: Store, config: Any) -> None:
+    """Money cells take the currency the book's Settings tab names (read after the store was
+    opened, so the store learns it here, before it writes)."""
+    pattern = str(config["general"]["currency_format"])
+    if isinstance(store, XlsxStore):
+        store.money_format = pattern
+    elif hasattr(store, "money_pattern"):  # the Google store, imported only when used
+        store.money_pattern = pattern
 
 
 def summarise(location: str, today: date, result: PlanResult) -> SyncReport:

@@ -69,7 +69,8 @@ def test_tabs_and_headers_in_each_language(tmp_path: Path, lang: str) -> None:
 
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [tab("how_to_use", lang), tab("contacts", lang),
-                               tab("interactions", lang), tab("transactions", lang)]
+                               tab("interactions", lang), tab("transactions", lang),
+                               tab("settings", lang)]
     for key, columns in (("contacts", v.CONTACT_COLUMNS), ("interactions", v.INTERACTION_COLUMNS),
                          ("transactions", v.TRANSACTION_COLUMNS)):
         sheet = book[tab(key, lang)]
@@ -166,7 +167,7 @@ def test_how_to_use_tab(tmp_path: Path, lang: str) -> None:
     assert book.active.title == tab("how_to_use", lang)
     text = "\n".join(str(row[0]) for row in book.active.iter_rows(values_only=True) if row[0])
     for key in ("contacts", "interactions", "transactions", "today", "calendar", "metrics",
-                "metrics_history", "referrals", "issues"):
+                "metrics_history", "referrals", "issues", "settings"):
         assert tab(key, lang) in text, key
     for entry in v.OWNED_COLUMNS.values():
         assert v.label(entry, lang) in text

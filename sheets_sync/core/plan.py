@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sheets_sync.core.book_settings import book_config, with_manager_spelling
 from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
 from sheets_sync.core.calendars import holiday_dates, solar_term_dates
 from sheets_sync.core.classify import classify
@@ -66,6 +67,8 @@ class PlanResult:
     today_items: list[Touchpoint]
     harvested: list[Interaction]
     facts: BookFacts  # the book's index, built once: the report and the .ics export read it too
+    # The config this plan used: the one given with the book's Settings tab merged in.
+    config: Mapping[str, Any] = field(default_factory=dict)
 
 
 def build_plan(
@@ -78,7 +81,10 @@ def build_plan(
     """Everything a sync writes, computed from the tables read and `today`."""
     lang = data.language
     contacts = data.tables["contacts"]
+    config, setting_issues = book_config(data.tables.get("settings"), config, lang)
     book = validate_book(data.tables, config)
+    book.issues[:0] = setting_issues
+    config = with_manager_spelling(config, (c.owner for c in book.contacts))
     harvested = (
         harvest_done(data.tables["today"], book.interactions, today,
                      config["general"]["date_order"])
@@ -134,7 +140,7 @@ def build_plan(
         appends=appends,
     )
     book.issues = issues
-    return PlanResult(changes, book, classes, items, harvested, facts)
+    return PlanResult(changes, book, classes, items, harvested, facts, config)
 
 
 def insight_tabs(

@@ -225,6 +225,12 @@ def field_names(cls: type) -> tuple[str, ...]:
     return tuple(_fields(cls)[0])
 
 
+def field_converter(cls: type, name: str) -> Converter:
+    """The converter that checks field `name` of `cls` (a Settings tab cell is checked by the
+    same rule as the TOML key)."""
+    return _fields(cls)[1][name]
+
+
 def build(cls: type, value: Any, where: str, extra: Mapping[str, Any] | None = None) -> Any:
     """`value` (a TOML table) as a `cls`; `extra` supplies fields the table does not hold."""
     if not isinstance(value, Mapping):

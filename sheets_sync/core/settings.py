@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+from sheets_sync.core.parse import ValueProblem, parse_country
 from sheets_sync.core.rule_schema import (
     Channel,
     Country,
@@ -26,6 +27,7 @@ from sheets_sync.core.rule_schema import (
     TabRewardTier,
 )
 from sheets_sync.core.schema import (
+    SettingError,
     at_least,
     between,
     build,
@@ -46,15 +48,41 @@ Climate = Literal["north_temperate", "south_temperate", "tropical"]
 Seconds = Annotated[float, between(0, 86400, number)]
 
 
+def _home_country(value: Any, where: str) -> str:
+    """A two-letter code every phone number can be read with. A country name ("Malaysia") or a
+    code no phone belongs to ("UK") is refused here, naming the code meant, rather than
+    accepted and then failing every phone number of the book."""
+    typed = text(value, where).strip()
+    try:
+        meant = parse_country(typed) if typed else ""
+    except ValueProblem:
+        meant = ""
+    if meant and meant == typed.upper():
+        return meant
+    got = f"'{where}' must be a two-letter country code, got {value!r}"
+    if meant:
+        raise SettingError(where, got, f'did you mean {where.rsplit(".", 1)[-1]} = "{meant}"?')
+    raise SettingError(where, got, 'e.g. "MY" (Malaysia), "CN", "TW", "HK", "SG" or "JP"')
+
+
+def _home_country_or_blank(value: Any, where: str) -> str:
+    return "" if not text(value, where).strip() else _home_country(value, where)
+
+
+HomeCountry = Annotated[str, _home_country]
+CountryOrBlank = Annotated[str, _home_country_or_blank]
+
+
 @dataclass(frozen=True, kw_only=True)
 class General:
-    default_country: Country
+    default_country: HomeCountry
     default_language: Lang
     date_order: Literal["dmy", "mdy"]
     currency_format: str
     backups_keep: Days
     lock_wait_seconds: Seconds
     id_prefix: str
+    manager: str  # an Owner name; "" = no manager
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,7 +219,7 @@ class CalendarEvent:
 @dataclass(frozen=True, kw_only=True)
 class Calendar:
     months: Annotated[int, between(1, 60, whole)]
-    country: Country  # "": general.default_country
+    country: CountryOrBlank  # "": general.default_country
     tropical_countries: tuple[Country, ...]
     south_temperate_countries: tuple[Country, ...]
     default_climate: Climate
@@ -228,6 +256,11 @@ class Priority:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Today:
+    daily_cap: Positive
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     general: General
     google: Google
@@ -242,6 +275,7 @@ class Settings:
     themes: tuple[Theme, ...]
     touchpoints: Touchpoints
     priority: Priority
+    today: Today
 
 
 def parse_settings(config: Mapping[str, Any]) -> Settings:

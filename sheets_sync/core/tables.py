@@ -16,6 +16,7 @@ from sheets_sync.core.vocabulary import (
     ISSUE_COLUMNS,
     LANGS,
     OWNED_COLUMNS,
+    SETTINGS_COLUMNS,
     TABS,
     TODAY_COLUMNS,
     TRANSACTION_COLUMNS,
@@ -24,7 +25,8 @@ from sheets_sync.core.vocabulary import (
 )
 from sheets_sync.errors import UserError
 
-READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes")
+READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes",
+             "settings")
 HEADER_SEARCH_ROWS = 10  # people sometimes put a title or a blank line above the header
 
 COLUMNS_BY_TAB: dict[str, Mapping[str, Mapping[str, tuple[str, ...]]]] = {
@@ -33,6 +35,7 @@ COLUMNS_BY_TAB: dict[str, Mapping[str, Mapping[str, tuple[str, ...]]]] = {
     "transactions": TRANSACTION_COLUMNS,
     "today": TODAY_COLUMNS,
     "issues": ISSUE_COLUMNS,
+    "settings": SETTINGS_COLUMNS,
 }
 _TAB_INDEX = build_index(TABS)
 _COLUMN_INDEXES = {tab: build_index(columns) for tab, columns in COLUMNS_BY_TAB.items()}

@@ -17,6 +17,7 @@ from sheets_sync.core.model import (
     Transaction,
     id_key,
 )
+from sheets_sync.core.owners import owner_key, owner_spellings
 from sheets_sync.core.parse import ValueProblem
 from sheets_sync.core.tables import column_keys
 from sheets_sync.core.vocabulary import (
@@ -141,6 +142,10 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
         if "transactions" in tables
         else []
     )
+    # A logged interaction's owner is read with the Contacts spelling (per-agent counts).
+    shown = {owner_key(c.owner): c.owner for c in contacts if c.owner}
+    for interaction in interactions:
+        interaction.owner = shown.get(owner_key(interaction.owner), interaction.owner)
     return Book(contacts, interactions, transactions, issues, assigned)
 
 
@@ -213,7 +218,21 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
             and not parse.is_blank(cells.raw(values, key))
         )
         contacts.append(contact)
+    _unify_owners(contacts, cells)
     return contacts
+
+
+def _unify_owners(contacts: list[Contact], cells: _Reader) -> None:
+    """One owner per agent, however the name is typed: each row spelt otherwise than most rows
+    is shown with the common spelling and reported (the cell itself is the person's)."""
+    shown = owner_spellings(c.owner for c in contacts)
+    for contact in contacts:
+        common = shown.get(owner_key(contact.owner)) if contact.owner else None
+        if common and common != contact.owner:
+            cells.issue(contact.row, "owner", contact.owner,
+                        f"spelt differently from '{common}' on other rows; read as {common}",
+                        f"did you mean {common}?")
+            contact.owner = common
 
 
 def _assign_ids(contacts: list[Contact], prefix: str) -> dict[str, AssignedId]:

@@ -44,6 +44,7 @@ TABS: dict[str, dict[str, tuple[str, ...]]] = {
     "issues": _l("Issues", "问题", "問題", "問題", "Isu"),
     "themes": _l("Themes", "主题", "主題", "テーマ", "Tema"),
     "how_to_use": _l("How to use", "使用说明", "使用說明", "使い方", "Cara guna"),
+    "settings": _l("Settings", "设置", "設定", "設定", "Tetapan", "設置", "配置"),
 }
 
 CONTACT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -317,4 +318,32 @@ TODAY_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "message": _l("Message", "消息", "訊息", "メッセージ", "Mesej"),
     "outcome": INTERACTION_COLUMNS["outcome"],
     "notes": INTERACTION_COLUMNS["notes"],
+}
+
+
+# The Settings tab (people-owned, written by `init`): Setting | Value | About.
+SETTINGS_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "setting": _l("Setting", "设置项", "設定項目", "設定項目", "Nama tetapan", "设置", "設定",
+                  "項目", "Tetapan"),
+    "value": _l("Value", "值", "值", "値", "Nilai", "设定值", "設定值", "設定値"),
+    "about": _l("About", "说明", "說明", "説明", "Keterangan", "Explanation", "备注", "備註"),
+}
+
+# Settings a workbook may carry; the engine's settings key is in book_settings.py.
+BOOK_SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "default_country": _l("Default country", "默认国家", "預設國家", "既定の国", "Negara lalai",
+                          "Country", "国家", "國家", "国", "Negara"),
+    "default_language": _l("Language", "语言", "語言", "言語", "Bahasa", "Default language",
+                           "默认语言", "預設語言", "既定の言語", "Bahasa lalai"),
+    "date_order": _l("Date order", "日期顺序", "日期順序", "日付の順序", "Susunan tarikh"),
+    "currency": _l("Currency", "货币", "貨幣", "通貨", "Mata wang", "Currency format"),
+    "office_address": _l("Office address", "办公地址", "辦公地址", "事務所の住所",
+                         "Alamat pejabat", "Address", "地址", "住所", "Alamat"),
+    "manager": _l("Manager", "经理", "經理", "マネージャー", "Pengurus", "店长", "店長",
+                  "主管", "責任者"),
+    "daily_cap": _l("Daily cap", "每日上限", "每日上限", "1日の上限", "Had harian",
+                    "Daily limit", "一日の上限"),
+    "program_cost": _l("Program cost per year", "年度维护成本", "年度維護成本",
+                       "年間プログラム費用", "Kos program setahun", "Program cost"),
+    "id_prefix": _l("ID prefix", "编号前缀", "編號前綴", "ID接頭辞", "Awalan ID"),
 }
