@@ -440,7 +440,7 @@ def test_a_done_step_is_not_proposed_again(typed: str) -> None:
 def test_an_unrelated_label_does_not_count_as_done() -> None:
     closed = TODAY - D(days=30)
     done = [interaction("C1", closed + D(days=d), f"[{k}]") for k, d in DRIP[:4]]
-    done.append(interaction("C1", TODAY, "First-month check-in, review"))
+    done.append(interaction("C1", TODAY, "Coffee catch-up, asked about the garden"))
     result = plan(book([contact(2, "C1")], done, [sale("C1", closed)]), {2: cls("B")})
     assert "drip_d30" in rules_of(result.due)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from sheets_sync.core.facts import NOTE_PREFIX
 from sheets_sync.core.model import (
     BOOL,
     DATE,
@@ -29,9 +30,8 @@ from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.core.vocabulary import TODAY_COLUMNS, label, normalise
 
 COLUMN_KEYS = tuple(TODAY_COLUMNS)
-# Touchpoint of a note kept from Today: says where the text came from, and is no rule's label,
-# so it never counts as that touchpoint done.
-NOTE_PREFIX = "Typed on Today, not ticked: "
+# NOTE_PREFIX (facts.py): the Touchpoint of a note kept from Today says where the text came
+# from, and names no rule, so it never counts as that touchpoint done.
 _COL = {key: position for position, key in enumerate(COLUMN_KEYS)}
 
 
