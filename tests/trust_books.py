@@ -22,7 +22,8 @@ def person(cid: str, name: str, **cells: Any) -> list[Any]:
     """A Contacts row: a reachable Malaysian contact unless `cells` say otherwise."""
     values = {"ID": cid, "Name": name, "Owner": "Mei", "Phone": "+60123456789",
               "Email": f"{cid.lower()}@example.com", "Language": "en", "Country": "MY"}
-    values.update({key.replace("_", " ").capitalize(): value for key, value in cells.items()})
+    by_name = {header.casefold(): header for header in CONTACTS}
+    values.update({by_name[key.replace("_", " ")]: value for key, value in cells.items()})
     return [values.get(header) for header in CONTACTS]
 
 

@@ -7,8 +7,9 @@ working them out again, so a question about the book has one answer wherever it 
 * **Contact key** — the contact's ID (the one the sync assigns to a blank ID cell included), or
   "row N" for a row that has none. Every reference typed elsewhere (Interactions, Transactions,
   Referred by, the Today tab) is matched by `parse.id_key`: trimmed, NFKC-folded, casefolded.
-* **Last contact** of a Contacts row — the later of its Last contact cell and the newest
-  Interaction of its contact; dates after today are plans, not contacts, and do not count.
+* **Last contact** of a Contacts row — the latest of its Last contact cell, the newest
+  Interaction of its contact and its newest closing (a closing is a meeting with the client);
+  dates after today are plans, not contacts, and do not count.
 * **Closings** of a row — every dated Transactions row of its contact and its Closing date cell.
   A contact **closed** with a Transactions row, a Closing date or Stage Closed.
 * **Referral** — referrer → referred, from Referred by on Contacts and on Transactions; nobody
@@ -377,14 +378,15 @@ def build_facts(book: Book, today: date, config: Mapping[str, Any] | None = None
     closed = closed_keys(book, keys)
     pairs = referral_pairs(book, keys)
     referred_when = referral_dates(book, keys, interactions, transactions, today)
+    closings = closings_by_row(book, keys, transactions)
     return BookFacts(
         today=today,
         contacts_tab=contacts_tab,
         keys=keys,
         interactions=interactions,
         transactions=transactions,
-        last_contact=last_contact_by_row(book, keys, interactions, today),
-        closings=closings_by_row(book, keys, transactions),
+        last_contact=last_contact_by_row(book, keys, interactions, today, closings),
+        closings=closings,
         first_closing=first_closing_by_key(book, keys, transactions),
         closed=closed,
         visits=visits,
@@ -428,18 +430,27 @@ def transactions_by_key(book: Book, keys: ContactKeys) -> dict[str, tuple[Transa
 
 
 def last_contact_by_row(book: Book, keys: ContactKeys,
-                        interactions: Mapping[str, Sequence[Interaction]], today: date
+                        interactions: Mapping[str, Sequence[Interaction]], today: date,
+                        closings: Mapping[int, Sequence[tuple[date, str]]] | None = None
                         ) -> dict[int, date | None]:
-    """Per Contacts row: the later of its Last contact cell (unless after today) and its newest
-    logged Interaction."""
+    """Per Contacts row: the latest of its Last contact cell (unless after today), its newest
+    logged Interaction and its newest closing on or before today (`closings`, by row)."""
     last: dict[int, date | None] = {}
     for contact in book.contacts:
         logged = interactions.get(keys.by_row[contact.row], ())
         typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
             else None
         newest = logged[-1].date if logged else None
-        last[contact.row] = max((d for d in (typed, newest) if d), default=None)
+        closed = newest_closing((closings or {}).get(contact.row, ()), today)
+        last[contact.row] = max((d for d in (typed, newest, closed) if d), default=None)
     return last
+
+
+def newest_closing(closings: Sequence[tuple[date, str]], today: date) -> date | None:
+    """The newest of a row's closings on or before today: the last time the client was met
+    for certain (a closing after today is a plan)."""
+    past = [when for when, _ in closings if when <= today]
+    return max(past) if past else None
 
 
 def closings_by_row(book: Book, keys: ContactKeys,

@@ -160,6 +160,7 @@ class RuleSpec:
     # Words that name the rule in a person's Touchpoint text ("day 1", "恭喜"), so a logged
     # Interaction in their own words does it (facts.words_pattern says how they match).
     done_words: Words = ()
+    owner: Annotated[str, one_of(("", "manager"))] = ""  # "manager": general.manager's item
     lifecycle: _filter(LIFECYCLES) | None = None
     not_lifecycle: _filter(LIFECYCLES) | None = None
     tier: _filter(TIERS) | None = None

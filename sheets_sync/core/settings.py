@@ -55,6 +55,7 @@ class General:
     backups_keep: Days
     lock_wait_seconds: Seconds
     id_prefix: str
+    manager: str  # the office manager's Owner name ("": none)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sheets_sync.core.facts import NOTE_PREFIX, BookFacts, Recognition, fold_words, rule_key_of
+from sheets_sync.core.facts import (
+    NOTE_PREFIX,
+    BookFacts,
+    Recognition,
+    fold_words,
+    newest_closing,
+    rule_key_of,
+)
 from sheets_sync.core.messages import Templates, label_index
 from sheets_sync.core.model import Classification, Contact, Interaction
 from sheets_sync.core.rule_schema import RewardTier
@@ -49,6 +56,7 @@ class EngineSettings:
     default_lang: str
     label_lang: str
     office_address: str
+    manager: str  # general.manager: who gets the items of rules with owner = "manager"
     tier_weight: dict[str, float]
     default_weight: float  # for a tier the table lacks
     overdue_weight: float
@@ -77,6 +85,7 @@ def engine_settings(typed: Settings, today: date, until: date, horizon: date,
         default_lang=default_lang,
         label_lang=lang or section.label_language or default_lang,
         office_address=section.office_address,
+        manager=typed.general.manager.strip(),
         tier_weight=weights,
         default_weight=min(weights.values()),
         overdue_weight=priority.overdue_weight,
@@ -175,10 +184,12 @@ class Person:
         self.country = ((contact.country or "").strip() or settings.default_country).upper()
         self.interactions = index.facts.interactions.get(self.key, ())
         self.done, self.resolved, self.named, latest = _tally(self.interactions, index)
-        # The book's last contact (facts.last_contact) less the contacts that are no personal
-        # contact: what cadences count from.
-        self.last_contact = _last_contact(latest, contact.last_contact, settings.today)
+        # The book's last contact (facts.last_contact: closings included) less the contacts
+        # that are no personal contact: what cadences count from.
         self.closings = index.facts.closings.get(contact.row, ())
+        self.last_contact = _last_contact(
+            latest, contact.last_contact, newest_closing(self.closings, settings.today),
+            settings.today)
         self.side = self.closings[-1][1] if self.closings else ""
         self._attrs: dict[str, str] = {}
 
@@ -274,8 +285,10 @@ def raises_event(rule: Rule, interaction: Interaction) -> bool:
     return any(pattern.search(text) for _, pattern in rule.keywords)
 
 
-def _last_contact(latest: date | None, typed: date | None, today: date) -> date | None:
-    """The later of the newest personal interaction and the typed Last contact cell."""
+def _last_contact(latest: date | None, typed: date | None, closed: date | None, today: date
+                  ) -> date | None:
+    """The latest of the newest personal interaction, the typed Last contact cell and the
+    newest closing."""
     if typed is not None and typed > today:
         typed = None  # a typed future date is a plan, not a contact
-    return max(d for d in (latest, typed) if d) if (latest or typed) else None
+    return max((d for d in (latest, typed, closed) if d), default=None)

@@ -30,8 +30,12 @@ def occurrences(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence
 
 
 def _after(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
-    """N days/months after a date of the contact (closing, first interaction, …)."""
+    """N days/months after a date of the contact (closing, first interaction, …); after the
+    last contact of a contact never contacted counts from today (a Lost contact with no date
+    still gets its win-back)."""
     anchor, side = person.anchor(rule.date_field)
+    if anchor is None and rule.date_field == "last_contact":
+        anchor = index.settings.today
     if anchor is None:
         return []
     occs = []
