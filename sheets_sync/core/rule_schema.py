@@ -161,6 +161,7 @@ class RuleSpec:
     # Interaction in their own words does it (facts.words_pattern says how they match).
     done_words: Words = ()
     owner: Annotated[str, one_of(("", "manager"))] = ""  # "manager": general.manager's item
+    same_day: bool = False  # listed on Today beside the contact's pick, never held back by it
     lifecycle: _filter(LIFECYCLES) | None = None
     not_lifecycle: _filter(LIFECYCLES) | None = None
     tier: _filter(TIERS) | None = None

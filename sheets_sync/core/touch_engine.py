@@ -78,12 +78,17 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex
     pending: list[Candidate] = []
     future: list[Candidate] = []
     blocked: list[tuple[Rule, str]] = []
+    fell_due: dict[str, date] = {}
     for rule in rules:
         if not _applies(rule, person):
             continue
         occs = occurrences(rule, person, index)
         if not occs:
             continue
+        if rule.group:
+            latest = max((o.due for o in occs if o.due <= settings.today), default=None)
+            if latest is not None and latest > fell_due.get(rule.group, date.min):
+                fell_due[rule.group] = latest
         due_now, later = settle(rule, occs, _done(rule, person, index.facts), settings.today)
         if not due_now and not later:
             continue
@@ -99,7 +104,7 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex
         for occ in _coming(later, settings.horizon):
             future.append(Candidate(rule, occ, person, channel, fallback_from,
                                     _priority(rule, person.tier, 0, settings), 0))
-    return pending, future, blocked
+    return _latest_of_groups(pending, fell_due), future, blocked
 
 
 def _applies(rule: Rule, person: Person) -> bool:
@@ -214,6 +219,16 @@ def _expired(rule: Rule, occ: Occurrence, today: date) -> bool:
     return rule.expire_days is not None and occ.dated and (today - occ.due).days > rule.expire_days
 
 
+def _latest_of_groups(pending: list[Candidate], fell_due: dict[str, date]
+                      ) -> list[Candidate]:
+    """Of a group's steps (the drip) only the latest to fall due goes on, done or not: a step
+    left undone expires when the next one falls due, so a missed Day-1 call never holds Day-14
+    back to day 22. `fell_due`: group -> the latest due date of its steps on or before today."""
+    if not fell_due:
+        return pending
+    return [c for c in pending if not c.rule.group or c.occ.due >= fell_due[c.rule.group]]
+
+
 def _apply_supersedes(pending: list[Candidate]) -> list[Candidate]:
     """A rule's `supersedes` items that fell due before its own item are replaced by it (the
     reconnect overtakes a monthly call left undone); one of them due on or after its date means
@@ -292,13 +307,12 @@ def rank(candidate: Candidate) -> tuple:
 
 
 def pick(pending: list[Candidate]) -> Candidate | None:
-    """A contact's most urgent item: within a group (the drip) only the earliest due may go."""
-    first_of_group: dict[str, Candidate] = {}
-    for cand in pending:
-        group = cand.rule.group
-        if group:
-            best = first_of_group.get(group)
-            if best is None or (cand.occ.due, cand.rule.key) < (best.occ.due, best.rule.key):
-                first_of_group[group] = cand
-    eligible = [c for c in pending if not c.rule.group or first_of_group[c.rule.group] is c]
-    return min(eligible, key=rank) if eligible else None
+    """A contact's most urgent item (a group has one due step left, `_latest_of_groups`)."""
+    return min(pending, key=rank) if pending else None
+
+
+def same_day(pending: list[Candidate], picked: Candidate | None) -> list[Candidate]:
+    """The contact's due `same_day` items besides its pick (the first-visit thank-you on
+    signing day, a birthday on drip day 1): the one-item rule never pushes them to another
+    day, so they go on Today as rows of their own, the most urgent first."""
+    return sorted((c for c in pending if c.rule.same_day and c is not picked), key=rank)

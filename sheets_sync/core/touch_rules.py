@@ -46,6 +46,7 @@ class Rule:
     channels: frozenset[str]
     keywords: tuple[tuple[str, re.Pattern[str]], ...]
     done_words: re.Pattern[str] | None  # a person's Touchpoint words that name this rule
+    same_day: bool  # on Today the day it is due, whatever else the contact has
 
 
 def parse_rules(config: Mapping[str, Any]) -> list[Rule]:
@@ -89,6 +90,7 @@ def _parse_rule(key: str, spec: RuleSpec, default_early: int) -> Rule:
         channels=frozenset(getattr(spec, "channels", ())),
         keywords=_keywords(spec),
         done_words=words_pattern(spec.done_words),
+        same_day=spec.same_day,
     )
 
 

@@ -52,7 +52,7 @@ from sheets_sync.core.facts import BookFacts, build_facts, rule_key_of
 from sheets_sync.core.messages import Templates, default_templates
 from sheets_sync.core.model import Book, Classification, Contact, Issue
 from sheets_sync.core.settings import parse_settings
-from sheets_sync.core.touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank
+from sheets_sync.core.touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank, same_day
 from sheets_sync.core.touch_render import Touchpoint, label, touchpoint, touchpoint_text
 from sheets_sync.core.touch_rules import Rule, parse_rules
 
@@ -108,6 +108,7 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
             due.append(item)
         if picked is not None:
             chosen.append((picked, by_id[id(picked)]))
+            chosen.extend((cand, by_id[id(cand)]) for cand in same_day(pending, picked))
             next_touch[person.contact.key] = (by_id[id(picked)].label, picked.occ.due)
         elif future:
             soonest = min(future, key=lambda c: (c.occ.due, -c.priority, c.rule.key))
@@ -138,8 +139,10 @@ def due_touchpoints(book: Book, classes: Mapping[str, Classification], today: da
 def today_list(book: Book, classes: Mapping[str, Classification], today: date,
                config: Mapping[str, Any], *, templates: Templates | None = None,
                lang: str | None = None) -> list[Touchpoint]:
-    """The Today tab's items (SPEC §2, §4): at most one per contact — its most urgent; the rest
-    stay queued — sorted by priority, highest first (ties: tier A first, then earliest due)."""
+    """The Today tab's items (SPEC §2, §4): per contact its most urgent item, and beside it its
+    due `same_day` items (event-driven, birthday, referral thanks), which the one-item rule
+    never pushes to another day; the rest stay queued. Sorted by priority, highest first
+    (ties: tier A first, then earliest due)."""
     return plan_touchpoints(book, classes, today, config, templates=templates, lang=lang).today
 
 
