@@ -8,8 +8,13 @@ working them out again, so a question about the book has one answer wherever it 
   "row N" for a row that has none. Every reference typed elsewhere (Interactions, Transactions,
   Referred by, the Today tab) is matched by `parse.id_key`: trimmed, NFKC-folded, casefolded.
 * **Last contact** of a Contacts row — the latest of its Last contact cell, the newest
-  Interaction of its contact and its newest closing (a closing is a meeting with the client);
-  dates after today are plans, not contacts, and do not count.
+  *personal contact* logged with its contact and its newest closing (a closing is a meeting
+  with the client); dates after today are plans, not contacts, and do not count. Activity,
+  Days since contact, the cadences and the 90-day reconnect all read this one date.
+* **Personal contact** — an Interaction, except a mass greeting (a rule with
+  `counts_as_contact = false` named by the tool's marker, its label or its `done_words`), one
+  on a `touchpoints.not_contact_channels` channel, and an attempt whose Outcome begins with a
+  `touchpoints.not_reached_outcomes` word ("No answer"): nobody was reached.
 * **Closings** of a row — every dated Transactions row of its contact and its Closing date cell.
   A contact **closed** with a Transactions row, a Closing date or Stage Closed.
 * **Referral** — referrer → referred, from Referred by on Contacts and on Transactions; nobody
@@ -385,7 +390,8 @@ def build_facts(book: Book, today: date, config: Mapping[str, Any] | None = None
         keys=keys,
         interactions=interactions,
         transactions=transactions,
-        last_contact=last_contact_by_row(book, keys, interactions, today, closings),
+        last_contact=last_contact_by_row(book, keys, interactions, today, closings,
+                                         PersonalContact.from_config(config)),
         closings=closings,
         first_closing=first_closing_by_key(book, keys, transactions),
         closed=closed,
@@ -429,18 +435,68 @@ def transactions_by_key(book: Book, keys: ContactKeys) -> dict[str, tuple[Transa
     return {key: tuple(sorted(rows, key=deal_order)) for key, rows in deals.items()}
 
 
+@dataclass(frozen=True)
+class PersonalContact:
+    """Which Interactions are a personal contact (see the module docstring)."""
+
+    mass_rules: frozenset[str] = frozenset()  # rule keys with counts_as_contact = false
+    mass_labels: frozenset[str] = frozenset()  # their keys and labels, normalised
+    mass_words: tuple[re.Pattern[str], ...] = ()  # their done_words
+    channels: frozenset[str] = frozenset()  # touchpoints.not_contact_channels
+    not_reached: tuple[str, ...] = ()  # touchpoints.not_reached_outcomes, normalised
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> PersonalContact:
+        touchpoints = config.get("touchpoints", {})
+        mass = {str(key): raw for key, raw in touchpoints.get("rules", {}).items()
+                if isinstance(raw, Mapping) and raw.get("counts_as_contact") is False
+                and raw.get("enabled", True)}
+        labels = {vocabulary.normalise(text) for key, raw in mass.items()
+                  for text in (key, raw.get("label") or key)}
+        patterns = (words_pattern(tuple(str(w) for w in raw.get("done_words", ())))
+                    for raw in mass.values())
+        return cls(
+            mass_rules=frozenset(mass), mass_labels=frozenset(labels),
+            mass_words=tuple(p for p in patterns if p is not None),
+            channels=frozenset(str(c).strip().lower()
+                               for c in touchpoints.get("not_contact_channels", ())),
+            not_reached=tuple(w for w in (vocabulary.normalise(o) for o in touchpoints.get(
+                "not_reached_outcomes", ())) if w))
+
+    def __call__(self, interaction: Interaction) -> bool:
+        if (interaction.channel or "").strip().lower() in self.channels:
+            return False
+        outcome = vocabulary.normalise(interaction.outcome or "")
+        if outcome and any(outcome.startswith(word) for word in self.not_reached):
+            return False
+        return not self.is_mass_greeting(interaction.touchpoint or "")
+
+    def is_mass_greeting(self, touchpoint: str) -> bool:
+        marker = rule_key_of(touchpoint)
+        if marker is not None:
+            return marker in self.mass_rules
+        if touchpoint.startswith(NOTE_PREFIX):
+            return False
+        if vocabulary.normalise(touchpoint) in self.mass_labels:
+            return True
+        folded = fold_words(touchpoint)
+        return any(pattern.search(folded) for pattern in self.mass_words)
+
+
 def last_contact_by_row(book: Book, keys: ContactKeys,
                         interactions: Mapping[str, Sequence[Interaction]], today: date,
-                        closings: Mapping[int, Sequence[tuple[date, str]]] | None = None
-                        ) -> dict[int, date | None]:
+                        closings: Mapping[int, Sequence[tuple[date, str]]] | None = None,
+                        personal: PersonalContact | None = None) -> dict[int, date | None]:
     """Per Contacts row: the latest of its Last contact cell (unless after today), its newest
-    logged Interaction and its newest closing on or before today (`closings`, by row)."""
+    logged personal contact (`personal`; without it every Interaction) and its newest closing
+    on or before today (`closings`, by row)."""
+    personal = personal or PersonalContact()
     last: dict[int, date | None] = {}
     for contact in book.contacts:
         logged = interactions.get(keys.by_row[contact.row], ())
         typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
             else None
-        newest = logged[-1].date if logged else None
+        newest = next((i.date for i in reversed(logged) if personal(i)), None)
         closed = newest_closing((closings or {}).get(contact.row, ()), today)
         last[contact.row] = max((d for d in (typed, newest, closed) if d), default=None)
     return last

@@ -37,6 +37,7 @@ from sheets_sync.core.referrals import referrals_tab
 from sheets_sync.core.today import (
     harvest_done,
     notes_left_on_today,
+    ticked_today,
     today_tab,
     typed_but_not_ticked,
 )
@@ -110,7 +111,10 @@ def build_plan(
         for c in book.contacts
     ]
     typed = typed_but_not_ticked(data.tables.get("today"), config["general"]["date_order"])
-    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed)]
+    # Rows ticked on today's list stay on it, so Touchpoints on time still counts them when a
+    # light sync harvested them before the day's full sync.
+    ticked = ticked_today(data.tables.get("today"), today, config["general"]["date_order"])
+    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed, ticked)]
     if not light:  # the frequent light sync only needs Today and the owned columns
         tabs += insight_tabs(data, book, classes, today, config, facts)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}

@@ -214,10 +214,12 @@ class Touchpoints:
     label_language: Annotated[str, one_of(("", *LANGS))]  # "": general.default_language
     office_address: str
     phone_channels: tuple[Channel, ...]
+    mobile_channels: tuple[Channel, ...]
     email_channels: tuple[Channel, ...]
     channel_fallback: tuple[Channel, ...]
     require_phone_or_email: bool
     not_contact_channels: tuple[Channel, ...]
+    not_reached_outcomes: tuple[str, ...]
     rules: Rules
 
 

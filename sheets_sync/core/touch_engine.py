@@ -5,10 +5,13 @@ priority, and one picked per contact for Today (SPEC §4)."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+import phonenumbers
 
 from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.messages import Templates
@@ -257,6 +260,8 @@ def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str 
     contact = person.contact
 
     def usable(channel: str) -> bool:
+        if channel in settings.mobile_channels and contact.phone:
+            return not is_landline(contact.phone)  # no SMS to a fixed line
         if channel in settings.phone_channels:
             return bool(contact.phone)
         if channel in settings.email_channels:
@@ -272,6 +277,17 @@ def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str 
     return None, rule.channel
 
 
+@functools.lru_cache(maxsize=65536)
+def is_landline(phone: str) -> bool:
+    """Whether a (validated, E.164) phone is a fixed line, which takes no SMS. A number that
+    may be either (the US, Canada) or cannot be told is not."""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+
+
 def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tuple[Rule, str]],
                     settings: EngineSettings, tab: str) -> list[Issue]:
     """One Issue per missing column that made a due touchpoint change channel or drop out."""
@@ -280,15 +296,19 @@ def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tu
     reasons = [(c.rule, c.fallback_from, c.channel) for c in pending if c.fallback_from]
     reasons += [(rule, channel, None) for rule, channel in blocked]
     for rule, wanted, used in reasons:
-        column = "Phone" if wanted in settings.phone_channels else "Email"
+        landline = wanted in settings.mobile_channels and bool(contact.phone)
+        column = "Phone" if landline or wanted in settings.phone_channels else "Email"
         if column in seen:
             continue
         seen.add(column)
-        what = "phone" if column == "Phone" else "e-mail"
         effect = f"goes by {used} instead of {wanted}" if used else f"cannot be sent ({wanted})"
+        if landline:
+            problem = f"The phone is a landline: '{rule.label}' {effect}"
+        else:
+            what = "phone" if column == "Phone" else "e-mail"
+            problem = f"No usable {what}: '{rule.label}' {effect}"
         issues.append(Issue(
-            tab, contact.row, column, "",
-            f"No usable {what}: '{rule.label}' {effect}",
+            tab, contact.row, column, contact.phone if landline else "", problem,
             "Add a mobile number" if column == "Phone" else "Add an e-mail address"))
     return issues
 

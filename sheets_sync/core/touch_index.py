@@ -15,7 +15,6 @@ from sheets_sync.core.facts import (
     BookFacts,
     Recognition,
     fold_words,
-    newest_closing,
     rule_key_of,
 )
 from sheets_sync.core.messages import Templates, label_index
@@ -48,6 +47,7 @@ class EngineSettings:
     horizon: date  # how far the iCalendar export looks (today when not exporting)
     early_days: int
     phone_channels: frozenset[str]
+    mobile_channels: frozenset[str]  # need a mobile: never offered to a landline
     email_channels: frozenset[str]
     fallback: tuple[str, ...]
     require_reachable: bool
@@ -77,6 +77,7 @@ def engine_settings(typed: Settings, today: date, until: date, horizon: date,
         horizon=horizon,
         early_days=section.early_days,
         phone_channels=frozenset(section.phone_channels),
+        mobile_channels=frozenset(section.mobile_channels),
         email_channels=frozenset(section.email_channels),
         fallback=section.channel_fallback,
         require_reachable=section.require_phone_or_email,
@@ -103,7 +104,6 @@ class BookIndex:
         self.settings = settings
         self.rules = {rule.key: rule for rule in rules}
         self.rule_keys = set(self.rules)
-        self.not_contact_rules = {rule.key for rule in rules if not rule.counts_as_contact}
         self.labels = label_index(templates, self.rule_keys)
         for rule in rules:  # the English label in config also counts when typed
             self.labels.setdefault(normalise(rule.label), rule.key)
@@ -183,13 +183,11 @@ class Person:
         self.lang = _language(contact, settings, templates)
         self.country = ((contact.country or "").strip() or settings.default_country).upper()
         self.interactions = index.facts.interactions.get(self.key, ())
-        self.done, self.resolved, self.named, latest = _tally(self.interactions, index)
-        # The book's last contact (facts.last_contact: closings included) less the contacts
-        # that are no personal contact: what cadences count from.
+        self.done, self.resolved, self.named = _tally(self.interactions, index)
+        # The book's last personal contact (facts.last_contact: the Last contact cell, logged
+        # personal contacts, closings): what Activity shows and the cadences count from.
         self.closings = index.facts.closings.get(contact.row, ())
-        self.last_contact = _last_contact(
-            latest, contact.last_contact, newest_closing(self.closings, settings.today),
-            settings.today)
+        self.last_contact = index.facts.last_contact.get(contact.row)
         self.side = self.closings[-1][1] if self.closings else ""
         self._attrs: dict[str, str] = {}
 
@@ -240,15 +238,12 @@ def _language(contact: Contact, settings: EngineSettings, templates: Templates) 
 
 
 def _tally(interactions: Sequence[Interaction], index: BookIndex
-           ) -> tuple[dict[str, list[date]], list[str | None], list[tuple[str, ...]],
-                      date | None]:
+           ) -> tuple[dict[str, list[date]], list[str | None], list[tuple[str, ...]]]:
     """(rule key -> dates it was done, the rule the tool's marker names on each interaction,
-    the rules each interaction names, the latest personal contact among them)."""
+    the rules each interaction names)."""
     done: dict[str, list[date]] = defaultdict(list)
     resolved: list[str | None] = []
     named: list[tuple[str, ...]] = []
-    latest = None
-    not_contact = index.settings.not_contact
     for interaction in interactions:
         marker = index.marker(interaction.touchpoint)
         keys = index.names(interaction.touchpoint)
@@ -260,12 +255,7 @@ def _tally(interactions: Sequence[Interaction], index: BookIndex
             if marker is None and raises_event(index.rules[key], interaction):
                 continue
             done[key].append(interaction.date)
-        # A mass greeting (counts_as_contact = false) is not the personal contact a
-        # cadence or the 90-day flag asks for, so it does not restart their clocks.
-        if not any(key in index.not_contact_rules for key in keys) and (
-                interaction.channel or "").strip().lower() not in not_contact:
-            latest = interaction.date
-    return done, resolved, named, latest
+    return done, resolved, named
 
 
 def event_text(interaction: Interaction, marker: str | None) -> str:
@@ -283,12 +273,3 @@ def raises_event(rule: Rule, interaction: Interaction) -> bool:
         return False
     text = event_text(interaction, None)
     return any(pattern.search(text) for _, pattern in rule.keywords)
-
-
-def _last_contact(latest: date | None, typed: date | None, closed: date | None, today: date
-                  ) -> date | None:
-    """The latest of the newest personal interaction, the typed Last contact cell and the
-    newest closing."""
-    if typed is not None and typed > today:
-        typed = None  # a typed future date is a plan, not a contact
-    return max((d for d in (latest, typed, closed) if d), default=None)

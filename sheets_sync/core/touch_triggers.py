@@ -151,10 +151,11 @@ def _calendar_of(rule: Rule, country: str, index: BookIndex
 
 
 def _solar_terms(rule: Rule, country: str, first_year: int, last_year: int) -> list[Occurrence]:
+    """The solar terms on the days they begin in the contact's country's time zone."""
     return [Occurrence(term.date, term.date, (term.key,),
                        {"term": term.names, "term_key": term.key})
             for year in range(first_year, last_year + 1)
-            for term in calendars.solar_terms(year)]
+            for term in calendars.solar_terms(year, calendars.utc_offset_minutes(country))]
 
 
 def _holiday_occurrences(rule: Rule, country: str, first_year: int, last_year: int
