@@ -50,3 +50,14 @@ def test_a_missed_drip_item_does_not_delay_day_14() -> None:
     assert seen["drip_d14"] == closed + D(days=14)
     assert [seen[k] - closed for k in ("drip_d1", "drip_d3", "drip_d7")] == [
         D(days=1), D(days=3), D(days=7)]
+
+
+def test_same_day_items_are_one_row_per_rule() -> None:
+    book = TrustBook([person("R1", "Rina", stage="Closed", closing_date=date(2025, 6, 1),
+                             birthday=date(1980, SIGNING.month, SIGNING.day)),
+                      person("C1", "Ali", stage="Prospect", referred_by="R1"),
+                      person("C2", "Bee", stage="Prospect", referred_by="R1")])
+    book.log(SIGNING, "C1", "call", "First call")
+    book.log(SIGNING, "C2", "call", "First call")
+    rows = [rule for rule, _ in listed(book.sync(SIGNING), "R1")]
+    assert sorted(rows) == ["birthday", "referral_thanks"]

@@ -334,5 +334,12 @@ def pick(pending: list[Candidate]) -> Candidate | None:
 def same_day(pending: list[Candidate], picked: Candidate | None) -> list[Candidate]:
     """The contact's due `same_day` items besides its pick (the first-visit thank-you on
     signing day, a birthday on drip day 1): the one-item rule never pushes them to another
-    day, so they go on Today as rows of their own, the most urgent first."""
-    return sorted((c for c in pending if c.rule.same_day and c is not picked), key=rank)
+    day, so they go on Today as rows of their own, the most urgent first — one per rule (a
+    referrer owed three thank-yous gets one row; the others follow as each is logged)."""
+    listed = {picked.rule.key} if picked is not None else set()
+    extra = []
+    for cand in sorted(pending, key=rank):
+        if cand.rule.same_day and cand is not picked and cand.rule.key not in listed:
+            listed.add(cand.rule.key)
+            extra.append(cand)
+    return extra

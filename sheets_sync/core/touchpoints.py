@@ -19,12 +19,14 @@ top_referrer   once a year for the contacts who referred most in the past year
 =============  =====================================================================
 
 Then, for every rule alike: an occurrence is *done* when an Interaction of that contact names the
-rule (its Touchpoint ends in "[rule_key]", or is exactly the rule's label in any language) dated
-inside the occurrence's window; an undone occurrence stays due, growing overdue, until done,
-expired (`expire_days`) or superseded by the rule's next occurrence. Cadences count from the last
-contact (the later of the Last contact cell and the newest interaction; a rule may declare that
-doing it is not contact, as mass holiday greetings do). Do-not-contact contacts get nothing; a
-channel the contact cannot receive falls back to one it can, with an Issue.
+rule dated inside the occurrence's window — by the tool's marker ("… [rule_key]"), or in a
+person's words by the key, a label in any language, or the rule's `done_words`
+(`touch_index.BookIndex.names`); an undone occurrence stays due, growing overdue, until done,
+expired (`expire_days`) or superseded by the rule's next occurrence (of a group, the drip, only
+the latest step to fall due stays). Cadences count from the book's last personal contact
+(facts.last_contact: closings included; mass greetings, not-contact channels and unanswered
+calls left out). Do-not-contact contacts get nothing; a channel the contact cannot receive
+(SMS to a landline included) falls back to one it can, with an Issue.
 
 Everything is computed from the arguments: no clock, no files (templates are loaded at the edge
 and passed in). Interactions, closings, referrals, thank-yous and top referrers are the book's
