@@ -13,7 +13,7 @@ D = timedelta
 
 
 def on_time(book: TrustBook) -> object:
-    row = next(r for r in book.tab("Metrics") if r["Metric"] == "Touchpoints on time")
+    row = next(r for r in book.tab("Metrics") if r.get("Metric") == "Touchpoints on time")
     return row["Value"]
 
 
@@ -31,6 +31,17 @@ def test_touchpoints_on_time_counts_items_ticked_and_harvested_by_a_light_sync()
     assert on_time(book) == 1.0
     assert len(book.tab("Interactions")) == 1  # logged once
     assert book.today_for("C1") == []  # yesterday's ticks are not carried on
+
+
+def test_touchpoints_on_time_is_measured_when_a_light_sync_is_the_days_first() -> None:
+    book = TrustBook([person("C1", "Bob", stage="Prospect", tier_override="C",
+                             last_contact=TODAY - D(days=12))])
+    book.sync(TODAY)
+    book.tick("C1", "Answered")
+    book.sync(TODAY + D(days=1), light=True)  # 00:05, before the nightly full sync
+    assert on_time(book) == 1.0
+    book.sync(TODAY + D(days=1))  # the night's full sync keeps the day's measure
+    assert on_time(book) == 1.0
 
 
 def test_a_holiday_greeting_is_no_contact_for_activity_or_the_cadence() -> None:
