@@ -60,8 +60,11 @@ def test_a_done_touchpoint_leaves_today_and_last_contact_is_today(synced: Path) 
     ticked = tick(synced, rows=1)
     sync_workbook(str(synced), load_config(), TODAY)
     wb = openpyxl.load_workbook(synced)
-    today_items = [(r[5], r[8]) for r in wb["Today"].iter_rows(min_row=2, values_only=True)]
-    assert (ticked[0][5], ticked[0][8]) not in today_items  # other queued items may follow
+    # The ticked row stays on the day's list, still ticked (for Touchpoints on time), and the
+    # item is not offered again; other queued items may follow.
+    today_items = [(r[5], r[8], r[0]) for r in wb["Today"].iter_rows(min_row=2, values_only=True)]
+    assert (ticked[0][5], ticked[0][8], False) not in today_items
+    assert (ticked[0][5], ticked[0][8], True) in today_items
     contacts = wb["Contacts"]
     header = [c.value for c in contacts[1]]
     row = next(r for r in contacts.iter_rows(min_row=2, values_only=True) if r[0] == ticked[0][5])

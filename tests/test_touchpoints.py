@@ -67,13 +67,13 @@ def test_month_3_market_update_counts_calendar_months() -> None:
     assert [(i.rule, i.due) for i in items] == [("drip_m3", date(2026, 11, 23))]
 
 
-def test_drip_stays_in_order_and_earlier_missed_step_goes_first() -> None:
+def test_a_missed_drip_step_expires_when_the_next_falls_due() -> None:
     closed = TODAY - D(days=3)  # day 1 was never done; day 3 falls due today
     b = book([contact(2, "C1")], [interaction("C1", closed, "[closing_congrats]")],
              [sale("C1", closed)])
     result = plan(b, {2: cls("A", "Client")})
-    assert set(rules_of(result.due)) >= {"drip_d1", "drip_d3"}
-    assert [(i.rule, i.days_overdue) for i in result.today] == [("drip_d1", 2)]
+    assert "drip_d1" not in rules_of(result.due)
+    assert [(i.rule, i.days_overdue) for i in result.today] == [("drip_d3", 0)]
 
 
 def test_day_7_resources_differ_for_buyers_and_sellers() -> None:
@@ -148,7 +148,8 @@ def test_overdue_cadence_stays_due_and_grows_until_done() -> None:
 
 
 def test_d_prospects_only_hear_from_us_at_marketing_milestones() -> None:
-    person = contact(2, "C1", stage="Prospect")
+    # Contacted lately: keep_in_touch only calls once 180 days pass without contact.
+    person = contact(2, "C1", stage="Prospect", last_contact=TODAY - D(days=30))
     cfg = config()
     assert plan(book([person]), {2: cls("D", "Prospect")}, cfg=cfg).due == []
     cfg["touchpoints"]["rules"]["milestone_prospect_d"]["dates"] = [
@@ -440,7 +441,7 @@ def test_a_done_step_is_not_proposed_again(typed: str) -> None:
 def test_an_unrelated_label_does_not_count_as_done() -> None:
     closed = TODAY - D(days=30)
     done = [interaction("C1", closed + D(days=d), f"[{k}]") for k, d in DRIP[:4]]
-    done.append(interaction("C1", TODAY, "First-month check-in, review"))
+    done.append(interaction("C1", TODAY, "Coffee catch-up, asked about the garden"))
     result = plan(book([contact(2, "C1")], done, [sale("C1", closed)]), {2: cls("B")})
     assert "drip_d30" in rules_of(result.due)
 
@@ -449,11 +450,21 @@ def test_one_item_per_contact_most_urgent_first_and_the_rest_queued() -> None:
     closed = TODAY - D(days=1)
     person = contact(2, "C1", birthday=birthday(TODAY.month, TODAY.day))
     b = book([person], [interaction("C1", closed, "[closing_congrats]")], [sale("C1", closed)])
-    result = plan(b, {2: cls("A")})
+    cfg = config()  # a birthday that is not same_day queues like any other item
+    cfg["touchpoints"]["rules"]["birthday"]["same_day"] = False
+    result = plan(b, {2: cls("A")}, cfg=cfg)
     assert set(rules_of(result.due)) == {"drip_d1", "birthday"}
     assert rules_of(result.today) == ["drip_d1"]  # rule priority 60 > 50
     b.interactions.append(interaction("C1", TODAY, result.today[0].touchpoint))
-    assert rules_of(plan(b, {2: cls("A")}, today=TODAY + D(days=1)).today) == ["birthday"]
+    later = plan(b, {2: cls("A")}, today=TODAY + D(days=1), cfg=cfg)
+    assert rules_of(later.today) == ["birthday"]
+
+
+def test_a_same_day_item_is_listed_beside_the_most_urgent_one() -> None:
+    closed = TODAY - D(days=1)
+    person = contact(2, "C1", birthday=birthday(TODAY.month, TODAY.day))
+    b = book([person], [interaction("C1", closed, "[closing_congrats]")], [sale("C1", closed)])
+    assert rules_of(plan(b, {2: cls("A")}).today) == ["drip_d1", "birthday"]
 
 
 def test_priority_is_tier_weight_times_rule_priority_plus_overdue() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays as _holidays
@@ -81,13 +81,33 @@ def solar_term_names(key: str) -> dict[str, str]:
     return dict(_TERM_NAMES[key])
 
 
+# The standard time of a country, in minutes east of UTC, for the day a solar term falls on
+# there; a country with several zones takes its capital's. Not listed: China Standard Time
+# (UTC+8), the almanac's own.
+CHINA_MINUTES = 480
+UTC_OFFSET_MINUTES: dict[str, int] = {
+    "JP": 540, "KR": 540, "KP": 540, "TH": 420, "VN": 420, "ID": 420, "KH": 420, "LA": 420,
+    "MM": 390, "IN": 330, "LK": 330, "BD": 360, "NP": 345, "AU": 600, "NZ": 720,
+    "GB": 0, "IE": 0, "PT": 0, "FR": 60, "DE": 60, "NL": 60, "ES": 60, "IT": 60,
+    "US": -300, "CA": -300, "BR": -180, "AE": 240,
+}
+
+
+def utc_offset_minutes(country: str) -> int:
+    """Minutes east of UTC of a country's standard time (China Standard Time when unknown)."""
+    return UTC_OFFSET_MINUTES.get((country or "").upper(), CHINA_MINUTES)
+
+
 @lru_cache(maxsize=256)
-def solar_terms(year: int) -> tuple[SolarTerm, ...]:
-    """The 24 solar terms falling in Gregorian `year`, in date order.
+def solar_terms(year: int, utc_offset: int = CHINA_MINUTES) -> tuple[SolarTerm, ...]:
+    """The 24 solar terms falling in Gregorian `year`, in date order, on the day each begins
+    at `utc_offset` minutes east of UTC (default China Standard Time, as almanacs publish
+    them): 霜降 2027 begins 23:32 in Beijing, so it is 24 October in Tokyo.
 
     lunar_python's table for a lunar year runs from the previous 大雪 to the next 惊蛰; the tables
     of the lunar years around `year` together cover it, and duplicates collapse by (key, date).
     """
+    shift = timedelta(minutes=utc_offset - CHINA_MINUTES)
     found: dict[tuple[str, date], SolarTerm] = {}
     for probe in (date(year, 1, 15), date(year, 6, 1), date(year, 12, 15)):
         table = Solar.fromYmd(probe.year, probe.month, probe.day).getLunar().getJieQiTable()
@@ -95,7 +115,9 @@ def solar_terms(year: int) -> tuple[SolarTerm, ...]:
             key = _BY_HANZI.get(name) or _BY_PINYIN.get(name)
             if key is None:
                 continue
-            when = date(solar.getYear(), solar.getMonth(), solar.getDay())
+            instant = datetime(solar.getYear(), solar.getMonth(), solar.getDay(),
+                               solar.getHour(), solar.getMinute(), solar.getSecond())
+            when = (instant + shift).date()
             if when.year == year:
                 found[(key, when)] = SolarTerm(when, key, _TERM_NAMES[key])
     return tuple(sorted(found.values(), key=lambda term: term.date))

@@ -146,7 +146,9 @@ def lifecycle(contact: Contact, closing: date | None, today: date, config: Mappi
     2. Stage Under contract → Under contract (a repeat client in a new deal is in that deal).
     3. No closing and Stage Lead/Prospect/blank → Lost when a Lost reason is typed (a prospect who
        gave up, seed 003 "放弃购房的潜在客户"), else Prospect.
-    4. Closed (a closing date, or Stage Closed without a date): Client while the closing is less
+    4. A closing date after today → Under contract (the deal is signed, the keys not handed
+       over; a repeat client in a new deal is in that deal).
+    5. Closed (a closing date, or Stage Closed without a date): Client while the closing is less
        than [lifecycle].client_days old (no date: Client — nothing shows it is old), else Past
        client. A Past client is Lost when the newest closing (so also any repeat deal) and the
        newest dated referral are both at least [lifecycle].lost_after_days old ("3年内未复购且未推
@@ -163,6 +165,8 @@ def lifecycle(contact: Contact, closing: date | None, today: date, config: Mappi
         return LOST if contact.lost_reason else PROSPECT
     if closing is None:
         return CLIENT
+    if closing > today:
+        return UNDER_CONTRACT  # a closing date ahead: the deal is signed, not closed yet
     age = (today - closing).days
     if age < config["lifecycle"]["client_days"]:
         return CLIENT

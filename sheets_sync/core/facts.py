@@ -7,15 +7,26 @@ working them out again, so a question about the book has one answer wherever it 
 * **Contact key** — the contact's ID (the one the sync assigns to a blank ID cell included), or
   "row N" for a row that has none. Every reference typed elsewhere (Interactions, Transactions,
   Referred by, the Today tab) is matched by `parse.id_key`: trimmed, NFKC-folded, casefolded.
-* **Last contact** of a Contacts row — the later of its Last contact cell and the newest
-  Interaction of its contact; dates after today are plans, not contacts, and do not count.
+* **Last contact** of a Contacts row — the latest of its Last contact cell, the newest
+  *personal contact* logged with its contact and its newest closing (a closing is a meeting
+  with the client); dates after today are plans, not contacts, and do not count. Activity,
+  Days since contact, the cadences and the 90-day reconnect all read this one date.
+* **Personal contact** — an Interaction, except a mass greeting (a rule with
+  `counts_as_contact = false` named by the tool's marker, its label or its `done_words`), one
+  on a `touchpoints.not_contact_channels` channel, and an attempt whose Outcome begins with a
+  `touchpoints.not_reached_outcomes` word ("No answer"): nobody was reached.
 * **Closings** of a row — every dated Transactions row of its contact and its Closing date cell.
   A contact **closed** with a Transactions row, a Closing date or Stage Closed.
 * **Referral** — referrer → referred, from Referred by on Contacts and on Transactions; nobody
   refers themself. **Its date** is the earliest date known for the referred person on or before
   today (first Interaction, first closing), else their Last contact cell, else none.
-* **Thank-you** — an Interaction with the referrer, on or before today, whose Touchpoint or Notes
-  holds one of `referrals.thank_you_words`, or whose Touchpoint names a referral rule ("… [key]").
+* **Thank-you** — an Interaction with the referrer, on or before today, whose Touchpoint names a
+  referral rule: by the tool's marker ("… [key]"), or in a person's words holding one of
+  `referrals.thank_you_words` or the rule's `done_words`; or whose Notes hold a thank-you word.
+  A row the tool marked for another rule ("Day-3 thank-you letter [drip_d3]") is no thank-you
+  by its Touchpoint; a note kept from Today ("Typed on Today, not ticked: …") names no rule.
+  A thank-you up to the referral rule's early_days (touchpoints.early_days) before a referral's
+  date is for that referral, on Today and on the Referrals tab alike.
 * **Reward tier** — the highest `[[referrals.reward_tiers]]` whose min_referrals the referrals
   reach (counted as made or closed, `referrals.reward_basis`).
 * **Top referrers** — for the yearly recognition (the `top_referrer` rule): the `top_n`
@@ -31,6 +42,7 @@ from __future__ import annotations
 import calendar as _calendar
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,6 +53,9 @@ from sheets_sync.core.model import Book, Contact, Interaction, Transaction
 from sheets_sync.core.parse import id_key, read_text
 
 VISIT_CHANNEL = "visit"
+# Touchpoint of a note kept from Today (today.notes_left_on_today): it quotes the item's
+# Touchpoint, marker included, but says the item was not done, so it names no rule.
+NOTE_PREFIX = "Typed on Today, not ticked: "
 _KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
 _DEFAULT_THANK_YOU_WORDS = ("thank",)
 # Without a config (classify.referral_stats alone) there is no referrals.lookback_days: a year.
@@ -49,9 +64,40 @@ _NO_CONFIG_WINDOW_DAYS = 365
 
 def rule_key_of(text: str) -> str | None:
     """The rule key a Touchpoint text ends with ("First-month check-in [drip_d30]" ->
-    "drip_d30"), or None."""
-    match = _KEY_SUFFIX.search(text or "")
+    "drip_d30"): the tool's own marker on the rows it writes. None for other text, and for a
+    note kept from Today, which quotes a marker of an item that was not done."""
+    text = text or ""
+    if text.startswith(NOTE_PREFIX):
+        return None
+    match = _KEY_SUFFIX.search(text)
     return match.group(1) if match else None
+
+
+_WORD_GAPS = re.compile(r"[\s\-_–—‐‑‒―/·・,.;:!?()（）「」【】、。，：；！？]+")
+
+
+def fold_words(text: str) -> str:
+    """Text for word matching: NFKC, casefolded, dashes and punctuation as single spaces
+    ("Signing — congratulations, call" -> "signing congratulations call")."""
+    return _WORD_GAPS.sub(" ", unicodedata.normalize("NFKC", text or "").casefold()).strip()
+
+
+@functools.lru_cache(maxsize=512)
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a rule's `done_words`, matched against `fold_words` text. A word that
+    begins or ends with a Latin letter or digit must not run on into one there ("day 1" is not
+    "day 14", "1日目" is not "11日目"); CJK text has no spaces, so CJK words match anywhere."""
+    parts = []
+    for word in sorted({fold_words(w) for w in words if str(w).strip()}, key=len, reverse=True):
+        if not word:
+            continue
+        pattern = re.escape(word)
+        if word[0].isascii() and word[0].isalnum():
+            pattern = (r"(?<!\d)" if word[0].isdigit() else r"(?<![a-z0-9])") + pattern
+        if word[-1].isascii() and word[-1].isalnum():
+            pattern += r"(?!\d)" if word[-1].isdigit() else r"(?![a-z0-9])"
+        parts.append(pattern)
+    return re.compile("|".join(parts)) if parts else None
 
 
 def is_thank_you(touchpoint: str, notes: str, words: Iterable[str]) -> bool:
@@ -123,10 +169,16 @@ def recognition_from_config(config: Mapping[str, Any]) -> Recognition:
     return Recognition.from_spec(unsaid, lookback)
 
 
-def _referral_rule_keys(config: Mapping[str, Any]) -> frozenset[str]:
+def _referral_rules(config: Mapping[str, Any]
+                    ) -> tuple[frozenset[str], frozenset[str], tuple[re.Pattern[str], ...]]:
+    """(every rule key, the referral rules' keys, their `done_words` patterns)."""
     rules = config.get("touchpoints", {}).get("rules", {})
-    return frozenset(str(key) for key, raw in rules.items()
-                     if isinstance(raw, Mapping) and raw.get("trigger") == "referral")
+    referral = {str(key): raw for key, raw in rules.items()
+                if isinstance(raw, Mapping) and raw.get("trigger") == "referral"}
+    patterns = [words_pattern(tuple(str(w) for w in raw.get("done_words", ())))
+                for raw in referral.values()]
+    return (frozenset(str(key) for key in rules), frozenset(referral),
+            tuple(p for p in patterns if p is not None))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,6 +283,7 @@ class BookFacts:
     first_referrer: Mapping[str, str]  # referred -> who referred them (Contacts row first)
     referred_deals: Mapping[str, tuple[date, ...]]  # closings whose own Referred by names them
     thank_yous: Mapping[str, tuple[date, ...]]  # by referrer, oldest first
+    thanks_early_days: int  # a thank-you this many days before a referral's date is for it
     completeness_fields: tuple[str, ...]
     completeness_stage: Mapping[int, str]  # by row: first_contact / three_visits / closed
     reward_tiers: tuple[Mapping[str, Any], ...]  # by min_referrals
@@ -269,6 +322,15 @@ class BookFacts:
     def last_thanked(self, referrer: str) -> date | None:
         dates = self.thank_yous.get(referrer, ())
         return dates[-1] if dates else None
+
+    def thanked_for(self, referrer: str, when: date | None) -> bool:
+        """Whether a thank-you of the referrer is dated on or after a referral made on `when`
+        (less `thanks_early_days`: the referrer is often thanked before the referred person's
+        first logged call); an undated referral is thanked by any thank-you."""
+        last = self.last_thanked(referrer)
+        if last is None or when is None:
+            return last is not None
+        return last >= when - timedelta(days=self.thanks_early_days)
 
     def reward_tier(self, made: int, closed: int,
                     tiers: Sequence[Mapping[str, Any]] | None = None) -> Mapping[str, Any] | None:
@@ -321,14 +383,16 @@ def build_facts(book: Book, today: date, config: Mapping[str, Any] | None = None
     closed = closed_keys(book, keys)
     pairs = referral_pairs(book, keys)
     referred_when = referral_dates(book, keys, interactions, transactions, today)
+    closings = closings_by_row(book, keys, transactions)
     return BookFacts(
         today=today,
         contacts_tab=contacts_tab,
         keys=keys,
         interactions=interactions,
         transactions=transactions,
-        last_contact=last_contact_by_row(book, keys, interactions, today),
-        closings=closings_by_row(book, keys, transactions),
+        last_contact=last_contact_by_row(book, keys, interactions, today, closings,
+                                         PersonalContact.from_config(config)),
+        closings=closings,
         first_closing=first_closing_by_key(book, keys, transactions),
         closed=closed,
         visits=visits,
@@ -336,6 +400,7 @@ def build_facts(book: Book, today: date, config: Mapping[str, Any] | None = None
         first_referrer=first_referrer_of(pairs),
         referred_deals=referred_deals_by_referrer(book, keys),
         thank_yous=thank_yous_by_key(interactions, config),
+        thanks_early_days=thanks_early_days(config),
         completeness_fields=completeness_fields(config),
         completeness_stage=completeness_stage_by_row(book, keys, closed, visits, config),
         reward_tiers=reward_tiers_of(referral_settings),
@@ -370,19 +435,78 @@ def transactions_by_key(book: Book, keys: ContactKeys) -> dict[str, tuple[Transa
     return {key: tuple(sorted(rows, key=deal_order)) for key, rows in deals.items()}
 
 
+@dataclass(frozen=True)
+class PersonalContact:
+    """Which Interactions are a personal contact (see the module docstring)."""
+
+    mass_rules: frozenset[str] = frozenset()  # rule keys with counts_as_contact = false
+    mass_labels: frozenset[str] = frozenset()  # their keys and labels, normalised
+    mass_words: tuple[re.Pattern[str], ...] = ()  # their done_words
+    channels: frozenset[str] = frozenset()  # touchpoints.not_contact_channels
+    not_reached: tuple[str, ...] = ()  # touchpoints.not_reached_outcomes, normalised
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> PersonalContact:
+        touchpoints = config.get("touchpoints", {})
+        mass = {str(key): raw for key, raw in touchpoints.get("rules", {}).items()
+                if isinstance(raw, Mapping) and raw.get("counts_as_contact") is False
+                and raw.get("enabled", True)}
+        labels = {vocabulary.normalise(text) for key, raw in mass.items()
+                  for text in (key, raw.get("label") or key)}
+        patterns = (words_pattern(tuple(str(w) for w in raw.get("done_words", ())))
+                    for raw in mass.values())
+        return cls(
+            mass_rules=frozenset(mass), mass_labels=frozenset(labels),
+            mass_words=tuple(p for p in patterns if p is not None),
+            channels=frozenset(str(c).strip().lower()
+                               for c in touchpoints.get("not_contact_channels", ())),
+            not_reached=tuple(w for w in (vocabulary.normalise(o) for o in touchpoints.get(
+                "not_reached_outcomes", ())) if w))
+
+    def __call__(self, interaction: Interaction) -> bool:
+        if (interaction.channel or "").strip().lower() in self.channels:
+            return False
+        outcome = vocabulary.normalise(interaction.outcome or "")
+        if outcome and any(outcome.startswith(word) for word in self.not_reached):
+            return False
+        return not self.is_mass_greeting(interaction.touchpoint or "")
+
+    def is_mass_greeting(self, touchpoint: str) -> bool:
+        marker = rule_key_of(touchpoint)
+        if marker is not None:
+            return marker in self.mass_rules
+        if touchpoint.startswith(NOTE_PREFIX):
+            return False
+        if vocabulary.normalise(touchpoint) in self.mass_labels:
+            return True
+        folded = fold_words(touchpoint)
+        return any(pattern.search(folded) for pattern in self.mass_words)
+
+
 def last_contact_by_row(book: Book, keys: ContactKeys,
-                        interactions: Mapping[str, Sequence[Interaction]], today: date
-                        ) -> dict[int, date | None]:
-    """Per Contacts row: the later of its Last contact cell (unless after today) and its newest
-    logged Interaction."""
+                        interactions: Mapping[str, Sequence[Interaction]], today: date,
+                        closings: Mapping[int, Sequence[tuple[date, str]]] | None = None,
+                        personal: PersonalContact | None = None) -> dict[int, date | None]:
+    """Per Contacts row: the latest of its Last contact cell (unless after today), its newest
+    logged personal contact (`personal`; without it every Interaction) and its newest closing
+    on or before today (`closings`, by row)."""
+    personal = personal or PersonalContact()
     last: dict[int, date | None] = {}
     for contact in book.contacts:
         logged = interactions.get(keys.by_row[contact.row], ())
         typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
             else None
-        newest = logged[-1].date if logged else None
-        last[contact.row] = max((d for d in (typed, newest) if d), default=None)
+        newest = next((i.date for i in reversed(logged) if personal(i)), None)
+        closed = newest_closing((closings or {}).get(contact.row, ()), today)
+        last[contact.row] = max((d for d in (typed, newest, closed) if d), default=None)
     return last
+
+
+def newest_closing(closings: Sequence[tuple[date, str]], today: date) -> date | None:
+    """The newest of a row's closings on or before today: the last time the client was met
+    for certain (a closing after today is a plan)."""
+    past = [when for when, _ in closings if when <= today]
+    return max(past) if past else None
 
 
 def closings_by_row(book: Book, keys: ContactKeys,
@@ -479,14 +603,40 @@ def thank_yous_by_key(interactions: Mapping[str, Sequence[Interaction]],
                       config: Mapping[str, Any]) -> dict[str, tuple[date, ...]]:
     """Per contact key: the dates of their thank-you Interactions, oldest first."""
     words = tuple(config.get("referrals", {}).get("thank_you_words", _DEFAULT_THANK_YOU_WORDS))
-    rule_keys = _referral_rule_keys(config)
+    all_keys, referral_keys, patterns = _referral_rules(config)
     thanks: dict[str, tuple[date, ...]] = {}
     for key, logged in interactions.items():
-        dates = [i.date for i in logged if rule_key_of(i.touchpoint) in rule_keys
-                 or is_thank_you(i.touchpoint, i.notes, words)]
+        dates = [i.date for i in logged if _thanks(i, words, all_keys, referral_keys, patterns)]
         if dates:
             thanks[key] = tuple(sorted(dates))
     return thanks
+
+
+def _thanks(interaction: Interaction, words: tuple[str, ...], all_keys: frozenset[str],
+            referral_keys: frozenset[str], patterns: Sequence[re.Pattern[str]]) -> bool:
+    """Whether the interaction is a thank-you (see the module docstring)."""
+    marker = rule_key_of(interaction.touchpoint)
+    if marker in all_keys:  # the tool's row: its Touchpoint is the tool's, the Notes a person's
+        return marker in referral_keys or is_thank_you("", interaction.notes, words)
+    touchpoint = interaction.touchpoint
+    if touchpoint.startswith(NOTE_PREFIX):
+        touchpoint = ""  # an item not done: only what the person typed may say thanks
+    folded = fold_words(touchpoint)
+    return (is_thank_you(touchpoint, interaction.notes, words)
+            or any(p.search(folded) for p in patterns))
+
+
+def thanks_early_days(config: Mapping[str, Any]) -> int:
+    """How early a thank-you may come for a referral: the first referral rule's early_days,
+    else touchpoints.early_days, else 0 (no config)."""
+    touchpoints = config.get("touchpoints", {})
+    for raw in touchpoints.get("rules", {}).values():
+        if isinstance(raw, Mapping) and raw.get("trigger") == "referral" \
+                and raw.get("enabled", True):
+            if raw.get("early_days") is not None:
+                return int(raw["early_days"])
+            break
+    return int(touchpoints.get("early_days", 0))
 
 
 def completeness_stage_by_row(book: Book, keys: ContactKeys, closed: frozenset[str],

@@ -33,11 +33,16 @@ def measure(book: Book, classes: Mapping[int, Classification], facts: BookFacts,
 
     On a re-run the same day the Today tab is this day's own output, not evidence of what was
     done on time: Touchpoints on time keeps the value the day's first sync measured (its row in
-    the Metrics history), so re-runs change nothing and the report agrees with the tab.
+    the Metrics history), so re-runs change nothing and the report agrees with the tab. The
+    day's first sync may be a light one (plan.build_plan measures then too).
     """
     date_order = str(config["general"].get("date_order", "dmy"))
     referrers = compute_referrals(book, classes, today, config, facts)
-    rerun = list_written_on(today_table, date_order) == today
+    written = list_written_on(today_table, date_order)
+    # An empty list tells no day; today's Metrics history row then says whether an earlier
+    # sync of the day (a light sync replacing yesterday's list) measured it already.
+    rerun = written == today or (written is None and history_value(
+        history_table, today, "touchpoints_on_time", date_order) is not None)
     due_items = None if rerun else due_items_from_today(today_table, today, date_order)
     metrics = compute_metrics(book, classes, today, config, due_items=due_items,
                               referrers=referrers, facts=facts)

@@ -15,6 +15,7 @@ from sheets_sync.core.classify import classify
 from sheets_sync.core.facts import BookFacts, build_facts
 from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import Templates
+from sheets_sync.core.metrics import list_written_on
 from sheets_sync.core.metrics_layout import metrics_tab
 from sheets_sync.core.model import (
     DATE,
@@ -38,6 +39,7 @@ from sheets_sync.core.referrals import referrals_tab
 from sheets_sync.core.today import (
     harvest_done,
     notes_left_on_today,
+    ticked_today,
     today_tab,
     typed_but_not_ticked,
 )
@@ -116,8 +118,15 @@ def build_plan(
         for c in book.contacts
     ]
     typed = typed_but_not_ticked(data.tables.get("today"), config["general"]["date_order"])
-    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed)]
-    if not light:  # the frequent light sync only needs Today and the owned columns
+    # Rows ticked on today's list stay on it, so Touchpoints on time still counts them when a
+    # light sync harvested them before the day's full sync.
+    ticked = ticked_today(data.tables.get("today"), today, config["general"]["date_order"])
+    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed, ticked)]
+    # The frequent light sync only needs Today and the owned columns — except the first sync
+    # to replace an earlier day's list, which is the last to read it: it measures it
+    # (Touchpoints on time) before the list is gone.
+    earlier = list_written_on(data.tables.get("today"), config["general"]["date_order"])
+    if not light or (earlier is not None and earlier < today):
         tabs += insight_tabs(data, book, classes, today, config, facts)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
     appends: list[Append] = []

@@ -327,12 +327,12 @@ def _add_reward(referrer: Referrer, facts: BookFacts) -> None:
     """The reward tier reached, what it gives, the last thank-you and whether a reward is due
     (needs last_referral set)."""
     tier = facts.reward_tier(referrer.referrals, referrer.closed)
-    referrer.last_thanked = last_thanked = facts.last_thanked(referrer.contact_id)
+    referrer.last_thanked = facts.last_thanked(referrer.contact_id)
     last_referral = referrer.last_referral
     referrer.reward_tier = dict(tier["name"]) if tier else {}
     referrer.reward = dict(tier["reward"]) if tier else {}
-    referrer.reward_due = tier is not None and (
-        last_thanked is None or (last_referral is not None and last_referral > last_thanked))
+    referrer.reward_due = tier is not None and not facts.thanked_for(referrer.contact_id,
+                                                                     last_referral)
 
 
 def _ranked(referrers: list[Referrer], recognised: frozenset[str], settings: Mapping[str, Any],

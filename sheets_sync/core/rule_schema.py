@@ -157,6 +157,11 @@ class RuleSpec:
     multi: bool = False  # every undone occurrence stays due, not only the latest
     expire_days: Days | None = None  # None: stays due until done
     early_days: Days | None = None  # None: touchpoints.early_days
+    # Words that name the rule in a person's Touchpoint text ("day 1", "恭喜"), so a logged
+    # Interaction in their own words does it (facts.words_pattern says how they match).
+    done_words: Words = ()
+    owner: Annotated[str, one_of(("", "manager"))] = ""  # "manager": general.manager's item
+    same_day: bool = False  # listed on Today beside the contact's pick, never held back by it
     lifecycle: _filter(LIFECYCLES) | None = None
     not_lifecycle: _filter(LIFECYCLES) | None = None
     tier: _filter(TIERS) | None = None

@@ -82,7 +82,7 @@ class General:
     backups_keep: Days
     lock_wait_seconds: Seconds
     id_prefix: str
-    manager: str  # an Owner name; "" = no manager
+    manager: str  # the office manager's Owner name ("": none)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -241,10 +241,12 @@ class Touchpoints:
     label_language: Annotated[str, one_of(("", *LANGS))]  # "": general.default_language
     office_address: str
     phone_channels: tuple[Channel, ...]
+    mobile_channels: tuple[Channel, ...]
     email_channels: tuple[Channel, ...]
     channel_fallback: tuple[Channel, ...]
     require_phone_or_email: bool
     not_contact_channels: tuple[Channel, ...]
+    not_reached_outcomes: tuple[str, ...]
     rules: Rules
 
 

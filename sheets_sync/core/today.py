@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from sheets_sync.core.facts import NOTE_PREFIX
 from sheets_sync.core.model import (
     BOOL,
     DATE,
@@ -25,24 +26,26 @@ from sheets_sync.core.model import (
 )
 from sheets_sync.core.parse import id_key
 from sheets_sync.core.readback import read_today, written_on
+from sheets_sync.core.tables import column_keys
 from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.core.vocabulary import TODAY_COLUMNS, label, normalise
 
 COLUMN_KEYS = tuple(TODAY_COLUMNS)
-# Touchpoint of a note kept from Today: says where the text came from, and is no rule's label,
-# so it never counts as that touchpoint done.
-NOTE_PREFIX = "Typed on Today, not ticked: "
+# NOTE_PREFIX (facts.py): the Touchpoint of a note kept from Today says where the text came
+# from, and names no rule, so it never counts as that touchpoint done.
 _COL = {key: position for position, key in enumerate(COLUMN_KEYS)}
 
 
 def today_tab(items: Sequence[Touchpoint], lang: str,
-              typed: Mapping[tuple[str, str], TodayRow] | None = None) -> OwnedTab:
+              typed: Mapping[tuple[str, str], TodayRow] | None = None,
+              ticked: Sequence[Sequence[Any]] = ()) -> OwnedTab:
     """The Today tab in the workbook language `lang`: Done (unticked), Due, Days overdue,
     Priority, Owner, Contact ID, Name, Tier, Touchpoint ("Label [rule_key]", so a ticked row
     names its rule when harvested), Channel, Phone, Email, Message, and Outcome and Notes for the
     agent — blank, or what the agent typed there on an un-ticked row of the previous list for the
     same contact and touchpoint (`typed`, see `typed_but_not_ticked`). Items keep their given
-    order (highest priority first)."""
+    order (highest priority first); under them, the rows ticked on today's list so far
+    (`ticked`, see `ticked_today`), still ticked."""
     typed = typed or {}
     rows = []
     for item in items:
@@ -65,11 +68,36 @@ def today_tab(items: Sequence[Touchpoint], lang: str,
             "notes": kept.notes if kept else "",
         }
         rows.append([values[key] for key in COLUMN_KEYS])
+    rows.extend(list(row) for row in ticked)
     kinds = {"due": DATE, "days_overdue": INTEGER, "priority": NUMBER, "message": WRAP,
              "done": BOOL}
     columns = [Column(key, label(TODAY_COLUMNS[key], lang), kinds.get(key, TEXT))
                for key in COLUMN_KEYS]
     return OwnedTab(key="today", columns=columns, rows=rows, autofilter=True, freeze_header=True)
+
+
+def ticked_today(today_table: Table | None, today: date, date_order: str = "dmy"
+                 ) -> list[list[Any]]:
+    """The ticked rows of a Today list written `today`, cells in `COLUMN_KEYS` order, Done
+    ticked. A sync on the list's own day (the light sync every few minutes, a re-run) writes
+    them back under the new list, so the day's first sync after it still reads every item of
+    that day, done ones included, for Touchpoints on time; their harvest is not repeated (a
+    row already logged is skipped). A list of an earlier day is not carried on."""
+    if today_table is None:
+        return []
+    columns = column_keys("today", today_table.headers)
+    kept = []
+    for (_, values), row in zip(today_table.rows, read_today(today_table, date_order),
+                                strict=True):
+        if not row.done or row.written_on != today or not row.contact_id or not row.touchpoint:
+            continue
+        cells = [values[columns[key]] if key in columns and columns[key] < len(values) else None
+                 for key in COLUMN_KEYS]
+        cells[_COL["done"]] = True
+        cells[_COL["due"]] = row.due
+        cells[_COL["days_overdue"]] = row.days_overdue
+        kept.append(cells)
+    return kept
 
 
 def typed_but_not_ticked(today_table: Table | None, date_order: str = "dmy"

@@ -5,10 +5,13 @@ priority, and one picked per contact for Today (SPEC §4)."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+import phonenumbers
 
 from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.messages import Templates
@@ -78,12 +81,17 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex
     pending: list[Candidate] = []
     future: list[Candidate] = []
     blocked: list[tuple[Rule, str]] = []
+    fell_due: dict[str, date] = {}
     for rule in rules:
         if not _applies(rule, person):
             continue
         occs = occurrences(rule, person, index)
         if not occs:
             continue
+        if rule.group:
+            latest = max((o.due for o in occs if o.due <= settings.today), default=None)
+            if latest is not None and latest > fell_due.get(rule.group, date.min):
+                fell_due[rule.group] = latest
         due_now, later = settle(rule, occs, _done(rule, person, index.facts), settings.today)
         if not due_now and not later:
             continue
@@ -99,7 +107,7 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex
         for occ in _coming(later, settings.horizon):
             future.append(Candidate(rule, occ, person, channel, fallback_from,
                                     _priority(rule, person.tier, 0, settings), 0))
-    return pending, future, blocked
+    return _latest_of_groups(pending, fell_due), future, blocked
 
 
 def _applies(rule: Rule, person: Person) -> bool:
@@ -214,6 +222,16 @@ def _expired(rule: Rule, occ: Occurrence, today: date) -> bool:
     return rule.expire_days is not None and occ.dated and (today - occ.due).days > rule.expire_days
 
 
+def _latest_of_groups(pending: list[Candidate], fell_due: dict[str, date]
+                      ) -> list[Candidate]:
+    """Of a group's steps (the drip) only the latest to fall due goes on, done or not: a step
+    left undone expires when the next one falls due, so a missed Day-1 call never holds Day-14
+    back to day 22. `fell_due`: group -> the latest due date of its steps on or before today."""
+    if not fell_due:
+        return pending
+    return [c for c in pending if not c.rule.group or c.occ.due >= fell_due[c.rule.group]]
+
+
 def _apply_supersedes(pending: list[Candidate]) -> list[Candidate]:
     """A rule's `supersedes` items that fell due before its own item are replaced by it (the
     reconnect overtakes a monthly call left undone); one of them due on or after its date means
@@ -242,6 +260,8 @@ def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str 
     contact = person.contact
 
     def usable(channel: str) -> bool:
+        if channel in settings.mobile_channels and contact.phone:
+            return not is_landline(contact.phone)  # no SMS to a fixed line
         if channel in settings.phone_channels:
             return bool(contact.phone)
         if channel in settings.email_channels:
@@ -257,6 +277,17 @@ def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str 
     return None, rule.channel
 
 
+@functools.lru_cache(maxsize=65536)
+def is_landline(phone: str) -> bool:
+    """Whether a (validated, E.164) phone is a fixed line, which takes no SMS. A number that
+    may be either (the US, Canada) or cannot be told is not."""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+
+
 def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tuple[Rule, str]],
                     settings: EngineSettings, tab: str) -> list[Issue]:
     """One Issue per missing column that made a due touchpoint change channel or drop out."""
@@ -265,15 +296,19 @@ def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tu
     reasons = [(c.rule, c.fallback_from, c.channel) for c in pending if c.fallback_from]
     reasons += [(rule, channel, None) for rule, channel in blocked]
     for rule, wanted, used in reasons:
-        column = "Phone" if wanted in settings.phone_channels else "Email"
+        landline = wanted in settings.mobile_channels and bool(contact.phone)
+        column = "Phone" if landline or wanted in settings.phone_channels else "Email"
         if column in seen:
             continue
         seen.add(column)
-        what = "phone" if column == "Phone" else "e-mail"
         effect = f"goes by {used} instead of {wanted}" if used else f"cannot be sent ({wanted})"
+        if landline:
+            problem = f"The phone is a landline: '{rule.label}' {effect}"
+        else:
+            what = "phone" if column == "Phone" else "e-mail"
+            problem = f"No usable {what}: '{rule.label}' {effect}"
         issues.append(Issue(
-            tab, contact.row, column, "",
-            f"No usable {what}: '{rule.label}' {effect}",
+            tab, contact.row, column, contact.phone if landline else "", problem,
             "Add a mobile number" if column == "Phone" else "Add an e-mail address"))
     return issues
 
@@ -292,13 +327,19 @@ def rank(candidate: Candidate) -> tuple:
 
 
 def pick(pending: list[Candidate]) -> Candidate | None:
-    """A contact's most urgent item: within a group (the drip) only the earliest due may go."""
-    first_of_group: dict[str, Candidate] = {}
-    for cand in pending:
-        group = cand.rule.group
-        if group:
-            best = first_of_group.get(group)
-            if best is None or (cand.occ.due, cand.rule.key) < (best.occ.due, best.rule.key):
-                first_of_group[group] = cand
-    eligible = [c for c in pending if not c.rule.group or first_of_group[c.rule.group] is c]
-    return min(eligible, key=rank) if eligible else None
+    """A contact's most urgent item (a group has one due step left, `_latest_of_groups`)."""
+    return min(pending, key=rank) if pending else None
+
+
+def same_day(pending: list[Candidate], picked: Candidate | None) -> list[Candidate]:
+    """The contact's due `same_day` items besides its pick (the first-visit thank-you on
+    signing day, a birthday on drip day 1): the one-item rule never pushes them to another
+    day, so they go on Today as rows of their own, the most urgent first — one per rule (a
+    referrer owed three thank-yous gets one row; the others follow as each is logged)."""
+    listed = {picked.rule.key} if picked is not None else set()
+    extra = []
+    for cand in sorted(pending, key=rank):
+        if cand.rule.same_day and cand is not picked and cand.rule.key not in listed:
+            listed.add(cand.rule.key)
+            extra.append(cand)
+    return extra

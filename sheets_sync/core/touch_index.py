@@ -10,13 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sheets_sync.core.facts import BookFacts, Recognition, rule_key_of
+from sheets_sync.core.facts import (
+    NOTE_PREFIX,
+    BookFacts,
+    Recognition,
+    fold_words,
+    rule_key_of,
+)
 from sheets_sync.core.messages import Templates, label_index
 from sheets_sync.core.model import Classification, Contact, Interaction
 from sheets_sync.core.rule_schema import RewardTier
 from sheets_sync.core.settings import Settings
 from sheets_sync.core.touch_rules import Rule
 from sheets_sync.core.vocabulary import normalise
+
+_MIN_CONTAINED = 6  # letters of a label held in longer text ("birthdaygreeting", "お礼…")
 
 
 @dataclass
@@ -39,6 +47,7 @@ class EngineSettings:
     horizon: date  # how far the iCalendar export looks (today when not exporting)
     early_days: int
     phone_channels: frozenset[str]
+    mobile_channels: frozenset[str]  # need a mobile: never offered to a landline
     email_channels: frozenset[str]
     fallback: tuple[str, ...]
     require_reachable: bool
@@ -47,6 +56,7 @@ class EngineSettings:
     default_lang: str
     label_lang: str
     office_address: str
+    manager: str  # general.manager: who gets the items of rules with owner = "manager"
     tier_weight: dict[str, float]
     default_weight: float  # for a tier the table lacks
     overdue_weight: float
@@ -67,6 +77,7 @@ def engine_settings(typed: Settings, today: date, until: date, horizon: date,
         horizon=horizon,
         early_days=section.early_days,
         phone_channels=frozenset(section.phone_channels),
+        mobile_channels=frozenset(section.mobile_channels),
         email_channels=frozenset(section.email_channels),
         fallback=section.channel_fallback,
         require_reachable=section.require_phone_or_email,
@@ -75,6 +86,7 @@ def engine_settings(typed: Settings, today: date, until: date, horizon: date,
         default_lang=default_lang,
         label_lang=lang or section.label_language or default_lang,
         office_address=section.office_address,
+        manager=typed.general.manager.strip(),
         tier_weight=weights,
         default_weight=min(weights.values()),
         overdue_weight=priority.overdue_weight,
@@ -90,12 +102,18 @@ class BookIndex:
     def __init__(self, facts: BookFacts, rules: Sequence[Rule], templates: Templates,
                  settings: EngineSettings) -> None:
         self.settings = settings
-        self.rule_keys = {rule.key for rule in rules}
-        self.not_contact_rules = {rule.key for rule in rules if not rule.counts_as_contact}
+        self.rules = {rule.key: rule for rule in rules}
+        self.rule_keys = set(self.rules)
         self.labels = label_index(templates, self.rule_keys)
         for rule in rules:  # the English label in config also counts when typed
             self.labels.setdefault(normalise(rule.label), rule.key)
-        self._resolved: dict[str, str | None] = {}
+        # Labels (not bare keys) a person's longer text may hold: "Congratulations on closing,
+        # called" names closing_congrats. Labels shorter than a few letters would match by chance.
+        self._contained = sorted(((text, key) for text, key in self.labels.items()
+                                  if len(text) >= _MIN_CONTAINED and text != normalise(key)),
+                                 key=lambda pair: -len(pair[0]))
+        self._worded = [(rule.key, rule.done_words) for rule in rules if rule.done_words]
+        self._named: dict[str, tuple[str, ...]] = {}
 
         self.facts = facts
         # Referrals: referrer key -> [(date or None, referred key)], dated first (facts.py).
@@ -107,18 +125,39 @@ class BookIndex:
         # country by the calendar trigger, never per contact.
         self.calendars: dict[tuple[str, str], tuple[list[date], list[Occurrence]]] = {}
 
-    def resolve(self, text: str) -> str | None:
-        """The rule an Interactions Touchpoint names: "… [key]" or an exact label in any
-        language (or the key itself); None for anything else."""
-        if text in self._resolved:
-            return self._resolved[text]
+    def marker(self, text: str) -> str | None:
+        """The rule the tool's own marker names ("Label [rule_key]", written on Today and
+        harvested from it), or None: a person's text is never read as the marker."""
         key = rule_key_of(text)
-        if key not in self.rule_keys:
-            key = None
-        if key is None and text:
-            key = self.labels.get(normalise(text))
-        self._resolved[text] = key
-        return key
+        return key if key in self.rule_keys else None
+
+    def names(self, text: str) -> tuple[str, ...]:
+        """The rules an Interactions Touchpoint names: the tool's marker; else, in a person's
+        words, a rule key or a label in any language (exactly, or held in longer text, the
+        longest label winning where labels overlap), and every rule whose `done_words` it
+        holds. Empty for anything else."""
+        if text in self._named:
+            return self._named[text]
+        marker = self.marker(text)
+        if marker is not None:
+            named: tuple[str, ...] = (marker,)
+        elif not text or text.startswith(NOTE_PREFIX):
+            named = ()
+        else:
+            folded = normalise(text)
+            exact = self.labels.get(folded)
+            found: list[str] = [exact] if exact else []
+            if not found:
+                taken: list[str] = []
+                for label_text, key in self._contained:
+                    if label_text in folded and not any(label_text in t for t in taken):
+                        taken.append(label_text)
+                        found.append(key)
+            words = fold_words(text)
+            found += [key for key, pattern in self._worded if pattern.search(words)]
+            named = tuple(dict.fromkeys(found))
+        self._named[text] = named
+        return named
 
     def top_referrers(self, rule: Rule, year: int) -> frozenset[str]:
         """Referrer keys the rule recognises in `year` (facts.BookFacts.top_referrers)."""
@@ -144,11 +183,11 @@ class Person:
         self.lang = _language(contact, settings, templates)
         self.country = ((contact.country or "").strip() or settings.default_country).upper()
         self.interactions = index.facts.interactions.get(self.key, ())
-        self.done, self.resolved, latest = _tally(self.interactions, index)
-        # The book's last contact (facts.last_contact) less the contacts that are no personal
-        # contact: what cadences count from.
-        self.last_contact = _last_contact(latest, contact.last_contact, settings.today)
+        self.done, self.resolved, self.named = _tally(self.interactions, index)
+        # The book's last personal contact (facts.last_contact: the Last contact cell, logged
+        # personal contacts, closings): what Activity shows and the cadences count from.
         self.closings = index.facts.closings.get(contact.row, ())
+        self.last_contact = index.facts.last_contact.get(contact.row)
         self.side = self.closings[-1][1] if self.closings else ""
         self._attrs: dict[str, str] = {}
 
@@ -199,28 +238,38 @@ def _language(contact: Contact, settings: EngineSettings, templates: Templates) 
 
 
 def _tally(interactions: Sequence[Interaction], index: BookIndex
-           ) -> tuple[dict[str, list[date]], list[str | None], date | None]:
-    """(rule key -> dates it was done, the rule each interaction names, the latest personal
-    contact among them)."""
+           ) -> tuple[dict[str, list[date]], list[str | None], list[tuple[str, ...]]]:
+    """(rule key -> dates it was done, the rule the tool's marker names on each interaction,
+    the rules each interaction names)."""
     done: dict[str, list[date]] = defaultdict(list)
     resolved: list[str | None] = []
-    latest = None
-    not_contact = index.settings.not_contact
+    named: list[tuple[str, ...]] = []
     for interaction in interactions:
-        key = index.resolve(interaction.touchpoint)
-        resolved.append(key)
-        if key:
+        marker = index.marker(interaction.touchpoint)
+        keys = index.names(interaction.touchpoint)
+        resolved.append(marker)
+        named.append(keys)
+        for key in keys:
+            # A person's row that tells of a life event ("Life event: new baby") is the
+            # event, not its check-in done.
+            if marker is None and raises_event(index.rules[key], interaction):
+                continue
             done[key].append(interaction.date)
-        # A mass greeting (counts_as_contact = false) is not the personal contact a
-        # cadence or the 90-day flag asks for, so it does not restart their clocks.
-        if key not in index.not_contact_rules and (
-                interaction.channel or "").strip().lower() not in not_contact:
-            latest = interaction.date
-    return done, resolved, latest
+    return done, resolved, named
 
 
-def _last_contact(latest: date | None, typed: date | None, today: date) -> date | None:
-    """The later of the newest personal interaction and the typed Last contact cell."""
-    if typed is not None and typed > today:
-        typed = None  # a typed future date is a plan, not a contact
-    return max(d for d in (latest, typed) if d) if (latest or typed) else None
+def event_text(interaction: Interaction, marker: str | None) -> str:
+    """The words an interaction tells an event in: Outcome and Notes, and a person's own
+    Touchpoint (the tool's marked Touchpoint is its own label, never news)."""
+    parts = [interaction.outcome or "", interaction.notes or ""]
+    if marker is None:
+        parts.append(interaction.touchpoint or "")
+    return " ".join(parts).casefold()
+
+
+def raises_event(rule: Rule, interaction: Interaction) -> bool:
+    """Whether a person's interaction names one of a keyword event rule's kinds."""
+    if rule.trigger != "event" or not rule.keywords:
+        return False
+    text = event_text(interaction, None)
+    return any(pattern.search(text) for _, pattern in rule.keywords)

@@ -63,7 +63,7 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
         channel=cand.channel,
         priority=cand.priority,
         message=message,
-        owner=contact.owner,
+        owner=owner_of(cand, settings),
         name=contact.name,
         tier=person.tier,
         phone=contact.phone,
@@ -72,6 +72,14 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
         group=cand.rule.group,
         fallback_from=cand.fallback_from,
     )
+
+
+def owner_of(cand: Candidate, settings: EngineSettings) -> str:
+    """Whose list the item is on: general.manager for a rule with owner = "manager" (the
+    Service win-back's apology call), else the contact's Owner."""
+    if cand.rule.spec.owner == "manager" and settings.manager:
+        return settings.manager
+    return cand.person.contact.owner
 
 
 def label(cand: Candidate, templates: Templates, settings: EngineSettings) -> str:

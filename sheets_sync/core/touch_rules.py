@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sheets_sync.core.facts import words_pattern
 from sheets_sync.core.rule_schema import RuleSpec
 from sheets_sync.core.settings import Settings, parse_settings
 from sheets_sync.core.vocabulary import normalise
@@ -44,6 +45,8 @@ class Rule:
     filters: tuple[tuple[str, frozenset[str], bool], ...]  # (field, values, exclude)
     channels: frozenset[str]
     keywords: tuple[tuple[str, re.Pattern[str]], ...]
+    done_words: re.Pattern[str] | None  # a person's Touchpoint words that name this rule
+    same_day: bool  # on Today the day it is due, whatever else the contact has
 
 
 def parse_rules(config: Mapping[str, Any]) -> list[Rule]:
@@ -86,6 +89,8 @@ def _parse_rule(key: str, spec: RuleSpec, default_early: int) -> Rule:
         filters=_filters(spec),
         channels=frozenset(getattr(spec, "channels", ())),
         keywords=_keywords(spec),
+        done_words=words_pattern(spec.done_words),
+        same_day=spec.same_day,
     )
 
 

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from sheets_sync.core import calendars
-from sheets_sync.core.model import Contact, Interaction
+from sheets_sync.core.model import Contact
 from sheets_sync.core.rule_schema import HolidayExtra
-from sheets_sync.core.touch_index import BookIndex, Occurrence, Person
+from sheets_sync.core.touch_index import BookIndex, Occurrence, Person, event_text
 from sheets_sync.core.touch_rules import Rule
 from sheets_sync.core.vocabulary import normalise
 
@@ -30,8 +30,12 @@ def occurrences(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence
 
 
 def _after(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
-    """N days/months after a date of the contact (closing, first interaction, …)."""
+    """N days/months after a date of the contact (closing, first interaction, …); after the
+    last contact of a contact never contacted counts from today (a Lost contact with no date
+    still gets its win-back)."""
     anchor, side = person.anchor(rule.date_field)
+    if anchor is None and rule.date_field == "last_contact":
+        anchor = index.settings.today
     if anchor is None:
         return []
     occs = []
@@ -147,10 +151,11 @@ def _calendar_of(rule: Rule, country: str, index: BookIndex
 
 
 def _solar_terms(rule: Rule, country: str, first_year: int, last_year: int) -> list[Occurrence]:
+    """The solar terms on the days they begin in the contact's country's time zone."""
     return [Occurrence(term.date, term.date, (term.key,),
                        {"term": term.names, "term_key": term.key})
             for year in range(first_year, last_year + 1)
-            for term in calendars.solar_terms(year)]
+            for term in calendars.solar_terms(year, calendars.utc_offset_minutes(country))]
 
 
 def _holiday_occurrences(rule: Rule, country: str, first_year: int, last_year: int
@@ -229,9 +234,9 @@ def _event(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
 
 def _first_channel(rule: Rule, person: Person, offsets: Sequence[timedelta]
                    ) -> list[Occurrence]:
-    for interaction, key in zip(person.interactions, person.resolved, strict=True):
+    for interaction, keys in zip(person.interactions, person.named, strict=True):
         if (interaction.channel or "").strip().lower() in rule.channels:
-            if key is not None:
+            if keys:
                 return []  # the first such touch was one the tool asked for, not an event
             return [Occurrence(interaction.date + off, interaction.date) for off in offsets]
     return []
@@ -250,7 +255,7 @@ def _keyword_events(rule: Rule, person: Person, today: date, offsets: Sequence[t
     for interaction, key in zip(person.interactions[first:], person.resolved[first:], strict=True):
         if key == rule.key:
             continue  # our own check-in mentioning the event is not a new event
-        text = _event_text(interaction, key)
+        text = event_text(interaction, key)
         if not text.strip():
             continue
         for kind in _new_kinds(rule, text, interaction.date, last_seen):
@@ -258,13 +263,6 @@ def _keyword_events(rule: Rule, person: Person, today: date, offsets: Sequence[t
                 occs.append(Occurrence(interaction.date + off, interaction.date, (kind,),
                                        {"kind": kind}))
     return occs
-
-
-def _event_text(interaction: Interaction, key: str | None) -> str:
-    parts = [interaction.outcome or "", interaction.notes or ""]
-    if key is None:  # a person's own Touchpoint text may name the event; ours never does
-        parts.append(interaction.touchpoint or "")
-    return " ".join(parts).casefold()
 
 
 def _new_kinds(rule: Rule, text: str, when: date, last_seen: dict[str, date]) -> list[str]:
@@ -310,7 +308,10 @@ def _referral(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
                                        dated=False))
             else:
                 due = _add_months(when, months) + timedelta(days=days)
-                occs.append(Occurrence(due, when, variants, values))
+                # A thank-you a little before the referred person's first trace is for them
+                # (facts.BookFacts.thanked_for: the Referrals tab reads the same window).
+                lo = when - timedelta(days=facts.thanks_early_days)
+                occs.append(Occurrence(due, lo, variants, values))
     return occs
 
 

@@ -19,12 +19,14 @@ top_referrer   once a year for the contacts who referred most in the past year
 =============  =====================================================================
 
 Then, for every rule alike: an occurrence is *done* when an Interaction of that contact names the
-rule (its Touchpoint ends in "[rule_key]", or is exactly the rule's label in any language) dated
-inside the occurrence's window; an undone occurrence stays due, growing overdue, until done,
-expired (`expire_days`) or superseded by the rule's next occurrence. Cadences count from the last
-contact (the later of the Last contact cell and the newest interaction; a rule may declare that
-doing it is not contact, as mass holiday greetings do). Do-not-contact contacts get nothing; a
-channel the contact cannot receive falls back to one it can, with an Issue.
+rule dated inside the occurrence's window — by the tool's marker ("… [rule_key]"), or in a
+person's words by the key, a label in any language, or the rule's `done_words`
+(`touch_index.BookIndex.names`); an undone occurrence stays due, growing overdue, until done,
+expired (`expire_days`) or superseded by the rule's next occurrence (of a group, the drip, only
+the latest step to fall due stays). Cadences count from the book's last personal contact
+(facts.last_contact: closings included; mass greetings, not-contact channels and unanswered
+calls left out). Do-not-contact contacts get nothing; a channel the contact cannot receive
+(SMS to a landline included) falls back to one it can, with an Issue.
 
 Everything is computed from the arguments: no clock, no files (templates are loaded at the edge
 and passed in). Interactions, closings, referrals, thank-yous and top referrers are the book's
@@ -52,7 +54,7 @@ from sheets_sync.core.facts import BookFacts, build_facts, rule_key_of
 from sheets_sync.core.messages import Templates, default_templates
 from sheets_sync.core.model import Book, Classification, Contact, Issue
 from sheets_sync.core.settings import parse_settings
-from sheets_sync.core.touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank
+from sheets_sync.core.touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank, same_day
 from sheets_sync.core.touch_render import Touchpoint, label, touchpoint, touchpoint_text
 from sheets_sync.core.touch_rules import Rule, parse_rules
 
@@ -108,6 +110,7 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
             due.append(item)
         if picked is not None:
             chosen.append((picked, by_id[id(picked)]))
+            chosen.extend((cand, by_id[id(cand)]) for cand in same_day(pending, picked))
             next_touch[person.contact.key] = (by_id[id(picked)].label, picked.occ.due)
         elif future:
             soonest = min(future, key=lambda c: (c.occ.due, -c.priority, c.rule.key))
@@ -138,8 +141,10 @@ def due_touchpoints(book: Book, classes: Mapping[str, Classification], today: da
 def today_list(book: Book, classes: Mapping[str, Classification], today: date,
                config: Mapping[str, Any], *, templates: Templates | None = None,
                lang: str | None = None) -> list[Touchpoint]:
-    """The Today tab's items (SPEC §2, §4): at most one per contact — its most urgent; the rest
-    stay queued — sorted by priority, highest first (ties: tier A first, then earliest due)."""
+    """The Today tab's items (SPEC §2, §4): per contact its most urgent item, and beside it its
+    due `same_day` items (event-driven, birthday, referral thanks), which the one-item rule
+    never pushes to another day; the rest stay queued. Sorted by priority, highest first
+    (ties: tier A first, then earliest due)."""
     return plan_touchpoints(book, classes, today, config, templates=templates, lang=lang).today
 
 
