@@ -211,7 +211,8 @@ def test_the_same_book_syncs_the_same_on_excel_and_google_without_a_config_file(
     settings_before = tab_grids(location)["设置"]
     excel_report = sync_workbook(str(path), fast_config(), TODAY)
     google_report = sync_workbook(location, fast_config(), TODAY)
-    assert excel_report.issues == google_report.issues == 0
+    # one Issue on both: 李娜's landline takes the solar-term tip by call instead of SMS
+    assert excel_report.issues == google_report.issues == 1
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     excel = {name: trim(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
              for name in workbook.sheet_names}
