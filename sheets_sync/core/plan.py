@@ -33,6 +33,7 @@ from sheets_sync.core.model import (
     OwnedTab,
     WorkbookData,
 )
+from sheets_sync.core.owned_tabs import owned_tab_name
 from sheets_sync.core.referrals import referrals_tab
 from sheets_sync.core.today import (
     harvest_done,
@@ -113,7 +114,10 @@ def build_plan(
     tabs = [issues_tab(issues, lang), today_tab(items, lang, typed)]
     if not light:  # the frequent light sync only needs Today and the owned columns
         tabs += insight_tabs(data, book, classes, today, config, facts)
-    tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
+    tab_names: dict[str, str] = {}
+    for tab in tabs:  # a person's tab with the same name keeps it (core/owned_tabs.py)
+        tab_names[tab.key] = owned_tab_name(tab.key, lang, data.tab_keys, data.tab_names,
+                                            list(tab_names.values()))
     appends: list[Append] = []
     # Ticked rows are logged; text typed on an un-ticked row whose item left the list is kept
     # as a note, so nothing typed on Today is erased by the rewrite.

@@ -115,7 +115,8 @@ def used_width(grid: Sequence[Sequence[Any]]) -> int:
 
 
 def classify_tabs(names: Sequence[str]) -> dict[str, str]:
-    """Canonical key -> actual tab name; the first tab matching a key wins."""
+    """Canonical key -> actual tab name; the first tab matching a key wins. By name only: the
+    owned tabs among them are the tool's only as `owned_tabs.owned_tab_keys` says."""
     found: dict[str, str] = {}
     for name in names:
         key = tab_key(name)
@@ -157,12 +158,17 @@ def _header_text(value: Any) -> str:
 
 
 def workbook_data(what: str, names: Sequence[str],
-                  grid_of: Callable[[str], Sequence[Sequence[Any]]]) -> WorkbookData:
+                  grid_of: Callable[[str], Sequence[Sequence[Any]]],
+                  mark: Mapping[str, str] | None = None) -> WorkbookData:
     """What every store's read() returns, from its tab names and a way to get a tab's grid of
     values (rows padded to one width): the tabs the tool reads as tables, their language, and
     the Contacts width. `what` names the workbook in the two refusals (no Contacts tab, no Name
-    column), which are the same for every store."""
-    keys = classify_tabs(names)
+    column), which are the same for every store. `mark` is the store's record of the tool's
+    tabs (tab name -> key), None when the workbook has none (see core/owned_tabs.py)."""
+    from sheets_sync.core.owned_tabs import OWNED_TAB_KEYS, owned_tab_keys
+
+    keys = {k: v for k, v in classify_tabs(names).items() if k not in OWNED_TAB_KEYS}
+    keys.update(owned_tab_keys(names, mark, grid_of))
     if "contacts" not in keys:
         raise UserError(f"{what} has no Contacts tab (tabs: {', '.join(names)})",
                         "rename the tab holding your contacts to 'Contacts'")

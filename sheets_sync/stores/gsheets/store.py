@@ -83,6 +83,7 @@ class SheetMeta:
     charts: list[int] = field(default_factory=list)
     protected: bool = False  # carries the tool's warning-only protection
     marked: bool = False  # carries the tool's owned-tab mark
+    mark: str = ""  # the mark's value: the owned tab's key
 
 
 class GoogleSheetStore:
@@ -116,7 +117,10 @@ class GoogleSheetStore:
             self._meta[meta.title] = meta
             if meta.title != TODAY_COPY:  # the tool's own hidden tab is no tab of the book
                 names.append(meta.title)
-        data = workbook_data(what, names, lambda name: self._meta[name].grid)
+        # The tabs carrying the tool's mark are its own; a book without any mark is adopted by
+        # the tool's header rows (core/owned_tabs.py).
+        mark = {m.title: m.mark for m in self._meta.values() if m.marked and m.title in names}
+        data = workbook_data(what, names, lambda name: self._meta[name].grid, mark or None)
         self._today_as_read = data.tables.get("today")
         if self._today_as_read is not None and TODAY_COPY in self._meta:
             data.tables["today"] = with_late_ticks(self._today_as_read, grid_to_table(
@@ -408,6 +412,8 @@ def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
                       for p in sheet.get("protectedRanges", []) or []),
         marked=any(m.get("metadataKey") == OWNED_TAB_MARK
                    for m in sheet.get("developerMetadata", []) or []),
+        mark=next((str(m.get("metadataValue", "")) for m in sheet.get("developerMetadata", []) or []
+                   if m.get("metadataKey") == OWNED_TAB_MARK), ""),
     )
 
 
