@@ -29,8 +29,8 @@ from sheets_sync.core.model import (
     id_key,
     locator_key,
 )
-from sheets_sync.core.plan import build_plan
 from sheets_sync.core.owned_tabs import owned_tab_name
+from sheets_sync.core.plan import build_plan
 from sheets_sync.core.vocabulary import OWNED_COLUMNS, TABS, label
 from sheets_sync.errors import UserError, WorkbookChanged
 from sheets_sync.stores.base import Store

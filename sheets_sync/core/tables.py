@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sheets_sync.core.model import Table, WorkbookData
+from sheets_sync.core.model import FORMULA_WITHOUT_VALUE, Table, WorkbookData
 from sheets_sync.core.vocabulary import (
     CONTACT_COLUMNS,
     INTERACTION_COLUMNS,
@@ -74,11 +74,17 @@ def grid_to_table(name: str, tab: str, grid: Sequence[Sequence[Any]]) -> Table:
     header_at = find_header_row(tab, grid)
     headers = [_header_text(v) for v in grid[header_at]] if grid else []
     rows: list[tuple[int, list[Any]]] = []
+    formulas: set[tuple[int, int]] = set()
     for position in range(header_at + 1, len(grid)):
         values = list(grid[position])
-        if any(not _blank(v) for v in values):
+        if any(not _blank(v) for v in values):  # a formula cell is never blank
+            for col, value in enumerate(values):
+                if value is FORMULA_WITHOUT_VALUE:
+                    formulas.add((position + 1, col))
+                    values[col] = None
             rows.append((position + 1, values))
-    return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows)
+    return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows,
+                 formula_cells=frozenset(formulas))
 
 
 def owned_positions(
@@ -150,7 +156,7 @@ def _blank(value: Any) -> bool:
 
 
 def _header_text(value: Any) -> str:
-    if value is None:
+    if value is None or value is FORMULA_WITHOUT_VALUE:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

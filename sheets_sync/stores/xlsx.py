@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 
@@ -41,8 +42,10 @@ from sheets_sync.stores.xlsx_package import (
     owned_worksheets,
     remove_override,
     sheet_kinds,
+    sheet_parts,
     with_mark,
 )
+from sheets_sync.stores.xlsx_read import mark_formulas
 from sheets_sync.stores.xlsx_render import render_sheet
 
 BACKUP_DIR = SIDECAR_DIR
@@ -170,12 +173,16 @@ class XlsxStore:
         except Exception as exc:  # calamine raises its own error types for unreadable files
             raise UserError(f"{self.path.name} cannot be read ({exc})", SAVE_AS_FIX) from None
         with zipfile.ZipFile(io.BytesIO(self._snapshot.data)) as archive:
-            mark = owned_worksheets(Package(archive))
-        self._data = workbook_data(
-            self.path.name, list(book.sheet_names),
-            lambda name: book.get_sheet_by_name(name).to_python(skip_empty_area=False),
-            mark,
-        )
+            package = Package(archive)
+            parts = sheet_parts(package)
+
+            def grid_of(name: str) -> list[list[Any]]:
+                xml = package.read(parts[name]) if package.has(parts.get(name, "")) else b""
+                grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                return mark_formulas(grid, xml)
+
+            self._data = workbook_data(self.path.name, list(book.sheet_names), grid_of,
+                                       owned_worksheets(package))
         failpoint("read-done")
         return self._data
 

@@ -316,3 +316,17 @@ def owned_worksheets(package: Package) -> dict[str, str] | None:
         if rels.get(sheet.get(f"{{{DOC_REL}}}id", ""), "").endswith("/worksheet")
     }
     return {name: key for name, key in mark.items() if name in worksheets}
+
+
+def sheet_parts(package: Package) -> dict[str, str]:
+    """Tab name -> the zip name of its part, as the workbook's relationships say."""
+    workbook = package.workbook_part() or WORKBOOK_PART
+    if not package.has(workbook):
+        return {}
+    rels = {r.id: r.target for r in package.relationships(workbook)}
+    try:
+        root = ElementTree.fromstring(package.read(workbook))
+    except ElementTree.ParseError:
+        return {}
+    return {sheet.get("name", ""): rels.get(sheet.get(f"{{{DOC_REL}}}id", ""), "")
+            for sheet in root.iter(f"{{{MAIN_NS}}}sheet")}

@@ -1,0 +1,77 @@
+"""Issue: a person's tab named like an owned tab, and the parts it shares, are never the tool's.
+
+Each test builds a real workbook, syncs it through the rules, and checks the person's parts byte
+for byte (core/owned_tabs.py, stores/xlsx_package.py)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+from sheets_sync.stores.xlsx_package import Package
+from tests.package_books import base_book, image_on, parts, sheet_part, sync
+from tests.store_contract import TOOL_ISSUES_HEADER
+
+
+def below(path: Path, part: str) -> dict[str, bytes]:
+    """A part, its relationships and everything they reach, as bytes."""
+    files = parts(path)
+    with zipfile.ZipFile(path) as archive:
+        package = Package(archive)
+        names = {part} | {n for n in package._reach([part]) for n in [package.actual(n)] if n}
+    return {n: files[n] for n in sorted(names)}
+
+
+def test_a_persons_chartsheet_named_metrics_is_kept_and_the_tool_writes_beside_it(tmp_path):
+    def build(wb, _ws):
+        sheet = wb.add_chartsheet("Metrics")
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"values": "=Contacts!$A$1:$A$2"})
+        sheet.set_chart(chart)
+
+    path = base_book(tmp_path / "book.xlsx", build)
+    before = below(path, "xl/chartsheets/sheet1.xml")
+    assert sync(path)
+    assert below(path, "xl/chartsheets/sheet1.xml") == before
+    names = openpyxl.load_workbook(path).sheetnames
+    assert "Metrics" in names and "Metrics (sheets-sync)" in names
+    assert sync(path) is False  # the second sync finds its own tab by the mark
+
+
+def test_a_persons_referrals_tab_with_an_image_survives_byte_for_byte(tmp_path):
+    def build(wb, _ws):
+        sheet = wb.add_worksheet("referrals")
+        sheet.write_row(0, 0, ["Who sent whom", "When"])
+        sheet.write_row(1, 0, ["Alice → Bob", "May"])
+        image_on(sheet)
+
+    path = base_book(tmp_path / "book.xlsx", build)
+    part = sheet_part(path, "referrals")
+    before = below(path, part)
+    assert sync(path)
+    assert below(path, part) == before
+    assert "Referrals (sheets-sync)" in openpyxl.load_workbook(path).sheetnames
+
+
+def test_an_image_an_owned_tab_shares_with_a_persons_tab_is_kept(tmp_path):
+    def build(wb, _ws):
+        issues = wb.add_worksheet("Issues")  # the tool's, from before the mark existed
+        issues.write_row(0, 0, TOOL_ISSUES_HEADER)
+        image_on(issues)
+        office = wb.add_worksheet("Office")
+        office.write(0, 0, "Our office")
+        image_on(office)
+
+    path = base_book(tmp_path / "book.xlsx", build)
+    office = below(path, sheet_part(path, "Office"))
+    media = [n for n in office if n.startswith("xl/media/")]
+    assert len(media) == 1 and len([n for n in parts(path) if "media" in n]) == 1  # one image
+    assert sync(path)
+    after = parts(path)
+    assert below(path, sheet_part(path, "Office")) == office
+    assert after[media[0]] == office[media[0]]
+    workbook = openpyxl.load_workbook(path)  # openpyxl follows every drawing to its image
+    assert workbook.sheetnames.count("Issues") == 1
+    assert workbook["Issues"]["A1"].value == "Tab"
