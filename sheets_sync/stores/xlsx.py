@@ -35,17 +35,23 @@ from sheets_sync.failpoints import failpoint
 from sheets_sync.locks import SIDECAR_DIR
 from sheets_sync.stores import ooxml, xlsx_charts
 from sheets_sync.stores.diff import Diff, diff_changes
+from sheets_sync.stores.xlsx_check import (
+    check_package,
+    check_sheet,
+    check_workbook_location,
+)
 from sheets_sync.stores.xlsx_layout import OWNED_WIDTHS, chart_anchors
 from sheets_sync.stores.xlsx_package import (
     Package,
     has_override,
     owned_worksheets,
     remove_override,
+    require_registered,
     sheet_kinds,
     sheet_parts,
     with_mark,
 )
-from sheets_sync.stores.xlsx_read import mark_formulas
+from sheets_sync.stores.xlsx_read import extent, is_dense, mark_formulas, sparse_grid_of
 from sheets_sync.stores.xlsx_render import render_sheet
 
 BACKUP_DIR = SIDECAR_DIR
@@ -89,6 +95,7 @@ def preflight(path: Path) -> None:
     except zipfile.BadZipFile:
         raise UserError(f"{path.name} is damaged or not an Excel workbook", SAVE_AS_FIX) from None
     if "xl/workbook.xml" not in names:
+        check_workbook_location(path.read_bytes(), path.name)  # a workbook elsewhere: say so
         raise UserError(f"{path.name} is a zip file but not an Excel workbook", SAVE_AS_FIX)
     with zipfile.ZipFile(path) as archive:
         strict = b"purl.oclc.org/ooxml" in archive.read("xl/workbook.xml")[:4000]
@@ -166,6 +173,7 @@ class XlsxStore:
     def read(self) -> WorkbookData:
         preflight(self.path)
         self._snapshot = take_snapshot(self.path)
+        check_package(self._snapshot.data, self.path.name)
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(
                 io.BytesIO(self._snapshot.data)
@@ -177,8 +185,14 @@ class XlsxStore:
             parts = sheet_parts(package)
 
             def grid_of(name: str) -> list[list[Any]]:
-                xml = package.read(parts[name]) if package.has(parts.get(name, "")) else b""
-                grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                xml = check_sheet(package, name, parts.get(name, ""), self.path.name)
+                if not is_dense(xml, *extent(xml)):  # a stray far cell: read only the cells
+                    return mark_formulas(sparse_grid_of(package, xml), xml)
+                try:
+                    grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                except Exception as exc:  # calamine's own error types
+                    raise UserError(f"Tab '{name}' of {self.path.name} cannot be read ({exc})",
+                                    SAVE_AS_FIX) from None
                 return mark_formulas(grid, xml)
 
             self._data = workbook_data(self.path.name, list(book.sheet_names), grid_of,
@@ -324,7 +338,8 @@ class XlsxStore:
                         "[Content_Types].xml": types,
                     }
                 )
-                sheets = ooxml.parse_sheets(wb.encode(), rels.encode())
+                sheets = _spelled(package, ooxml.parse_sheets(wb.encode(), rels.encode()))
+                require_registered(sheets, name, text["xl/workbook.xml"], self.path.name)
             drawing_rel = None
             if tab.charts:
                 chart_parts = self._add_charts(

@@ -330,3 +330,19 @@ def sheet_parts(package: Package) -> dict[str, str]:
         return {}
     return {sheet.get("name", ""): rels.get(sheet.get(f"{{{DOC_REL}}}id", ""), "")
             for sheet in root.iter(f"{{{MAIN_NS}}}sheet")}
+
+
+def require_registered(sheets: Iterable[object], name: str, workbook_xml: str,
+                       file_name: str) -> None:
+    """Refuse (nothing written) when a tab just added is not in the workbook's tab list: the
+    workbook part is in a form the text edit does not reach (a namespace prefix such as
+    `x:workbook`), and writing would leave an orphan sheet part on every sync."""
+    if any(getattr(s, "name", None) == name for s in sheets):
+        return
+    prefix = re.search(r"<([A-Za-z_][\w.-]*):workbook\b", workbook_xml[:4000])
+    form = f"with a namespace prefix ({prefix.group(1)}:workbook)" if prefix else "in a form"
+    raise CannotPreserve(
+        f"{file_name}: its workbook part is written {form} this tool cannot add tabs to; "
+        "nothing was written",
+        "open and save it once in Excel or LibreOffice, then run sync again",
+    )

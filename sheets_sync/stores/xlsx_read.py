@@ -13,8 +13,10 @@ sheet's XML first, so the store can read such a sheet sparsely instead (`sparse_
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from sheets_sync.core.cells import col_index
@@ -74,3 +76,161 @@ def extent(xml: bytes) -> tuple[int, int]:
         rows = max(rows, int(match.group(2)))
         cols = max(cols, col_index(match.group(1).decode()) + 1)
     return rows, cols
+
+
+# ---------------------------------------------------------------------------------------------
+# A sparse read for a sheet whose cells reach far past its data
+
+MAX_DENSE_CELLS = 4_000_000  # calamine's rectangle is allowed this many cells, or 4 per cell used
+_CELL_START = re.compile(rb"<c[\s>/]")
+_BUILTIN_DATES = {14, 15, 16, 17, 22, 27, 30, 36, 45, 46, 47, 50, 57}
+_BUILTIN_TIMES = {18, 19, 20, 21}
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def is_dense(xml: bytes, rows: int, cols: int) -> bool:
+    """Whether calamine's A1-to-last-cell rectangle stays in proportion to the cells there."""
+    area = rows * cols
+    return area <= MAX_DENSE_CELLS or area <= 4 * len(_CELL_START.findall(xml))
+
+
+def sparse_grid(xml: bytes, shared: list[str], date_styles: dict[int, str],
+                date1904: bool) -> list[list[Any]]:
+    """The sheet's values as calamine gives them (numbers as floats, date-formatted numbers
+    as dates, datetimes or times, errors as ""), holding only the rows that have values: an
+    empty row is [], and each other row runs to the widest row's last value."""
+    from xml.etree.ElementTree import iterparse
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    values: dict[int, dict[int, Any]] = {}
+    row_number, col_number = 0, -1
+    for event, element in iterparse(io.BytesIO(xml), events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == ns + "row":
+                row_number = int(element.get("r") or row_number + 1)
+                col_number = -1
+            continue
+        if tag != ns + "c":
+            if tag == ns + "row":
+                element.clear()
+            continue
+        ref = element.get("r")
+        col_number = col_index(re.sub(r"\d", "", ref)) if ref else col_number + 1
+        row = int(re.sub(r"\D", "", ref)) if ref else row_number
+        value = _cell_value(element, ns, shared, date_styles, date1904)
+        if value not in (None, ""):
+            values.setdefault(row - 1, {})[col_number] = value
+        element.clear()
+    if not values:
+        return []
+    width = max(max(cells) for cells in values.values()) + 1
+    grid: list[list[Any]] = [[] for _ in range(max(values) + 1)]
+    for row, cells in values.items():
+        line: list[Any] = [""] * width
+        for col, value in cells.items():
+            line[col] = value
+        grid[row] = line
+    return grid
+
+
+def _cell_value(element: Any, ns: str, shared: list[str], date_styles: dict[int, str],
+                date1904: bool) -> Any:
+    kind = element.get("t", "n")
+    if kind == "inlineStr":
+        box = element.find(ns + "is")
+        return _text(box, ns) if box is not None else ""
+    raw = element.findtext(ns + "v")
+    if raw is None or raw == "":
+        return ""
+    if kind == "s":
+        index = int(raw)
+        return shared[index] if 0 <= index < len(shared) else ""
+    if kind in ("str", "d"):
+        return raw
+    if kind == "b":
+        return raw.strip() in ("1", "true")
+    if kind == "e":
+        return ""
+    number = float(raw)
+    style = date_styles.get(int(element.get("s", "0")))
+    if style is None:
+        return number
+    return _as_date(number, style, date1904)
+
+
+def _as_date(serial: float, style: str, date1904: bool) -> Any:
+    """As calamine gives a date-formatted number: a time below one day, a date when whole."""
+    del style  # a time format on a serial of a day or more still shows a date and time
+    epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    try:
+        moment = epoch + timedelta(days=serial)
+    except OverflowError:
+        return serial
+    if 0 <= serial < 1:
+        return moment.time()
+    return moment.date() if serial.is_integer() else moment
+
+
+def _text(element: Any, ns: str) -> str:
+    """The text of a string item: its runs' text, phonetic guides left out."""
+    parts = []
+    for child in element.iter():
+        if child.tag == ns + "t":
+            parts.append(child.text or "")
+        elif child.tag == ns + "rPh":
+            child.clear()
+    return "".join(parts)
+
+
+def shared_strings(xml: bytes) -> list[str]:
+    from xml.etree.ElementTree import iterparse
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    out = []
+    for _, element in iterparse(io.BytesIO(xml)):
+        if element.tag == ns + "si":
+            out.append("".join(t.text or "" for t in element.iter(ns + "t")
+                               if not _in_phonetic(element, t, ns)))
+            element.clear()
+    return out
+
+
+def _in_phonetic(si: Any, target: Any, ns: str) -> bool:
+    return any(target in list(ph.iter()) for ph in si.iter(ns + "rPh"))
+
+
+def date_styles(styles_xml: bytes) -> dict[int, str]:
+    """cellXfs index -> "date" or "time", for the styles whose number format shows a date."""
+    from xml.etree.ElementTree import fromstring
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = fromstring(styles_xml)
+    codes = {int(f.get("numFmtId", "0")): f.get("formatCode", "")
+             for f in root.iter(ns + "numFmt")}
+    found: dict[int, str] = {}
+    xfs = root.find(ns + "cellXfs")
+    for index, xf in enumerate(xfs if xfs is not None else []):
+        fmt = int(xf.get("numFmtId", "0"))
+        if fmt in _BUILTIN_TIMES:
+            found[index] = "time"
+        elif fmt in _BUILTIN_DATES:
+            found[index] = "date"
+        elif fmt in codes:
+            bare = _QUOTED.sub("", codes[fmt]).lower()
+            if any(ch in bare for ch in "dy") or ("m" in bare and "h" not in bare
+                                                  and "s" not in bare):
+                found[index] = "date"
+            elif any(ch in bare for ch in "hs"):
+                found[index] = "time"
+    return found
+
+
+def sparse_grid_of(package: Any, xml: bytes) -> list[list[Any]]:
+    """`sparse_grid` with the workbook's shared strings, date styles and date system."""
+    from sheets_sync.stores.ooxml import is_date1904
+
+    shared = (shared_strings(package.read("xl/sharedStrings.xml"))
+              if package.has("xl/sharedStrings.xml") else [])
+    styles = date_styles(package.read("xl/styles.xml")) if package.has("xl/styles.xml") else {}
+    return sparse_grid(xml, shared, styles, is_date1904(package.read("xl/workbook.xml")))
