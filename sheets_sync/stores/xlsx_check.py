@@ -122,8 +122,12 @@ def _check_stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: st
                 pass
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
             RuntimeError) as error:
+        why = ("its compressed data is corrupt" if isinstance(error, zlib.error)
+               else "its checksum does not match" if "CRC" in str(error)
+               else "its data ends early" if isinstance(error, EOFError)
+               else str(error) or type(error).__name__)
         raise UserError(f"{file_name} is damaged: its part {info.filename} cannot be unpacked "
-                        f"({type(error).__name__})", DAMAGED_FIX) from None
+                        f"({why})", DAMAGED_FIX) from None
 
 
 def _check_xml(package: Package, part: str, file_name: str) -> None:
