@@ -9,8 +9,10 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from sheets_sync.stores.xlsx_package import Package
+from tests.libreoffice import convert
 from tests.package_books import base_book, image_on, parts, sheet_part, sync
 from tests.store_contract import TOOL_ISSUES_HEADER
 
@@ -75,3 +77,19 @@ def test_an_image_an_owned_tab_shares_with_a_persons_tab_is_kept(tmp_path):
     workbook = openpyxl.load_workbook(path)  # openpyxl follows every drawing to its image
     assert workbook.sheetnames.count("Issues") == 1
     assert workbook["Issues"]["A1"].value == "Tab"
+
+
+@pytest.mark.slow  # LibreOffice saves the synced workbook: several seconds
+def test_after_libreoffice_saves_it_the_next_sync_still_knows_its_own_tabs(tmp_path):
+    def build(wb, _ws):
+        mine = wb.add_worksheet("Today")
+        mine.write_row(0, 0, ["My own list", "for today"])
+
+    path = base_book(tmp_path / "book.xlsx", build)
+    assert sync(path)
+    saved = convert(path, tmp_path / "saved")
+    sync(saved)
+    names = openpyxl.load_workbook(saved).sheetnames
+    assert names.count("Today (sheets-sync)") == 1 and "Today (sheets-sync 2)" not in names
+    assert openpyxl.load_workbook(saved)["Today"]["A1"].value == "My own list"
+    assert sync(saved) is False

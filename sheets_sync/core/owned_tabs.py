@@ -11,6 +11,7 @@ added.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ OWNED_TAB_KEYS = ("today", "calendar", "metrics", "metrics_history", "referrals"
 MARK = "sheets-sync.owned-tab"  # the prefix of every store's mark
 CLASH_SUFFIX = " (sheets-sync)"
 MAX_TAB_NAME = 31  # Excel's limit on a tab name
+_CLASH_SUFFIX = re.compile(r"\s*\(sheets-sync(?: \d+)?\)$")
 
 
 def tool_header_rows(key: str) -> list[tuple[str, ...]]:
@@ -87,7 +89,9 @@ def owned_tab_keys(
                 found[key] = name
         return found
     for name in names:
-        key = tab_key(name)
+        # A tab renamed for a clash counts too: a program that drops the mark on saving must
+        # not make the tool add "Today (sheets-sync 2)" beside its own.
+        key = tab_key(name) or tab_key(_CLASH_SUFFIX.sub("", name))
         if key in OWNED_TAB_KEYS and key not in found and has_tool_header(key, grid_of(name)):
             found[key] = name
     return found
