@@ -5,13 +5,14 @@ for byte (core/owned_tabs.py, stores/xlsx_package.py)."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from sheets_sync.stores.xlsx_package import Package
+from sheets_sync.stores.xlsx_package import PKG_REL_NS, Package
 from tests.libreoffice import convert
 from tests.package_books import base_book, image_on, parts, sheet_part, sync
 from tests.store_contract import TOOL_ISSUES_HEADER
@@ -93,3 +94,39 @@ def test_after_libreoffice_saves_it_the_next_sync_still_knows_its_own_tabs(tmp_p
     assert names.count("Today (sheets-sync)") == 1 and "Today (sheets-sync 2)" not in names
     assert openpyxl.load_workbook(saved)["Today"]["A1"].value == "My own list"
     assert sync(saved) is False
+
+
+def package_of(files: dict[str, str]) -> Package:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return Package(zipfile.ZipFile(io.BytesIO(buffer.getvalue())))
+
+
+def rels(*targets: str) -> str:
+    body = "".join(f'<Relationship Id="rId{n}" Type="t" Target="{t}"/>'
+                   for n, t in enumerate(targets, start=1))
+    return f'<Relationships xmlns="{PKG_REL_NS}">{body}</Relationships>'
+
+
+def test_a_pivot_cache_the_workbook_still_uses_stays_when_an_owned_sheet_goes():
+    package = package_of({
+        "_rels/.rels": rels("xl/workbook.xml"),
+        "xl/workbook.xml": "<workbook/>",
+        "xl/_rels/workbook.xml.rels": rels("worksheets/sheet1.xml", "worksheets/sheet2.xml",
+                                           "pivotCache/pivotCacheDefinition1.xml"),
+        "xl/worksheets/sheet1.xml": "<worksheet/>",  # the tool's, being rewritten
+        "xl/worksheets/_rels/sheet1.xml.rels": rels("../pivotTables/pivotTable1.xml",
+                                                    "../media/image1.png"),
+        "xl/pivotTables/pivotTable1.xml": "<pivotTableDefinition/>",
+        "xl/pivotTables/_rels/pivotTable1.xml.rels": rels(
+            "../pivotCache/pivotCacheDefinition1.xml"),
+        "xl/pivotCache/pivotCacheDefinition1.xml": "<pivotCacheDefinition/>",
+        "xl/worksheets/sheet2.xml": "<worksheet/>",  # a person's
+        "xl/worksheets/_rels/sheet2.xml.rels": rels("../media/IMAGE1.png"),
+        "xl/media/image1.png": "png",
+    })
+    assert package.removable_below("xl/worksheets/sheet1.xml") == {
+        "xl/worksheets/_rels/sheet1.xml.rels", "xl/pivotTables/pivotTable1.xml",
+        "xl/pivotTables/_rels/pivotTable1.xml.rels"}
