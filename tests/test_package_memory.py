@@ -44,7 +44,7 @@ def test_a_stray_value_far_out_is_read_without_a_rectangle_to_it(tmp_path):
                      lambda _wb, sheet: sheet.write(200000, 1000, "stray"))  # ALM200001
     part = sheet_part(path, "Contacts")
     xml = parts(path)[part]
-    assert extent(xml) == (200001, 1001) and not is_dense(xml, *extent(xml))
+    assert extent(xml)[:2] == (200001, 1001) and not is_dense(*extent(xml))
     stray = re.search(rb'<c r="ALM200001".*?</c>', xml).group(0)
     assert sync(path)
     after = parts(path)[part]

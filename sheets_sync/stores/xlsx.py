@@ -186,7 +186,7 @@ class XlsxStore:
 
             def grid_of(name: str) -> list[list[Any]]:
                 xml = check_sheet(package, name, parts.get(name, ""), self.path.name)
-                if not is_dense(xml, *extent(xml)):  # a stray far cell: read only the cells
+                if not is_dense(*extent(xml)):  # a stray far cell: read only the cells
                     return mark_formulas(sparse_grid_of(package, xml), xml)
                 try:
                     grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)

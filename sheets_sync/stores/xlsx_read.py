@@ -26,6 +26,9 @@ _FORMULA = re.compile(rb"<f[\s>/]")
 _REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
 _CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})(\d+)"')
+_FIRST_REF_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})\d')
+_FIRST_REF_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
+_CELL_START = re.compile(rb"<c[\s>/]")
 
 
 def blank_formulas(xml: bytes) -> Iterator[tuple[int, int]]:
@@ -69,29 +72,35 @@ def mark_formulas(grid: list[list[Any]], xml: bytes) -> list[list[Any]]:
     return grid
 
 
-def extent(xml: bytes) -> tuple[int, int]:
-    """(rows, columns) of the rectangle from A1 to the last referenced cell."""
+def extent(xml: bytes) -> tuple[int, int, int]:
+    """(rows, columns) of the rectangle from A1 to the last referenced cell, and the number of
+    cells in the sheet."""
+    cells = len(_CELL_START.findall(xml))
+    letters = _FIRST_REF_LETTERS.findall(xml)
+    if len(letters) == cells:  # every cell names itself first, as most writers do: C speed
+        rows = max((int(n) for n in set(_FIRST_REF_ROW.findall(xml))), default=0)
+        cols = max((col_index(c.decode()) + 1 for c in set(letters)), default=0)
+        return rows, cols, cells
     rows = cols = 0
     for match in _CELL_REF.finditer(xml):
         rows = max(rows, int(match.group(2)))
         cols = max(cols, col_index(match.group(1).decode()) + 1)
-    return rows, cols
+    return rows, cols, cells
 
 
 # ---------------------------------------------------------------------------------------------
 # A sparse read for a sheet whose cells reach far past its data
 
 MAX_DENSE_CELLS = 4_000_000  # calamine's rectangle is allowed this many cells, or 4 per cell used
-_CELL_START = re.compile(rb"<c[\s>/]")
 _BUILTIN_DATES = {14, 15, 16, 17, 22, 27, 30, 36, 45, 46, 47, 50, 57}
 _BUILTIN_TIMES = {18, 19, 20, 21}
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
-def is_dense(xml: bytes, rows: int, cols: int) -> bool:
+def is_dense(rows: int, cols: int, cells: int) -> bool:
     """Whether calamine's A1-to-last-cell rectangle stays in proportion to the cells there."""
     area = rows * cols
-    return area <= MAX_DENSE_CELLS or area <= 4 * len(_CELL_START.findall(xml))
+    return area <= MAX_DENSE_CELLS or area <= 4 * cells
 
 
 def sparse_grid(xml: bytes, shared: list[str], date_styles: dict[int, str],
