@@ -10,8 +10,10 @@ from pathlib import Path
 
 import openpyxl
 
+from sheets_sync.core.model import FORMULA_WITHOUT_VALUE
 from sheets_sync.stores.xlsx import XlsxStore
-from tests.package_books import HEADERS, base_book, parts, sheet_part, sync
+from tests.package_books import HEADERS, TODAY, base_book, parts, sheet_part, sync
+from tests.sheets_api.server import SheetsApiServer
 
 
 def cell_xml(path: Path, ref: str, tab: str = "Contacts") -> str:
@@ -71,3 +73,27 @@ def test_a_formula_whose_saved_result_is_empty_is_not_blank(tmp_path):
     assert {ref: cell_xml(path, ref) for ref in ("A3", "F2")} == before
     header = next(openpyxl.load_workbook(path)["Contacts"].iter_rows(values_only=True))
     assert header[5] is None and header[6] == "Tier"
+
+
+def test_on_a_google_sheet_a_formula_showing_nothing_is_not_blank_either(
+        api: SheetsApiServer) -> None:
+    from sheets_sync.config import load_config
+    from sheets_sync.core.plan import build_plan
+    from tests.gsheets_books import local_store, put_grids, tab_grids
+
+    rows = [HEADERS[:4], ["C0001", "Alice Tan", "+60123456789", "Network"],
+            [None, "Bob Lim", None, "Network"]]
+    key = put_grids(api, {"Contacts": rows})
+    person = api.person(key)
+    person.type("Contacts", "A3", '=IF(C3="","",C3)')  # shows "" for Bob
+    person.type("Contacts", "E2", '=IF(C2="","",C2)')  # right of the data, unheaded
+    person.type("Contacts", "E3", '=IF(C3="","",C3)')  # shows ""
+    store = local_store(api, key)
+    data = store.read()
+    assert (3, 0) in data.tables["contacts"].formula_cells and data.contacts_width == 5
+    assert store.apply(build_plan(data, load_config(), TODAY).changes)
+    grid = tab_grids(f"gsheet:{key}")["Contacts"]
+    assert grid[0][4] in ("", None) and grid[0][5] == "Tier"
+    assert grid[2][0] is FORMULA_WITHOUT_VALUE  # still the formula, not a new ID
+    formula = api.spreadsheet(key).sheet_by_title("Contacts").cell(2, 0)["userEnteredValue"]
+    assert formula == {"formulaValue": '=IF(C3="","",C3)'}

@@ -27,6 +27,7 @@ from typing import Any
 from sheets_sync.core.cells import col_letter
 from sheets_sync.core.model import (
     BOOL,
+    FORMULA_WITHOUT_VALUE,
     ChangeSet,
     ContactWrite,
     OwnedTab,
@@ -59,7 +60,8 @@ from sheets_sync.stores.xlsx_layout import column_widths
 READ_FIELDS = (
     "spreadsheetId,properties.title,"
     "sheets(properties(sheetId,title,index,gridProperties),"
-    "data.rowData.values(effectiveValue,effectiveFormat.numberFormat.type),"
+    "data.rowData.values(effectiveValue,effectiveFormat.numberFormat.type,"
+    "userEnteredValue.formulaValue),"
     "charts.chartId,protectedRanges(protectedRangeId,description),"
     "developerMetadata(metadataId,metadataKey,metadataValue))"
 )
@@ -397,7 +399,7 @@ def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
     grid: list[list[Any]] = []
     for block in sheet.get("data", []) or []:
         for row in block.get("rowData", []) or []:
-            grid.append([read_cell(cell) for cell in row.get("values", []) or []])
+            grid.append([_read(cell) for cell in row.get("values", []) or []])
     width = max([len(r) for r in grid] + [0])
     for row in grid:  # pad like calamine does, so both stores give tables the same shape
         row.extend([""] * (width - len(row)))
@@ -415,6 +417,14 @@ def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
         mark=next((str(m.get("metadataValue", "")) for m in sheet.get("developerMetadata", []) or []
                    if m.get("metadataKey") == OWNED_TAB_MARK), ""),
     )
+
+
+def _read(cell: dict[str, Any]) -> Any:
+    """A cell's value; a formula showing nothing ("" or an error) is never blank to write over."""
+    value = read_cell(cell)
+    if value == "" and (cell.get("userEnteredValue") or {}).get("formulaValue"):
+        return FORMULA_WITHOUT_VALUE
+    return value
 
 
 def _value_only(value: Any) -> dict[str, Any]:
