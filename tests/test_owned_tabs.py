@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from sheets_sync.core.owned_tabs import mark_after, owned_tab_keys, owned_tab_name
+from sheets_sync.core.owned_tabs import (
+    clash_issues,
+    mark_after,
+    owned_tab_keys,
+    owned_tab_name,
+)
 from sheets_sync.core.plan import issues_tab
 
 ISSUES_HEADER = issues_tab([], "en").headers
@@ -38,3 +43,10 @@ def test_the_mark_keeps_tabs_not_written_this_time_and_moves_a_renamed_one():
     before = {"calendar": "Calendar", "today": "Today", "contacts": "Contacts"}
     assert mark_after(before, {"today": "Today (sheets-sync)"}) == {
         "Today (sheets-sync)": "today", "Calendar": "calendar"}
+
+
+def test_a_clash_is_said_on_the_issues_tab_naming_both_tabs():
+    names = {"today": "Today (sheets-sync)", "issues": "Issues", "themes": "Themes"}
+    [issue] = clash_issues(names, ["Contacts", "TODAY", "Today (sheets-sync)"], "en")
+    assert issue.tab == "TODAY" and "'Today (sheets-sync)'" in issue.problem
+    assert clash_issues({"today": "Today"}, ["Today"], "en") == []

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from sheets_sync.core.model import Issue
 from sheets_sync.core.vocabulary import LANGS, TABS, label, normalise
 
 # The tabs the tool rewrites whole on every sync (Themes and a created Interactions tab are the
@@ -123,3 +124,22 @@ def mark_after(tab_keys: Mapping[str, str], written: Mapping[str, str]) -> dict[
             mark = {n: k for n, k in mark.items() if k != key}
             mark[name] = key
     return dict(sorted(mark.items(), key=lambda item: OWNED_TAB_KEYS.index(item[1])))
+
+
+def clash_issues(tab_names: Mapping[str, str], existing: Sequence[str], lang: str) -> list[Issue]:
+    """One Issues row per owned tab written under another name because a person's tab has its
+    name (`tab_names`: key -> the name used)."""
+    issues = []
+    for key, name in tab_names.items():
+        if key not in OWNED_TAB_KEYS:
+            continue
+        base = normalise(label(TABS[key], lang))
+        theirs = next((n for n in existing if normalise(n) == base and n != name), None)
+        if theirs is not None and normalise(name) != base:
+            issues.append(Issue(
+                theirs, None, "", "",
+                f"This tab is yours, so the tool writes its own {label(TABS[key], 'en')} tab "
+                f"as '{name}'",
+                "nothing to do: your tab is never changed",
+            ))
+    return issues
