@@ -270,7 +270,7 @@ class XlsxStore:
             text["xl/workbook.xml"].encode(), text["xl/_rels/workbook.xml.rels"].encode()
         ))
         by_name = {s.name: s for s in sheets}
-        kinds = sheet_kinds(package, text["xl/_rels/workbook.xml.rels"])
+        kinds = sheet_kinds(text["xl/_rels/workbook.xml.rels"])
         changes: dict[str, str] = {}
         removed: set[str] = set()
         replaced_formula = False
@@ -420,10 +420,10 @@ class XlsxStore:
             changes[chart] = xlsx_charts.chart_xml(spec, tabs_by_key, sheet_names)
             charts.append(chart)
         changes[drawing] = xlsx_charts.drawing_xml(chart_anchors(tab))
-        changes[ooxml.rels_path(drawing)] = xlsx_charts.rels_xml(
+        changes[package.spelled(ooxml.rels_path(drawing))] = xlsx_charts.rels_xml(
             [(xlsx_charts.CHART_REL, "../charts/" + c.rsplit("/", 1)[1]) for c in charts]
         )
-        changes[ooxml.rels_path(sheet_part)] = xlsx_charts.rels_xml(
+        changes[package.spelled(ooxml.rels_path(sheet_part))] = xlsx_charts.rels_xml(
             [(xlsx_charts.DRAWING_REL, "../drawings/" + drawing.rsplit("/", 1)[1])]
         )
         types = text["[Content_Types].xml"]

@@ -31,7 +31,6 @@ CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one custom properties use
 WORKBOOK_PART = "xl/workbook.xml"
-CHARTSHEET_REL = DOC_REL + "/chartsheet"
 
 _PROPERTY = re.compile(r"<property\b[^>]*?(?:/>|>.*?</property>)", re.S)
 _PROPERTY_NAME = re.compile(r'\bname="([^"]*)"')
@@ -272,7 +271,7 @@ def with_mark(package: Package, mark: Mapping[str, str], text: dict[str, str],
         "</Types>", f'<Override PartName="/{part}" ContentType="{CUSTOM_PROPS_CT}"/></Types>')
 
 
-def sheet_kinds(package: Package, workbook_rels: str) -> dict[str, str]:
+def sheet_kinds(workbook_rels: str) -> dict[str, str]:
     """Relationship ID -> the kind of tab behind it ("worksheet", "chartsheet", ...)."""
     kinds = {}
     for rel in ElementTree.fromstring(workbook_rels.encode("utf-8")):
