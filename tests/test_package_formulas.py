@@ -48,7 +48,8 @@ def test_id_formulas_without_a_saved_value_get_no_new_id(tmp_path):
     assert {ref: cell_xml(path, ref) for ref in ("A2", "A3")} == before
     issues = openpyxl.load_workbook(path)["Issues"]
     problems = [row[4] for row in issues.iter_rows(values_only=True)]
-    assert problems.count("The ID is a formula whose result is not saved in the file") == 2
+    assert problems.count("The ID is a formula that shows no value (none saved, empty, or an "
+                          "error)") == 2
 
 
 def test_owned_columns_go_right_of_an_unheaded_column_of_formulas(tmp_path):
@@ -61,16 +62,18 @@ def test_owned_columns_go_right_of_an_unheaded_column_of_formulas(tmp_path):
     assert header[4] is None and header[5] == "Tier"
 
 
-def test_a_formula_whose_saved_result_is_empty_is_not_blank(tmp_path):
+def test_a_formula_whose_saved_result_is_empty_or_an_error_is_not_blank(tmp_path):
     def build(_wb, sheet):
         sheet.write_formula("A3", '=IF(B3="","","C-2")', None, "")  # Excel saves <v></v>
         sheet.write_formula("F2", '=IF(C2="","","has phone")', None, "")
+        sheet.write_formula("F3", "=1/0", None, "#DIV/0!")  # calamine reads errors as ""
 
     path = base_book(tmp_path / "book.xlsx", build)
-    before = {ref: cell_xml(path, ref) for ref in ("A3", "F2")}
-    assert "<v></v>" in before["A3"]
+    refs = ("A3", "F2", "F3")
+    before = {ref: cell_xml(path, ref) for ref in refs}
+    assert "<v></v>" in before["A3"] and 't="e"' in before["F3"]
     assert sync(path)
-    assert {ref: cell_xml(path, ref) for ref in ("A3", "F2")} == before
+    assert {ref: cell_xml(path, ref) for ref in refs} == before
     header = next(openpyxl.load_workbook(path)["Contacts"].iter_rows(values_only=True))
     assert header[5] is None and header[6] == "Tier"
 

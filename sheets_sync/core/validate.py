@@ -227,9 +227,9 @@ def _formula_ids(table: Table, id_col: int | None, contacts: list[Contact],
         if contact.row in rows and not contact.id:
             issues.append(Issue(
                 table.name, contact.row, table.headers[id_col] if id_col is not None else "ID",
-                "", "The ID is a formula whose result is not saved in the file",
-                "open the workbook in Excel or LibreOffice and save it (that stores the "
-                "result), or type the ID",
+                "", "The ID is a formula that shows no value (none saved, empty, or an error)",
+                "type the ID, or fix the formula; a file written by a script gets its "
+                "results once Excel or LibreOffice saves it",
             ))
     return rows
 

@@ -25,6 +25,7 @@ from sheets_sync.core.model import FORMULA_WITHOUT_VALUE
 _FORMULA = re.compile(rb"<f[\s>/]")
 _REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
+_ERROR = re.compile(rb'\st="e"')
 _CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _FIRST_REF_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _FIRST_REF_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
@@ -32,7 +33,8 @@ _CELL_START = re.compile(rb"<c[\s>/]")
 
 
 def blank_formulas(xml: bytes) -> Iterator[tuple[int, int]]:
-    """(0-based row, 0-based column) of every formula cell with no value or an empty one."""
+    """(0-based row, 0-based column) of every formula cell with no value, an empty one or an
+    error (which calamine also reads as "")."""
     end = 0
     for match in _FORMULA.finditer(xml):
         if match.start() < end:
@@ -42,10 +44,11 @@ def blank_formulas(xml: bytes) -> Iterator[tuple[int, int]]:
         if start < 0 or end < 0:
             continue
         cell = xml[start:end]
-        ref = _REF.search(cell[: cell.find(b">") + 1])
+        tag = cell[: cell.find(b">") + 1]
+        ref = _REF.search(tag)
         if ref is None:
             continue
-        if not _VALUE.search(cell):
+        if not _VALUE.search(cell) or _ERROR.search(tag):
             yield int(ref.group(2)) - 1, col_index(ref.group(1).decode())
 
 
