@@ -6,6 +6,7 @@ for byte (core/owned_tabs.py, stores/xlsx_package.py)."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -130,3 +131,22 @@ def test_a_pivot_cache_the_workbook_still_uses_stays_when_an_owned_sheet_goes():
     assert package.removable_below("xl/worksheets/sheet1.xml") == {
         "xl/worksheets/_rels/sheet1.xml.rels", "xl/pivotTables/pivotTable1.xml",
         "xl/pivotTables/_rels/pivotTable1.xml.rels"}
+
+
+def test_a_persons_custom_properties_are_kept_beside_the_mark(tmp_path):
+    def build(wb, _ws):
+        wb.set_custom_property("Agent", "Mei Ling")
+        wb.set_custom_property("Office & branch", "KL <central>")
+
+    path = base_book(tmp_path / "book.xlsx", build)
+    theirs = re.findall(r"<property\b.*?</property>", parts(path)["docProps/custom.xml"].decode())
+    assert len(theirs) == 2
+    assert sync(path)
+    xml = parts(path)["docProps/custom.xml"].decode()
+    for element in theirs:
+        assert element in xml
+    with zipfile.ZipFile(path) as archive:
+        mark = Package(archive).mark()
+    assert mark is not None and mark["Today"] == "today" and mark["Issues"] == "issues"
+    assert len(set(re.findall(r'pid="(\d+)"', xml))) == len(re.findall(r'pid="', xml))
+    assert sync(path) is False
