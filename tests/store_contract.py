@@ -29,8 +29,9 @@ from sheets_sync.core.model import (
     id_key,
     locator_key,
 )
+from sheets_sync.core.owned_tabs import owned_tab_name
 from sheets_sync.core.plan import build_plan
-from sheets_sync.core.vocabulary import OWNED_COLUMNS, label
+from sheets_sync.core.vocabulary import OWNED_COLUMNS, TABS, label
 from sheets_sync.errors import UserError, WorkbookChanged
 from sheets_sync.stores.base import Store
 
@@ -111,9 +112,21 @@ def change_set(
         owned_columns=owned_columns(data.language),
         contacts=writes,
         tabs=tabs,
-        tab_names={t.key: data.tab_keys.get(t.key, t.key.replace("_", " ").title()) for t in tabs},
+        tab_names=tab_names_for(data, tabs),
         appends=appends or [],
     )
+
+
+def tab_names_for(data: WorkbookData, tabs: list[OwnedTab]) -> dict[str, str]:
+    """The names the plan gives owned tabs: the tool's own tab's, or a free one."""
+    names: dict[str, str] = {}
+    for tab in tabs:
+        if tab.key in TABS:
+            names[tab.key] = owned_tab_name(tab.key, data.language, data.tab_keys,
+                                            data.tab_names, list(names.values()))
+        else:
+            names[tab.key] = tab.key.replace("_", " ").title()
+    return names
 
 
 def issues_tab(rows: Grid, create_only: bool = False) -> OwnedTab:
@@ -347,6 +360,62 @@ def test_a_persons_edit_after_reading_is_never_overwritten(backend, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# Whose tab: the tool's mark, not the name
+
+PERSONS_TODAY: Grid = [["My own list for today"], ["Call the bank", "before noon"]]
+PERSONS_ISSUES: Grid = [["問題", "誰"], ["Leaking tap", "landlord"]]
+TOOL_ISSUES_HEADER = ["Tab", "Row", "Column", "Value", "Problem", "Suggestion"]
+
+
+def test_a_persons_tab_named_like_an_owned_tab_is_kept_and_the_tools_takes_another_name(
+        backend, tmp_path):
+    tabs = book()
+    tabs["ISSUES "] = [row[:] for row in PERSONS_ISSUES]
+    handle = backend.create(tmp_path, tabs)
+    store = backend.open(handle)
+    assert store.apply(change_set(store.read()))
+    grids = normalised_grids(backend.grids(handle))
+    assert grids["ISSUES "] == normalised_grids({"t": PERSONS_ISSUES})["t"]
+    assert grids["Issues (sheets-sync)"] == [["Tab", "Row", "Column"], ["Contacts", 3.0, "Phone"]]
+    store = backend.open(handle)  # the next sync finds its own tab by its mark
+    data = store.read()
+    assert data.tab_keys["issues"] == "Issues (sheets-sync)"
+    assert store.apply(change_set(data)) is False
+    assert normalised_grids(backend.grids(handle)) == grids
+
+
+def test_a_translated_or_recased_owned_name_of_a_persons_tab_is_never_rewritten(
+        backend, tmp_path):
+    tabs = book()
+    tabs["問題"] = [row[:] for row in PERSONS_ISSUES]
+    tabs["today"] = [row[:] for row in PERSONS_TODAY]
+    handle = backend.create(tmp_path, tabs)
+    store = backend.open(handle)
+    data = store.read()
+    assert "issues" not in data.tab_keys and "today" not in data.tables
+    today = OwnedTab("today", [Column("due", "Due", "date")], [[TODAY]])
+    assert store.apply(change_set(data, tabs=[issues_tab([]), today]))
+    grids = normalised_grids(backend.grids(handle))
+    assert grids["問題"] == normalised_grids({"t": PERSONS_ISSUES})["t"]
+    assert grids["today"] == normalised_grids({"t": PERSONS_TODAY})["t"]
+    assert grids["Issues"] == [["Tab", "Row", "Column"]]
+    assert grids["Today (sheets-sync)"] == [["Due"], [TODAY]]
+
+
+def test_an_unmarked_owned_tab_with_the_tools_own_header_row_is_adopted(backend, tmp_path):
+    tabs = book()  # as a workbook synced before the mark existed has it
+    tabs["Issues"] = [TOOL_ISSUES_HEADER, ["Contacts", 9, "Phone", "x", "old", ""]]
+    handle = backend.create(tmp_path, tabs)
+    store = backend.open(handle)
+    data = store.read()
+    assert data.tab_keys["issues"] == "Issues"
+    assert store.apply(change_set(data))
+    grids = normalised_grids(backend.grids(handle))
+    assert grids["Issues"] == [["Tab", "Row", "Column"], ["Contacts", 3.0, "Phone"]]
+    assert not any(name.startswith("Issues (") for name in grids)
+
+
+# ---------------------------------------------------------------------------------------------
 # Through the real rules
 
 
@@ -364,3 +433,17 @@ def test_a_full_sync_through_the_rules_then_a_second_one_changes_nothing(backend
     assert store.apply(second.changes) is False
     # the contact without an ID got one, keyed in the second sync by that ID
     assert "c0004" in second.classes and locator_key(4) not in second.classes
+
+
+def test_a_full_sync_keeps_a_persons_today_tab_and_writes_its_own_beside_it(backend, tmp_path):
+    tabs = book()
+    tabs["Today"] = [row[:] for row in PERSONS_TODAY]
+    handle = backend.create(tmp_path, tabs)
+    config = load_config()
+    store = backend.open(handle)
+    assert store.apply(build_plan(store.read(), config, TODAY).changes)
+    grids = normalised_grids(backend.grids(handle))
+    assert grids["Today"] == normalised_grids({"t": PERSONS_TODAY})["t"]
+    assert grids["Today (sheets-sync)"][0][:2] == ["Done", "Due"]
+    store = backend.open(handle)
+    assert store.apply(build_plan(store.read(), config, TODAY).changes) is False

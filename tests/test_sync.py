@@ -140,6 +140,7 @@ def test_person_content_of_an_excel_written_book_is_kept(tmp_path: Path) -> None
         "xl/workbook.xml",
         "xl/_rels/workbook.xml.rels",
         "[Content_Types].xml",
+        "_rels/.rels",  # gains the tool's mark (docProps/custom.xml, naming its tabs)
     }
     for name, data in before.items():
         if name not in rewritten:

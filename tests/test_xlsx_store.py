@@ -32,6 +32,8 @@ TOUCHED = {
     "xl/workbook.xml",
     "xl/_rels/workbook.xml.rels",
     "[Content_Types].xml",
+    "_rels/.rels",  # gains the tool's mark: the custom properties naming its tabs
+    "docProps/custom.xml",
 }
 
 

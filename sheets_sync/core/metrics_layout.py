@@ -126,6 +126,11 @@ def _columns(lang: str) -> list[Column]:
     return columns
 
 
+def metric_headers(lang: str) -> list[str]:
+    """The header row of the Metrics tab in `lang`."""
+    return [c.header for c in _columns(lang) if c.header is not None]
+
+
 def _cells(tab: str, column: str, first: int, last: int) -> ColumnRef:
     """Sheet rows as counted above (header on row 1) -> data rows."""
     return ColumnRef(tab, column, first - 2, last - 2)

@@ -230,6 +230,19 @@ class Table:
     header_row: int  # 1-based
     headers: list[str]  # as typed
     rows: list[tuple[int, list[Any]]]  # (1-based sheet row, values aligned with headers)
+    # (1-based sheet row, 0-based column) of cells holding a formula whose value the workbook
+    # does not show (none saved, or ""): read as blank, but never blank to write over.
+    formula_cells: frozenset[tuple[int, int]] = frozenset()
+
+
+class _FormulaWithoutValue:
+    """What a store puts in a grid for a formula cell with no value to read (see Table)."""
+
+    def __repr__(self) -> str:
+        return "FORMULA_WITHOUT_VALUE"
+
+
+FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
 
 
 # Kinds of cell a store is asked to write; each store maps them to its own formats (the Excel

@@ -35,6 +35,7 @@ from sheets_sync.core.model import (
     OwnedTab,
     WorkbookData,
 )
+from sheets_sync.core.owned_tabs import clash_issues, owned_tab_name
 from sheets_sync.core.referrals import referrals_tab
 from sheets_sync.core.today import (
     harvest_done,
@@ -128,7 +129,14 @@ def build_plan(
     earlier = list_written_on(data.tables.get("today"), config["general"]["date_order"])
     if not light or (earlier is not None and earlier < today):
         tabs += insight_tabs(data, book, classes, today, config, facts)
-    tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
+    tab_names: dict[str, str] = {}
+    for tab in tabs:  # a person's tab with the same name keeps it (core/owned_tabs.py)
+        tab_names[tab.key] = owned_tab_name(tab.key, lang, data.tab_keys, data.tab_names,
+                                            list(tab_names.values()))
+    clashes = clash_issues(tab_names, data.tab_names, lang)
+    if clashes:  # said on the Issues tab, so a person looking for "Today" finds where it went
+        issues = issues + clashes
+        tabs[0] = issues_tab(issues, lang)
     appends: list[Append] = []
     # Ticked rows are logged; text typed on an un-ticked row whose item left the list is kept
     # as a note, so nothing typed on Today is erased by the rewrite.

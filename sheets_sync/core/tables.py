@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sheets_sync.core.model import Table, WorkbookData
+from sheets_sync.core.model import FORMULA_WITHOUT_VALUE, Table, WorkbookData
 from sheets_sync.core.vocabulary import (
     CONTACT_COLUMNS,
     INTERACTION_COLUMNS,
@@ -77,11 +77,17 @@ def grid_to_table(name: str, tab: str, grid: Sequence[Sequence[Any]]) -> Table:
     header_at = find_header_row(tab, grid)
     headers = [_header_text(v) for v in grid[header_at]] if grid else []
     rows: list[tuple[int, list[Any]]] = []
+    formulas: set[tuple[int, int]] = set()
     for position in range(header_at + 1, len(grid)):
         values = list(grid[position])
-        if any(not _blank(v) for v in values):
+        if any(not _blank(v) for v in values):  # a formula cell is never blank
+            for col, value in enumerate(values):
+                if value is FORMULA_WITHOUT_VALUE:
+                    formulas.add((position + 1, col))
+                    values[col] = None
             rows.append((position + 1, values))
-    return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows)
+    return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows,
+                 formula_cells=frozenset(formulas))
 
 
 def owned_positions(
@@ -118,7 +124,8 @@ def used_width(grid: Sequence[Sequence[Any]]) -> int:
 
 
 def classify_tabs(names: Sequence[str]) -> dict[str, str]:
-    """Canonical key -> actual tab name; the first tab matching a key wins."""
+    """Canonical key -> actual tab name; the first tab matching a key wins. By name only: the
+    owned tabs among them are the tool's only as `owned_tabs.owned_tab_keys` says."""
     found: dict[str, str] = {}
     for name in names:
         key = tab_key(name)
@@ -152,7 +159,7 @@ def _blank(value: Any) -> bool:
 
 
 def _header_text(value: Any) -> str:
-    if value is None:
+    if value is None or value is FORMULA_WITHOUT_VALUE:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -160,12 +167,17 @@ def _header_text(value: Any) -> str:
 
 
 def workbook_data(what: str, names: Sequence[str],
-                  grid_of: Callable[[str], Sequence[Sequence[Any]]]) -> WorkbookData:
+                  grid_of: Callable[[str], Sequence[Sequence[Any]]],
+                  mark: Mapping[str, str] | None = None) -> WorkbookData:
     """What every store's read() returns, from its tab names and a way to get a tab's grid of
     values (rows padded to one width): the tabs the tool reads as tables, their language, and
     the Contacts width. `what` names the workbook in the two refusals (no Contacts tab, no Name
-    column), which are the same for every store."""
-    keys = classify_tabs(names)
+    column), which are the same for every store. `mark` is the store's record of the tool's
+    tabs (tab name -> key), None when the workbook has none (see core/owned_tabs.py)."""
+    from sheets_sync.core.owned_tabs import OWNED_TAB_KEYS, owned_tab_keys
+
+    keys = {k: v for k, v in classify_tabs(names).items() if k not in OWNED_TAB_KEYS}
+    keys.update(owned_tab_keys(names, mark, grid_of))
     if "contacts" not in keys:
         raise UserError(f"{what} has no Contacts tab (tabs: {', '.join(names)})",
                         "rename the tab holding your contacts to 'Contacts'")

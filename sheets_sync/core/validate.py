@@ -124,9 +124,11 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
     general = config["general"]
     issues: list[Issue] = []
     contacts = _contacts(tables["contacts"], general, issues)
+    id_col = column_keys("contacts", tables["contacts"].headers).get("id")
     assigned = (
-        _assign_ids(contacts, general["id_prefix"])
-        if "id" in column_keys("contacts", tables["contacts"].headers)
+        _assign_ids(contacts, general["id_prefix"], _formula_ids(tables["contacts"], id_col,
+                                                                  contacts, issues))
+        if id_col is not None
         else {}
     )
     _resolve_referrers(contacts, tables["contacts"].name, issues)
@@ -235,7 +237,24 @@ def _unify_owners(contacts: list[Contact], cells: _Reader) -> None:
             contact.owner = common
 
 
-def _assign_ids(contacts: list[Contact], prefix: str) -> dict[str, AssignedId]:
+def _formula_ids(table: Table, id_col: int | None, contacts: list[Contact],
+                 issues: list[Issue]) -> set[int]:
+    """Rows whose ID cell holds a formula with no value to read: such a cell is the person's,
+    never blank, so it gets no new ID; each is reported once."""
+    rows = {row for row, col in table.formula_cells if col == id_col}
+    for contact in contacts:
+        if contact.row in rows and not contact.id:
+            issues.append(Issue(
+                table.name, contact.row, table.headers[id_col] if id_col is not None else "ID",
+                "", "The ID is a formula that shows no value (none saved, empty, or an error)",
+                "type the ID, or fix the formula; a file written by a script gets its "
+                "results once Excel or LibreOffice saves it",
+            ))
+    return rows
+
+
+def _assign_ids(contacts: list[Contact], prefix: str,
+                formula_rows: set[int] | frozenset[int] = frozenset()) -> dict[str, AssignedId]:
     """New IDs continue the highest number already used with the prefix, so they stay unique."""
     pattern = re.compile(rf"{re.escape(prefix)}(\d+)$", re.I)
     numbers = [int(m.group(1)) for c in contacts if (m := pattern.match(c.id))]
@@ -243,7 +262,7 @@ def _assign_ids(contacts: list[Contact], prefix: str) -> dict[str, AssignedId]:
     taken = {parse.id_key(c.id) for c in contacts}
     assigned: dict[str, AssignedId] = {}
     for contact in contacts:
-        if contact.id or not contact.name:
+        if contact.id or not contact.name or contact.row in formula_rows:
             continue  # a row without a name is reported, not given an identity
         while parse.id_key(candidate := f"{prefix}{next_number:04d}") in taken:
             next_number += 1

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sheets_sync.core.model import ChangeSet, WorkbookData
+from sheets_sync.core.owned_tabs import mark_after
 from sheets_sync.core.tables import (
     column_keys,
     owned_positions,
@@ -37,12 +38,15 @@ class MemoryStore:
         self.writes = 0  # applies that changed something
         self._read_version: int | None = None
         self._data: WorkbookData | None = None
+        # The tool's tabs (tab name -> key), kept by every apply; None until the first one, like
+        # a workbook synced before the mark existed (core/owned_tabs.py).
+        self.mark: dict[str, str] | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
     def read(self) -> WorkbookData:
         data = workbook_data(self.location, list(self.tabs),
-                             lambda name: _rectangular(self.tabs[name]))
+                             lambda name: _rectangular(self.tabs[name]), self.mark)
         self._read_version = self.version
         self._data = data
         return self._data
@@ -95,9 +99,12 @@ class MemoryStore:
                         )
                         kinds[(name, header + 1 + n, c)] = kind
         tabs = {name: _trimmed(grid) for name, grid in tabs.items()}
-        if tabs == {n: _trimmed(g) for n, g in self.tabs.items()} and kinds == self.kinds:
+        mark = mark_after(data.tab_keys, {t.key: changes.tab_names[t.key]
+                                          for t in changes.tabs if not t.create_only})
+        if (tabs == {n: _trimmed(g) for n, g in self.tabs.items()} and kinds == self.kinds
+                and mark == self.mark):
             return False
-        self.tabs, self.kinds = tabs, kinds
+        self.tabs, self.kinds, self.mark = tabs, kinds, mark
         self.version += 1
         self.writes += 1
         self._read_version = None  # a second apply needs a fresh read, as with a file

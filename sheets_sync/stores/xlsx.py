@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import stat
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 
@@ -23,6 +23,7 @@ from sheets_sync.atomic import (
     remove_stale_temps,
 )
 from sheets_sync.core.model import ChangeSet, OwnedTab, WorkbookData
+from sheets_sync.core.owned_tabs import mark_after
 from sheets_sync.core.tables import (
     column_keys,
     owned_positions,
@@ -34,7 +35,23 @@ from sheets_sync.failpoints import failpoint
 from sheets_sync.locks import SIDECAR_DIR
 from sheets_sync.stores import ooxml, xlsx_charts
 from sheets_sync.stores.diff import Diff, diff_changes
+from sheets_sync.stores.xlsx_check import (
+    check_package,
+    check_sheet,
+    check_workbook_location,
+)
 from sheets_sync.stores.xlsx_layout import OWNED_WIDTHS, chart_anchors
+from sheets_sync.stores.xlsx_package import (
+    Package,
+    has_override,
+    owned_worksheets,
+    remove_override,
+    require_registered,
+    sheet_kinds,
+    sheet_parts,
+    with_mark,
+)
+from sheets_sync.stores.xlsx_read import extent, is_dense, mark_formulas, sparse_grid_of
 from sheets_sync.stores.xlsx_render import render_sheet
 
 BACKUP_DIR = SIDECAR_DIR
@@ -78,6 +95,7 @@ def preflight(path: Path) -> None:
     except zipfile.BadZipFile:
         raise UserError(f"{path.name} is damaged or not an Excel workbook", SAVE_AS_FIX) from None
     if "xl/workbook.xml" not in names:
+        check_workbook_location(path.read_bytes(), path.name)  # a workbook elsewhere: say so
         raise UserError(f"{path.name} is a zip file but not an Excel workbook", SAVE_AS_FIX)
     with zipfile.ZipFile(path) as archive:
         strict = b"purl.oclc.org/ooxml" in archive.read("xl/workbook.xml")[:4000]
@@ -155,16 +173,30 @@ class XlsxStore:
     def read(self) -> WorkbookData:
         preflight(self.path)
         self._snapshot = take_snapshot(self.path)
+        check_package(self._snapshot.data, self.path.name)
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(
                 io.BytesIO(self._snapshot.data)
             )
         except Exception as exc:  # calamine raises its own error types for unreadable files
             raise UserError(f"{self.path.name} cannot be read ({exc})", SAVE_AS_FIX) from None
-        self._data = workbook_data(
-            self.path.name, list(book.sheet_names),
-            lambda name: book.get_sheet_by_name(name).to_python(skip_empty_area=False),
-        )
+        with zipfile.ZipFile(io.BytesIO(self._snapshot.data)) as archive:
+            package = Package(archive)
+            parts = sheet_parts(package)
+
+            def grid_of(name: str) -> list[list[Any]]:
+                xml = check_sheet(package, name, parts.get(name, ""), self.path.name)
+                if not is_dense(*extent(xml)):  # a stray far cell: read only the cells
+                    return mark_formulas(sparse_grid_of(package, xml), xml)
+                try:
+                    grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                except Exception as exc:  # calamine's own error types
+                    raise UserError(f"Tab '{name}' of {self.path.name} cannot be read ({exc})",
+                                    SAVE_AS_FIX) from None
+                return mark_formulas(grid, xml)
+
+            self._data = workbook_data(self.path.name, list(book.sheet_names), grid_of,
+                                       owned_worksheets(package))
         failpoint("read-done")
         return self._data
 
@@ -222,28 +254,30 @@ class XlsxStore:
         self, archive: zipfile.ZipFile, plan: ChangeSet
     ) -> tuple[dict[str, bytes], set[str]]:
         assert self._data is not None
+        package = Package(archive)
         text = {
-            name: archive.read(name).decode("utf-8")
+            name: package.read(name).decode("utf-8")
             for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
         }
-        if "xl/styles.xml" not in archive.namelist():
+        if not package.has("xl/styles.xml"):
             raise CannotPreserve(
                 f"{self.path.name} has no style sheet",
                 "open and save it once in Excel or LibreOffice",
             )
-        styles = ooxml.Styles(archive.read("xl/styles.xml").decode("utf-8"), self.money_format)
+        styles = ooxml.Styles(package.read("xl/styles.xml").decode("utf-8"), self.money_format)
         date1904 = ooxml.is_date1904(text["xl/workbook.xml"].encode())
-        sheets = ooxml.parse_sheets(
+        sheets = _spelled(package, ooxml.parse_sheets(
             text["xl/workbook.xml"].encode(), text["xl/_rels/workbook.xml.rels"].encode()
-        )
+        ))
         by_name = {s.name: s for s in sheets}
+        kinds = sheet_kinds(text["xl/_rels/workbook.xml.rels"])
         changes: dict[str, str] = {}
         removed: set[str] = set()
         replaced_formula = False
 
         contacts = by_name[self._data.tables["contacts"].name]
         result = self._patch_contacts(
-            archive.read(contacts.part).decode("utf-8"), plan, styles, date1904
+            package.read(contacts.part).decode("utf-8"), plan, styles, date1904
         )
         changes[contacts.part] = result.xml
         replaced_formula |= result.replaced_formula
@@ -266,7 +300,7 @@ class XlsxStore:
                 }
                 for i, record in enumerate(append.records)
             }
-            source = changes.get(entry.part) or archive.read(entry.part).decode("utf-8")
+            source = changes.get(entry.part) or package.read(entry.part).decode("utf-8")
             patched = ooxml.patch_rows(source, updates, date1904, tab_name)
             changes[entry.part] = patched.xml
             replaced_formula |= patched.replaced_formula
@@ -278,11 +312,17 @@ class XlsxStore:
             if name in by_name:
                 if tab.create_only:
                     continue
+                if self._data.tab_keys.get(tab.key) != name or kinds.get(
+                        by_name[name].rel_id) != "worksheet":
+                    raise CannotPreserve(
+                        f"The tab '{name}' of {self.path.name} is not the tool's own; "
+                        "it is kept and nothing was written",
+                        "rename that tab, then run sync again",
+                    )
                 part = by_name[name].part
-                removed |= self._owned_parts_below(archive, part)
+                removed |= package.removable_below(part, removed)
             else:
-                taken = (set(archive.namelist()) - removed) | set(changes)
-                part = _free_part("xl/worksheets/sheet", taken)
+                part = package.free_part("xl/worksheets/sheet", changes, removed)
                 wb, rels, types = ooxml.add_sheet(
                     text["xl/workbook.xml"],
                     text["xl/_rels/workbook.xml.rels"],
@@ -298,29 +338,29 @@ class XlsxStore:
                         "[Content_Types].xml": types,
                     }
                 )
-                sheets = ooxml.parse_sheets(wb.encode(), rels.encode())
+                sheets = _spelled(package, ooxml.parse_sheets(wb.encode(), rels.encode()))
+                require_registered(sheets, name, text["xl/workbook.xml"], self.path.name)
             drawing_rel = None
             if tab.charts:
-                taken = (set(archive.namelist()) - removed) | set(changes)
                 chart_parts = self._add_charts(
-                    part, tab, tabs_by_key, sheet_names, taken, changes, text
+                    part, tab, tabs_by_key, sheet_names, package, removed, changes, text
                 )
                 drawing_rel = "rId1" if chart_parts else None
             changes[part] = render_sheet(tab, styles, date1904, drawing_rel)
 
-        if replaced_formula and "xl/calcChain.xml" in archive.namelist():
+        if replaced_formula and package.has("xl/calcChain.xml"):
             rels, types = ooxml.drop_calc_chain(
                 text["xl/_rels/workbook.xml.rels"], text["[Content_Types].xml"]
             )
             text.update({"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types})
-            removed.add("xl/calcChain.xml")
+            removed.add(package.spelled("xl/calcChain.xml"))
+        written = {t.key: plan.tab_names[t.key] for t in plan.tabs if not t.create_only}
+        with_mark(package, mark_after(self._data.tab_keys, written), text, changes)
         removed -= set(changes)
         for part in removed:
-            text["[Content_Types].xml"] = ooxml.remove_content_type(
-                text["[Content_Types].xml"], part
-            )
-        changes.update(text)
-        changes["xl/styles.xml"] = styles.xml
+            text["[Content_Types].xml"] = remove_override(text["[Content_Types].xml"], part)
+        changes.update({package.spelled(name): xml for name, xml in text.items()})
+        changes[package.spelled("xl/styles.xml")] = styles.xml
         return {p: d.encode("utf-8") for p, d in changes.items()}, removed
 
     def _patch_contacts(
@@ -364,24 +404,26 @@ class XlsxStore:
         tab: OwnedTab,
         tabs_by_key: dict[str, OwnedTab],
         sheet_names: dict[str, str],
-        taken: set[str],
+        package: Package,
+        removed: set[str],
         changes: dict[str, str],
         text: dict[str, str],
     ) -> list[str]:
         """Drawing and chart parts for an owned tab; returns the chart parts written."""
-        drawing = _free_part("xl/drawings/drawing", taken)
+        taken = set(changes)
+        drawing = package.free_part("xl/drawings/drawing", taken, removed)
         taken.add(drawing)
         charts = []
         for spec in tab.charts:
-            chart = _free_part("xl/charts/chart", taken)
+            chart = package.free_part("xl/charts/chart", taken, removed)
             taken.add(chart)
             changes[chart] = xlsx_charts.chart_xml(spec, tabs_by_key, sheet_names)
             charts.append(chart)
         changes[drawing] = xlsx_charts.drawing_xml(chart_anchors(tab))
-        changes[ooxml.rels_path(drawing)] = xlsx_charts.rels_xml(
+        changes[package.spelled(ooxml.rels_path(drawing))] = xlsx_charts.rels_xml(
             [(xlsx_charts.CHART_REL, "../charts/" + c.rsplit("/", 1)[1]) for c in charts]
         )
-        changes[ooxml.rels_path(sheet_part)] = xlsx_charts.rels_xml(
+        changes[package.spelled(ooxml.rels_path(sheet_part))] = xlsx_charts.rels_xml(
             [(xlsx_charts.DRAWING_REL, "../drawings/" + drawing.rsplit("/", 1)[1])]
         )
         types = text["[Content_Types].xml"]
@@ -389,25 +431,11 @@ class XlsxStore:
             (c, xlsx_charts.CHART_CT) for c in charts
         ]:
             override = f'<Override PartName="/{part}" ContentType="{kind}"/>'
-            if override not in types:  # left in place when present, so re-runs change nothing
-                types = ooxml.remove_content_type(types, part)
+            if not has_override(types, part, kind):  # kept when present: re-runs change nothing
+                types = remove_override(types, part)
                 types = types.replace("</Types>", override + "</Types>")
         text["[Content_Types].xml"] = types
         return charts
-
-    def _owned_parts_below(self, archive: zipfile.ZipFile, part: str) -> set[str]:
-        """Parts hanging off an owned sheet (its relationships and what they point to) are the
-        tool's own earlier output; they go when the sheet is rewritten."""
-        rels = ooxml.rels_path(part)
-        if rels not in archive.namelist():
-            return set()
-        found = {rels}
-        for target in re.findall(r'Target="([^"]+)"', archive.read(rels).decode("utf-8")):
-            child = ooxml.resolve_target(part, target)
-            if child in archive.namelist():
-                found.add(child)
-                found |= self._owned_parts_below(archive, child)
-        return found
 
     def _backup(self, snapshot: Snapshot) -> Path:
         """Keep the version being replaced (the bytes read, which were just checked to still be
@@ -480,13 +508,11 @@ class XlsxStore:
         fsync_dir(self.path.parent)
 
 
-def _free_part(stem: str, taken: set[str]) -> str:
-    """The first unused part name like xl/charts/chart3.xml (deterministic, so re-runs that
-    replace the tool's own parts reuse the same names)."""
-    number = 1
-    while f"{stem}{number}.xml" in taken:
-        number += 1
-    return f"{stem}{number}.xml"
+def _spelled(package: Package, sheets: list[ooxml.SheetEntry]) -> list[ooxml.SheetEntry]:
+    """The tab list with each part named as the zip spells it (OPC names ignore case)."""
+    for entry in sheets:
+        entry.part = package.spelled(entry.part)
+    return sheets
 
 
 def _zip_info(name: str, original: zipfile.ZipInfo | None) -> zipfile.ZipInfo:

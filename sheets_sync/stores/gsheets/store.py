@@ -27,6 +27,7 @@ from typing import Any
 from sheets_sync.core.cells import col_letter
 from sheets_sync.core.model import (
     BOOL,
+    FORMULA_WITHOUT_VALUE,
     ChangeSet,
     ContactWrite,
     OwnedTab,
@@ -59,7 +60,8 @@ from sheets_sync.stores.xlsx_layout import column_widths
 READ_FIELDS = (
     "spreadsheetId,properties.title,"
     "sheets(properties(sheetId,title,index,gridProperties),"
-    "data.rowData.values(effectiveValue,effectiveFormat.numberFormat.type),"
+    "data.rowData.values(effectiveValue,effectiveFormat.numberFormat.type,"
+    "userEnteredValue.formulaValue),"
     "charts.chartId,protectedRanges(protectedRangeId,description),"
     "developerMetadata(metadataId,metadataKey,metadataValue))"
 )
@@ -83,6 +85,7 @@ class SheetMeta:
     charts: list[int] = field(default_factory=list)
     protected: bool = False  # carries the tool's warning-only protection
     marked: bool = False  # carries the tool's owned-tab mark
+    mark: str = ""  # the mark's value: the owned tab's key
 
 
 class GoogleSheetStore:
@@ -116,7 +119,10 @@ class GoogleSheetStore:
             self._meta[meta.title] = meta
             if meta.title != TODAY_COPY:  # the tool's own hidden tab is no tab of the book
                 names.append(meta.title)
-        data = workbook_data(what, names, lambda name: self._meta[name].grid)
+        # The tabs carrying the tool's mark are its own; a book without any mark is adopted by
+        # the tool's header rows (core/owned_tabs.py).
+        mark = {m.title: m.mark for m in self._meta.values() if m.marked and m.title in names}
+        data = workbook_data(what, names, lambda name: self._meta[name].grid, mark or None)
         self._today_as_read = data.tables.get("today")
         if self._today_as_read is not None and TODAY_COPY in self._meta:
             data.tables["today"] = with_late_ticks(self._today_as_read, grid_to_table(
@@ -393,7 +399,7 @@ def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
     grid: list[list[Any]] = []
     for block in sheet.get("data", []) or []:
         for row in block.get("rowData", []) or []:
-            grid.append([read_cell(cell) for cell in row.get("values", []) or []])
+            grid.append([_read(cell) for cell in row.get("values", []) or []])
     width = max([len(r) for r in grid] + [0])
     for row in grid:  # pad like calamine does, so both stores give tables the same shape
         row.extend([""] * (width - len(row)))
@@ -408,7 +414,17 @@ def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
                       for p in sheet.get("protectedRanges", []) or []),
         marked=any(m.get("metadataKey") == OWNED_TAB_MARK
                    for m in sheet.get("developerMetadata", []) or []),
+        mark=next((str(m.get("metadataValue", "")) for m in sheet.get("developerMetadata", []) or []
+                   if m.get("metadataKey") == OWNED_TAB_MARK), ""),
     )
+
+
+def _read(cell: dict[str, Any]) -> Any:
+    """A cell's value; a formula showing nothing ("" or an error) is never blank to write over."""
+    value = read_cell(cell)
+    if value == "" and (cell.get("userEnteredValue") or {}).get("formulaValue"):
+        return FORMULA_WITHOUT_VALUE
+    return value
 
 
 def _value_only(value: Any) -> dict[str, Any]:

@@ -1,0 +1,143 @@
+"""One clear line for every package the Excel store cannot use, before calamine reads it.
+
+A damaged or odd .xlsx must end in a sentence naming the cause (exit 2, or 4 where the file is
+valid but in a form the tool does not edit), never "internal error": a corrupt deflate stream, a
+part whose size is out of proportion (a decompression bomb), two zip entries with one name, no
+`[Content_Types].xml`, malformed XML in a part the tool reads, a tab whose part is missing or is
+not a worksheet (a PNG in its place).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from xml.parsers import expat
+
+from sheets_sync.errors import CannotPreserve, UserError
+from sheets_sync.stores.xlsx_package import WORKBOOK_PART, Package, fold, rels_part
+
+DAMAGED_FIX = "open it in Excel or LibreOffice (which repair what they can), save it, and run again"
+RESAVE_FIX = "open and save it once in Excel or LibreOffice, then run sync again"
+MAX_PART_BYTES = 1 << 30  # no real sheet, shared-string or style part is a gigabyte
+RATIO_FLOOR = 32 << 20  # parts below this size are never refused for their ratio
+MAX_RATIO = 200  # sheet XML compresses 10-50 times; a bomb thousands of times
+_MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+          b"PK\x03\x04": "a zip file", b"%PDF": "a PDF document"}
+
+
+def check_package(data: bytes, file_name: str) -> None:
+    """Refuse (UserError/CannotPreserve) a package that is damaged or out of proportion."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise UserError(f"{file_name} is damaged or not an Excel workbook", DAMAGED_FIX) from None
+    with archive:
+        seen: dict[str, str] = {}
+        for info in archive.infolist():
+            if fold(info.filename) in seen:
+                raise UserError(
+                    f"{file_name} is damaged: it holds two parts named "
+                    f"{seen[fold(info.filename)]!r}", DAMAGED_FIX)
+            seen[fold(info.filename)] = info.filename
+        for info in archive.infolist():
+            _check_size(info, file_name)
+        for info in archive.infolist():
+            _check_stream(archive, info, file_name)
+        package = Package(archive)
+        if not package.has("[Content_Types].xml"):
+            raise UserError(f"{file_name} is damaged: it has no [Content_Types].xml part",
+                            DAMAGED_FIX)
+        if not package.has("_rels/.rels"):
+            raise UserError(f"{file_name} is damaged: it has no package relationships "
+                            "(_rels/.rels)", DAMAGED_FIX)
+        _check_xml(package, "[Content_Types].xml", file_name)
+        _check_xml(package, "_rels/.rels", file_name)
+        workbook = package.workbook_part()
+        if workbook is None or not package.has(workbook):
+            raise UserError(f"{file_name} is damaged: its relationships name no workbook part "
+                            "that exists", DAMAGED_FIX)
+        _check_location(workbook, file_name)
+        for part in (workbook, rels_part(workbook), "xl/styles.xml", "xl/sharedStrings.xml",
+                     "docProps/custom.xml"):
+            if package.has(part):
+                _check_xml(package, part, file_name)
+
+
+def check_workbook_location(data: bytes, file_name: str) -> None:
+    """Refuse, naming it, a package whose relationships put the workbook elsewhere than
+    xl/workbook.xml (valid OPC, but calamine and the writer read only the usual place)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            package = Package(archive)
+            workbook = package.workbook_part()
+            if workbook is not None and package.has(workbook):
+                _check_location(workbook, file_name)
+    except (zipfile.BadZipFile, ValueError, KeyError):
+        return
+
+
+def _check_location(workbook: str, file_name: str) -> None:
+    if workbook != WORKBOOK_PART:
+        raise CannotPreserve(
+            f"{file_name} keeps its workbook part at {workbook!r}, not at {WORKBOOK_PART!r}; "
+            "that is valid, but this tool reads and edits only the usual layout, and nothing "
+            "was written", RESAVE_FIX)
+
+
+def check_sheet(package: Package, tab: str, part: str, file_name: str) -> bytes:
+    """The XML of tab `tab`'s part, after checking it is there, is a worksheet, is well-formed
+    and does not reach absurdly far (the rectangle calamine would build)."""
+    if not part or not package.has(part):
+        raise UserError(f"{file_name} is damaged: the part of tab '{tab}' "
+                        f"({part or 'none named'}) is missing", DAMAGED_FIX)
+    xml = package.read(part)
+    head = xml[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise UserError(f"{file_name} is damaged: the part of tab '{tab}' ({part}) holds "
+                            f"{what}, not a worksheet", DAMAGED_FIX)
+    if not head.startswith(b"<"):
+        raise UserError(f"{file_name} is damaged: the part of tab '{tab}' ({part}) is not "
+                        "XML", DAMAGED_FIX)
+    _parse(xml, f"the part of tab '{tab}' ({part})", file_name)
+    return xml
+
+
+def _check_size(info: zipfile.ZipInfo, file_name: str) -> None:
+    size, packed = info.file_size, max(info.compress_size, 1)
+    if size > MAX_PART_BYTES or (size > RATIO_FLOOR and size > MAX_RATIO * packed):
+        raise UserError(
+            f"{file_name} is not read: its part {info.filename} would unpack to "
+            f"{size / (1 << 20):,.0f} MB from {packed / 1024:,.0f} KB, out of proportion "
+            "for a workbook", DAMAGED_FIX)
+
+
+def _check_stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> None:
+    """Unpack the part once, in pieces: a corrupt stream or a wrong checksum shows here, and
+    zipfile never unpacks more than the size the entry declares."""
+    try:
+        with archive.open(info) as stream:
+            while stream.read(1 << 20):
+                pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError) as error:
+        why = ("its compressed data is corrupt" if isinstance(error, zlib.error)
+               else "its checksum does not match" if "CRC" in str(error)
+               else "its data ends early" if isinstance(error, EOFError)
+               else str(error) or type(error).__name__)
+        raise UserError(f"{file_name} is damaged: its part {info.filename} cannot be unpacked "
+                        f"({why})", DAMAGED_FIX) from None
+
+
+def _check_xml(package: Package, part: str, file_name: str) -> None:
+    _parse(package.read(part), f"its part {package.actual(part)}", file_name)
+
+
+def _parse(xml: bytes, what: str, file_name: str) -> None:
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as error:
+        raise UserError(f"{file_name} is damaged: {what} is not well-formed XML "
+                        f"(line {error.lineno}, column {error.offset})", DAMAGED_FIX) from None
