@@ -318,3 +318,35 @@ TODAY_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "outcome": INTERACTION_COLUMNS["outcome"],
     "notes": INTERACTION_COLUMNS["notes"],
 }
+
+# Transactions values. Sides and Sources are free text (people type their own); these are the
+# words the tool itself writes (the sample, the dropdowns) and reads as one canonical value
+# whatever the book's language. Metrics read Sources through the word lists in
+# config [metrics]; the touchpoint engine reads the Side through `side_key`.
+SIDES: dict[str, dict[str, tuple[str, ...]]] = {
+    "buy": _l("buy", "买入", "買入", "購入", "beli", "purchase", "bought", "买", "買", "购买",
+              "購買", "买房", "買房", "pembelian", "membeli"),
+    "sell": _l("sell", "卖出", "賣出", "売却", "jual", "sale", "sold", "卖", "賣", "出售",
+               "penjualan", "menjual"),
+    "rent": _l("rent", "租赁", "租賃", "賃貸", "sewa", "rental", "tenancy", "let", "lease", "出租",
+               "租房", "penyewaan"),
+}
+SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "referral": _l("referral", "转介绍", "轉介紹", "紹介", "rujukan"),
+    "past client": _l("past client", "老客户", "老客戶", "既存顧客", "pelanggan lama"),
+    "sphere": _l("sphere", "人脉", "人脈", "知人", "kenalan"),
+    "portal": _l("portal", "房产网站", "房產網站", "ポータルサイト", "portal hartanah"),
+    "walk-in": _l("walk-in", "上门客", "來店客", "来店", "pelanggan datang sendiri"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _side_index() -> dict[str, str]:
+    return build_index(SIDES)
+
+
+def side_key(text: str | None) -> str:
+    """The canonical Side ("buy", "sell", "rent") of a typed Side in any language; other text
+    comes back folded (stripped, casefolded) so rules can still match it."""
+    folded = (text or "").strip().casefold()
+    return _side_index().get(normalise(folded), folded) if folded else ""
