@@ -25,6 +25,15 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
 
 
+def _lang(text: str) -> str:
+    from sheets_sync.core.vocabulary import LANGS
+
+    for known in LANGS:
+        if text.casefold() == known.casefold():
+            return known
+    raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(LANGS)}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sheets-sync",
@@ -92,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--login", metavar="CLIENT_SECRET_JSON", type=Path,
                       help="log in with your Google account (installed-app flow); the token "
                       "is saved for this user")
+
+    for command in (sync, today, ics, report, referrals):
+        command.add_argument("--lang", dest="book_lang", type=_lang, metavar="LANG",
+                             help="write in this language (en, zh, zh-Hant, ja, ms) instead of "
+                             "the workbook's; overrides general.book_language")
 
     status = sub.add_parser("status", help="last success and last error per workbook")
     status.add_argument("--config", type=Path, help="office config (TOML)")
@@ -197,10 +211,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     """Sync a workbook path or a Google Sheet location (kept a string: a Path would turn
     "https://" into "https:/")."""
+    from sheets_sync.core.plan import with_book_language
     from sheets_sync.stores.gsheets.location import is_google_location, parse_location
     from sheets_sync.sync import sync_workbook
 
-    config = load_config(args.config)
+    config = with_book_language(load_config(args.config), getattr(args, "book_lang", None))
     report = sync_workbook(location, config, _today(args), dry_run=dry_run)
     google = is_google_location(location)
     shown = parse_location(location).url if google else location

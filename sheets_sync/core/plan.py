@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sheets_sync.core import catalogue
 from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
 from sheets_sync.core.calendars import holiday_dates, solar_term_dates
 from sheets_sync.core.classify import classify
@@ -76,7 +77,7 @@ def build_plan(
     templates: Templates | None = None,
 ) -> PlanResult:
     """Everything a sync writes, computed from the tables read and `today`."""
-    lang = data.language
+    lang = book_language(data, config)
     contacts = data.tables["contacts"]
     book = validate_book(data.tables, config)
     harvested = (
@@ -103,7 +104,8 @@ def build_plan(
             values=_owned_values(
                 classes[c.key],
                 touches.get(c.key),
-                _row_issue_text(by_row.get(c.row, []), classes[c.key]),
+                _row_issue_text(by_row.get(c.row, []), classes[c.key], lang),
+                lang,
             ),
             assign_id=book.assigned_id(c) or None,
         )
@@ -112,7 +114,7 @@ def build_plan(
     typed = typed_but_not_ticked(data.tables.get("today"), config["general"]["date_order"])
     tabs = [issues_tab(issues, lang), today_tab(items, lang, typed)]
     if not light:  # the frequent light sync only needs Today and the owned columns
-        tabs += insight_tabs(data, book, classes, today, config, facts)
+        tabs += insight_tabs(data, book, classes, today, config, facts, lang)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
     appends: list[Append] = []
     # Ticked rows are logged; text typed on an un-ticked row whose item left the list is kept
@@ -144,9 +146,10 @@ def insight_tabs(
     today: date,
     config: Mapping[str, Any],
     facts: BookFacts,
+    lang: str | None = None,
 ) -> list[OwnedTab]:
     """Calendar, Themes (first time only), Metrics, Metrics history and Referrals."""
-    lang = data.language
+    lang = lang or book_language(data, config)
     end = date(today.year + 1, today.month, 1) + timedelta(days=31)
     countries = sorted(
         {c.country for c in book.contacts if c.country} | {config["general"]["default_country"]}
@@ -175,13 +178,26 @@ def insight_tabs(
     ]
 
 
+def book_language(data: WorkbookData, config: Mapping[str, Any]) -> str:
+    """The language the tool writes the book in: `general.book_language` (the --lang option or
+    the Settings tab) when set, else the language of the Contacts headers."""
+    return str(config["general"].get("book_language") or "") or data.language
+
+
+def with_book_language(config: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """`config` with `general.book_language` set to `lang` (the --lang option), when given."""
+    if lang:
+        config = {**config, "general": {**config["general"], "book_language": lang}}
+    return config
+
+
 def _owned_values(
-    cls: Classification, touch: tuple[str, date] | None, row_issues: str
+    cls: Classification, touch: tuple[str, date] | None, row_issues: str, lang: str = "en"
 ) -> dict[str, Any]:
     return {
         "tier": cls.tier,
-        "lifecycle": cls.lifecycle,
-        "activity": cls.activity,
+        "lifecycle": catalogue.text("values", cls.lifecycle, lang) if cls.lifecycle else None,
+        "activity": catalogue.text("values", cls.activity, lang) if cls.activity else None,
         "days_since_contact": cls.days_since_contact,
         "next_touch": touch[0] if touch else None,
         "next_touch_date": touch[1] if touch else None,
@@ -190,15 +206,29 @@ def _owned_values(
     }
 
 
-def _row_issue_text(issues: list[Issue], cls: Classification) -> str:
-    return "; ".join([*(f"{i.column}: {i.problem}" for i in issues), *cls.suggestions])
+def _row_issue_text(issues: list[Issue], cls: Classification, lang: str = "en") -> str:
+    shown = [*(f"{_column(i.column, lang)}: {_issue_text(i.problem, lang)}" for i in issues),
+             *(_issue_text(s, lang) for s in cls.suggestions)]
+    separator = "；" if lang in ("zh", "zh-Hant", "ja") else "; "
+    return separator.join(shown)
+
+
+def _issue_text(english: str, lang: str) -> str:
+    return catalogue.text("issues", english, lang)
+
+
+def _column(name: str, lang: str) -> str:
+    """A column named in an Issue: the sheet's own header as typed, or a column the tool names
+    in English (a missing ID column, Phone for a touchpoint) in the book's language."""
+    return (catalogue.shipped_catalogue().term(name, lang) or name) if lang != "en" else name
 
 
 def issues_tab(issues: list[Issue], lang: str) -> OwnedTab:
     kinds = {"row": INTEGER, "problem": WRAP}
     columns = [Column(k, label(v, lang), kinds.get(k, TEXT)) for k, v in ISSUE_COLUMNS.items()]
     rows = [
-        [i.tab, i.row, i.column, i.value, i.problem, i.suggestion]
+        [i.tab, i.row, _column(i.column, lang), i.value, _issue_text(i.problem, lang),
+         _issue_text(i.suggestion, lang)]
         for i in sorted(issues, key=lambda i: (i.tab, i.row or 0, i.column))
     ]
     return OwnedTab(key="issues", columns=columns, rows=rows, autofilter=True)

@@ -50,6 +50,8 @@ Seconds = Annotated[float, between(0, 86400, number)]
 class General:
     default_country: Country
     default_language: Lang
+    # The language the tool writes the book in; "" = the language of the Contacts headers.
+    book_language: Annotated[str, one_of(("", *LANGS))]
     date_order: Literal["dmy", "mdy"]
     currency_format: str
     backups_keep: Days
