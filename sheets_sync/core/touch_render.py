@@ -50,7 +50,12 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
     person = cand.person
     contact = person.contact
     message = ""
-    text = templates.pick("messages", person.lang, _keys(cand.rule.template, cand.occ.variants))
+    keys = _keys(cand.rule.template, cand.occ.variants)
+    if _unnamed_holiday(cand.occ.values, person.lang):
+        # No name in the contact's language: a neutral greeting rather than a foreign name
+        # mid-sentence ("Tan Wei Ming您好，Thanksgiving Day快乐！").
+        keys.insert(len(keys) - 1, f"{cand.rule.template}_neutral")
+    text = templates.pick("messages", person.lang, keys)
     if text:
         message = render(text, _values(cand, person.lang, templates, settings))
     return Touchpoint(
@@ -72,6 +77,11 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
         group=cand.rule.group,
         fallback_from=cand.fallback_from,
     )
+
+
+def _unnamed_holiday(values: Mapping[str, Any], lang: str) -> bool:
+    names = values.get("holiday")
+    return isinstance(names, Mapping) and lang != "en" and not names.get(lang)
 
 
 def label(cand: Candidate, templates: Templates, settings: EngineSettings) -> str:
