@@ -64,7 +64,7 @@ METRIC_NAMES: dict[str, dict[str, str]] = {
                         "休眠顧客比率(離反率)", "Bahagian dorman (churn)"),
     "engagement": _l("Engagement", "互动回应率", "互動回應率", "エンゲージメント率",
                      "Kadar penglibatan"),
-    "touchpoints_on_time": _l("Touchpoints on time", "按时触达率", "按時觸達率", "期日内対応率",
+    "touchpoints_on_time": _l("Touchpoints on time", "按时触达率", "按時聯絡率", "期日内対応率",
                               "Sentuhan tepat masa"),
     "cltv": _l("CLTV", "客户终身价值 CLTV", "客戶終身價值 CLTV", "顧客生涯価値 CLTV", "CLTV"),
     "lifetime_value": _l("Lifetime value per client", "单客户终身价值", "單客戶終身價值",

@@ -56,7 +56,9 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
         # mid-sentence ("Tan Wei Ming您好，Thanksgiving Day快乐！").
         keys.insert(len(keys) - 1, f"{cand.rule.template}_neutral")
     text = templates.pick("messages", person.lang, keys)
-    if text:
+    if text and not ("{address}" in text and not settings.office_address):
+        # Without the office address the draft would go out with a gap where the directions
+        # belong; it is left blank and the plan reports the missing setting (touchpoints.py).
         message = render(text, _values(cand, person.lang, templates, settings))
     return Touchpoint(
         contact_row=contact.row,
@@ -116,9 +118,15 @@ def _values(cand: Candidate, lang: str, templates: Templates, settings: EngineSe
     values["name"] = contact.name
     values["first_name"] = first_name(contact.name, lang)
     values["agent"] = contact.owner or templates.pick("words", lang, ["your_agent"]) or ""
-    values["address"] = settings.office_address or templates.pick(
-        "words", lang, ["address_missing"]) or ""
+    values["address"] = settings.office_address
     return values
+
+
+def needs_address(cand: Candidate, templates: Templates) -> bool:
+    """Whether the candidate's message asks for the office address ({address})."""
+    keys = _keys(cand.rule.template, cand.occ.variants)
+    text = templates.pick("messages", cand.person.lang, keys) or ""
+    return "{address}" in text
 
 
 def _localise(value: Any, lang: str) -> Any:

@@ -113,12 +113,14 @@ CONTACT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "last_contact": _l(
         "Last contact",
         "最近联系",
-        "最近聯繫",
+        "最近聯絡",
         "最終連絡日",
         "Hubungan terakhir",
         "上次联系",
         "上次聯繫",
         "Last contacted",
+        "最近聯繫",  # traditional labels written before they took Taiwan/Hong Kong usage
+        "上次聯絡",
     ),
     "referred_by": _l(
         "Referred by", "介绍人", "介紹人", "紹介者", "Dirujuk oleh", "推荐人", "推薦人"
@@ -134,6 +136,7 @@ CONTACT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "请勿联系",
         "請勿聯繫",
         "DNC",
+        "請勿聯絡",
     ),
     "tier_override": _l("Tier override", "手动等级", "手動等級", "ランク指定", "Tetapan tier"),
     # Prospect intent grading (seed 001); optional columns.
@@ -157,27 +160,30 @@ OWNED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "days_since_contact": _l(
         "Days since contact",
         "距上次联系天数",
-        "距上次聯繫天數",
+        "距上次聯絡天數",
         "最終連絡からの日数",
         "Hari sejak dihubungi",
+        "距上次聯繫天數",
     ),
-    "next_touch": _l("Next touch", "下次触达", "下次觸達", "次回アクション", "Sentuhan seterusnya"),
+    "next_touch": _l("Next touch", "下次触达", "下次聯絡", "次回アクション", "Sentuhan seterusnya",
+                     "下次觸達"),
     "next_touch_date": _l(
         "Next touch date",
         "下次触达日期",
-        "下次觸達日期",
+        "下次聯絡日期",
         "次回アクション日",
         "Tarikh sentuhan seterusnya",
+        "下次觸達日期",
     ),
     "completeness": _l("Completeness", "资料完整度", "資料完整度", "情報充足率", "Kelengkapan"),
-    "row_issues": _l("Row issues", "行问题", "行問題", "行の問題", "Isu baris"),
+    "row_issues": _l("Row issues", "行问题", "此列問題", "行の問題", "Isu baris", "行問題"),
 }
 
 INTERACTION_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "date": _l("Date", "日期", "日期", "日付", "Tarikh"),
     "contact_id": _l("Contact ID", "客户编号", "客戶編號", "顧客ID", "ID kenalan", "ID"),
-    "channel": _l("Channel", "渠道", "渠道", "チャネル", "Saluran", "方式"),
-    "touchpoint": _l("Touchpoint", "触达", "觸達", "タッチポイント", "Sentuhan"),
+    "channel": _l("Channel", "渠道", "管道", "チャネル", "Saluran", "方式"),
+    "touchpoint": _l("Touchpoint", "触达", "聯絡事項", "タッチポイント", "Sentuhan", "觸達"),
     "outcome": _l("Outcome", "结果", "結果", "結果", "Hasil"),
     "notes": _l("Notes", "备注", "備註", "メモ", "Nota", "備考"),
     "owner": CONTACT_COLUMNS["owner"],
@@ -195,7 +201,7 @@ TRANSACTION_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 
 ISSUE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "tab": _l("Tab", "工作表", "工作表", "シート", "Tab"),
-    "row": _l("Row", "行", "行", "行", "Baris"),
+    "row": _l("Row", "行", "列號", "行", "Baris"),
     "column": _l("Column", "列", "欄", "列", "Lajur"),
     "value": _l("Value", "值", "值", "値", "Nilai"),
     "problem": _l("Problem", "问题", "問題", "問題", "Masalah"),
@@ -335,7 +341,7 @@ SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
     "referral": _l("referral", "转介绍", "轉介紹", "紹介", "rujukan"),
     "past client": _l("past client", "老客户", "老客戶", "既存顧客", "pelanggan lama"),
     "sphere": _l("sphere", "人脉", "人脈", "知人", "kenalan"),
-    "portal": _l("portal", "房产网站", "房產網站", "ポータルサイト", "portal hartanah"),
+    "portal": _l("portal", "房产网站", "房屋網站", "ポータルサイト", "portal hartanah"),
     "walk-in": _l("walk-in", "上门客", "來店客", "来店", "pelanggan datang sendiri"),
 }
 
