@@ -217,28 +217,34 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
 
     config = with_book_language(load_config(args.config), getattr(args, "book_lang", None))
     report = sync_workbook(location, config, _today(args), dry_run=dry_run)
+    from sheets_sync.core.catalogue import text
+
     google = is_google_location(location)
     shown = parse_location(location).url if google else location
     tiers = " · ".join(f"{t} {n}" for t, n in report.tiers.items())
-    print(
+
+    def say(line: str) -> None:  # the summary in the book's language (locales/<lang>.toml)
+        print(text("cli", line, report.language))
+
+    say(
         f"{shown}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
         f"{report.touchpoints_due} touchpoints due today, {report.done_logged} Done logged, "
         f"{report.ids_assigned} IDs assigned"
     )
     if dry_run:
-        print("Dry run: nothing written. A sync would:")
+        say("Dry run: nothing written. A sync would:")
         for line in report.changes:
-            print(f"  - {line}")
+            print("  - " + text("cli", line, report.language))
     elif report.written and google:
-        print(f"Written {shown} in {report.seconds:.1f}s")
+        say(f"Written {shown} in {report.seconds:.1f}s")
     elif report.written:
         path = Path(location)
-        print(
+        say(
             f"Written {path.resolve()} in {report.seconds:.1f}s "
             f"(previous version kept in {path.parent / '.sheets-sync-backups'})"
         )
     else:
-        print("Nothing changed since the last sync; the workbook was not rewritten.")
+        say("Nothing changed since the last sync; the workbook was not rewritten.")
     return 0
 
 

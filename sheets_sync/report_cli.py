@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 
 from sheets_sync.config import load_config
+from sheets_sync.core.catalogue import text
 from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import load_templates
 from sheets_sync.core.model import WorkbookData
@@ -40,7 +41,8 @@ def print_today(args: argparse.Namespace) -> int:
     _, result, _, _ = _analyse(args)
     items = [i for i in result.today_items if _owner_filter(args.owner)(i)]
     if not items:
-        print("Nothing due today" + (f" for {args.owner}" if args.owner else "") + ".")
+        line = f"Nothing due today for {args.owner}." if args.owner else "Nothing due today."
+        print(text("cli", line, result.language))
         return 0
     print(format_table(items))
     return 0
@@ -56,7 +58,7 @@ def write_ics(args: argparse.Namespace) -> int:
     ]
     name = f"sheets-sync {book_title(args.path)}" + (f" – {args.owner}" if args.owner else "")
     args.output.write_bytes(to_ics(items, name))
-    print(f"Wrote {len(items)} touchpoints to {args.output}")
+    print(text("cli", f"Wrote {len(items)} touchpoints to {args.output}", result.language))
     return 0
 
 
@@ -78,7 +80,7 @@ def write_report(args: argparse.Namespace) -> int:
         lang=book_language(data, config),
     )
     args.output.write_text(page, encoding="utf-8")
-    print(f"Wrote {args.output}")
+    print(text("cli", f"Wrote {args.output}", result.language))
     return 0
 
 

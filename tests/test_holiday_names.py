@@ -62,3 +62,7 @@ def test_a_holiday_without_a_name_in_the_language_gets_the_neutral_greeting() ->
                  cfg=_every_holiday_config()).today
     assert [i.rule for i in items] == ["holiday_greeting"]
     assert items[0].message == "王美玲您好，值此佳节，祝您和家人节日愉快、阖家安康。——陈静"
+    # In a Chinese book its Today label names no English holiday either.
+    items = plan(book([person]), {2: cls("B")}, today=date(2026, 11, 26),
+                 cfg=_every_holiday_config(), lang="zh").today
+    assert items[0].label == "节日祝福"

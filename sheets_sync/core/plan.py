@@ -67,6 +67,7 @@ class PlanResult:
     today_items: list[Touchpoint]
     harvested: list[Interaction]
     facts: BookFacts  # the book's index, built once: the report and the .ics export read it too
+    language: str = "en"  # the language the book is written in (book_language)
 
 
 def build_plan(
@@ -136,7 +137,7 @@ def build_plan(
         appends=appends,
     )
     book.issues = issues
-    return PlanResult(changes, book, classes, items, harvested, facts)
+    return PlanResult(changes, book, classes, items, harvested, facts, lang)
 
 
 def insight_tabs(

@@ -92,7 +92,9 @@ def label(cand: Candidate, templates: Templates, settings: EngineSettings) -> st
     lang = settings.label_lang
     keys = _keys(cand.rule.key, cand.occ.variants)
     base = templates.pick("labels", lang, keys) or cand.rule.label
-    detail = templates.pick("details", lang, keys)
+    # A holiday with no name in the label language gets no detail, not an English name.
+    detail = None if _unnamed_holiday(cand.occ.values, lang) else templates.pick(
+        "details", lang, keys)
     values = _values(cand, lang, templates, settings)
     text = render(base, values)
     if detail:
