@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sheets_sync.core.vocabulary import (
+    CHANNEL_WORDS,
     CIRCLES,
     CONTACT_COLUMNS,
     INTERACTION_COLUMNS,
@@ -496,8 +497,11 @@ def _localise(row: Row, lang: str, columns: Mapping[str, Any]) -> Row:
 
 
 def _localise_text(row: Row, lang: str) -> Row:
-    """An agent writes the touchpoint, outcome and notes in the workbook's language."""
+    """An agent writes the channel, touchpoint, outcome and notes in the workbook's language."""
     out = _complete(row, INTERACTION_COLUMNS)
+    channel = out["channel"]
+    if channel in CHANNEL_WORDS and lang != "en":
+        out["channel"] = label(CHANNEL_WORDS[channel], lang)
     for key in ("touchpoint", "outcome", "notes"):
         if out[key]:
             out[key] = _TEXT[out[key]].get(lang) or _TEXT[out[key]]["en"]

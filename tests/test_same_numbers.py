@@ -18,7 +18,7 @@ from sheets_sync.core.messages import load_templates
 from sheets_sync.core.metrics_measures import starts, words
 from sheets_sync.core.plan import PlanResult, build_plan
 from sheets_sync.core.touch_rules import _keyword_pattern
-from sheets_sync.core.vocabulary import LANGS, SIDES, side_key
+from sheets_sync.core.vocabulary import CHANNEL_WORDS, LANGS, SIDES, channel_key, side_key
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.stores.xlsx import XlsxStore
 
@@ -142,3 +142,11 @@ def test_a_side_in_any_language_reads_as_one_canonical_side() -> None:
             assert side_key(entry[lang][0]) == key
     assert side_key(" Lease ") == "rent"
     assert side_key("swap") == "swap"
+
+
+def test_a_channel_typed_in_any_language_reads_as_its_channel() -> None:
+    for key, entry in CHANNEL_WORDS.items():
+        for lang in LANGS:
+            assert channel_key(entry[lang][0]) == key, (lang, entry[lang][0])
+    assert channel_key(" Call ") == "call"
+    assert channel_key("Carrier pigeon") == "carrier pigeon"

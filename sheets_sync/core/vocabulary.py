@@ -356,3 +356,33 @@ def side_key(text: str | None) -> str:
     comes back folded (stripped, casefolded) so rules can still match it."""
     folded = (text or "").strip().casefold()
     return _side_index().get(normalise(folded), folded) if folded else ""
+
+
+# Interactions Channel words: the canonical CHANNELS key is what the rules match and what the
+# tool writes; a person may type the channel in any of the five languages.
+CHANNEL_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "call": _l("call", "电话", "電話", "電話", "panggilan", "phone", "phone call", "致电", "通话",
+               "打电话", "致電", "通話", "打電話", "telefon", "panggilan telefon"),
+    "sms": _l("sms", "短信", "簡訊", "SMS", "SMS", "text", "text message", "短訊", "訊息",
+              "ショートメール", "ショートメッセージ", "mesej", "mesej teks"),
+    "email": _l("email", "邮件", "電郵", "メール", "e-mel", "e-mail", "mail", "电子邮件",
+                "電子郵件", "郵件", "emel"),
+    "visit": _l("visit", "拜访", "拜訪", "訪問", "lawatan", "viewing", "来访", "來訪", "带看",
+                "帶看", "来訪", "内見", "来店", "kunjungan"),
+    "event": _l("event", "活动", "活動", "イベント", "majlis", "acara"),
+    "gift": _l("gift", "礼品", "禮品", "贈り物", "hadiah", "送礼", "送禮", "ギフト", "プレゼント"),
+    "note": _l("note", "手写卡片", "手寫卡片", "手紙", "nota", "card", "handwritten note", "便条",
+               "便條", "卡片", "はがき", "カード", "kad"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _channel_index() -> dict[str, str]:
+    return build_index(CHANNEL_WORDS)
+
+
+def channel_key(text: str | None) -> str:
+    """The canonical channel ("call", "sms" …) of a typed Channel in any language; other text
+    comes back casefolded, as typed."""
+    folded = (text or "").strip().casefold()
+    return _channel_index().get(normalise(folded), folded) if folded else ""
