@@ -108,3 +108,14 @@ def test_the_book_language_setting_overrides_the_headers_language(tmp_path: Path
     assert "domain example,com ada koma" in problems
     assert {w.values["activity"] for w in result.changes.contacts} <= {
         "Aktif", "Semakin dingin", "Senyap", "Dorman"}
+
+
+def test_values_inside_a_text_are_put_into_the_language_too() -> None:
+    assert catalogue.text(
+        "issues", "Circle: suggest Core Advocate (3 referrals closed; typed Advocate)", "zh") == \
+        "圈层：建议改为核心拥护者（已成交转介绍 3 个；现填写为拥护者）"
+    assert catalogue.text(
+        "issues", "Profile 80 % complete, target 100 %: add email, birthday", "zh") == \
+        "资料完整度 80%，目标 100%：请补充邮箱、生日"
+    assert catalogue.text("cli", "C: assign 2 IDs (row 30 → C0044, row 33 → C0045)", "zh") == \
+        "C：分配 2 个编号（第 30 行 → C0044、第 33 行 → C0045）"

@@ -73,20 +73,25 @@ class Catalogue:
         return None
 
     def _value(self, section: str, value: str, lang: str, depth: int) -> str:
-        """A value found inside a text: a known text, a term, a list of terms, else as is."""
+        """A value found inside a text: a list of known texts or terms, a known text, a term,
+        else as is. A list is tried first, so "row 3 → C1, row 4 → C2" is two items, not one
+        item whose second value runs on."""
+        parts = value.split(", ")
+        if len(parts) > 1 and depth > 0:
+            shown = [self._text(section, p, lang, depth - 1) or self._known(p, lang)
+                     for p in parts]
+            if all(item is not None for item in shown):
+                return _LIST_SEPARATOR.get(lang, ", ").join(item or "" for item in shown)
         if depth > 0 and value:
             found = self._text(section, value, lang, depth) if section != "terms" else None
             if found:
                 return found
-        shown = self.langs[lang].get("values", {}).get(value) or self.term(value, lang)
-        if shown is not None:
-            return shown
-        parts = value.split(", ")
-        if len(parts) > 1:
-            terms = [self.term(p, lang) for p in parts]
-            if all(t is not None for t in terms):
-                return _LIST_SEPARATOR.get(lang, ", ").join(t or "" for t in terms)
-        return value
+        known = self._known(value, lang)
+        return value if known is None else known
+
+    def _known(self, value: str, lang: str) -> str | None:
+        """A Lifecycle/Activity value or a term in `lang`, else None."""
+        return self.langs[lang].get("values", {}).get(value) or self.term(value, lang)
 
     def term(self, word: str, lang: str) -> str | None:
         """A single word or name the tool writes (a circle, a column, a channel…) in `lang`."""
