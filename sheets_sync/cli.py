@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -109,7 +109,46 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="last success and last error per workbook")
     status.add_argument("--config", type=Path, help="office config (TOML)")
+    localise_help(parser, help_language(os.environ))
     return parser
+
+
+def help_language(environ: Mapping[str, str]) -> str:
+    """The language of --help: SHEETS_SYNC_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG:
+    zh_CN -> zh, zh_TW / zh_HK -> zh-Hant, ja_JP -> ja, ms_MY -> ms), else English."""
+    from sheets_sync.core.vocabulary import LANGS
+
+    wanted = environ.get("SHEETS_SYNC_LANG", "")
+    for known in LANGS:
+        if wanted.casefold() == known.casefold():
+            return known
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        code = environ.get(name, "").split(".")[0].replace("-", "_").casefold()
+        if code:
+            if code.startswith(("zh_tw", "zh_hk", "zh_mo", "zh_hant")):
+                return "zh-Hant"
+            return next((k for k in ("zh", "ja", "ms") if code.split("_")[0] == k), "en")
+    return "en"
+
+
+def localise_help(parser: argparse.ArgumentParser, lang: str) -> None:
+    """Every description and help text of `parser` and its commands in `lang` (locales/, [cli]);
+    argparse's own words ("usage:", "options") stay as Python prints them."""
+    if lang == "en":
+        return
+    from sheets_sync.core.catalogue import text
+
+    if parser.description:
+        parser.description = text("cli", parser.description, lang)
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            action.help = text("cli", action.help, lang)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                if choice.help:
+                    choice.help = text("cli", choice.help, lang)
+            for sub in action.choices.values():
+                localise_help(sub, lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,13 +1,16 @@
-"""The CLI speaks the book's language: the sync summary is in it, and --lang overrides it."""
+"""The CLI speaks the book's language: the sync summary is in it, and --lang overrides it;
+--help speaks the user's (SHEETS_SYNC_LANG, else the locale)."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from sheets_sync.cli import main
+from sheets_sync.cli import build_parser, help_language, main
+from sheets_sync.core.catalogue import shipped_catalogue
 from sheets_sync.starter import write_starter_workbook
 from tests.golden_books import SAMPLE_DAY
 
@@ -43,3 +46,43 @@ def test_lang_writes_the_book_in_another_language(tmp_path: Path,
 def test_an_unknown_lang_is_refused_by_the_parser(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main(["sync", str(_sample(tmp_path, "en")), "--lang", "fr"])
+
+
+def _help_texts(parser: argparse.ArgumentParser) -> list[str]:
+    texts = [parser.description] if parser.description else []
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            texts.append(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            texts += [choice.help for choice in action._choices_actions if choice.help]
+            for sub in action.choices.values():
+                texts += _help_texts(sub)
+    return texts
+
+
+def test_every_help_text_has_a_catalogue_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETS_SYNC_LANG", "en")
+    english = shipped_catalogue().langs["en"]["cli"]
+    missing = sorted(set(_help_texts(build_parser())) - set(english))
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(("environ", "lang"), [
+    ({"SHEETS_SYNC_LANG": "zh-hant", "LANG": "ja_JP.UTF-8"}, "zh-Hant"),
+    ({"LANG": "zh_CN.UTF-8"}, "zh"),
+    ({"LC_ALL": "zh_HK.UTF-8", "LANG": "en_US.UTF-8"}, "zh-Hant"),
+    ({"LANG": "ja_JP.UTF-8"}, "ja"),
+    ({"LANG": "ms_MY.UTF-8"}, "ms"),
+    ({"LANG": "C.UTF-8"}, "en"),
+    ({}, "en"),
+])
+def test_help_speaks_the_users_language(environ: dict[str, str], lang: str) -> None:
+    assert help_language(environ) == lang
+
+
+def test_help_in_japanese(monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SHEETS_SYNC_LANG", "ja")
+    with pytest.raises(SystemExit):
+        main(["sync", "--help"])
+    assert "変更内容を表示し、何も書き込みません" in capsys.readouterr().out
