@@ -44,6 +44,9 @@ class Catalogue:
     """lang -> section -> English text -> text in that language."""
 
     langs: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    # (lang, section) -> the section's pattern keys, compiled on first use
+    _patterns: dict[tuple[str, str], list[tuple[re.Pattern[str], str]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def text(self, section: str, english: str, lang: str) -> str:
         """`english` in `lang`, or `english` itself when the catalogue has no entry."""
@@ -65,12 +68,23 @@ class Catalogue:
         exact = table.get(english)
         if exact:
             return exact
-        for pattern, key in _patterns(self, lang, section):
+        for pattern, key in self._compiled(lang, section):
             match = pattern.fullmatch(english)
             if match and table.get(key):
                 values = [self._value(section, v, lang, depth - 1) for v in match.groups()]
                 return _fill(table[key], values)
         return None
+
+    def _compiled(self, lang: str, section: str) -> list[tuple[re.Pattern[str], str]]:
+        """The keys of `section` that hold `{}`, as anchored patterns, longest literal text
+        first (so "not a valid {} phone number" is tried before a shorter, looser key)."""
+        if (lang, section) not in self._patterns:
+            keys = [k for k in self.langs.get("en", {}).get(section, {}) if "{}" in k]
+            keys.sort(key=lambda k: len(k.replace("{}", "")), reverse=True)
+            self._patterns[lang, section] = [
+                (re.compile("(.*?)".join(re.escape(part) for part in k.split("{}")), re.S), k)
+                for k in keys]
+        return self._patterns[lang, section]
 
     def _value(self, section: str, value: str, lang: str, depth: int) -> str:
         """A value found inside a text: a list of known texts or terms, a known text, a term,
@@ -125,22 +139,6 @@ def _vocabulary_terms() -> dict[str, Mapping[str, tuple[str, ...]]]:
             terms.setdefault(english, entry)
             terms.setdefault(english.casefold(), entry)
     return terms
-
-
-_PATTERN_CACHE: dict[tuple[int, str, str], list[tuple[re.Pattern[str], str]]] = {}
-
-
-def _patterns(catalogue: Catalogue, lang: str, section: str) -> list[tuple[re.Pattern[str], str]]:
-    """The keys of `section` that hold `{}`, as anchored patterns, longest literal text first (so
-    "not a valid {} phone number" is tried before a shorter, looser key)."""
-    cache_key = (id(catalogue), lang, section)
-    if cache_key not in _PATTERN_CACHE:
-        keys = [k for k in catalogue.langs.get("en", {}).get(section, {}) if "{}" in k]
-        keys.sort(key=lambda k: len(k.replace("{}", "")), reverse=True)
-        _PATTERN_CACHE[cache_key] = [
-            (re.compile("(.*?)".join(re.escape(part) for part in k.split("{}")), re.S), k)
-            for k in keys]
-    return _PATTERN_CACHE[cache_key]
 
 
 def load_catalogue(directory: Traversable | None = None) -> Catalogue:
