@@ -47,12 +47,20 @@ class Catalogue:
     # (lang, section) -> the section's pattern keys, compiled on first use
     _patterns: dict[tuple[str, str], list[tuple[re.Pattern[str], str]]] = field(
         default_factory=dict, compare=False, repr=False)
+    # (section, English text, lang) -> the text shown: the same Issue recurs on many rows
+    _shown: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False,
+                                                    repr=False)
 
     def text(self, section: str, english: str, lang: str) -> str:
         """`english` in `lang`, or `english` itself when the catalogue has no entry."""
         if not english or lang == "en" or lang not in self.langs:
             return english
-        return self._text(section, english, lang, _DEPTH) or english
+        memo = (section, english, lang)
+        if memo not in self._shown:
+            if len(self._shown) > 65536:  # a bound, not a policy: texts carry row numbers
+                self._shown.clear()
+            self._shown[memo] = self._text(section, english, lang, _DEPTH) or english
+        return self._shown[memo]
 
     def key(self, section: str, key: str, lang: str, default: str = "") -> str:
         """The entry `key` of `section` (keyed by a name, not by English text), else English,
