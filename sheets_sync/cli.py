@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -23,6 +23,15 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
+
+
+def _lang(text: str) -> str:
+    from sheets_sync.core.vocabulary import LANGS
+
+    for known in LANGS:
+        if text.casefold() == known.casefold():
+            return known
+    raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(LANGS)}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,9 +105,53 @@ def build_parser() -> argparse.ArgumentParser:
                       help="log in with your Google account (installed-app flow); the token "
                       "is saved for this user")
 
+    for command in (sync, today, ics, report, referrals):
+        command.add_argument("--lang", dest="book_lang", type=_lang, metavar="LANG",
+                             help="write in this language (en, zh, zh-Hant, ja, ms) instead of "
+                             "the workbook's; overrides general.book_language")
+
     status = sub.add_parser("status", help="last success and last error per workbook")
     status.add_argument("--config", type=Path, help="office config (TOML)")
+    localise_help(parser, help_language(os.environ))
     return parser
+
+
+def help_language(environ: Mapping[str, str]) -> str:
+    """The language of --help: SHEETS_SYNC_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG:
+    zh_CN -> zh, zh_TW / zh_HK -> zh-Hant, ja_JP -> ja, ms_MY -> ms), else English."""
+    from sheets_sync.core.vocabulary import LANGS
+
+    wanted = environ.get("SHEETS_SYNC_LANG", "")
+    for known in LANGS:
+        if wanted.casefold() == known.casefold():
+            return known
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        code = environ.get(name, "").split(".")[0].replace("-", "_").casefold()
+        if code:
+            if code.startswith(("zh_tw", "zh_hk", "zh_mo", "zh_hant")):
+                return "zh-Hant"
+            return next((k for k in ("zh", "ja", "ms") if code.split("_")[0] == k), "en")
+    return "en"
+
+
+def localise_help(parser: argparse.ArgumentParser, lang: str) -> None:
+    """Every description and help text of `parser` and its commands in `lang` (locales/, [cli]);
+    argparse's own words ("usage:", "options") stay as Python prints them."""
+    if lang == "en":
+        return
+    from sheets_sync.core.catalogue import text
+
+    if parser.description:
+        parser.description = text("cli", parser.description, lang)
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            action.help = text("cli", action.help, lang)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                if choice.help:
+                    choice.help = text("cli", choice.help, lang)
+            for sub in action.choices.values():
+                localise_help(sub, lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -206,33 +259,40 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     """Sync a workbook path or a Google Sheet location (kept a string: a Path would turn
     "https://" into "https:/")."""
+    from sheets_sync.core.plan import with_book_language
     from sheets_sync.stores.gsheets.location import is_google_location, parse_location
     from sheets_sync.sync import sync_workbook
 
-    config = load_config(args.config)
+    config = with_book_language(load_config(args.config), getattr(args, "book_lang", None))
     report = sync_workbook(location, config, _today(args), dry_run=dry_run)
+    from sheets_sync.core.catalogue import text
+
     google = is_google_location(location)
     shown = parse_location(location).url if google else location
     tiers = " · ".join(f"{t} {n}" for t, n in report.tiers.items())
-    print(
+
+    def say(line: str) -> None:  # the summary in the book's language (locales/<lang>.toml)
+        print(text("cli", line, report.language))
+
+    say(
         f"{shown}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
         f"{report.touchpoints_due} touchpoints due today, {report.done_logged} Done logged, "
         f"{report.ids_assigned} IDs assigned"
     )
     if dry_run:
-        print("Dry run: nothing written. A sync would:")
+        say("Dry run: nothing written. A sync would:")
         for line in report.changes:
-            print(f"  - {line}")
+            print("  - " + text("cli", line, report.language))
     elif report.written and google:
-        print(f"Written {shown} in {report.seconds:.1f}s")
+        say(f"Written {shown} in {report.seconds:.1f}s")
     elif report.written:
         path = Path(location)
-        print(
+        say(
             f"Written {path.resolve()} in {report.seconds:.1f}s "
             f"(previous version kept in {path.parent / '.sheets-sync-backups'})"
         )
     else:
-        print("Nothing changed since the last sync; the workbook was not rewritten.")
+        say("Nothing changed since the last sync; the workbook was not rewritten.")
     return 0
 
 

@@ -24,6 +24,7 @@ from sheets_sync.core.metrics_catalogue import (
     Metric,
     group_label,
     metric_label,
+    shown_texts,
 )
 from sheets_sync.core.metrics_history import read_history
 from sheets_sync.core.model import OwnedTab, Table
@@ -234,9 +235,10 @@ def _headline_cards(metrics: list[Metric], label: _Labels, currency: str) -> lis
         if m.group:
             continue
         badge = f" {_badge(m, label)}" if m.status else ""
+        target = shown_texts(m, label.lang)[0]
         out.append(f'<div class="card"><div class="name">{_e(metric_label(m, label.lang))}</div>'
                    f'<div class="value">{_e(format_value(m.value, m.format, currency))}</div>'
-                   f'<div class="target">{_e(m.target)}{badge}</div></div>')
+                   f'<div class="target">{_e(target)}{badge}</div></div>')
     out.append("</div>")
     return out
 
@@ -278,11 +280,12 @@ def _metric_table(metrics: list[Metric], label: _Labels, currency: str) -> list[
                                                  "definition")]
     out.append("</tr>")
     for m in metrics:
-        advice = f'<div class="advice">{_e(m.advice)}</div>' if m.advice else ""
+        target, definition, advice_text = shown_texts(m, label.lang)
+        advice = f'<div class="advice">{_e(advice_text)}</div>' if advice_text else ""
         out.append(f"<tr><td>{_e(metric_label(m, label.lang))}</td>"
                    f'<td class="num">{_e(format_value(m.value, m.format, currency))}</td>'
-                   f"<td>{_e(m.target)}</td><td>{_badge(m, label)}</td>"
-                   f'<td class="def">{_e(m.definition)}{advice}</td></tr>')
+                   f"<td>{_e(target)}</td><td>{_badge(m, label)}</td>"
+                   f'<td class="def">{_e(definition)}{advice}</td></tr>')
     out.append("</table>")
     return out
 

@@ -8,11 +8,12 @@ from datetime import date
 from typing import Any
 
 from sheets_sync.config import load_config
+from sheets_sync.core.catalogue import text
 from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import load_templates
 from sheets_sync.core.model import WorkbookData
 from sheets_sync.core.owners import match_owners, owner_key
-from sheets_sync.core.plan import PlanResult, build_plan
+from sheets_sync.core.plan import PlanResult, book_language, build_plan, with_book_language
 from sheets_sync.core.referrals import compute_referrals
 from sheets_sync.core.today import format_table, to_ics
 from sheets_sync.core.touchpoints import upcoming
@@ -24,7 +25,7 @@ from sheets_sync.sync import open_store
 def _analyse(
     args: argparse.Namespace, light: bool = True
 ) -> tuple[WorkbookData, PlanResult, dict, date]:
-    config = load_config(args.config)
+    config = with_book_language(load_config(args.config), getattr(args, "book_lang", None))
     today = args.today or date.today()
     data = open_store(str(args.path), config).read()
     result = build_plan(data, config, today, light=light, templates=load_templates())
@@ -65,8 +66,9 @@ def print_today(args: argparse.Namespace) -> int:
     keep = _owner_filter(args.owner, result)
     items = [i for i in result.today_items if keep(i)]
     if not items:
-        print("Nothing due today" + (f" for {_who(args.owner, result)}" if args.owner else "")
-              + ".")
+        line = (f"Nothing due today for {_who(args.owner, result)}." if args.owner
+                else "Nothing due today.")
+        print(text("cli", line, result.language))
         return 0
     print(format_table(items))
     return 0
@@ -78,12 +80,12 @@ def write_ics(args: argparse.Namespace) -> int:
     items = [
         i
         for i in upcoming(result.book, result.classes, today, args.days, config,
-                          lang=data.language, facts=result.facts)
+                          lang=book_language(data, config), facts=result.facts)
         if keep(i)
     ]
     name = f"sheets-sync {book_title(args.path)}" + (f" – {args.owner}" if args.owner else "")
     args.output.write_bytes(to_ics(items, name))
-    print(f"Wrote {len(items)} touchpoints to {args.output}")
+    print(text("cli", f"Wrote {len(items)} touchpoints to {args.output}", result.language))
     return 0
 
 
@@ -94,17 +96,18 @@ def write_report(args: argparse.Namespace) -> int:
     # The same measures the sync writes to Metrics (its same-day re-run rule included).
     measured = measure(result.book, result.classes, result.facts, today, config,
                        today_table=data.tables.get("today"),
-                       history_table=data.tables.get("metrics_history"), lang=data.language)
+                       history_table=data.tables.get("metrics_history"),
+                       lang=book_language(data, config))
     page = render_report(
         measured.metrics,
         measured.breakdowns,
         measured.referrers,
         measured.history,
         f"{book_title(args.path)} — {today.isoformat()}",
-        lang=data.language,
+        lang=book_language(data, config),
     )
     args.output.write_text(page, encoding="utf-8")
-    print(f"Wrote {args.output}")
+    print(text("cli", f"Wrote {args.output}", result.language))
     return 0
 
 

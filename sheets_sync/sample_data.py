@@ -17,11 +17,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from sheets_sync.core.vocabulary import (
+    CHANNEL_WORDS,
     CIRCLES,
     CONTACT_COLUMNS,
     INTERACTION_COLUMNS,
     LOST_REASONS,
     MESSAGE_LANGUAGES,
+    SIDES,
+    SOURCES,
     STAGES,
     TRANSACTION_COLUMNS,
     YES_NO,
@@ -75,6 +78,8 @@ _ENUMS: dict[str, Mapping[str, Mapping[str, tuple[str, ...]]]] = {
     "stage": STAGES,
     "lost_reason": LOST_REASONS,
     "language": MESSAGE_LANGUAGES,
+    "side": SIDES,
+    "source": SOURCES,
 }
 _YES_NO_COLUMNS = ("lunar_birthday", "do_not_contact", "accepts_product", "accepts_price",
                    "can_afford", "decision_makers_seen")
@@ -89,7 +94,7 @@ def build_sample(today: date, lang: str = "en") -> SampleData:
     return SampleData(
         contacts=[_localise(row, lang, CONTACT_COLUMNS) for row in contacts],
         interactions=[_localise_text(row, lang) for row in interactions],
-        transactions=[_complete(row, TRANSACTION_COLUMNS) for row in transactions],
+        transactions=[_localise(row, lang, TRANSACTION_COLUMNS) for row in transactions],
     )
 
 
@@ -310,7 +315,7 @@ _DRIP = (  # post-closing steps already done, when the closing is older than the
     (1, "call", "day1", "answered"),
     (3, "note", "day3", "sent"),
     (7, "email", "day7", "sent"),
-    (14, "call", "day14", "answered"),
+    (14, "call", "day14", "satisfied"),
     (30, "call", "day30", "review"),
     (90, "email", "month3", "sent"),
 )
@@ -492,8 +497,11 @@ def _localise(row: Row, lang: str, columns: Mapping[str, Any]) -> Row:
 
 
 def _localise_text(row: Row, lang: str) -> Row:
-    """An agent writes the touchpoint, outcome and notes in the workbook's language."""
+    """An agent writes the channel, touchpoint, outcome and notes in the workbook's language."""
     out = _complete(row, INTERACTION_COLUMNS)
+    channel = out["channel"]
+    if channel in CHANNEL_WORDS and lang != "en":
+        out["channel"] = label(CHANNEL_WORDS[channel], lang)
     for key in ("touchpoint", "outcome", "notes"):
         if out[key]:
             out[key] = _TEXT[out[key]].get(lang) or _TEXT[out[key]]["en"]
@@ -529,9 +537,14 @@ _TEXT: dict[str, dict[str, str]] = {
                  "Minum kopi"),
     "referral_thanks": _t("Referral thank-you gift", "转介绍感谢礼", "轉介紹感謝禮",
                           "紹介のお礼の品", "Hadiah terima kasih rujukan"),
-    "life_event": _t("Life event", "人生大事", "人生大事", "ライフイベント", "Peristiwa hidup"),
+    # Not "Life event": that is the life_event rule's key, so the call would read as the tool's
+    # own check-in rather than the news that should lead to one.
+    "life_event": _t("Catch-up call", "电话叙旧", "電話敘舊", "近況の電話",
+                     "Panggilan bertanya berita"),
     # outcomes
     "answered": _t("Answered", "已接通", "已接通", "応答あり", "Dijawab"),
+    "satisfied": _t("Very satisfied with the move", "非常满意，入住顺利", "非常滿意，入住順利",
+                    "大変満足、入居も順調", "Sangat puas hati, pindah masuk lancar"),
     "no_answer": _t("No answer", "未接", "未接", "不在", "Tiada jawapan"),
     "sent": _t("Sent", "已发送", "已寄出", "送付済み", "Dihantar"),
     "replied": _t("Replied — thanked us", "已回复，表示感谢", "已回覆，表示感謝",
@@ -539,17 +552,19 @@ _TEXT: dict[str, dict[str, str]] = {
     "review": _t("Left a 5-star review; will refer a colleague", "给了五星好评，会介绍同事",
                  "給了五星好評，會介紹同事", "★5の口コミ、同僚を紹介予定",
                  "Beri ulasan 5 bintang; akan rujuk rakan sekerja"),
-    "liked": _t("Liked it, wants a second viewing", "满意，想再看一次", "滿意，想再看一次",
+    # "Liked", not "satisfied" (满意): a viewing is not a satisfaction answer in any language.
+    "liked": _t("Liked it, wants a second viewing", "喜欢，想再看一次", "喜歡，想再看一次",
                 "好感触、再内見希望", "Berminat, mahu lawatan kedua"),
     "attended": _t("Attended", "已出席", "已出席", "参加", "Hadir"),
     "lost_price": _t("Bought elsewhere — cheaper", "在别处买了，更便宜", "在別處買了，較便宜",
                      "他社で購入（価格）", "Beli di tempat lain — lebih murah"),
     "lost_amenities": _t("Wants a school nearby", "想要学校附近的", "想要學校附近的",
                          "学校の近くを希望", "Mahu dekat sekolah"),
-    "lost_service": _t("Unhappy with slow replies", "不满回复太慢", "不滿回覆太慢",
-                       "返信の遅さに不満", "Tidak puas hati, balasan lambat"),
-    "lost_other": _t("Plans on hold — moving abroad", "计划搁置，要出国", "計劃擱置，要出國",
-                     "海外転勤で保留", "Rancangan ditangguh — pindah ke luar negara"),
+    "lost_service": _t("Unhappy with slow replies", "不满意，回复太慢", "不滿意，回覆太慢",
+                       "不満：返信が遅い", "Tidak puas hati, balasan lambat"),
+    "lost_other": _t("Plans on hold — moving abroad", "计划搁置，要搬去国外",
+                     "計劃擱置，要搬去國外", "海外転勤で保留",
+                     "Rancangan ditangguh — berpindah ke luar negara"),
     "dnc": _t("Asked not to be contacted", "要求不要再联系", "要求不要再聯繫",
               "今後の連絡は不要とのこと", "Minta jangan dihubungi lagi"),
     # notes

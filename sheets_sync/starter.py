@@ -470,7 +470,7 @@ HOW_TO: dict[str, dict[str, Any]] = {
             "編號）。",
             "每天早上：打開{today}，將{owner}篩選為您的名字，逐筆跟進，在{done}選 TRUE，並填寫"
             "{outcome}和{notes}。下次同步會把這些項目記入{interactions}（只記一次），並安排下一次"
-            "聯繫。",
+            "聯絡。",
             "執行同步：先儲存活頁簿（Windows 上請先在 Excel 中關閉），然後執行  "
             "sheets-sync sync {file}  ，再到{issues}查看無法辨識的儲存格。",
         ],

@@ -34,6 +34,7 @@ class SyncReport:
     changes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     requests: int | None = None  # HTTP requests sent (Google Sheets), across a re-plan too
+    language: str = "en"  # the book's language: the CLI prints its summary in it
 
 
 def open_store(location: str, config: dict[str, Any]) -> Store:
@@ -120,6 +121,7 @@ def summarise(location: str, today: date, result: PlanResult) -> SyncReport:
         touchpoints_due=len(result.today_items),
         done_logged=len(result.harvested),
         ids_assigned=len(result.book.assigned_ids),
+        language=result.language,
     )
 
 

@@ -282,7 +282,8 @@ def test_touchpoint_issues_name_the_contacts_tab_by_its_own_name(tmp_path: Path)
     sync_workbook(str(path), load_config(), TODAY)
     issues = rows_of(path, "问题")
     assert {r["工作表"] for r in issues} <= {"客户", "互动记录", "成交记录"}
-    assert any(r["工作表"] == "客户" and r["行"] == 2 and "No usable phone" in r["问题"]
+    # The Issues text is in the book's language (locales/zh.toml).
+    assert any(r["工作表"] == "客户" and r["行"] == 2 and "没有可用的电话或邮箱" in r["问题"]
                for r in issues)
     row = rows_of(path, "客户")[0]
-    assert "No usable phone or e-mail" in (row["行问题"] or "")
+    assert "没有可用的电话或邮箱" in (row["行问题"] or "")

@@ -1,4 +1,5 @@
-"""The package installs like one: a wheel carries config/ and templates/ and runs on its own."""
+"""The package installs like one: a wheel carries config/, templates/ and locales/ and runs on
+its own."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("pyproject.toml", "README.md", "sheets_sync", "config", "templates")
+SOURCES = ("pyproject.toml", "README.md", "sheets_sync", "config", "templates", "locales")
 
 
 def test_every_subpackage_is_listed_in_pyproject() -> None:
@@ -31,11 +32,14 @@ def test_every_subpackage_is_listed_in_pyproject() -> None:
 
 
 def test_shipped_files_are_read_through_the_package() -> None:
-    from sheets_sync.core.shipped import default_config, templates_folder
+    from sheets_sync.core.shipped import default_config, locales_folder, templates_folder
 
     assert default_config().read_bytes() == (ROOT / "config" / "default.toml").read_bytes()
     assert {f.name for f in templates_folder().iterdir() if f.name.endswith(".toml")} == {
         p.name for p in (ROOT / "templates").glob("*.toml")
+    }
+    assert {f.name for f in locales_folder().iterdir() if f.name.endswith(".toml")} == {
+        p.name for p in (ROOT / "locales").glob("*.toml")
     }
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sheets_sync.core import catalogue
 from sheets_sync.core.facts import BookFacts, build_facts
 from sheets_sync.core.model import INTEGER, TEXT, WRAP, Book, Column, Contact, OwnedTab, Table
 from sheets_sync.core.parse import read_month
@@ -101,8 +102,8 @@ def themes_tab(themes: list[Theme], lang: str = "en") -> OwnedTab:
     """The Themes tab as first written (the caller writes it only when the workbook has none)."""
     kinds = {"month": INTEGER, "theme": TEXT, "ideas": WRAP}
     columns = [Column(k, localized(CALENDAR_COLUMNS[k], lang), kind) for k, kind in kinds.items()]
-    rows: list[list[Any]] = [[t.month, t.theme, t.ideas] for t in sorted(themes,
-                                                                          key=lambda t: t.month)]
+    rows: list[list[Any]] = [[t.month, _shown(t.theme, lang), _shown(t.ideas, lang)]
+                             for t in sorted(themes, key=lambda t: t.month)]
     return OwnedTab(key="themes", columns=columns, rows=rows)
 
 
@@ -280,6 +281,11 @@ def _events_in(events: list[Mapping[str, Any]], month: int, lang: str) -> str:
     return ", ".join(shown)
 
 
+def _shown(text: str, lang: str) -> str:
+    """A shipped theme, content idea or seasonal line in `lang`; a person's own text as typed."""
+    return catalogue.text("themes", text, lang)
+
+
 CALENDAR_KEYS = ("month", "theme", "ideas", "holidays", "solar_terms", "birthdays",
                  "anniversaries", "events")
 
@@ -307,10 +313,11 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
     rows: list[list[Any]] = []
     for year, month in months:
         theme = by_month.get(month, Theme(month, "", ""))
-        ideas = "\n".join(p for p in (theme.ideas, seasonal_advice(month, climate, config)) if p)
+        ideas = "\n".join(_shown(p, lang) for p in
+                          (theme.ideas, seasonal_advice(month, climate, config)) if p)
         rows.append([
             month_label(year, month, lang),
-            theme.theme,
+            _shown(theme.theme, lang),
             ideas,
             _in_month(holidays, year, month),
             _in_month(solar_terms, year, month),

@@ -204,6 +204,99 @@ def slugify(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
 
 
+# Holiday names the `holidays` package has in English only, for the countries the tool greets in
+# (MY, SG, CN, TW, HK, JP): English base name -> (simplified, traditional, Japanese, Malay). Used
+# where the package has no name in that language, so a Chinese, Japanese or Malay message never
+# carries an English holiday name. A holiday in none of them gets the neutral greeting instead
+# (touch_render.py, templates' holiday_greeting_neutral).
+_HOLIDAY_NAMES: dict[str, tuple[str, str, str, str]] = {
+    "New Year's Day": ("元旦", "元旦", "元日", "Hari Tahun Baharu"),
+    "Chinese New Year": ("春节", "農曆新年", "春節", "Tahun Baharu Cina"),
+    "Chinese New Year's Eve": ("除夕", "除夕", "春節の大みそか", "Malam Tahun Baharu Cina"),
+    "The second day of Chinese New Year": ("农历年初二", "農曆年初二", "春節2日目",
+                                           "Hari kedua Tahun Baharu Cina"),
+    "The third day of Chinese New Year": ("农历年初三", "農曆年初三", "春節3日目",
+                                          "Hari ketiga Tahun Baharu Cina"),
+    "The fourth day of Chinese New Year": ("农历年初四", "農曆年初四", "春節4日目",
+                                           "Hari keempat Tahun Baharu Cina"),
+    "Tomb-Sweeping Day": ("清明节", "清明節", "清明節", "Hari Qingming"),
+    "Labor Day": ("劳动节", "勞動節", "メーデー", "Hari Pekerja"),
+    "Dragon Boat Festival": ("端午节", "端午節", "端午節", "Pesta Perahu Naga"),
+    "Mid-Autumn Festival": ("中秋节", "中秋節", "中秋節", "Pesta Tanglung"),
+    "The Day following Mid-Autumn Festival": ("中秋节翌日", "中秋節翌日", "中秋節の翌日",
+                                              "Hari selepas Pesta Tanglung"),
+    "Double Ninth Festival": ("重阳节", "重陽節", "重陽節", "Hari Double Ninth"),
+    "National Day": ("国庆日", "國慶日", "ナショナルデー", "Hari Kebangsaan"),
+    "Malaysia Day": ("马来西亚日", "馬來西亞日", "マレーシア・デー", "Hari Malaysia"),
+    "Federal Territory Day": ("联邦直辖区日", "聯邦直轄區日", "連邦直轄領の日",
+                              "Hari Wilayah Persekutuan"),
+    "Birthday of HM Yang di-Pertuan Agong": ("最高元首诞辰", "最高元首誕辰", "国王誕生日",
+                                             "Hari Keputeraan Yang di-Pertuan Agong"),
+    "Thaipusam": ("大宝森节", "大寶森節", "タイプーサム", "Thaipusam"),
+    "Nuzul Al-Quran Day": ("可兰经降世日", "可蘭經降世日", "ヌズル・アル・クルアーン",
+                           "Hari Nuzul Al-Quran"),
+    "Eid al-Fitr": ("开斋节", "開齋節", "ハリラヤ・プアサ", "Hari Raya Aidilfitri"),
+    "Eid al-Adha": ("哈芝节", "哈芝節", "ハリラヤ・ハジ", "Hari Raya Haji"),
+    "Islamic New Year": ("回历新年", "回曆新年", "イスラム暦新年", "Awal Muharram"),
+    "Prophet Muhammad's Birthday": ("先知穆罕默德诞辰", "先知穆罕默德誕辰", "預言者生誕祭",
+                                    "Maulidur Rasul"),
+    "Vesak Day": ("卫塞节", "衛塞節", "ウェーサーカ祭", "Hari Wesak"),
+    "Diwali": ("屠妖节", "屠妖節", "ディーパバリ", "Deepavali"),
+    "Good Friday": ("耶稣受难节", "耶穌受難節", "聖金曜日", "Jumaat Agung"),
+    "Easter Monday": ("复活节星期一", "復活節星期一", "イースターマンデー", "Isnin Paskah"),
+    "The Buddha's Birthday": ("佛诞", "佛誕", "仏誕節", "Hari Wesak"),
+    "Hong Kong S.A.R. Establishment Day": ("香港特别行政区成立纪念日", "香港特別行政區成立紀念日",
+                                           "香港特別行政区設立記念日",
+                                           "Hari Penubuhan Wilayah Pentadbiran Khas Hong Kong"),
+    "Christmas Day": ("圣诞节", "聖誕節", "クリスマス", "Hari Krismas"),
+    "The first weekday after Christmas Day": ("圣诞节后第一个工作日", "聖誕節後第一個工作日",
+                                              "クリスマス翌平日", "Hari bekerja selepas Krismas"),
+    "Children's Day": ("儿童节", "兒童節", "こどもの日", "Hari Kanak-kanak"),
+    "Peace Memorial Day": ("和平纪念日", "和平紀念日", "和平記念日", "Hari Peringatan Keamanan"),
+    "Confucius' Birthday": ("孔子诞辰纪念日", "孔子誕辰紀念日", "孔子誕生記念日",
+                            "Hari Lahir Confucius"),
+    "Founding Day of the Republic of China": (
+        "中华民国开国纪念日", "中華民國開國紀念日", "中華民国建国記念日",
+        "Hari Penubuhan Republik China"),
+    "Taiwan Restoration and Guningtou Victory Memorial Day": (
+        "台湾光复暨古宁头大捷纪念日", "臺灣光復暨古寧頭大捷紀念日",
+        "台湾光復・古寧頭戦役勝利記念日", "Hari Pemulihan Taiwan"),
+    "Constitution Day": ("宪法纪念日", "憲法紀念日", "憲法記念日", "Hari Perlembagaan"),
+    "Coming of Age Day": ("成人节", "成人節", "成人の日", "Hari Dewasa"),
+    "Foundation Day": ("建国纪念日", "建國紀念日", "建国記念の日", "Hari Pengasasan Negara"),
+    "Emperor's Birthday": ("天皇诞辰", "天皇誕辰", "天皇誕生日", "Hari Keputeraan Maharaja"),
+    "Vernal Equinox Day": ("春分日", "春分日", "春分の日", "Hari Ekuinoks Musim Bunga"),
+    "Showa Day": ("昭和日", "昭和日", "昭和の日", "Hari Showa"),
+    "Greenery Day": ("绿之日", "綠之日", "みどりの日", "Hari Kehijauan"),
+    "Marine Day": ("海之日", "海之日", "海の日", "Hari Laut"),
+    "Mountain Day": ("山之日", "山之日", "山の日", "Hari Gunung"),
+    "Respect for the Aged Day": ("敬老日", "敬老日", "敬老の日", "Hari Menghormati Warga Emas"),
+    "Autumnal Equinox Day": ("秋分日", "秋分日", "秋分の日", "Hari Ekuinoks Musim Luruh"),
+    "Sports Day": ("体育日", "體育日", "スポーツの日", "Hari Sukan"),
+    "Culture Day": ("文化日", "文化日", "文化の日", "Hari Kebudayaan"),
+    "Labor Thanksgiving Day": ("勤劳感谢日", "勤勞感謝日", "勤労感謝の日",
+                               "Hari Kesyukuran Pekerja"),
+    "National Holiday": ("国民休息日", "國民休息日", "国民の休日", "Cuti Umum Kebangsaan"),
+}
+# The same English name means another day in another country.
+_COUNTRY_HOLIDAY_NAMES: dict[tuple[str, str], tuple[str, str, str, str]] = {
+    ("CN", "National Day"): ("国庆节", "國慶節", "国慶節", "Hari Kebangsaan China"),
+    ("TW", "National Day"): ("国庆日", "國慶日", "双十節", "Hari Kebangsaan"),
+    ("MY", "National Day"): ("国庆日", "國慶日", "独立記念日", "Hari Kebangsaan"),
+    ("SG", "National Day"): ("国庆日", "國慶日", "ナショナルデー", "Hari Kebangsaan"),
+    ("TW", "Children's Day"): ("儿童节", "兒童節", "児童節", "Hari Kanak-kanak"),
+    ("CN", "Labor Day"): ("劳动节", "勞動節", "労働節", "Hari Pekerja"),
+}
+
+
+def translated_holiday(country: str, key: str, lang: str) -> str | None:
+    """The tool's own name of holiday `key` (English base name) in `lang`, or None."""
+    names = _COUNTRY_HOLIDAY_NAMES.get((country, key)) or _HOLIDAY_NAMES.get(key)
+    if names is None or lang not in MESSAGE_LANGS[1:]:
+        return None
+    return names[MESSAGE_LANGS.index(lang) - 1]
+
+
 # Which of the package's languages to use for each message language, best first.
 _PACKAGE_LANGS = {
     "en": ("en_US", "en_GB", "en_SG", "en_HK", "en_MY"),
@@ -289,6 +382,11 @@ def public_holidays(country: str, year: int, subdiv: str | None = None,
                 # to be the same holiday; otherwise keep the English one.
                 if len(names) == 1 and len(other) == 1:
                     names_by_lang[lang] = _base_name(other[0])
+            for lang in MESSAGE_LANGS[1:]:  # names the package lacks: the tool's own table
+                if lang not in names_by_lang:
+                    own = translated_holiday(country, key, lang)
+                    if own:
+                        names_by_lang[lang] = own
             seen[key] = Holiday(day, key, names_by_lang)
     return tuple(sorted(seen.values(), key=lambda holiday: (holiday.date, holiday.key)))
 

@@ -516,7 +516,7 @@ def closings_by_row(book: Book, keys: ContactKeys,
     cell (when no deal already has that date), oldest first."""
     closings: dict[int, tuple[tuple[date, str], ...]] = {}
     for contact in book.contacts:
-        dated = [(t.closing_date, (t.side or "").strip().casefold())
+        dated = [(t.closing_date, vocabulary.side_key(t.side))
                  for t in transactions.get(keys.by_row[contact.row], ())
                  if t.closing_date is not None]
         if contact.closing_date and all(d != contact.closing_date for d, _ in dated):

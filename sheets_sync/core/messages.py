@@ -123,7 +123,8 @@ def render(text: str, values: Mapping[str, object]) -> str:
 # romanised Chinese name starts with the surname ("Tan Wei Ming"), so it is used whole.
 _PATRONYMIC = re.compile(r"\s+(?:bin|binti|bt|b\.|a/l|a/p|s/o|d/o)\s+.*$", re.IGNORECASE)
 _PAIRED_FIRST = {"muhammad", "mohd", "mohamad", "mohammad", "mohamed", "md", "nur", "nurul",
-                 "siti", "abdul", "wan", "nik", "syed", "sharifah", "tengku", "raja", "noor"}
+                 "siti", "abdul", "wan", "nik", "syed", "sharifah", "tengku", "raja", "noor",
+                 "nor", "puteri", "megat", "che"}
 _SURNAMES = {"tan", "lim", "lee", "ng", "wong", "ong", "chong", "chan", "teo", "goh", "lau",
              "yap", "chua", "koh", "low", "leong", "cheng", "chin", "foo", "ho", "khoo", "kok",
              "lai", "liew", "loh", "tay", "toh", "wee", "yeo", "yong", "chew", "ang", "seah",

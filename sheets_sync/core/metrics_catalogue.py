@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sheets_sync.core import vocabulary
+from sheets_sync.core import catalogue, vocabulary
 from sheets_sync.core.referrals import localized
 
 PERCENT, NUMBER, MONEY, DAYS = "percent", "number", "money", "days"
@@ -64,7 +64,7 @@ METRIC_NAMES: dict[str, dict[str, str]] = {
                         "休眠顧客比率(離反率)", "Bahagian dorman (churn)"),
     "engagement": _l("Engagement", "互动回应率", "互動回應率", "エンゲージメント率",
                      "Kadar penglibatan"),
-    "touchpoints_on_time": _l("Touchpoints on time", "按时触达率", "按時觸達率", "期日内対応率",
+    "touchpoints_on_time": _l("Touchpoints on time", "按时触达率", "按時聯絡率", "期日内対応率",
                               "Sentuhan tepat masa"),
     "cltv": _l("CLTV", "客户终身价值 CLTV", "客戶終身價值 CLTV", "顧客生涯価値 CLTV", "CLTV"),
     "lifetime_value": _l("Lifetime value per client", "单客户终身价值", "單客戶終身價值",
@@ -167,6 +167,7 @@ class Metric:
     format: str = NUMBER  # percent / number / money / days
     advice: str = ""
     group: str = ""  # for per-group metrics (a circle, a tier, a referrer…); "" for headline ones
+    reference: str = ""  # the configured reference shown inside `target` (metrics.references)
 
 
 def _target_text(key: str, fmt: str, target: float | None, reference: str) -> str:
@@ -203,7 +204,20 @@ def make_metric(key: str, value: float | None, definition: str, config: Mapping[
     name = METRIC_NAMES[key]["en"] + (f" — {group}" if group else "")
     return Metric(key=key, name=name, value=value, target=_target_text(key, fmt, target, reference),
                   status=status, definition=definition, format=fmt,
-                  advice=ADVICE.get(key, "") if status == "below" else "", group=group)
+                  advice=ADVICE.get(key, "") if status == "below" else "", group=group,
+                  reference=reference)
+
+
+def shown_texts(metric: Metric, lang: str) -> tuple[str, str, str]:
+    """The metric's target, definition and advice in `lang` (locales/<lang>.toml), English
+    where the catalogue has no entry (a reference a person set in config, say)."""
+    target = metric.target
+    if metric.reference and metric.reference in target:
+        target = target.replace(metric.reference,
+                                catalogue.text("references", metric.reference, lang))
+    advice = catalogue.shipped_catalogue().key("advice", metric.key, lang, metric.advice) \
+        if metric.advice else ""
+    return target, catalogue.text("definitions", metric.definition, lang), advice
 
 
 def metric_label(metric: Metric, lang: str) -> str:

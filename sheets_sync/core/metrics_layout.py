@@ -18,6 +18,7 @@ from sheets_sync.core.metrics_catalogue import (
     Metric,
     group_label,
     metric_label,
+    shown_texts,
 )
 from sheets_sync.core.model import TEXT, Chart, Column, ColumnRef, OwnedTab
 from sheets_sync.core.referrals import localized
@@ -88,8 +89,9 @@ def _metric_rows(metrics: list[Metric], lang: str
         spans[span_key] = (spans.get(span_key, (sheet_row, sheet_row))[0], sheet_row)
         value_formats[len(rows), "value"] = _VALUE_KINDS.get(metric.format, "number")
         status = _label(metric.status, lang) if metric.status else ""
-        rows.append([metric_label(metric, lang), display_value(metric), metric.target, status,
-                     metric.definition, metric.advice])
+        target, definition, advice = shown_texts(metric, lang)
+        rows.append([metric_label(metric, lang), display_value(metric), target, status,
+                     definition, advice])
     return rows, value_formats, spans
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sheets_sync.core import catalogue
 from sheets_sync.core.book_settings import book_config, with_manager_spelling
 from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
 from sheets_sync.core.calendars import holiday_dates, solar_term_dates
@@ -72,6 +73,7 @@ class PlanResult:
     facts: BookFacts  # the book's index, built once: the report and the .ics export read it too
     # The config this plan used: the one given with the book's Settings tab merged in.
     config: Mapping[str, Any] = field(default_factory=dict)
+    language: str = "en"  # the language the book is written in (book_language)
 
 
 def build_plan(
@@ -82,7 +84,7 @@ def build_plan(
     templates: Templates | None = None,
 ) -> PlanResult:
     """Everything a sync writes, computed from the tables read and `today`."""
-    lang = data.language
+    lang = book_language(data, config)
     contacts = data.tables["contacts"]
     config, setting_issues = book_config(data.tables.get("settings"), config, lang)
     book = validate_book(data.tables, config)
@@ -112,7 +114,8 @@ def build_plan(
             values=_owned_values(
                 classes[c.key],
                 touches.get(c.key),
-                _row_issue_text(by_row.get(c.row, []), classes[c.key]),
+                _row_issue_text(by_row.get(c.row, []), classes[c.key], lang),
+                lang,
             ),
             assign_id=book.assigned_id(c) or None,
         )
@@ -128,7 +131,7 @@ def build_plan(
     # (Touchpoints on time) before the list is gone.
     earlier = list_written_on(data.tables.get("today"), config["general"]["date_order"])
     if not light or (earlier is not None and earlier < today):
-        tabs += insight_tabs(data, book, classes, today, config, facts)
+        tabs += insight_tabs(data, book, classes, today, config, facts, lang)
     tab_names: dict[str, str] = {}
     for tab in tabs:  # a person's tab with the same name keeps it (core/owned_tabs.py)
         tab_names[tab.key] = owned_tab_name(tab.key, lang, data.tab_keys, data.tab_names,
@@ -157,7 +160,7 @@ def build_plan(
         appends=appends,
     )
     book.issues = issues
-    return PlanResult(changes, book, classes, items, harvested, facts, config)
+    return PlanResult(changes, book, classes, items, harvested, facts, config, lang)
 
 
 def insight_tabs(
@@ -167,9 +170,10 @@ def insight_tabs(
     today: date,
     config: Mapping[str, Any],
     facts: BookFacts,
+    lang: str | None = None,
 ) -> list[OwnedTab]:
     """Calendar, Themes (first time only), Metrics, Metrics history and Referrals."""
-    lang = data.language
+    lang = lang or book_language(data, config)
     end = date(today.year + 1, today.month, 1) + timedelta(days=31)
     countries = sorted(
         {c.country for c in book.contacts if c.country} | {config["general"]["default_country"]}
@@ -198,13 +202,26 @@ def insight_tabs(
     ]
 
 
+def book_language(data: WorkbookData, config: Mapping[str, Any]) -> str:
+    """The language the tool writes the book in: `general.book_language` (the --lang option or
+    the user's TOML) when set, else the language of the Contacts headers."""
+    return str(config["general"].get("book_language") or "") or data.language
+
+
+def with_book_language(config: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """`config` with `general.book_language` set to `lang` (the --lang option), when given."""
+    if lang:
+        config = {**config, "general": {**config["general"], "book_language": lang}}
+    return config
+
+
 def _owned_values(
-    cls: Classification, touch: tuple[str, date] | None, row_issues: str
+    cls: Classification, touch: tuple[str, date] | None, row_issues: str, lang: str = "en"
 ) -> dict[str, Any]:
     return {
         "tier": cls.tier,
-        "lifecycle": cls.lifecycle,
-        "activity": cls.activity,
+        "lifecycle": catalogue.text("values", cls.lifecycle, lang) if cls.lifecycle else None,
+        "activity": catalogue.text("values", cls.activity, lang) if cls.activity else None,
         "days_since_contact": cls.days_since_contact,
         "next_touch": touch[0] if touch else None,
         "next_touch_date": touch[1] if touch else None,
@@ -213,15 +230,29 @@ def _owned_values(
     }
 
 
-def _row_issue_text(issues: list[Issue], cls: Classification) -> str:
-    return "; ".join([*(f"{i.column}: {i.problem}" for i in issues), *cls.suggestions])
+def _row_issue_text(issues: list[Issue], cls: Classification, lang: str = "en") -> str:
+    shown = [*(f"{_column(i.column, lang)}: {_issue_text(i.problem, lang)}" for i in issues),
+             *(_issue_text(s, lang) for s in cls.suggestions)]
+    separator = "；" if lang in ("zh", "zh-Hant", "ja") else "; "
+    return separator.join(shown)
+
+
+def _issue_text(english: str, lang: str) -> str:
+    return catalogue.text("issues", english, lang)
+
+
+def _column(name: str, lang: str) -> str:
+    """A column named in an Issue: the sheet's own header as typed, or a column the tool names
+    in English (a missing ID column, Phone for a touchpoint) in the book's language."""
+    return (catalogue.shipped_catalogue().term(name, lang) or name) if lang != "en" else name
 
 
 def issues_tab(issues: list[Issue], lang: str) -> OwnedTab:
     kinds = {"row": INTEGER, "problem": WRAP}
     columns = [Column(k, label(v, lang), kinds.get(k, TEXT)) for k, v in ISSUE_COLUMNS.items()]
     rows = [
-        [i.tab, i.row, i.column, i.value, i.problem, i.suggestion]
+        [i.tab, i.row, _column(i.column, lang), i.value, _issue_text(i.problem, lang),
+         _issue_text(i.suggestion, lang)]
         for i in sorted(issues, key=lambda i: (i.tab, i.row or 0, i.column))
     ]
     return OwnedTab(key="issues", columns=columns, rows=rows, autofilter=True)

@@ -77,6 +77,8 @@ CountryOrBlank = Annotated[str, _home_country_or_blank]
 class General:
     default_country: HomeCountry
     default_language: Lang
+    # The language the tool writes the book in; "" = the language of the Contacts headers.
+    book_language: Annotated[str, one_of(("", *LANGS))]
     date_order: Literal["dmy", "mdy"]
     currency_format: str
     backups_keep: Days

@@ -18,10 +18,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     from importlib.abc import Traversable
 
-__all__ = ["Traversable", "default_config", "templates_folder"]
+__all__ = ["Traversable", "default_config", "locales_folder", "templates_folder"]
 
 CONFIG_PACKAGE = "sheets_sync.shipped_config"
 TEMPLATES_PACKAGE = "sheets_sync.shipped_templates"
+LOCALES_PACKAGE = "sheets_sync.shipped_locales"
 
 
 def _folder(package: str) -> Traversable:
@@ -41,3 +42,8 @@ def default_config() -> Traversable:
 def templates_folder() -> Traversable:
     """templates/ as installed (one <lang>.toml per language)."""
     return _folder(TEMPLATES_PACKAGE)
+
+
+def locales_folder() -> Traversable:
+    """locales/ as installed (one <lang>.toml catalogue of user-visible text per language)."""
+    return _folder(LOCALES_PACKAGE)

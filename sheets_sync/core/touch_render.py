@@ -50,8 +50,15 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
     person = cand.person
     contact = person.contact
     message = ""
-    text = templates.pick("messages", person.lang, _keys(cand.rule.template, cand.occ.variants))
-    if text:
+    keys = _keys(cand.rule.template, cand.occ.variants)
+    if _unnamed_holiday(cand.occ.values, person.lang):
+        # No name in the contact's language: a neutral greeting rather than a foreign name
+        # mid-sentence ("Tan Wei Ming您好，Thanksgiving Day快乐！").
+        keys.insert(len(keys) - 1, f"{cand.rule.template}_neutral")
+    text = templates.pick("messages", person.lang, keys)
+    if text and not ("{address}" in text and not settings.office_address):
+        # Without the office address the draft would go out with a gap where the directions
+        # belong; it is left blank and the plan reports the missing setting (touchpoints.py).
         message = render(text, _values(cand, person.lang, templates, settings))
     return Touchpoint(
         contact_row=contact.row,
@@ -82,13 +89,20 @@ def owner_of(cand: Candidate, settings: EngineSettings) -> str:
     return cand.person.contact.owner
 
 
+def _unnamed_holiday(values: Mapping[str, Any], lang: str) -> bool:
+    names = values.get("holiday")
+    return isinstance(names, Mapping) and lang != "en" and not names.get(lang)
+
+
 def label(cand: Candidate, templates: Templates, settings: EngineSettings) -> str:
     """The readable label in the label language, followed by the occurrence's detail when the
     templates give one."""
     lang = settings.label_lang
     keys = _keys(cand.rule.key, cand.occ.variants)
     base = templates.pick("labels", lang, keys) or cand.rule.label
-    detail = templates.pick("details", lang, keys)
+    # A holiday with no name in the label language gets no detail, not an English name.
+    detail = None if _unnamed_holiday(cand.occ.values, lang) else templates.pick(
+        "details", lang, keys)
     values = _values(cand, lang, templates, settings)
     text = render(base, values)
     if detail:
@@ -114,9 +128,15 @@ def _values(cand: Candidate, lang: str, templates: Templates, settings: EngineSe
     values["name"] = contact.name
     values["first_name"] = first_name(contact.name, lang)
     values["agent"] = contact.owner or templates.pick("words", lang, ["your_agent"]) or ""
-    values["address"] = settings.office_address or templates.pick(
-        "words", lang, ["address_missing"]) or ""
+    values["address"] = settings.office_address
     return values
+
+
+def needs_address(cand: Candidate, templates: Templates) -> bool:
+    """Whether the candidate's message asks for the office address ({address})."""
+    keys = _keys(cand.rule.template, cand.occ.variants)
+    text = templates.pick("messages", cand.person.lang, keys) or ""
+    return "{address}" in text
 
 
 def _localise(value: Any, lang: str) -> Any:

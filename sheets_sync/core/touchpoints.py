@@ -55,7 +55,13 @@ from sheets_sync.core.messages import Templates, default_templates
 from sheets_sync.core.model import Book, Classification, Contact, Issue
 from sheets_sync.core.settings import parse_settings
 from sheets_sync.core.touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank, same_day
-from sheets_sync.core.touch_render import Touchpoint, label, touchpoint, touchpoint_text
+from sheets_sync.core.touch_render import (
+    Touchpoint,
+    label,
+    needs_address,
+    touchpoint,
+    touchpoint_text,
+)
 from sheets_sync.core.touch_rules import Rule, parse_rules
 
 # The names other modules import from here, wherever they are defined.
@@ -120,6 +126,12 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
             upcoming.extend(by_id.values())
             upcoming.extend(touchpoint(cand, templates, settings)
                             for cand in future if cand.occ.due <= horizon)
+    if not settings.office_address and any(needs_address(cand, templates)
+                                           for cand, _ in chosen):
+        issues.append(Issue(facts.contacts_tab, None, "", "",
+                            "The office address is not set, so the first-call SMS with directions "
+                            "is left blank",
+                            "set touchpoints.office_address to the office's address and map link"))
     chosen.sort(key=lambda pair: rank(pair[0]))
     due.sort(key=_item_rank)
     upcoming.sort(key=lambda t: (t.due, _item_rank(t)))

@@ -27,6 +27,7 @@ from sheets_sync.core.vocabulary import (
     LOST_REASONS,
     MESSAGE_LANGUAGES,
     STAGES,
+    channel_key,
     normalise,
 )
 
@@ -344,7 +345,7 @@ def _interactions(
         contact_id = cells.contact_ref(values, row, known)
         if not contact_id:
             continue
-        channel = (cells.get(values, row, "channel", parse.parse_text) or "").casefold()
+        channel = channel_key(cells.get(values, row, "channel", parse.parse_text))
         if channel and channel not in CHANNELS:
             cells.issue(
                 row, "channel", channel, "Unknown channel", "use one of: " + ", ".join(CHANNELS)

@@ -114,12 +114,14 @@ CONTACT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "last_contact": _l(
         "Last contact",
         "最近联系",
-        "最近聯繫",
+        "最近聯絡",
         "最終連絡日",
         "Hubungan terakhir",
         "上次联系",
         "上次聯繫",
         "Last contacted",
+        "最近聯繫",  # traditional labels written before they took Taiwan/Hong Kong usage
+        "上次聯絡",
     ),
     "referred_by": _l(
         "Referred by", "介绍人", "介紹人", "紹介者", "Dirujuk oleh", "推荐人", "推薦人"
@@ -135,6 +137,7 @@ CONTACT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "请勿联系",
         "請勿聯繫",
         "DNC",
+        "請勿聯絡",
     ),
     "tier_override": _l("Tier override", "手动等级", "手動等級", "ランク指定", "Tetapan tier"),
     # Prospect intent grading (seed 001); optional columns.
@@ -158,27 +161,30 @@ OWNED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "days_since_contact": _l(
         "Days since contact",
         "距上次联系天数",
-        "距上次聯繫天數",
+        "距上次聯絡天數",
         "最終連絡からの日数",
         "Hari sejak dihubungi",
+        "距上次聯繫天數",
     ),
-    "next_touch": _l("Next touch", "下次触达", "下次觸達", "次回アクション", "Sentuhan seterusnya"),
+    "next_touch": _l("Next touch", "下次触达", "下次聯絡", "次回アクション", "Sentuhan seterusnya",
+                     "下次觸達"),
     "next_touch_date": _l(
         "Next touch date",
         "下次触达日期",
-        "下次觸達日期",
+        "下次聯絡日期",
         "次回アクション日",
         "Tarikh sentuhan seterusnya",
+        "下次觸達日期",
     ),
     "completeness": _l("Completeness", "资料完整度", "資料完整度", "情報充足率", "Kelengkapan"),
-    "row_issues": _l("Row issues", "行问题", "行問題", "行の問題", "Isu baris"),
+    "row_issues": _l("Row issues", "行问题", "此列問題", "行の問題", "Isu baris", "行問題"),
 }
 
 INTERACTION_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "date": _l("Date", "日期", "日期", "日付", "Tarikh"),
     "contact_id": _l("Contact ID", "客户编号", "客戶編號", "顧客ID", "ID kenalan", "ID"),
-    "channel": _l("Channel", "渠道", "渠道", "チャネル", "Saluran", "方式"),
-    "touchpoint": _l("Touchpoint", "触达", "觸達", "タッチポイント", "Sentuhan"),
+    "channel": _l("Channel", "渠道", "管道", "チャネル", "Saluran", "方式"),
+    "touchpoint": _l("Touchpoint", "触达", "聯絡事項", "タッチポイント", "Sentuhan", "觸達"),
     "outcome": _l("Outcome", "结果", "結果", "結果", "Hasil"),
     "notes": _l("Notes", "备注", "備註", "メモ", "Nota", "備考"),
     "owner": CONTACT_COLUMNS["owner"],
@@ -196,7 +202,7 @@ TRANSACTION_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 
 ISSUE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "tab": _l("Tab", "工作表", "工作表", "シート", "Tab"),
-    "row": _l("Row", "行", "行", "行", "Baris"),
+    "row": _l("Row", "行", "列號", "行", "Baris"),
     "column": _l("Column", "列", "欄", "列", "Lajur"),
     "value": _l("Value", "值", "值", "値", "Nilai"),
     "problem": _l("Problem", "问题", "問題", "問題", "Masalah"),
@@ -347,3 +353,65 @@ BOOK_SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
                        "年間プログラム費用", "Kos program setahun", "Program cost"),
     "id_prefix": _l("ID prefix", "编号前缀", "編號前綴", "ID接頭辞", "Awalan ID"),
 }
+
+# Transactions values. Sides and Sources are free text (people type their own); these are the
+# words the tool itself writes (the sample, the dropdowns) and reads as one canonical value
+# whatever the book's language. Metrics read Sources through the word lists in
+# config [metrics]; the touchpoint engine reads the Side through `side_key`.
+SIDES: dict[str, dict[str, tuple[str, ...]]] = {
+    "buy": _l("buy", "买入", "買入", "購入", "beli", "purchase", "bought", "买", "買", "购买",
+              "購買", "买房", "買房", "pembelian", "membeli"),
+    "sell": _l("sell", "卖出", "賣出", "売却", "jual", "sale", "sold", "卖", "賣", "出售",
+               "penjualan", "menjual"),
+    "rent": _l("rent", "租赁", "租賃", "賃貸", "sewa", "rental", "tenancy", "let", "lease", "出租",
+               "租房", "penyewaan"),
+}
+SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "referral": _l("referral", "转介绍", "轉介紹", "紹介", "rujukan"),
+    "past client": _l("past client", "老客户", "老客戶", "既存顧客", "pelanggan lama"),
+    "sphere": _l("sphere", "人脉", "人脈", "知人", "kenalan"),
+    "portal": _l("portal", "房产网站", "房屋網站", "ポータルサイト", "portal hartanah"),
+    "walk-in": _l("walk-in", "上门客", "來店客", "来店", "pelanggan datang sendiri"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _side_index() -> dict[str, str]:
+    return build_index(SIDES)
+
+
+def side_key(text: str | None) -> str:
+    """The canonical Side ("buy", "sell", "rent") of a typed Side in any language; other text
+    comes back folded (stripped, casefolded) so rules can still match it."""
+    folded = (text or "").strip().casefold()
+    return _side_index().get(normalise(folded), folded) if folded else ""
+
+
+# Interactions Channel words: the canonical CHANNELS key is what the rules match and what the
+# tool writes; a person may type the channel in any of the five languages.
+CHANNEL_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "call": _l("call", "电话", "電話", "電話", "panggilan", "phone", "phone call", "致电", "通话",
+               "打电话", "致電", "通話", "打電話", "telefon", "panggilan telefon"),
+    "sms": _l("sms", "短信", "簡訊", "SMS", "SMS", "text", "text message", "短訊", "訊息",
+              "ショートメール", "ショートメッセージ", "mesej", "mesej teks"),
+    "email": _l("email", "邮件", "電郵", "メール", "e-mel", "e-mail", "mail", "电子邮件",
+                "電子郵件", "郵件", "emel"),
+    "visit": _l("visit", "拜访", "拜訪", "訪問", "lawatan", "viewing", "来访", "來訪", "带看",
+                "帶看", "来訪", "内見", "来店", "kunjungan"),
+    "event": _l("event", "活动", "活動", "イベント", "majlis", "acara"),
+    "gift": _l("gift", "礼品", "禮品", "贈り物", "hadiah", "送礼", "送禮", "ギフト", "プレゼント"),
+    "note": _l("note", "手写卡片", "手寫卡片", "手紙", "nota", "card", "handwritten note", "便条",
+               "便條", "卡片", "はがき", "カード", "kad"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _channel_index() -> dict[str, str]:
+    return build_index(CHANNEL_WORDS)
+
+
+def channel_key(text: str | None) -> str:
+    """The canonical channel ("call", "sms" …) of a typed Channel in any language; other text
+    comes back casefolded, as typed."""
+    folded = (text or "").strip().casefold()
+    return _channel_index().get(normalise(folded), folded) if folded else ""
