@@ -52,7 +52,7 @@ class General:
     default_language: Lang
     date_order: Literal["dmy", "mdy"]
     currency_format: str
-    backups_keep: Days
+    backups_keep: Positive  # 0 would delete the backup just made
     lock_wait_seconds: Seconds
     id_prefix: str
 
