@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sheets_sync.atomic import PARTIAL_SUFFIX, exclusive_temp
 from sheets_sync.errors import ConfigError, UserError
+from sheets_sync.failpoints import failpoint
 from sheets_sync.failures import FULL, os_error_line
 from sheets_sync.locks import SIDECAR_DIR
 
@@ -59,6 +60,7 @@ def keep_backup(path: Path, data: bytes, mode: int, keep: int,
         partial = exclusive_temp(folder, path.name, PARTIAL_SUFFIX, 0o600)
         with open(partial, "wb") as handle:
             handle.write(data)
+            failpoint("backup-write")
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(partial, mode)
@@ -68,7 +70,7 @@ def keep_backup(path: Path, data: bytes, mode: int, keep: int,
         what = "the workbook is unchanged and no backup was kept"
         line = os_error_line(exc, target, what)
         if line is not None:
-            raise line from None
+            raise line from exc  # --debug shows the OS error
         raise
     finally:
         if partial is not None:

@@ -131,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         silence_stdout()
         return 0
     except UserError as error:
+        if error.__cause__ is not None:  # an OS error made into a line: --debug shows it
+            _show_traceback(args)
         return _fail(error)
     except OSError as error:
         line = os_error_line(error)

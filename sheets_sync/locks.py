@@ -264,7 +264,7 @@ def hold_book(location: str, *, wait: float = 0.0, lock_dir: Path | None = None,
         raise UserError(f"cannot write in {folder} ({exc.strerror or exc}): a sync keeps its "
                         f"lock and backups in {path.parent}",
                         "ask for write permission on that folder, or sync a copy in a folder "
-                        "you may write to") from None
+                        "you may write to") from exc
     with _held_guard:
         _held[path] = 1
     try:

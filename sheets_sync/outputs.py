@@ -70,7 +70,7 @@ def write_output(target: Path, data: bytes, *, workbook: str, mark: bytes,
         line = os_error_line(exc, target, f"{target} was not written")
         if line is None:
             raise
-        raise line from None
+        raise line from exc  # --debug shows the OS error
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)

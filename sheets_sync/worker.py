@@ -432,13 +432,15 @@ class Worker:
 
 
 def _describe(exc: BaseException) -> str:
-    """'KeyError: 'x' (at store.py:120)' — the type, the text and where, for unexpected errors."""
+    """'KeyError (at store.py:120; run sheets-sync sync on it for details)' — the type and where,
+    for unexpected errors. Never their text: it may quote a cell (a name, a phone number), and
+    the log, the status file and the --once output cron mails are read by people who must not
+    see contact details. The CLI on the workbook shows the full error."""
     where = ""
     frames = traceback.extract_tb(exc.__traceback__)
     if frames:
         where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})"
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
+    return f"{type(exc).__name__}{where}; sync it with `sheets-sync sync --debug` for details"
 
 
 def _default_sync() -> SyncFunction:
@@ -532,11 +534,10 @@ def run_command(config_path: Path, once: bool, check: bool, *, clock: Clock | No
             if once:
                 code = worker.run_once()
                 if code:
-                    data = worker.status.read()["workbooks"]
                     for book in office.workbooks:
-                        error = data.get(book.key, {}).get("last_run", {})
+                        error = worker.status.entry(book.key).get("last_run", {})
                         if error.get("result") == "error":
-                            print(f"{book.name}: {scrub(error.get('message', 'failed'))}",
+                            print(f"{scrub(book.name)}: {scrub(error.get('message', 'failed'))}",
                                   file=sys.stderr)
                 return code
             print(f"sheets-sync worker started: {len(office.workbooks)} workbook(s), nightly "

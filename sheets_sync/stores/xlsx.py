@@ -461,7 +461,7 @@ class XlsxStore:
             line = backups.save_error(exc, real)
             if line is None:
                 raise
-            raise line from None
+            raise line from exc  # --debug shows the OS error
         finally:
             if temp is not None:
                 temp.unlink(missing_ok=True)
