@@ -273,7 +273,7 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
         path = Path(location)
         print(
             f"Written {path.resolve()} in {report.seconds:.1f}s "
-            f"(previous version kept in {path.parent / '.sheets-sync-backups'})"
+            f"(previous version kept in {path.resolve().parent / '.sheets-sync-backups'})"
         )
     else:
         print("Nothing changed since the last sync; the workbook was not rewritten.")
