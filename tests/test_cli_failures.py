@@ -165,6 +165,15 @@ def test_a_real_full_disk_leaves_no_partial_file(book: Path, small_disk: Path) -
     assert leftovers(small_disk) == []
 
 
+def test_a_report_onto_a_full_disk_leaves_nothing_behind(book: Path, small_disk: Path) -> None:
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * max(0, shutil.disk_usage(small_disk).free - 4096))
+    result = run("report", "book.xlsx", "-o", str(small_disk / "report.html"), "--today", DAY,
+                 cwd=book.parent)
+    one_line(result, 2, "disk is full", "report.html was not written")
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+
+
 # -- broken pipe -------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from sheets_sync.core.today import format_table, to_ics
 from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.errors import UserError
 from sheets_sync.runlog import scrub
+from tests.workbooks import CONTACT_HEADERS, contact_rows, excel_like_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -135,3 +136,24 @@ def test_ics_carries_no_control_character_rfc_5545_forbids() -> None:
     body = text.replace("\r\n ", "").replace("\r\n", "\n")  # unfold, then one line each
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", body)
     assert "Mei click" in body
+
+
+@pytest.mark.slow  # runs the real command
+def test_today_and_ics_of_a_workbook_with_escape_sequences_in_its_cells(tmp_path: Path) -> None:
+    rows = contact_rows()
+    name = CONTACT_HEADERS.index("Name")
+    for row in rows:  # xlsxwriter stores ESC as _x001B_, which readers turn back into ESC
+        row[name] = f"\x1b[2J\x1b[31m{row[name]}\x1b]8;;https://evil.example/\x07link\x1b]8;;\x07"
+    excel_like_workbook(tmp_path / "book.xlsx", rows)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cli = [sys.executable, "-m", "sheets_sync.cli"]
+    today = subprocess.run([*cli, "today", "book.xlsx", "--today", "2026-11-23"], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert today.returncode == 0 and "Alice Tan" in today.stdout
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]|\[2J|\[31m", today.stdout)
+    ics = subprocess.run([*cli, "ics", "book.xlsx", "-o", "t.ics", "--today", "2026-11-23"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert ics.returncode == 0, ics.stderr
+    body = (tmp_path / "t.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "Alice Tan" in body
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", body.replace("\r\n", "\n"))

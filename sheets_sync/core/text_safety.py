@@ -23,6 +23,11 @@ _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _ICS_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
+def strip_escapes(text: str) -> str:
+    """`text` without terminal escape sequences (whole: no "[2J" left behind)."""
+    return _ESCAPES.sub("", text)
+
+
 def terminal_text(text: str) -> str:
     """`text` with escape sequences, control characters and bidi overrides removed; tabs and
     line breaks become spaces so one cell stays on one line."""
