@@ -99,13 +99,15 @@ def carry_ownership(new: Path, original: os.stat_result) -> None:
     group by any member of it. What cannot be kept is left as the new file has it: a shared
     `root:staff 664` file synced by a member of staff comes back `user:staff 664`, which its
     colleagues can still save."""
-    try:
-        os.chown(new, original.st_uid, original.st_gid)
-    except OSError:
+    chown = getattr(os, "chown", None)  # POSIX only
+    if chown is not None:
         try:
-            os.chown(new, -1, original.st_gid)
+            chown(new, original.st_uid, original.st_gid)
         except OSError:
-            pass
+            try:
+                chown(new, -1, original.st_gid)
+            except OSError:
+                pass
     os.chmod(new, stat.S_IMODE(original.st_mode))  # after chown, which may clear set-id bits
 
 

@@ -106,3 +106,12 @@ def test_a_symlinked_workbook_keeps_its_link(fresh: Path, tmp_path: Path) -> Non
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert real.read_bytes() != before
     assert [p.name.split(".")[0] for p in (real.parent / BACKUPS).glob("*.xlsx")] == ["contacts"]
+
+
+def test_a_read_only_workbook_with_nothing_to_change_is_not_an_error(fresh: Path,
+                                                                     tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    shutil.copy(fresh, path)
+    sync_workbook(str(path), load_config(), SAMPLE_DAY)
+    path.chmod(0o444)
+    assert sync_workbook(str(path), load_config(), SAMPLE_DAY).written is False

@@ -180,7 +180,6 @@ class XlsxStore:
             raise RuntimeError("read() must come before apply()")
         snapshot = self._snapshot
         check_not_open(self.path)
-        backups.refuse_read_only(self.path)
         self._check_unchanged(snapshot, full=True)
         with zipfile.ZipFile(io.BytesIO(snapshot.data)) as archive:
             changes, removed = self._plan_parts(archive, plan)
@@ -192,6 +191,7 @@ class XlsxStore:
             }
             if not changes and not removed:
                 return False
+            backups.refuse_read_only(self.path)  # only a sync that would write refuses
             self._backup(snapshot)
             self._write_atomically(archive, changes, removed, snapshot)
         return True
