@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("path")
     report.add_argument("-o", "--output", type=Path, required=True)
     report.add_argument("--force", action="store_true",
-                            help="replace an existing file that sheets-sync did not write")
+                        help="replace an existing file that sheets-sync did not write")
 
     referrals = with_common(
         sub.add_parser("referrals", help="list top referrers, draw the network")
@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     referrals.add_argument("path")
     referrals.add_argument("--graph", type=Path, help="write a PNG of who referred whom")
     referrals.add_argument("--force", action="store_true",
-                               help="replace an existing file that sheets-sync did not write")
+                           help="replace an existing file that sheets-sync did not write")
 
     run = sub.add_parser("run", help="the worker: sync every workbook of an office config")
     run.add_argument("--config", type=Path, required=True, help="office config (TOML)")
