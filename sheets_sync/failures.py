@@ -49,27 +49,36 @@ def os_error_line(exc: OSError, target: Path | None = None,
         return UserError(f"{folder or shown} is on a read-only file system{tail}",
                          "choose a folder on a disk you may write to")
     if exc.errno in DENIED:
-        return UserError(_denied_reason(path, folder) + tail, _denied_fix(path, folder))
-    if exc.errno == errno.ENOENT and folder is not None and not folder.exists():
+        reason, fix = _denied(path, folder)
+        return UserError(reason + tail, fix)
+    if exc.errno == errno.ENOENT and folder is not None and not os.path.isdir(folder):
         return UserError(f"no such folder: {folder}", "create it or check the path")
     if exc.errno == errno.EISDIR and shown is not None:
         return UserError(f"{shown} is a folder", "give a file name")
     return None
 
 
-def _denied_reason(path: Path | None, folder: Path | None) -> str:
-    if path is not None and path.exists() and not os.access(path, os.W_OK):
-        return f"permission denied: {path} is read-only"
+def _denied(path: Path | None, folder: Path | None) -> tuple[str, str]:
+    """(reason, fix) for EACCES/EPERM: a folder that cannot be entered, a file that cannot be
+    read, a read-only file, or a folder that cannot be written — whichever is the case."""
+    if folder is not None and os.path.isdir(folder) and not os.access(folder, os.X_OK):
+        where = folder.absolute()
+        return (f"permission denied: the folder {where} cannot be opened",
+                f"ask its owner for access (ls -ld {where} shows who may)")
+    if path is not None and os.path.exists(path):
+        if not os.access(path, os.R_OK):
+            return (f"permission denied: cannot read {path}",
+                    f"ask its owner for read permission (ls -l {path} shows who may)")
+        if not os.access(path, os.W_OK):
+            return (f"permission denied: {path} is read-only",
+                    f"make it writable (chmod u+w {path}) or choose another file")
     if folder is not None:
-        return f"permission denied: cannot write in the folder {folder.absolute()}"
-    return f"permission denied: cannot write {path}"
-
-
-def _denied_fix(path: Path | None, folder: Path | None) -> str:
-    if path is not None and path.exists() and not os.access(path, os.W_OK):
-        return f"make it writable (chmod u+w {path}) or choose another file"
-    return ("choose a folder you may write to, or ask its owner for write permission "
-            f"(ls -ld {folder.absolute() if folder else '.'} shows who may)")
+        where = folder.absolute()
+        return (f"permission denied: cannot write in the folder {where}",
+                "choose a folder you may write to, or ask its owner for write permission "
+                f"(ls -ld {where} shows who may)")
+    return (f"permission denied: cannot write {path}",
+            "choose a file you may write to, or ask its owner for write permission")
 
 
 def stdout_closed() -> bool:

@@ -107,6 +107,23 @@ def test_an_output_into_a_folder_without_write_permission(book: Path, locked_fol
     assert list(locked_folder.iterdir()) == []
 
 
+def test_a_workbook_that_cannot_be_read(book: Path) -> None:
+    book.chmod(0o000)
+    try:
+        result = run("today", "book.xlsx", "--today", DAY, cwd=book.parent, unprivileged=True)
+    finally:
+        book.chmod(0o644)
+    one_line(result, 2, "permission denied: cannot read book.xlsx", "read permission")
+
+
+def test_a_workbook_in_a_folder_that_cannot_be_opened(book: Path, locked_folder: Path) -> None:
+    shutil.move(book, locked_folder / "book.xlsx")
+    locked_folder.chmod(0o000)
+    result = run("today", "shared/book.xlsx", "--today", DAY, cwd=book.parent,
+                 unprivileged=True)
+    one_line(result, 2, f"the folder {locked_folder} cannot be opened", "ask its owner")
+
+
 def test_debug_still_shows_the_traceback(book: Path, locked_folder: Path) -> None:
     locked_folder.chmod(0o555)
     result = run("--debug", "report", "book.xlsx", "-o", "shared/r.html", "--today", DAY,
