@@ -63,7 +63,8 @@ def keep_backup(path: Path, data: bytes, mode: int, keep: int,
             failpoint("backup-write")
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(partial, mode)
+        # Readable by the same people as the workbook, so any of them can restore it.
+        carry_ownership(partial, os.stat(path), mode)
         os.replace(partial, target)
         partial = None
     except OSError as exc:
@@ -92,7 +93,7 @@ def refuse_read_only(path: Path) -> None:
             "Read-only in its Properties) and run again")
 
 
-def carry_ownership(new: Path, original: os.stat_result) -> None:
+def carry_ownership(new: Path, original: os.stat_result, mode: int | None = None) -> None:
     """Give the file that replaces `original` its mode, owner and group.
 
     The owner can only be kept by a process allowed to chown (root, or the owner itself); the
@@ -108,7 +109,8 @@ def carry_ownership(new: Path, original: os.stat_result) -> None:
                 chown(new, -1, original.st_gid)
             except OSError:
                 pass
-    os.chmod(new, stat.S_IMODE(original.st_mode))  # after chown, which may clear set-id bits
+    # After chown, which may clear set-id bits.
+    os.chmod(new, stat.S_IMODE(original.st_mode) if mode is None else mode)
 
 
 def save_error(exc: OSError, path: Path) -> UserError | None:

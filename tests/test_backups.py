@@ -81,6 +81,8 @@ def test_the_replacement_keeps_mode_and_group(fresh: Path, tmp_path: Path) -> No
     info = path.stat()
     assert info.st_ino != inode  # it was replaced, not edited in place
     assert (stat.S_IMODE(info.st_mode), info.st_gid) == (0o664, group)
+    backup = next((tmp_path / BACKUPS).glob("book.*.xlsx")).stat()
+    assert (stat.S_IMODE(backup.st_mode), backup.st_gid) == (0o664, group)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only a process that may chown keeps the owner")
