@@ -31,6 +31,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sheets_sync.errors import UserError, WorkbookLocked
+from sheets_sync.failures import DENIED, os_error_line
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -261,6 +262,9 @@ def hold_book(location: str, *, wait: float = 0.0, lock_dir: Path | None = None,
         raise BookBusy(location, busy.holder, path) from None
     except OSError as exc:
         folder = path.parent.parent if is_local(location) else path.parent
+        line = None if exc.errno in DENIED else os_error_line(exc, path, "nothing was written")
+        if line is not None:  # a full disk, a read-only file system: their own line
+            raise line from exc
         raise UserError(f"cannot write in {folder} ({exc.strerror or exc}): a sync keeps its "
                         f"lock and backups in {path.parent}",
                         "ask for write permission on that folder, or sync a copy in a folder "
