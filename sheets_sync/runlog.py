@@ -18,6 +18,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.locks import FileLock
 
 LOGGER_NAME = "sheets_sync.worker"
@@ -74,7 +75,8 @@ class ScrubbingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         record = copy.copy(record)  # other handlers must still see the original
-        record.msg = scrub(record.getMessage())
+        # One line, no escape sequences (a tab name may hold them): the log is read in terminals.
+        record.msg = scrub(terminal_text(record.getMessage()))
         record.args = None
         if record.exc_info:
             record.exc_text = scrub(self.formatException(record.exc_info))

@@ -36,6 +36,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sheets_sync.config import load_config
+from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.errors import ConfigError, UserError
 from sheets_sync.locks import BookBusy, hold_book
 from sheets_sync.office import (
@@ -537,8 +538,8 @@ def run_command(config_path: Path, once: bool, check: bool, *, clock: Clock | No
                     for book in office.workbooks:
                         error = worker.status.entry(book.key).get("last_run", {})
                         if error.get("result") == "error":
-                            print(f"{scrub(book.name)}: {scrub(error.get('message', 'failed'))}",
-                                  file=sys.stderr)
+                            line = f"{book.name}: {error.get('message', 'failed')}"
+                            print(scrub(terminal_text(line)), file=sys.stderr)
                 return code
             print(f"sheets-sync worker started: {len(office.workbooks)} workbook(s), nightly "
                   f"at {office.nightly_time:%H:%M} {office.timezone}; log {office.log_file}",
@@ -586,7 +587,7 @@ def status_command(config_path: Path | None) -> int:
     print(f"Status file: {path}")
     # Cut the error column to the terminal's width; piped output (grep, mail) gets full lines.
     width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
-    print(format_status(data, width=width))
+    print("\n".join(terminal_text(line) for line in format_status(data, width=width).splitlines()))
     return 0
 
 

@@ -21,7 +21,7 @@ from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.core.today import format_table, to_ics
 from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.errors import UserError
-from sheets_sync.runlog import scrub
+from sheets_sync.runlog import close_logging, run_line, scrub, setup_logging
 from tests.workbooks import CONTACT_HEADERS, contact_rows, excel_like_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,3 +157,13 @@ def test_today_and_ics_of_a_workbook_with_escape_sequences_in_its_cells(tmp_path
     body = (tmp_path / "t.ics").read_text(encoding="utf-8").replace("\r\n ", "")
     assert "Alice Tan" in body
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", body.replace("\r\n", "\n"))
+
+
+def test_the_log_holds_no_escape_sequence(tmp_path: Path) -> None:
+    logger = setup_logging(tmp_path / "worker.log", 100_000, 1)
+    try:
+        logger.error(run_line(result="error", error="tab \x1b[2J\x1b]8;;https://x/\x07Kalendar"))
+    finally:
+        close_logging()
+    text = (tmp_path / "worker.log").read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\x07" not in text and "Kalendar" in text
