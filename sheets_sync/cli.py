@@ -13,16 +13,28 @@ from pathlib import Path
 from types import FrameType
 
 from sheets_sync.config import load_config
+from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.errors import UserError
+from sheets_sync.failures import os_error_line, silence_stdout, stdout_closed
 
 DEMO_FILE = "sample.xlsx"
 
 
+# The engine looks years ahead and back from --today (calendars, anniversaries, history); within
+# these bounds every date it computes stays inside Python's and Excel's calendars.
+EARLIEST_TODAY, LATEST_TODAY = date(1900, 1, 1), date(9899, 12, 31)
+
+
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
+    if not EARLIEST_TODAY <= day <= LATEST_TODAY:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is too far from now: give a date between {EARLIEST_TODAY} and "
+            f"{LATEST_TODAY}")
+    return day
 
 
 def _lang(text: str) -> str:
@@ -80,16 +92,22 @@ def build_parser() -> argparse.ArgumentParser:
     ics.add_argument("-o", "--output", type=Path, required=True)
     ics.add_argument("--owner")
     ics.add_argument("--days", type=int, default=30)
+    ics.add_argument("--force", action="store_true",
+                     help="replace an existing file that sheets-sync did not write")
 
     report = with_common(sub.add_parser("report", help="write a one-page HTML metrics report"))
     report.add_argument("path")
     report.add_argument("-o", "--output", type=Path, required=True)
+    report.add_argument("--force", action="store_true",
+                        help="replace an existing file that sheets-sync did not write")
 
     referrals = with_common(
         sub.add_parser("referrals", help="list top referrers, draw the network")
     )
     referrals.add_argument("path")
     referrals.add_argument("--graph", type=Path, help="write a PNG of who referred whom")
+    referrals.add_argument("--force", action="store_true",
+                           help="replace an existing file that sheets-sync did not write")
 
     run = sub.add_parser("run", help="the worker: sync every workbook of an office config")
     run.add_argument("--config", type=Path, required=True, help="office config (TOML)")
@@ -159,23 +177,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _interrupt_on_sigterm()
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        if not stdout_closed():
+            return _internal_error(args)
+        # `sheets-sync … | head -1`: the reader had what it wanted; the work itself is done.
+        silence_stdout()
+        return 0
     except UserError as error:
-        print(f"sheets-sync: {error}", file=sys.stderr)
-        return error.exit_code
+        if error.__cause__ is not None:  # an OS error made into a line: --debug shows it
+            _show_traceback(args)
+        return _fail(error)
+    except OSError as error:
+        line = os_error_line(error)
+        if line is None:
+            return _internal_error(args)
+        _show_traceback(args)
+        return _fail(line)
+    except OverflowError:
+        _show_traceback(args)
+        return _fail(UserError("a date is out of range (a date computed from --today or from "
+                               "a cell lies beyond year 9999 or before year 1)",
+                               "check --today and the dates in the workbook"))
     except KeyboardInterrupt:
         print("sheets-sync: interrupted; the workbook is as it was, or fully synced if the "
               "interrupt came after the save — never half-written", file=sys.stderr)
         return 130
-    except Exception as error:  # the promise: one line, never a traceback, unless asked
-        if args.debug or os.environ.get("SHEETS_SYNC_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"sheets-sync: internal error: {type(error).__name__}: {error} "
-            "(nothing was written; run with --debug and report it)",
-            file=sys.stderr,
-        )
-        return 1
+    except Exception:  # the promise: one line, never a traceback, unless asked
+        return _internal_error(args)
+
+
+def _fail(error: UserError) -> int:
+    # Messages quote tab names, headers and file names: never let them drive the terminal.
+    print(f"sheets-sync: {terminal_text(str(error))}", file=sys.stderr)
+    return error.exit_code
+
+
+def _show_traceback(args: argparse.Namespace) -> None:
+    if args.debug or os.environ.get("SHEETS_SYNC_DEBUG"):
+        traceback.print_exc()
+
+
+def _internal_error(args: argparse.Namespace) -> int:
+    _show_traceback(args)
+    error = sys.exc_info()[1]
+    print(
+        f"sheets-sync: internal error: {type(error).__name__}: "
+        f"{terminal_text(str(error))} (run with --debug and report it)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _interrupt_on_sigterm() -> None:
@@ -289,7 +342,7 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
         path = Path(location)
         say(
             f"Written {path.resolve()} in {report.seconds:.1f}s "
-            f"(previous version kept in {path.parent / '.sheets-sync-backups'})"
+            f"(previous version kept in {path.resolve().parent / '.sheets-sync-backups'})"
         )
     else:
         say("Nothing changed since the last sync; the workbook was not rewritten.")

@@ -10,9 +10,10 @@ Edges that point back up a chain — a referral cycle — are drawn dashed and c
 
 from __future__ import annotations
 
-import warnings
+import io
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,11 @@ if TYPE_CHECKING:  # matplotlib is imported only when a picture is drawn
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN", "IPAGothic",
              "TakaoGothic")
+# Their usual file names: a font installed after matplotlib built its font cache is not in the
+# cache, so it is looked for among the system's font files and registered.
+CJK_FONT_FILES = ("notosanscjk", "notoserifcjk", "wqy-zenhei", "wqy-microhei",
+                  "droidsansfallback", "uming", "ipag", "takaopgothic")
+FONT_PACKAGE = "fonts-noto-cjk"
 MAX_LABELS = 150  # beyond this many nodes only the most influential are named, to stay legible
 MAX_ARROWS = 400  # beyond this many referrals, edges are plain lines (drawn in one go)
 
@@ -142,11 +148,53 @@ def layered_layout(edges: Mapping[str, set[str]]) -> dict[str, Position]:
     return positions
 
 
-def _cjk_font() -> str | None:
+def _cjk_font(candidates: Sequence[str] = CJK_FONTS) -> str | None:
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    manager = font_manager.fontManager
+    if not candidates:
+        return None
+    found = next((n for n in candidates if n in {f.name for f in manager.ttflist}), None)
+    if found is None:
+        for file in font_manager.findSystemFonts():
+            if Path(file).name.lower().startswith(CJK_FONT_FILES):
+                try:
+                    manager.addfont(file)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        found = next((n for n in candidates if n in {f.name for f in manager.ttflist}), None)
+    return found
+
+
+def _coverage(family: Sequence[str]) -> set[int]:
+    """The code points the fonts of `family` can draw."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    points: set[int] = set()
+    for name in family:
+        path = font_manager.findfont(font_manager.FontProperties(family=name),
+                                     fallback_to_default=False)
+        points |= set(FT2Font(path).get_charmap())
+    return points
+
+
+def drawable_labels(names: Mapping[str, str], family: Sequence[str]) -> tuple[dict[str, str],
+                                                                             list[str]]:
+    """The label of each node — its name when the fonts can draw every character of it, else its
+    contact ID — and the names that fell back."""
+    covered: set[int] | None = None
+    labels, fell_back = {}, []
+    for node, name in names.items():
+        text = name[:24]
+        if not text.isascii():
+            covered = _coverage(family) if covered is None else covered
+            if any(ord(ch) not in covered for ch in text if not ch.isspace()):
+                labels[node] = node
+                fell_back.append(name)
+                continue
+        labels[node] = text
+    return labels, fell_back
 
 
 def _influence(edges: Mapping[str, set[str]], nodes: Iterable[str],
@@ -200,7 +248,7 @@ def _draw_labels(ax: Axes, positions: Mapping[str, Position], area: Mapping[str,
     """Names under the MAX_LABELS most influential nodes."""
     ranked = sorted(positions, key=lambda n: (-influence[n], n))
     for node in ranked[:MAX_LABELS]:
-        ax.annotate(names.get(node, node)[:24], positions[node],
+        ax.annotate(names.get(node, node), positions[node],
                     xytext=(0, -8 - (area[node] ** 0.5) / 2), textcoords="offset points",
                     ha="center", va="top", fontsize=9, family=family, zorder=4)
 
@@ -241,23 +289,38 @@ def _display_names(book: Book) -> dict[str, str]:
     return {cid: c.name for cid, c in contacts_by_id(book).items() if c.name}
 
 
-def _save(fig: Figure, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        # Without a CJK font installed, Chinese or Japanese names draw as boxes: a known limit of
-        # the machine, not worth a warning on every sync.
-        warnings.filterwarnings("ignore", message=r".*Glyph .* missing from.*")
-        warnings.filterwarnings("ignore", message=r".*Font family .* not found.*")
-        fig.savefig(path, format="png", bbox_inches="tight")
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    # The Software text chunk is how `referrals --graph` knows a picture it may replace.
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": "sheets-sync"})
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes
+    warnings: list[str]  # one line each, for stderr
 
 
 def draw_referral_graph(book: Book, path: Path, *, referrers: Sequence[Referrer] | None = None,
-                        title: str = "Who referred whom") -> None:
-    """Write a PNG of the referral network to `path`: arrows referrer → referred.
+                        title: str = "Who referred whom") -> list[str]:
+    """Write the PNG of `render_referral_graph` to `path`; returns its warnings."""
+    picture = render_referral_graph(book, referrers=referrers, title=title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(picture.png)
+    return picture.warnings
+
+
+def render_referral_graph(book: Book, *, referrers: Sequence[Referrer] | None = None,
+                          title: str = "Who referred whom",
+                          cjk_fonts: Sequence[str] = CJK_FONTS) -> Picture:
+    """A PNG of the referral network: arrows referrer → referred.
 
     Node area ∝ influence (from `referrers` when given, else 1 + downstream contacts); filled
     blue when the contact closed a deal, grey otherwise; a gold ring marks Core Advocate
-    candidates. A network with no referral still gets a (labelled, empty) picture.
+    candidates. A network with no referral still gets a (labelled, empty) picture. A name no
+    installed font can draw (Chinese or Japanese without a CJK font) is shown as its contact ID,
+    with one warning naming the font package to install — never as empty boxes.
     """
     from matplotlib.figure import Figure
 
@@ -270,7 +333,8 @@ def draw_referral_graph(book: Book, path: Path, *, referrers: Sequence[Referrer]
     fig = Figure(figsize=_figure_size(positions), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
     ax.set_axis_off()
-    family = ["DejaVu Sans", *([c] if (c := _cjk_font()) else [])]
+    family = ["DejaVu Sans", *([c] if (c := _cjk_font(cjk_fonts)) else [])]
+    warnings: list[str] = []
     ax.set_title(title, fontsize=14, family=family)
 
     if not positions:
@@ -285,7 +349,14 @@ def draw_referral_graph(book: Book, path: Path, *, referrers: Sequence[Referrer]
             _draw_lines(ax, pairs, positions)
         candidates = {n for n in positions if n in by_id and by_id[n].core_candidate}
         _draw_nodes(ax, positions, area, closed_ids(book), candidates)
-        _draw_labels(ax, positions, area, influence, _display_names(book), family)
+        names, fell_back = drawable_labels(
+            {n: name for n, name in _display_names(book).items() if n in positions}, family)
+        if fell_back:
+            warnings.append(
+                f"{len(fell_back)} name(s) drawn as contact IDs: no installed font has their "
+                f"characters — install a CJK font (Debian/Ubuntu: apt-get install "
+                f"{FONT_PACKAGE}; elsewhere Noto Sans CJK), then draw again")
+        _draw_labels(ax, positions, area, influence, names, family)
         _set_limits(ax, positions)
         _draw_legend(ax)
-    _save(fig, path)
+    return Picture(_png(fig), warnings)

@@ -26,11 +26,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
 
 from sheets_sync.errors import UserError, WorkbookLocked
+from sheets_sync.failures import DENIED, os_error_line
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -222,7 +223,8 @@ def book_lock_file(location: str, lock_dir: Path | None = None) -> Path:
     """The lock file of one workbook: `.sheets-sync-backups/NAME.lock` beside a local file, else
     a file named after the sheet in `lock_dir`."""
     if is_local(location):
-        path = Path(location).absolute()
+        # The real file, so a symlink and its target (or two links to one file) share one lock.
+        path = Path(location).resolve()
         return path.parent / SIDECAR_DIR / f"{path.name}.lock"
     return lock_path(lock_dir or default_lock_dir(), location)
 
@@ -257,11 +259,16 @@ def hold_book(location: str, *, wait: float = 0.0, lock_dir: Path | None = None,
     try:
         recovered = lock.acquire(timeout=wait, poll=0.2)
     except LockBusy as busy:
-        raise BookBusy(location, busy.holder) from None
+        raise BookBusy(location, busy.holder, path) from None
     except OSError as exc:
-        raise UserError(f"cannot create the lock file {path} ({exc.strerror or exc})",
-                        "sync a copy in a folder you may write to, or ask for write "
-                        "permission on that folder") from None
+        folder = path.parent.parent if is_local(location) else path.parent
+        line = None if exc.errno in DENIED else os_error_line(exc, path, "nothing was written")
+        if line is not None:  # a full disk, a read-only file system: their own line
+            raise line from exc
+        raise UserError(f"cannot write in {folder} ({exc.strerror or exc}): a sync keeps its "
+                        f"lock and backups in {path.parent}",
+                        "ask for write permission on that folder, or sync a copy in a folder "
+                        "you may write to") from exc
     with _held_guard:
         _held[path] = 1
     try:
@@ -273,20 +280,71 @@ def hold_book(location: str, *, wait: float = 0.0, lock_dir: Path | None = None,
 
 
 class BookBusy(WorkbookLocked):
-    """Another process is writing this workbook (exit 3); `holder` says who, when known."""
+    """Another process holds this workbook's lock (exit 3). The line says who, since when,
+    whether that process still runs (when it can be checked from here) and what to do."""
 
-    def __init__(self, location: str, holder: LockInfo | None) -> None:
+    def __init__(self, location: str, holder: LockInfo | None,
+                 lock_file: Path | None = None, now: datetime | None = None) -> None:
         self.holder = holder
+        self.lock_file = lock_file
         name = Path(location).name if is_local(location) else location
-        super().__init__(f"another sync of {name} is running ({_holder_words(holder)})",
-                         "wait for it to finish, then run again")
+        alive = holder_alive(holder)
+        since = _since(holder, now or datetime.now(timezone.utc))
+        if holder is not None and alive is False:
+            super().__init__(
+                f"{name} is locked by pid {holder.pid}, which is no longer running{since}: "
+                "the lock is stale (the folder's file system kept a dead process's lock)",
+                f"delete {lock_file or 'its lock file'} and run again")
+            return
+        if holder is None:
+            who = "another process"
+            fix = "wait for it to finish, then run again"
+        elif alive is None:
+            who = f"pid {holder.pid} on {holder.host}{since}"
+            fix = (f"wait for it to finish; if nothing runs on {holder.host} any more, delete "
+                   f"{lock_file or 'its lock file'} and run again")
+        else:
+            who = f"pid {holder.pid} on this machine, still running{since}"
+            fix = (f"wait for it to finish; if it is stuck, stop it (kill {holder.pid}) and "
+                   "run again")
+        super().__init__(f"another sync of {name} is running ({who})", fix)
 
 
-def _holder_words(holder: LockInfo | None) -> str:
-    if holder is None:
-        return "another process"
+def holder_alive(holder: LockInfo | None) -> bool | None:
+    """Whether the lock's holder still runs: None when it is on another machine or cannot be
+    checked here."""
+    if holder is None or holder.host != socket.gethostname() or sys.platform == "win32":
+        return None
     try:
-        started = datetime.fromisoformat(holder.started).strftime("%H:%M")
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by another user
+        return True
+    return True
+
+
+def _since(holder: LockInfo | None, now: datetime) -> str:
+    if holder is None:
+        return ""
+    try:
+        started = datetime.fromisoformat(holder.started)
     except ValueError:
-        started = holder.started
-    return f"pid {holder.pid}, started {started}"
+        return f", since {holder.started}"
+    if started.tzinfo is None:
+        started = started.astimezone()
+    return f", started {started.astimezone():%Y-%m-%d %H:%M}, {age_words(now - started)} ago"
+
+
+def age_words(age: timedelta) -> str:
+    """'40 s', '12 min', '3 h 5 min', '2 days' — how long ago, to the unit that matters."""
+    seconds = max(0, int(age.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        hours, minutes = divmod(seconds // 60, 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days = seconds // 86400
+    return f"{days} day" + ("s" if days > 1 else "")

@@ -212,6 +212,8 @@ class _Labels:
 def _head(title: str, lang: str) -> list[str]:
     return ["<!DOCTYPE html>", f'<html lang="{_e(lang)}"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            # The mark by which `report -o` knows a page it may replace (outputs.py).
+            '<meta name="generator" content="sheets-sync">',
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
             f"<h1>{_e(title)}</h1>"]
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sheets_sync.config import load_config
@@ -15,10 +17,13 @@ from sheets_sync.core.model import WorkbookData
 from sheets_sync.core.owners import match_owners, owner_key
 from sheets_sync.core.plan import PlanResult, book_language, build_plan, with_book_language
 from sheets_sync.core.referrals import compute_referrals
+from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.core.today import format_table, to_ics
 from sheets_sync.core.touchpoints import upcoming
 from sheets_sync.errors import UserError
-from sheets_sync.stores.gsheets.location import book_title
+from sheets_sync.outputs import HTML_MARK, ICS_MARK, PNG_MARK, write_output
+from sheets_sync.owner_files import read_only_note
+from sheets_sync.stores.gsheets.location import book_title, is_google_location
 from sheets_sync.sync import open_store
 
 
@@ -27,7 +32,12 @@ def _analyse(
 ) -> tuple[WorkbookData, PlanResult, dict, date]:
     config = with_book_language(load_config(args.config), getattr(args, "book_lang", None))
     today = args.today or date.today()
-    data = open_store(str(args.path), config).read()
+    store = open_store(str(args.path), config)
+    if not is_google_location(str(args.path)):  # a Google Sheet has no owner file or lock
+        note = read_only_note(Path(args.path))
+        if note:
+            print(terminal_text(note), file=sys.stderr)
+    data = store.read()
     result = build_plan(data, config, today, light=light, templates=load_templates())
     # The plan's config has the book's Settings tab merged in; the commands use that one.
     return data, result, dict(result.config), today
@@ -84,7 +94,8 @@ def write_ics(args: argparse.Namespace) -> int:
         if keep(i)
     ]
     name = f"sheets-sync {book_title(args.path)}" + (f" – {args.owner}" if args.owner else "")
-    args.output.write_bytes(to_ics(items, name))
+    write_output(args.output, to_ics(items, name), workbook=str(args.path), mark=ICS_MARK,
+                 force=getattr(args, "force", False))
     print(text("cli", f"Wrote {len(items)} touchpoints to {args.output}", result.language))
     return 0
 
@@ -106,22 +117,27 @@ def write_report(args: argparse.Namespace) -> int:
         f"{book_title(args.path)} — {today.isoformat()}",
         lang=book_language(data, config),
     )
-    args.output.write_text(page, encoding="utf-8")
+    write_output(args.output, page.encode("utf-8"), workbook=str(args.path), mark=HTML_MARK,
+                 force=getattr(args, "force", False))
     print(text("cli", f"Wrote {args.output}", result.language))
     return 0
 
 
 def write_referrals(args: argparse.Namespace) -> int:
-    from sheets_sync.graph import draw_referral_graph
+    from sheets_sync.graph import render_referral_graph
 
     _, result, config, today = _analyse(args)
     referrers = compute_referrals(result.book, result.classes, today, config, result.facts)
     for r in referrers[:10]:
         print(
-            f"{r.rank:>3}. {r.name} ({r.contact_id}): {r.referrals} referred, {r.closed} closed, "
-            f"{r.downstream} downstream"
+            terminal_text(f"{r.rank:>3}. {r.name} ({r.contact_id}): {r.referrals} referred, "
+                          f"{r.closed} closed, {r.downstream} downstream")
         )
     if args.graph:
-        draw_referral_graph(result.book, args.graph, referrers=referrers)
+        picture = render_referral_graph(result.book, referrers=referrers)
+        for warning in picture.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        write_output(args.graph, picture.png, workbook=str(args.path), mark=PNG_MARK,
+                     force=getattr(args, "force", False))
         print(f"Wrote {args.graph}")
     return 0

@@ -4,6 +4,7 @@ or e-mail addresses) and a JSON status file (last success and last error per wor
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import logging
 import logging.handlers
@@ -17,20 +18,26 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.locks import FileLock
 
 LOGGER_NAME = "sheets_sync.worker"
 
 # ---------------------------------------------------------------------------------------------
-# Scrubbing. Exceptions from a sync quote cell values ("bad phone +60 12-345 6789 in row 7"), and
-# the log file is read by people who must not see contact details. Anything shaped like an e-mail
-# address or a phone number is replaced. False positives (a long order number) are acceptable;
-# a leaked number is not.
+# Scrubbing. The first rule is structural: the worker logs counts, keys and the tool's own
+# sentences, never cell text (worker.py logs an unexpected exception by its type and place only).
+# This is the second net, for what those sentences quote (a file name, a tab name): anything
+# shaped like an e-mail address or a phone number is replaced. False positives (a long order
+# number) are acceptable; a leaked number is not.
 
-_EMAIL = re.compile(r"[^\s@<>()\[\]{}\"',;:]+@[^\s@<>()\[\]{}\"',;:]+")
-# A run of digits with the separators people type in phone numbers. \d also matches full-width
-# and other Unicode digits, which CJK users do type.
-_PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().\-/]*\d")
+_ADDRESS_CHAR = r"[^\s@\uff20<>()\[\]{}\"',;:]"
+# A local part may be quoted ("mei tan"@example.com) and the @ full-width (＠).
+_EMAIL = re.compile(rf'(?:"[^"\r\n]*"|{_ADDRESS_CHAR}+)[@\uff20]{_ADDRESS_CHAR}+')
+# A run of digits with the separators people type in phone numbers: spaces (the ideographic one
+# too), brackets, dots, slashes and every dash — hyphen, U+2010 hyphen, en and em dash, minus,
+# full-width forms. \d also matches full-width and other Unicode digits, which CJK users type.
+_SEPARATORS = "\\s().\\-/\u2010-\u2015\u2212\ufe63\uff08\uff09\uff0d\uff0e\uff0f\u30fc"
+_PHONE_RUN = re.compile(rf"[+\uff0b]?[(\uff08]?\d[\d{_SEPARATORS}]*\d")
 _MIN_PHONE_DIGITS = 7  # shorter runs are row numbers, counts, years, times
 # Dates are not phone numbers; keep them so "bad date 2026-13-40" stays useful.
 _DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
@@ -68,7 +75,8 @@ class ScrubbingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         record = copy.copy(record)  # other handlers must still see the original
-        record.msg = scrub(record.getMessage())
+        # One line, no escape sequences (a tab name may hold them): the log is read in terminals.
+        record.msg = scrub(terminal_text(record.getMessage()))
         record.args = None
         if record.exc_info:
             record.exc_text = scrub(self.formatException(record.exc_info))
@@ -171,8 +179,8 @@ class StatusFile:
 
     def record(self, key: str, name: str, outcome: RunOutcome) -> None:
         def change(data: dict[str, Any]) -> None:
-            book = data["workbooks"].setdefault(key, {})
-            book["name"] = name
+            book = data["workbooks"].setdefault(status_key(key), {})
+            book["name"] = scrub(name)
             entry = {k: v for k, v in outcome.__dict__.items() if v not in (None, "")}
             entry["message"] = scrub(outcome.message) if outcome.message else None
             entry = {k: v for k, v in entry.items() if v is not None}
@@ -191,18 +199,33 @@ class StatusFile:
         self.update(change)
 
     def last_nightly(self, key: str) -> datetime | None:
-        value = self.read()["workbooks"].get(key, {}).get("last_nightly")
+        value = self.entry(key).get("last_nightly")
         try:
             stamp = datetime.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
             return None
         return stamp if stamp is not None and stamp.tzinfo is not None else None
 
+    def entry(self, key: str) -> dict[str, Any]:
+        """What the status file holds for the workbook `key` ({} when nothing yet)."""
+        found = self.read()["workbooks"].get(status_key(key), {})
+        return found if isinstance(found, dict) else {}
+
     def set_worker(self, **fields: Any) -> None:
         def change(data: dict[str, Any]) -> None:
             data["worker"] = {**data.get("worker", {}), **fields}
 
         self.update(change)
+
+
+def status_key(key: str) -> str:
+    """The workbook's key as the status file stores it: its location, scrubbed (a file may be
+    named after a contact's phone number), with a short hash when scrubbing changed it so two
+    such files never share an entry."""
+    clean = scrub(key)
+    if clean == key:
+        return key
+    return f"{clean}#{hashlib.sha256(key.encode('utf-8')).hexdigest()[:10]}"
 
 
 def _empty() -> dict[str, Any]:

@@ -36,6 +36,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sheets_sync.config import load_config
+from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.errors import ConfigError, UserError
 from sheets_sync.locks import BookBusy, hold_book
 from sheets_sync.office import (
@@ -432,13 +433,15 @@ class Worker:
 
 
 def _describe(exc: BaseException) -> str:
-    """'KeyError: 'x' (at store.py:120)' — the type, the text and where, for unexpected errors."""
+    """'KeyError (at store.py:120; run sheets-sync sync on it for details)' — the type and where,
+    for unexpected errors. Never their text: it may quote a cell (a name, a phone number), and
+    the log, the status file and the --once output cron mails are read by people who must not
+    see contact details. The CLI on the workbook shows the full error."""
     where = ""
     frames = traceback.extract_tb(exc.__traceback__)
     if frames:
         where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})"
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
+    return f"{type(exc).__name__}{where}; sync it with `sheets-sync sync --debug` for details"
 
 
 def _default_sync() -> SyncFunction:
@@ -532,12 +535,11 @@ def run_command(config_path: Path, once: bool, check: bool, *, clock: Clock | No
             if once:
                 code = worker.run_once()
                 if code:
-                    data = worker.status.read()["workbooks"]
                     for book in office.workbooks:
-                        error = data.get(book.key, {}).get("last_run", {})
+                        error = worker.status.entry(book.key).get("last_run", {})
                         if error.get("result") == "error":
-                            print(f"{book.name}: {scrub(error.get('message', 'failed'))}",
-                                  file=sys.stderr)
+                            line = f"{book.name}: {error.get('message', 'failed')}"
+                            print(scrub(terminal_text(line)), file=sys.stderr)
                 return code
             print(f"sheets-sync worker started: {len(office.workbooks)} workbook(s), nightly "
                   f"at {office.nightly_time:%H:%M} {office.timezone}; log {office.log_file}",
@@ -585,7 +587,7 @@ def status_command(config_path: Path | None) -> int:
     print(f"Status file: {path}")
     # Cut the error column to the terminal's width; piped output (grep, mail) gets full lines.
     width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
-    print(format_status(data, width=width))
+    print("\n".join(terminal_text(line) for line in format_status(data, width=width).splitlines()))
     return 0
 
 

@@ -132,7 +132,9 @@ def test_a_second_writer_gives_up_after_the_wait_and_names_the_holder(
     finally:
         holder.release()
     assert code == 3
-    assert f"another sync of book.xlsx is running (pid {os.getpid()}, started " in text
+    # The holder's pid, that it still runs, and since when (the stale-lock line says more).
+    assert (f"another sync of book.xlsx is running (pid {os.getpid()} on this machine, still "
+            "running, started ") in text
     assert len(text.strip().splitlines()) == 1
     assert path.read_bytes() == before
 

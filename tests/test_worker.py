@@ -325,7 +325,8 @@ def test_failing_book_is_retried_with_backoff_and_does_not_stop_others(
     data = StatusFile(office.status_file).read()["workbooks"]
     by_name = {Path(key).name: book for key, book in data.items()}
     assert by_name["a.xlsx"]["last_success"]["contacts"] == 42
-    assert by_name["a.xlsx"]["last_error"]["message"].startswith("RuntimeError: boom")
+    # By type and place: the text of an unexpected error may quote a cell.
+    assert by_name["a.xlsx"]["last_error"]["message"].startswith("RuntimeError (at ")
     assert by_name["a.xlsx"]["consecutive_failures"] == 0
     assert by_name["b.xlsx"]["consecutive_failures"] == 3
     assert "last_error" not in by_name["c.xlsx"]
@@ -354,7 +355,8 @@ def test_worker_survives_any_exception_and_keeps_its_schedule(tmp_path: Path,
     assert worker.run_forever() == 0
     assert len(sync.calls) == 6  # two nights × three attempts
     log = worker.office.log_file.read_text(encoding="utf-8")
-    assert "error=\"KeyError: 'Tier' (at test_worker.py:" in log
+    # The type and the place only: an exception's text may quote a cell.
+    assert "error=\"KeyError (at test_worker.py:" in log and "Tier" not in log
     assert "ZeroDivisionError" in log
 
 

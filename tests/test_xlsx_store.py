@@ -230,10 +230,16 @@ def test_only_the_last_n_backups_are_kept(book: Path) -> None:
     assert len(list((book.parent / ".sheets-sync-backups").glob("book.*.xlsx"))) == 3
 
 
-def test_open_in_excel_is_refused(book: Path) -> None:
+def test_open_in_excel_is_read_but_not_written(book: Path) -> None:
+    # Reading the last saved version is harmless (the read-only commands do it, with a note);
+    # writing over a file a person is editing is not.
+    store = XlsxStore(book)
+    plan = plan_for(store)
     (book.parent / "~$book.xlsx").write_bytes(b"lock")
+    before = book.read_bytes()
     with pytest.raises(WorkbookLocked, match="close it first"):
-        XlsxStore(book).read()
+        store.apply(plan)
+    assert book.read_bytes() == before
 
 
 def test_a_file_changed_during_the_sync_is_not_overwritten(book: Path) -> None:

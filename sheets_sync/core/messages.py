@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sheets_sync.core.shipped import Traversable, templates_folder
+from sheets_sync.core.text_safety import strip_escapes
 from sheets_sync.core.vocabulary import normalise
 from sheets_sync.errors import ConfigError
 
@@ -96,7 +97,8 @@ def default_templates() -> Templates:
 
 def clean_value(value: object) -> str:
     """A placeholder value as plain one-line text (line breaks and tabs become spaces)."""
-    return " ".join(_CONTROL.sub(" ", "" if value is None else str(value)).split())
+    text = strip_escapes("" if value is None else str(value))  # whole, so no "[2J" is left
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def render(text: str, values: Mapping[str, object]) -> str:

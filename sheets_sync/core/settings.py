@@ -81,7 +81,7 @@ class General:
     book_language: Annotated[str, one_of(("", *LANGS))]
     date_order: Literal["dmy", "mdy"]
     currency_format: str
-    backups_keep: Days
+    backups_keep: Positive  # 0 would delete the backup just made
     lock_wait_seconds: Seconds
     id_prefix: str
     manager: str  # the office manager's Owner name ("": none)

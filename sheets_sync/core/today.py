@@ -27,6 +27,7 @@ from sheets_sync.core.model import (
 from sheets_sync.core.parse import id_key
 from sheets_sync.core.readback import read_today, written_on
 from sheets_sync.core.tables import column_keys
+from sheets_sync.core.text_safety import ics_text, terminal_text
 from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.core.vocabulary import TODAY_COLUMNS, label, normalise
 
@@ -249,6 +250,7 @@ def format_table(items: Iterable[Touchpoint]) -> str:
             or item.email or "",
             "message": " ".join((item.message or "").split()),
         })
+        rows[-1] = {key: terminal_text(value) for key, value in rows[-1].items()}
     widths = {}
     for key, header, limit, _right in _TERMINAL_COLUMNS:
         cells = [_fit(row[key], limit) for row in rows]
@@ -311,7 +313,8 @@ def to_ics(items: Iterable[Touchpoint], calendar_name: str) -> bytes:
 
 
 def _ics_text(text: str) -> str:
-    """TEXT value escaping (RFC 5545 §3.3.11)."""
+    """TEXT value escaping (RFC 5545 §3.3.11), forbidden control characters dropped."""
+    text = ics_text(text)
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 

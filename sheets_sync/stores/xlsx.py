@@ -8,18 +8,16 @@ import os
 import stat
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 
+from sheets_sync import backups
 from sheets_sync.atomic import (
-    PARTIAL_SUFFIX,
     TEMP_SUFFIX,
     exclusive_temp,
     fsync_dir,
-    glob_escape,
     remove_stale_temps,
 )
 from sheets_sync.core.model import ChangeSet, OwnedTab, WorkbookData
@@ -33,6 +31,7 @@ from sheets_sync.core.tables import (
 from sheets_sync.errors import CannotPreserve, UserError, WorkbookChanged, WorkbookLocked
 from sheets_sync.failpoints import failpoint
 from sheets_sync.locks import SIDECAR_DIR
+from sheets_sync.owner_files import refuse_if_open
 from sheets_sync.stores import ooxml, xlsx_charts
 from sheets_sync.stores.diff import Diff, diff_changes
 from sheets_sync.stores.xlsx_check import (
@@ -104,16 +103,11 @@ def preflight(path: Path) -> None:
             f"{path.name} is saved as Strict Open XML, which this tool does not edit",
             "save it as the usual Excel Workbook (.xlsx) type, then run sync again",
         )
-    check_not_open(path)
+    # An open workbook is refused by apply(), not here: reading the last saved version is fine.
 
 
 def check_not_open(path: Path) -> None:
-    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
-        if lock.exists():
-            raise WorkbookLocked(
-                f"{path.name} is open in a spreadsheet program ({lock.name} exists)",
-                "close it first, then run sync again",
-            )
+    refuse_if_open(path)
 
 
 @dataclass(frozen=True)
@@ -229,6 +223,7 @@ class XlsxStore:
             }
             if not changes and not removed:
                 return False
+            backups.refuse_read_only(self.path)  # only a sync that would write refuses
             self._backup(snapshot)
             self._write_atomically(archive, changes, removed, snapshot)
         return True
@@ -440,21 +435,8 @@ class XlsxStore:
     def _backup(self, snapshot: Snapshot) -> Path:
         """Keep the version being replaced (the bytes read, which were just checked to still be
         the file on disk) as a timestamped copy; prune to the newest `backups_keep`."""
-        folder = self.path.parent / BACKUP_DIR
-        folder.mkdir(exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = folder / f"{self.path.stem}.{stamp}{self.path.suffix}"
-        partial = exclusive_temp(folder, self.path.name, PARTIAL_SUFFIX, snapshot.mode)
-        try:
-            with open(partial, "wb") as handle:
-                handle.write(snapshot.data)
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
-        backups = sorted(folder.glob(f"{glob_escape(self.path.stem)}.*{self.path.suffix}"))
-        for old in backups[: max(0, len(backups) - self.backups_keep)]:
-            old.unlink()
-        return target
+        return backups.keep_backup(backups.real_file(self.path), snapshot.data, snapshot.mode,
+                                   self.backups_keep)
 
     def _write_atomically(
         self,
@@ -463,11 +445,13 @@ class XlsxStore:
         removed: set[str],
         snapshot: Snapshot,
     ) -> None:
-        remove_stale_temps(self.path)
+        real = backups.real_file(self.path)  # a symlink stays a link to the updated file
+        remove_stale_temps(real)
         failpoint("before-temp")
         temp: Path | None = None
         try:
-            temp = exclusive_temp(self.path.parent, self.path.name, TEMP_SUFFIX, snapshot.mode)
+            temp = exclusive_temp(real.parent, real.name, TEMP_SUFFIX, snapshot.mode)
+            backups.carry_ownership(temp, os.stat(real))
             names = archive.namelist()
             with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as out:
                 # [Content_Types].xml first: some readers expect it there.
@@ -493,19 +477,24 @@ class XlsxStore:
             # system calls (POSIX has no "rename unless changed").
             self._check_unchanged(snapshot, full=True)
             self._check_unchanged(snapshot, full=False)
-            os.replace(temp, self.path)
+            os.replace(temp, real)
             temp = None
         except PermissionError:
             raise WorkbookLocked(
-                f"{self.path.name} cannot be written (permission denied or "
-                "locked by another program)",
+                f"{self.path.name} cannot be written (permission denied in "
+                f"{real.parent.absolute()}, or locked by another program)",
                 "close it and check you may write to that folder",
             ) from None
+        except OSError as exc:
+            line = backups.save_error(exc, real)
+            if line is None:
+                raise
+            raise line from exc  # --debug shows the OS error
         finally:
             if temp is not None:
                 temp.unlink(missing_ok=True)
         failpoint("after-rename")
-        fsync_dir(self.path.parent)
+        fsync_dir(real.parent)
 
 
 def _spelled(package: Package, sheets: list[ooxml.SheetEntry]) -> list[ooxml.SheetEntry]:

@@ -524,7 +524,9 @@ def _place(writes: list[ContactWrite], ids: list[Any], names: list[Any], first: 
         if row is None or row in taken:
             raise WorkbookChanged(
                 f"rows of {location} were deleted or edited while it was being synced "
-                f"(cannot find {where.id or where.name} again)", "run sync again")
+                # The ID or the row, never the name: this line reaches the worker's log.
+                f"(cannot find {where.id or f'the contact of row {where.row}'} again)",
+                "run sync again")
         placed[write.key] = row
         taken.add(row)
     return placed
