@@ -322,8 +322,8 @@ class SheetEdit:
         cols = [col_index(m.group(1)) for m in ends if m]
         rows = [int(m.group(2)) for m in ends if m]
         written = [c for cells in self._written.values() for c in cells]
-        c1, c2 = min(*cols, *written), max(*cols, *written)
-        r1, r2 = min(*rows, *self._written), max(*rows, *self._written)
+        c1, c2 = min([*cols, *written]), max([*cols, *written])
+        r1, r2 = min([*rows, *self._written]), max([*rows, *self._written])
         ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
         if ref == dimension.attrs.get("ref"):
             return
