@@ -26,6 +26,7 @@ from sheets_sync.stores.ooxml import (
 )
 from sheets_sync.stores.ooxml_order import MC_NS, WORKSHEET_ORDER, insertion_point
 from sheets_sync.stores.xml_spans import (
+    _TAG_END,
     RESAVE,
     Element,
     Walker,
@@ -61,9 +62,17 @@ class _Row:
         return any(c.content for c in self.cells)
 
 
+_C, _F, _V, _IS = (f"{MAIN_NS} {name}" for name in ("c", "f", "v", "is"))
+_COLUMN_LETTERS = re.compile(r"\s*\$?([A-Z]{1,3})\$?\d+\s*")
+
+
 class _SheetWalker(Walker):
     """Keeps the worksheet's top-level children (and the lists the tool edits); hands each row,
-    with its cells, to `on_row` as soon as the row ends."""
+    with its cells, to the edit as soon as the row ends.
+
+    Cells are the bulk of a sheet, so they take a short path: a cell is a `_Cell` (its column,
+    style, span, and whether it holds a formula or a value), never an Element, and what is inside
+    it is only glanced at."""
 
     def __init__(self, data: bytes, part: str, sheet: str, edit: SheetEdit) -> None:
         super().__init__(data, part)
@@ -72,6 +81,8 @@ class _SheetWalker(Walker):
         self.row: _Row | None = None
         self.cell: _Cell | None = None
         self.sheet_data: Element | None = None
+        self._columns: dict[str, int] = {}
+        self._cell_has_children = False
 
     def keep(self, element: Element, parent: Element) -> bool:
         if element.depth == 1:
@@ -79,6 +90,56 @@ class _SheetWalker(Walker):
         if element.depth == 2:
             return parent.name in _LISTS or parent.ns == MC_NS
         return element.depth == 3 and parent.ns == MC_NS
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        if self._below:
+            self._below += 1
+            cell = self.cell
+            if cell is not None and self._below == 2:
+                self._cell_has_children = True
+                if name == _F:
+                    cell.formula = cell.content = True
+                    if attrs.get("t") == "shared" and "ref" in attrs:
+                        cell.shared = True
+                elif name == _V or name == _IS:
+                    cell.content = True
+            return
+        if self.row is not None and len(self.stack) == 3:
+            self._below = 1  # a row's child: everything under it takes the short path
+            self._cell_has_children = False
+            if name == _C:
+                self.cell = _Cell(self._column(attrs.get("r", "")),
+                                  self._parser.CurrentByteIndex, _style(attrs.get("s")))
+            return
+        super()._start(name, attrs)
+
+    def _end(self, name: str) -> None:
+        if self._below:
+            self._below -= 1
+            cell = self.cell
+            if not self._below and cell is not None:
+                index = self._parser.CurrentByteIndex
+                data = self.data
+                if (not self._cell_has_children and data[index - 2 : index] == b"/>"
+                        and _tag_end(data, cell.start) == index):
+                    cell.end = index
+                else:
+                    cell.end = data.index(b">", index) + 1
+                assert self.row is not None
+                self.row.cells.append(cell)
+                self.cell = None
+            return
+        super()._end(name)
+
+    def _column(self, ref: str) -> int | None:
+        match = _COLUMN_LETTERS.fullmatch(ref)
+        if not match:
+            return None
+        letters = match.group(1)
+        column = self._columns.get(letters)
+        if column is None:
+            column = self._columns[letters] = col_index(letters)
+        return column
 
     def started(self, element: Element) -> None:
         depth = element.depth
@@ -92,28 +153,24 @@ class _SheetWalker(Walker):
         elif depth == 2 and element.name == "row" and self.stack[-2] is self.sheet_data:
             number = element.attrs.get("r", "")
             self.row = _Row(int(number) if number.strip().isdigit() else None, element)
-        elif depth == 3 and self.row is not None and element.name == "c":
-            match = _REF.fullmatch(element.attrs.get("r", "").strip())
-            style = element.attrs.get("s", "0").strip()
-            self.cell = _Cell(col_index(match.group(1)) if match else None, element.start,
-                              int(style) if style.isdigit() else 0)
-        elif depth == 4 and self.cell is not None:
-            if element.name == "f":
-                self.cell.formula = self.cell.content = True
-                if element.attrs.get("t") == "shared" and "ref" in element.attrs:
-                    self.cell.shared = True
-            elif element.name in ("v", "is"):
-                self.cell.content = True
 
     def ended(self, element: Element) -> None:
-        if self.cell is not None and element.depth == 3:
-            self.cell.end = element.end
-            assert self.row is not None
-            self.row.cells.append(self.cell)
-            self.cell = None
-        elif self.row is not None and element.depth == 2:
+        if self.row is not None and element is self.row.element:
             self.edit._row_ended(self.row)
             self.row = None
+
+
+def _style(value: str | None) -> int:
+    if not value:
+        return 0
+    value = value.strip()
+    return int(value) if value.isdigit() else 0
+
+
+def _tag_end(data: bytes, start: int) -> int:
+    match = _TAG_END.match(data, start)
+    assert match is not None
+    return match.end()
 
 
 class SheetEdit:
@@ -186,6 +243,8 @@ class SheetEdit:
             existing[cell.col] = cell
         inserted: list[bytes] = []
         insert_at: list[int] = []
+        columns = [c.col for c in row.cells if c.col is not None]
+        ordered = all(columns[i] < columns[i + 1] for i in range(len(columns) - 1))
         for col in sorted(writes):
             self._check_column(col)
             write = writes[col]
@@ -208,8 +267,12 @@ class SheetEdit:
                 continue
             new = cell_xml(ref, write.value, style, self.date1904).encode()
             if new:
-                after = next((c.start for c in row.cells if c.col is not None and c.col > col),
-                             None)
+                if ordered:
+                    position = bisect.bisect_right(columns, col)
+                    after = row.cells[position].start if position < len(columns) else None
+                else:
+                    after = next((c.start for c in row.cells if c.col is not None and c.col > col),
+                                 None)
                 inserted.append(new)
                 insert_at.append(row.element.close if after is None else after)
         self._written[number] = set(writes)

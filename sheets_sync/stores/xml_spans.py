@@ -58,11 +58,6 @@ def _split(name: str) -> tuple[str, str, str]:
     return pieces[0], pieces[1], pieces[2]
 
 
-def _attr_key(name: str) -> str:
-    pieces = name.split(" ")
-    return pieces[0] if len(pieces) == 1 else "{" + pieces[0] + "}" + pieces[1]
-
-
 class Walker:
     """Parse a part once; subclasses override `started`/`ended` to look at elements as they go.
 
@@ -88,13 +83,22 @@ class Walker:
     def ended(self, element: Element) -> None:
         """Called at each end tag, with the element's span complete."""
 
+    def deep(self, name: str, attrs: dict[str, str], depth: int) -> None:
+        """Called at each start tag below `track_depth`: such elements get no Element and no
+        span (a cell's value, say), which keeps one pass over a large sheet cheap. `name` is
+        "namespace local" (with " prefix" when prefixed)."""
+
+    track_depth = 1_000_000
+
     def run(self) -> Element:
         _check_encoding(self.data, self.part)
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.namespace_prefixes = True
         parser.buffer_text = True
-        parser.StartElementHandler = lambda name, attrs: self._start(parser, name, attrs)
-        parser.EndElementHandler = lambda name: self._end(parser)
+        self._parser = parser
+        self._below = 0  # open elements deeper than track_depth
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
         parser.StartDoctypeDeclHandler = lambda *args: self._refuse("declares a document type")
         try:
             parser.Parse(self.data, True)
@@ -111,10 +115,16 @@ class Walker:
         raise CannotPreserve(f"The part {self.part} of the workbook {why}, so this tool cannot "
                              "edit it safely", RESAVE)
 
-    def _start(self, parser: expat.XMLParserType, name: str, attrs: dict[str, str]) -> None:
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        depth = len(self.stack)
+        if self._below or depth > self.track_depth:
+            self._below += 1
+            self._last_started = None
+            self.deep(name, attrs, depth + self._below - 1)
+            return
         ns, local, prefix = _split(name)
-        element = Element(ns, local, prefix, {_attr_key(k): v for k, v in attrs.items()},
-                          len(self.stack), parser.CurrentByteIndex)
+        # Attributes keep expat's keys: a plain name, or "namespace local" for a qualified one.
+        element = Element(ns, local, prefix, attrs, depth, self._parser.CurrentByteIndex)
         if self.stack:
             if self.keep(element, self.stack[-1]):
                 self.stack[-1].children.append(element)
@@ -124,15 +134,20 @@ class Walker:
         self._last_started = element
         self.started(element)
 
-    def _end(self, parser: expat.XMLParserType) -> None:
+    def _end(self, name: str) -> None:
+        if self._below:
+            self._below -= 1
+            self._last_started = None
+            return
         element = self.stack.pop()
-        index = parser.CurrentByteIndex
-        if (self._last_started is element and self.data[index - 2 : index] == b"/>"
-                and element.open_end(self.data) == index):
+        index = self._parser.CurrentByteIndex
+        data = self.data
+        if (self._last_started is element and data[index - 2 : index] == b"/>"
+                and element.open_end(data) == index):
             element.close = element.end = index  # <name .../>: expat reports the end after it
         else:
             element.close = index
-            element.end = self.data.index(b">", index) + 1
+            element.end = data.index(b">", index) + 1
         self._last_started = None
         self.ended(element)
 
