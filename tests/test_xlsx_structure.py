@@ -344,3 +344,30 @@ def test_calendar_cells_stay_within_excel_cell_limit(book: Path) -> None:
     cell = grid(book, "Calendar")[1][1]
     assert len(cell.encode("utf-16-le")) // 2 <= 32767
     assert cell.startswith("Alice Tan (5th); ") and cell.endswith("characters in a cell)")
+
+
+def test_header_note_left_out_where_an_excel_2010_validation_covers_the_headers(
+    book: Path,
+) -> None:
+    extension = (
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="http://schemas.'
+        'microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation '
+        'type="list" allowBlank="1"><x14:formula1><xm:f>Lists!$A$1:$A$3</xm:f></x14:formula1>'
+        "<xm:sqref>A1:XFD1</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>"
+    )
+    rewrite(book, CONTACTS, lambda xml: xml.replace("</worksheet>", extension + "</worksheet>"))
+    sync(book)
+    after = text(book, CONTACTS)
+    assert extension in after and 'promptTitle="sheets-sync"' not in after
+    assert not problems(book)
+
+
+def test_a_style_sheet_with_a_document_type_is_refused_naming_it(book: Path, capsys) -> None:  # noqa: ANN001
+    rewrite(book, "xl/styles.xml", lambda xml: xml.replace(
+        "<styleSheet", '<!DOCTYPE styleSheet [<!ENTITY a "aaaa">]><styleSheet', 1))
+    before = book.read_bytes()
+    assert main(["sync", str(book), "--today", TODAY.isoformat()]) == 4
+    err = capsys.readouterr().err
+    assert "xl/styles.xml" in err and len(err.strip().splitlines()) == 1
+    assert book.read_bytes() == before

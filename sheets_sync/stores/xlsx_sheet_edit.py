@@ -40,6 +40,8 @@ MAX_COLUMNS = 16384  # A..XFD
 NOTE_TITLE = "sheets-sync"
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
 _LISTS = ("cols", "dataValidations")
+_X14_VALIDATION = re.compile(r"<(?:\w+:)?dataValidation\b.*?</(?:\w+:)?dataValidation>", re.S)
+_X14_SQREF = re.compile(r"<(?:\w+:)?sqref>([^<]*)</(?:\w+:)?sqref>")
 
 
 class _Cell:
@@ -428,6 +430,8 @@ class SheetEdit:
             f'<dataValidation type="none" allowBlank="1" showInputMessage="1" '
             f'promptTitle="{NOTE_TITLE}" prompt="{escape(text)}" sqref="{sqref}"/>'
         ).encode()
+        if any(ranges_overlap(other, sqref) for other in self._extension_validations()):
+            return  # a person's validation (in Excel 2010's extension list) covers these cells
         block = self.child("dataValidations")
         if block is None:
             self.insert(
@@ -456,6 +460,19 @@ class SheetEdit:
             self.edits.append((block.start, open_end, set_attr(tag, "count", str(count))))
         if not overlap:
             self.edits.append((block.close, block.close, element))
+
+    def _extension_validations(self) -> list[str]:
+        """The ranges of the validations Excel 2010 and later keep in the worksheet's extension
+        list (lists drawn from another tab), read from that element's own bytes."""
+        extension = self.child("extLst")
+        if extension is None:
+            return []
+        inner = self.data[extension.start : extension.end].decode("utf-8", "replace")
+        return [
+            m.group(1)
+            for block in _X14_VALIDATION.findall(inner)
+            for m in _X14_SQREF.finditer(block)
+        ]
 
     def widen_autofilter(self, header_row: int, last_col: int) -> None:
         """The person's autofilter, where it starts on the header row, reaches `last_col` (so
