@@ -148,8 +148,8 @@ class _SheetWalker(Walker):
         if depth == 0:
             if element.name != "worksheet" or element.ns != MAIN_NS or element.prefix:
                 raise CannotPreserve(
-                    f"Sheet '{self.sheet}' is written in a form of SpreadsheetML this tool "
-                    "cannot edit safely", RESAVE)
+                    f"Sheet '{self.sheet}' ({self.part}) is written in a form of SpreadsheetML "
+                    "this tool cannot edit safely", RESAVE)
         elif depth == 1 and element.name == "sheetData":
             self.sheet_data = element
         elif depth == 2 and element.name == "row" and self.stack[-2] is self.sheet_data:

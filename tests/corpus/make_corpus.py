@@ -175,11 +175,13 @@ def libreoffice_books(folder: Path) -> None:
         csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
         source = work_path / "libreoffice_resaved.xlsx"
         shutil.copy(folder / "openpyxl_features.xlsx", source)
+        tables = work_path / "libreoffice_resaved_tables.xlsx"
+        shutil.copy(folder / "xlsxwriter_features.xlsx", tables)
         out = work_path / "out"
         subprocess.run(
             [soffice, f"-env:UserInstallation=file://{work_path / 'profile'}", "--headless",
              "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
-             str(csv), str(source)],
+             str(csv), str(source), str(tables)],
             check=True, capture_output=True, timeout=300,
         )
         for made in out.glob("*.xlsx"):
