@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from sheets_sync.stores.ooxml_order import WORKSHEET_ORDER, order_name, out_of_order
+from sheets_sync.stores.ooxml_order import MC_NS, WORKSHEET_ORDER, order_name, out_of_order
 from sheets_sync.stores.xml_spans import Walker
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -19,7 +19,7 @@ RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 class _Worksheet(Walker):
     def keep(self, element, parent) -> bool:  # noqa: ANN001
-        return element.depth == 1 or (element.depth <= 3 and parent.name == "AlternateContent")
+        return element.depth == 1 or (element.depth <= 3 and parent.ns == MC_NS)
 
 
 def problems(path: Path) -> list[str]:

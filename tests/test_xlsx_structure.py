@@ -371,3 +371,24 @@ def test_a_style_sheet_with_a_document_type_is_refused_naming_it(book: Path, cap
     err = capsys.readouterr().err
     assert "xl/styles.xml" in err and len(err.strip().splitlines()) == 1
     assert book.read_bytes() == before
+
+
+def test_a_new_element_goes_before_a_markup_compatibility_wrapper_of_a_later_one(
+    tmp_path: Path,
+) -> None:
+    # Excel wraps controls and OLE objects in mc:AlternateContent; the wrapper stands where the
+    # element it wraps stands in the sequence (after dataValidations).
+    path = contacts_book(tmp_path / "mc.xlsx", ["ID", "Name", "NPS"], PEOPLE)
+    wrapper = (
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/'
+        '2006"><mc:Choice Requires="x14"><oleObjects><oleObject progId="Package" shapeId="1025"/>'
+        "</oleObjects></mc:Choice><mc:Fallback><oleObjects><oleObject progId=\"Package\" "
+        'shapeId="1025"/></oleObjects></mc:Fallback></mc:AlternateContent>'
+    )
+    rewrite(path, CONTACTS, lambda xml: re.sub(r"<pageMargins[^>]*/>", "", xml).replace(
+        "</worksheet>", wrapper + "</worksheet>"))
+    sync(path)
+    after = text(path, CONTACTS)
+    assert wrapper in after
+    assert after.index("<dataValidations") < after.index("<mc:AlternateContent")
+    assert not problems(path)
