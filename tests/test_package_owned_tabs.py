@@ -150,3 +150,21 @@ def test_a_persons_custom_properties_are_kept_beside_the_mark(tmp_path):
     assert mark is not None and mark["Today"] == "today" and mark["Issues"] == "issues"
     assert len(set(re.findall(r'pid="(\d+)"', xml))) == len(re.findall(r'pid="', xml))
     assert sync(path) is False
+
+
+def test_the_mark_is_read_whatever_form_another_application_writes_it_in(tmp_path: Path) -> None:
+    """openpyxl with lxml declares the vt namespace on each value, not on the root."""
+    xml = ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'custom-properties"><property name="sheets-sync.owned-tab.today" fmtid="{D5CDD505-'
+           '2E9C-101B-9397-08002B2CF9AE}" pid="2"><vt:lpwstr xmlns:vt="http://schemas.'
+           'openxmlformats.org/officeDocument/2006/docPropsVTypes">Today</vt:lpwstr></property>'
+           '</Properties>')
+    rels = (f'<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
+            'Target="docProps/custom.xml"/></Relationships>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("_rels/.rels", rels)
+        archive.writestr("docProps/custom.xml", xml)
+    with zipfile.ZipFile(buffer) as archive:
+        assert Package(archive).mark() == {"Today": "today"}

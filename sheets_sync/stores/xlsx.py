@@ -32,7 +32,7 @@ from sheets_sync.errors import CannotPreserve, UserError, WorkbookChanged, Workb
 from sheets_sync.failpoints import failpoint
 from sheets_sync.locks import SIDECAR_DIR
 from sheets_sync.owner_files import refuse_if_open
-from sheets_sync.stores import ooxml, xlsx_charts
+from sheets_sync.stores import ooxml, xlsx_charts, xlsx_rels
 from sheets_sync.stores.diff import Diff, diff_changes
 from sheets_sync.stores.xlsx_check import (
     check_package,
@@ -42,9 +42,7 @@ from sheets_sync.stores.xlsx_check import (
 from sheets_sync.stores.xlsx_layout import OWNED_WIDTHS, chart_anchors
 from sheets_sync.stores.xlsx_package import (
     Package,
-    has_override,
     owned_worksheets,
-    remove_override,
     require_registered,
     sheet_kinds,
     sheet_parts,
@@ -52,6 +50,7 @@ from sheets_sync.stores.xlsx_package import (
 )
 from sheets_sync.stores.xlsx_read import extent, is_dense, mark_formulas, sparse_grid_of
 from sheets_sync.stores.xlsx_render import render_sheet
+from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
 
 BACKUP_DIR = SIDECAR_DIR
 OWNED_NOTE = (
@@ -272,9 +271,9 @@ class XlsxStore:
 
         contacts = by_name[self._data.tables["contacts"].name]
         result = self._patch_contacts(
-            package.read(contacts.part).decode("utf-8"), plan, styles, date1904
+            package.read(contacts.part), contacts.part, plan, styles, date1904
         )
-        changes[contacts.part] = result.xml
+        changes[contacts.part] = result.xml().decode("utf-8")
         replaced_formula |= result.replaced_formula
 
         for append in plan.appends:
@@ -285,20 +284,27 @@ class XlsxStore:
             entry = by_name[tab_name]
             start = max([table.header_row, *(r for r, _ in table.rows)])
             columns = column_keys(append.tab, table.headers)
-            updates = {
-                start + 1 + i: {
+            records = [
+                {
                     columns[k]: ooxml.CellWrite(v, styles.xf(append.kinds.get(k, "")))
                     for k, v in sorted(
                         record.items(), key=lambda item: columns.get(item[0], -1)
                     )
                     if k in columns and v not in (None, "")
                 }
-                for i, record in enumerate(append.records)
-            }
-            source = changes.get(entry.part) or package.read(entry.part).decode("utf-8")
-            patched = ooxml.patch_rows(source, updates, date1904, tab_name)
-            changes[entry.part] = patched.xml
-            replaced_formula |= patched.replaced_formula
+                for record in append.records
+            ]
+            source = changes.get(entry.part)
+            edit = SheetEdit(
+                source.encode("utf-8") if source is not None else package.read(entry.part),
+                entry.part, tab_name, date1904=date1904, keep_after=start,
+            )
+            first, last = edit.append_rows(records)
+            edit.grow_dimension()
+            changes[entry.part] = edit.xml().decode("utf-8")
+            replaced_formula |= edit.replaced_formula
+            for table_part, table_xml in extend_tables(archive, entry.part, first, last).items():
+                changes[table_part] = table_xml.decode("utf-8")
 
         sheet_names = {**self._data.tab_keys, **plan.tab_names}
         tabs_by_key = {tab.key: tab for tab in plan.tabs}
@@ -353,14 +359,15 @@ class XlsxStore:
         with_mark(package, mark_after(self._data.tab_keys, written), text, changes)
         removed -= set(changes)
         for part in removed:
-            text["[Content_Types].xml"] = remove_override(text["[Content_Types].xml"], part)
+            types = text["[Content_Types].xml"]
+            text["[Content_Types].xml"] = xlsx_rels.remove_override(types, part)
         changes.update({package.spelled(name): xml for name, xml in text.items()})
         changes[package.spelled("xl/styles.xml")] = styles.xml
         return {p: d.encode("utf-8") for p, d in changes.items()}, removed
 
     def _patch_contacts(
-        self, xml: str, plan: ChangeSet, styles: ooxml.Styles, date1904: bool
-    ) -> ooxml.PatchResult:
+        self, xml: bytes, part: str, plan: ChangeSet, styles: ooxml.Styles, date1904: bool
+    ) -> SheetEdit:
         """Owned cells and new IDs of every contact, at the row it was read on: the workbook is
         the one read (apply checks its identity first), so the locator's row is still its row."""
         assert self._data is not None
@@ -369,13 +376,19 @@ class XlsxStore:
         positions, appended = owned_positions(
             table.headers, self._data.contacts_width, [c.key for c in owned]
         )
+        if max(positions.values(), default=0) >= MAX_COLUMNS:
+            raise CannotPreserve(
+                f"The {table.name} tab has no room for the tool's {len(owned)} columns: its "
+                "data reaches the last columns Excel has (up to XFD)",
+                "delete the unused columns at the right of the tab, then run sync again",
+            )
+        # Only new headers are written: a header a person typed (" Tier ", in a table's header
+        # row) stays as it is, so it keeps matching the table's column.
         header_style = styles.xf("owned_header")
         header = {
-            positions[c.key]: ooxml.CellWrite(
-                (c.header or c.key) if c.key in appended else table.headers[positions[c.key]],
-                header_style,
-            )
+            positions[c.key]: ooxml.CellWrite(c.header or c.key, header_style)
             for c in owned
+            if c.key in appended
         }
         updates: dict[int, dict[int, ooxml.CellWrite]] = {table.header_row: header}
         formats = {c.key: styles.xf(c.kind) for c in owned}
@@ -385,13 +398,15 @@ class XlsxStore:
             if write.assign_id and id_col is not None:
                 cells[id_col] = ooxml.CellWrite(write.assign_id, None)
             updates[write.locator.row] = cells
-        patched = ooxml.patch_rows(xml, updates, date1904, table.name)
-        refs = " ".join(f"{ooxml.col_letter(c)}{table.header_row}" for c in sorted(header))
-        patched.xml = ooxml.set_header_note(patched.xml, refs, OWNED_NOTE)
-        patched.xml = ooxml.ensure_columns_width(
-            patched.xml, {c: OWNED_WIDTHS[k] for k, c in appended.items()}
-        )
-        return patched
+        edit = SheetEdit(xml, part, table.name, updates, date1904)
+        edit.grow_dimension()
+        owned_cols = sorted(positions[c.key] for c in owned)
+        refs = " ".join(f"{ooxml.col_letter(c)}{table.header_row}" for c in owned_cols)
+        edit.set_header_note(refs, OWNED_NOTE)
+        edit.ensure_column_widths({c: OWNED_WIDTHS[k] for k, c in appended.items()})
+        if owned_cols:
+            edit.widen_autofilter(table.header_row, owned_cols[-1])
+        return edit
 
     @staticmethod
     def _add_charts(
@@ -421,14 +436,11 @@ class XlsxStore:
         changes[package.spelled(ooxml.rels_path(sheet_part))] = xlsx_charts.rels_xml(
             [(xlsx_charts.DRAWING_REL, "../drawings/" + drawing.rsplit("/", 1)[1])]
         )
-        types = text["[Content_Types].xml"]
+        types = xlsx_rels.rels_content_type(text["[Content_Types].xml"])
         for part, kind in [(drawing, xlsx_charts.DRAWING_CT)] + [
             (c, xlsx_charts.CHART_CT) for c in charts
         ]:
-            override = f'<Override PartName="/{part}" ContentType="{kind}"/>'
-            if not has_override(types, part, kind):  # kept when present: re-runs change nothing
-                types = remove_override(types, part)
-                types = types.replace("</Types>", override + "</Types>")
+            types = xlsx_rels.set_override(types, part, kind)
         text["[Content_Types].xml"] = types
         return charts
 

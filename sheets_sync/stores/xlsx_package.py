@@ -35,7 +35,8 @@ WORKBOOK_PART = "xl/workbook.xml"
 _PROPERTY = re.compile(r"<property\b[^>]*?(?:/>|>.*?</property>)", re.S)
 _PROPERTY_NAME = re.compile(r'\bname="([^"]*)"')
 _PROPERTY_PID = re.compile(r'\bpid="(\d+)"')
-_LPWSTR = re.compile(r"<vt:lpwstr>(.*?)</vt:lpwstr>", re.S)
+# Any prefix and any attributes: openpyxl with lxml declares the vt namespace on each value.
+_LPWSTR = re.compile(r"<(?:[\w.-]+:)?lpwstr\b[^>]*>(.*?)</(?:[\w.-]+:)?lpwstr>", re.S)
 
 
 @dataclass(frozen=True)
@@ -277,22 +278,6 @@ def sheet_kinds(workbook_rels: str) -> dict[str, str]:
     for rel in ElementTree.fromstring(workbook_rels.encode("utf-8")):
         kinds[rel.get("Id", "")] = rel.get("Type", "").rsplit("/", 1)[-1]
     return kinds
-
-
-def remove_override(types_xml: str, part: str) -> str:
-    """[Content_Types].xml without the override of `part` (names compared as OPC does)."""
-    return re.sub(rf'<Override\b[^>]*PartName="/{re.escape(part.lstrip("/"))}"[^>]*/>', "",
-                  types_xml, flags=re.I)
-
-
-def has_override(types_xml: str, part: str, content_type: str) -> bool:
-    for match in re.finditer(r"<Override\b[^>]*/>", types_xml):
-        element = match.group(0)
-        name = re.search(r'PartName="([^"]*)"', element)
-        kind = re.search(r'ContentType="([^"]*)"', element)
-        if name and kind and fold(name.group(1)) == fold(part) and kind.group(1) == content_type:
-            return True
-    return False
 
 
 def owned_worksheets(package: Package) -> dict[str, str] | None:

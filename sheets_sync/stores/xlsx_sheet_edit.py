@@ -1,0 +1,548 @@
+"""Edit an existing worksheet part by its structure: owned cells, new rows, and the few
+worksheet elements the tool keeps (column widths, its header note, the autofilter's width).
+
+One parse finds where every row and cell begins and ends; each change is a splice at those
+places, so every other byte (a person's cells, CDATA, comments, spacing, elements the tool does
+not know) stays as it was. New elements go where CT_Worksheet's sequence puts them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import zipfile
+from collections.abc import Mapping
+
+from sheets_sync.core.cells import col_index, col_letter
+from sheets_sync.errors import CannotPreserve
+from sheets_sync.stores import xlsx_rels
+from sheets_sync.stores.ooxml import (
+    MAIN_NS,
+    CellWrite,
+    cell_xml,
+    ranges_overlap,
+    rels_path,
+    resolve_target,
+)
+from sheets_sync.stores.ooxml_order import MC_NS, WORKSHEET_ORDER, insertion_point
+from sheets_sync.stores.xml_spans import (
+    _TAG_END,
+    RESAVE,
+    Element,
+    Walker,
+    escape,
+    parse,
+    set_attr,
+    splice,
+)
+
+MAX_COLUMNS = 16384  # A..XFD
+NOTE_TITLE = "sheets-sync"
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+_LISTS = ("cols", "dataValidations")
+_X14_VALIDATION = re.compile(r"<(?:\w+:)?dataValidation\b.*?</(?:\w+:)?dataValidation>", re.S)
+_X14_SQREF = re.compile(r"<(?:\w+:)?sqref>([^<]*)</(?:\w+:)?sqref>")
+
+
+class _Cell:
+    __slots__ = ("col", "start", "end", "style", "formula", "shared", "content")
+
+    def __init__(self, col: int | None, start: int, style: int) -> None:
+        self.col, self.start, self.end, self.style = col, start, -1, style
+        self.formula = self.shared = self.content = False
+
+
+class _Row:
+    __slots__ = ("number", "element", "cells")
+
+    def __init__(self, number: int | None, element: Element) -> None:
+        self.number, self.element = number, element
+        self.cells: list[_Cell] = []
+
+    @property
+    def content(self) -> bool:
+        return any(c.content for c in self.cells)
+
+
+_C, _F, _V, _IS = (f"{MAIN_NS} {name}" for name in ("c", "f", "v", "is"))
+_COLUMN_LETTERS = re.compile(r"\s*\$?([A-Z]{1,3})\$?\d+\s*")
+
+
+class _SheetWalker(Walker):
+    """Keeps the worksheet's top-level children (and the lists the tool edits); hands each row,
+    with its cells, to the edit as soon as the row ends.
+
+    Cells are the bulk of a sheet, so they take a short path: a cell is a `_Cell` (its column,
+    style, span, and whether it holds a formula or a value), never an Element, and what is inside
+    it is only glanced at."""
+
+    def __init__(self, data: bytes, part: str, sheet: str, edit: SheetEdit) -> None:
+        super().__init__(data, part)
+        self.sheet = sheet
+        self.edit = edit
+        self.row: _Row | None = None
+        self.cell: _Cell | None = None
+        self.sheet_data: Element | None = None
+        self._columns: dict[str, int] = {}
+        self._cell_has_children = False
+
+    def keep(self, element: Element, parent: Element) -> bool:
+        if element.depth == 1:
+            return True
+        if element.depth == 2:
+            return parent.name in _LISTS or parent.ns == MC_NS
+        return element.depth == 3 and parent.ns == MC_NS
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        if self._below:
+            self._below += 1
+            cell = self.cell
+            if cell is not None and self._below == 2:
+                self._cell_has_children = True
+                if name == _F:
+                    cell.formula = cell.content = True
+                    if attrs.get("t") == "shared" and "ref" in attrs:
+                        cell.shared = True
+                elif name == _V or name == _IS:
+                    cell.content = True
+            return
+        if self.row is not None and len(self.stack) == 3:
+            self._below = 1  # a row's child: everything under it takes the short path
+            self._cell_has_children = False
+            if name == _C:
+                self.cell = _Cell(self._column(attrs.get("r", "")),
+                                  self._parser.CurrentByteIndex, _style(attrs.get("s")))
+            return
+        super()._start(name, attrs)
+
+    def _end(self, name: str) -> None:
+        if self._below:
+            self._below -= 1
+            cell = self.cell
+            if not self._below and cell is not None:
+                index = self._parser.CurrentByteIndex
+                data = self.data
+                if (not self._cell_has_children and data[index - 2 : index] == b"/>"
+                        and _tag_end(data, cell.start) == index):
+                    cell.end = index
+                else:
+                    cell.end = data.index(b">", index) + 1
+                assert self.row is not None
+                self.row.cells.append(cell)
+                self.cell = None
+            return
+        super()._end(name)
+
+    def _column(self, ref: str) -> int | None:
+        match = _COLUMN_LETTERS.fullmatch(ref)
+        if not match:
+            return None
+        letters = match.group(1)
+        column = self._columns.get(letters)
+        if column is None:
+            column = self._columns[letters] = col_index(letters)
+        return column
+
+    def started(self, element: Element) -> None:
+        depth = element.depth
+        if depth == 0:
+            if element.name != "worksheet" or element.ns != MAIN_NS or element.prefix:
+                raise CannotPreserve(
+                    f"Sheet '{self.sheet}' ({self.part}) is written in a form of SpreadsheetML "
+                    "this tool cannot edit safely", RESAVE)
+        elif depth == 1 and element.name == "sheetData":
+            self.sheet_data = element
+        elif depth == 2 and element.name == "row" and self.stack[-2] is self.sheet_data:
+            number = element.attrs.get("r", "")
+            self.row = _Row(int(number) if number.strip().isdigit() else None, element)
+
+    def ended(self, element: Element) -> None:
+        if self.row is not None and element is self.row.element:
+            self.edit._row_ended(self.row)
+            self.row = None
+
+
+def _style(value: str | None) -> int:
+    if not value:
+        return 0
+    value = value.strip()
+    return int(value) if value.isdigit() else 0
+
+
+def _tag_end(data: bytes, start: int) -> int:
+    match = _TAG_END.match(data, start)
+    assert match is not None
+    return match.end()
+
+
+class SheetEdit:
+    """A worksheet part, parsed once, and the splices made to it; `xml()` gives the result.
+
+    `updates` (sheet row -> column index -> value) are written as the rows stream past. Rows
+    numbered above `keep_after` are remembered with their cells, for `append_rows`.
+    """
+
+    def __init__(
+        self,
+        data: bytes,
+        part: str,
+        sheet: str,
+        updates: Mapping[int, Mapping[int, CellWrite]] | None = None,
+        date1904: bool = False,
+        keep_after: int | None = None,
+    ) -> None:
+        self.data = data
+        self.part = part
+        self.sheet = sheet
+        self.date1904 = date1904
+        self.updates = dict(updates or {})
+        self.keep_after = keep_after
+        self.kept: dict[int, _Row] = {}
+        self.replaced_formula = False
+        self.edits: list[tuple[int, int, bytes]] = []
+        self._numbers: list[int] = []
+        self._ends: list[int] = []
+        self._seen: set[int] = set()
+        self._written: dict[int, set[int]] = {}
+        self._last_content = 0
+        walker = _SheetWalker(data, part, sheet, self)
+        self.root = walker.run()
+        if walker.sheet_data is None:
+            raise CannotPreserve(f"Sheet '{sheet}' has no cell data section", RESAVE)
+        self.sheet_data = walker.sheet_data
+        self._insert_new_rows({n: c for n, c in self.updates.items() if n not in self._seen})
+
+    # -- rows and cells ---------------------------------------------------------------------
+
+    def _row_ended(self, row: _Row) -> None:
+        number = row.number
+        if number is None:
+            raise CannotPreserve(
+                f"Sheet '{self.sheet}' has rows without row numbers, which this tool cannot "
+                "edit safely", RESAVE)
+        if number in self._seen:
+            raise CannotPreserve(
+                f"Sheet '{self.sheet}' has two rows numbered {number}, which this tool cannot "
+                "edit safely", RESAVE)
+        self._seen.add(number)
+        self._numbers.append(number)
+        self._ends.append(row.element.end)
+        if row.content:
+            self._last_content = max(self._last_content, number)
+        if number in self.updates:
+            self._patch_row(row, self.updates[number])
+        elif self.keep_after is not None and number > self.keep_after:
+            self.kept[number] = row
+
+    def _patch_row(self, row: _Row, writes: Mapping[int, CellWrite]) -> None:
+        number = row.number
+        assert number is not None
+        existing: dict[int, _Cell] = {}
+        for cell in row.cells:
+            if cell.col is None:
+                raise CannotPreserve(
+                    f"Sheet '{self.sheet}' row {number} has cells without references", RESAVE)
+            existing[cell.col] = cell
+        inserted: list[bytes] = []
+        insert_at: list[int] = []
+        columns = [c.col for c in row.cells if c.col is not None]
+        ordered = all(columns[i] < columns[i + 1] for i in range(len(columns) - 1))
+        for col in sorted(writes):
+            self._check_column(col)
+            write = writes[col]
+            ref = f"{col_letter(col)}{number}"
+            old = existing.get(col)
+            style = write.style
+            if old is not None:
+                if old.shared:
+                    raise CannotPreserve(
+                        f"Cell {ref} on '{self.sheet}' holds a shared formula that other cells "
+                        "depend on, in a column this tool writes",
+                        "move that formula out of the tool's columns, then run sync again",
+                    )
+                if style is None:
+                    style = old.style
+                new = cell_xml(ref, write.value, style, self.date1904).encode()
+                if new != self.data[old.start : old.end]:
+                    self.replaced_formula |= old.formula
+                    self.edits.append((old.start, old.end, new))
+                continue
+            new = cell_xml(ref, write.value, style, self.date1904).encode()
+            if new:
+                if ordered:
+                    position = bisect.bisect_right(columns, col)
+                    after = row.cells[position].start if position < len(columns) else None
+                else:
+                    after = next((c.start for c in row.cells if c.col is not None and c.col > col),
+                                 None)
+                inserted.append(new)
+                insert_at.append(row.element.close if after is None else after)
+        self._written[number] = set(writes)
+        if not inserted:
+            return
+        element = row.element
+        open_end = element.open_end(self.data)
+        tag = self._spans(self.data[element.start : open_end], writes)
+        if element.empty:
+            new_row = tag[:-2].rstrip() + b">" + b"".join(inserted) + b"</row>"
+            self.edits.append((element.start, element.end, new_row))
+            return
+        if tag != self.data[element.start : open_end]:
+            self.edits.append((element.start, open_end, tag))
+        self.edits.extend((at, at, new) for at, new in zip(insert_at, inserted, strict=True))
+
+    @staticmethod
+    def _spans(tag: bytes, writes: Mapping[int, CellWrite]) -> bytes:
+        """A row's optional `spans` hint widened to the new cells (left alone when it covers)."""
+        match = re.search(rb"""\sspans\s*=\s*["']([^"']*)["']""", tag)
+        if not match:
+            return tag
+        bounds = [int(n) for n in re.findall(rb"\d+", match.group(1))]
+        if not bounds:
+            return tag
+        low, high = min(bounds), max(bounds)
+        cols = [c + 1 for c in writes]
+        if min(cols) >= low and max(cols) <= high:
+            return tag
+        return set_attr(tag, "spans", f"{min(low, *cols)}:{max(high, *cols)}")
+
+    def _check_column(self, col: int) -> None:
+        if col >= MAX_COLUMNS:
+            raise CannotPreserve(
+                f"Sheet '{self.sheet}' has no room for the tool's columns: they would go past "
+                "column XFD, the last column Excel has",
+                "delete the unused columns at the right of the sheet, then run sync again",
+            )
+
+    def _insert_new_rows(self, rows: Mapping[int, Mapping[int, CellWrite]]) -> None:
+        """Rows not in the part yet, each right after the row with the greatest number below
+        it (so rows a person wrote out of order gain no duplicate), or first in sheetData."""
+        if not rows:
+            return
+        order = sorted(range(len(self._numbers)), key=self._numbers.__getitem__)
+        numbers = [self._numbers[i] for i in order]
+        ends = [self._ends[i] for i in order]
+        sheet_data = self.sheet_data
+        first = sheet_data.start if sheet_data.empty else sheet_data.open_end(self.data)
+        pieces: list[tuple[int, bytes]] = []
+        for number in sorted(rows):
+            body = b""
+            for col in sorted(rows[number]):
+                self._check_column(col)
+                write = rows[number][col]
+                body += cell_xml(
+                    f"{col_letter(col)}{number}", write.value, write.style, self.date1904
+                ).encode()
+            self._written[number] = set(rows[number])
+            if not body:
+                continue
+            below = bisect.bisect_left(numbers, number)
+            at = ends[below - 1] if below else first
+            pieces.append((at, f'<row r="{number}">'.encode() + body + b"</row>"))
+        if not pieces:
+            return
+        if sheet_data.empty:
+            tag = self.data[sheet_data.start : sheet_data.end]
+            new = tag[:-2].rstrip() + b">" + b"".join(p for _, p in pieces) + b"</sheetData>"
+            self.edits.append((sheet_data.start, sheet_data.end, new))
+        else:
+            self.edits.extend((at, at, piece) for at, piece in pieces)
+
+    def append_rows(self, records: list[Mapping[int, CellWrite]]) -> tuple[int, int]:
+        """Write `records` as rows below the last row `keep_after` names and below every row
+        that holds a value or a formula, so an appended row never merges into one of a
+        person's rows. Returns the first and last row numbers written."""
+        assert self.keep_after is not None
+        first = max(self.keep_after, self._last_content) + 1
+        new: dict[int, Mapping[int, CellWrite]] = {}
+        for offset, cells in enumerate(records):
+            number = first + offset
+            if number in self.kept:
+                self._patch_row(self.kept[number], cells)
+            else:
+                new[number] = cells
+        self._insert_new_rows(new)
+        return first, first + len(records) - 1
+
+    # -- worksheet elements -------------------------------------------------------------------
+
+    def child(self, name: str) -> Element | None:
+        return next(
+            (c for c in self.root.children if c.name == name and c.ns == MAIN_NS), None
+        )
+
+    def insert(self, name: str, element: bytes) -> None:
+        """A new top-level element at its place in CT_Worksheet's sequence."""
+        point = insertion_point(self.root, name, WORKSHEET_ORDER)
+        self.edits.append((point, point, element))
+
+    def grow_dimension(self) -> None:
+        """The <dimension> hint widened to the cells written (left alone when it covers)."""
+        dimension = self.child("dimension")
+        if dimension is None or not self._written:
+            return
+        ends = [_REF.fullmatch(p.strip()) for p in dimension.attrs.get("ref", "").split(":")]
+        if not ends or not all(ends):
+            return
+        cols = [col_index(m.group(1)) for m in ends if m]
+        rows = [int(m.group(2)) for m in ends if m]
+        written = [c for cells in self._written.values() for c in cells]
+        c1, c2 = min([*cols, *written]), max([*cols, *written])
+        r1, r2 = min([*rows, *self._written]), max([*rows, *self._written])
+        ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+        if ref == dimension.attrs.get("ref"):
+            return
+        open_end = dimension.open_end(self.data)
+        tag = set_attr(self.data[dimension.start : open_end], "ref", ref)
+        self.edits.append((dimension.start, open_end, tag))
+
+    def ensure_column_widths(self, widths: Mapping[int, float]) -> None:
+        """Give the listed columns (0-based) a width where no <col> entry covers them yet; each
+        new entry goes among the existing ones in column order."""
+        cols = self.child("cols")
+        entries = [c for c in cols.children if c.name == "col"] if cols is not None else []
+        covered = [(_int(e.attrs.get("min")), _int(e.attrs.get("max"))) for e in entries]
+        new = [
+            (c + 1, f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'.encode())
+            for c, w in sorted(widths.items())
+            if not any(a <= c + 1 <= b for a, b in covered)
+        ]
+        if not new:
+            return
+        if cols is None:
+            self.insert("cols", b"<cols>" + b"".join(e for _, e in new) + b"</cols>")
+            return
+        if cols.empty:
+            tag = self.data[cols.start : cols.end]
+            body = b"".join(e for _, e in new)
+            self.edits.append((cols.start, cols.end, tag[:-2].rstrip() + b">" + body + b"</cols>"))
+            return
+        for column, element in new:
+            after = next((e.start for e in entries if _int(e.attrs.get("min")) > column), None)
+            at = cols.close if after is None else after
+            self.edits.append((at, at, element))
+
+    def set_header_note(self, sqref: str, text: str) -> None:
+        """An input message on the owned header cells (shown when one is selected), saying who
+        owns them. Replaces the tool's own earlier note; left out where a person's validation
+        overlaps those cells."""
+        element = (
+            f'<dataValidation type="none" allowBlank="1" showInputMessage="1" '
+            f'promptTitle="{NOTE_TITLE}" prompt="{escape(text)}" sqref="{sqref}"/>'
+        ).encode()
+        if any(ranges_overlap(other, sqref) for other in self._extension_validations()):
+            return  # a person's validation (in Excel 2010's extension list) covers these cells
+        block = self.child("dataValidations")
+        if block is None:
+            self.insert(
+                "dataValidations", b'<dataValidations count="1">' + element + b"</dataValidations>"
+            )
+            return
+        entries = [c for c in block.children if c.name == "dataValidation"]
+        ours = [e for e in entries if e.attrs.get("promptTitle") == NOTE_TITLE]
+        theirs = [e for e in entries if e not in ours]
+        overlap = any(ranges_overlap(e.attrs.get("sqref", ""), sqref) for e in theirs)
+        if not overlap and len(ours) == 1 and self.data[ours[0].start : ours[0].end] == element:
+            return
+        if block.empty:  # <dataValidations/>: nothing of a person's to keep or overlap
+            tag = set_attr(self.data[block.start : block.end], "count", "1")
+            new = tag[:-2].rstrip() + b">" + element + b"</dataValidations>"
+            self.edits.append((block.start, block.end, new))
+            return
+        count = len(theirs) + (0 if overlap else 1)
+        if count == 0:
+            self.edits.append((block.start, block.end, b""))
+            return
+        self.edits.extend((e.start, e.end, b"") for e in ours)
+        open_end = block.open_end(self.data)
+        tag = self.data[block.start : open_end]
+        if b"count" in tag:
+            self.edits.append((block.start, open_end, set_attr(tag, "count", str(count))))
+        if not overlap:
+            self.edits.append((block.close, block.close, element))
+
+    def _extension_validations(self) -> list[str]:
+        """The ranges of the validations Excel 2010 and later keep in the worksheet's extension
+        list (lists drawn from another tab), read from that element's own bytes."""
+        extension = self.child("extLst")
+        if extension is None:
+            return []
+        inner = self.data[extension.start : extension.end].decode("utf-8", "replace")
+        return [
+            m.group(1)
+            for block in _X14_VALIDATION.findall(inner)
+            for m in _X14_SQREF.finditer(block)
+        ]
+
+    def widen_autofilter(self, header_row: int, last_col: int) -> None:
+        """The person's autofilter, where it starts on the header row, reaches `last_col` (so
+        sorting from it keeps the tool's columns with their rows); nothing else of it changes."""
+        autofilter = self.child("autoFilter")
+        if autofilter is None:
+            return
+        ends = [_REF.fullmatch(p.strip()) for p in autofilter.attrs.get("ref", "").split(":")]
+        if len(ends) != 2 or not all(ends):
+            return
+        (c1, r1), (c2, r2) = ((col_index(m.group(1)), int(m.group(2))) for m in ends if m)
+        if r1 != header_row or c2 >= last_col:
+            return
+        open_end = autofilter.open_end(self.data)
+        ref = f"{col_letter(c1)}{r1}:{col_letter(last_col)}{r2}"
+        tag = set_attr(self.data[autofilter.start : open_end], "ref", ref)
+        self.edits.append((autofilter.start, open_end, tag))
+
+    def xml(self) -> bytes:
+        return splice(self.data, self.edits)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.strip().isdigit() else 0
+
+
+def _box(ref: str) -> tuple[int, int, int, int] | None:
+    ends = [_REF.fullmatch(p.strip()) for p in ref.split(":")]
+    if len(ends) != 2 or not all(ends):
+        return None
+    (c1, r1), (c2, r2) = ((col_index(m.group(1)), int(m.group(2))) for m in ends if m)
+    return c1, r1, c2, r2
+
+
+def extend_tables(
+    archive: zipfile.ZipFile, sheet_part: str, first: int, last: int
+) -> dict[str, bytes]:
+    """Excel Tables (ListObjects) on the sheet that rows `first`..`last` were appended into or
+    right under: their range (and its autofilter) grows to the last new row, as Excel does when
+    a row is typed under a table. A table with a totals row is left alone (the new rows went
+    below it)."""
+    rels = rels_path(sheet_part)
+    names = set(archive.namelist())
+    if first > last or rels not in names:
+        return {}
+    changed: dict[str, bytes] = {}
+    for rel in xlsx_rels.relationships(archive.read(rels), rels):
+        if not rel.get("Type", "").endswith("/table") or rel.get("TargetMode") == "External":
+            continue
+        part = resolve_target(sheet_part, rel.get("Target", ""))
+        if part not in names:
+            continue
+        data = archive.read(part)
+        root = parse(data, part)
+        box = _box(root.attrs.get("ref", ""))
+        totals = root.attrs.get("totalsRowCount", "0").strip()
+        if box is None or (totals.isdigit() and int(totals) > 0):
+            continue
+        c1, r1, c2, r2 = box
+        if not (r1 < first <= r2 + 1) or last <= r2:
+            continue
+        edits = [(root.start, root.open_end(data), set_attr(
+            data[root.start : root.open_end(data)], "ref",
+            f"{col_letter(c1)}{r1}:{col_letter(c2)}{last}"))]
+        autofilter = root.first("autoFilter")
+        inner = _box(autofilter.attrs.get("ref", "")) if autofilter is not None else None
+        if autofilter is not None and inner is not None and inner[3] == r2:
+            end = autofilter.open_end(data)
+            ref = f"{col_letter(inner[0])}{inner[1]}:{col_letter(inner[2])}{last}"
+            tag = set_attr(data[autofilter.start : end], "ref", ref)
+            edits.append((autofilter.start, end, tag))
+        changed[part] = splice(data, edits)
+    return changed
