@@ -40,7 +40,8 @@ def openpyxl_book(path: Path, id_formulas: bool, side_formulas: bool) -> Path:
 def test_id_formulas_without_a_saved_value_get_no_new_id(tmp_path):
     path = openpyxl_book(tmp_path / "book.xlsx", id_formulas=True, side_formulas=False)
     before = {ref: cell_xml(path, ref) for ref in ("A2", "A3")}
-    assert "<f>" in before["A2"] and "<v>" not in before["A2"]
+    # no value saved: no <v>, or an empty one (openpyxl's form when lxml is installed)
+    assert "<f>" in before["A2"] and ("<v>" not in before["A2"] or "<v></v>" in before["A2"])
     store = XlsxStore(path)
     data = store.read()
     assert data.tables["contacts"].formula_cells == {(2, 0), (3, 0)}
