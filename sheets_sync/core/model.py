@@ -300,6 +300,8 @@ class OwnedTab:
     freeze_header: bool = True
     charts: list[Chart] = field(default_factory=list)
     create_only: bool = False  # written only when the workbook has no such tab (Themes, say)
+    # (data row index, column key) -> URL: the cell is a hyperlink to it (Today's Send)
+    links: dict[tuple[int, str], str] = field(default_factory=dict)
 
     @property
     def headers(self) -> list[str]:

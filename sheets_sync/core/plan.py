@@ -36,6 +36,8 @@ from sheets_sync.core.model import (
 from sheets_sync.core.referrals import referrals_tab
 from sheets_sync.core.today import (
     harvest_done,
+    last_interactions,
+    message_apps,
     notes_left_on_today,
     today_tab,
     typed_but_not_ticked,
@@ -110,7 +112,9 @@ def build_plan(
         for c in book.contacts
     ]
     typed = typed_but_not_ticked(data.tables.get("today"), config["general"]["date_order"])
-    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed)]
+    last = last_interactions(book.interactions, today)
+    apps = message_apps(book, config)
+    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed, last, apps)]
     if not light:  # the frequent light sync only needs Today and the owned columns
         tabs += insight_tabs(data, book, classes, today, config, facts)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}

@@ -227,6 +227,19 @@ class Priority:
     tier_weight: Mapping[Tier, float]
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+App = Literal["call", "sms", "whatsapp", "line", "wechat", "email"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Today:
+    daily_cap: Positive  # Today rows per agent per day; same-day events and A birthdays go over
+    working_days: tuple[Weekday, ...]  # the office's days; routine touches move off the others
+    holidays_off: bool  # the office country's public holidays are days off too
+    message_apps: Mapping[Country, App]  # the usual messaging app per country (else SMS)
+    blank_festivals: Literal["national", "all"]  # a blank Festivals cell greets these
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     general: General
@@ -242,6 +255,7 @@ class Settings:
     themes: tuple[Theme, ...]
     touchpoints: Touchpoints
     priority: Priority
+    today: Today
 
 
 def parse_settings(config: Mapping[str, Any]) -> Settings:

@@ -43,6 +43,7 @@ TABS: dict[str, dict[str, tuple[str, ...]]] = {
     "referrals": _l("Referrals", "转介绍", "轉介紹", "紹介", "Rujukan"),
     "issues": _l("Issues", "问题", "問題", "問題", "Isu"),
     "themes": _l("Themes", "主题", "主題", "テーマ", "Tema"),
+    "greetings": _l("Greetings", "节日问候", "節日問候", "季節の挨拶", "Ucapan"),
     "how_to_use": _l("How to use", "使用说明", "使用說明", "使い方", "Cara guna"),
 }
 
@@ -314,7 +315,12 @@ TODAY_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "channel": INTERACTION_COLUMNS["channel"],
     "phone": CONTACT_COLUMNS["phone"],
     "email": CONTACT_COLUMNS["email"],
+    "send": _l("Send", "发送", "發送", "送信", "Hantar"),
     "message": _l("Message", "消息", "訊息", "メッセージ", "Mesej"),
+    "last_interaction": _l("Last interaction", "上次互动", "上次互動", "前回の対応",
+                           "Interaksi terakhir"),
+    # The rule's key, in a hidden column: the Done loop logs "Label [key]".
+    "rule": _l("Rule", "规则", "規則", "ルール", "Peraturan"),
     "outcome": INTERACTION_COLUMNS["outcome"],
     "notes": INTERACTION_COLUMNS["notes"],
 }

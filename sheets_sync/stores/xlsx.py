@@ -34,8 +34,9 @@ from sheets_sync.failpoints import failpoint
 from sheets_sync.locks import SIDECAR_DIR
 from sheets_sync.stores import ooxml, xlsx_charts
 from sheets_sync.stores.diff import Diff, diff_changes
+from sheets_sync.stores.xlsx_book import arrange
 from sheets_sync.stores.xlsx_layout import OWNED_WIDTHS, chart_anchors
-from sheets_sync.stores.xlsx_render import render_sheet
+from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 
 BACKUP_DIR = SIDECAR_DIR
 OWNED_NOTE = (
@@ -307,6 +308,12 @@ class XlsxStore:
                 )
                 drawing_rel = "rId1" if chart_parts else None
             changes[part] = render_sheet(tab, styles, date1904, drawing_rel)
+            rels = with_link_rels(changes.get(ooxml.rels_path(part)), tab)
+            if rels is not None:
+                changes[ooxml.rels_path(part)] = rels
+
+        if "today" in plan.tab_names:
+            arrange(text, archive, changes, plan.tab_names, self._data.tables["contacts"].name)
 
         if replaced_formula and "xl/calcChain.xml" in archive.namelist():
             rels, types = ooxml.drop_calc_chain(
