@@ -386,8 +386,14 @@ def ranges_overlap(sqref_a: str, sqref_b: str) -> bool:
 HEADER_FONT = (
     '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/><family val="2"/></font>'
 )
+# The tool's Contacts headers: amber with dark italic text, unlike a person's (the starter's are
+# dark teal with white text), so nobody takes them for columns to type in.
+OWNED_FONT = (
+    '<font><b/><i/><sz val="11"/><color rgb="FF3A2A00"/><name val="Calibri"/><family val="2"/>'
+    "</font>"
+)
 OWNED_FILL = (
-    '<fill><patternFill patternType="solid"><fgColor rgb="FF1F6F6B"/>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFFFD966"/>'
     '<bgColor indexed="64"/></patternFill></fill>'
 )
 TAB_HEADER_FILL = (
@@ -421,7 +427,7 @@ class Styles:
     def _make(self, kind: str) -> int:
         if kind == "owned_header":
             font, fill = (
-                self._child("fonts", "font", HEADER_FONT),
+                self._child("fonts", "font", OWNED_FONT),
                 self._child("fills", "fill", OWNED_FILL),
             )
             return self._child("cellXfs", "xf", _xf(0, font, fill, wrap=True))

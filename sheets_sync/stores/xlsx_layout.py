@@ -36,8 +36,8 @@ TAB_WIDTHS: dict[str, dict[str, float]] = {
     "calendar": {"month": 16, "theme": 28, "ideas": 50, "holidays": 36, "solar_terms": 24,
                  "birthdays": 40, "anniversaries": 40, "events": 30},
     "themes": {"month": 8, "theme": 32, "ideas": 70},
-    "metrics": {"metric": 40, "value": 12, "target": 30, "status": 16, "definition": 70,
-                "advice": 50},
+    "metrics": {"metric": 40, "value": 12, "target": 26, "status": 10, "definition": 50,
+                "advice": 40},
     "metrics_history": {"date": 12},
     "referrals": {"referrer_id": 12, "name": 22, "owner": 14, "chain": 40, "reward_tier": 18,
                   "reward_due": 30, "referred": 40},
@@ -55,7 +55,8 @@ MAX_ROW_POINTS = 409.0  # Excel's largest row height
 # A new workbook's style sheet grows in this one order (cell styles are found again by exact
 # match on later runs, so the order only decides the numbering of the first run's additions).
 STYLE_ORDER = (INTEGER, DATE, PERCENT, NUMBER, WRAP, BOOL, MONEY)
-CHART_COLS, CHART_ROWS = 8, 16  # size of each chart, in cells
+CHART_COLS, CHART_ROWS = 5, 16  # size of each chart, in cells
+CHARTS_PER_ROW = (2, 3)  # side by side: the fewest that keep clear of the wider rows below
 CHART_GAP_ROWS = 2  # between stacked charts
 
 
@@ -116,7 +117,23 @@ def style_order(kind: str) -> int:
 
 
 def chart_anchors(tab: OwnedTab) -> list[tuple[int, int]]:
-    """Top-left cell (0-based column, row) of each chart: one blank column right of the data,
-    stacked from the second row down."""
-    col = used_width(tab) + 1
-    return [(col, 1 + n * (CHART_ROWS + CHART_GAP_ROWS)) for n in range(len(tab.charts))]
+    """Top-left cell (0-based column, row) of each chart: beside the top of the table, one blank
+    column right of the header row, two or three side by side, so they show when the tab opens
+    (the breakdown tables below run wider than the header row; where the charts' rows would
+    reach a row wider than the headers, they go right of the widest row instead)."""
+    col, across = used_width(tab) + 1, 1
+    for side_by_side in CHARTS_PER_ROW:
+        deep = -(-len(tab.charts) // side_by_side) * (CHART_ROWS + CHART_GAP_ROWS)
+        if tab.headers and all(_filled(row) <= len(tab.headers) for row in tab.rows[:deep]):
+            col, across = len(tab.headers) + 1, side_by_side
+            break
+    return [(col + (n % across) * (CHART_COLS + 1),
+             1 + (n // across) * (CHART_ROWS + CHART_GAP_ROWS)) for n in range(len(tab.charts))]
+
+
+def _filled(row: list[Any]) -> int:
+    """Columns a row uses, trailing blanks left out."""
+    used = len(row)
+    while used and row[used - 1] in (None, ""):
+        used -= 1
+    return used

@@ -69,7 +69,8 @@ OWNED_TAB_MARK = "sheets-sync.owned-tab"  # developer metadata on every tab the 
 # after the re-read but before that batch ran is in it, and the next sync harvests it.
 TODAY_COPY = "sheets-sync: Today before the last sync"
 PROTECTION = "sheets-sync owns this; your edits here are replaced at the next sync"
-OWNED_HEADER_COLOR = {"red": 0.0, "green": 0.5, "blue": 0.5}
+# The tool's Contacts headers: amber with dark italic text, unlike a person's (dark, white text).
+OWNED_HEADER_COLOR = {"red": 1.0, "green": 0.85, "blue": 0.4}
 PERSON_TODAY_COLUMNS = ("done", "outcome", "notes")
 CHAR_PIXELS = 7  # a column width in characters -> pixels
 
@@ -366,7 +367,8 @@ class GoogleSheetStore:
             requests.append({"repeatCell": {
                 "range": _grid(meta.sheet_id, header, header + 1, col, col + 1),
                 "cell": {"userEnteredFormat": {"backgroundColor": OWNED_HEADER_COLOR,
-                                               "textFormat": {"bold": True}}},
+                                               "textFormat": {"bold": True,
+                                                              "italic": True}}},
                 "fields": "userEnteredFormat(backgroundColor,textFormat)"}})
             number = number_format(column.kind, self.money_pattern)
             if number:
