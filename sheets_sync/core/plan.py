@@ -11,6 +11,7 @@ from typing import Any
 from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
 from sheets_sync.core.calendars import holiday_dates, solar_term_dates
 from sheets_sync.core.classify import classify
+from sheets_sync.core.daily_cap import apply_cap, never_capped_rules
 from sheets_sync.core.facts import BookFacts, build_facts
 from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import Templates
@@ -93,6 +94,10 @@ def build_plan(
     touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
                              facts=facts)
     touches, items = touch.next_touch, touch.today
+    # Per agent per day at most today.daily_cap rows; the rest stay queued and rise tomorrow.
+    events, birthdays = never_capped_rules(config)
+    items, _queued = apply_cap(items, int(config.get("today", {}).get("daily_cap", 25)),
+                               events, birthdays)
     issues = book.issues + touch.issues
 
     # Issues name the row a problem was read on (what a person looks at), so Row issues are
