@@ -81,6 +81,11 @@ class Contact:
     can_afford: bool | None = None
     visits: int | None = None
     decision_makers_seen: bool | None = None
+    # Preferences typed on Contacts (preferences.py reads them): "" when not given.
+    salutation: str = ""
+    preferred_name: str = ""
+    preferred_channel: str = ""
+    festivals: str = ""
     filled_fields: frozenset[str] = frozenset()  # profile fields with a usable value (completeness)
     # The contact's identity within one sync: see `Book` (which makes keys unique).
     key: str = ""

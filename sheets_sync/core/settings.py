@@ -238,6 +238,9 @@ class Today:
     holidays_off: bool  # the office country's public holidays are days off too
     message_apps: Mapping[Country, App]  # the usual messaging app per country (else SMS)
     blank_festivals: Literal["national", "all"]  # a blank Festivals cell greets these
+    religious_festivals: tuple[str, ...]  # greeted only when a Festivals cell names them
+    national_festivals: Mapping[Country, tuple[str, ...]]  # …unless national days there
+    solar_term_climates: tuple[Climate, ...]  # climates the solar-term tips are written for
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,6 +26,7 @@ from sheets_sync.core.model import (
     TodayRow,
 )
 from sheets_sync.core.parse import id_key
+from sheets_sync.core.preferences import preferred_app
 from sheets_sync.core.readback import read_today, written_on
 from sheets_sync.core.send_links import app_for, send_link
 from sheets_sync.core.touchpoints import Touchpoint
@@ -99,8 +100,8 @@ def message_apps(book: Book, config: Mapping[str, Any]) -> dict[str, str]:
     channel, else its country's usual app (`today.message_apps`), else SMS."""
     by_country = config.get("today", {}).get("message_apps", {})
     default = config["general"]["default_country"]
-    return {id_key(c.id): app_for(getattr(c, "preferred_channel", "") or "",
-                                  c.country or default, by_country)
+    return {id_key(c.id): app_for(preferred_app(c.preferred_channel), c.country or default,
+                                  by_country)
             for c in book.contacts if c.id}
 
 

@@ -149,6 +149,15 @@ CONTACT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "決裁者来訪",
         "Pembuat keputusan ditemui",
     ),
+    # Per-contact preferences (optional): how to address them, how to reach them, what to greet.
+    "salutation": _l("Salutation", "称谓", "稱謂", "敬称", "Gelaran", "Title", "Honorific",
+                     "称呼", "稱呼", "Panggilan hormat"),
+    "preferred_name": _l("Preferred name", "常用名", "常用名", "呼び名", "Nama panggilan",
+                         "Nickname", "昵称", "暱稱", "ニックネーム", "Known as"),
+    "preferred_channel": _l("Preferred channel", "首选渠道", "首選渠道", "希望連絡手段",
+                            "Saluran pilihan", "偏好渠道", "連絡方法"),
+    "festivals": _l("Festivals", "节日", "節日", "祝祭日", "Perayaan", "Festival", "节庆",
+                    "節慶", "Hari perayaan"),
 }
 
 OWNED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
