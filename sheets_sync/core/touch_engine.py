@@ -10,10 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sheets_sync.core import preferences
 from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.messages import Templates
 from sheets_sync.core.model import Book, Classification, Contact, Issue
-from sheets_sync.core.preferences import Greeting, greeting_settings, wanted
+from sheets_sync.core.preferences import Greeting, greeting_settings
 from sheets_sync.core.settings import Settings
 from sheets_sync.core.touch_index import (
     BookIndex,
@@ -87,7 +88,7 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
         occs = occurrences(rule, person, index)
         if occs and greeting is not None and rule.trigger == "calendar":
             # The contact's Festivals cell and climate decide which greetings are theirs.
-            occs = [o for o in occs if wanted(rule.spec.calendar, o.values,
+            occs = [o for o in occs if preferences.wanted(rule.spec.calendar, o.values,
                                               person.contact.festivals, person.country, greeting)]
         if not occs:
             continue
