@@ -112,7 +112,13 @@ def _today(rows: list[list[object]], day: date) -> list[dict[str, object]]:
     data = WorkbookData({"contacts": table}, ["Contacts"], {"contacts": "Contacts"}, "en",
                         len(HEADERS))
     plan = build_plan(data, CONFIG, day, light=True)
-    return [{"name": i.name, "rule": i.rule, "message": i.message} for i in plan.today_items]
+    out = []
+    for tab in plan.changes.tabs:
+        if tab.key in ("today", "greetings"):  # holiday and solar-term greetings: Greetings
+            keys = [c.key for c in tab.columns]
+            out += [dict(zip(keys, row, strict=True)) for row in tab.rows
+                    if row[keys.index("rule")]]
+    return out
 
 
 def test_a_malaysian_muslim_is_greeted_on_hari_raya_not_on_chinese_new_year() -> None:

@@ -18,8 +18,10 @@ def never_capped_rules(config: Mapping[str, Any]) -> tuple[frozenset[str], froze
     """(rule keys of same-day events, rule keys of birthday greetings) from the config."""
     rules = config.get("touchpoints", {}).get("rules", {})
     events = frozenset(k for k, r in rules.items() if r.get("trigger") == "event")
+    # The greeting on the day; a gift reminder weeks ahead (lead_days) can wait a day.
     birthdays = frozenset(k for k, r in rules.items()
-                          if r.get("trigger") == "yearly" and r.get("date") in BIRTHDAY_DATES)
+                          if r.get("trigger") == "yearly" and r.get("date") in BIRTHDAY_DATES
+                          and not r.get("lead_days"))
     return events, birthdays
 
 

@@ -13,6 +13,7 @@ from sheets_sync.core.calendars import holiday_dates, solar_term_dates
 from sheets_sync.core.classify import classify
 from sheets_sync.core.daily_cap import apply_cap, never_capped_rules
 from sheets_sync.core.facts import BookFacts, build_facts
+from sheets_sync.core.greetings import greetings_tab, mass_rules, split_greetings
 from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import Templates
 from sheets_sync.core.metrics_layout import metrics_tab
@@ -88,12 +89,17 @@ def build_plan(
         if "today" in data.tables
         else []
     )
+    if "greetings" in data.tables:  # ticks on the Greetings tab are logged the same way
+        harvested += harvest_done(data.tables["greetings"], book.interactions + harvested,
+                                  today, config["general"]["date_order"])
     book.interactions.extend(harvested)
     facts = build_facts(book, today, config, contacts_tab=contacts.name)
     classes = classify(book, today, config, facts)
     touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
                              facts=facts)
     touches, items = touch.next_touch, touch.today
+    # Mass greetings go to their own tab, outside the cap.
+    items, greeted = split_greetings(items, touch.due, mass_rules(config))
     # Per agent per day at most today.daily_cap rows; the rest stay queued and rise tomorrow.
     events, birthdays = never_capped_rules(config)
     items, _queued = apply_cap(items, int(config.get("today", {}).get("daily_cap", 25)),
@@ -116,17 +122,20 @@ def build_plan(
         )
         for c in book.contacts
     ]
-    typed = typed_but_not_ticked(data.tables.get("today"), config["general"]["date_order"])
+    order = config["general"]["date_order"]
+    typed = {**typed_but_not_ticked(data.tables.get("greetings"), order),
+             **typed_but_not_ticked(data.tables.get("today"), order)}
     last = last_interactions(book.interactions, today)
     apps = message_apps(book, config)
-    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed, last, apps)]
+    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed, last, apps),
+            greetings_tab(greeted, lang, typed, last, apps)]
     if not light:  # the frequent light sync only needs Today and the owned columns
         tabs += insight_tabs(data, book, classes, today, config, facts)
     tab_names = {tab.key: data.tab_keys.get(tab.key, label(TABS[tab.key], lang)) for tab in tabs}
     appends: list[Append] = []
     # Ticked rows are logged; text typed on an un-ticked row whose item left the list is kept
     # as a note, so nothing typed on Today is erased by the rewrite.
-    logged = harvested + notes_left_on_today(typed, items, today)
+    logged = harvested + notes_left_on_today(typed, [*items, *greeted], today)
     if logged:
         if "interactions" in data.tables:
             appends.append(interaction_records(logged))
