@@ -1,12 +1,14 @@
 """The daily cap (SPEC §2 Today): at most `today.daily_cap` rows per agent per day, highest
 priority first. What is held back stays queued with its due date: the engine offers it again
 the next day, more overdue and so higher. Same-day events and A-tier birthdays are never held
-back, whatever the cap."""
+back, whatever the cap. Routine touches (cadences, drip steps) wait for a working day."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 from sheets_sync.core.touchpoints import Touchpoint
@@ -48,3 +50,57 @@ def apply_cap(items: Sequence[Touchpoint], cap: int, events: Iterable[str],
         else:
             queued.append(item)
     return shown, queued
+
+
+# --- Working days ------------------------------------------------------------------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Triggers whose dates the tool chose (a cadence, a drip step, the 90-day flag): these move off
+# days off. Birthdays, anniversaries, festivals, events and referrals keep their day.
+ROUTINE_TRIGGERS = ("cadence", "stale", "after")
+
+
+def routine_rules(config: Mapping[str, Any]) -> frozenset[str]:
+    rules = config.get("touchpoints", {}).get("rules", {})
+    return frozenset(k for k, r in rules.items() if r.get("trigger") in ROUTINE_TRIGGERS)
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """The office's working days: its weekdays, less its country's public holidays."""
+
+    weekdays: frozenset[int]  # date.weekday() numbers
+    holidays: frozenset[date]
+
+    def works(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+    def on_or_after(self, day: date, limit: int = 31) -> date:
+        for _ in range(limit):
+            if self.works(day):
+                return day
+            day += timedelta(days=1)
+        return day
+
+
+def working_days(names: Iterable[str], holidays: Iterable[date]) -> WorkingDays:
+    return WorkingDays(frozenset(WEEKDAYS.index(n) for n in names if n in WEEKDAYS),
+                       frozenset(holidays))
+
+
+def on_working_days(items: Sequence[Touchpoint], today: date, days: WorkingDays,
+                    routine: Iterable[str]) -> tuple[list[Touchpoint], list[Touchpoint]]:
+    """(shown, held): on a day off only date-bound items are shown, routine ones wait for the
+    next working day; on a working day a routine item that fell due on a day off shows the
+    working day after it as its Due (so nothing falls due on a day off)."""
+    routine = frozenset(routine)
+    if not days.works(today):
+        return ([i for i in items if i.rule not in routine],
+                [i for i in items if i.rule in routine])
+    shown = []
+    for item in items:
+        if item.rule in routine and not days.works(item.due):
+            due = min(days.on_or_after(item.due), today)
+            item = replace(item, due=due, days_overdue=(today - due).days)
+        shown.append(item)
+    return shown, []

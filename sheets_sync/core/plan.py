@@ -11,7 +11,15 @@ from typing import Any
 from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
 from sheets_sync.core.calendars import holiday_dates, solar_term_dates
 from sheets_sync.core.classify import classify
-from sheets_sync.core.daily_cap import apply_cap, never_capped_rules
+from sheets_sync.core.daily_cap import (
+    WEEKDAYS,
+    WorkingDays,
+    apply_cap,
+    never_capped_rules,
+    on_working_days,
+    routine_rules,
+    working_days,
+)
 from sheets_sync.core.facts import BookFacts, build_facts
 from sheets_sync.core.greetings import greetings_tab, mass_rules, split_greetings
 from sheets_sync.core.insights import measure
@@ -100,6 +108,8 @@ def build_plan(
     touches, items = touch.next_touch, touch.today
     # Mass greetings go to their own tab, outside the cap.
     items, greeted = split_greetings(items, touch.due, mass_rules(config))
+    items, _held = on_working_days(items, today, office_days(config, today),
+                                   routine_rules(config))
     # Per agent per day at most today.daily_cap rows; the rest stay queued and rise tomorrow.
     events, birthdays = never_capped_rules(config)
     items, _queued = apply_cap(items, int(config.get("today", {}).get("daily_cap", 25)),
@@ -153,6 +163,16 @@ def build_plan(
     )
     book.issues = issues
     return PlanResult(changes, book, classes, items, harvested, facts)
+
+
+def office_days(config: Mapping[str, Any], today: date) -> WorkingDays:
+    """The office's working days around `today` (`today.working_days`, less the public
+    holidays of `calendar.country` or `general.default_country` when `today.holidays_off`)."""
+    section = config.get("today", {})
+    country = config.get("calendar", {}).get("country") or config["general"]["default_country"]
+    off = (holiday_dates(country, today - timedelta(days=40), today + timedelta(days=40))
+           if section.get("holidays_off", True) else {})
+    return working_days(section.get("working_days", WEEKDAYS[:5]), off)
 
 
 def insight_tabs(
