@@ -15,9 +15,9 @@ from sheets_sync.core.daily_cap import (
     working_days,
 )
 from sheets_sync.core.plan import build_plan
+from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.stores.xlsx import XlsxStore
-from sheets_sync.core.touchpoints import Touchpoint
 
 DAY = date(2026, 12, 7)
 
