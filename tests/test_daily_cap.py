@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from sheets_sync.config import load_config
 from sheets_sync.core.daily_cap import (
     apply_cap,
     never_capped_rules,
     on_working_days,
     routine_rules,
+    spread,
     working_days,
 )
 from sheets_sync.core.plan import build_plan
@@ -124,3 +127,78 @@ def test_a_saturday_sync_lists_no_cadence_or_drip(tmp_path) -> None:
     assert plan.today_items and not [i for i in plan.today_items if i.rule in routine]
     monday = build_plan(XlsxStore(path).read(), config, saturday + timedelta(days=2))
     assert [i for i in monday.today_items if i.rule in routine]
+
+
+def _sixty_days(config: dict, start: date = date(2026, 11, 23)) -> list[tuple[date, list]]:
+    """The sample book worked for 60 days as an agent would: every morning's Today (and
+    Greetings) ticked in full, the next sync logging the ticks."""
+    import tempfile
+    from pathlib import Path
+
+    from sheets_sync.core.model import Table
+    from sheets_sync.core.tables import column_keys
+
+    path = Path(tempfile.mkdtemp()) / "book.xlsx"
+    write_starter_workbook(path, lang="en", sample=True, today=start)
+    data = XlsxStore(path).read()
+    log = data.tables["interactions"]
+    columns = column_keys("interactions", log.headers)
+    days = []
+    for offset in range(60):
+        day = start + timedelta(days=offset)
+        plan = build_plan(data, config, day, light=True)
+        for done in plan.harvested:
+            row = [""] * len(log.headers)
+            for key, col in columns.items():
+                row[col] = getattr(done, key, "")
+            log.rows.append((len(log.rows) + 2, row))
+        for tab in plan.changes.tabs:
+            if tab.key in ("today", "greetings"):
+                data.tables[tab.key] = Table(tab.key.title(), 1, tab.headers, [
+                    (n + 2, [True, *r[1:]]) for n, r in enumerate(tab.rows) if r[tab.index(
+                        "rule")]])
+        days.append((day, plan.today_items))
+    return days
+
+
+@pytest.mark.slow
+def test_sixty_days_of_the_sample_book_under_a_small_cap() -> None:
+    """With a cap of 4 the sample book's agents are never given more than 4 capped rows, days
+    off list nothing routine, the queue drains (nothing more than 3 days late in the last two
+    weeks) and no working day of the last month is heavier than the cap."""
+    config = load_config(None, {"today": {"daily_cap": 4}})
+    events, birthdays = never_capped_rules(config)
+    routine = routine_rules(config)
+    office = working_days(config["today"]["working_days"], ())
+    days = _sixty_days(config)
+    for day, items in days:
+        capped = [i.owner for i in items if i.rule not in events
+                  and not (i.rule in birthdays and i.tier == "A")]
+        assert all(capped.count(o) <= 4 for o in capped), day
+        if not office.works(day):
+            assert not [i for i in items if i.rule in routine], day
+    for _day, items in days[-14:]:
+        assert all(i.days_overdue <= 3 for i in items)
+    assert max(len(items) for day, items in days[-30:] if office.works(day)) <= 3 * 4
+
+
+@pytest.mark.slow
+def test_spreading_evens_out_the_fortnightly_bunch() -> None:
+    """The sample's prospects were all last called on the same days, so their follow-ups fall
+    due together every two weeks; light days taking touches due in the next 3 days spread them."""
+    def peak(spread_days: int) -> int:
+        config = load_config(None, {"today": {"spread_days": spread_days}})
+        days = _sixty_days(config)
+        return max(len(items) for _day, items in days[-30:])
+
+    assert peak(3) < peak(0)
+
+
+def test_a_light_day_takes_a_cadence_touch_from_the_coming_bunch() -> None:
+    monday, wednesday = date(2026, 12, 7), date(2026, 12, 9)
+    today = [item(1, "Aisyah")]
+    bunch = [item(n, "Aisyah", due=wednesday) for n in range(2, 8)]
+    got = spread(today, bunch, monday, OFFICE, ROUTINE, 3)
+    assert len(got) == 2  # 7 touches over 4 working days: 2 today
+    assert got[1].due == wednesday and got[1].days_overdue == -2  # due in two days
+    assert spread(today, bunch, date(2026, 12, 5), OFFICE, ROUTINE, 3) == today  # Saturday

@@ -14,6 +14,7 @@ from typing import Any
 from sheets_sync.core.touchpoints import Touchpoint
 
 BIRTHDAY_DATES = ("birthday", "lunar_birthday", "any_birthday")
+_TIERS = {"A": 0, "B": 1, "C": 2, "D": 3}
 
 
 def never_capped_rules(config: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
@@ -104,3 +105,57 @@ def on_working_days(items: Sequence[Touchpoint], today: date, days: WorkingDays,
             item = replace(item, due=due, days_overdue=(today - due).days)
         shown.append(item)
     return shown, []
+
+
+# --- Spreading ---------------------------------------------------------------------------------
+
+
+def cadence_rules(config: Mapping[str, Any]) -> frozenset[str]:
+    rules = config.get("touchpoints", {}).get("rules", {})
+    return frozenset(k for k, r in rules.items() if r.get("trigger") == "cadence")
+
+
+def spread(items: Sequence[Touchpoint], coming: Iterable[Touchpoint], today: date,
+           days: WorkingDays, cadences: Iterable[str], ahead: int) -> list[Touchpoint]:
+    """Today's items plus cadence touches pulled forward from the next `ahead` days, so each
+    agent's load evens out over the working days: while an agent's Today holds fewer items than
+    the mean of today and the coming working days, the touch from the heaviest coming day (the
+    soonest among equals) is offered today. Done early, it counts (a cadence restarts from any
+    contact), and its next occurrence falls on a different day than the bunch it came from.
+    A pulled item shows its own Due and a negative Days overdue (due in that many days). One
+    item per contact; nothing is pulled on a day off."""
+    if not days.works(today) or ahead <= 0:
+        return list(items)
+    cadences = frozenset(cadences)
+    end = today + timedelta(days=ahead)
+    listed = {(i.contact_id, i.contact_row) for i in items}
+    load: dict[str, int] = defaultdict(int)
+    for item in items:
+        load[item.owner] += 1
+    later: dict[str, dict[date, list[Touchpoint]]] = defaultdict(lambda: defaultdict(list))
+    taken: set[tuple[str, int]] = set(listed)
+    for item in sorted(coming, key=lambda i: (i.due, -i.priority, i.name, i.rule)):
+        who = (item.contact_id, item.contact_row)
+        if item.rule in cadences and today < item.due <= end and who not in taken:
+            taken.add(who)
+            later[item.owner][days.on_or_after(item.due)].append(item)
+    out = list(items)
+    pulled_any = False
+    for owner, by_day in later.items():
+        working = [today + timedelta(days=n) for n in range(1, ahead + 1)
+                   if days.works(today + timedelta(days=n))]
+        total = load[owner] + sum(len(v) for v in by_day.values())
+        target = -(-total // (1 + len(working)))  # the mean, rounded up
+        while load[owner] < target:
+            heaviest = max(by_day, key=lambda d: (len(by_day[d]), -d.toordinal()), default=None)
+            if heaviest is None or not by_day[heaviest]:
+                break
+            pulled = by_day[heaviest].pop(0)
+            if not by_day[heaviest]:
+                del by_day[heaviest]
+            out.append(replace(pulled, days_overdue=(today - pulled.due).days))
+            load[owner] += 1
+            pulled_any = True
+    if pulled_any:  # ranked as the engine ranks: priority, tier A first, due, name, rule
+        out.sort(key=lambda i: (-i.priority, _TIERS.get(i.tier, 9), i.due, i.name, i.rule))
+    return out

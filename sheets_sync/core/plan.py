@@ -15,9 +15,11 @@ from sheets_sync.core.daily_cap import (
     WEEKDAYS,
     WorkingDays,
     apply_cap,
+    cadence_rules,
     never_capped_rules,
     on_working_days,
     routine_rules,
+    spread,
     working_days,
 )
 from sheets_sync.core.facts import BookFacts, build_facts
@@ -103,13 +105,16 @@ def build_plan(
     book.interactions.extend(harvested)
     facts = build_facts(book, today, config, contacts_tab=contacts.name)
     classes = classify(book, today, config, facts)
+    ahead = int(config.get("today", {}).get("spread_days", 0))
     touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
-                             facts=facts)
+                             facts=facts, upcoming_days=ahead or None)
     touches, items = touch.next_touch, touch.today
     # Mass greetings go to their own tab, outside the cap.
     items, greeted = split_greetings(items, touch.due, mass_rules(config))
-    items, _held = on_working_days(items, today, office_days(config, today),
-                                   routine_rules(config))
+    office = office_days(config, today)
+    items, _held = on_working_days(items, today, office, routine_rules(config))
+    # Light days take cadence touches due in the next days, so a bunch spreads out.
+    items = spread(items, touch.upcoming, today, office, cadence_rules(config), ahead)
     # Per agent per day at most today.daily_cap rows; the rest stay queued and rise tomorrow.
     events, birthdays = never_capped_rules(config)
     items, _queued = apply_cap(items, int(config.get("today", {}).get("daily_cap", 25)),

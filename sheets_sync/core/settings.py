@@ -234,6 +234,7 @@ App = Literal["call", "sms", "whatsapp", "line", "wechat", "email"]
 @dataclass(frozen=True, kw_only=True)
 class Today:
     daily_cap: Positive  # Today rows per agent per day; same-day events and A birthdays go over
+    spread_days: Days  # light days take cadence touches due up to this many days ahead
     working_days: tuple[Weekday, ...]  # the office's days; routine touches move off the others
     holidays_off: bool  # the office country's public holidays are days off too
     message_apps: Mapping[Country, App]  # the usual messaging app per country (else SMS)
