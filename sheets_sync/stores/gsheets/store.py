@@ -55,7 +55,7 @@ from sheets_sync.stores.gsheets.charts import add_chart_request
 from sheets_sync.stores.gsheets.client import SheetsClient, WireStats
 from sheets_sync.stores.gsheets.credentials import api_base, load_identity
 from sheets_sync.stores.gsheets.location import SheetLocation
-from sheets_sync.stores.xlsx_layout import column_widths, hidden_columns
+from sheets_sync.stores.xlsx_layout import chart_anchors, column_widths, hidden_columns
 
 READ_FIELDS = (
     "spreadsheetId,properties.title,"
@@ -300,8 +300,8 @@ class GoogleSheetStore:
                 "fields": "pixelSize"}})
         names = {key: self._sheet_id(changes.tab_names.get(key, "")) for key in changes.tab_names}
         names[tab.key] = sheet_id
-        for position, chart in enumerate(tab.charts):
-            requests.append(add_chart_request(chart, position, width, names, changes.tabs))
+        for chart, cell in zip(tab.charts, chart_anchors(tab), strict=True):
+            requests.append(add_chart_request(chart, cell, names, changes.tabs))
         if not meta.protected:
             requests.append({"addProtectedRange": {"protectedRange": {
                 "range": {"sheetId": sheet_id}, "description": PROTECTION,
