@@ -265,3 +265,22 @@ def test_libreoffice_prints_today_one_page_wide(synced: Path, tmp_path: Path) ->
         for col in (headers.index("Phone"), headers.index("Email")):
             if row[col]:
                 assert str(row[col]) in printed
+
+
+def test_the_app_follows_preference_then_country_also_for_a_newly_assigned_id() -> None:
+    from sheets_sync.core.today import message_apps
+    from sheets_sync.core.validate import validate_book
+
+    headers = ["ID", "Name", "Phone", "Email", "Country", "Preferred channel"]
+    rows = [["C1", "Aina", "+60123456789", "", "MY", ""],
+            ["C2", "Ken", "+819012345678", "", "JP", ""],
+            ["C3", "Mira", "+60123456780", "m@example.com", "MY", "e-mail"],
+            ["C4", "Sam", "+6591234567", "", "SG", "SMS"],
+            ["", "Dev", "+60123456781", "", "MY", ""]]
+    tables = {"contacts": Table("Contacts", 1, headers, [(n + 2, r) for n, r in enumerate(rows)])}
+    config = load_config(None)
+    book = validate_book(tables, config)
+    dev = next(c for c in book.contacts if c.name == "Dev")
+    new_id = book.assigned_id(dev).casefold()
+    assert new_id and message_apps(book, config) == {
+        "c1": "whatsapp", "c2": "line", "c3": "email", "c4": "sms", new_id: "whatsapp"}

@@ -100,9 +100,13 @@ def message_apps(book: Book, config: Mapping[str, Any]) -> dict[str, str]:
     channel, else its country's usual app (`today.message_apps`), else SMS."""
     by_country = config.get("today", {}).get("message_apps", {})
     default = config["general"]["default_country"]
-    return {id_key(c.id): app_for(preferred_app(c.preferred_channel), c.country or default,
-                                  by_country)
-            for c in book.contacts if c.id}
+    apps = {}
+    for contact in book.contacts:
+        shown = contact.id or book.assigned_id(contact)  # the ID Today shows
+        if shown:
+            apps[id_key(shown)] = app_for(preferred_app(contact.preferred_channel),
+                                          contact.country or default, by_country)
+    return apps
 
 
 def last_interactions(interactions: Iterable[Interaction], today: date,
