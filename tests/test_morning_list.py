@@ -68,6 +68,14 @@ def test_a_call_is_a_tel_link_and_sms_without_an_app_is_sms() -> None:
     assert sms is not None and sms.url == "sms:+60123456789?body=Hi%20there"
 
 
+def test_the_send_cell_speaks_the_workbook_language_but_keeps_app_names() -> None:
+    from sheets_sync.core.send_links import shown_in
+
+    assert [shown_in(t, "zh") for t in ("Call", "E-mail", "WhatsApp", "LINE")] == [
+        "拨打", "邮件", "WhatsApp", "LINE"]
+    assert shown_in("Call", "ms") == "Panggil" and shown_in("Call", "en") == "Call"
+
+
 def test_no_link_where_the_contact_cannot_be_reached_that_way() -> None:
     assert send_link("email", "+60123456789", None, "Hi") is None
     assert send_link("call", None, "a@example.com", "Hi") is None

@@ -13,6 +13,18 @@ from urllib.parse import quote
 APPS = ("call", "sms", "whatsapp", "line", "wechat", "email")
 _SHOWN = {"call": "Call", "sms": "SMS", "whatsapp": "WhatsApp", "line": "LINE",
           "email": "E-mail"}
+# What the Send cell says in the workbook's language (app names are names, and stay).
+_WORDS = {
+    "zh": {"Call": "拨打", "SMS": "短信", "E-mail": "邮件"},
+    "zh-Hant": {"Call": "撥打", "SMS": "簡訊", "E-mail": "郵件"},
+    "ja": {"Call": "電話", "SMS": "SMS", "E-mail": "メール"},
+    "ms": {"Call": "Panggil", "SMS": "SMS", "E-mail": "E-mel"},
+}
+
+
+def shown_in(text: str, lang: str) -> str:
+    """A Send cell's text in the workbook language `lang`."""
+    return _WORDS.get(lang, {}).get(text, text)
 _MESSAGE_CHANNELS = ("sms", "whatsapp", "line", "wechat")
 
 

@@ -28,7 +28,7 @@ from sheets_sync.core.model import (
 from sheets_sync.core.parse import id_key
 from sheets_sync.core.preferences import preferred_app
 from sheets_sync.core.readback import read_today, written_on
-from sheets_sync.core.send_links import app_for, send_link
+from sheets_sync.core.send_links import app_for, send_link, shown_in
 from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.core.vocabulary import TODAY_COLUMNS, label, normalise
 
@@ -79,7 +79,7 @@ def today_tab(items: Sequence[Touchpoint], lang: str,
             "channel": item.channel,
             "phone": item.phone or "",
             "email": item.email or "",
-            "send": link.text if link else "",
+            "send": shown_in(link.text, lang) if link else "",
             "message": item.message,
             "last_interaction": last.get(contact, ""),
             "outcome": kept.outcome if kept else "",
