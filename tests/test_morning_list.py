@@ -292,3 +292,24 @@ def test_the_app_follows_preference_then_country_also_for_a_newly_assigned_id() 
     new_id = book.assigned_id(dev).casefold()
     assert new_id and message_apps(book, config) == {
         "c1": "whatsapp", "c2": "line", "c3": "email", "c4": "sms", new_id: "whatsapp"}
+
+
+@pytest.mark.slow
+def test_libreoffice_keeps_the_widths_and_row_heights_of_today(synced: Path,
+                                                              tmp_path: Path) -> None:
+    """Opened and saved by LibreOffice, Today still has columns wide enough for every phone
+    and e-mail and rows tall enough for the wrapped messages."""
+    import openpyxl
+    from libreoffice import convert
+
+    sheet = openpyxl.load_workbook(convert(synced, tmp_path / "lo"))["Today"]
+    headers = [c.value for c in sheet[1]]
+    for header in ("Phone", "Email", "Name"):
+        col = headers.index(header) + 1
+        letter = openpyxl.utils.get_column_letter(col)
+        longest = max(text_width(sheet.cell(r, col).value) for r in range(2, sheet.max_row + 1))
+        assert sheet.column_dimensions[letter].width >= longest, header
+    message = headers.index("Message") + 1
+    tall = [r for r in range(2, sheet.max_row + 1)
+            if text_width(sheet.cell(r, message).value) > 70]
+    assert tall and all((sheet.row_dimensions[r].height or 15) >= 30 for r in tall)
