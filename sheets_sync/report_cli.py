@@ -11,8 +11,9 @@ from sheets_sync.core.messages import load_templates
 from sheets_sync.core.model import WorkbookData
 from sheets_sync.core.plan import PlanResult, build_plan
 from sheets_sync.core.referrals import compute_referrals
-from sheets_sync.core.today import format_table, to_ics
+from sheets_sync.core.today import format_table, match_owners, to_ics
 from sheets_sync.core.touchpoints import upcoming
+from sheets_sync.errors import UserError
 from sheets_sync.stores.gsheets.location import book_title
 from sheets_sync.sync import open_store
 
@@ -38,7 +39,14 @@ def _owner_filter(owner: str | None):
 
 def print_today(args: argparse.Namespace) -> int:
     _, result, _, _ = _analyse(args)
-    items = [i for i in result.today_items if _owner_filter(args.owner)(i)]
+    items = result.today_items
+    if args.owner:
+        owners = {c.owner for c in result.book.contacts if c.owner}
+        matched = match_owners(args.owner, owners)
+        if not matched:
+            raise UserError(f"No owner matches {args.owner!r}",
+                            "the owners are: " + ", ".join(sorted(owners)))
+        items = [i for i in items if i.owner in matched]
     if not items:
         print("Nothing due today" + (f" for {args.owner}" if args.owner else "") + ".")
         return 0

@@ -313,3 +313,25 @@ def test_libreoffice_keeps_the_widths_and_row_heights_of_today(synced: Path,
     tall = [r for r in range(2, sheet.max_row + 1)
             if text_width(sheet.cell(r, message).value) > 70]
     assert tall and all((sheet.row_dimensions[r].height or 15) >= 30 for r in tall)
+
+
+def test_owners_match_forgivingly() -> None:
+    from sheets_sync.core.today import match_owners
+
+    owners = ["Mei Ling", "Aisyah", "Daniel", "Mei Tan"]
+    assert match_owners("mei ling", owners) == {"Mei Ling"}
+    assert match_owners("MEILING", owners) == {"Mei Ling"}
+    assert match_owners("ais", owners) == {"Aisyah"}
+    assert match_owners("mei", owners) == {"Mei Ling", "Mei Tan"}
+    assert match_owners("niel", owners) == {"Daniel"}
+    assert match_owners("Bob", owners) == set()
+
+
+def test_today_for_an_unknown_owner_lists_the_real_owners(synced: Path, capsys) -> None:
+    from sheets_sync.cli import main
+
+    assert main(["today", str(synced), "--owner", "daniel", "--today", DAY.isoformat()]) == 0
+    assert "Daniel" in capsys.readouterr().out
+    assert main(["today", str(synced), "--owner", "Bob", "--today", DAY.isoformat()]) == 2
+    said = capsys.readouterr()
+    assert "Aisyah" in said.out + said.err and "Mei Ling" in said.out + said.err

@@ -109,6 +109,22 @@ def message_apps(book: Book, config: Mapping[str, Any]) -> dict[str, str]:
     return apps
 
 
+def match_owners(wanted: str, owners: Iterable[str]) -> set[str]:
+    """The owners `wanted` means, forgivingly: the same name whatever its case, spacing or
+    width ("mei ling", "MeiLing", "ＭＥＩ ＬＩＮＧ"); else those a word of which starts with it
+    ("mei" -> "Mei Ling"); else those that contain it. Empty when none does."""
+    key = normalise(wanted)
+    names = {name for name in owners if name}
+    if not key:
+        return set()
+    exact = {n for n in names if normalise(n) == key}
+    if exact:
+        return exact
+    starts = {n for n in names if any(normalise(w).startswith(key) for w in n.split())
+              or normalise(n).startswith(key)}
+    return starts or {n for n in names if key in normalise(n)}
+
+
 def last_interactions(interactions: Iterable[Interaction], today: date,
                       limit: int = LAST_INTERACTION_CHARS) -> dict[str, str]:
     """The newest interaction of each contact (by `parse.id_key`, dated on or before `today`) in
