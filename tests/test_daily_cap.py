@@ -202,3 +202,18 @@ def test_a_light_day_takes_a_cadence_touch_from_the_coming_bunch() -> None:
     assert len(got) == 2  # 7 touches over 4 working days: 2 today
     assert got[1].due == wednesday and got[1].days_overdue == -2  # due in two days
     assert spread(today, bunch, date(2026, 12, 5), OFFICE, ROUTINE, 3) == today  # Saturday
+
+
+def test_a_pulled_touch_ticked_today_is_logged_today() -> None:
+    from sheets_sync.core.model import Table
+    from sheets_sync.core.today import harvest_done, today_tab
+
+    monday = date(2026, 12, 7)
+    pulled = spread([item(1, "Aisyah", due=monday)],
+                    [item(n, "Aisyah", due=monday + timedelta(days=2)) for n in range(2, 8)],
+                    monday, OFFICE, ROUTINE, 3)[1]
+    tab = today_tab([pulled], "en")
+    rows = [(2, [True, *tab.rows[0][1:]])]
+    logged = harvest_done(Table("Today", 1, tab.headers, rows), [], monday + timedelta(days=1))
+    assert [(i.date, i.touchpoint) for i in logged] == [
+        (monday, "cadence_client_b [cadence_client_b]")]
