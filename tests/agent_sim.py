@@ -77,23 +77,41 @@ class XlsxDesk:
     def __init__(self, path: Path, config: dict[str, Any] | None = None) -> None:
         self.path = path
         self.config = config or load_config()
+        self._read: tuple[tuple[int, int, int], dict[str, list[list[Any]]]] | None = None
 
     def sync(self, day: date) -> None:
         sync_workbook(str(self.path), self.config, day)
 
-    def tabs(self) -> list[str]:
-        workbook = openpyxl.load_workbook(self.path, read_only=True)
+    def _sheets(self, tab: str | None = None) -> dict[str, list[list[Any]] | None]:
+        """The sheets' cells by name (None where not read yet), read while the file stays as it
+        was saved: the tabs the agent reads every day in one load, any other when asked."""
+        stat = self.path.stat()
+        state = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if self._read is None or self._read[0] != state:
+            self._read = (state, self._load(DAILY_TABS, every_name=True))
+        sheets = self._read[1]
+        if tab is not None and sheets.get(tab) is None:
+            sheets.update(self._load((tab,)))
+        return sheets
+
+    def _load(self, tabs: tuple[str, ...], every_name: bool = False
+              ) -> dict[str, list[list[Any]] | None]:
+        workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         try:
-            return list(workbook.sheetnames)
+            out: dict[str, list[list[Any]] | None] = (
+                dict.fromkeys(workbook.sheetnames) if every_name else {})
+            for name in tabs:
+                if name in workbook.sheetnames:
+                    out[name] = [list(row) for row in workbook[name].iter_rows(values_only=True)]
+            return out
         finally:
             workbook.close()
 
+    def tabs(self) -> list[str]:
+        return list(self._sheets())
+
     def grid(self, tab: str) -> list[list[Any]]:
-        workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        try:
-            return [list(row) for row in workbook[tab].iter_rows(values_only=True)]
-        finally:
-            workbook.close()
+        return [list(row) for row in self._sheets(tab)[tab] or []]
 
     def edit(self, edits: list[tuple[str, int, str, Any]], appended: list[dict[str, Any]]) -> None:
         if not edits and not appended:
@@ -162,6 +180,7 @@ def as_date(value: Any) -> date | None:
 
 
 LISTS = ("Today", "Greetings")  # the morning list, and the mass greetings grouped beside it
+DAILY_TABS = ("Contacts", *LISTS)
 
 
 def today_items(desk: Desk, day: date, tab: str = "Today"
