@@ -440,6 +440,9 @@ def _phone_example(region: str) -> str:
     return phonenumbers.format_number(sample, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+# Every sync reads every phone again, and the same numbers come back each time: a parse is the
+# costliest read of a contact. The number is only formatted or tested, never changed.
+@functools.lru_cache(maxsize=1 << 16)
 def _try_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     try:
         number = phonenumbers.parse(text, region)
