@@ -68,6 +68,7 @@ class Desk(Protocol):
 
     def sync(self, day: date) -> None: ...
     def grid(self, tab: str) -> list[list[Any]]: ...
+    def tabs(self) -> list[str]: ...
     def edit(self, edits: list[tuple[str, int, str, Any]], appended: list[dict[str, Any]]) -> None:
         """`edits`: (tab, 1-based row, header, value); `appended`: Interactions rows by header."""
 
@@ -76,16 +77,41 @@ class XlsxDesk:
     def __init__(self, path: Path, config: dict[str, Any] | None = None) -> None:
         self.path = path
         self.config = config or load_config()
+        self._read: tuple[tuple[int, int, int], dict[str, list[list[Any]]]] | None = None
 
     def sync(self, day: date) -> None:
         sync_workbook(str(self.path), self.config, day)
 
-    def grid(self, tab: str) -> list[list[Any]]:
+    def _sheets(self, tab: str | None = None) -> dict[str, list[list[Any]] | None]:
+        """The sheets' cells by name (None where not read yet), read while the file stays as it
+        was saved: the tabs the agent reads every day in one load, any other when asked."""
+        stat = self.path.stat()
+        state = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if self._read is None or self._read[0] != state:
+            self._read = (state, self._load(DAILY_TABS, every_name=True))
+        sheets = self._read[1]
+        if tab is not None and sheets.get(tab) is None:
+            sheets.update(self._load((tab,)))
+        return sheets
+
+    def _load(self, tabs: tuple[str, ...], every_name: bool = False
+              ) -> dict[str, list[list[Any]] | None]:
         workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         try:
-            return [list(row) for row in workbook[tab].iter_rows(values_only=True)]
+            out: dict[str, list[list[Any]] | None] = (
+                dict.fromkeys(workbook.sheetnames) if every_name else {})
+            for name in tabs:
+                if name in workbook.sheetnames:
+                    out[name] = [list(row) for row in workbook[name].iter_rows(values_only=True)]
+            return out
         finally:
             workbook.close()
+
+    def tabs(self) -> list[str]:
+        return list(self._sheets())
+
+    def grid(self, tab: str) -> list[list[Any]]:
+        return [list(row) for row in self._sheets(tab)[tab] or []]
 
     def edit(self, edits: list[tuple[str, int, str, Any]], appended: list[dict[str, Any]]) -> None:
         if not edits and not appended:
@@ -123,6 +149,9 @@ class MemoryDesk:
         result = build_plan(self.store.read(), self.config, day, templates=self.templates)
         self.store.apply(result.changes)
 
+    def tabs(self) -> list[str]:
+        return list(self.store.tabs)
+
     def grid(self, tab: str) -> list[list[Any]]:
         return [list(row) for row in self.store.tabs[tab]]
 
@@ -150,9 +179,15 @@ def as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def today_items(desk: Desk, day: date) -> list[tuple[int, dict[str, Any], TodayItem]]:
-    """Today's rows: (sheet row, cells by header, the item)."""
-    grid = desk.grid("Today")
+LISTS = ("Today", "Greetings")  # the morning list, and the mass greetings grouped beside it
+DAILY_TABS = ("Contacts", *LISTS)
+
+
+def today_items(desk: Desk, day: date, tab: str = "Today"
+                ) -> list[tuple[int, dict[str, Any], TodayItem]]:
+    """The rows of Today (or of Greetings, which has the same columns): (sheet row, cells by
+    header, the item). The Greetings tab's count rows under a blank row name no contact."""
+    grid = desk.grid(tab) if tab in desk.tabs() else []
     if not grid:
         return []
     headers = [str(h) if h is not None else "" for h in grid[0]]
@@ -163,7 +198,7 @@ def today_items(desk: Desk, day: date) -> list[tuple[int, dict[str, Any], TodayI
         label = str(cells.get("Touchpoint") or "")
         if not contact or not label:
             continue
-        key = str(cells.get("Key") or "")
+        key = str(cells.get("Rule") or "")  # the hidden Rule column; older lists: "[key]"
         if not key:
             found = KEY_IN_LABEL.search(label)
             key = found.group(1) if found else label
@@ -197,21 +232,22 @@ class Agent:
         self.rng = random.Random(self.seed)
 
     def work(self, desk: Desk, day: date, journal: Journal) -> None:
-        rows = today_items(desk, day)
-        journal.shown.extend(item for _, _, item in rows)
+        lists = [(tab, today_items(desk, day, tab)) for tab in LISTS]
+        for _tab, rows in lists:
+            journal.shown.extend(item for _, _, item in rows)
         if day.weekday() >= 5:
             return
         edits: list[tuple[str, int, str, Any]] = []
         appended: list[dict[str, Any]] = []
-        for number, cells, item in rows:
+        for tab, number, cells, item in ((t, *r) for t, rows in lists for r in rows):
             if cells.get("Done") is True:
                 continue
             roll = self.rng.random()
             if roll < self.tick:
-                edits.append(("Today", number, "Done", True))
+                edits.append((tab, number, "Done", True))
                 if self.rng.random() < 0.5:
                     text = self.rng.choice(OUTCOMES)
-                    edits.append(("Today", number, "Outcome", text))
+                    edits.append((tab, number, "Outcome", text))
                     journal.typed.append(Typed(day, item.contact, text))
                 journal.ticked.append(item)
             elif roll < self.tick + self.hand_log:
@@ -223,10 +259,10 @@ class Agent:
             elif roll < self.tick + self.hand_log + self.type_only:
                 outcome, note = self.rng.choice(OUTCOMES), self.rng.choice(NOTES)
                 if not cells.get("Outcome"):
-                    edits.append(("Today", number, "Outcome", outcome))
+                    edits.append((tab, number, "Outcome", outcome))
                     journal.typed.append(Typed(day, item.contact, outcome))
                 earlier = str(cells.get("Notes") or "")  # a person adds to a note, never erases
-                edits.append(("Today", number, "Notes",
+                edits.append((tab, number, "Notes",
                               f"{earlier}; {note} ({day:%m-%d})" if earlier else
                               f"{note} ({day:%m-%d})"))
                 journal.typed.append(Typed(day, item.contact, f"{note} ({day:%m-%d})"))
@@ -247,6 +283,7 @@ def simulate(desk: Desk, start: date, days: int, agent: Agent,
     return journal
 
 
-def all_text(desk: Desk, tabs: tuple[str, ...] = ("Today", "Interactions")) -> str:
-    return "\n".join(str(v) for tab in tabs for row in desk.grid(tab) for v in row
-                     if v is not None)
+def all_text(desk: Desk, tabs: tuple[str, ...] = (*LISTS, "Interactions")) -> str:
+    present = desk.tabs()
+    return "\n".join(str(v) for tab in tabs if tab in present for row in desk.grid(tab)
+                     for v in row if v is not None)

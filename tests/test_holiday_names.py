@@ -25,6 +25,7 @@ def _every_holiday_config() -> dict:
     rule.pop("include", None)
     for setup in rule.get("countries", {}).values():
         setup.pop("include", None)
+    cfg["today"]["blank_festivals"] = "all"  # a blank Festivals cell greets every holiday too
     return cfg
 
 

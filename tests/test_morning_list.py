@@ -124,12 +124,14 @@ def test_every_send_cell_is_a_real_hyperlink_to_its_own_draft(synced: Path) -> N
     links = dict(re.findall(r'<hyperlink ref="([A-Z]+\d+)" r:id="([^"]+)"/>', sheet))
     headers, rows = _today_rows(synced)
     send, message = headers.index("Send"), headers.index("Message")
+    channel = headers.index("Channel")
     assert "<f>" not in sheet  # never a formula
     checked = 0
     for number, row in enumerate(rows, start=2):
         ref = f"M{number}"
         assert chr(ord("A") + send) == "M"
-        if not row[send]:
+        if row[channel] == "note":  # a handwritten note has nothing to open
+            assert not row[send] and ref not in links
             continue
         url = targets[links[ref]].replace("&amp;", "&")
         assert url.split(":")[0] in ("https", "sms", "mailto", "tel")
@@ -137,7 +139,21 @@ def test_every_send_cell_is_a_real_hyperlink_to_its_own_draft(synced: Path) -> N
             query = _query(url)
             assert (query.get("text") or query.get("body")) == row[message]
         checked += 1
-    assert checked == len(rows) > 0
+    assert checked == sum(row[channel] != "note" for row in rows) > 0
+
+
+def test_a_row_ticked_and_kept_on_todays_list_keeps_its_send_link() -> None:
+    from tests.trust_books import TrustBook, person
+
+    book = TrustBook([person("C1", "Bob", stage="Prospect", tier_override="C",
+                             last_contact=DAY - timedelta(days=12))])
+    first = book.sync(DAY)
+    book.tick("C1", "Answered")
+    again = book.sync(DAY, light=True)  # the row stays on the list, ticked
+    [before], [after] = (next(t for t in r.changes.tabs if t.key == "today").links.values()
+                         for r in (first, again))
+    assert after == before == "tel:+60123456789"
+    assert book.today_rows()[0]["Done"] is True
 
 
 def test_today_widths_fit_the_longest_phone_email_and_name(synced: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.trust_books import TrustBook, person
+from tests.trust_books import EVERY_DAY, TrustBook, person
 
 CLOSED = date(2026, 11, 27)
 
@@ -48,7 +48,9 @@ def test_a_row_the_tool_marked_for_another_rule_is_no_referral_thanks() -> None:
 
 
 def closing_book() -> TrustBook:
-    return TrustBook([person("C3", "Chen", stage="Closed", closing_date=CLOSED)])
+    # CLOSED + 2 is a Sunday: an office open every day keeps drip day 1 on the day it is asked
+    return TrustBook([person("C3", "Chen", stage="Closed", closing_date=CLOSED)],
+                     settings=EVERY_DAY)
 
 
 def test_hand_logged_congratulations_satisfies_the_closing_congratulations() -> None:

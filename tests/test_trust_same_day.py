@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.trust_books import TrustBook, person
+from tests.trust_books import EVERY_DAY, TrustBook, person
 
 SIGNING = date(2026, 12, 2)
 D = timedelta
@@ -40,8 +40,9 @@ def test_a_hand_logged_item_of_one_row_leaves_the_other_same_day_row() -> None:
 
 
 def test_a_missed_drip_item_does_not_delay_day_14() -> None:
-    closed = date(2026, 11, 1)
-    book = TrustBook([person("C1", "Chen", stage="Closed", closing_date=closed)])
+    closed = date(2026, 11, 1)  # day 14 is a Sunday: an office open every day keeps it there
+    book = TrustBook([person("C1", "Chen", stage="Closed", closing_date=closed)],
+                     settings=EVERY_DAY)
     book.log(closed, "C1", "call", "Congratulations on closing")
     seen: dict[str, date] = {}
     for day in range(1, 23):  # a daily sync; the agent ticks nothing

@@ -32,7 +32,7 @@ def words(values: Iterable[Any]) -> set[str]:
 def starts(text: str, prefixes: Iterable[str]) -> bool:
     """Whether the normalised text begins with one of the (normalised) prefixes."""
     folded = vocabulary.normalise(text)
-    return bool(folded) and any(folded.startswith(p) for p in prefixes if p)
+    return bool(folded) and folded.startswith(tuple(filter(None, prefixes)))
 
 
 def repeat_deals(facts: BookFacts) -> set[int]:

@@ -393,7 +393,9 @@ def _date_parts(value: object, date_order: str) -> _Parts:
     if isinstance(value, bool):  # bool is an int subclass: a TRUE cell is not serial 1
         raise ValueProblem("not a date", _ISO_HINT)
     if isinstance(value, date):  # datetime too: the time of day is dropped
-        return _first_valid([(value.year, value.month, value.day)])
+        parts = (value.year, value.month, value.day)
+        # A date cell is a real date: only its year can be out of range (checked the long way).
+        return parts if _MIN_YEAR <= value.year <= _MAX_YEAR else _first_valid([parts])
     if isinstance(value, int | float):
         return _number_date(value)
     if isinstance(value, str):
@@ -440,6 +442,9 @@ def _phone_example(region: str) -> str:
     return phonenumbers.format_number(sample, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+# Every sync reads every phone again, and the same numbers come back each time: a parse is the
+# costliest read of a contact. The number is only formatted or tested, never changed.
+@functools.lru_cache(maxsize=1 << 16)
 def _try_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     try:
         number = phonenumbers.parse(text, region)

@@ -29,7 +29,7 @@ from sheets_sync.core.model import (
 from sheets_sync.core.parse import id_key
 from sheets_sync.core.preferences import preferred_app
 from sheets_sync.core.readback import read_today, written_on
-from sheets_sync.core.send_links import app_for, send_link, shown_in
+from sheets_sync.core.send_links import SendLink, app_for, send_link, shown_in
 from sheets_sync.core.tables import column_keys
 from sheets_sync.core.text_safety import ics_text, terminal_text
 from sheets_sync.core.touchpoints import Touchpoint
@@ -91,13 +91,33 @@ def today_tab(items: Sequence[Touchpoint], lang: str,
             "rule": item.rule,
         }
         rows.append([values[key] for key in COLUMN_KEYS])
-    rows.extend(list(row) for row in ticked)
+    for row in ticked:  # a ticked row kept on the list keeps its Send link
+        cells = list(row)
+        link = _kept_link(cells, apps)
+        if link is not None:
+            links[(len(rows), "send")] = link.url
+        rows.append(cells)
     kinds = {"due": DATE, "days_overdue": INTEGER, "priority": NUMBER, "message": WRAP,
              "done": BOOL, "last_interaction": WRAP, "touchpoint": WRAP}
     columns = [Column(key, label(TODAY_COLUMNS[key], lang), kinds.get(key, TEXT))
                for key in COLUMN_KEYS]
     return OwnedTab(key=key, columns=columns, rows=rows, autofilter=True, freeze_header=True,
                     links=links)
+
+
+def _kept_link(cells: Sequence[Any], apps: Mapping[str, str]) -> SendLink | None:
+    """The Send link of a row carried on from the list it was ticked on, rebuilt from its own
+    cells (the link's URL is not read back from the sheet)."""
+    if not cells[_COL["send"]]:
+        return None
+
+    def text(key: str) -> str:
+        value = cells[_COL[key]]
+        return "" if value is None else str(value)
+
+    return send_link(text("channel"), text("phone") or None, text("email") or None,
+                     text("message"), subject=text("touchpoint"),
+                     app=apps.get(id_key(text("contact_id")), ""))
 
 
 def message_apps(book: Book, config: Mapping[str, Any]) -> dict[str, str]:
