@@ -172,9 +172,10 @@ def book_config(table: Table | None, config: Config, book_language: str = "en",
         tab_value, issue = _checked(setting, value)
         if issue is not None:
             problem, suggestion = issue
-            meanwhile = f"until then the sync uses {current!r}"
+            # Spelt out whole in both forms, so each is one catalogue text, not "{} ({})".
             issues.append(Issue(tab_name, row, where, _shown(value), problem,
-                                f"{suggestion} ({meanwhile})" if suggestion else meanwhile))
+                                f"{suggestion} (until then the sync uses {current!r})"
+                                if suggestion else f"until then the sync uses {current!r}"))
             continue
         shipped = defaults.get(setting.section, {}).get(setting.name)
         if current != shipped:
