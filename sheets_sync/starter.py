@@ -284,7 +284,8 @@ def _write_how_to(sheet: Worksheet, lang: str, file_name: str, sample_day: date 
     def quoted(entry: Mapping[str, tuple[str, ...]]) -> str:
         return f"{open_q}{label(entry, lang)}{close_q}"
 
-    owned_tabs = ("today", "calendar", "metrics", "metrics_history", "referrals", "issues")
+    owned_tabs = ("today", "greetings", "calendar", "metrics", "metrics_history", "referrals",
+                  "issues")
     names = {
         "contacts": quoted(TABS["contacts"]),
         "interactions": quoted(TABS["interactions"]),

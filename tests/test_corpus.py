@@ -30,8 +30,10 @@ from tests.schema_check import new_schema_errors
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.xlsx"))
 TODAY = date(2026, 11, 23)
+# Parts the tool edits (by structure): styles, the tab list, content types, and the package's
+# relationships and custom properties, where its mark on its own tabs lives.
 PACKAGE_PARTS = {"xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                 "[Content_Types].xml"}
+                 "[Content_Types].xml", "_rels/.rels", "docProps/custom.xml"}
 
 
 def parts(path: Path) -> dict[str, bytes]:

@@ -84,12 +84,13 @@ def test_a_tick_made_during_the_sync_is_logged_not_lost(api: SheetsApiServer) ->
     sync_workbook(location, fast_config(), DAY)
     tomorrow = DAY.fromordinal(DAY.toordinal() + 1)
     today = tab_grids(location)["Today"]
-    contact, touchpoint = today[1][5], today[1][8]
+    contact = today[1][5]
+    touchpoint = f"{today[1][8]} [{today[1][today[0].index('Rule')]}]"  # as the Done loop logs it
     person = api.person(key_of(location))
 
     def tick(_server: SheetsApiServer) -> None:
         person.tick("Today", "A2")
-        person.type("Today", "N2", "Answered, booked a viewing")
+        person.type("Today", "Q2", "Answered, booked a viewing")
 
     api.on_request(REREAD, tick)  # after the next sync read Today, before it rewrites it
     sync_workbook(location, fast_config(), tomorrow)
@@ -113,12 +114,13 @@ def test_a_tick_made_after_the_re_read_is_logged_by_the_next_sync(api: SheetsApi
     sync_workbook(location, fast_config(), DAY)
     later = [DAY.fromordinal(DAY.toordinal() + n) for n in (1, 2)]
     today = tab_grids(location)["Today"]
-    contact, touchpoint = today[1][5], today[1][8]
+    contact = today[1][5]
+    touchpoint = f"{today[1][8]} [{today[1][today[0].index('Rule')]}]"  # as the Done loop logs it
     person = api.person(key_of(location))
 
     def tick(_server: SheetsApiServer) -> None:
         person.tick("Today", "A2")
-        person.type("Today", "O2", "left a voicemail")
+        person.type("Today", "R2", "left a voicemail")
 
     # The tick lands after the sync re-read Today, as its batch that rewrites Today arrives:
     # the batch first copies Today as it is then, so the tick survives in the copy.

@@ -161,7 +161,7 @@ def test_a_referrer_the_referrals_tab_shows_as_thanked_is_not_asked_to_be_thanke
                and r["Last thanked"] >= r["Last referral"]}
     assert "C0001" in thanked  # thanked on the 17th for the referral of the 16th
     asked = {r["Contact ID"] for r in rows_of(synced, "Today")
-             if str(r["Touchpoint"]).endswith("[referral_thanks]")}
+             if r["Rule"] == "referral_thanks"}
     assert asked and not thanked & asked
 
 

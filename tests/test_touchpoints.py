@@ -229,7 +229,8 @@ def test_public_holiday_greeting_in_the_contacts_language_and_country() -> None:
     items = plan(book([cn]), {2: cls("B")}, today=date(2026, 6, 1)).today
     assert "儿童节" in items[0].message
     # Malaysia: Deepavali is kept by the states (subdiv 14); a blank Country uses the default.
-    my = contact(3, "C2", "Priya", country="", last_contact=date(2026, 11, 8))
+    my = contact(3, "C2", "Priya", country="", last_contact=date(2026, 11, 8),
+                 festivals="Deepavali")  # a religious day: greeted when the cell names it
     items = plan(book([my]), {3: cls("B")}, today=date(2026, 11, 8)).today
     assert rules_of(items) == ["holiday_greeting"] and "Deepavali" in items[0].message
 
@@ -494,7 +495,9 @@ def test_ties_go_to_tier_a_first() -> None:
 # --- Public API wrappers, messages, config -----------------------------------------------------
 
 def test_public_functions_agree_with_the_plan() -> None:
-    people = [contact(2, "C1", last_contact=TODAY - D(days=31), birthday=birthday(12, 25)),
+    # Festivals named: a blank cell would greet Malaysia's national days only.
+    people = [contact(2, "C1", last_contact=TODAY - D(days=31), birthday=birthday(12, 25),
+                      festivals="Christmas, New Year"),
               contact(3, "C2", do_not_contact=True)]
     b, classes, cfg = book(people), {"c1": cls("A", "Client"), "c2": cls("D")}, config()
     assert rules_of(due_touchpoints(b, classes, TODAY, cfg)) == ["cadence_client_a"]

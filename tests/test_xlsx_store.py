@@ -279,7 +279,7 @@ def test_charts_on_an_owned_tab_are_written_and_replaced_in_place(book: Path) ->
     assert len(wb["Metrics"]._charts) == 2
 
 
-def test_charts_point_at_their_named_columns_and_sit_right_of_the_data(book: Path) -> None:
+def test_charts_point_at_their_named_columns_and_sit_beside_the_data(book: Path) -> None:
     store = XlsxStore(book)
     store.apply(plan_for(store, tabs=[chart_tab()]))
     written = parts(book)
@@ -289,6 +289,6 @@ def test_charts_point_at_their_named_columns_and_sit_right_of_the_data(book: Pat
     drawing = next(
         written[n] for n in written if n.startswith("xl/drawings/") and b"Chart 2" in written[n]
     )
-    # two data columns, one blank column, then the charts stacked from the second row down
+    # two data columns, one blank column, then the charts side by side from the second row
     anchors = rb"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>"
-    assert re.findall(anchors, drawing) == [(b"3", b"1"), (b"3", b"19")]
+    assert re.findall(anchors, drawing) == [(b"3", b"1"), (b"9", b"1")]

@@ -81,6 +81,11 @@ class Contact:
     can_afford: bool | None = None
     visits: int | None = None
     decision_makers_seen: bool | None = None
+    # Preferences typed on Contacts (preferences.py reads them): "" when not given.
+    salutation: str = ""
+    preferred_name: str = ""
+    preferred_channel: str = ""
+    festivals: str = ""
     filled_fields: frozenset[str] = frozenset()  # profile fields with a usable value (completeness)
     # The contact's identity within one sync: see `Book` (which makes keys unique).
     key: str = ""
@@ -313,6 +318,8 @@ class OwnedTab:
     freeze_header: bool = True
     charts: list[Chart] = field(default_factory=list)
     create_only: bool = False  # written only when the workbook has no such tab (Themes, say)
+    # (data row index, column key) -> URL: the cell is a hyperlink to it (Today's Send)
+    links: dict[tuple[int, str], str] = field(default_factory=dict)
 
     @property
     def headers(self) -> list[str]:

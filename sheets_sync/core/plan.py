@@ -13,7 +13,19 @@ from sheets_sync.core.book_settings import book_config, with_manager_spelling
 from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
 from sheets_sync.core.calendars import holiday_dates, solar_term_dates
 from sheets_sync.core.classify import classify
+from sheets_sync.core.daily_cap import (
+    WEEKDAYS,
+    WorkingDays,
+    apply_cap,
+    cadence_rules,
+    never_capped_rules,
+    on_working_days,
+    routine_rules,
+    spread,
+    working_days,
+)
 from sheets_sync.core.facts import BookFacts, build_facts
+from sheets_sync.core.greetings import greetings_tab, mass_rules, split_greetings
 from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import Templates
 from sheets_sync.core.metrics import list_written_on
@@ -40,6 +52,8 @@ from sheets_sync.core.owned_tabs import clash_issues, owned_tab_name
 from sheets_sync.core.referrals import referrals_tab
 from sheets_sync.core.today import (
     harvest_done,
+    last_interactions,
+    message_apps,
     notes_left_on_today,
     ticked_today,
     today_tab,
@@ -96,12 +110,26 @@ def build_plan(
         if "today" in data.tables
         else []
     )
+    if "greetings" in data.tables:  # ticks on the Greetings tab are logged the same way
+        harvested += harvest_done(data.tables["greetings"], book.interactions + harvested,
+                                  today, config["general"]["date_order"])
     book.interactions.extend(harvested)
     facts = build_facts(book, today, config, contacts_tab=contacts.name)
     classes = classify(book, today, config, facts)
+    ahead = int(config.get("today", {}).get("spread_days", 0))
     touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
-                             facts=facts)
+                             facts=facts, upcoming_days=ahead or None)
     touches, items = touch.next_touch, touch.today
+    # Mass greetings go to their own tab, outside the cap.
+    items, greeted = split_greetings(items, touch.due, mass_rules(config))
+    office = office_days(config, today)
+    items, _held = on_working_days(items, today, office, routine_rules(config))
+    # Light days take cadence touches due in the next days, so a bunch spreads out.
+    items = spread(items, touch.upcoming, today, office, cadence_rules(config), ahead)
+    # Per agent per day at most today.daily_cap rows; the rest stay queued and rise tomorrow.
+    events, birthdays = never_capped_rules(config)
+    items, _queued = apply_cap(items, int(config.get("today", {}).get("daily_cap", 25)),
+                               events, birthdays)
     issues = book.issues + touch.issues
 
     # Issues name the row a problem was read on (what a person looks at), so Row issues are
@@ -121,15 +149,20 @@ def build_plan(
         )
         for c in book.contacts
     ]
-    typed = typed_but_not_ticked(data.tables.get("today"), config["general"]["date_order"])
+    order = config["general"]["date_order"]
+    typed = {**typed_but_not_ticked(data.tables.get("greetings"), order),
+             **typed_but_not_ticked(data.tables.get("today"), order)}
     # Rows ticked on today's list stay on it, so Touchpoints on time still counts them when a
     # light sync harvested them before the day's full sync.
-    ticked = ticked_today(data.tables.get("today"), today, config["general"]["date_order"])
-    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed, ticked)]
+    ticked = ticked_today(data.tables.get("today"), today, order)
+    last = last_interactions(book.interactions, today)
+    apps = message_apps(book, config)
+    tabs = [issues_tab(issues, lang), today_tab(items, lang, typed, ticked, last, apps),
+            greetings_tab(greeted, lang, typed, last, apps)]
     # The frequent light sync only needs Today and the owned columns — except the first sync
     # to replace an earlier day's list, which is the last to read it: it measures it
     # (Touchpoints on time) before the list is gone.
-    earlier = list_written_on(data.tables.get("today"), config["general"]["date_order"])
+    earlier = list_written_on(data.tables.get("today"), order)
     if not light or (earlier is not None and earlier < today):
         tabs += insight_tabs(data, book, classes, today, config, facts, lang)
     tab_names: dict[str, str] = {}
@@ -143,7 +176,7 @@ def build_plan(
     appends: list[Append] = []
     # Ticked rows are logged; text typed on an un-ticked row whose item left the list is kept
     # as a note, so nothing typed on Today is erased by the rewrite.
-    logged = harvested + notes_left_on_today(typed, items, today)
+    logged = harvested + notes_left_on_today(typed, [*items, *greeted], today)
     if logged:
         if "interactions" in data.tables:
             appends.append(interaction_records(logged))
@@ -161,6 +194,16 @@ def build_plan(
     )
     book.issues = issues
     return PlanResult(changes, book, classes, items, harvested, facts, config, lang)
+
+
+def office_days(config: Mapping[str, Any], today: date) -> WorkingDays:
+    """The office's working days around `today` (`today.working_days`, less the public
+    holidays of `calendar.country` or `general.default_country` when `today.holidays_off`)."""
+    section = config.get("today", {})
+    country = config.get("calendar", {}).get("country") or config["general"]["default_country"]
+    off = (holiday_dates(country, today - timedelta(days=40), today + timedelta(days=40))
+           if section.get("holidays_off", True) else {})
+    return working_days(section.get("working_days", WEEKDAYS[:5]), off)
 
 
 def insight_tabs(

@@ -41,13 +41,21 @@ def read_today(table: Table | None, date_order: str = "dmy") -> list[TodayRow]:
             due=read_date(cell("due"), date_order),
             days_overdue=read_int(cell("days_overdue")),
             contact_id=read_text(cell("contact_id")),
-            touchpoint=read_text(cell("touchpoint")),
+            touchpoint=_touchpoint(read_text(cell("touchpoint")), read_text(cell("rule"))),
             channel=read_text(cell("channel")),
             outcome=read_text(cell("outcome")),
             notes=read_text(cell("notes")),
             owner=read_text(cell("owner")),
         ))
     return out
+
+
+def _touchpoint(text: str, rule: str) -> str:
+    """The Touchpoint a Done tick logs: "Label [rule_key]". A Today tab since the label stood
+    alone keeps the key in its Rule column; an older one has it in the label already."""
+    if not rule or not text or text.rstrip().endswith(f"[{rule}]"):
+        return text
+    return f"{text} [{rule}]"  # the form of touch_render.touchpoint_text
 
 
 def written_on(rows: Iterable[TodayRow]) -> date | None:

@@ -259,9 +259,21 @@ class Priority:
     tier_weight: Mapping[Tier, float]
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+App = Literal["call", "sms", "whatsapp", "line", "wechat", "email"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Today:
-    daily_cap: Positive
+    daily_cap: Positive  # Today rows per agent per day; same-day events and A birthdays go over
+    spread_days: Days  # light days take cadence touches due up to this many days ahead
+    working_days: tuple[Weekday, ...]  # the office's days; routine touches move off the others
+    holidays_off: bool  # the office country's public holidays are days off too
+    message_apps: Mapping[Country, App]  # the usual messaging app per country (else SMS)
+    blank_festivals: Literal["national", "all"]  # a blank Festivals cell greets these
+    religious_festivals: tuple[str, ...]  # greeted only when a Festivals cell names them
+    national_festivals: Mapping[Country, tuple[str, ...]]  # …unless national days there
+    solar_term_climates: tuple[Climate, ...]  # climates the solar-term tips are written for
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,7 +26,7 @@ from sheets_sync.core.vocabulary import (
 from sheets_sync.errors import UserError
 
 READ_TABS = ("contacts", "interactions", "transactions", "today", "metrics_history", "themes",
-             "settings")
+             "settings", "greetings")
 HEADER_SEARCH_ROWS = 10  # people sometimes put a title or a blank line above the header
 
 COLUMNS_BY_TAB: dict[str, Mapping[str, Mapping[str, tuple[str, ...]]]] = {
@@ -34,6 +34,7 @@ COLUMNS_BY_TAB: dict[str, Mapping[str, Mapping[str, tuple[str, ...]]]] = {
     "interactions": INTERACTION_COLUMNS,
     "transactions": TRANSACTION_COLUMNS,
     "today": TODAY_COLUMNS,
+    "greetings": TODAY_COLUMNS,  # the same columns: its Done ticks are harvested the same way
     "issues": ISSUE_COLUMNS,
     "settings": SETTINGS_COLUMNS,
 }

@@ -4,6 +4,7 @@ once, printing it in a terminal, and exporting touchpoints as an iCalendar file.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,6 +19,7 @@ from sheets_sync.core.model import (
     NUMBER,
     TEXT,
     WRAP,
+    Book,
     Column,
     Interaction,
     OwnedTab,
@@ -25,7 +27,9 @@ from sheets_sync.core.model import (
     TodayRow,
 )
 from sheets_sync.core.parse import id_key
+from sheets_sync.core.preferences import preferred_app
 from sheets_sync.core.readback import read_today, written_on
+from sheets_sync.core.send_links import app_for, send_link, shown_in
 from sheets_sync.core.tables import column_keys
 from sheets_sync.core.text_safety import ics_text, terminal_text
 from sheets_sync.core.touchpoints import Touchpoint
@@ -35,22 +39,37 @@ COLUMN_KEYS = tuple(TODAY_COLUMNS)
 # NOTE_PREFIX (facts.py): the Touchpoint of a note kept from Today says where the text came
 # from, and names no rule, so it never counts as that touchpoint done.
 _COL = {key: position for position, key in enumerate(COLUMN_KEYS)}
+LAST_INTERACTION_CHARS = 60
+_RULE_SUFFIX = re.compile(r"\s*\[[A-Za-z0-9_]+\]\s*$")
 
 
 def today_tab(items: Sequence[Touchpoint], lang: str,
               typed: Mapping[tuple[str, str], TodayRow] | None = None,
-              ticked: Sequence[Sequence[Any]] = ()) -> OwnedTab:
+              ticked: Sequence[Sequence[Any]] = (),
+              last: Mapping[str, str] | None = None,
+              apps: Mapping[str, str] | None = None, key: str = "today") -> OwnedTab:
     """The Today tab in the workbook language `lang`: Done (unticked), Due, Days overdue,
-    Priority, Owner, Contact ID, Name, Tier, Touchpoint ("Label [rule_key]", so a ticked row
-    names its rule when harvested), Channel, Phone, Email, Message, and Outcome and Notes for the
+    Priority, Owner, Contact ID, Name, Tier, Touchpoint (its readable label), Channel, Phone,
+    Email, Send (a link that opens the drafted message in the contact's app, see
+    send_links.py), Message, Last interaction (`last`, by contact key), Outcome and Notes for the
     agent — blank, or what the agent typed there on an un-ticked row of the previous list for the
-    same contact and touchpoint (`typed`, see `typed_but_not_ticked`). Items keep their given
-    order (highest priority first); under them, the rows ticked on today's list so far
-    (`ticked`, see `ticked_today`), still ticked."""
+    same contact and touchpoint (`typed`, see `typed_but_not_ticked`) — and Rule, the rule's key,
+    so a ticked row names its rule when harvested ("Label [rule_key]"). `apps` names the app a
+    contact's messages go by (by contact key). Items keep their given order (highest priority
+    first); under them, the rows ticked on today's list so far (`ticked`, see `ticked_today`),
+    still ticked. `key` "greetings" gives the Greetings tab the same way."""
     typed = typed or {}
+    last = last or {}
+    apps = apps or {}
     rows = []
+    links: dict[tuple[int, str], str] = {}
     for item in items:
         kept = typed.get(_item_key(item.contact_id, item.touchpoint))
+        contact = id_key(item.contact_id)
+        link = send_link(item.channel, item.phone, item.email, item.message,
+                         subject=item.label, app=apps.get(contact, ""))
+        if link is not None:
+            links[(len(rows), "send")] = link.url
         values: dict[str, Any] = {
             "done": False,
             "due": item.due,
@@ -60,21 +79,65 @@ def today_tab(items: Sequence[Touchpoint], lang: str,
             "contact_id": item.contact_id,
             "name": item.name,
             "tier": item.tier,
-            "touchpoint": item.touchpoint,
+            "touchpoint": item.label,
             "channel": item.channel,
             "phone": item.phone or "",
             "email": item.email or "",
+            "send": shown_in(link.text, lang) if link else "",
             "message": item.message,
+            "last_interaction": last.get(contact, ""),
             "outcome": kept.outcome if kept else "",
             "notes": kept.notes if kept else "",
+            "rule": item.rule,
         }
         rows.append([values[key] for key in COLUMN_KEYS])
     rows.extend(list(row) for row in ticked)
     kinds = {"due": DATE, "days_overdue": INTEGER, "priority": NUMBER, "message": WRAP,
-             "done": BOOL}
+             "done": BOOL, "last_interaction": WRAP, "touchpoint": WRAP}
     columns = [Column(key, label(TODAY_COLUMNS[key], lang), kinds.get(key, TEXT))
                for key in COLUMN_KEYS]
-    return OwnedTab(key="today", columns=columns, rows=rows, autofilter=True, freeze_header=True)
+    return OwnedTab(key=key, columns=columns, rows=rows, autofilter=True, freeze_header=True,
+                    links=links)
+
+
+def message_apps(book: Book, config: Mapping[str, Any]) -> dict[str, str]:
+    """The app each contact's messages open in, by `parse.id_key` of its ID: its Preferred
+    channel, else its country's usual app (`today.message_apps`), else SMS."""
+    by_country = config.get("today", {}).get("message_apps", {})
+    default = config["general"]["default_country"]
+    apps = {}
+    for contact in book.contacts:
+        shown = contact.id or book.assigned_id(contact)  # the ID Today shows
+        if shown:
+            apps[id_key(shown)] = app_for(preferred_app(contact.preferred_channel),
+                                          contact.country or default, by_country)
+    return apps
+
+
+def last_interactions(interactions: Iterable[Interaction], today: date,
+                      limit: int = LAST_INTERACTION_CHARS) -> dict[str, str]:
+    """The newest interaction of each contact (by `parse.id_key`, dated on or before `today`) in
+    a few words: "11-25 call: asked about school zones" — the notes, else the outcome, else the
+    touchpoint's label, cut to `limit` characters."""
+    newest: dict[str, Interaction] = {}
+    for interaction in interactions:
+        when = interaction.date
+        if when is None or when > today or not interaction.contact_id:
+            continue
+        key = id_key(interaction.contact_id)
+        held = newest.get(key)
+        if held is None or when >= held.date:
+            newest[key] = interaction
+    out = {}
+    for key, interaction in newest.items():
+        said = " ".join((interaction.notes or interaction.outcome
+                         or _RULE_SUFFIX.sub("", interaction.touchpoint or "")).split())
+        head = f"{interaction.date:%m-%d}"
+        if interaction.channel:
+            head += f" {interaction.channel}"
+        text = f"{head}: {said}" if said else head
+        out[key] = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return out
 
 
 def ticked_today(today_table: Table | None, today: date, date_order: str = "dmy"
@@ -123,7 +186,8 @@ def notes_left_on_today(typed: Mapping[tuple[str, str], TodayRow],
     listed = {_item_key(item.contact_id, item.touchpoint) for item in items}
     return [
         Interaction(row=None, date=today, contact_id=row.contact_id, channel="",
-                    touchpoint=f"{NOTE_PREFIX}{row.touchpoint}" if row.touchpoint else "",
+                    touchpoint=f"{NOTE_PREFIX}{_RULE_SUFFIX.sub('', row.touchpoint)}"
+                    if row.touchpoint else "",
                     outcome=row.outcome, notes=row.notes, owner=row.owner)
         for key, row in typed.items() if key not in listed
     ]

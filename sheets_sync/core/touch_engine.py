@@ -13,9 +13,11 @@ from datetime import date
 
 import phonenumbers
 
+from sheets_sync.core import preferences
 from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.messages import Templates
 from sheets_sync.core.model import Book, Classification, Contact, Issue
+from sheets_sync.core.preferences import Greeting, greeting_settings
 from sheets_sync.core.settings import Settings
 from sheets_sync.core.touch_index import (
     BookIndex,
@@ -54,6 +56,7 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
     rules = rules_of(typed)
     settings = engine_settings(typed, today, until, horizon, lang)
     index = BookIndex(facts, rules, templates, settings)
+    greeting = greeting_settings(typed.today, typed.calendar)
     results = []
     issues: list[Issue] = []
     for contact in book.contacts:
@@ -66,7 +69,7 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
                                 "Add a mobile number or an e-mail address"))
             continue
         person = Person(contact, cid, classes.get(contact.key), index, templates)
-        pending, future, blocked = _candidates(person, rules, index)
+        pending, future, blocked = _candidates(person, rules, index, greeting)
         pending = _apply_supersedes(pending)
         issues.extend(_channel_issues(contact, pending, blocked, settings, facts.contacts_tab,
                                      templates))
@@ -74,7 +77,8 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
     return index, results, issues
 
 
-def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex
+def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
+                greeting: Greeting | None = None
                 ) -> tuple[list[Candidate], list[Candidate], list[tuple[Rule, str]]]:
     """(due candidates, coming candidates, due rules no channel of the contact can carry with
     the channel each wanted)."""
@@ -87,6 +91,10 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex
         if not _applies(rule, person):
             continue
         occs = occurrences(rule, person, index)
+        if occs and greeting is not None and rule.trigger == "calendar":
+            # The contact's Festivals cell and climate decide which greetings are theirs.
+            occs = [o for o in occs if preferences.wanted(rule.spec.calendar, o.values,
+                                              person.contact.festivals, person.country, greeting)]
         if not occs:
             continue
         if rule.group:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sheets_sync.core.messages import Templates, first_name, render
+from sheets_sync.core.messages import Templates, render
+from sheets_sync.core.preferences import address
 from sheets_sync.core.touch_engine import Candidate
 from sheets_sync.core.touch_index import EngineSettings
 
@@ -125,8 +126,9 @@ def _values(cand: Candidate, lang: str, templates: Templates, settings: EngineSe
     kind = cand.occ.values.get("kind")
     if kind:
         values["kind"] = templates.pick("words", lang, [f"event_{kind}"]) or kind
-    values["name"] = contact.name
-    values["first_name"] = first_name(contact.name, lang)
+    called = address(contact.name, lang, contact.salutation, contact.preferred_name)
+    values["name"] = called.name
+    values["first_name"] = called.first_name
     values["agent"] = contact.owner or templates.pick("words", lang, ["your_agent"]) or ""
     values["address"] = settings.office_address
     return values

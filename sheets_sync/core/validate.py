@@ -212,6 +212,8 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
         contact.visits = get("visits", parse.parse_int)
         referred = get("referred_by", parse.parse_text)
         contact.referred_by = referred or None
+        for key in ("salutation", "preferred_name", "preferred_channel", "festivals"):
+            setattr(contact, key, get(key, parse.parse_text) or "")
         # Every column the sheet fills counts as filled; [completeness].fields picks which count.
         contact.filled_fields = frozenset(
             key

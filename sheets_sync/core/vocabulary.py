@@ -43,6 +43,7 @@ TABS: dict[str, dict[str, tuple[str, ...]]] = {
     "referrals": _l("Referrals", "转介绍", "轉介紹", "紹介", "Rujukan"),
     "issues": _l("Issues", "问题", "問題", "問題", "Isu"),
     "themes": _l("Themes", "主题", "主題", "テーマ", "Tema"),
+    "greetings": _l("Greetings", "节日问候", "節日問候", "季節の挨拶", "Ucapan"),
     "how_to_use": _l("How to use", "使用说明", "使用說明", "使い方", "Cara guna"),
     "settings": _l("Settings", "设置", "設定", "設定", "Tetapan", "設置", "配置"),
 }
@@ -152,6 +153,15 @@ CONTACT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "決裁者来訪",
         "Pembuat keputusan ditemui",
     ),
+    # Per-contact preferences (optional): how to address them, how to reach them, what to greet.
+    "salutation": _l("Salutation", "称谓", "稱謂", "敬称", "Gelaran", "Title", "Honorific",
+                     "称呼", "稱呼", "Panggilan hormat"),
+    "preferred_name": _l("Preferred name", "常用名", "常用名", "呼び名", "Nama panggilan",
+                         "Nickname", "昵称", "暱稱", "ニックネーム", "Known as"),
+    "preferred_channel": _l("Preferred channel", "首选渠道", "首選渠道", "希望連絡手段",
+                            "Saluran pilihan", "偏好渠道", "連絡方法"),
+    "festivals": _l("Festivals", "节日", "節日", "祝祭日", "Perayaan", "Festival", "节庆",
+                    "節慶", "Hari perayaan"),
 }
 
 OWNED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -321,7 +331,12 @@ TODAY_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "channel": INTERACTION_COLUMNS["channel"],
     "phone": CONTACT_COLUMNS["phone"],
     "email": CONTACT_COLUMNS["email"],
+    "send": _l("Send", "发送", "發送", "送信", "Hantar"),
     "message": _l("Message", "消息", "訊息", "メッセージ", "Mesej"),
+    "last_interaction": _l("Last interaction", "上次互动", "上次互動", "前回の対応",
+                           "Interaksi terakhir"),
+    # The rule's key, in a hidden column: the Done loop logs "Label [key]".
+    "rule": _l("Rule", "规则", "規則", "ルール", "Peraturan"),
     "outcome": INTERACTION_COLUMNS["outcome"],
     "notes": INTERACTION_COLUMNS["notes"],
 }

@@ -34,6 +34,7 @@ from sheets_sync.locks import SIDECAR_DIR
 from sheets_sync.owner_files import refuse_if_open
 from sheets_sync.stores import ooxml, xlsx_charts, xlsx_rels
 from sheets_sync.stores.diff import Diff, diff_changes
+from sheets_sync.stores.xlsx_book import arrange
 from sheets_sync.stores.xlsx_check import (
     check_package,
     check_sheet,
@@ -49,7 +50,7 @@ from sheets_sync.stores.xlsx_package import (
     with_mark,
 )
 from sheets_sync.stores.xlsx_read import extent, is_dense, mark_formulas, sparse_grid_of
-from sheets_sync.stores.xlsx_render import render_sheet
+from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
 
 BACKUP_DIR = SIDECAR_DIR
@@ -348,6 +349,12 @@ class XlsxStore:
                 )
                 drawing_rel = "rId1" if chart_parts else None
             changes[part] = render_sheet(tab, styles, date1904, drawing_rel)
+            rels = with_link_rels(changes.get(ooxml.rels_path(part)), tab)
+            if rels is not None:
+                changes[ooxml.rels_path(part)] = rels
+
+        if "today" in plan.tab_names:
+            arrange(text, archive, changes, plan.tab_names, self._data.tables["contacts"].name)
 
         if replaced_formula and package.has("xl/calcChain.xml"):
             rels, types = ooxml.drop_calc_chain(

@@ -4,7 +4,42 @@ from __future__ import annotations
 
 from sheets_sync.core.model import BOOL, TEXT, OwnedTab
 from sheets_sync.stores.ooxml import MAIN_NS, REL_NS, Styles, cell_xml, col_letter, escape
-from sheets_sync.stores.xlsx_layout import DEFAULT_WIDTH, column_widths, style_order, used_width
+from sheets_sync.stores.xlsx_layout import (
+    DEFAULT_WIDTH,
+    PRINT_TABS,
+    column_widths,
+    hidden_columns,
+    row_height,
+    style_order,
+    used_width,
+)
+
+HYPERLINK_REL = REL_NS + "/hyperlink"
+HIDDEN = 'hidden="1" '
+
+
+def links(tab: OwnedTab) -> list[tuple[str, str, str]]:
+    """(cell reference, relationship id, URL) of every hyperlink cell, in sheet order."""
+    keys = {c.key: n for n, c in enumerate(tab.columns)}
+    first = 2 if tab.headers else 1
+    cells = sorted((row, keys[key], url) for (row, key), url in tab.links.items() if key in keys)
+    return [(f"{col_letter(col)}{first + row}", f"rIdLink{n + 1}", url)
+            for n, (row, col, url) in enumerate(cells)]
+
+
+def with_link_rels(rels: str | None, tab: OwnedTab) -> str | None:
+    """The sheet's relationships part (its drawing's, when it has charts) with one external
+    relationship per hyperlink cell added; None when the sheet needs none."""
+    items = "".join(
+        f'<Relationship Id="{rid}" Type="{HYPERLINK_REL}" Target="{escape(url)}" '
+        'TargetMode="External"/>' for _ref, rid, url in links(tab))
+    if not items:
+        return rels
+    if rels is None:
+        rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'relationships"></Relationships>')
+    return rels.replace("</Relationships>", items + "</Relationships>")
 
 
 def render_sheet(
@@ -20,6 +55,8 @@ def render_sheet(
     widths = column_widths(tab)
     headers = tab.headers
     width = used_width(tab)
+    hidden = hidden_columns(tab)
+    printed = tab.key in PRINT_TABS
     rows: list[str] = []
     # Headers on row 1, data from row 2; a tab without headers starts its data on row 1.
     header_number = 1 if headers else 0
@@ -42,19 +79,23 @@ def render_sheet(
             )
             for c, v in enumerate(values)
         )
-        rows.append(f'<row r="{number}">{cells}</row>')
+        height = row_height(tab, values, widths)
+        size = f' ht="{height:g}" customHeight="1"' if height else ""
+        rows.append(f'<row r="{number}"{size}>{cells}</row>')
     last_row = max(header_number + len(tab.rows), 1)
     ref = f"A1:{col_letter(width - 1)}{last_row}"
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+        # Printed one page wide (fitToWidth below); the page count follows the rows.
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if printed else "",
         f'<dimension ref="{ref}"/>',
-        _views(tab),
+        _views(tab, selected=tab.key == "today"),
         '<sheetFormatPr defaultRowHeight="15"/>',
         "<cols>",
         *(
-            f'<col min="{c + 1}" max="{c + 1}" width="{widths.get(c, DEFAULT_WIDTH)}" '
-            f'customWidth="1"/>'
+            f'<col min="{c + 1}" max="{c + 1}" width="{widths.get(c, DEFAULT_WIDTH):g}" '
+            f'{HIDDEN if c in hidden else ""}customWidth="1"/>'
             for c in range(width)
         ),
         "</cols>",
@@ -73,21 +114,36 @@ def render_sheet(
             for c in bool_columns
         )
         parts.append(f'<dataValidations count="{len(bool_columns)}">{checks}</dataValidations>')
-    parts.append(
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-    )
+    linked = links(tab)
+    if linked:
+        parts.append("<hyperlinks>" + "".join(
+            f'<hyperlink ref="{ref}" r:id="{rid}"/>' for ref, rid, _url in linked)
+            + "</hyperlinks>")
+    if printed:
+        parts.append('<printOptions gridLines="1"/>')
+        parts.append('<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" '
+                     'footer="0.3"/>')
+        parts.append('<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+    else:
+        parts.append(
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+            'footer="0.3"/>'
+        )
     if drawing_rel:
         parts.append(f'<drawing r:id="{escape(drawing_rel)}"/>')
     parts.append("</worksheet>")
     return "".join(parts)
 
 
-def _views(tab: OwnedTab) -> str:
+def _views(tab: OwnedTab, selected: bool = False) -> str:
+    # Today is the tab the workbook opens on (xlsx_book.open_on): its view is the selected one.
+    view = '<sheetView tabSelected="1" workbookViewId="0"' if selected else (
+        '<sheetView workbookViewId="0"')
     if not (tab.freeze_header and tab.headers):
-        return '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        return f'<sheetViews>{view}/></sheetViews>'
     top = "A2"
     return (
-        '<sheetViews><sheetView workbookViewId="0">'
+        f'<sheetViews>{view}>'
         f'<pane ySplit="1" topLeftCell="{top}" activePane="bottomLeft" '
         'state="frozen"/>'
         f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'

@@ -19,8 +19,14 @@ RESAVE = "open and save the workbook once in Excel or LibreOffice"
 HEADER_FONT = (
     '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/><family val="2"/></font>'
 )
+# The tool's Contacts headers: amber with dark italic text, unlike a person's (the starter's are
+# dark teal with white text), so nobody takes them for columns to type in.
+OWNED_FONT = (
+    '<font><b/><i/><sz val="11"/><color rgb="FF3A2A00"/><name val="Calibri"/><family val="2"/>'
+    "</font>"
+)
 OWNED_FILL = (
-    '<fill><patternFill patternType="solid"><fgColor rgb="FF1F6F6B"/>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFFFD966"/>'
     '<bgColor indexed="64"/></patternFill></fill>'
 )
 TAB_HEADER_FILL = (
@@ -75,7 +81,8 @@ class Styles:
 
     def _make(self, kind: str) -> int:
         if kind in ("owned_header", "tab_header"):
-            font = self._child("fonts", "font", HEADER_FONT)
+            font = self._child("fonts", "font",
+                               OWNED_FONT if kind == "owned_header" else HEADER_FONT)
             fill = self._child("fills", "fill",
                                OWNED_FILL if kind == "owned_header" else TAB_HEADER_FILL)
             return self._child("cellXfs", "xf", _xf(0, font, fill, wrap=True))

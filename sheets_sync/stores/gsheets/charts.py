@@ -8,14 +8,12 @@ from typing import Any
 from sheets_sync.core.model import Chart, ColumnRef, OwnedTab
 
 KINDS = {"line": "LINE", "column": "COLUMN", "bar": "BAR"}
-CHART_ROWS = 18  # each chart's height in rows, stacked at the right of the data
-
-
-def add_chart_request(chart: Chart, position: int, data_width: int,
+def add_chart_request(chart: Chart, cell: tuple[int, int],
                       sheet_ids: dict[str, int | None], tabs: list[OwnedTab]) -> dict[str, Any]:
+    """`cell`: the chart's top-left (0-based column, row), as the Excel store places it."""
     host = sheet_ids[chart.categories.tab]
-    anchor = {"sheetId": sheet_ids.get("metrics", host), "rowIndex": 1 + position * CHART_ROWS,
-              "columnIndex": data_width + 1}
+    col, row = cell
+    anchor = {"sheetId": sheet_ids.get("metrics", host), "rowIndex": row, "columnIndex": col}
     domain = _source(chart.categories, sheet_ids, tabs)
     if chart.kind == "pie":
         spec: dict[str, Any] = {"pieChart": {

@@ -28,6 +28,7 @@ from sheets_sync.core.cells import col_letter
 from sheets_sync.core.model import (
     BOOL,
     FORMULA_WITHOUT_VALUE,
+    WRAP,
     ChangeSet,
     ContactWrite,
     OwnedTab,
@@ -55,7 +56,7 @@ from sheets_sync.stores.gsheets.charts import add_chart_request
 from sheets_sync.stores.gsheets.client import SheetsClient, WireStats
 from sheets_sync.stores.gsheets.credentials import api_base, load_identity
 from sheets_sync.stores.gsheets.location import SheetLocation
-from sheets_sync.stores.xlsx_layout import column_widths
+from sheets_sync.stores.xlsx_layout import chart_anchors, column_widths, hidden_columns
 
 READ_FIELDS = (
     "spreadsheetId,properties.title,"
@@ -70,7 +71,8 @@ OWNED_TAB_MARK = "sheets-sync.owned-tab"  # developer metadata on every tab the 
 # after the re-read but before that batch ran is in it, and the next sync harvests it.
 TODAY_COPY = "sheets-sync: Today before the last sync"
 PROTECTION = "sheets-sync owns this; your edits here are replaced at the next sync"
-OWNED_HEADER_COLOR = {"red": 0.0, "green": 0.5, "blue": 0.5}
+# The tool's Contacts headers: amber with dark italic text, unlike a person's (dark, white text).
+OWNED_HEADER_COLOR = {"red": 1.0, "green": 0.85, "blue": 0.4}
 PERSON_TODAY_COLUMNS = ("done", "outcome", "notes")
 CHAR_PIXELS = 7  # a column width in characters -> pixels
 
@@ -100,6 +102,7 @@ class GoogleSheetStore:
         self._data: WorkbookData | None = None
         self._meta: dict[str, SheetMeta] = {}
         self._today_as_read: Table | None = None  # Today as on the sheet (before late ticks)
+        self._order: list[str] = []  # every tab's title in tab order, the hidden copy included
 
     @property
     def wire(self) -> WireStats:
@@ -114,9 +117,11 @@ class GoogleSheetStore:
             self.sheet.key, params={"fields": READ_FIELDS, "prettyPrint": "false"}))
         self._meta = {}
         names: list[str] = []
+        self._order = []
         for sheet in sorted(body.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
             meta = _sheet_meta(sheet)
             self._meta[meta.title] = meta
+            self._order.append(meta.title)
             if meta.title != TODAY_COPY:  # the tool's own hidden tab is no tab of the book
                 names.append(meta.title)
         # The tabs carrying the tool's mark are its own; a book without any mark is adopted by
@@ -153,19 +158,26 @@ class GoogleSheetStore:
         rows = self._reread(changes, contacts)
         requests: list[dict[str, Any]] = []
         next_id = max([m.sheet_id for m in self._meta.values()] + [0]) + 1
+        order = list(self._order)
+        ids = {m.title: m.sheet_id for m in self._meta.values()}
         for tab in tabs:
             name = changes.tab_names[tab.key]
             meta = self._meta.get(name)
             if tab.key == "today" and meta is not None:
+                if TODAY_COPY not in order:
+                    order.append(TODAY_COPY)
                 requests += self._copy_today(meta, next_id)
                 next_id += 1
             if meta is None:
                 meta = SheetMeta(next_id, name, 0, 0, [])
+                order.append(name)
+                ids[name] = meta.sheet_id
                 next_id += 1
                 requests.append({"addSheet": {"properties": {
                     "sheetId": meta.sheet_id, "title": name,
                     "gridProperties": {"rowCount": 1, "columnCount": 1}}}})
             requests += self._tab_requests(tab, meta, changes)
+        requests += _next_to_contacts(order, ids, changes.tab_names, contacts.name)
         for append in appends:
             requests += self._append_requests(data.tables[append.tab], append)
         cmeta = self._meta[contacts.name]
@@ -268,6 +280,24 @@ class GoogleSheetStore:
         if tab.autofilter:
             requests.append({"setBasicFilter": {"filter": {
                 "range": _grid(sheet_id, 0, height, 0, width)}}})
+        send = {key for _row, key in tab.links}
+        for col, column in enumerate(tab.columns):
+            if column.key in send:  # a link cell: its text is the app's name, its link the URL
+                requests.append({"updateCells": {
+                    "start": {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": col},
+                    "rows": [{"values": [_link_cell(tab.links.get((index, column.key)))]}
+                             for index in range(len(tab.rows))],
+                    "fields": "userEnteredFormat.textFormat.link"}})
+        for col in sorted(hidden_columns(tab)):
+            requests.append({"updateDimensionProperties": {
+                "range": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                          "startIndex": col, "endIndex": col + 1},
+                "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
+        if any(c.kind == WRAP for c in tab.columns) and tab.rows:
+            # Rows grow to fit their wrapped messages.
+            requests.append({"autoResizeDimensions": {"dimensions": {
+                "sheetId": sheet_id, "dimension": "ROWS", "startIndex": 1,
+                "endIndex": height}}})
         for col, chars in column_widths(tab).items():
             requests.append({"updateDimensionProperties": {
                 "range": {"sheetId": sheet_id, "dimension": "COLUMNS",
@@ -276,8 +306,8 @@ class GoogleSheetStore:
                 "fields": "pixelSize"}})
         names = {key: self._sheet_id(changes.tab_names.get(key, "")) for key in changes.tab_names}
         names[tab.key] = sheet_id
-        for position, chart in enumerate(tab.charts):
-            requests.append(add_chart_request(chart, position, width, names, changes.tabs))
+        for chart, cell in zip(tab.charts, chart_anchors(tab), strict=True):
+            requests.append(add_chart_request(chart, cell, names, changes.tabs))
         if not meta.protected:
             requests.append({"addProtectedRange": {"protectedRange": {
                 "range": {"sheetId": sheet_id}, "description": PROTECTION,
@@ -343,7 +373,8 @@ class GoogleSheetStore:
             requests.append({"repeatCell": {
                 "range": _grid(meta.sheet_id, header, header + 1, col, col + 1),
                 "cell": {"userEnteredFormat": {"backgroundColor": OWNED_HEADER_COLOR,
-                                               "textFormat": {"bold": True}}},
+                                               "textFormat": {"bold": True,
+                                                              "italic": True}}},
                 "fields": "userEnteredFormat(backgroundColor,textFormat)"}})
             number = number_format(column.kind, self.money_pattern)
             if number:
@@ -425,6 +456,32 @@ def _read(cell: dict[str, Any]) -> Any:
     if value == "" and (cell.get("userEnteredValue") or {}).get("formulaValue"):
         return FORMULA_WITHOUT_VALUE
     return value
+
+
+def _next_to_contacts(order: list[str], ids: dict[str, int], tab_names: dict[str, str],
+                      contacts: str) -> list[dict[str, Any]]:
+    """Move Today (then Greetings) right after Contacts, as the Excel store places them."""
+    requests = []
+    for position, key in enumerate(("today", "greetings")):
+        name = tab_names.get(key)
+        if name not in order or contacts not in order:
+            continue
+        target = order.index(contacts) + 1 + position
+        if order.index(name) == target:
+            continue
+        order.remove(name)
+        order.insert(target, name)
+        requests.append({"updateSheetProperties": {
+            "properties": {"sheetId": ids[name], "index": target}, "fields": "index"}})
+    return requests
+
+
+def _link_cell(url: str | None) -> dict[str, Any]:
+    """A cell's link property (never a HYPERLINK formula): the URL was built and encoded by
+    send_links.py, so no typed text can become a formula."""
+    if not url:
+        return {}
+    return {"userEnteredFormat": {"textFormat": {"link": {"uri": url}}}}
 
 
 def _value_only(value: Any) -> dict[str, Any]:
