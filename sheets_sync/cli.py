@@ -249,33 +249,36 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from sheets_sync.core.catalogue import text
     from sheets_sync.starter import book_country, check_lang, write_starter_workbook
     from sheets_sync.stores.gsheets.location import is_google_location
 
     # Said on every init, so a book made for the wrong country is noticed before its first sync.
+    lang = check_lang(args.lang)
     country = book_country(args.lang, args.country, args.sample)
-    settings = (f" Default country {country}, language {check_lang(args.lang)}: change them "
-                "on the Settings tab.")
+    settings = f"Default country {country}, language {lang}: change them on the Settings tab."
+
+    def say(*sentences: str) -> None:  # in the new book's language, as its sync summaries are
+        gap = "" if lang in ("zh", "zh-Hant", "ja") else " "
+        print(gap.join(text("cli", sentence, lang) for sentence in sentences))
 
     if is_google_location(args.path):
         from sheets_sync.google_cli import init_google
 
         sheet, contacts = init_google(args.path, load_config(args.config), args.lang,
                                       args.sample, _today(args), country=args.country)
-        extra = f" with {contacts} sample contacts" if args.sample else ""
-        print(f"Filled {sheet.url}{extra}.{settings} Next: sheets-sync sync {sheet.canonical}")
+        filled = (f"Filled {sheet.url} with {contacts} sample contacts." if args.sample
+                  else f"Filled {sheet.url}.")
+        say(filled, settings, f"Next: sheets-sync sync {sheet.canonical}")
         return 0
     summary = write_starter_workbook(
         Path(args.path), lang=args.lang, sample=args.sample, today=_today(args),
         country=args.country,
     )
-    extra = (
-        f" with {summary.contacts} sample contacts, {summary.interactions} interactions and "
-        f"{summary.transactions} transactions"
-        if args.sample
-        else ""
-    )
-    print(f"Wrote {args.path}{extra}.{settings} Next: sheets-sync sync {args.path}")
+    wrote = (f"Wrote {args.path} with {summary.contacts} sample contacts, "
+             f"{summary.interactions} interactions and {summary.transactions} transactions."
+             if args.sample else f"Wrote {args.path}.")
+    say(wrote, settings, f"Next: sheets-sync sync {args.path}")
     return 0
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from sheets_sync.core import vocabulary
+from sheets_sync.core.catalogue import text
 from sheets_sync.core.metrics_breakdowns import BREAKDOWN_COLUMNS, Breakdown
 from sheets_sync.core.metrics_catalogue import (
     DAYS,
@@ -73,8 +74,8 @@ def _svg_start(width: int, height: int, title: str) -> list[str]:
             f'font-weight="600">{_e(title)}</text>']
 
 
-def format_value(value: float | None, fmt: str, currency: str = "") -> str:
-    """A metric value as a person reads it: "25.0 %", "RM40,000", "730 days", "52"."""
+def format_value(value: float | None, fmt: str, currency: str = "", lang: str = "en") -> str:
+    """A metric value as a person reads it: "25.0 %", "RM40,000", "730 days" (730 天), "52"."""
     if value is None:
         return "—"
     if fmt == PERCENT:
@@ -82,7 +83,7 @@ def format_value(value: float | None, fmt: str, currency: str = "") -> str:
     if fmt == MONEY:
         return f"{currency}{value:,.0f}"
     if fmt == DAYS:
-        return f"{value:,.0f} days"
+        return text("report", f"{value:,.0f} days", lang)
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}"
@@ -93,14 +94,14 @@ def format_value(value: float | None, fmt: str, currency: str = "") -> str:
 
 
 def svg_line_chart(points: Sequence[tuple[date, float | None]], title: str, fmt: str,
-                   width: int = 520, height: int = 240) -> str:
+                   width: int = 520, height: int = 240, empty: str = "no data yet") -> str:
     """A line chart of dated values; gaps (None) break the line. One point shows as a dot."""
     left, right, top, bottom = 56, 16, 30, 34
     dated = sorted((d, v) for d, v in points if v is not None)
     parts = _svg_start(width, height, title)
     if not dated:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
-                     'font-size="12" fill="#95a5a6">no data yet</text></svg>')
+                     'font-size="12" fill="#95a5a6">' + _e(empty) + '</text></svg>')
         return "".join(parts)
     values = [v for _, v in dated]
     lo, hi = min(values), max(values)
@@ -153,14 +154,15 @@ def svg_line_chart(points: Sequence[tuple[date, float | None]], title: str, fmt:
     return "".join(parts)
 
 
-def svg_bar_chart(items: Sequence[tuple[str, float]], title: str, width: int = 420) -> str:
+def svg_bar_chart(items: Sequence[tuple[str, float]], title: str, width: int = 420,
+                  empty: str = "no data yet") -> str:
     """Horizontal bars, one per (label, value), longest = the largest value."""
     bar, gap, top, label_w = 20, 8, 30, 150
     height = top + max(1, len(items)) * (bar + gap) + 10
     parts = _svg_start(width, height, title)
     if not items:
         parts.append(f'<text x="{width / 2}" y="{top + 14}" text-anchor="middle" font-size="12" '
-                     'fill="#95a5a6">no data yet</text></svg>')
+                     f'fill="#95a5a6">{_e(empty)}</text></svg>')
         return "".join(parts)
     biggest = max((v for _, v in items), default=0.0) or 1.0
     room = width - label_w - 60
@@ -201,6 +203,7 @@ class _Labels:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
+        self.none = text("report", "no data yet", lang)  # a chart with nothing to draw
 
     def __call__(self, key: str) -> str:
         return localized(TAB_LABELS.get(key) or METRIC_NAMES[key], self.lang)
@@ -238,8 +241,9 @@ def _headline_cards(metrics: list[Metric], label: _Labels, currency: str) -> lis
             continue
         badge = f" {_badge(m, label)}" if m.status else ""
         target = shown_texts(m, label.lang)[0]
+        value = format_value(m.value, m.format, currency, label.lang)
         out.append(f'<div class="card"><div class="name">{_e(metric_label(m, label.lang))}</div>'
-                   f'<div class="value">{_e(format_value(m.value, m.format, currency))}</div>'
+                   f'<div class="value">{_e(value)}</div>'
                    f'<div class="target">{_e(target)}{badge}</div></div>')
     out.append("</div>")
     return out
@@ -251,9 +255,9 @@ def _trend_charts(history: OwnedTab | Table | None, label: _Labels) -> list[str]
            '<div class="charts">']
     for key, chart_title in (("nps", "nps_over_time"), ("repeat_client_rate", "repeat_over_time")):
         fmt = PERCENT if key == "repeat_client_rate" else "number"
-        out.append(f'<div class="chart">'
-                   f'{svg_line_chart(_history_series(history, key), label(chart_title), fmt)}'
-                   "</div>")
+        chart = svg_line_chart(_history_series(history, key), label(chart_title), fmt,
+                               empty=label.none)
+        out.append(f'<div class="chart">{chart}</div>')
     out.append("</div>")
     return out
 
@@ -266,11 +270,12 @@ def _distribution_charts(metrics: list[Metric], breakdowns: list[Breakdown],
     for key in ("tier_distribution", "activity_distribution"):
         items = [(group_label(m.group, label.lang), m.value or 0.0) for m in metrics
                  if m.key == key and m.group]
-        out.append(f'<div class="chart">{svg_bar_chart(items, label(key))}</div>')
+        out.append(f'<div class="chart">{svg_bar_chart(items, label(key), empty=label.none)}</div>')
     source = next((b for b in breakdowns if b.key == "source"), None)
     items = [(row[0] or group_label("", label.lang), float(row[3] or 0)) for row in
              (source.rows if source else [])]
-    out.append(f'<div class="chart">{svg_bar_chart(items, label("business_by_source"))}</div>')
+    chart = svg_bar_chart(items, label("business_by_source"), empty=label.none)
+    out.append(f'<div class="chart">{chart}</div>')
     out.append("</div>")
     return out
 
@@ -285,7 +290,8 @@ def _metric_table(metrics: list[Metric], label: _Labels, currency: str) -> list[
         target, definition, advice_text = shown_texts(m, label.lang)
         advice = f'<div class="advice">{_e(advice_text)}</div>' if advice_text else ""
         out.append(f"<tr><td>{_e(metric_label(m, label.lang))}</td>"
-                   f'<td class="num">{_e(format_value(m.value, m.format, currency))}</td>'
+                   f'<td class="num">'
+                   f'{_e(format_value(m.value, m.format, currency, label.lang))}</td>'
                    f"<td>{_e(target)}</td><td>{_badge(m, label)}</td>"
                    f'<td class="def">{_e(definition)}{advice}</td></tr>')
     out.append("</table>")

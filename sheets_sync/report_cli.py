@@ -129,15 +129,14 @@ def write_referrals(args: argparse.Namespace) -> int:
     _, result, config, today = _analyse(args)
     referrers = compute_referrals(result.book, result.classes, today, config, result.facts)
     for r in referrers[:10]:
-        print(
-            terminal_text(f"{r.rank:>3}. {r.name} ({r.contact_id}): {r.referrals} referred, "
-                          f"{r.closed} closed, {r.downstream} downstream")
-        )
+        line = (f"{r.rank}. {r.name} ({r.contact_id}): {r.referrals} referred, "
+                f"{r.closed} closed, {r.downstream} downstream")
+        print(terminal_text(" " * (3 - len(str(r.rank))) + text("cli", line, result.language)))
     if args.graph:
         picture = render_referral_graph(result.book, referrers=referrers)
         for warning in picture.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         write_output(args.graph, picture.png, workbook=str(args.path), mark=PNG_MARK,
                      force=getattr(args, "force", False))
-        print(f"Wrote {args.graph}")
+        print(text("cli", f"Wrote {args.graph}", result.language))
     return 0

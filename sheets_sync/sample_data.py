@@ -285,7 +285,9 @@ def _contacts(t: date) -> list[Row]:
            "Allied Resource", None, tier_override="A", do_not_contact=no),
         _c("C0042", "Nadia Hamzah", A, "+60 3-2161 8888", "nadia.hamzah@example.com", "ms", "MY",
            "Allied Resource", None),
-        _c("C0043", "Ravi Chandran", A, "012-555 0199", "ravi.reno@example.com", None, "MY",
+        # Language typed: a blank one reads as the Settings tab's default language, which
+        # init sets to the book's own, so the five sample books would message him differently.
+        _c("C0043", "Ravi Chandran", A, "012-555 0199", "ravi.reno@example.com", "en", "MY",
            "Core Advocate", None),
         # --- Copied the row above and forgot to change the ID: a duplicate.
         _c("C0041", "Goh Siew Ping", D, "+65 8765 4321", "siewping.goh@example.com", "en", "SG",
@@ -514,8 +516,10 @@ def _t(en: str, zh: str, zh_hant: str, ja: str, ms: str) -> dict[str, str]:
 
 _TEXT: dict[str, dict[str, str]] = {
     # touchpoints
-    "signing": _t("Signing — congratulations", "签约祝贺", "簽約祝賀", "ご成約のお祝い",
-                  "Ucapan tahniah tandatangan"),
+    # The closing-day congratulation (closing_congrats), in every language: "签约" or
+    # "tandatangan" would also tell of a contract signing, an event English did not say.
+    "signing": _t("Closing — congratulations", "成交祝贺", "成交祝賀", "ご成約のお祝い",
+                  "Ucapan tahniah urus niaga selesai"),
     "day1": _t("Day 1 personal call", "成交次日致电", "成交隔日致電", "成約翌日の電話",
                "Panggilan hari pertama"),
     "day3": _t("Thank-you letter", "感谢信", "感謝信", "お礼状", "Surat terima kasih"),
@@ -583,3 +587,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "spouse": _t("Spouse to join next viewing", "下次带看配偶同来", "下次帶看配偶同來",
                  "次回は配偶者も同席", "Pasangan akan ikut lawatan seterusnya"),
 }
+
+
+# What the sample types in Interactions, per text key and language (tests compare them).
+SAMPLE_TEXTS: Mapping[str, Mapping[str, str]] = _TEXT

@@ -43,19 +43,35 @@ def _text(node: ast.AST, constants: dict[str, str]) -> str | None:
     return None
 
 
-def _texts(node: ast.AST, constants: dict[str, str]) -> list[str]:
+def _texts(node: ast.AST, constants: dict[str, str],
+           local: dict[str, list[str]] | None = None) -> list[str]:
+    if local and isinstance(node, ast.Name) and node.id in local:
+        return local[node.id]
     if isinstance(node, ast.IfExp):
-        return _texts(node.body, constants) + _texts(node.orelse, constants)
+        return _texts(node.body, constants, local) + _texts(node.orelse, constants, local)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         # A part that is not text (", ".join(...)) is a value: "{}".
-        left = _texts(node.left, constants) or ["{}"]
-        right = _texts(node.right, constants) or ["{}"]
+        left = _texts(node.left, constants, local) or ["{}"]
+        right = _texts(node.right, constants, local) or ["{}"]
         return [a + b for a in left for b in right]
     if isinstance(node, ast.Call) and _name(node) == "_not" and len(node.args) == 2:
         # parse._not(value, what): "is blank", else "not <what>"
         return ["is blank", *("not " + t for t in _texts(node.args[1], constants))]
     text = _text(node, constants)
     return [text] if text else []
+
+
+def _locals(function: ast.AST, constants: dict[str, str]) -> dict[str, list[str]]:
+    """A function's names assigned a text (`problem = f"..."`), each with every text it is given:
+    a text built in a variable before it reaches an Issue is shown all the same."""
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)):
+            texts = [t for t in _texts(node.value, constants) if t.strip("{}")]
+            if texts:
+                found.setdefault(node.targets[0].id, []).extend(texts)
+    return found
 
 
 def _name(call: ast.Call) -> str:
@@ -69,12 +85,17 @@ def source_keys() -> dict[str, set[str]]:
     for path in sorted(CORE.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = _constants(tree)
+        scopes = [(tree, {})] + [(f, _locals(f, constants)) for f in ast.walk(tree)
+                                 if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for scope, local in scopes:
+            for node in ast.walk(scope):
+                if isinstance(node, ast.Call):
+                    for section, calls in SHOWN.items():
+                        for position in calls.get(_name(node), ()):
+                            if position < len(node.args):
+                                keys[section].update(
+                                    _texts(node.args[position], constants, local))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                for section, calls in SHOWN.items():
-                    for position in calls.get(_name(node), ()):
-                        if position < len(node.args):
-                            keys[section].update(_texts(node.args[position], constants))
             if isinstance(node, ast.FunctionDef):
                 for section, names in RETURNED.items():
                     if node.name in names:

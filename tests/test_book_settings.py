@@ -98,11 +98,24 @@ def test_a_bad_value_is_an_issue_naming_the_cell_and_the_default_is_used(
     assert len(issues) == 2  # one line per bad cell
 
 
-def test_a_value_out_of_range_is_checked_like_the_toml_key(tmp_path: Path) -> None:
-    result = plan(book(tmp_path, daily_cap=0))
-    (issue,) = settings_issues(result)
-    assert "at least 1" in issue.problem
+def test_a_value_out_of_range_is_refused_in_the_cells_words(tmp_path: Path) -> None:
+    # Not the TOML file's "'today.daily_cap' must be at least 1": the person typed a cell.
+    result = plan(book(tmp_path, daily_cap=0, program_cost=-5))
+    problems = sorted(i.problem for i in settings_issues(result))
+    assert problems == ["not a whole number of 1 or more", "not an amount of 0 or more"]
     assert result.config["today"]["daily_cap"] == 25
+
+
+def test_a_chinese_books_settings_issues_are_in_chinese(tmp_path: Path) -> None:
+    path = book(tmp_path, "zh", daily_cap=0)
+    workbook = openpyxl.load_workbook(path)
+    workbook[tab("settings", "zh")].append(["每日上线", 10])
+    workbook.save(path)
+    result = plan(path)
+    issues = next(t for t in result.changes.tabs if t.key == "issues")
+    rows = [(row[4], row[5]) for row in issues.rows if row[0] == tab("settings", "zh")]
+    assert rows == [("不是 1 或以上的整数", "请填写次数，例如 3（在此之前，同步使用 25）"),
+                    ("未知的设置项", "您是不是想填 每日上限？")]
 
 
 def test_an_unknown_setting_name_suggests_the_one_meant(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from sheets_sync.core.vocabulary import LANGS
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.stores.xlsx import XlsxStore
 from tests.catalogue_keys import source_keys
+from tests.trust_books import TrustBook, person
 
 TODAY = date(2026, 3, 14)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -119,3 +120,13 @@ def test_values_inside_a_text_are_put_into_the_language_too() -> None:
         "资料完整度 80%，目标 100%：请补充邮箱、生日"
     assert catalogue.text("cli", "C: assign 2 IDs (row 30 → C0044, row 33 → C0045)", "zh") == \
         "C：分配 2 个编号（第 30 行 → C0044、第 33 行 → C0045）"
+
+
+def test_a_chinese_books_landline_issue_names_the_touchpoint_as_today_does() -> None:
+    birthday = date(1980, TODAY.month, TODAY.day)
+    book = TrustBook([person("C1", "王建国", phone="03-2123 4567", language="zh",
+                             birthday=birthday)],
+                     settings={"general": {"book_language": "zh"}})
+    result = book.sync(TODAY)
+    problems = [row[4] for row in _tab(result, "issues").rows if "电话" in row[4]]
+    assert problems == ["该号码是固定电话：「生日祝福」改用电话代替短信"]

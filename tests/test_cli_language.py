@@ -86,3 +86,11 @@ def test_help_in_japanese(monkeypatch: pytest.MonkeyPatch,
     with pytest.raises(SystemExit):
         main(["sync", "--help"])
     assert "変更内容を表示し、何も書き込みません" in capsys.readouterr().out
+
+
+def test_the_referrals_list_is_in_the_books_language(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    path = _sample(tmp_path, "zh")
+    assert main(["referrals", str(path), "--today", SAMPLE_DAY.isoformat()]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("  1. ") and "：介绍 " in first and "位，成交 " in first, first

@@ -20,7 +20,7 @@ def test_init_fills_an_empty_shared_sheet_like_the_xlsx_starter(
 ) -> None:
     key = api.create_spreadsheet("Office contacts")
     code, out, _ = run(capsys, "init", f"gsheet:{key}", "--lang", "zh")
-    assert code == 0 and f"Next: sheets-sync sync gsheet:{key}" in out
+    assert code == 0 and f"下一步：sheets-sync sync gsheet:{key}" in out  # in the book's language
     spreadsheet = api.spreadsheet(key)
     titles = [s.title for s in spreadsheet.sheets]
     assert "Sheet1" not in titles and "客户" in titles

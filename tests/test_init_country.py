@@ -70,9 +70,18 @@ def test_init_country_flag_takes_a_code_or_a_name(tmp_path: Path) -> None:
 
 def test_init_says_the_country_and_language_it_chose(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["init", str(tmp_path / "jp.xlsx"), "--lang", "ja"]) == 0
-    assert "Default country JP, language ja: change them on the Settings tab." in (
+    assert main(["init", str(tmp_path / "my.xlsx"), "--lang", "en"]) == 0
+    assert "Default country MY, language en: change them on the Settings tab." in (
         capsys.readouterr().out)
+
+
+def test_init_says_it_in_the_new_books_language(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "jp.xlsx"
+    assert main(["init", str(path), "--lang", "ja"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"{path} を作成しました。既定の国は JP、言語は ja です。「設定」シートで変更できます。"
+        f"次の手順：sheets-sync sync {path}")
 
 
 def test_init_refuses_an_unknown_country(tmp_path: Path) -> None:

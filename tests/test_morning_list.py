@@ -237,6 +237,13 @@ def test_the_last_interaction_in_a_few_words() -> None:
     assert got == {"c1": "11-25 call: asked about school zones", "c2": "11-02 visit: Viewing"}
 
 
+def test_the_last_interaction_names_its_channel_in_the_books_language() -> None:
+    log = [Interaction(None, date(2026, 11, 25), "C1", "call", notes="询问学区"),
+           Interaction(None, date(2026, 11, 24), "C2", "WeChat", notes="发了户型图")]
+    assert last_interactions(log, date(2026, 11, 30), lang="zh") == {
+        "c1": "11-25 电话: 询问学区", "c2": "11-24 WeChat: 发了户型图"}  # unknown: as typed
+
+
 def test_a_long_last_interaction_is_cut() -> None:
     log = [Interaction(None, TODAY - timedelta(days=1), "C1", "note", notes="x" * 200)]
     assert len(last_interactions(log, TODAY)["c1"]) == 60

@@ -22,10 +22,11 @@ import pytest
 from sheets_sync.config import load_config
 from sheets_sync.core.metrics import compute_metrics
 from sheets_sync.core.metrics_breakdowns import compute_breakdowns
+from sheets_sync.core.metrics_catalogue import DAYS
 from sheets_sync.core.metrics_history import merge_history
 from sheets_sync.core.model import Book, Classification, Contact, Interaction, Table, Transaction
 from sheets_sync.core.referrals import compute_referrals
-from sheets_sync.report import render_report, svg_bar_chart, svg_line_chart
+from sheets_sync.report import format_value, render_report, svg_bar_chart, svg_line_chart
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -324,3 +325,15 @@ def test_the_console_check_catches_errors(tmp_path):
     errors = load_with_devtools(page, tmp_path / "b2.png", tmp_path / "profile-cdp")
     assert any("boom" in e for e in errors)
     assert any("missing.png" in e or "ERR_FILE_NOT_FOUND" in e for e in errors)
+
+
+
+def test_days_and_an_empty_chart_are_said_in_the_reports_language():
+    assert format_value(910, DAYS, lang="zh") == "910 天"
+    assert format_value(910, DAYS, lang="ja") == "910日"
+    assert format_value(910, DAYS) == "910 days"
+    config = make_config()
+    metrics = compute_metrics(Book([], [], []), {}, TODAY, config)
+    page = render_report(metrics, compute_breakdowns(Book([], [], []), {}, TODAY, config), [],
+                         None, "空", lang="zh")
+    assert "暂无数据" in page and "no data yet" not in page and " days<" not in page

@@ -17,8 +17,11 @@ from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import load_templates
 from sheets_sync.core.metrics_measures import starts, words
 from sheets_sync.core.plan import PlanResult, build_plan
-from sheets_sync.core.touch_rules import _keyword_pattern
+from sheets_sync.core.settings import parse_settings
+from sheets_sync.core.touch_index import BookIndex, engine_settings
+from sheets_sync.core.touch_rules import _keyword_pattern, rules_of
 from sheets_sync.core.vocabulary import CHANNEL_WORDS, LANGS, SIDES, channel_key, side_key
+from sheets_sync.sample_data import SAMPLE_TEXTS
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.stores.xlsx import XlsxStore
 
@@ -150,3 +153,25 @@ def test_a_channel_typed_in_any_language_reads_as_its_channel() -> None:
             assert channel_key(entry[lang][0]) == key, (lang, entry[lang][0])
     assert channel_key(" Call ") == "call"
     assert channel_key("Carrier pigeon") == "carrier pigeon"
+
+
+def test_what_the_sample_logs_names_the_same_rules_and_events_in_every_language(
+        tmp_path: Path) -> None:
+    """Each Touchpoint, Outcome and Notes text the sample types, in each language, names the
+    rules its English names (done_words, labels) and tells of the same events (keywords): a
+    phrase that says more in one language ("签约" in a congratulation) moves a touchpoint."""
+    result, _ = _plan(tmp_path, "en", DAYS[0])
+    typed = parse_settings(load_config(None))
+    index = BookIndex(result.facts, rules_of(typed), load_templates(),
+                      engine_settings(typed, DAYS[0], DAYS[0], DAYS[0], None))
+    events = [(rule.key, kind, pattern) for rule in index.rules.values()
+              for kind, pattern in rule.keywords]
+
+    def read(text: str) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+        told = [(key, kind) for key, kind, pattern in events if pattern.search(text.casefold())]
+        return index.names(text), told
+
+    for key, texts in SAMPLE_TEXTS.items():
+        english = read(texts["en"])
+        for lang in LANGS[1:]:
+            assert read(texts[lang]) == english, (key, lang, texts[lang])

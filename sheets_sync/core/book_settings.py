@@ -106,11 +106,19 @@ def _text(value: object) -> str:
 
 
 def _whole(value: object) -> int:
-    return parse.parse_int(value)
+    # Refused here, in the cell's words, what the schema would refuse in a TOML file's
+    # ("'today.daily_cap' must be at least 1"), which a person filling a cell cannot place.
+    count = parse.parse_int(value)
+    if count < 1:
+        raise parse.ValueProblem("not a whole number of 1 or more", "type a count, e.g. 3")
+    return count
 
 
 def _amount(value: object) -> float:
-    return parse.parse_number(value)
+    amount = parse.parse_number(value)
+    if amount < 0:
+        raise parse.ValueProblem("not an amount of 0 or more", "type digits only, e.g. 1234.50")
+    return amount
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,7 @@ def book_config(table: Table | None, config: Config, book_language: str = "en",
     seen: set[str] = set()
     used: set[str] = set()  # settings the tab's value was taken for
     tab_name = table.name if table is not None else ""
-    for setting, row, value, where in _cells(table, issues):
+    for setting, row, value, where in _cells(table, issues, book_language):
         if setting.key in seen:
             issues.append(Issue(tab_name, row, where, _shown(value),
                                 f"{_name(setting, book_language)} is set twice",
@@ -172,9 +180,10 @@ def book_config(table: Table | None, config: Config, book_language: str = "en",
         tab_value, issue = _checked(setting, value)
         if issue is not None:
             problem, suggestion = issue
-            meanwhile = f"until then the sync uses {current!r}"
+            # Spelt out whole in both forms, so each is one catalogue text, not "{} ({})".
             issues.append(Issue(tab_name, row, where, _shown(value), problem,
-                                f"{suggestion} ({meanwhile})" if suggestion else meanwhile))
+                                f"{suggestion} (until then the sync uses {current!r})"
+                                if suggestion else f"until then the sync uses {current!r}"))
             continue
         shipped = defaults.get(setting.section, {}).get(setting.name)
         if current != shipped:
@@ -206,8 +215,8 @@ def with_manager_spelling(config: dict[str, Any], owners: Iterable[str]) -> dict
     return {**config, "general": {**config["general"], "manager": shown}}
 
 
-def _cells(table: Table | None,
-           issues: list[Issue]) -> list[tuple[BookSetting, int, Any, str]]:
+def _cells(table: Table | None, issues: list[Issue],
+           lang: str = "en") -> list[tuple[BookSetting, int, Any, str]]:
     """(setting, row, value, value column header) for each filled Value cell of a known setting;
     unknown setting names are Issues."""
     if table is None:
@@ -231,9 +240,10 @@ def _cells(table: Table | None,
         if key is None:
             close = difflib.get_close_matches(normalise(parse.parse_text(name)),
                                               list(_NAME_INDEX), n=1, cutoff=0.6)
-            hint = (f"did you mean {label(BOOK_SETTINGS[_NAME_INDEX[close[0]]], 'en')}?"
+            # The names as the book's own Settings tab spells them.
+            hint = (f"did you mean {label(BOOK_SETTINGS[_NAME_INDEX[close[0]]], lang)}?"
                     if close else "use one of: " + ", ".join(
-                        label(entry, "en") for entry in BOOK_SETTINGS.values()))
+                        label(entry, lang) for entry in BOOK_SETTINGS.values()))
             where = table.headers[name_at] if name_at < len(table.headers) and found else "A"
             issues.append(Issue(table.name, row, where or "A", _shown(name),
                                 "unknown setting", hint))

@@ -33,7 +33,13 @@ from sheets_sync.core.send_links import SendLink, app_for, send_link, shown_in
 from sheets_sync.core.tables import column_keys
 from sheets_sync.core.text_safety import ics_text, terminal_text
 from sheets_sync.core.touchpoints import Touchpoint
-from sheets_sync.core.vocabulary import TODAY_COLUMNS, label, normalise
+from sheets_sync.core.vocabulary import (
+    CHANNEL_WORDS,
+    TODAY_COLUMNS,
+    channel_key,
+    label,
+    normalise,
+)
 
 COLUMN_KEYS = tuple(TODAY_COLUMNS)
 # NOTE_PREFIX (facts.py): the Touchpoint of a note kept from Today says where the text came
@@ -135,10 +141,11 @@ def message_apps(book: Book, config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def last_interactions(interactions: Iterable[Interaction], today: date,
-                      limit: int = LAST_INTERACTION_CHARS) -> dict[str, str]:
+                      limit: int = LAST_INTERACTION_CHARS, lang: str = "en") -> dict[str, str]:
     """The newest interaction of each contact (by `parse.id_key`, dated on or before `today`) in
     a few words: "11-25 call: asked about school zones" — the notes, else the outcome, else the
-    touchpoint's label, cut to `limit` characters."""
+    touchpoint's label, cut to `limit` characters. A known channel is named in `lang` ("11-25
+    电话：…" in a Chinese book), whatever language it was typed in."""
     newest: dict[str, Interaction] = {}
     for interaction in interactions:
         when = interaction.date
@@ -154,7 +161,8 @@ def last_interactions(interactions: Iterable[Interaction], today: date,
                          or _RULE_SUFFIX.sub("", interaction.touchpoint or "")).split())
         head = f"{interaction.date:%m-%d}"
         if interaction.channel:
-            head += f" {interaction.channel}"
+            known = CHANNEL_WORDS.get(channel_key(interaction.channel))
+            head += f" {label(known, lang) if known else interaction.channel}"
         text = f"{head}: {said}" if said else head
         out[key] = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
     return out

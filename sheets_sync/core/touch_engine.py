@@ -71,7 +71,8 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
         person = Person(contact, cid, classes.get(contact.key), index, templates)
         pending, future, blocked = _candidates(person, rules, index, greeting)
         pending = _apply_supersedes(pending)
-        issues.extend(_channel_issues(contact, pending, blocked, settings, facts.contacts_tab))
+        issues.extend(_channel_issues(contact, pending, blocked, settings, facts.contacts_tab,
+                                     templates))
         results.append((person, pending, future))
     return index, results, issues
 
@@ -297,8 +298,9 @@ def is_landline(phone: str) -> bool:
 
 
 def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tuple[Rule, str]],
-                    settings: EngineSettings, tab: str) -> list[Issue]:
-    """One Issue per missing column that made a due touchpoint change channel or drop out."""
+                    settings: EngineSettings, tab: str, templates: Templates) -> list[Issue]:
+    """One Issue per missing column that made a due touchpoint change channel or drop out; the
+    touchpoint is named as Today names it, in the label language."""
     issues = []
     seen = set()
     reasons = [(c.rule, c.fallback_from, c.channel) for c in pending if c.fallback_from]
@@ -310,11 +312,12 @@ def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tu
             continue
         seen.add(column)
         effect = f"goes by {used} instead of {wanted}" if used else f"cannot be sent ({wanted})"
+        shown = templates.pick("labels", settings.label_lang, [rule.key]) or rule.label
         if landline:
-            problem = f"The phone is a landline: '{rule.label}' {effect}"
+            problem = f"The phone is a landline: '{shown}' {effect}"
         else:
             what = "phone" if column == "Phone" else "e-mail"
-            problem = f"No usable {what}: '{rule.label}' {effect}"
+            problem = f"No usable {what}: '{shown}' {effect}"
         issues.append(Issue(
             tab, contact.row, column, contact.phone if landline else "", problem,
             "Add a mobile number" if column == "Phone" else "Add an e-mail address"))
