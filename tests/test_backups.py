@@ -33,6 +33,7 @@ def sync_days(path: Path, days: int, keep: int = 10) -> None:
         sync_workbook(str(path), config, SAMPLE_DAY.replace(day=SAMPLE_DAY.day + n))
 
 
+@pytest.mark.slow
 def test_pruning_keeps_each_workbook_its_own_backups(fresh: Path, tmp_path: Path) -> None:
     contacts, older = tmp_path / "contacts.xlsx", tmp_path / "contacts.2025.xlsx"
     shutil.copy(fresh, contacts)

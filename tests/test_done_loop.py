@@ -15,6 +15,9 @@ from sheets_sync.sync import sync_workbook
 from tests.conftest import SAMPLE_DAY as TODAY
 from tests.libreoffice import roundtrip
 
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
+
 
 def tick(path: Path, rows: int | None = None, outcome: str = "answered") -> list[tuple]:
     """Tick Done on the first `rows` Today rows (all when None), as an agent would in Excel."""

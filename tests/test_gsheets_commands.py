@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from sheets_sync.cli import main
 from tests.gsheets_books import DAY, tab_grids
 from tests.sheets_api.server import SheetsApiServer
+
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
 
 
 def run(capsys: Any, *argv: str) -> tuple[int, str, str]:

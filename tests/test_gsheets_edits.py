@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from sheets_sync.sync import sync_workbook
 from tests.gsheets_books import DAY, fast_config, sample_sheet, tab_grids
 from tests.sheets_api.server import SheetsApiServer
+
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
 
 REREAD = "values:batchGet"
 

@@ -15,6 +15,9 @@ from sheets_sync.sync import sync_workbook
 from tests.gsheets_books import DAY, fast_config, sample_sheet, tab_grids
 from tests.sheets_api.server import SheetsApiServer
 
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
+
 
 def run(capsys: Any, *argv: str) -> tuple[int, str]:
     code = main(list(argv))

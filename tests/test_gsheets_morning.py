@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from sheets_sync.sync import sync_workbook
 from tests.gsheets_books import DAY, fast_config, sample_sheet
 from tests.sheets_api.server import SheetsApiServer
+
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
 
 
 def test_send_cells_are_link_cells_that_open_their_own_draft(api: SheetsApiServer) -> None:

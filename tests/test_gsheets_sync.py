@@ -6,12 +6,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import python_calamine
 
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.sync import sync_workbook
 from tests.gsheets_books import DAY, fast_config, metas, sample_sheet, tab_grids, trim
 from tests.sheets_api.server import SheetsApiServer
+
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
 
 OWNED_TABS = ("Today", "Issues", "Calendar", "Metrics", "Metrics history", "Referrals")
 

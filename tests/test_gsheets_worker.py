@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sheets_sync.office import check_reachable, load_office
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.worker import run_command
 from tests.gsheets_books import DAY, sample_sheet, tab_grids
 from tests.sheets_api.server import SheetsApiServer
+
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
 
 
 def office_with(tmp_path: Path, *locations: str) -> Path:

@@ -14,6 +14,9 @@ from sheets_sync.sync import sync_workbook
 from tests.conftest import SAMPLE_DAY as TODAY
 from tests.libreoffice import roundtrip
 
+# Whole syncs of the sample, several per test: in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
+
 
 def test_metrics_tab_has_values_with_formats_and_charts(synced: Path) -> None:
     ws = openpyxl.load_workbook(synced)["Metrics"]

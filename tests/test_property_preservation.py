@@ -7,6 +7,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import python_calamine
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
@@ -115,6 +116,7 @@ def values(path: Path) -> list[list]:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(book=workbooks(), offset=st.integers(min_value=0, max_value=400))
 def test_no_person_typed_cell_ever_changes(tmp_path_factory, book, offset) -> None:

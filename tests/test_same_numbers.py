@@ -25,6 +25,9 @@ from sheets_sync.sample_data import SAMPLE_TEXTS
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.stores.xlsx import XlsxStore
 
+# Whole syncs of the sample, several per test: in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
+
 DAYS = (date(2026, 3, 14), date(2026, 11, 23))
 
 

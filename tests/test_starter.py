@@ -375,6 +375,7 @@ def test_sample_is_deterministic_for_a_given_today(tmp_path: Path,
     assert shifted and all((b - a).days == 40 for a, b in shifted)
 
 
+@pytest.mark.slow
 def test_sample_builds_on_every_day_of_a_leap_year() -> None:
     day = date(2024, 1, 1)
     sizes = set()

@@ -7,11 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from sheets_sync.config import load_config
 from sheets_sync.core.today import NOTE_PREFIX
 from sheets_sync.sync import sync_workbook
 from tests.conftest import SAMPLE_DAY as TODAY
+
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
 
 
 def today_rows(path: Path) -> list[dict[str, Any]]:

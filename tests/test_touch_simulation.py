@@ -22,6 +22,9 @@ from sheets_sync.core.model import Book, Classification, Contact, Transaction
 from sheets_sync.core.today import harvest_done
 from sheets_sync.core.touchpoints import parse_rules, plan_touchpoints, rule_key_of
 
+# Real round trips (files, the local Sheets API server): in CI, not in the fast lane.
+pytestmark = pytest.mark.slow
+
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 DRIP = [("drip_d1", 1, 0), ("drip_d3", 3, 0), ("drip_d7", 7, 0), ("drip_d14", 14, 0),
         ("drip_d30", 30, 0), ("drip_m3", 0, 3)]
