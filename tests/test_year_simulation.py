@@ -1,7 +1,7 @@
 """A year of daily use: the sample workbook synced every night for a year and a generated
 300-contact book for four months (a year with SHEETS_SYNC_BOOK_DAYS=365: about four minutes of
-CPU, too long for the CI budget), with a seeded agent (tests/agent_sim.py) who ticks 80 % of the rows, logs 10 %
-by hand in their own words, types notes without ticking, and skips weekends.
+CPU, too long for the CI budget), with a seeded agent (tests/agent_sim.py) who ticks 80 % of the
+rows, logs 10 % by hand in their own words, types notes without ticking, and skips weekends.
 
 The years run through the memory store (the same plan and the same store contract as the files;
 a year of .xlsx load-and-saves by the agent would take minutes). Six weeks of the sample run on
