@@ -544,7 +544,7 @@ def _calls(test_dir: Path) -> list[str]:
 @pytest.mark.slow
 def test_two_real_workers_never_sync_the_same_book(tmp_path: Path) -> None:
     config = write_office(tmp_path)
-    first = _spawn(config, "--once", seconds=2.0)
+    first = _spawn(config, "--once", seconds=6.0)  # long enough for the second to start under load
     try:
         _wait_for(lambda: any(line.startswith("start") for line in _calls(tmp_path)),
                   "the first worker to start syncing")
