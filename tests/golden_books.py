@@ -115,7 +115,7 @@ def sample_cases(folder: Path) -> dict[str, Record]:
 
 
 def crash_book_cases(folder: Path) -> dict[str, Record]:
-    """The 4,000-contact benchmark book of tests/test_crash_safety.py, synced once."""
+    """A 4,000-contact book of the benchmark generator, synced once."""
     from benchmarks.bench_sync import TODAY, generate
 
     path = folder / "crash.xlsx"

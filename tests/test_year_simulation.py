@@ -1,5 +1,5 @@
 """A year of daily use: the sample workbook synced every night for a year and a generated
-300-contact book for four months (a year with SHEETS_SYNC_BOOK_DAYS=365: about four minutes of
+300-contact book for three months (a year with SHEETS_SYNC_BOOK_DAYS=365: about four minutes of
 CPU, too long for the CI budget), with a seeded agent (tests/agent_sim.py) who ticks 80 % of the
 rows, logs 10 % by hand in their own words, types notes without ticking, and skips weekends.
 
@@ -34,7 +34,7 @@ from sheets_sync.starter import write_starter_workbook
 pytestmark = pytest.mark.slow
 START = date(2027, 1, 4)  # a Monday
 DAYS = 365
-BOOK_DAYS = int(os.environ.get("SHEETS_SYNC_BOOK_DAYS", "120"))
+BOOK_DAYS = int(os.environ.get("SHEETS_SYNC_BOOK_DAYS", "90"))
 SLACK = 30  # a month for weekends, days off and the queue
 # The longest a contact may go untouched (config/default.toml): A and B contacts have the 90-day
 # reconnect; C contacts and those no tier cadence reaches have their half-yearly cadence or
