@@ -35,8 +35,6 @@ WORKBOOK_PART = "xl/workbook.xml"
 _PROPERTY = re.compile(r"<property\b[^>]*?(?:/>|>.*?</property>)", re.S)
 _PROPERTY_NAME = re.compile(r'\bname="([^"]*)"')
 _PROPERTY_PID = re.compile(r'\bpid="(\d+)"')
-# Any prefix and any attributes: openpyxl with lxml declares the vt namespace on each value.
-_LPWSTR = re.compile(r"<(?:[\w.-]+:)?lpwstr\b[^>]*>(.*?)</(?:[\w.-]+:)?lpwstr>", re.S)
 
 
 @dataclass(frozen=True)
@@ -165,18 +163,10 @@ class Package:
         part = self.custom_properties_part()
         if part is None:
             return None
-        mark: dict[str, str] = {}
-        found = False
-        for element in _PROPERTY.findall(self.read(part).decode("utf-8", "replace")):
-            name = _PROPERTY_NAME.search(element[: element.index(">") + 1])
-            key = _tool_property_key(name.group(1) if name else "")
-            if key is None:
-                continue
-            found = True
-            value = _LPWSTR.search(element)
-            if value and key in OWNED_TAB_KEYS:
-                mark[_unescape(value.group(1))] = key
-        return mark if found else None
+        tabs = tool_properties(self.read(part))
+        if tabs is None:
+            return None
+        return {tab: key for key, tab in tabs.items() if key in OWNED_TAB_KEYS}
 
 
 def rels_part(part: str) -> str:
@@ -187,14 +177,28 @@ def rels_part(part: str) -> str:
     return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
 
+def tool_properties(xml: bytes) -> dict[str, str] | None:
+    """The tool's custom properties (key -> tab name) of a custom properties part, read as XML
+    (any prefix, attribute order or namespace declaration another application writes), or None
+    when there is none."""
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError:
+        return None
+    found: dict[str, str] | None = None
+    for element in root.iter(f"{{{CUSTOM_PROPS_NS}}}property"):
+        key = _tool_property_key(element.get("name", ""))
+        if key is None:
+            continue
+        value = element.find(f"{{{VT_NS}}}lpwstr")
+        found = found if found is not None else {}
+        found[key] = value.text or "" if value is not None else ""
+    return found
+
+
 def _tool_property_key(name: str) -> str | None:
     prefix = MARK + "."
     return name[len(prefix):] if name.startswith(prefix) else None
-
-
-def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
 
 
 def _property(pid: int, key: str, tab: str) -> str:
@@ -218,18 +222,13 @@ def with_mark(package: Package, mark: Mapping[str, str], text: dict[str, str],
                 "open and save the workbook once in Excel or LibreOffice, then run sync again",
             )
         elements = _PROPERTY.findall(xml)
-        ours = {}
         pids = [1]
         for element in elements:
             name = _PROPERTY_NAME.search(element[: element.index(">") + 1])
-            key = _tool_property_key(name.group(1) if name else "")
-            if key is None:
+            if _tool_property_key(name.group(1) if name else "") is None:
                 pid = _PROPERTY_PID.search(element)
                 pids.append(int(pid.group(1)) if pid else 1)
-            else:
-                value = _LPWSTR.search(element)
-                ours[key] = _unescape(value.group(1)) if value else ""
-        if ours == wanted:
+        if (tool_properties(xml.encode("utf-8")) or {}) == wanted:
             return
         for element in elements:
             name = _PROPERTY_NAME.search(element[: element.index(">") + 1])
