@@ -123,6 +123,20 @@ def crash_book_cases(folder: Path) -> dict[str, Record]:
     return {"crash_book_4000": sync_and_record(path, TODAY)}
 
 
+def bench_book_cases(folder: Path) -> dict[str, Record]:
+    """The 20,000-contact book of the benchmark generator, synced once, then re-synced a day on
+    (the speed work must not change a byte of either)."""
+    from benchmarks.bench_sync import TODAY, generate
+
+    path = folder / "bench.xlsx"
+    generate(path, contacts=20_000, interactions=60_000)
+    first = sync_and_record(path, TODAY)
+    return {
+        "bench_book_20000": first,
+        "bench_book_20000_next_day": sync_and_record(path, TODAY + timedelta(days=1)),
+    }
+
+
 def other_book_cases(folder: Path) -> dict[str, Record]:
     """A light sync (Today and owned columns only), a Chinese workbook, and a workbook written
     the way Excel writes one (shared strings, comments, images, a person's chart, formulas)."""
@@ -144,6 +158,7 @@ CASES: dict[str, Callable[[Path], dict[str, Record]]] = {
     "sample": sample_cases,
     "crash_book": crash_book_cases,
     "other_books": other_book_cases,
+    "bench_book": bench_book_cases,
 }
 
 

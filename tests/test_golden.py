@@ -43,3 +43,8 @@ def test_a_light_sync_a_chinese_book_and_an_excel_written_book_sync_to_the_recor
     tmp_path: Path,
 ) -> None:
     check("other_books", tmp_path)
+
+
+@pytest.mark.slow
+def test_the_20000_contact_benchmark_book_syncs_to_the_recorded_bytes(tmp_path: Path) -> None:
+    check("bench_book", tmp_path)
