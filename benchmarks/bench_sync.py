@@ -2,6 +2,11 @@
 
     python benchmarks/bench_sync.py                  # 100,000 contacts, 300,000 interactions
     python benchmarks/bench_sync.py --contacts 10000 # a quicker run
+    python benchmarks/bench_sync.py --steps sync,google --contacts 1000000
+
+Steps: openpyxl (bare load+save), sync (the first sync), no-op (a same-day re-sync of what the
+first sync wrote), next-day and light (the day after, full and --light), google (the same book
+on the local Sheets API server: requests and bytes of a first sync and a same-day re-sync).
 
 Each measured step runs in its own process (so peak memory is its own), on its own copy of the
 generated workbook, side by side in one run. Prints both times, the ratio and peak memory.
@@ -134,24 +139,69 @@ def generate(path: Path, contacts: int, interactions: int) -> None:
     wb.close()
 
 
+STEPS = ("openpyxl", "sync", "no-op", "next-day", "light", "google")
+DEFAULT_STEPS = ("openpyxl", "sync", "no-op", "next-day", "light")
+
+
 def measure(step: str, path: Path) -> None:
     """Run one step in this process and print its CPU and wall time and peak memory as JSON
     (the process starts fresh, so its CPU time and peak are the step's own, imports included)."""
     started = time.perf_counter()
+    extra: dict = {}
     if step == "openpyxl":
         import openpyxl
 
         openpyxl.load_workbook(path).save(path)
+    elif step == "google":
+        extra = google_syncs(path)
+    elif step == "light":  # the worker's daytime sync: Today and the owned columns only
+        from sheets_sync.config import load_config
+        from sheets_sync.sync import sync_workbook
+
+        sync_workbook(str(path), load_config(), TODAY + timedelta(days=1), light=True)
     else:
         from sheets_sync.cli import main
 
-        code = main(["sync", str(path), "--today", TODAY.isoformat()])
+        day = TODAY + timedelta(days=1) if step == "next-day" else TODAY
+        code = main(["sync", str(path), "--today", day.isoformat()])
         if code:
             raise SystemExit(code)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024, **extra}))
+
+
+def google_syncs(path: Path) -> dict:
+    """The same book as a Google Sheet on the local Sheets API server (a thread of this
+    process, so CPU and memory include the server's JSON work): a first sync, then a same-day
+    re-sync, each with the HTTP requests and bytes the server counted."""
+    import os
+    import tempfile
+
+    sys.path.insert(0, str(HERE.parent))
+    from sheets_sync.sync import sync_workbook
+    from tests.gsheets_books import fast_config, put_xlsx
+    from tests.sheets_api.server import SheetsApiServer
+
+    found: dict = {}
+    with SheetsApiServer() as server, tempfile.TemporaryDirectory() as folder:
+        server.quota.enabled = False
+        os.environ["SHEETS_SYNC_GOOGLE_API"] = server.base_url
+        os.environ["XDG_STATE_HOME"] = folder
+        location = put_xlsx(server, path)
+        for label in ("first", "no-op"):
+            server.log.clear()
+            wall = time.perf_counter()
+            sync_workbook(location, fast_config(), TODAY)
+            stats = server.log.summary()
+            found[label] = {
+                "requests": stats["requests"],
+                "sent_mb": stats["bytes_in"] / 1e6,
+                "received_mb": stats["bytes_out"] / 1e6,
+                "wall": time.perf_counter() - wall,
+            }
+    return {"google": found}
 
 
 def run_step(step: str, path: Path) -> dict:
@@ -159,21 +209,32 @@ def run_step(step: str, path: Path) -> dict:
         [sys.executable, __file__, "--measure", step, str(path)],
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode:
+        raise SystemExit(f"step {step} failed (exit {out.returncode}):\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--interactions", type=int)
     parser.add_argument("--workdir", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--steps",
+        default=",".join(DEFAULT_STEPS),
+        help=f"comma-separated, of {', '.join(STEPS)} (default: {','.join(DEFAULT_STEPS)})",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--measure", nargs=2, metavar=("STEP", "PATH"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.measure:
         measure(args.measure[0], Path(args.measure[1]))
         return
+    steps = [step.strip() for step in args.steps.split(",") if step.strip()]
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        parser.error(f"unknown step(s) {', '.join(unknown)}; choose from {', '.join(STEPS)}")
     interactions = args.interactions or args.contacts * 3
     args.workdir.mkdir(parents=True, exist_ok=True)
     source = args.workdir / f"bench-{args.contacts}.xlsx"
@@ -185,21 +246,43 @@ def main() -> None:
         )
         generate(source, args.contacts, interactions)
     print(f"workbook: {source} ({source.stat().st_size / 1e6:.1f} MB)")
-    results = {}
-    for step in ("openpyxl", "sync"):
-        copy = args.workdir / f"{step}.xlsx"
-        shutil.copy(source, copy)
-        shutil.rmtree(args.workdir / ".sheets-sync-backups", ignore_errors=True)
+    results: dict[str, dict] = {}
+    synced = args.workdir / "sync.xlsx"
+    for step in steps:
+        # The re-syncs start from the first sync's output, as a user's next run does.
+        if step in ("no-op", "next-day", "light") and "sync" in results:
+            copy = args.workdir / f"{step}.xlsx"
+            shutil.copy(synced, copy)
+        else:
+            copy = args.workdir / f"{step}.xlsx"
+            shutil.copy(source, copy)
+            shutil.rmtree(args.workdir / ".sheets-sync-backups", ignore_errors=True)
+        if step == "no-op" and "sync" in results:
+            copy.unlink()
+            copy = synced  # a same-day re-sync of the very file the first sync wrote
         results[step] = run_step(step, copy)
-        print(
-            f"{step:>9}: {results[step]['cpu']:7.1f} s CPU   {results[step]['seconds']:7.1f} s wall"
-            f"   peak {results[step]['peak_mb']:7.0f} MB",
-            flush=True,
+        line = (
+            f"{step:>9}: {results[step]['cpu']:7.2f} s CPU   {results[step]['seconds']:7.2f} s wall"
+            f"   peak {results[step]['peak_mb']:7.0f} MB"
         )
-    ratio = results["sync"]["cpu"] / results["openpyxl"]["cpu"]
-    memory = results["sync"]["peak_mb"] / results["openpyxl"]["peak_mb"]
-    print(f"ratio sync / openpyxl load+save: {ratio:.2f} in CPU seconds, "
-          f"{memory:.2f} in peak memory")
+        print(line, flush=True)
+        for label, google in results[step].get("google", {}).items():
+            print(
+                f"{'':>11}{label}: {google['requests']} requests, sent {google['sent_mb']:.1f} MB,"
+                f" received {google['received_mb']:.1f} MB, {google['wall']:.1f} s wall",
+                flush=True,
+            )
+    if "openpyxl" in results and "sync" in results:
+        ratio = results["sync"]["cpu"] / results["openpyxl"]["cpu"]
+        memory = results["sync"]["peak_mb"] / results["openpyxl"]["peak_mb"]
+        print(f"ratio sync / openpyxl load+save: {ratio:.2f} in CPU seconds, "
+              f"{memory:.2f} in peak memory")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"contacts": args.contacts, "interactions": interactions, **results},
+                       indent=1),
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":

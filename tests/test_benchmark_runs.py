@@ -1,0 +1,31 @@
+"""The benchmark runs end to end at a small size (its numbers are read, never asserted:
+speed lives in benchmarks/ and the README table, not in test timings)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_the_sync_benchmark_runs_every_step_on_a_2000_contact_book(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    subprocess.run(
+        [
+            sys.executable, str(ROOT / "benchmarks" / "bench_sync.py"),
+            "--contacts", "2000", "--workdir", str(tmp_path),
+            "--steps", "openpyxl,sync,no-op,next-day,light,google", "--json", str(results),
+        ],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    )
+    found = json.loads(results.read_text(encoding="utf-8"))
+    assert found["contacts"] == 2000
+    for step in ("openpyxl", "sync", "no-op", "next-day", "light", "google"):
+        assert {"cpu", "seconds", "peak_mb"} <= set(found[step]), step
+    assert set(found["google"]["google"]) == {"first", "no-op"}
