@@ -149,17 +149,17 @@ def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: b
 
 def _keep_record(store: Store, location: str, config: dict[str, Any], today: date,
                  light: bool, report: SyncReport) -> None:
-    """A sync that wrote nothing records the bytes it read as synced; one that wrote removes
-    the record, so the next sync confirms the new bytes in full."""
+    """A sync that wrote nothing records the bytes it read as synced; one that wrote leaves a
+    record without them, so the next sync confirms the new bytes in full."""
     fingerprint = getattr(store, "read_fingerprint", None)  # the Excel store's
     content = fingerprint() if fingerprint is not None else None
     if content is None:
         return
+    inputs = sync_record.inputs_digest(config, today, light)
     if report.written:
-        sync_record.forget(Path(location))
+        sync_record.remember(Path(location), inputs, None, None)
     else:
-        sync_record.remember(Path(location), sync_record.inputs_digest(config, today, light),
-                             content, vars(report))
+        sync_record.remember(Path(location), inputs, content, vars(report))
 
 
 def _use_book_currency(store: Store, config: Any) -> None:

@@ -8,9 +8,11 @@ digest of everything else a sync depends on (the date, --light, the effective co
 with --lang folded in, the package version, and the names, sizes and modification times of the
 package's own files: code, templates, locales, default config), and the report to give again.
 
-Only a sync that wrote nothing writes the record: those bytes are then known to be a fixed
+Only a sync that wrote nothing records a fingerprint: those bytes are then known to be a fixed
 point for those inputs, and its summary is exactly what a re-sync prints. A sync that writes
-removes it (its output has not been confirmed yet). Nothing is ever added to the workbook.
+leaves the record without one (its output is not confirmed yet, and the same file name stays in
+the folder, so the folder's listing does not change from one sync to the next). Nothing is ever
+added to the workbook.
 
 This module imports nothing heavy: the fast answer must cost less than loading the rules.
 """
@@ -127,16 +129,17 @@ def recorded_report(workbook: Path, inputs: str) -> dict[str, Any] | None:
         return None  # missing, unreadable or garbled: the full sync rewrites it
 
 
-def remember(workbook: Path, inputs: str, content: dict[str, Any],
-             report: Mapping[str, Any]) -> None:
-    """Write the record (a temporary file renamed over it). A record that cannot be written
-    only costs the next sync its shortcut, so an OS error here never fails the sync."""
+def remember(workbook: Path, inputs: str, content: dict[str, Any] | None,
+             report: Mapping[str, Any] | None) -> None:
+    """Write the record (a temporary file renamed over it); `content` None for a sync that
+    wrote, whose record answers nothing. A record that cannot be written only costs the next
+    sync its shortcut, so an OS error here never fails the sync."""
     record = {
         "format": FORMAT,
         "workbook": os.path.realpath(workbook),
         "content": content,
         "inputs": inputs,
-        "report": {name: report[name] for name in REPORT_FIELDS},
+        "report": None if report is None else {name: report[name] for name in REPORT_FIELDS},
     }
     target = record_path(workbook)
     temp: Path | None = None
@@ -151,12 +154,3 @@ def remember(workbook: Path, inputs: str, content: dict[str, Any],
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
-
-
-def forget(workbook: Path) -> None:
-    """Remove the record: the workbook was rewritten, and its new bytes are not yet known to be
-    a fixed point."""
-    try:
-        record_path(workbook).unlink(missing_ok=True)
-    except OSError:
-        pass

@@ -60,6 +60,15 @@ def forge_issues(path: Path) -> None:
     record_path(path).write_text(json.dumps(data), encoding="utf-8")
 
 
+def tick_done(path: Path) -> None:
+    """Tick Done on the first row of Today, as an agent does in Excel."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Today"]
+    done = [c.value for c in sheet[1]].index("Done") + 1
+    sheet.cell(row=2, column=done, value=True)
+    book.save(path)
+
+
 def counts(report: SyncReport) -> tuple:
     return (report.contacts, report.tiers, report.issues, report.touchpoints_due,
             report.done_logged, report.ids_assigned, report.changes, report.language,
@@ -111,11 +120,7 @@ def test_a_changed_cell_gives_a_full_sync(confirmed: Path) -> None:
 
 def test_a_ticked_done_gives_a_full_sync_that_logs_it(confirmed: Path) -> None:
     forge_issues(confirmed)
-    book = openpyxl.load_workbook(confirmed)
-    sheet = book["Today"]
-    done = [c.value for c in sheet[1]].index("Done") + 1
-    sheet.cell(row=2, column=done, value=True)
-    book.save(confirmed)
+    tick_done(confirmed)
     report = sync(confirmed)
     assert report.issues != FORGED
     assert report.done_logged == 1 and report.written
@@ -174,12 +179,23 @@ def test_a_dry_run_is_a_full_read_and_leaves_the_record_alone(confirmed: Path) -
     assert record_path(confirmed).read_bytes() == before
 
 
-def test_a_sync_that_writes_removes_the_record(confirmed: Path) -> None:
+def test_a_sync_that_writes_leaves_a_record_that_answers_nothing(confirmed: Path) -> None:
     book = openpyxl.load_workbook(confirmed)
     book["Contacts"].cell(row=2, column=1, value=None)  # a blank ID: the sync assigns one
     book.save(confirmed)
     assert sync(confirmed).written
-    assert not record_path(confirmed).exists()
+    assert record(confirmed)["content"] is None and record(confirmed)["report"] is None
+
+
+def test_the_sync_after_a_writing_one_confirms_it_in_full(
+        first_synced: Path, tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    shutil.copyfile(first_synced, path)
+    sync(path)
+    tick_done(path)
+    assert sync(path).done_logged == 1
+    assert sync(path).done_logged == 0  # the full re-sync, not the writing sync's report
+    assert record(path)["content"] is not None
 
 
 def test_a_copy_elsewhere_with_the_backups_folder_gives_a_full_sync(
