@@ -126,12 +126,14 @@ def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: b
                light: bool, started: float, sent: list[int] | None = None) -> SyncReport:
     from sheets_sync.core.messages import load_templates
     from sheets_sync.core.plan import build_plan
+    from sheets_sync.holiday_cache import holiday_tables
 
     store = open_store(location, config)
     wire = getattr(store, "wire", None)  # a Google store counts its requests
     try:
         data = store.read()
-        result = build_plan(data, config, today, light=light, templates=load_templates())
+        with holiday_tables():
+            result = build_plan(data, config, today, light=light, templates=load_templates())
         _use_book_currency(store, result.config)
         report = summarise(location, today, result)
         report.changes = describe_changes(store.diff(result.changes))

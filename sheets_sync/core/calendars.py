@@ -11,6 +11,7 @@ engine can ask per contact without recomputing: a 100,000-contact book touches e
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -368,22 +369,57 @@ def _base_name(name: str) -> str:
     return name
 
 
+# What the `holidays` package answered, as plain data: '["holidays", country, subdiv, year,
+# language]' -> [[ISO date, [names]], …] and '["languages", country]' -> [languages]. The
+# shell may fill it from a file it keeps for the installed version of the package
+# (holiday_cache.py) and save what was added, so a run that finds every table known never
+# loads the package (whose first use loads every country's module).
+_TABLES: dict[str, list[Any]] = {}
+_ADDED: set[str] = set()
+
+
+def use_holiday_tables(tables: dict[str, list[Any]]) -> None:
+    """Start from these tables (read by the shell for the installed `holidays` version)."""
+    _TABLES.update(tables)
+
+
+def added_holiday_tables() -> dict[str, list[Any]]:
+    """The tables computed since the last call, for the shell to keep; then forgets them."""
+    added = {key: _TABLES[key] for key in sorted(_ADDED)}
+    _ADDED.clear()
+    return added
+
+
+def _table(key: str, compute: Any) -> list[Any]:
+    if key not in _TABLES:
+        _TABLES[key] = compute()
+        _ADDED.add(key)
+    return _TABLES[key]
+
+
 @lru_cache(maxsize=1024)
 def _package_holidays(country: str, subdiv: str | None, year: int,
                       language: str | None) -> dict[date, list[str]]:
-    try:
-        table = _country_holidays(country, subdiv=subdiv, years=year, language=language)
-    except (NotImplementedError, KeyError, AttributeError):
-        return {}
-    return {day: table.get_list(day) for day in sorted(table)}
+    def compute() -> list[Any]:
+        try:
+            table = _country_holidays(country, subdiv=subdiv, years=year, language=language)
+        except (NotImplementedError, KeyError, AttributeError):
+            return []
+        return [[day.isoformat(), list(table.get_list(day))] for day in sorted(table)]
+
+    key = json.dumps(["holidays", country, subdiv, year, language])
+    return {date.fromisoformat(day): list(names) for day, names in _table(key, compute)}
 
 
 @lru_cache(maxsize=256)
 def _package_languages(country: str) -> tuple[str, ...]:
-    try:
-        return tuple(_country_holidays(country).supported_languages)
-    except (NotImplementedError, KeyError, AttributeError):
-        return ()
+    def compute() -> list[Any]:
+        try:
+            return list(_country_holidays(country).supported_languages)
+        except (NotImplementedError, KeyError, AttributeError):
+            return []
+
+    return tuple(_table(json.dumps(["languages", country]), compute))
 
 
 def _country_holidays(country: str, **options: Any) -> Any:
