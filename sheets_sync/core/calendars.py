@@ -17,6 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from sheets_sync.core import calendar_data
@@ -115,11 +116,14 @@ def solar_terms(year: int, utc_offset: int = CHINA_MINUTES) -> tuple[SolarTerm, 
     """
     shift = timedelta(minutes=utc_offset - CHINA_MINUTES)
     if calendar_data.FIRST_YEAR <= year <= calendar_data.LAST_YEAR:
-        moments, keys = _term_table()
+        start, offsets = _term_table()
+        first = SOLAR_TERM_KEYS.index(calendar_data.TERMS_FIRST_KEY)
         # A month either side: no time zone moves a term by more than a day.
-        low = bisect_left(moments, datetime(year - 1, 12, 1))
-        high = bisect_left(moments, datetime(year + 1, 2, 1))
-        shifted = ((keys[n], (moments[n] + shift).date()) for n in range(low, high))
+        low = bisect_left(offsets, (datetime(year - 1, 12, 1) - start).total_seconds())
+        high = bisect_left(offsets, (datetime(year + 1, 2, 1) - start).total_seconds())
+        shifted = ((SOLAR_TERM_KEYS[(first + n) % 24],
+                    (start + timedelta(seconds=offsets[n]) + shift).date())
+                   for n in range(low, high))
         return tuple(SolarTerm(when, key, _TERM_NAMES[key]) for key, when in shifted
                      if when.year == year)
     return computed_solar_terms(year, utc_offset)
@@ -146,16 +150,11 @@ def computed_solar_terms(year: int, utc_offset: int = CHINA_MINUTES) -> tuple[So
 
 
 @lru_cache(maxsize=1)
-def _term_table() -> tuple[list[datetime], list[str]]:
-    """Every solar term of calendar_data.py: when it begins (China Standard Time) and its key."""
-    moment = datetime(*calendar_data.TERMS_START)
-    first = SOLAR_TERM_KEYS.index(calendar_data.TERMS_FIRST_KEY)
-    moments, keys = [moment], [calendar_data.TERMS_FIRST_KEY]
-    for n, step in enumerate(calendar_data.TERM_STEPS, 1):
-        moment += timedelta(seconds=step)
-        moments.append(moment)
-        keys.append(SOLAR_TERM_KEYS[(first + n) % 24])
-    return moments, keys
+def _term_table() -> tuple[datetime, list[int]]:
+    """When the first solar term of calendar_data.py begins (China Standard Time), and the
+    seconds from it to each term in turn."""
+    return (datetime(*calendar_data.TERMS_START),
+            [0, *accumulate(calendar_data.TERM_STEPS)])
 
 
 # ---------------------------------------------------------------------------------------------
