@@ -7,7 +7,10 @@ issues is believed only when the record applies, and the sample has 7."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -213,3 +216,37 @@ def test_a_workbook_open_in_excel_is_refused_as_by_the_full_sync(confirmed: Path
     (confirmed.parent / f"~${confirmed.name}").write_bytes(b"\x05someone")
     with pytest.raises(WorkbookLocked):
         sync(confirmed)
+
+
+def test_a_light_resync_is_answered_from_the_record_of_a_light_sync(confirmed: Path) -> None:
+    sync(confirmed, light=True)  # the worker's light sync: its own record
+    forge_issues(confirmed)
+    assert sync(confirmed, light=True).issues == FORGED
+
+
+LOCK_HOLDER = """
+import sys, time
+from sheets_sync.locks import hold_book
+with hold_book(sys.argv[1]):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.slow
+def test_a_resync_while_another_sync_holds_the_lock_waits_for_it(confirmed: Path) -> None:
+    no_wait = load_config(overrides={"general": {"lock_wait_seconds": 0}})
+    sync(confirmed, config=no_wait)  # its record: the next sync with it would be answered
+    forge_issues(confirmed)
+    root = Path(__file__).resolve().parent.parent
+    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(confirmed)], cwd=root,
+                              text=True, stdout=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WorkbookLocked):
+            sync(confirmed, config=no_wait)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert sync(confirmed, config=no_wait).issues == FORGED  # the lock free: answered
