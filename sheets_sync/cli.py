@@ -335,7 +335,8 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     tiers = " · ".join(f"{t} {n}" for t, n in report.tiers.items())
 
     def say(line: str) -> None:  # the summary in the book's language (locales/<lang>.toml)
-        print(text("cli", line, report.language))
+        # English is the catalogue's key: no need to read the catalogue for it.
+        print(line if report.language == "en" else text("cli", line, report.language))
 
     say(
         f"{shown}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
