@@ -361,8 +361,10 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
 
 
 def _with_book_language(config: dict[str, Any], lang: str | None) -> dict[str, Any]:
-    """core.plan.with_book_language, without loading the rules for it."""
-    if lang:
+    """core.plan.with_book_language, without loading the rules for it. An unchecked config
+    whose `general` is not a table is left as it is: no record matches it, and the full sync's
+    check says what is wrong."""
+    if lang and isinstance(config.get("general"), dict):
         config = {**config, "general": {**config["general"], "book_language": lang}}
     return config
 

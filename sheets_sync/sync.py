@@ -100,7 +100,11 @@ def answer_unchanged(location: str, config: dict[str, Any], today: date, *,
     if is_google_location(location):
         return None
     started = time.perf_counter()
-    with hold_book(location, wait=float(config["general"]["lock_wait_seconds"])):
+    try:
+        wait = float(config["general"]["lock_wait_seconds"])
+    except (KeyError, TypeError, ValueError):  # an unchecked config: the full sync says why
+        return None
+    with hold_book(location, wait=wait):
         return _answered(location, config, today, light, started)
 
 

@@ -250,3 +250,13 @@ def test_a_resync_while_another_sync_holds_the_lock_waits_for_it(confirmed: Path
         holder.kill()
         holder.wait()
     assert sync(confirmed, config=no_wait).issues == FORGED  # the lock free: answered
+
+
+@pytest.mark.parametrize("text", ['[general]\nlock_wait_seconds = "soon"\n', "general = 5\n"])
+def test_a_config_the_schema_refuses_still_fails_with_its_line(
+        confirmed: Path, tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    command = ["sync", str(confirmed), "--today", TODAY.isoformat(), "--config", str(bad)]
+    assert main([*command, "--lang", "ms"]) == 5
+    assert "bad.toml: 'general" in capsys.readouterr().err
