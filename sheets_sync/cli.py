@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from sheets_sync.config import load_config
 from sheets_sync.core.text_safety import terminal_text
@@ -315,12 +316,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     """Sync a workbook path or a Google Sheet location (kept a string: a Path would turn
     "https://" into "https:/")."""
-    from sheets_sync.core.plan import with_book_language
+    from sheets_sync.config import unchecked_config
     from sheets_sync.stores.gsheets.location import is_google_location, parse_location
-    from sheets_sync.sync import sync_workbook
+    from sheets_sync.sync import answer_unchanged, sync_workbook
 
-    config = with_book_language(load_config(args.config), getattr(args, "book_lang", None))
-    report = sync_workbook(location, config, _today(args), dry_run=dry_run)
+    lang = getattr(args, "book_lang", None)
+    # A same-day re-sync of unchanged bytes is answered from the sync record before the schema
+    # and the rules are even loaded; the configuration must then be the one that sync checked.
+    report = None if dry_run else answer_unchanged(
+        location, _with_book_language(unchecked_config(args.config), lang), _today(args))
+    if report is None:
+        config = _with_book_language(load_config(args.config), lang)
+        report = sync_workbook(location, config, _today(args), dry_run=dry_run)
     from sheets_sync.core.catalogue import text
 
     google = is_google_location(location)
@@ -328,7 +335,8 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     tiers = " · ".join(f"{t} {n}" for t, n in report.tiers.items())
 
     def say(line: str) -> None:  # the summary in the book's language (locales/<lang>.toml)
-        print(text("cli", line, report.language))
+        # English is the catalogue's key: no need to read the catalogue for it.
+        print(line if report.language == "en" else text("cli", line, report.language))
 
     say(
         f"{shown}: {report.contacts} contacts read ({tiers}), {report.issues} issues, "
@@ -350,6 +358,15 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     else:
         say("Nothing changed since the last sync; the workbook was not rewritten.")
     return 0
+
+
+def _with_book_language(config: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """core.plan.with_book_language, without loading the rules for it. An unchecked config
+    whose `general` is not a table is left as it is: no record matches it, and the full sync's
+    check says what is wrong."""
+    if lang and isinstance(config.get("general"), dict):
+        config = {**config, "general": {**config["general"], "book_language": lang}}
+    return config
 
 
 def cmd_today(args: argparse.Namespace) -> int:

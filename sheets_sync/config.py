@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.core.schema import SettingError
-from sheets_sync.core.settings import parse_settings
 from sheets_sync.core.shipped import Traversable, default_config
 from sheets_sync.errors import ConfigError
 
@@ -42,6 +40,27 @@ def load_config(
     The result stays a plain dict for the modules that read it by key; `parse_settings` gives
     the same configuration as typed, frozen settings.
     """
+    config, layers = _merged(user_path, overrides)
+    # The whole schema, loaded when a configuration is checked (a recorded sync skips it).
+    from sheets_sync.core.schema import SettingError
+    from sheets_sync.core.settings import parse_settings
+
+    try:
+        parse_settings(config)
+    except SettingError as error:
+        source = _source_of(error.key, layers)
+        raise ConfigError(f"{source}: {error.reason}", error.fix) from None
+    return config
+
+
+def unchecked_config(user_path: Path | None = None) -> Config:
+    """The same merge as `load_config`, not checked against the schema: enough to compare with
+    the configuration a recorded sync ran with (sync_record.py), which was checked then."""
+    return _merged(user_path, None)[0]
+
+
+def _merged(user_path: Path | None, overrides: Mapping[str, Any] | None,
+            ) -> tuple[Config, list[tuple[str, Mapping[str, Any]]]]:
     layers: list[tuple[str, Mapping[str, Any]]] = [
         (str(default_config()), read_toml(default_config()))]
     if user_path:
@@ -51,12 +70,7 @@ def load_config(
     config: Config = {}
     for _, layer in layers:
         config = merge(config, layer)
-    try:
-        parse_settings(config)
-    except SettingError as error:
-        source = _source_of(error.key, layers)
-        raise ConfigError(f"{source}: {error.reason}", error.fix) from None
-    return config
+    return config, layers
 
 
 def _source_of(dotted: str, layers: list[tuple[str, Mapping[str, Any]]]) -> str:

@@ -21,6 +21,7 @@ from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.core.today import format_table, to_ics
 from sheets_sync.core.touchpoints import upcoming
 from sheets_sync.errors import UserError
+from sheets_sync.holiday_cache import holiday_tables
 from sheets_sync.outputs import HTML_MARK, ICS_MARK, PNG_MARK, write_output
 from sheets_sync.owner_files import read_only_note
 from sheets_sync.stores.gsheets.location import book_title, is_google_location
@@ -38,7 +39,8 @@ def _analyse(
         if note:
             print(terminal_text(note), file=sys.stderr)
     data = store.read()
-    result = build_plan(data, config, today, light=light, templates=load_templates())
+    with holiday_tables():
+        result = build_plan(data, config, today, light=light, templates=load_templates())
     # The plan's config has the book's Settings tab merged in; the commands use that one.
     return data, result, dict(result.config), today
 

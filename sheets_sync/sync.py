@@ -1,4 +1,8 @@
-"""Wires a store to the rules: read, validate, classify, plan, apply."""
+"""Wires a store to the rules: read, validate, classify, plan, apply.
+
+The rules and the stores are imported where a sync first needs them: a same-day re-sync that
+the sync record answers (sync_record.py) never loads them.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,17 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sheets_sync.core.messages import load_templates
-from sheets_sync.core.plan import PlanResult, build_plan, tier_counts
+from sheets_sync import sync_record
 from sheets_sync.errors import WorkbookChanged
 from sheets_sync.locks import hold_book
-from sheets_sync.stores.base import Store
-from sheets_sync.stores.diff import Diff
 from sheets_sync.stores.gsheets.location import is_google_location, parse_location
-from sheets_sync.stores.xlsx import XlsxStore
+
+if TYPE_CHECKING:
+    from sheets_sync.core.plan import PlanResult
+    from sheets_sync.stores.base import Store
+    from sheets_sync.stores.diff import Diff
 
 
 @dataclass
@@ -43,6 +48,8 @@ def open_store(location: str, config: dict[str, Any]) -> Store:
         from sheets_sync.stores.gsheets import GoogleSheetStore
 
         return GoogleSheetStore(parse_location(location), config)
+    from sheets_sync.stores.xlsx import XlsxStore
+
     general = config["general"]
     return XlsxStore(
         Path(location),
@@ -71,6 +78,9 @@ def sync_workbook(
     # Two spellings of one Google Sheet (its URL, gsheet:<key>) share one lock.
     lock_key = parse_location(location).canonical if is_google_location(location) else location
     with hold_book(lock_key, wait=float(config["general"]["lock_wait_seconds"])):
+        answered = _answered(location, config, today, light, started)
+        if answered is not None:
+            return answered
         sent: list[int] = []
         try:
             return _sync_once(location, config, today, dry_run=False, light=light,
@@ -80,18 +90,60 @@ def sync_workbook(
                               started=started, sent=sent)
 
 
+def answer_unchanged(location: str, config: dict[str, Any], today: date, *,
+                     light: bool = False) -> SyncReport | None:
+    """What `sync_workbook` would report, taken from the sync record when the workbook's bytes
+    and every other input are those of the last sync that found nothing to change; None when a
+    full sync is needed. `config` may be unchecked: a record only matches a configuration that
+    a full sync ran with. A Google Sheet is never answered this way (its contents cannot be
+    fingerprinted without reading them)."""
+    if is_google_location(location):
+        return None
+    started = time.perf_counter()
+    try:
+        wait = float(config["general"]["lock_wait_seconds"])
+    except (KeyError, TypeError, ValueError):  # an unchecked config: the full sync says why
+        return None
+    with hold_book(location, wait=wait):
+        return _answered(location, config, today, light, started)
+
+
+def _answered(location: str, config: dict[str, Any], today: date, light: bool,
+              started: float) -> SyncReport | None:
+    """The recorded report, read under the workbook's lock so a sync writing it meanwhile is
+    waited for and then seen as changed bytes."""
+    if is_google_location(location):
+        return None
+    path = Path(location)
+    saved = sync_record.recorded_report(path, sync_record.inputs_digest(config, today, light))
+    if saved is None:
+        return None
+    from sheets_sync.owner_files import refuse_if_open
+
+    refuse_if_open(path)  # as the full sync does, even when it would write nothing
+    report = SyncReport(workbook=location, today=today, **saved)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
 def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: bool,
                light: bool, started: float, sent: list[int] | None = None) -> SyncReport:
+    from sheets_sync.core.messages import load_templates
+    from sheets_sync.core.plan import build_plan
+    from sheets_sync.holiday_cache import holiday_tables
+
     store = open_store(location, config)
     wire = getattr(store, "wire", None)  # a Google store counts its requests
     try:
         data = store.read()
-        result = build_plan(data, config, today, light=light, templates=load_templates())
+        with holiday_tables():
+            result = build_plan(data, config, today, light=light, templates=load_templates())
         _use_book_currency(store, result.config)
         report = summarise(location, today, result)
         report.changes = describe_changes(store.diff(result.changes))
         if not dry_run:
             report.written = store.apply(result.changes)
+            _keep_record(store, location, config, today, light, report)
     finally:
         if wire is not None and sent is not None:
             sent.append(wire.requests)
@@ -101,9 +153,26 @@ def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: b
     return report
 
 
+def _keep_record(store: Store, location: str, config: dict[str, Any], today: date,
+                 light: bool, report: SyncReport) -> None:
+    """A sync that wrote nothing records the bytes it read as synced; one that wrote leaves a
+    record without them, so the next sync confirms the new bytes in full."""
+    fingerprint = getattr(store, "read_fingerprint", None)  # the Excel store's
+    content = fingerprint() if fingerprint is not None else None
+    if content is None:
+        return
+    inputs = sync_record.inputs_digest(config, today, light)
+    if report.written:
+        sync_record.remember(Path(location), inputs, None, None)
+    else:
+        sync_record.remember(Path(location), inputs, content, vars(report))
+
+
 def _use_book_currency(store: Store, config: Any) -> None:
     """Money cells take the currency the book's Settings tab names (read after the store was
     opened, so the store learns it here, before it writes)."""
+    from sheets_sync.stores.xlsx import XlsxStore
+
     pattern = str(config["general"]["currency_format"])
     if isinstance(store, XlsxStore):
         store.money_format = pattern
@@ -112,6 +181,8 @@ def _use_book_currency(store: Store, config: Any) -> None:
 
 
 def summarise(location: str, today: date, result: PlanResult) -> SyncReport:
+    from sheets_sync.core.plan import tier_counts
+
     return SyncReport(
         workbook=location,
         today=today,

@@ -11,13 +11,19 @@ engine can ask per contact without recomputing: a 100,000-contact book touches e
 
 from __future__ import annotations
 
+import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import accumulate
+from typing import Any
 
-import holidays as _holidays
-from lunar_python import LunarYear, Solar
+from sheets_sync.core import calendar_data
+
+# lunar_python runs the astronomy only for years outside the shipped tables (calendar_data.py),
+# and `holidays` loads every country's module on first use: both are imported where used.
 
 MESSAGE_LANGS = ("en", "zh", "zh-Hant", "ja", "ms")
 
@@ -106,7 +112,27 @@ def solar_terms(year: int, utc_offset: int = CHINA_MINUTES) -> tuple[SolarTerm, 
 
     lunar_python's table for a lunar year runs from the previous 大雪 to the next 惊蛰; the tables
     of the lunar years around `year` together cover it, and duplicates collapse by (key, date).
+    The years of calendar_data.py are read from its table, computed the same way.
     """
+    shift = timedelta(minutes=utc_offset - CHINA_MINUTES)
+    if calendar_data.FIRST_YEAR <= year <= calendar_data.LAST_YEAR:
+        start, offsets = _term_table()
+        first = SOLAR_TERM_KEYS.index(calendar_data.TERMS_FIRST_KEY)
+        # A month either side: no time zone moves a term by more than a day.
+        low = bisect_left(offsets, (datetime(year - 1, 12, 1) - start).total_seconds())
+        high = bisect_left(offsets, (datetime(year + 1, 2, 1) - start).total_seconds())
+        shifted = ((SOLAR_TERM_KEYS[(first + n) % 24],
+                    (start + timedelta(seconds=offsets[n]) + shift).date())
+                   for n in range(low, high))
+        return tuple(SolarTerm(when, key, _TERM_NAMES[key]) for key, when in shifted
+                     if when.year == year)
+    return computed_solar_terms(year, utc_offset)
+
+
+def computed_solar_terms(year: int, utc_offset: int = CHINA_MINUTES) -> tuple[SolarTerm, ...]:
+    """`solar_terms` from lunar_python itself (what calendar_data.py was made from)."""
+    from lunar_python import Solar
+
     shift = timedelta(minutes=utc_offset - CHINA_MINUTES)
     found: dict[tuple[str, date], SolarTerm] = {}
     for probe in (date(year, 1, 15), date(year, 6, 1), date(year, 12, 15)):
@@ -123,6 +149,14 @@ def solar_terms(year: int, utc_offset: int = CHINA_MINUTES) -> tuple[SolarTerm, 
     return tuple(sorted(found.values(), key=lambda term: term.date))
 
 
+@lru_cache(maxsize=1)
+def _term_table() -> tuple[datetime, list[int]]:
+    """When the first solar term of calendar_data.py begins (China Standard Time), and the
+    seconds from it to each term in turn."""
+    return (datetime(*calendar_data.TERMS_START),
+            [0, *accumulate(calendar_data.TERM_STEPS)])
+
+
 # ---------------------------------------------------------------------------------------------
 # Lunar birthdays
 
@@ -131,7 +165,25 @@ def _lunar_months(lunar_year: int) -> dict[int, tuple[date, int]]:
     """Regular (non-leap) months of a lunar year: month -> (solar first day, days in month).
 
     One table per lunar year instead of one lunar_python conversion per date: converting a
-    day is then plain date arithmetic, which keeps 100,000 lunar birthdays cheap."""
+    day is then plain date arithmetic, which keeps 100,000 lunar birthdays cheap. The years of
+    calendar_data.py are read from its table."""
+    at = (lunar_year - calendar_data.LUNAR_FIRST_YEAR) * 24
+    if calendar_data.LUNAR_FIRST_YEAR <= lunar_year <= calendar_data.LAST_YEAR:
+        numbers = calendar_data.LUNAR_MONTHS[at:at + 24]
+        first = numbers[0]
+        table = {}
+        for month in range(1, 13):
+            if month > 1:
+                first += numbers[month - 1]
+            table[month] = (date.fromordinal(first), numbers[11 + month])
+        return table
+    return computed_lunar_months(lunar_year)
+
+
+def computed_lunar_months(lunar_year: int) -> dict[int, tuple[date, int]]:
+    """`_lunar_months` from lunar_python itself (what calendar_data.py was made from)."""
+    from lunar_python import LunarYear, Solar
+
     months = {}
     for month in LunarYear.fromYear(lunar_year).getMonthsInYear():
         if month.getMonth() > 0:  # leap months are negative
@@ -316,22 +368,63 @@ def _base_name(name: str) -> str:
     return name
 
 
+# What the `holidays` package answered, as plain data: '["holidays", country, subdiv, year,
+# language]' -> [[ISO date, [names]], …] and '["languages", country]' -> [languages]. The
+# shell may fill it from a file it keeps for the installed version of the package
+# (holiday_cache.py) and save what was added, so a run that finds every table known never
+# loads the package (whose first use loads every country's module).
+_TABLES: dict[str, list[Any]] = {}
+_ADDED: set[str] = set()
+
+
+def use_holiday_tables(tables: dict[str, list[Any]]) -> None:
+    """Start from these tables (read by the shell for the installed `holidays` version)."""
+    _TABLES.update(tables)
+
+
+def added_holiday_tables() -> dict[str, list[Any]]:
+    """The tables computed since the last call, for the shell to keep; then forgets them."""
+    added = {key: _TABLES[key] for key in sorted(_ADDED)}
+    _ADDED.clear()
+    return added
+
+
+def _table(key: str, compute: Any) -> list[Any]:
+    if key not in _TABLES:
+        _TABLES[key] = compute()
+        _ADDED.add(key)
+    return _TABLES[key]
+
+
 @lru_cache(maxsize=1024)
 def _package_holidays(country: str, subdiv: str | None, year: int,
                       language: str | None) -> dict[date, list[str]]:
-    try:
-        table = _holidays.country_holidays(country, subdiv=subdiv, years=year, language=language)
-    except (NotImplementedError, KeyError, AttributeError):
-        return {}
-    return {day: table.get_list(day) for day in sorted(table)}
+    def compute() -> list[Any]:
+        try:
+            table = _country_holidays(country, subdiv=subdiv, years=year, language=language)
+        except (NotImplementedError, KeyError, AttributeError):
+            return []
+        return [[day.isoformat(), list(table.get_list(day))] for day in sorted(table)]
+
+    key = json.dumps(["holidays", country, subdiv, year, language])
+    return {date.fromisoformat(day): list(names) for day, names in _table(key, compute)}
 
 
 @lru_cache(maxsize=256)
 def _package_languages(country: str) -> tuple[str, ...]:
-    try:
-        return tuple(_holidays.country_holidays(country).supported_languages)
-    except (NotImplementedError, KeyError, AttributeError):
-        return ()
+    def compute() -> list[Any]:
+        try:
+            return list(_country_holidays(country).supported_languages)
+        except (NotImplementedError, KeyError, AttributeError):
+            return []
+
+    return tuple(_table(json.dumps(["languages", country]), compute))
+
+
+def _country_holidays(country: str, **options: Any) -> Any:
+    import holidays
+
+    return holidays.country_holidays(country, **options)
 
 
 def _language_for(country: str, lang: str) -> str | None:

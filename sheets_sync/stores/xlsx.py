@@ -194,6 +194,13 @@ class XlsxStore:
         failpoint("read-done")
         return self._data
 
+    def read_fingerprint(self) -> dict[str, Any] | None:
+        """Size and SHA-256 of the bytes read() took: what a sync that wrote nothing found to be
+        already synced (sheets_sync/sync_record.py)."""
+        if self._snapshot is None:
+            return None
+        return {"bytes": len(self._snapshot.data), "sha256": self._snapshot.sha256}
+
     # -- writing ---------------------------------------------------------------------------
 
     def diff(self, changes: ChangeSet) -> Diff:
