@@ -12,10 +12,12 @@ import bisect
 import re
 import zipfile
 from collections.abc import Mapping
+from typing import BinaryIO
 
 from sheets_sync.core.cells import col_index, col_letter
 from sheets_sync.errors import CannotPreserve
 from sheets_sync.stores import xlsx_rels
+from sheets_sync.stores import xlsx_sheet_scan as scan
 from sheets_sync.stores.ooxml import (
     MAIN_NS,
     CellWrite,
@@ -34,6 +36,7 @@ from sheets_sync.stores.xml_spans import (
     parse,
     set_attr,
     splice,
+    write_spliced,
 )
 
 MAX_COLUMNS = 16384  # A..XFD
@@ -162,6 +165,11 @@ class _SheetWalker(Walker):
             self.row = None
 
 
+def _column_of(ref: str | None) -> int | None:
+    match = _COLUMN_LETTERS.fullmatch(ref or "")
+    return col_index(match.group(1)) if match else None
+
+
 def _style(value: str | None) -> int:
     if not value:
         return 0
@@ -197,6 +205,17 @@ class SheetEdit:
         self.date1904 = date1904
         self.updates = dict(updates or {})
         self.keep_after = keep_after
+        self._columns: dict[bytes, int] = {}
+        if not self._scan_plain():
+            self._reset()
+            walker = _SheetWalker(data, part, sheet, self)
+            self.root = walker.run()
+            if walker.sheet_data is None:
+                raise CannotPreserve(f"Sheet '{sheet}' has no cell data section", RESAVE)
+            self.sheet_data = walker.sheet_data
+        self._insert_new_rows({n: c for n, c in self.updates.items() if n not in self._seen})
+
+    def _reset(self) -> None:
         self.kept: dict[int, _Row] = {}
         self.replaced_formula = False
         self.edits: list[tuple[int, int, bytes]] = []
@@ -205,17 +224,108 @@ class SheetEdit:
         self._seen: set[int] = set()
         self._written: dict[int, set[int]] = {}
         self._last_content = 0
-        walker = _SheetWalker(data, part, sheet, self)
-        self.root = walker.run()
-        if walker.sheet_data is None:
-            raise CannotPreserve(f"Sheet '{sheet}' has no cell data section", RESAVE)
-        self.sheet_data = walker.sheet_data
-        self._insert_new_rows({n: c for n, c in self.updates.items() if n not in self._seen})
+
+    def _scan_plain(self) -> bool:
+        """Read the rows by searching the bytes (xlsx_sheet_scan); False when the cell data is
+        not in the plain form that reading is exact for."""
+        self._reset()
+        data = self.data
+        span = scan.sheet_data(data)
+        if span is None:
+            return False
+        walker = _SheetWalker(data, self.part, self.sheet, self)
+        root = walker.run(skip=span[1:])
+        sheet_data = walker.sheet_data
+        if sheet_data is None or sheet_data.start != span[0] or sheet_data.close != span[2]:
+            return False
+        self.root, self.sheet_data = root, sheet_data
+        try:
+            for ref, start, open_end, close, end in scan.rows(data, span[1], span[2]):
+                self._plain_row(ref, start, open_end, close, end)
+        except scan.Unusual:
+            return False
+        return True
+
+    def _plain_row(self, ref: str | None, start: int, open_end: int, close: int,
+                   end: int) -> None:
+        number = int(ref) if ref is not None and ref.strip().isdigit() else None
+        self._register(number, end)
+        assert number is not None
+        writes = self.updates.get(number)
+        keeping = self.keep_after is not None
+        if writes is None and not keeping:
+            return
+        element = Element(MAIN_NS, "row", "", {}, 2, start)
+        element.close, element.end = close, end
+        if writes is not None and not keeping:
+            self._patch_plain_row(number, element, open_end, writes)
+            return
+        if writes is None and number <= (self.keep_after or 0):
+            if scan.has_content(self.data, open_end, close):
+                self._last_content = max(self._last_content, number)
+            return
+        row = _Row(number, element)
+        for at, (cell_ref, cell_end, style, formula, shared, content) in scan.cells(
+                self.data, open_end, close):
+            cell = _Cell(_column_of(cell_ref), at, style)
+            cell.end, cell.formula, cell.shared, cell.content = cell_end, formula, shared, content
+            row.cells.append(cell)
+        self._row_done(row)
+
+    def _patch_plain_row(self, number: int, element: Element, open_end: int,
+                         writes: Mapping[int, CellWrite]) -> None:
+        """`_patch_row` for a plain row: only the cells written to (or written before) are
+        looked at; the others are known by their references alone."""
+        data = self.data
+        close = element.close
+        refs = scan.refs(data, open_end, close)
+        known = self._columns
+        columns = []
+        for letters, _ in refs:
+            column = known.get(letters)
+            if column is None:
+                column = known[letters] = col_index(letters.decode())
+            columns.append(column)
+        at = {column: i for i, column in enumerate(columns)}
+        if len(at) != len(columns):
+            raise scan.Unusual  # two cells in one column: the last one counts (_patch_row)
+        ordered = all(columns[i] < columns[i + 1] for i in range(len(columns) - 1))
+        inserted: list[bytes] = []
+        insert_at: list[int] = []
+        for col in sorted(writes):
+            self._check_column(col)
+            write = writes[col]
+            ref = f"{col_letter(col)}{number}"
+            index = at.get(col)
+            style = write.style
+            if index is not None:
+                start = scan.cell_start(data, *refs[index], open_end, close)
+                _, end, old_style, formula, shared, _ = scan.cell(data, start, close)
+                if shared:
+                    raise self._shared_formula(ref)
+                if style is None:
+                    style = old_style
+                new = cell_xml(ref, write.value, style, self.date1904).encode()
+                if new != data[start:end]:
+                    self.replaced_formula |= formula
+                    self.edits.append((start, end, new))
+                continue
+            new = cell_xml(ref, write.value, style, self.date1904).encode()
+            if new:
+                if ordered:
+                    after = bisect.bisect_right(columns, col)
+                else:
+                    after = next((i for i, c in enumerate(columns) if c > col), len(columns))
+                inserted.append(new)
+                insert_at.append(close if after == len(columns) else
+                                 scan.cell_start(data, *refs[after], open_end, close))
+        self._written[number] = set(writes)
+        if inserted:
+            self._insert_cells(element, writes, inserted, insert_at)
 
     # -- rows and cells ---------------------------------------------------------------------
 
-    def _row_ended(self, row: _Row) -> None:
-        number = row.number
+    def _register(self, number: int | None, end: int) -> None:
         if number is None:
             raise CannotPreserve(
                 f"Sheet '{self.sheet}' has rows without row numbers, which this tool cannot "
@@ -226,7 +336,15 @@ class SheetEdit:
                 "edit safely", RESAVE)
         self._seen.add(number)
         self._numbers.append(number)
-        self._ends.append(row.element.end)
+        self._ends.append(end)
+
+    def _row_ended(self, row: _Row) -> None:
+        self._register(row.number, row.element.end)
+        self._row_done(row)
+
+    def _row_done(self, row: _Row) -> None:
+        number = row.number
+        assert number is not None
         if row.content:
             self._last_content = max(self._last_content, number)
         if number in self.updates:
@@ -255,11 +373,7 @@ class SheetEdit:
             style = write.style
             if old is not None:
                 if old.shared:
-                    raise CannotPreserve(
-                        f"Cell {ref} on '{self.sheet}' holds a shared formula that other cells "
-                        "depend on, in a column this tool writes",
-                        "move that formula out of the tool's columns, then run sync again",
-                    )
+                    raise self._shared_formula(ref)
                 if style is None:
                     style = old.style
                 new = cell_xml(ref, write.value, style, self.date1904).encode()
@@ -278,9 +392,18 @@ class SheetEdit:
                 inserted.append(new)
                 insert_at.append(row.element.close if after is None else after)
         self._written[number] = set(writes)
-        if not inserted:
-            return
-        element = row.element
+        if inserted:
+            self._insert_cells(row.element, writes, inserted, insert_at)
+
+    def _shared_formula(self, ref: str) -> CannotPreserve:
+        return CannotPreserve(
+            f"Cell {ref} on '{self.sheet}' holds a shared formula that other cells "
+            "depend on, in a column this tool writes",
+            "move that formula out of the tool's columns, then run sync again",
+        )
+
+    def _insert_cells(self, element: Element, writes: Mapping[int, CellWrite],
+                      inserted: list[bytes], insert_at: list[int]) -> None:
         open_end = element.open_end(self.data)
         tag = self._spans(self.data[element.start : open_end], writes)
         if element.empty:
@@ -493,6 +616,15 @@ class SheetEdit:
 
     def xml(self) -> bytes:
         return splice(self.data, self.edits)
+
+    def changed(self) -> bool:
+        """Whether any splice alters the part."""
+        data = self.data
+        return any(data[start:end] != new for start, end, new in self.edits)
+
+    def write(self, out: BinaryIO) -> None:
+        """The edited part into `out` (a zip entry, say) without building it whole first."""
+        write_spliced(self.data, self.edits, out)
 
 
 def _int(value: str | None) -> int:
