@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
 from sheets_sync.core.cells import col_index, col_letter  # noqa: F401  (re-exported)
@@ -89,9 +89,10 @@ def _fit(text: str) -> str:
 # Cells the tool writes into an existing sheet
 
 
-@dataclass(frozen=True)
-class CellWrite:
-    """A value for one cell. style None keeps the existing cell's style (person-owned cells)."""
+class CellWrite(NamedTuple):
+    """A value for one cell. style None keeps the existing cell's style (person-owned cells).
+
+    A named tuple: a sync makes one per owned cell, and a tuple is the cheapest to build."""
 
     value: Any
     style: int | None

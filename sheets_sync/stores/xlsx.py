@@ -52,6 +52,7 @@ from sheets_sync.stores.xlsx_package import (
 from sheets_sync.stores.xlsx_read import extent, is_dense, mark_formulas, sparse_grid_of
 from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
+from sheets_sync.stores.zip_entries import compressed_bytes, copy_compressed
 
 BACKUP_DIR = SIDECAR_DIR
 OWNED_NOTE = (
@@ -219,7 +220,8 @@ class XlsxStore:
             changes = {
                 p: d
                 for p, d in changes.items()
-                if p not in names or archive.read(p) != d
+                if p not in names or (d.changed() if isinstance(d, SheetEdit)
+                                      else archive.read(p) != d)
             }
             if not changes and not removed:
                 return False
@@ -247,7 +249,9 @@ class XlsxStore:
 
     def _plan_parts(
         self, archive: zipfile.ZipFile, plan: ChangeSet
-    ) -> tuple[dict[str, bytes], set[str]]:
+    ) -> tuple[dict[str, Part], set[str]]:
+        """The parts to write (an edited worksheet stays a SheetEdit, written out as the zip
+        entry is) and the parts to leave out."""
         assert self._data is not None
         package = Package(archive)
         text = {
@@ -266,7 +270,7 @@ class XlsxStore:
         ))
         by_name = {s.name: s for s in sheets}
         kinds = sheet_kinds(text["xl/_rels/workbook.xml.rels"])
-        changes: dict[str, str] = {}
+        changes: dict[str, str | SheetEdit] = {}
         removed: set[str] = set()
         replaced_formula = False
 
@@ -274,7 +278,7 @@ class XlsxStore:
         result = self._patch_contacts(
             package.read(contacts.part), contacts.part, plan, styles, date1904
         )
-        changes[contacts.part] = result.xml().decode("utf-8")
+        changes[contacts.part] = result
         replaced_formula |= result.replaced_formula
 
         for append in plan.appends:
@@ -295,14 +299,14 @@ class XlsxStore:
                 }
                 for record in append.records
             ]
-            source = changes.get(entry.part)
+            source = _part_bytes(changes.get(entry.part))
             edit = SheetEdit(
-                source.encode("utf-8") if source is not None else package.read(entry.part),
+                source if source is not None else package.read(entry.part),
                 entry.part, tab_name, date1904=date1904, keep_after=start,
             )
             first, last = edit.append_rows(records)
             edit.grow_dimension()
-            changes[entry.part] = edit.xml().decode("utf-8")
+            changes[entry.part] = edit
             replaced_formula |= edit.replaced_formula
             for table_part, table_xml in extend_tables(archive, entry.part, first, last).items():
                 changes[table_part] = table_xml.decode("utf-8")
@@ -370,7 +374,8 @@ class XlsxStore:
             text["[Content_Types].xml"] = xlsx_rels.remove_override(types, part)
         changes.update({package.spelled(name): xml for name, xml in text.items()})
         changes[package.spelled("xl/styles.xml")] = styles.xml
-        return {p: d.encode("utf-8") for p, d in changes.items()}, removed
+        return {p: d if isinstance(d, SheetEdit) else d.encode("utf-8")
+                for p, d in changes.items()}, removed
 
     def _patch_contacts(
         self, xml: bytes, part: str, plan: ChangeSet, styles: ooxml.Styles, date1904: bool
@@ -460,7 +465,7 @@ class XlsxStore:
     def _write_atomically(
         self,
         archive: zipfile.ZipFile,
-        changes: dict[str, bytes],
+        changes: dict[str, Part],
         removed: set[str],
         snapshot: Snapshot,
     ) -> None:
@@ -482,11 +487,14 @@ class XlsxStore:
                         continue
                     info = archive.getinfo(name)
                     data = changes.pop(name, None)
-                    out.writestr(
-                        _zip_info(name, info), data if data is not None else archive.read(name)
-                    )
+                    if data is not None:
+                        _write_part(out, _zip_info(name, info), data)
+                        continue
+                    raw = compressed_bytes(snapshot.data, info)
+                    if raw is None or not copy_compressed(out, _zip_info(name, info), info, raw):
+                        out.writestr(_zip_info(name, info), archive.read(name))
                 for name, data in changes.items():
-                    out.writestr(_zip_info(name, None), data)
+                    _write_part(out, _zip_info(name, None), data)
             failpoint("before-fsync")
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
@@ -514,6 +522,24 @@ class XlsxStore:
                 temp.unlink(missing_ok=True)
         failpoint("after-rename")
         fsync_dir(real.parent)
+
+
+Part = bytes | SheetEdit  # a part's new bytes, or a worksheet edit that writes them
+
+
+def _part_bytes(part: str | SheetEdit | None) -> bytes | None:
+    if part is None:
+        return None
+    return part.xml() if isinstance(part, SheetEdit) else part.encode("utf-8")
+
+
+def _write_part(out: zipfile.ZipFile, info: zipfile.ZipInfo, part: Part) -> None:
+    if isinstance(part, bytes):
+        out.writestr(info, part)
+        return
+    info.file_size = part.size()  # so ZipFile.open decides on ZIP64 as writestr would
+    with out.open(info, "w") as stream:
+        part.write(stream)
 
 
 def _spelled(package: Package, sheets: list[ooxml.SheetEntry]) -> list[ooxml.SheetEntry]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from sheets_sync.stores import ooxml
 from sheets_sync.stores.xlsx_layout import PRINT_TABS
+from sheets_sync.stores.xlsx_sheet_edit import SheetEdit
 
 NEXT_TO_CONTACTS = ("today", "greetings")  # in this order, right after Contacts
 _SHEET = re.compile(r"<sheet\b[^>]*/>")
@@ -25,7 +26,8 @@ def _unescape(text: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def arrange(text: dict[str, str], archive: zipfile.ZipFile, changes: dict[str, str],
+def arrange(text: dict[str, str], archive: zipfile.ZipFile,
+            changes: dict[str, str | SheetEdit],
             tab_names: Mapping[str, str], contacts: str) -> None:
     """Reorder, open on Today and set print titles, in `text` (the workbook's parts being
     edited) and `changes` (sheet parts: other sheets lose their tabSelected mark)."""
@@ -60,6 +62,9 @@ def arrange(text: dict[str, str], archive: zipfile.ZipFile, changes: dict[str, s
         if sheet.name == tab_names["today"]:
             continue
         xml = changes.get(sheet.part)
+        if isinstance(xml, SheetEdit):
+            xml.drop_first(_SELECTED, 4000)
+            continue
         if xml is None and sheet.part in archive.namelist():
             xml = archive.read(sheet.part).decode("utf-8")
         if xml is not None and _SELECTED.search(xml[:4000]):

@@ -9,9 +9,10 @@ not know) stays as it was. New elements go where CT_Worksheet's sequence puts th
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import BinaryIO
 
 from sheets_sync.core.cells import col_index, col_letter
@@ -34,6 +35,7 @@ from sheets_sync.stores.xml_spans import (
     Walker,
     escape,
     parse,
+    pieces,
     set_attr,
     splice,
     write_spliced,
@@ -300,12 +302,16 @@ class SheetEdit:
             style = write.style
             if index is not None:
                 start = scan.cell_start(data, *refs[index], open_end, close)
+                new = b""
+                if style is not None:
+                    new = cell_xml(ref, write.value, style, self.date1904).encode()
+                    if new and data.startswith(new, start):
+                        continue  # a whole element, so the cell is exactly this already
                 _, end, old_style, formula, shared, _ = scan.cell(data, start, close)
                 if shared:
                     raise self._shared_formula(ref)
                 if style is None:
-                    style = old_style
-                new = cell_xml(ref, write.value, style, self.date1904).encode()
+                    new = cell_xml(ref, write.value, old_style, self.date1904).encode()
                 if new != data[start:end]:
                     self.replaced_formula |= formula
                     self.edits.append((start, end, new))
@@ -412,7 +418,14 @@ class SheetEdit:
             return
         if tag != self.data[element.start : open_end]:
             self.edits.append((element.start, open_end, tag))
-        self.edits.extend((at, at, new) for at, new in zip(insert_at, inserted, strict=True))
+        # Cells going in at one place (the row's end, mostly) make one splice.
+        at, run = insert_at[0], [inserted[0]]
+        for point, new in zip(insert_at[1:], inserted[1:], strict=True):
+            if point != at:
+                self.edits.append((at, at, b"".join(run)))
+                at, run = point, []
+            run.append(new)
+        self.edits.append((at, at, b"".join(run)))
 
     @staticmethod
     def _spans(tag: bytes, writes: Mapping[int, CellWrite]) -> bytes:
@@ -622,9 +635,59 @@ class SheetEdit:
         data = self.data
         return any(data[start:end] != new for start, end, new in self.edits)
 
+    def drop_first(self, pattern: re.Pattern[str], within: int) -> bool:
+        """Remove the first match of `pattern` in the edited part's text when it starts within
+        its first `within` characters (as `pattern.sub(..., count=1)` on the part would, after
+        `pattern.search(text[:within])`). Call it last: it may leave the edits as one."""
+        self.edits.sort(key=_SPAN)  # stable, as splice orders them; later sorts are cheap
+        head = b"".join(_prefix(pieces(self.data, self.edits), 4 * within + 4096))
+        text = head.decode("utf-8", "ignore")  # only a character cut at the end is lost
+        if not pattern.search(text[:within]):
+            return False
+        match = pattern.search(text)
+        assert match is not None
+        start = len(text[: match.start()].encode("utf-8"))
+        end = start + len(match.group(0).encode("utf-8"))
+        source = self._source_offset(start, end)
+        if source is None:
+            self.data, self.edits = self.xml(), []
+            source = start
+        self.edits.append((source, source + end - start, b""))
+        return True
+
+    def _source_offset(self, start: int, end: int) -> int | None:
+        """Where bytes start..end of the edited part lie in the part as read, or None when an
+        edit made them."""
+        out = cursor = 0
+        for at, until, new in self.edits:  # sorted by drop_first
+            kept_until = out + (at - cursor)  # output out..kept_until is the part's cursor..at
+            if end <= kept_until:
+                return cursor + (start - out)
+            if start < kept_until + len(new):
+                return None
+            out, cursor = kept_until + len(new), until
+        return cursor + (start - out)
+
+    def size(self) -> int:
+        """The length of the edited part."""
+        return len(self.data) + sum(len(new) - (end - start) for start, end, new in self.edits)
+
     def write(self, out: BinaryIO) -> None:
         """The edited part into `out` (a zip entry, say) without building it whole first."""
         write_spliced(self.data, self.edits, out)
+
+
+_SPAN = operator.itemgetter(0, 1)
+
+
+def _prefix(parts: Iterator[bytes | memoryview], size: int) -> Iterator[bytes | memoryview]:
+    """The first `size` bytes (or so) of what `parts` yields."""
+    taken = 0
+    for part in parts:
+        yield part[: size - taken]
+        taken += len(part)
+        if taken >= size:
+            return
 
 
 def _int(value: str | None) -> int:

@@ -8,6 +8,7 @@ attribute order, quoting or spacing of the part. Bytes outside the splices are k
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
@@ -183,6 +184,9 @@ def parse(data: bytes, part: str, keep_depth: int = 1) -> Element:
     return walker.run()
 
 
+_SPAN = operator.itemgetter(0, 1)
+
+
 def splice(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> bytes:
     """`data` with each (start, end, new) span replaced; spans must not overlap. Edits at one
     point are applied in the order given."""
@@ -192,10 +196,10 @@ def splice(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> bytes:
 def pieces(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> Iterator[bytes | memoryview]:
     """What `splice` joins, in order: views of `data` between the spans (not copies), and each
     span's new bytes."""
-    ordered = sorted(enumerate(edits), key=lambda item: (item[1][0], item[1][1], item[0]))
+    ordered = sorted(edits, key=_SPAN)  # stable: edits at one point keep their order
     view = memoryview(data)
     cursor = 0
-    for _, (start, end, new) in ordered:
+    for start, end, new in ordered:
         if start < cursor:
             raise AssertionError(f"overlapping edits at byte {start}")
         if start > cursor:
