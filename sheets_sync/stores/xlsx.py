@@ -7,6 +7,7 @@ import io
 import os
 import stat
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sheets_sync.atomic import (
     fsync_dir,
     remove_stale_temps,
 )
-from sheets_sync.core.model import ChangeSet, OwnedTab, WorkbookData
+from sheets_sync.core.model import ChangeSet, ContactWrite, OwnedTab, WorkbookData
 from sheets_sync.core.owned_tabs import mark_after
 from sheets_sync.core.tables import (
     column_keys,
@@ -402,14 +403,10 @@ class XlsxStore:
             for c in owned
             if c.key in appended
         }
-        updates: dict[int, dict[int, ooxml.CellWrite]] = {table.header_row: header}
         formats = {c.key: styles.xf(c.kind) for c in owned}
         id_col = column_keys("contacts", table.headers).get("id")
-        for write in plan.contacts:
-            cells = {positions[k]: ooxml.CellWrite(v, formats[k]) for k, v in write.values.items()}
-            if write.assign_id and id_col is not None:
-                cells[id_col] = ooxml.CellWrite(write.assign_id, None)
-            updates[write.locator.row] = cells
+        updates = _ContactCells(table.header_row, header, plan.contacts, positions, formats,
+                                id_col)
         edit = SheetEdit(xml, part, table.name, updates, date1904)
         edit.grow_dimension()
         owned_cols = sorted(positions[c.key] for c in owned)
@@ -522,6 +519,40 @@ class XlsxStore:
                 temp.unlink(missing_ok=True)
         failpoint("after-rename")
         fsync_dir(real.parent)
+
+
+class _ContactCells(Mapping[int, Mapping[int, ooxml.CellWrite]]):
+    """Sheet row -> the owned cells (and new ID) written on it: the header row's new headers,
+    then each contact's, a later one for a row replacing an earlier. A row's cells are made
+    when the edit reaches it, so they are never all held at once."""
+
+    def __init__(self, header_row: int, header: dict[int, ooxml.CellWrite],
+                 writes: list[ContactWrite], positions: Mapping[str, int],
+                 formats: Mapping[str, int | None], id_col: int | None) -> None:
+        self._header = header
+        self._positions, self._formats, self._id_col = positions, formats, id_col
+        self._by_row: dict[int, ContactWrite | None] = {header_row: None}
+        for write in writes:
+            self._by_row[write.locator.row] = write
+
+    def __getitem__(self, row: int) -> dict[int, ooxml.CellWrite]:
+        write = self._by_row[row]
+        if write is None:
+            return self._header
+        positions, formats = self._positions, self._formats
+        cells = {positions[k]: ooxml.CellWrite(v, formats[k]) for k, v in write.values.items()}
+        if write.assign_id and self._id_col is not None:
+            cells[self._id_col] = ooxml.CellWrite(write.assign_id, None)
+        return cells
+
+    def __contains__(self, row: object) -> bool:
+        return row in self._by_row
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._by_row)
+
+    def __len__(self) -> int:
+        return len(self._by_row)
 
 
 Part = bytes | SheetEdit  # a part's new bytes, or a worksheet edit that writes them

@@ -66,9 +66,18 @@ def arrange(text: dict[str, str], archive: zipfile.ZipFile,
             xml.drop_first(_SELECTED, 4000)
             continue
         if xml is None and sheet.part in archive.namelist():
+            if not _SELECTED.search(_head(archive, sheet.part, 4000)):
+                continue  # a sheet kept as it is: only its start was unpacked to look
             xml = archive.read(sheet.part).decode("utf-8")
         if xml is not None and _SELECTED.search(xml[:4000]):
             changes[sheet.part] = _SELECTED.sub("", xml, count=1)
+
+
+def _head(archive: zipfile.ZipFile, part: str, chars: int) -> str:
+    """The first `chars` characters of a part, unpacking no more than they can take."""
+    with archive.open(part) as stream:
+        data = stream.read(4 * chars)
+    return data.decode("utf-8", "ignore")[:chars]  # only a character cut at the end is lost
 
 
 def _open_on(workbook: str, index: int) -> str:

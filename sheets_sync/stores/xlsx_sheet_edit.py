@@ -12,7 +12,7 @@ import bisect
 import operator
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import BinaryIO
 
 from sheets_sync.core.cells import col_index, col_letter
@@ -55,6 +55,25 @@ class _Cell:
     def __init__(self, col: int | None, start: int, style: int) -> None:
         self.col, self.start, self.end, self.style = col, start, -1, style
         self.formula = self.shared = self.content = False
+
+
+class _Written:
+    """The lowest and highest row and column cells were written in (the dimension hint's
+    reach), kept as bounds: a set per row would cost more than the rows' new cells."""
+
+    __slots__ = ("rows", "cols")
+
+    def __init__(self) -> None:
+        self.rows: tuple[int, ...] = ()
+        self.cols: tuple[int, ...] = ()
+
+    def add(self, row: int, cols: Iterable[int]) -> None:
+        self.rows = (min((row, *self.rows)), max((row, *self.rows)))
+        if cols:
+            self.cols = (min((*cols, *self.cols)), max((*cols, *self.cols)))
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
 
 
 class _Row:
@@ -205,7 +224,7 @@ class SheetEdit:
         self.part = part
         self.sheet = sheet
         self.date1904 = date1904
-        self.updates = dict(updates or {})
+        self.updates = updates if updates is not None else {}  # may build rows as asked
         self.keep_after = keep_after
         self._columns: dict[bytes, int] = {}
         if not self._scan_plain():
@@ -215,7 +234,7 @@ class SheetEdit:
             if walker.sheet_data is None:
                 raise CannotPreserve(f"Sheet '{sheet}' has no cell data section", RESAVE)
             self.sheet_data = walker.sheet_data
-        self._insert_new_rows({n: c for n, c in self.updates.items() if n not in self._seen})
+        self._insert_new_rows({n: self.updates[n] for n in self.updates if n not in self._seen})
 
     def _reset(self) -> None:
         self.kept: dict[int, _Row] = {}
@@ -224,7 +243,7 @@ class SheetEdit:
         self._numbers: list[int] = []
         self._ends: list[int] = []
         self._seen: set[int] = set()
-        self._written: dict[int, set[int]] = {}
+        self._written = _Written()
         self._last_content = 0
 
     def _scan_plain(self) -> bool:
@@ -325,7 +344,7 @@ class SheetEdit:
                 inserted.append(new)
                 insert_at.append(close if after == len(columns) else
                                  scan.cell_start(data, *refs[after], open_end, close))
-        self._written[number] = set(writes)
+        self._written.add(number, writes)
         if inserted:
             self._insert_cells(element, writes, inserted, insert_at)
 
@@ -397,7 +416,7 @@ class SheetEdit:
                                  None)
                 inserted.append(new)
                 insert_at.append(row.element.close if after is None else after)
-        self._written[number] = set(writes)
+        self._written.add(number, writes)
         if inserted:
             self._insert_cells(row.element, writes, inserted, insert_at)
 
@@ -469,7 +488,7 @@ class SheetEdit:
                 body += cell_xml(
                     f"{col_letter(col)}{number}", write.value, write.style, self.date1904
                 ).encode()
-            self._written[number] = set(rows[number])
+            self._written.add(number, rows[number])
             if not body:
                 continue
             below = bisect.bisect_left(numbers, number)
@@ -522,9 +541,9 @@ class SheetEdit:
             return
         cols = [col_index(m.group(1)) for m in ends if m]
         rows = [int(m.group(2)) for m in ends if m]
-        written = [c for cells in self._written.values() for c in cells]
-        c1, c2 = min([*cols, *written]), max([*cols, *written])
-        r1, r2 = min([*rows, *self._written]), max([*rows, *self._written])
+        written = self._written
+        c1, c2 = min([*cols, *written.cols]), max([*cols, *written.cols])
+        r1, r2 = min([*rows, *written.rows]), max([*rows, *written.rows])
         ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
         if ref == dimension.attrs.get("ref"):
             return
