@@ -57,6 +57,19 @@ class _Cell:
         self.formula = self.shared = self.content = False
 
 
+class _Layout:
+    """The columns of a row's cells, in file order (rows of one sheet mostly share one)."""
+
+    __slots__ = ("columns", "at", "ordered")
+
+    def __init__(self, letters: list[bytes]) -> None:
+        self.columns = [col_index(c.decode()) for c in letters]
+        self.at = {column: i for i, column in enumerate(self.columns)}
+        if len(self.at) != len(self.columns):
+            raise scan.Unusual  # two cells in one column: the last one counts (_patch_row)
+        self.ordered = all(a < b for a, b in zip(self.columns, self.columns[1:], strict=False))
+
+
 class _Written:
     """The lowest and highest row and column cells were written in (the dimension hint's
     reach), kept as bounds: a set per row would cost more than the rows' new cells."""
@@ -226,7 +239,8 @@ class SheetEdit:
         self.date1904 = date1904
         self.updates = updates if updates is not None else {}  # may build rows as asked
         self.keep_after = keep_after
-        self._columns: dict[bytes, int] = {}
+        self._layouts: dict[bytes, _Layout] = {}
+        self._letters: dict[int, str] = {}
         if not self._scan_plain():
             self._reset()
             walker = _SheetWalker(data, part, sheet, self)
@@ -299,28 +313,27 @@ class SheetEdit:
         looked at; the others are known by their references alone."""
         data = self.data
         close = element.close
-        refs = scan.refs(data, open_end, close)
-        known = self._columns
-        columns = []
-        for letters, _ in refs:
-            column = known.get(letters)
-            if column is None:
-                column = known[letters] = col_index(letters.decode())
-            columns.append(column)
-        at = {column: i for i, column in enumerate(columns)}
-        if len(at) != len(columns):
-            raise scan.Unusual  # two cells in one column: the last one counts (_patch_row)
-        ordered = all(columns[i] < columns[i + 1] for i in range(len(columns) - 1))
+        refs = scan.letters(data, open_end, close)
+        layout = self._layouts.get(b" ".join(refs))
+        if layout is None:
+            layout = self._layouts[b" ".join(refs)] = _Layout(refs)
+        columns, at, ordered = layout.columns, layout.at, layout.ordered
         inserted: list[bytes] = []
         insert_at: list[int] = []
+        letters = self._letters
+        row_digits = str(number)
         for col in sorted(writes):
-            self._check_column(col)
+            if col >= MAX_COLUMNS:
+                self._check_column(col)
             write = writes[col]
-            ref = f"{col_letter(col)}{number}"
+            letter = letters.get(col)
+            if letter is None:
+                letter = letters[col] = col_letter(col)
+            ref = letter + row_digits
             index = at.get(col)
             style = write.style
             if index is not None:
-                start = scan.cell_start(data, *refs[index], open_end, close)
+                start = scan.cell_start(data, refs[index], open_end, close)
                 new = b""
                 if style is not None:
                     new = cell_xml(ref, write.value, style, self.date1904).encode()
@@ -343,7 +356,7 @@ class SheetEdit:
                     after = next((i for i, c in enumerate(columns) if c > col), len(columns))
                 inserted.append(new)
                 insert_at.append(close if after == len(columns) else
-                                 scan.cell_start(data, *refs[after], open_end, close))
+                                 scan.cell_start(data, refs[after], open_end, close))
         self._written.add(number, writes)
         if inserted:
             self._insert_cells(element, writes, inserted, insert_at)

@@ -18,7 +18,7 @@ from sheets_sync.stores.xml_spans import _TAG_END
 
 _KNOWN = (rb"(?:row|c|f|v|is|t|r|rPr|rFont|charset|family|b|i|strike|outline|shadow|condense"
           rb"|extend|color|sz|u|vertAlign|scheme)")
-_OTHER = re.compile(rb"<(?!/?" + _KNOWN + rb"[\s/>])|xmlns")
+_OTHER = re.compile(rb"<(?!/?" + _KNOWN + rb"[\s/>])")  # begins with "<": searched fast
 _SHEET_DATA = re.compile(rb"<sheetData[\s/>]")
 _SHEET_DATA_CLOSE = re.compile(rb"</sheetData\s*>")
 _ROW = re.compile(rb"<row[\s/>]")
@@ -27,7 +27,7 @@ _CELL = re.compile(rb"<c[\s/>]")
 _CELL_CLOSE = re.compile(rb"</c\s*>")
 _CONTENT = re.compile(rb"<(?:f|v|is)[\s/>]")
 _FORMULA = re.compile(rb"<f[\s/>]")
-_REFS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
+_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"')
 _SPACE = re.compile(rb"\s*")
 
 
@@ -65,7 +65,9 @@ def sheet_data(data: bytes) -> tuple[int, int, int] | None:
         return None
     inner = tag_end.end()
     close = _SHEET_DATA_CLOSE.search(data, inner)
-    if close is None or _OTHER.search(data, inner, close.start()):
+    if close is None or data.find(b"xmlns", inner, close.start()) >= 0:
+        return None  # a namespace declared inside would change what the names mean
+    if _OTHER.search(data, inner, close.start()):
         return None
     return start, inner, close.start()
 
@@ -108,19 +110,23 @@ def has_content(data: bytes, start: int, end: int) -> bool:
     return _CONTENT.search(data, start, end) is not None
 
 
-def refs(data: bytes, start: int, end: int) -> list[tuple[bytes, bytes]]:
-    """The (letters, digits) of every cell in a row's inside, in order; raises Unusual unless
+def letters(data: bytes, start: int, end: int) -> list[bytes]:
+    """The column letters of every cell in a row's inside, in order; raises Unusual unless
     every cell is spelled `<c r="A1"`."""
-    found = _REFS.findall(data, start, end)
+    found = _LETTERS.findall(data, start, end)
     cells = data.count(b"<c", start, end)
     if cells != len(found) and len(_CELL.findall(data, start, end)) != len(found):
         raise Unusual
     return found
 
 
-def cell_start(data: bytes, letters: bytes, digits: bytes, start: int, end: int) -> int:
-    """Where the row's one cell spelled `<c r="<letters><digits>"` begins."""
-    return data.index(b'<c r="' + letters + digits + b'"', start, end)
+def cell_start(data: bytes, column: bytes, start: int, end: int) -> int:
+    """Where the row's one cell whose reference has the letters `column` begins."""
+    needle = b'<c r="' + column
+    at = data.index(needle, start, end)
+    while not 48 <= data[at + len(needle)] <= 57:  # "AB3" while looking for column A
+        at = data.index(needle, at + 1, end)
+    return at
 
 
 def cell(data: bytes, start: int, row_close: int) -> tuple[str | None, int, int, bool, bool, bool]:
