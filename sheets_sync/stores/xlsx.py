@@ -238,7 +238,7 @@ class XlsxStore:
             now = FileIdentity.of(os.stat(self.path))
             same = now == snapshot.identity
             if same and full:
-                same = hashlib.sha256(self.path.read_bytes()).hexdigest() == snapshot.sha256
+                same = _sha256_of(self.path) == snapshot.sha256
         except FileNotFoundError:
             same = False
         if not same:
@@ -519,6 +519,15 @@ class XlsxStore:
                 temp.unlink(missing_ok=True)
         failpoint("after-rename")
         fsync_dir(real.parent)
+
+
+def _sha256_of(path: Path) -> str:
+    """The file's content hash, read a megabyte at a time (not held whole a second time)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class _ContactCells(Mapping[int, Mapping[int, ooxml.CellWrite]]):
