@@ -27,8 +27,12 @@ _CELL = re.compile(rb"<c[\s/>]")
 _CELL_CLOSE = re.compile(rb"</c\s*>")
 _CONTENT = re.compile(rb"<(?:f|v|is)[\s/>]")
 _FORMULA = re.compile(rb"<f[\s/>]")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"')
 _SPACE = re.compile(rb"\s*")
+
+
+_SPACES = str.maketrans("\t\n\r", "   ")  # as expat normalises attribute values
 
 
 class Unusual(Exception):
@@ -50,7 +54,8 @@ def attr(pattern: re.Pattern[bytes], tag: bytes) -> str | None:
     value = match.group(1) if match.group(1) is not None else match.group(2)
     if b"&" in value:
         raise Unusual
-    return value.decode("utf-8").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    text = value.decode("utf-8")
+    return text if text.isprintable() else text.translate(_SPACES)
 
 
 def sheet_data(data: bytes) -> tuple[int, int, int] | None:
@@ -100,7 +105,8 @@ def rows(data: bytes, inner: int, end: int) -> Iterator[tuple[str | None, int, i
             if closing is None:
                 raise Unusual
             close, cursor = closing.start(), closing.end()
-        yield attr(_R, tag), start, open_end, close, cursor
+        plain = _ROW_NUMBER.match(tag)
+        yield (plain.group(1).decode() if plain else attr(_R, tag)), start, open_end, close, cursor
     if not _blank(data, cursor, end):
         raise Unusual
 
