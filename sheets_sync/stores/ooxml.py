@@ -59,7 +59,8 @@ def _number(value: float) -> str:
 def cell_xml(ref: str, value: Any, style: int | None, date1904: bool = False) -> str:
     """One <c> element. Text is always an inline string, so it can never become a formula."""
     kind = value.__class__
-    if kind in _SAME_WHEN_EQUAL or (kind is datetime and value.tzinfo is None):
+    if (kind in _SAME_WHEN_EQUAL and (kind is not str or len(value) <= _TEXT_KEPT)) or (
+            kind is datetime and value.tzinfo is None):
         key = (kind, value, style, date1904)
         tail = _TAILS.get(key)
         if tail is None:
@@ -78,6 +79,7 @@ def cell_xml(ref: str, value: Any, style: int | None, date1904: bool = False) ->
 _SAME_WHEN_EQUAL = frozenset({str, int, float, bool, date, type(None)})
 _TAILS: dict[tuple[Any, ...], str] = {}
 _TAILS_KEPT = 50_000
+_TEXT_KEPT = 100  # characters: long notes are seldom repeated, and would make the cache large
 
 
 def _cell_tail(value: Any, style: int | None, date1904: bool) -> str:
