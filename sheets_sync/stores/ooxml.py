@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
 from sheets_sync.core.cells import col_index, col_letter  # noqa: F401  (re-exported)
@@ -58,20 +58,45 @@ def _number(value: float) -> str:
 
 def cell_xml(ref: str, value: Any, style: int | None, date1904: bool = False) -> str:
     """One <c> element. Text is always an inline string, so it can never become a formula."""
+    kind = value.__class__
+    if (kind in _SAME_WHEN_EQUAL and (kind is not str or len(value) <= _TEXT_KEPT)) or (
+            kind is datetime and value.tzinfo is None):
+        key = (kind, value, style, date1904)
+        tail = _TAILS.get(key)
+        if tail is None:
+            if len(_TAILS) >= _TAILS_KEPT:
+                _TAILS.clear()
+            tail = _TAILS[key] = _cell_tail(value, style, date1904)
+    else:
+        tail = _cell_tail(value, style, date1904)
+    return f'<c r="{ref}"{tail}' if tail else ""
+
+
+# What follows a cell's reference, by value (and its type, so 1, 1.0 and True stay apart),
+# style and date system: owned columns repeat the same few values down thousands of rows.
+# Only types whose equal values are written alike (not Decimal("1.0") and Decimal("1"), nor
+# one moment in two time zones).
+_SAME_WHEN_EQUAL = frozenset({str, int, float, bool, date, type(None)})
+_TAILS: dict[tuple[Any, ...], str] = {}
+_TAILS_KEPT = 50_000
+_TEXT_KEPT = 100  # characters: long notes are seldom repeated, and would make the cache large
+
+
+def _cell_tail(value: Any, style: int | None, date1904: bool) -> str:
     s_attr = f' s="{style}"' if style else ""
     if value is None or value == "":
-        return f'<c r="{ref}"{s_attr}/>' if style else ""
+        return f"{s_attr}/>" if style else ""
     if isinstance(value, bool):
-        return f'<c r="{ref}"{s_attr} t="b"><v>{int(value)}</v></c>'
+        return f'{s_attr} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (date, datetime)):
-        return f'<c r="{ref}"{s_attr}><v>{_number(excel_serial(value, date1904))}</v></c>'
+        return f"{s_attr}><v>{_number(excel_serial(value, date1904))}</v></c>"
     if isinstance(value, (int, float)) and not (
         isinstance(value, float) and not math.isfinite(value)
     ):
-        return f'<c r="{ref}"{s_attr}><v>{_number(value)}</v></c>'
+        return f"{s_attr}><v>{_number(value)}</v></c>"
     text = escape(_fit(str(value)))
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'{s_attr} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _fit(text: str) -> str:
@@ -89,9 +114,10 @@ def _fit(text: str) -> str:
 # Cells the tool writes into an existing sheet
 
 
-@dataclass(frozen=True)
-class CellWrite:
-    """A value for one cell. style None keeps the existing cell's style (person-owned cells)."""
+class CellWrite(NamedTuple):
+    """A value for one cell. style None keeps the existing cell's style (person-owned cells).
+
+    A named tuple: a sync makes one per owned cell, and a tuple is the cheapest to build."""
 
     value: Any
     style: int | None

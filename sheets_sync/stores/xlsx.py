@@ -7,6 +7,7 @@ import io
 import os
 import stat
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sheets_sync.atomic import (
     fsync_dir,
     remove_stale_temps,
 )
-from sheets_sync.core.model import ChangeSet, OwnedTab, WorkbookData
+from sheets_sync.core.model import ChangeSet, ContactWrite, OwnedTab, WorkbookData
 from sheets_sync.core.owned_tabs import mark_after
 from sheets_sync.core.tables import (
     column_keys,
@@ -52,6 +53,7 @@ from sheets_sync.stores.xlsx_package import (
 from sheets_sync.stores.xlsx_read import extent, is_dense, mark_formulas, sparse_grid_of
 from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
+from sheets_sync.stores.zip_entries import compressed_bytes, copy_compressed
 
 BACKUP_DIR = SIDECAR_DIR
 OWNED_NOTE = (
@@ -226,7 +228,8 @@ class XlsxStore:
             changes = {
                 p: d
                 for p, d in changes.items()
-                if p not in names or archive.read(p) != d
+                if p not in names or (d.changed() if isinstance(d, SheetEdit)
+                                      else archive.read(p) != d)
             }
             if not changes and not removed:
                 return False
@@ -242,7 +245,7 @@ class XlsxStore:
             now = FileIdentity.of(os.stat(self.path))
             same = now == snapshot.identity
             if same and full:
-                same = hashlib.sha256(self.path.read_bytes()).hexdigest() == snapshot.sha256
+                same = _sha256_of(self.path) == snapshot.sha256
         except FileNotFoundError:
             same = False
         if not same:
@@ -254,7 +257,9 @@ class XlsxStore:
 
     def _plan_parts(
         self, archive: zipfile.ZipFile, plan: ChangeSet
-    ) -> tuple[dict[str, bytes], set[str]]:
+    ) -> tuple[dict[str, Part], set[str]]:
+        """The parts to write (an edited worksheet stays a SheetEdit, written out as the zip
+        entry is) and the parts to leave out."""
         assert self._data is not None
         package = Package(archive)
         text = {
@@ -273,7 +278,7 @@ class XlsxStore:
         ))
         by_name = {s.name: s for s in sheets}
         kinds = sheet_kinds(text["xl/_rels/workbook.xml.rels"])
-        changes: dict[str, str] = {}
+        changes: dict[str, str | SheetEdit] = {}
         removed: set[str] = set()
         replaced_formula = False
 
@@ -281,7 +286,7 @@ class XlsxStore:
         result = self._patch_contacts(
             package.read(contacts.part), contacts.part, plan, styles, date1904
         )
-        changes[contacts.part] = result.xml().decode("utf-8")
+        changes[contacts.part] = result
         replaced_formula |= result.replaced_formula
 
         for append in plan.appends:
@@ -302,14 +307,14 @@ class XlsxStore:
                 }
                 for record in append.records
             ]
-            source = changes.get(entry.part)
+            source = _part_bytes(changes.get(entry.part))
             edit = SheetEdit(
-                source.encode("utf-8") if source is not None else package.read(entry.part),
+                source if source is not None else package.read(entry.part),
                 entry.part, tab_name, date1904=date1904, keep_after=start,
             )
             first, last = edit.append_rows(records)
             edit.grow_dimension()
-            changes[entry.part] = edit.xml().decode("utf-8")
+            changes[entry.part] = edit
             replaced_formula |= edit.replaced_formula
             for table_part, table_xml in extend_tables(archive, entry.part, first, last).items():
                 changes[table_part] = table_xml.decode("utf-8")
@@ -377,7 +382,8 @@ class XlsxStore:
             text["[Content_Types].xml"] = xlsx_rels.remove_override(types, part)
         changes.update({package.spelled(name): xml for name, xml in text.items()})
         changes[package.spelled("xl/styles.xml")] = styles.xml
-        return {p: d.encode("utf-8") for p, d in changes.items()}, removed
+        return {p: d if isinstance(d, SheetEdit) else d.encode("utf-8")
+                for p, d in changes.items()}, removed
 
     def _patch_contacts(
         self, xml: bytes, part: str, plan: ChangeSet, styles: ooxml.Styles, date1904: bool
@@ -404,14 +410,10 @@ class XlsxStore:
             for c in owned
             if c.key in appended
         }
-        updates: dict[int, dict[int, ooxml.CellWrite]] = {table.header_row: header}
         formats = {c.key: styles.xf(c.kind) for c in owned}
         id_col = column_keys("contacts", table.headers).get("id")
-        for write in plan.contacts:
-            cells = {positions[k]: ooxml.CellWrite(v, formats[k]) for k, v in write.values.items()}
-            if write.assign_id and id_col is not None:
-                cells[id_col] = ooxml.CellWrite(write.assign_id, None)
-            updates[write.locator.row] = cells
+        updates = _ContactCells(table.header_row, header, plan.contacts, positions, formats,
+                                id_col)
         edit = SheetEdit(xml, part, table.name, updates, date1904)
         edit.grow_dimension()
         owned_cols = sorted(positions[c.key] for c in owned)
@@ -467,7 +469,7 @@ class XlsxStore:
     def _write_atomically(
         self,
         archive: zipfile.ZipFile,
-        changes: dict[str, bytes],
+        changes: dict[str, Part],
         removed: set[str],
         snapshot: Snapshot,
     ) -> None:
@@ -489,11 +491,14 @@ class XlsxStore:
                         continue
                     info = archive.getinfo(name)
                     data = changes.pop(name, None)
-                    out.writestr(
-                        _zip_info(name, info), data if data is not None else archive.read(name)
-                    )
+                    if data is not None:
+                        _write_part(out, _zip_info(name, info), data)
+                        continue
+                    raw = compressed_bytes(snapshot.data, info)
+                    if raw is None or not copy_compressed(out, _zip_info(name, info), info, raw):
+                        out.writestr(_zip_info(name, info), archive.read(name))
                 for name, data in changes.items():
-                    out.writestr(_zip_info(name, None), data)
+                    _write_part(out, _zip_info(name, None), data)
             failpoint("before-fsync")
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
@@ -521,6 +526,67 @@ class XlsxStore:
                 temp.unlink(missing_ok=True)
         failpoint("after-rename")
         fsync_dir(real.parent)
+
+
+def _sha256_of(path: Path) -> str:
+    """The file's content hash, read a megabyte at a time (not held whole a second time)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _ContactCells(Mapping[int, Mapping[int, ooxml.CellWrite]]):
+    """Sheet row -> the owned cells (and new ID) written on it: the header row's new headers,
+    then each contact's, a later one for a row replacing an earlier. A row's cells are made
+    when the edit reaches it, so they are never all held at once."""
+
+    def __init__(self, header_row: int, header: dict[int, ooxml.CellWrite],
+                 writes: list[ContactWrite], positions: Mapping[str, int],
+                 formats: Mapping[str, int | None], id_col: int | None) -> None:
+        self._header = header
+        self._positions, self._formats, self._id_col = positions, formats, id_col
+        self._by_row: dict[int, ContactWrite | None] = {header_row: None}
+        for write in writes:
+            self._by_row[write.locator.row] = write
+
+    def __getitem__(self, row: int) -> dict[int, ooxml.CellWrite]:
+        write = self._by_row[row]
+        if write is None:
+            return self._header
+        positions, formats = self._positions, self._formats
+        cells = {positions[k]: ooxml.CellWrite(v, formats[k]) for k, v in write.values.items()}
+        if write.assign_id and self._id_col is not None:
+            cells[self._id_col] = ooxml.CellWrite(write.assign_id, None)
+        return cells
+
+    def __contains__(self, row: object) -> bool:
+        return row in self._by_row
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._by_row)
+
+    def __len__(self) -> int:
+        return len(self._by_row)
+
+
+Part = bytes | SheetEdit  # a part's new bytes, or a worksheet edit that writes them
+
+
+def _part_bytes(part: str | SheetEdit | None) -> bytes | None:
+    if part is None:
+        return None
+    return part.xml() if isinstance(part, SheetEdit) else part.encode("utf-8")
+
+
+def _write_part(out: zipfile.ZipFile, info: zipfile.ZipInfo, part: Part) -> None:
+    if isinstance(part, bytes):
+        out.writestr(info, part)
+        return
+    info.file_size = part.size()  # so ZipFile.open decides on ZIP64 as writestr would
+    with out.open(info, "w") as stream:
+        part.write(stream)
 
 
 def _spelled(package: Package, sheets: list[ooxml.SheetEntry]) -> list[ooxml.SheetEntry]:

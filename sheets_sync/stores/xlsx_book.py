@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from sheets_sync.stores import ooxml
 from sheets_sync.stores.xlsx_layout import PRINT_TABS
+from sheets_sync.stores.xlsx_sheet_edit import SheetEdit
 
 NEXT_TO_CONTACTS = ("today", "greetings")  # in this order, right after Contacts
 _SHEET = re.compile(r"<sheet\b[^>]*/>")
@@ -25,7 +26,8 @@ def _unescape(text: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def arrange(text: dict[str, str], archive: zipfile.ZipFile, changes: dict[str, str],
+def arrange(text: dict[str, str], archive: zipfile.ZipFile,
+            changes: dict[str, str | SheetEdit],
             tab_names: Mapping[str, str], contacts: str) -> None:
     """Reorder, open on Today and set print titles, in `text` (the workbook's parts being
     edited) and `changes` (sheet parts: other sheets lose their tabSelected mark)."""
@@ -60,10 +62,22 @@ def arrange(text: dict[str, str], archive: zipfile.ZipFile, changes: dict[str, s
         if sheet.name == tab_names["today"]:
             continue
         xml = changes.get(sheet.part)
+        if isinstance(xml, SheetEdit):
+            xml.drop_first(_SELECTED, 4000)
+            continue
         if xml is None and sheet.part in archive.namelist():
+            if not _SELECTED.search(_head(archive, sheet.part, 4000)):
+                continue  # a sheet kept as it is: only its start was unpacked to look
             xml = archive.read(sheet.part).decode("utf-8")
         if xml is not None and _SELECTED.search(xml[:4000]):
             changes[sheet.part] = _SELECTED.sub("", xml, count=1)
+
+
+def _head(archive: zipfile.ZipFile, part: str, chars: int) -> str:
+    """The first `chars` characters of a part, unpacking no more than they can take."""
+    with archive.open(part) as stream:
+        data = stream.read(4 * chars)
+    return data.decode("utf-8", "ignore")[:chars]  # only a character cut at the end is lost
 
 
 def _open_on(workbook: str, index: int) -> str:

@@ -72,6 +72,8 @@ def text_width(value: Any) -> int:
     if value is None:
         return 0
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if text.isascii():  # no ASCII character is wide or combining
+        return len(text)
     return sum(0 if unicodedata.combining(ch) else
                2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 

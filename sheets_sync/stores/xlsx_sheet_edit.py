@@ -9,13 +9,16 @@ not know) stays as it was. New elements go where CT_Worksheet's sequence puts th
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import BinaryIO
 
 from sheets_sync.core.cells import col_index, col_letter
 from sheets_sync.errors import CannotPreserve
 from sheets_sync.stores import xlsx_rels
+from sheets_sync.stores import xlsx_sheet_scan as scan
 from sheets_sync.stores.ooxml import (
     MAIN_NS,
     CellWrite,
@@ -32,8 +35,10 @@ from sheets_sync.stores.xml_spans import (
     Walker,
     escape,
     parse,
+    pieces,
     set_attr,
     splice,
+    write_spliced,
 )
 
 MAX_COLUMNS = 16384  # A..XFD
@@ -50,6 +55,38 @@ class _Cell:
     def __init__(self, col: int | None, start: int, style: int) -> None:
         self.col, self.start, self.end, self.style = col, start, -1, style
         self.formula = self.shared = self.content = False
+
+
+class _Layout:
+    """The columns of a row's cells, in file order (rows of one sheet mostly share one)."""
+
+    __slots__ = ("columns", "at", "ordered")
+
+    def __init__(self, letters: list[bytes]) -> None:
+        self.columns = [col_index(c.decode()) for c in letters]
+        self.at = {column: i for i, column in enumerate(self.columns)}
+        if len(self.at) != len(self.columns):
+            raise scan.Unusual  # two cells in one column: the last one counts (_patch_row)
+        self.ordered = all(a < b for a, b in zip(self.columns, self.columns[1:], strict=False))
+
+
+class _Written:
+    """The lowest and highest row and column cells were written in (the dimension hint's
+    reach), kept as bounds: a set per row would cost more than the rows' new cells."""
+
+    __slots__ = ("rows", "cols")
+
+    def __init__(self) -> None:
+        self.rows: tuple[int, ...] = ()
+        self.cols: tuple[int, ...] = ()
+
+    def add(self, row: int, cols: Iterable[int]) -> None:
+        self.rows = (min((row, *self.rows)), max((row, *self.rows)))
+        if cols:
+            self.cols = (min((*cols, *self.cols)), max((*cols, *self.cols)))
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
 
 
 class _Row:
@@ -162,6 +199,11 @@ class _SheetWalker(Walker):
             self.row = None
 
 
+def _column_of(ref: str | None) -> int | None:
+    match = _COLUMN_LETTERS.fullmatch(ref or "")
+    return col_index(match.group(1)) if match else None
+
+
 def _style(value: str | None) -> int:
     if not value:
         return 0
@@ -195,27 +237,133 @@ class SheetEdit:
         self.part = part
         self.sheet = sheet
         self.date1904 = date1904
-        self.updates = dict(updates or {})
+        self.updates = updates if updates is not None else {}  # may build rows as asked
         self.keep_after = keep_after
+        self._layouts: dict[bytes, _Layout] = {}
+        self._letters: dict[int, str] = {}
+        if not self._scan_plain():
+            self._reset()
+            walker = _SheetWalker(data, part, sheet, self)
+            self.root = walker.run()
+            if walker.sheet_data is None:
+                raise CannotPreserve(f"Sheet '{sheet}' has no cell data section", RESAVE)
+            self.sheet_data = walker.sheet_data
+        self._insert_new_rows({n: self.updates[n] for n in self.updates if n not in self._seen})
+
+    def _reset(self) -> None:
         self.kept: dict[int, _Row] = {}
         self.replaced_formula = False
         self.edits: list[tuple[int, int, bytes]] = []
         self._numbers: list[int] = []
         self._ends: list[int] = []
         self._seen: set[int] = set()
-        self._written: dict[int, set[int]] = {}
+        self._written = _Written()
         self._last_content = 0
-        walker = _SheetWalker(data, part, sheet, self)
-        self.root = walker.run()
-        if walker.sheet_data is None:
-            raise CannotPreserve(f"Sheet '{sheet}' has no cell data section", RESAVE)
-        self.sheet_data = walker.sheet_data
-        self._insert_new_rows({n: c for n, c in self.updates.items() if n not in self._seen})
+
+    def _scan_plain(self) -> bool:
+        """Read the rows by searching the bytes (xlsx_sheet_scan); False when the cell data is
+        not in the plain form that reading is exact for."""
+        self._reset()
+        data = self.data
+        span = scan.sheet_data(data)
+        if span is None:
+            return False
+        walker = _SheetWalker(data, self.part, self.sheet, self)
+        root = walker.run(skip=span[1:])
+        sheet_data = walker.sheet_data
+        if sheet_data is None or sheet_data.start != span[0] or sheet_data.close != span[2]:
+            return False
+        self.root, self.sheet_data = root, sheet_data
+        try:
+            for ref, start, open_end, close, end in scan.rows(data, span[1], span[2]):
+                self._plain_row(ref, start, open_end, close, end)
+        except scan.Unusual:
+            return False
+        return True
+
+    def _plain_row(self, ref: str | None, start: int, open_end: int, close: int,
+                   end: int) -> None:
+        number = int(ref) if ref is not None and ref.strip().isdigit() else None
+        self._register(number, end)
+        assert number is not None
+        writes = self.updates.get(number)
+        keeping = self.keep_after is not None
+        if writes is None and not keeping:
+            return
+        element = Element(MAIN_NS, "row", "", {}, 2, start)
+        element.close, element.end = close, end
+        if writes is not None and not keeping:
+            self._patch_plain_row(number, element, open_end, writes)
+            return
+        if writes is None and number <= (self.keep_after or 0):
+            if scan.has_content(self.data, open_end, close):
+                self._last_content = max(self._last_content, number)
+            return
+        row = _Row(number, element)
+        for at, (cell_ref, cell_end, style, formula, shared, content) in scan.cells(
+                self.data, open_end, close):
+            cell = _Cell(_column_of(cell_ref), at, style)
+            cell.end, cell.formula, cell.shared, cell.content = cell_end, formula, shared, content
+            row.cells.append(cell)
+        self._row_done(row)
+
+    def _patch_plain_row(self, number: int, element: Element, open_end: int,
+                         writes: Mapping[int, CellWrite]) -> None:
+        """`_patch_row` for a plain row: only the cells written to (or written before) are
+        looked at; the others are known by their references alone."""
+        data = self.data
+        close = element.close
+        refs = scan.letters(data, open_end, close)
+        layout = self._layouts.get(b" ".join(refs))
+        if layout is None:
+            layout = self._layouts[b" ".join(refs)] = _Layout(refs)
+        columns, at, ordered = layout.columns, layout.at, layout.ordered
+        inserted: list[bytes] = []
+        insert_at: list[int] = []
+        letters = self._letters
+        row_digits = str(number)
+        for col in sorted(writes):
+            if col >= MAX_COLUMNS:
+                self._check_column(col)
+            write = writes[col]
+            letter = letters.get(col)
+            if letter is None:
+                letter = letters[col] = col_letter(col)
+            ref = letter + row_digits
+            index = at.get(col)
+            style = write.style
+            if index is not None:
+                start = scan.cell_start(data, refs[index], open_end, close)
+                new = b""
+                if style is not None:
+                    new = cell_xml(ref, write.value, style, self.date1904).encode()
+                    if new and data.startswith(new, start):
+                        continue  # a whole element, so the cell is exactly this already
+                _, end, old_style, formula, shared, _ = scan.cell(data, start, close)
+                if shared:
+                    raise self._shared_formula(ref)
+                if style is None:
+                    new = cell_xml(ref, write.value, old_style, self.date1904).encode()
+                if new != data[start:end]:
+                    self.replaced_formula |= formula
+                    self.edits.append((start, end, new))
+                continue
+            new = cell_xml(ref, write.value, style, self.date1904).encode()
+            if new:
+                if ordered:
+                    after = bisect.bisect_right(columns, col)
+                else:
+                    after = next((i for i, c in enumerate(columns) if c > col), len(columns))
+                inserted.append(new)
+                insert_at.append(close if after == len(columns) else
+                                 scan.cell_start(data, refs[after], open_end, close))
+        self._written.add(number, writes)
+        if inserted:
+            self._insert_cells(element, writes, inserted, insert_at)
 
     # -- rows and cells ---------------------------------------------------------------------
 
-    def _row_ended(self, row: _Row) -> None:
-        number = row.number
+    def _register(self, number: int | None, end: int) -> None:
         if number is None:
             raise CannotPreserve(
                 f"Sheet '{self.sheet}' has rows without row numbers, which this tool cannot "
@@ -226,7 +374,15 @@ class SheetEdit:
                 "edit safely", RESAVE)
         self._seen.add(number)
         self._numbers.append(number)
-        self._ends.append(row.element.end)
+        self._ends.append(end)
+
+    def _row_ended(self, row: _Row) -> None:
+        self._register(row.number, row.element.end)
+        self._row_done(row)
+
+    def _row_done(self, row: _Row) -> None:
+        number = row.number
+        assert number is not None
         if row.content:
             self._last_content = max(self._last_content, number)
         if number in self.updates:
@@ -255,11 +411,7 @@ class SheetEdit:
             style = write.style
             if old is not None:
                 if old.shared:
-                    raise CannotPreserve(
-                        f"Cell {ref} on '{self.sheet}' holds a shared formula that other cells "
-                        "depend on, in a column this tool writes",
-                        "move that formula out of the tool's columns, then run sync again",
-                    )
+                    raise self._shared_formula(ref)
                 if style is None:
                     style = old.style
                 new = cell_xml(ref, write.value, style, self.date1904).encode()
@@ -277,10 +429,19 @@ class SheetEdit:
                                  None)
                 inserted.append(new)
                 insert_at.append(row.element.close if after is None else after)
-        self._written[number] = set(writes)
-        if not inserted:
-            return
-        element = row.element
+        self._written.add(number, writes)
+        if inserted:
+            self._insert_cells(row.element, writes, inserted, insert_at)
+
+    def _shared_formula(self, ref: str) -> CannotPreserve:
+        return CannotPreserve(
+            f"Cell {ref} on '{self.sheet}' holds a shared formula that other cells "
+            "depend on, in a column this tool writes",
+            "move that formula out of the tool's columns, then run sync again",
+        )
+
+    def _insert_cells(self, element: Element, writes: Mapping[int, CellWrite],
+                      inserted: list[bytes], insert_at: list[int]) -> None:
         open_end = element.open_end(self.data)
         tag = self._spans(self.data[element.start : open_end], writes)
         if element.empty:
@@ -289,7 +450,14 @@ class SheetEdit:
             return
         if tag != self.data[element.start : open_end]:
             self.edits.append((element.start, open_end, tag))
-        self.edits.extend((at, at, new) for at, new in zip(insert_at, inserted, strict=True))
+        # Cells going in at one place (the row's end, mostly) make one splice.
+        at, run = insert_at[0], [inserted[0]]
+        for point, new in zip(insert_at[1:], inserted[1:], strict=True):
+            if point != at:
+                self.edits.append((at, at, b"".join(run)))
+                at, run = point, []
+            run.append(new)
+        self.edits.append((at, at, b"".join(run)))
 
     @staticmethod
     def _spans(tag: bytes, writes: Mapping[int, CellWrite]) -> bytes:
@@ -333,7 +501,7 @@ class SheetEdit:
                 body += cell_xml(
                     f"{col_letter(col)}{number}", write.value, write.style, self.date1904
                 ).encode()
-            self._written[number] = set(rows[number])
+            self._written.add(number, rows[number])
             if not body:
                 continue
             below = bisect.bisect_left(numbers, number)
@@ -386,9 +554,9 @@ class SheetEdit:
             return
         cols = [col_index(m.group(1)) for m in ends if m]
         rows = [int(m.group(2)) for m in ends if m]
-        written = [c for cells in self._written.values() for c in cells]
-        c1, c2 = min([*cols, *written]), max([*cols, *written])
-        r1, r2 = min([*rows, *self._written]), max([*rows, *self._written])
+        written = self._written
+        c1, c2 = min([*cols, *written.cols]), max([*cols, *written.cols])
+        r1, r2 = min([*rows, *written.rows]), max([*rows, *written.rows])
         ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
         if ref == dimension.attrs.get("ref"):
             return
@@ -493,6 +661,65 @@ class SheetEdit:
 
     def xml(self) -> bytes:
         return splice(self.data, self.edits)
+
+    def changed(self) -> bool:
+        """Whether any splice alters the part."""
+        data = self.data
+        return any(data[start:end] != new for start, end, new in self.edits)
+
+    def drop_first(self, pattern: re.Pattern[str], within: int) -> bool:
+        """Remove the first match of `pattern` in the edited part's text when it starts within
+        its first `within` characters (as `pattern.sub(..., count=1)` on the part would, after
+        `pattern.search(text[:within])`). Call it last: it may leave the edits as one."""
+        self.edits.sort(key=_SPAN)  # stable, as splice orders them; later sorts are cheap
+        head = b"".join(_prefix(pieces(self.data, self.edits), 4 * within + 4096))
+        text = head.decode("utf-8", "ignore")  # only a character cut at the end is lost
+        if not pattern.search(text[:within]):
+            return False
+        match = pattern.search(text)
+        assert match is not None
+        start = len(text[: match.start()].encode("utf-8"))
+        end = start + len(match.group(0).encode("utf-8"))
+        source = self._source_offset(start, end)
+        if source is None:
+            self.data, self.edits = self.xml(), []
+            source = start
+        self.edits.append((source, source + end - start, b""))
+        return True
+
+    def _source_offset(self, start: int, end: int) -> int | None:
+        """Where bytes start..end of the edited part lie in the part as read, or None when an
+        edit made them."""
+        out = cursor = 0
+        for at, until, new in self.edits:  # sorted by drop_first
+            kept_until = out + (at - cursor)  # output out..kept_until is the part's cursor..at
+            if end <= kept_until:
+                return cursor + (start - out)
+            if start < kept_until + len(new):
+                return None
+            out, cursor = kept_until + len(new), until
+        return cursor + (start - out)
+
+    def size(self) -> int:
+        """The length of the edited part."""
+        return len(self.data) + sum(len(new) - (end - start) for start, end, new in self.edits)
+
+    def write(self, out: BinaryIO) -> None:
+        """The edited part into `out` (a zip entry, say) without building it whole first."""
+        write_spliced(self.data, self.edits, out)
+
+
+_SPAN = operator.itemgetter(0, 1)
+
+
+def _prefix(parts: Iterator[bytes | memoryview], size: int) -> Iterator[bytes | memoryview]:
+    """The first `size` bytes (or so) of what `parts` yields."""
+    taken = 0
+    for part in parts:
+        yield part[: size - taken]
+        taken += len(part)
+        if taken >= size:
+            return
 
 
 def _int(value: str | None) -> int:

@@ -8,8 +8,10 @@ attribute order, quoting or spacing of the part. Bytes outside the splices are k
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 from xml.parsers import expat
 
 from sheets_sync.errors import CannotPreserve
@@ -90,7 +92,9 @@ class Walker:
 
     track_depth = 1_000_000
 
-    def run(self) -> Element:
+    def run(self, skip: tuple[int, int] | None = None) -> Element:
+        """Parse the part. Within `skip` (a start and end offset) expat still checks every byte
+        but calls no hook: the caller reads those elements' spans itself."""
         _check_encoding(self.data, self.part)
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.namespace_prefixes = True
@@ -101,7 +105,16 @@ class Walker:
         parser.EndElementHandler = self._end
         parser.StartDoctypeDeclHandler = lambda *args: self._refuse("declares a document type")
         try:
-            parser.Parse(self.data, True)
+            if skip is None:
+                parser.Parse(self.data, True)
+            else:
+                view = memoryview(self.data)
+                parser.Parse(view[: skip[0]], False)
+                parser.StartElementHandler = parser.EndElementHandler = None
+                parser.Parse(view[skip[0] : skip[1]], False)
+                parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
+                self._last_started = None
+                parser.Parse(view[skip[1] :], True)
         except expat.ExpatError as exc:
             raise CannotPreserve(
                 f"The part {self.part} of the workbook is not well-formed XML ({exc})", RESAVE
@@ -171,20 +184,52 @@ def parse(data: bytes, part: str, keep_depth: int = 1) -> Element:
     return walker.run()
 
 
+_SPAN = operator.itemgetter(0, 1)
+
+
 def splice(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> bytes:
     """`data` with each (start, end, new) span replaced; spans must not overlap. Edits at one
     point are applied in the order given."""
-    ordered = sorted(enumerate(edits), key=lambda item: (item[1][0], item[1][1], item[0]))
-    out: list[bytes] = []
+    return b"".join(pieces(data, edits))
+
+
+def pieces(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> Iterator[bytes | memoryview]:
+    """What `splice` joins, in order: views of `data` between the spans (not copies), and each
+    span's new bytes."""
+    ordered = sorted(edits, key=_SPAN)  # stable: edits at one point keep their order
+    view = memoryview(data)
     cursor = 0
-    for _, (start, end, new) in ordered:
+    for start, end, new in ordered:
         if start < cursor:
             raise AssertionError(f"overlapping edits at byte {start}")
-        out.append(data[cursor:start])
-        out.append(new)
+        if start > cursor:
+            yield view[cursor:start]
+        yield new
         cursor = end
-    out.append(data[cursor:])
-    return b"".join(out)
+    if cursor < len(data):
+        yield view[cursor:]
+
+
+def write_spliced(data: bytes, edits: Iterable[tuple[int, int, bytes]], out: BinaryIO,
+                  chunk: int = 1 << 20) -> None:
+    """`splice(data, edits)` written into `out` a piece at a time: small pieces are gathered
+    into writes of about `chunk` bytes, large untouched stretches go straight from `data`."""
+    pending: list[bytes | memoryview] = []
+    size = 0
+    for piece in pieces(data, edits):
+        if len(piece) >= chunk:
+            if pending:
+                out.write(b"".join(pending))
+                pending, size = [], 0
+            out.write(piece)
+            continue
+        pending.append(piece)
+        size += len(piece)
+        if size >= chunk:
+            out.write(b"".join(pending))
+            pending, size = [], 0
+    if pending:
+        out.write(b"".join(pending))
 
 
 def set_attr(tag: bytes, name: str, value: str) -> bytes:

@@ -1,0 +1,173 @@
+"""The rows of a worksheet's cell data, and the cells an edit needs, found by searching bytes.
+
+The cell data is nearly all of a sheet's bytes. expat still checks every one of them (Walker.run
+with `skip`), but a Python call per element costs more than the rest of a sync's write. Here the
+spans come from searches that run in C: each row's number and end, and only the cells of the
+columns being written. That is exact for cell data in the plain form spreadsheet programs write:
+no comments, CDATA, processing instructions or namespace declarations, only SpreadsheetML's row,
+cell and inline-string elements, every cell of a written row spelled `<c r="A1"`. Anything else
+raises `Unusual`, and the caller parses the sheet element by element instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sheets_sync.stores.xml_spans import _TAG_END
+
+_KNOWN = (rb"(?:row|c|f|v|is|t|r|rPr|rFont|charset|family|b|i|strike|outline|shadow|condense"
+          rb"|extend|color|sz|u|vertAlign|scheme)")
+_OTHER = re.compile(rb"<(?!/?" + _KNOWN + rb"[\s/>])")  # begins with "<": searched fast
+_SHEET_DATA = re.compile(rb"<sheetData[\s/>]")
+_SHEET_DATA_CLOSE = re.compile(rb"</sheetData\s*>")
+_ROW = re.compile(rb"<row[\s/>]")
+_ROW_CLOSE = re.compile(rb"</row\s*>")
+_CELL = re.compile(rb"<c[\s/>]")
+_CELL_CLOSE = re.compile(rb"</c\s*>")
+_CONTENT = re.compile(rb"<(?:f|v|is)[\s/>]")
+_FORMULA = re.compile(rb"<f[\s/>]")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"')
+_SPACE = re.compile(rb"\s*")
+
+
+_SPACES = str.maketrans("\t\n\r", "   ")  # as expat normalises attribute values
+
+
+class Unusual(Exception):
+    """The cell data is not in the plain form read here; parse it element by element."""
+
+
+def _attr(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"\s" + name + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+_R, _S, _T, _REF = _attr(b"r"), _attr(b"s"), _attr(b"t"), _attr(b"ref")
+
+
+def attr(pattern: re.Pattern[bytes], tag: bytes) -> str | None:
+    """An attribute's value as expat would give it (entities refused, not expanded)."""
+    match = pattern.search(tag)
+    if match is None:
+        return None
+    value = match.group(1) if match.group(1) is not None else match.group(2)
+    if b"&" in value:
+        raise Unusual
+    text = value.decode("utf-8")
+    return text if text.isprintable() else text.translate(_SPACES)
+
+
+def sheet_data(data: bytes) -> tuple[int, int, int] | None:
+    """(start of <sheetData>, start and end of what is inside it), or None when the cell data is
+    empty or not plain (then element-by-element parsing is as cheap, or needed)."""
+    found = _SHEET_DATA.search(data)
+    if found is None:
+        return None
+    start = found.start()
+    tag_end = _TAG_END.match(data, start)
+    if tag_end is None or data[tag_end.end() - 2 : tag_end.end()] == b"/>":
+        return None
+    inner = tag_end.end()
+    close = _SHEET_DATA_CLOSE.search(data, inner)
+    if close is None or data.find(b"xmlns", inner, close.start()) >= 0:
+        return None  # a namespace declared inside would change what the names mean
+    if _OTHER.search(data, inner, close.start()):
+        return None
+    return start, inner, close.start()
+
+
+def tag_end(data: bytes, start: int) -> int:
+    match = _TAG_END.match(data, start)
+    if match is None:
+        raise Unusual
+    return match.end()
+
+
+def _blank(data: bytes, start: int, end: int) -> bool:
+    return start == end or _SPACE.match(data, start, end).end() == end  # type: ignore[union-attr]
+
+
+def rows(data: bytes, inner: int, end: int) -> Iterator[tuple[str | None, int, int, int, int]]:
+    """Each row of the cell data: (its r attribute, start, end of its start tag, start of its
+    end tag, end). Text or elements between rows are not plain cell data."""
+    cursor = inner
+    for found in _ROW.finditer(data, inner, end):
+        start = found.start()
+        if start < cursor or not _blank(data, cursor, start):
+            raise Unusual
+        open_end = tag_end(data, start)
+        tag = data[start:open_end]
+        if tag.endswith(b"/>"):
+            close = cursor = open_end
+        else:
+            closing = _ROW_CLOSE.search(data, open_end, end)
+            if closing is None:
+                raise Unusual
+            close, cursor = closing.start(), closing.end()
+        plain = _ROW_NUMBER.match(tag)
+        yield (plain.group(1).decode() if plain else attr(_R, tag)), start, open_end, close, cursor
+    if not _blank(data, cursor, end):
+        raise Unusual
+
+
+def has_content(data: bytes, start: int, end: int) -> bool:
+    """Whether a row (or cell) between these offsets holds a value or a formula."""
+    return _CONTENT.search(data, start, end) is not None
+
+
+def letters(data: bytes, start: int, end: int) -> list[bytes]:
+    """The column letters of every cell in a row's inside, in order; raises Unusual unless
+    every cell is spelled `<c r="A1"`."""
+    found = _LETTERS.findall(data, start, end)
+    cells = data.count(b"<c", start, end)
+    if cells != len(found) and len(_CELL.findall(data, start, end)) != len(found):
+        raise Unusual
+    return found
+
+
+def cell_start(data: bytes, column: bytes, start: int, end: int) -> int:
+    """Where the row's one cell whose reference has the letters `column` begins."""
+    needle = b'<c r="' + column
+    at = data.index(needle, start, end)
+    while not 48 <= data[at + len(needle)] <= 57:  # "AB3" while looking for column A
+        at = data.index(needle, at + 1, end)
+    return at
+
+
+def cell(data: bytes, start: int, row_close: int) -> tuple[str | None, int, int, bool, bool, bool]:
+    """A cell at `start`: (its r attribute, end, style, holds a formula, holds a shared formula
+    others depend on, holds a value or formula)."""
+    open_end = tag_end(data, start)
+    tag = data[start:open_end]
+    ref = attr(_R, tag)
+    style_text = attr(_S, tag)
+    style = int(style_text.strip()) if style_text and style_text.strip().isdigit() else 0
+    if tag.endswith(b"/>"):
+        return ref, open_end, style, False, False, False
+    closing = _CELL_CLOSE.search(data, open_end, row_close)
+    if closing is None or _CELL.search(data, open_end, closing.start()):
+        raise Unusual
+    inside = closing.start()
+    formula = _FORMULA.search(data, open_end, inside)
+    shared = False
+    if formula is not None:
+        f_tag = data[formula.start() : tag_end(data, formula.start())]
+        shared = attr(_T, f_tag) == "shared" and _REF.search(f_tag) is not None
+    content = formula is not None or has_content(data, open_end, inside)
+    return ref, closing.end(), style, formula is not None, shared, content
+
+
+def cells(data: bytes, start: int, end: int) -> Iterator[tuple[int, tuple[str | None, int, int,
+                                                                          bool, bool, bool]]]:
+    """Every cell of a row's inside, in order, with its start (see `cell`)."""
+    cursor = start
+    for found in _CELL.finditer(data, start, end):
+        at = found.start()
+        if at < cursor or not _blank(data, cursor, at):
+            raise Unusual
+        parsed = cell(data, at, end)
+        cursor = parsed[1]
+        yield at, parsed
+    if not _blank(data, cursor, end):
+        raise Unusual

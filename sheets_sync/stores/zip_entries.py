@@ -1,0 +1,66 @@
+"""Entries of the zip file a sync writes: a part kept as it was is copied compressed, as it is.
+
+Unpacking and packing again every part a sync does not change (the Interactions log is most of
+a book) costs more CPU than the rest of the write. zipfile has no public way to add an entry
+from compressed bytes, so `copy_compressed` writes what `ZipFile.open(..., "w")` would: the
+local header (CRC and sizes taken from the source entry, which the store checked when it read
+the file), then the compressed bytes, and registers the entry for the central directory. It
+uses ZipFile's writing state (`fp`, `start_dir`, `filelist`); where that differs (another
+Python), the part is unpacked and packed instead, as before.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_ENCRYPTED = 0x1
+
+
+def compressed_bytes(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """The compressed bytes of entry `info` inside the zip file `data` (no copy), or None when
+    the entry is not a plain deflated one."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & _ENCRYPTED:
+        return None
+    offset = info.header_offset
+    if offset + _LOCAL_HEADER.size > len(data):
+        return None
+    fields = _LOCAL_HEADER.unpack_from(data, offset)
+    if fields[0] != _LOCAL_SIGNATURE:
+        return None
+    start = offset + _LOCAL_HEADER.size + fields[9] + fields[10]
+    if start + info.compress_size > len(data):
+        return None
+    return memoryview(data)[start : start + info.compress_size]
+
+
+def copy_compressed(out: zipfile.ZipFile, target: zipfile.ZipInfo, source: zipfile.ZipInfo,
+                    raw: memoryview) -> bool:
+    """Add `target` (name, date, attributes) to `out` with the content of `source`, whose
+    compressed bytes are `raw`. False (nothing written) when this Python's ZipFile does not
+    keep the writing state used here."""
+    if not all(hasattr(out, name) for name in ("fp", "start_dir", "filelist", "NameToInfo",
+                                                "_writecheck", "_writing")):
+        return False
+    if out._writing:
+        raise ValueError("another entry of the zip file is still being written")
+    target.compress_type = zipfile.ZIP_DEFLATED
+    target.flag_bits = 0
+    target.CRC = source.CRC
+    target.file_size = source.file_size
+    target.compress_size = source.compress_size
+    if not target.external_attr:
+        target.external_attr = 0o600 << 16  # what ZipFile.open gives an entry
+    zip64 = target.file_size * 1.05 > zipfile.ZIP64_LIMIT  # ZipFile.open's rule
+    out.fp.seek(out.start_dir)
+    target.header_offset = out.fp.tell()
+    out._writecheck(target)
+    out._didModify = True
+    out.fp.write(target.FileHeader(zip64))
+    out.fp.write(raw)
+    out.start_dir = out.fp.tell()
+    out.filelist.append(target)
+    out.NameToInfo[target.filename] = target
+    return True
