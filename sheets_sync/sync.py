@@ -155,17 +155,24 @@ def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: b
 
 def _keep_record(store: Store, location: str, config: dict[str, Any], today: date,
                  light: bool, report: SyncReport) -> None:
-    """A sync that wrote nothing records the bytes it read as synced; one that wrote leaves a
-    record without them, so the next sync confirms the new bytes in full."""
-    fingerprint = getattr(store, "read_fingerprint", None)  # the Excel store's
-    content = fingerprint() if fingerprint is not None else None
-    if content is None:
+    """Record the bytes the workbook now holds as synced for these inputs: the bytes read when
+    the sync wrote nothing, the bytes written when it wrote.
+
+    A written file is a fixed point (a re-sync the same day writes nothing: the idempotence
+    the whole suite checks), so the re-sync's report is this one less what only happens once:
+    the Done ticks were logged and the IDs assigned, and a re-sync finds none. Its change lines
+    are only shown by --dry-run, which never reads the record."""
+    if not hasattr(store, "read_fingerprint"):  # only the Excel store's bytes can be known
         return
     inputs = sync_record.inputs_digest(config, today, light)
     if report.written:
-        sync_record.remember(Path(location), inputs, None, None)
+        content = store.written_fingerprint()
+        again = {**vars(report), "done_logged": 0, "ids_assigned": 0, "changes": []}
+        sync_record.remember(Path(location), inputs, content, again if content else None)
     else:
-        sync_record.remember(Path(location), inputs, content, vars(report))
+        content = store.read_fingerprint()
+        if content is not None:
+            sync_record.remember(Path(location), inputs, content, vars(report))
 
 
 def _use_book_currency(store: Store, config: Any) -> None:

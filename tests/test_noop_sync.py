@@ -182,23 +182,49 @@ def test_a_dry_run_is_a_full_read_and_leaves_the_record_alone(confirmed: Path) -
     assert record_path(confirmed).read_bytes() == before
 
 
-def test_a_sync_that_writes_leaves_a_record_that_answers_nothing(confirmed: Path) -> None:
+def full_resync(path: Path, tmp_path: Path, today: date = TODAY) -> SyncReport:
+    """What a full re-sync reports, on a copy with no record beside it."""
+    alone = tmp_path / "alone"
+    alone.mkdir(exist_ok=True)
+    copy = alone / path.name
+    shutil.copyfile(path, copy)
+    report = sync(copy, today)
+    assert not report.written  # the written file is a fixed point
+    return report
+
+
+def test_a_sync_that_writes_records_the_bytes_it_wrote(confirmed: Path) -> None:
     book = openpyxl.load_workbook(confirmed)
-    book["Contacts"].cell(row=2, column=1, value=None)  # a blank ID: the sync assigns one
+    book["Contacts"].cell(row=2, column=1, value=None)  # a person's edit: the sync writes
     book.save(confirmed)
     assert sync(confirmed).written
-    assert record(confirmed)["content"] is None and record(confirmed)["report"] is None
+    assert record(confirmed)["content"]["bytes"] == confirmed.stat().st_size
+    forge_issues(confirmed)
+    assert sync(confirmed).issues == FORGED  # the very next sync is answered
 
 
-def test_the_sync_after_a_writing_one_confirms_it_in_full(
+def test_the_answer_after_a_writing_sync_is_what_a_full_re_sync_reports(
         first_synced: Path, tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     shutil.copyfile(first_synced, path)
     sync(path)
     tick_done(path)
     assert sync(path).done_logged == 1
-    assert sync(path).done_logged == 0  # the full re-sync, not the writing sync's report
-    assert record(path)["content"] is not None
+    answered = sync(path)
+    assert answered.done_logged == 0 and not answered.written
+    assert counts(answered)[:-3] == counts(full_resync(path, tmp_path))[:-3]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_first_sync_and_a_week_later_are_answered_as_a_full_re_sync_reports(
+        lang: str, tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    write_starter_workbook(path, lang=lang, sample=True, today=TODAY)
+    for day in (TODAY, TODAY + timedelta(days=7)):
+        assert sync(path, day).written
+        answered, full = sync(path, day), full_resync(path, tmp_path, day)
+        # All but the change lines (only --dry-run shows them, and it never reads the record).
+        assert counts(answered)[:6] + counts(answered)[7:] == counts(full)[:6] + counts(full)[7:]
 
 
 def test_a_copy_elsewhere_with_the_backups_folder_gives_a_full_sync(

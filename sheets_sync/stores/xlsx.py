@@ -163,6 +163,7 @@ class XlsxStore:
         self.money_format = money_format
         self._snapshot: Snapshot | None = None
         self._data: WorkbookData | None = None
+        self._written: dict[str, Any] | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -195,6 +196,10 @@ class XlsxStore:
                                        owned_worksheets(package))
         failpoint("read-done")
         return self._data
+
+    def written_fingerprint(self) -> dict[str, Any] | None:
+        """Size and SHA-256 of the file apply() put in place; None when it wrote nothing."""
+        return self._written
 
     def read_fingerprint(self) -> dict[str, Any] | None:
         """Size and SHA-256 of the bytes read() took: what a sync that wrote nothing found to be
@@ -502,6 +507,9 @@ class XlsxStore:
             failpoint("before-fsync")
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
+            # The bytes now put in place, hashed before the rename so a save after it can never
+            # be taken for what this sync wrote (sheets_sync/sync_record.py).
+            self._written = {"bytes": os.path.getsize(temp), "sha256": _sha256_of(temp)}
             failpoint("before-rename")
             # The content check reads the whole file; the metadata check right before the rename
             # is one stat, so a save can slip in only within the microseconds between the two
