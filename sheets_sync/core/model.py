@@ -54,7 +54,9 @@ def locator_key(row: int) -> str:
     return f"#row{row}"
 
 
-@dataclass
+# Contacts, Interactions and Transactions are many (a book holds 100,000s of them): slots keep
+# each one a fixed row of fields rather than a dict.
+@dataclass(slots=True)
 class Contact:
     row: int  # sheet row number, 1-based: where it was read (see `locator`), not its identity
     id: str
@@ -90,6 +92,9 @@ class Contact:
     # The contact's identity within one sync: see `Book` (which makes keys unique).
     key: str = ""
     locator: Locator | None = None  # set at construction, so it keeps the ID *as read*
+    # The phone is a fixed line (no SMS), as validation found when it read the number; None
+    # when nobody read it (a Contact built by hand), and the touch engine works it out.
+    landline: bool | None = None
 
     def __post_init__(self) -> None:
         if self.locator is None:
@@ -98,7 +103,7 @@ class Contact:
             self.key = id_key(self.id) or locator_key(self.row)
 
 
-@dataclass
+@dataclass(slots=True)
 class Interaction:
     row: int | None
     date: date
@@ -110,7 +115,7 @@ class Interaction:
     owner: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Transaction:
     row: int | None
     contact_id: str
