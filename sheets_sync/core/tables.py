@@ -82,10 +82,11 @@ def grid_to_table(name: str, tab: str, grid: Sequence[Sequence[Any]]) -> Table:
     for position in range(header_at + 1, len(grid)):
         values = list(grid[position])
         if any(not _blank(v) for v in values):  # a formula cell is never blank
-            for col, value in enumerate(values):
-                if value is FORMULA_WITHOUT_VALUE:
-                    formulas.add((position + 1, col))
-                    values[col] = None
+            if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
+                for col, value in enumerate(values):
+                    if value is FORMULA_WITHOUT_VALUE:
+                        formulas.add((position + 1, col))
+                        values[col] = None
             rows.append((position + 1, values))
     return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows,
                  formula_cells=frozenset(formulas))
