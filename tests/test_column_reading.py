@@ -66,8 +66,8 @@ def test_a_phone_number_is_read_with_its_type() -> None:
 def test_equal_values_of_different_types_are_each_read_as_their_own() -> None:
     texts, _ = parse_column([1, 1.0, True, "1 ", date(2024, 3, 5)], parse_text)
     assert texts == ["1", "1", "True", "1", "2024-03-05"]
-    numbers, _ = parse_column([0.0, -0.0], parse_number)
-    assert [str(n) for n in numbers] == ["0.0", "-0.0"]
+    numbers, _ = parse_column([1.0, 0.0, -0.0, 1.0, 0.0], parse_number)
+    assert [str(n) for n in numbers] == ["1.0", "0.0", "-0.0", "1.0", "0.0"]
 
 
 def test_a_column_gives_none_for_blank_and_bad_cells_and_the_problem_of_each_bad_one() -> None:

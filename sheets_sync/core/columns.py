@@ -34,7 +34,7 @@ def memo_key(value: Any) -> Hashable:
     if kind is str:
         return value  # a str equals only a str, never a key below
     if kind is float and value == 0.0:
-        return (kind, math.copysign(1.0, value))
+        return (kind, value, math.copysign(1.0, value))  # three items: never a (kind, value)
     return (kind, value)
 
 
