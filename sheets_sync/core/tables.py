@@ -79,8 +79,12 @@ def grid_to_table(name: str, tab: str, grid: Sequence[Sequence[Any]]) -> Table:
     headers = [_header_text(v) for v in grid[header_at]] if grid else []
     rows: list[tuple[int, list[Any]]] = []
     formulas: set[tuple[int, int]] = set()
+    # A text typed on many rows ("Check-in", a Circle, an owner) is kept once: readers give
+    # each cell its own copy, and the tables live as long as the sync.
+    texts: dict[str, str] = {}
+    shared = texts.setdefault
     for position in range(header_at + 1, len(grid)):
-        values = list(grid[position])
+        values = [shared(v, v) if v.__class__ is str else v for v in grid[position]]
         if any(not _blank(v) for v in values):  # a formula cell is never blank
             if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
                 for col, value in enumerate(values):
