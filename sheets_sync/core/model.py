@@ -44,9 +44,7 @@ class Locator:
 def id_key(text: object) -> str:
     """An ID as matched — the one reader, parse.id_key: NFKC-folded, trimmed and case-folded,
     so " c0001", "C0001" and "Ｃ０００１" are one contact."""
-    from sheets_sync.core.parse import id_key as read_id  # here: parse imports this module
-
-    return read_id(text)
+    return _parse.id_key(text)
 
 
 def locator_key(row: int) -> str:
@@ -369,3 +367,7 @@ class ChangeSet:
     tabs: list[OwnedTab]
     tab_names: dict[str, str]  # OwnedTab.key -> tab name to use (existing name wins)
     appends: list[Append] = field(default_factory=list)
+
+
+# parse imports this module (for PartialDate), so it is imported last, once both can exist.
+from sheets_sync.core import parse as _parse  # noqa: E402
