@@ -103,4 +103,6 @@ def _read(value: Any, parser: Callable[[Any], Any]) -> Any:
     try:
         return parser(value)
     except ValueProblem as problem:
-        return problem
+        # Kept for every row that typed the value: only what it says, not the parser's frames.
+        problem.__context__ = None
+        return problem.with_traceback(None)
