@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import zip_longest
 from typing import Any
 
@@ -163,9 +163,11 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
         else []
     )
     # A logged interaction's owner is read with the Contacts spelling (per-agent counts).
-    shown = {owner_key(c.owner): c.owner for c in contacts if c.owner}
+    keys = _owner_keys(c.owner for c in contacts)
+    shown = {keys[c.owner]: c.owner for c in contacts if c.owner}
+    spelt = {typed: shown.get(owner_key(typed), typed) for typed in {i.owner for i in interactions}}
     for interaction in interactions:
-        interaction.owner = shown.get(owner_key(interaction.owner), interaction.owner)
+        interaction.owner = spelt[interaction.owner]
     return Book(contacts, interactions, transactions, issues, assigned)
 
 
@@ -296,13 +298,19 @@ def _unify_owners(contacts: list[Contact], cells: _Reader) -> None:
     """One owner per agent, however the name is typed: each row spelt otherwise than most rows
     is shown with the common spelling and reported (the cell itself is the person's)."""
     shown = owner_spellings(c.owner for c in contacts)
+    keys = _owner_keys(c.owner for c in contacts)
     for contact in contacts:
-        common = shown.get(owner_key(contact.owner)) if contact.owner else None
+        common = shown.get(keys[contact.owner]) if contact.owner else None
         if common and common != contact.owner:
             cells.issue(contact.row, "owner", contact.owner,
                         f"spelt differently from '{common}' on other rows; read as {common}",
                         f"did you mean {common}?")
             contact.owner = common
+
+
+def _owner_keys(names: Iterable[str]) -> dict[str, str]:
+    """`owner_key` of each distinct spelling: a few agents own every row."""
+    return {name: owner_key(name) for name in set(names)}
 
 
 def _formula_ids(table: Table, id_col: int | None, contacts: list[Contact],
