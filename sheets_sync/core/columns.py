@@ -54,8 +54,8 @@ def parse_column(values: Sequence[Any], parser: Callable[[Any], Any],
     parsed: list[Any] = []
     problems: Problems = {}
     for position, value in enumerate(values):
+        key = value if value.__class__ is str else memo_key(value)  # str: the common case
         try:
-            key = memo_key(value)
             result = memo[key]
         except KeyError:
             result = memo[key] = _read(value, parser)

@@ -165,7 +165,7 @@ class Book:
         return assigned.id if assigned else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Classification:
     """The computed columns of one contact."""
 

@@ -58,6 +58,8 @@ _CHECKED = ("country", "language", "phone", "email", "birthday", *_DATE_FIELDS, 
             *_ENUMS, "nps", "tier_override", "visits")
 _READ_FIELDS = (*_TEXT_FIELDS, *_CHECKED)
 _EMPTY = (None, "")
+# Fields whose blank cell reads as a value of its own (the default country and language, False).
+_DEFAULTED = frozenset({"country", "language", "lunar_birthday", "do_not_contact"})
 # Contact fields read from a column of their own: what [completeness].fields may name.
 _PROFILE_FIELDS = tuple(key for key in CONTACT_COLUMNS if key in Contact.__dataclass_fields__)
 
@@ -281,8 +283,12 @@ def _filled_fields(cells: _Reader, rows: Sequence[Any], raw: Mapping[str, Sequen
     masks = [0] * len(rows)
     for bit, key in enumerate(present):
         flag = 1 << bit
-        masks = [mask | flag if not (blank or value in _EMPTY) else mask
-                 for mask, value, blank in zip(masks, parsed[key], blanks(raw[key]), strict=True)]
+        if key in _DEFAULTED:  # a blank cell reads as the default: filled only when typed
+            masks = [mask | flag if not (blank or value in _EMPTY) else mask for mask, value, blank
+                     in zip(masks, parsed[key], blanks(raw[key]), strict=True)]
+        else:  # a blank cell reads as None or ""
+            masks = [mask | flag if value not in _EMPTY else mask
+                     for mask, value in zip(masks, parsed[key], strict=True)]
     sets: dict[int, frozenset[str]] = {}
     out = []
     for mask in masks:
