@@ -445,6 +445,10 @@ def _phone_example(region: str) -> str:
     return phonenumbers.format_number(sample, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+_PHONE_LABEL = re.compile(r"\([^()]*[^\W\d_][^()]*\)")
+_PHONE_GAPS = re.compile(r"[\s.\-()\[\]/]")
+
+
 class Phone(NamedTuple):
     """A valid phone number: E.164, and whether it is a fixed line (which takes no SMS)."""
 
@@ -487,9 +491,9 @@ def parse_phone_number(value: object, country: str) -> Phone:
         whole = _integral(value)
         value = str(whole) if whole is not None else str(value)
     text = _fold(str(value))
-    # A label in brackets beside the number: "(mobile)", "（手机）", "(HP)".
-    text = re.sub(r"\([^()]*[^\W\d_][^()]*\)", " ", text).strip()
-    compact = re.sub(r"[\s.\-()\[\]/]", "", text)
+    if "(" in text:  # a label in brackets beside the number: "(mobile)", "（手机）", "(HP)"
+        text = _PHONE_LABEL.sub(" ", text).strip()
+    compact = _PHONE_GAPS.sub("", text)
     if compact.startswith("00"):  # the international prefix of most countries, typed for "+"
         text = "+" + compact[2:]
     number = _try_phone(text, region or None)
