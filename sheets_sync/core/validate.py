@@ -151,9 +151,9 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
         if id_col is not None
         else {}
     )
-    _resolve_referrers(contacts, tables["contacts"].name, issues)
     known = _ids(contacts)
     by_name = _names(contacts)
+    _resolve_referrers(contacts, known, by_name, tables["contacts"].name, issues)
     interactions = (
         _interactions(tables["interactions"], known, general, issues)
         if "interactions" in tables
@@ -387,9 +387,9 @@ def resolve_contact(
     return None, "No contact has this ID or name"
 
 
-def _resolve_referrers(contacts: list[Contact], tab: str, issues: list[Issue]) -> None:
-    ids = _ids(contacts)
-    by_name = _names(contacts)
+def _resolve_referrers(contacts: list[Contact], ids: Mapping[str, str],
+                       by_name: Mapping[str, list[Contact]], tab: str,
+                       issues: list[Issue]) -> None:
     for contact in contacts:
         if not contact.referred_by:
             continue
