@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -44,7 +45,15 @@ class Locator:
 def id_key(text: object) -> str:
     """An ID as matched — the one reader, parse.id_key: NFKC-folded, trimmed and case-folded,
     so " c0001", "C0001" and "Ｃ０００１" are one contact."""
-    return _parse.id_key(text)
+    global _read_id
+    if _read_id is None:  # imported on first use: parse imports this module
+        from sheets_sync.core.parse import id_key as read_id
+
+        _read_id = read_id
+    return _read_id(text)
+
+
+_read_id: Callable[[object], str] | None = None
 
 
 def locator_key(row: int) -> str:
@@ -367,7 +376,3 @@ class ChangeSet:
     tabs: list[OwnedTab]
     tab_names: dict[str, str]  # OwnedTab.key -> tab name to use (existing name wins)
     appends: list[Append] = field(default_factory=list)
-
-
-# parse imports this module (for PartialDate), so it is imported last, once both can exist.
-from sheets_sync.core import parse as _parse  # noqa: E402
