@@ -469,6 +469,9 @@ def classify(book: Book, today: date, config: Mapping[str, Any],
     scores: dict[str, float] = {}
     visits: dict[str, int] = {}
     partial: dict[str, tuple[str, int | None, float, list[str]]] = {}
+    # Completeness reads only the profile's filled fields and the stage's target, and rows
+    # filled alike are many: each (fields, target) is worked out once.
+    profiles: dict[tuple[frozenset[str], float], tuple[float, str | None]] = {}
     for contact in book.contacts:
         row = contact.key  # the row's identity; the book's facts are indexed by where it was read
         key = facts.key(contact)
@@ -486,8 +489,11 @@ def classify(book: Book, today: date, config: Mapping[str, Any],
         if circle_text:
             suggestions.append(circle_text)
         target = stage_target(facts.completeness_stage[contact.row], config)
-        share = completeness(contact, config)
-        completeness_text = completeness_suggestion(contact, config, target, share)
+        profile = (contact.filled_fields, target)
+        if profile not in profiles:
+            share = completeness(contact, config)
+            profiles[profile] = (share, completeness_suggestion(contact, config, target, share))
+        share, completeness_text = profiles[profile]
         if completeness_text:
             suggestions.append(completeness_text)
         partial[row] = (activity(days, config), days, share, suggestions)

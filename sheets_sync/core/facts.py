@@ -491,12 +491,23 @@ def last_contact_by_row(book: Book, keys: ContactKeys,
     logged personal contact (`personal`; without it every Interaction) and its newest closing
     on or before today (`closings`, by row)."""
     personal = personal or PersonalContact()
+    # Whether a row is a personal contact depends on its Channel, Outcome and Touchpoint only,
+    # and the same few combinations fill the whole tab: each is decided once.
+    decided: dict[tuple[str, str, str], bool] = {}
+
+    def is_personal(interaction: Interaction) -> bool:
+        said = (interaction.channel, interaction.outcome, interaction.touchpoint)
+        found = decided.get(said)
+        if found is None:
+            found = decided[said] = personal(interaction)
+        return found
+
     last: dict[int, date | None] = {}
     for contact in book.contacts:
         logged = interactions.get(keys.by_row[contact.row], ())
         typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
             else None
-        newest = next((i.date for i in reversed(logged) if personal(i)), None)
+        newest = next((i.date for i in reversed(logged) if is_personal(i)), None)
         closed = newest_closing((closings or {}).get(contact.row, ()), today)
         last[contact.row] = max((d for d in (typed, newest, closed) if d), default=None)
     return last
@@ -604,9 +615,19 @@ def thank_yous_by_key(interactions: Mapping[str, Sequence[Interaction]],
     """Per contact key: the dates of their thank-you Interactions, oldest first."""
     words = tuple(config.get("referrals", {}).get("thank_you_words", _DEFAULT_THANK_YOU_WORDS))
     all_keys, referral_keys, patterns = _referral_rules(config)
+    # A thank-you is told by its Touchpoint and Notes alone: each pair typed is read once.
+    decided: dict[tuple[str, str], bool] = {}
     thanks: dict[str, tuple[date, ...]] = {}
     for key, logged in interactions.items():
-        dates = [i.date for i in logged if _thanks(i, words, all_keys, referral_keys, patterns)]
+        dates = []
+        for interaction in logged:
+            said = (interaction.touchpoint, interaction.notes)
+            found = decided.get(said)
+            if found is None:
+                found = decided[said] = _thanks(interaction, words, all_keys, referral_keys,
+                                                patterns)
+            if found:
+                dates.append(interaction.date)
         if dates:
             thanks[key] = tuple(sorted(dates))
     return thanks

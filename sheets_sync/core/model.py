@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -44,9 +45,15 @@ class Locator:
 def id_key(text: object) -> str:
     """An ID as matched — the one reader, parse.id_key: NFKC-folded, trimmed and case-folded,
     so " c0001", "C0001" and "Ｃ０００１" are one contact."""
-    from sheets_sync.core.parse import id_key as read_id  # here: parse imports this module
+    global _read_id
+    if _read_id is None:  # imported on first use: parse imports this module
+        from sheets_sync.core.parse import id_key as read_id
 
-    return read_id(text)
+        _read_id = read_id
+    return _read_id(text)
+
+
+_read_id: Callable[[object], str] | None = None
 
 
 def locator_key(row: int) -> str:
@@ -54,7 +61,9 @@ def locator_key(row: int) -> str:
     return f"#row{row}"
 
 
-@dataclass
+# Contacts, Interactions and Transactions are many (a book holds 100,000s of them): slots keep
+# each one a fixed row of fields rather than a dict.
+@dataclass(slots=True)
 class Contact:
     row: int  # sheet row number, 1-based: where it was read (see `locator`), not its identity
     id: str
@@ -90,6 +99,9 @@ class Contact:
     # The contact's identity within one sync: see `Book` (which makes keys unique).
     key: str = ""
     locator: Locator | None = None  # set at construction, so it keeps the ID *as read*
+    # The phone is a fixed line (no SMS), as validation found when it read the number; None
+    # when nobody read it (a Contact built by hand), and the touch engine works it out.
+    landline: bool | None = None
 
     def __post_init__(self) -> None:
         if self.locator is None:
@@ -98,7 +110,7 @@ class Contact:
             self.key = id_key(self.id) or locator_key(self.row)
 
 
-@dataclass
+@dataclass(slots=True)
 class Interaction:
     row: int | None
     date: date
@@ -110,7 +122,7 @@ class Interaction:
     owner: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Transaction:
     row: int | None
     contact_id: str
@@ -162,7 +174,7 @@ class Book:
         return assigned.id if assigned else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Classification:
     """The computed columns of one contact."""
 

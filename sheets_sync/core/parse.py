@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import phonenumbers
 
@@ -35,6 +36,8 @@ __all__ = [
     "parse_number",
     "parse_partial_date",
     "parse_phone",
+    "parse_phone_number",
+    "Phone",
     "parse_text",
     "parse_tier",
     "parse_yes_no",
@@ -442,19 +445,41 @@ def _phone_example(region: str) -> str:
     return phonenumbers.format_number(sample, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+_PHONE_LABEL = re.compile(r"\([^()]*[^\W\d_][^()]*\)")
+_PHONE_GAPS = re.compile(r"[\s.\-()\[\]/]")
+
+
+class Phone(NamedTuple):
+    """A valid phone number: E.164, and whether it is a fixed line (which takes no SMS)."""
+
+    e164: str
+    landline: bool
+
+
 # Every sync reads every phone again, and the same numbers come back each time: a parse is the
-# costliest read of a contact. The number is only formatted or tested, never changed.
+# costliest read of a contact. The number is only formatted or tested, never changed. Its type
+# is found once here: a number is valid exactly when its type is known, and the type is what
+# tells a fixed line (a number that may be either, as in the US, is not one).
 @functools.lru_cache(maxsize=1 << 16)
-def _try_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+def _try_phone(text: str, region: str | None) -> Phone | None:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    kind = phonenumbers.number_type(number)
+    if kind == phonenumbers.PhoneNumberType.UNKNOWN:
+        return None
+    return Phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                 kind == phonenumbers.PhoneNumberType.FIXED_LINE)
 
 
 def parse_phone(value: object, country: str) -> str:
     """A phone number in E.164 (+60123456789); `country` is the ISO region for local numbers."""
+    return parse_phone_number(value, country).e164
+
+
+def parse_phone_number(value: object, country: str) -> Phone:
+    """`parse_phone` with the number's type: the E.164 text and whether it is a fixed line."""
     region = country.strip().upper() if isinstance(country, str) else ""
     if region not in phonenumbers.SUPPORTED_REGIONS:
         region = ""
@@ -466,9 +491,9 @@ def parse_phone(value: object, country: str) -> str:
         whole = _integral(value)
         value = str(whole) if whole is not None else str(value)
     text = _fold(str(value))
-    # A label in brackets beside the number: "(mobile)", "（手机）", "(HP)".
-    text = re.sub(r"\([^()]*[^\W\d_][^()]*\)", " ", text).strip()
-    compact = re.sub(r"[\s.\-()\[\]/]", "", text)
+    if "(" in text:  # a label in brackets beside the number: "(mobile)", "（手机）", "(HP)"
+        text = _PHONE_LABEL.sub(" ", text).strip()
+    compact = _PHONE_GAPS.sub("", text)
     if compact.startswith("00"):  # the international prefix of most countries, typed for "+"
         text = "+" + compact[2:]
     number = _try_phone(text, region or None)
@@ -487,7 +512,7 @@ def parse_phone(value: object, country: str) -> str:
                                f"include the country code, e.g. {_phone_example(where)}")
         raise ValueProblem("not a valid phone number",
                            f"include the country code, e.g. {_phone_example('MY')}")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def _region_of(text: str) -> str:
@@ -533,6 +558,10 @@ _COM_TYPOS = frozenset({"con", "cmo", "ocm", "comm", "vom", "xom", "cim", "cpm"}
 _EMAIL_LOCAL = re.compile(r"[\w!#$%&'*+/=?^`{|}~.-]+")
 _EMAIL_LABEL = re.compile(r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?")  # letters/digits, inner hyphens
 _EMAIL_HINT = "type it as name@example.com"
+# The plainest address (an ASCII name of dot-separated parts, one @, dot-separated labels of
+# letters, digits and inner hyphens) passes every check of parse_email but the domain's own.
+_PLAIN_EMAIL = re.compile(r"([A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*)"
+                          r"@([A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\.[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)+)")
 
 
 def _one_edit(typed: str, known: str) -> bool:
@@ -551,6 +580,7 @@ def _one_edit(typed: str, known: str) -> bool:
     return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
+@functools.lru_cache(maxsize=4096)  # a book has few domains and many addresses at each
 def _email_domain_fix(domain: str) -> str | None:
     """The domain meant when `domain` looks like a typo of a common one, else None."""
     if domain in _EMAIL_PROVIDERS:
@@ -577,6 +607,8 @@ def parse_email(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueProblem("not an email address", _EMAIL_HINT)
     raw = value.strip()
+    if plain := _PLAIN_EMAIL.fullmatch(raw):  # most addresses: only the domain needs a look
+        return _checked_domain(plain[1], plain[2].lower())
     # Chinese and Japanese input methods give ＠ and 。: flag them with the fixed address.
     ascii_form = unicodedata.normalize("NFKC", raw.replace("。", ".").replace("．", "."))
     if ascii_form != raw:
@@ -620,13 +652,17 @@ def parse_email(value: object) -> str:
         fixed = guess if guess in _EMAIL_PROVIDERS else _email_domain_fix(guess)
         hint = f"did you mean {local}@{fixed}?" if fixed else "add the ending, e.g. .com"
         raise ValueProblem(f"the domain {domain} has no dot", hint)
-    labels = domain.split(".")
-    if not all(_EMAIL_LABEL.fullmatch(lab) for lab in labels):
+    if not all(_EMAIL_LABEL.fullmatch(lab) for lab in domain.split(".")):
         raise ValueProblem(f"the domain {domain} has characters not allowed", _EMAIL_HINT)
-    tld = labels[-1]
+    return _checked_domain(local, domain)
+
+
+def _checked_domain(local: str, domain: str) -> str:
+    """The address, once its domain passes the last checks: no known typo, a real ending."""
     if fixed := _email_domain_fix(domain):
         raise ValueProblem(f"the domain {domain} looks mistyped",
                            f"did you mean {local}@{fixed}?")
+    tld = domain.rpartition(".")[2]
     if len(tld) < 2 or tld.isdigit():
         raise ValueProblem(f"the domain ending .{tld} is not valid", "check the part after the "
                            "last dot, e.g. .com")

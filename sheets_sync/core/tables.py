@@ -79,13 +79,18 @@ def grid_to_table(name: str, tab: str, grid: Sequence[Sequence[Any]]) -> Table:
     headers = [_header_text(v) for v in grid[header_at]] if grid else []
     rows: list[tuple[int, list[Any]]] = []
     formulas: set[tuple[int, int]] = set()
+    # A text typed on many rows ("Check-in", a Circle, an owner) is kept once: readers give
+    # each cell its own copy, and the tables live as long as the sync.
+    texts: dict[str, str] = {}
+    shared = texts.setdefault
     for position in range(header_at + 1, len(grid)):
-        values = list(grid[position])
+        values = [shared(v, v) if v.__class__ is str else v for v in grid[position]]
         if any(not _blank(v) for v in values):  # a formula cell is never blank
-            for col, value in enumerate(values):
-                if value is FORMULA_WITHOUT_VALUE:
-                    formulas.add((position + 1, col))
-                    values[col] = None
+            if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
+                for col, value in enumerate(values):
+                    if value is FORMULA_WITHOUT_VALUE:
+                        formulas.add((position + 1, col))
+                        values[col] = None
             rows.append((position + 1, values))
     return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows,
                  formula_cells=frozenset(formulas))

@@ -270,7 +270,7 @@ def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str 
 
     def usable(channel: str) -> bool:
         if channel in settings.mobile_channels and contact.phone:
-            return not is_landline(contact.phone)  # no SMS to a fixed line
+            return not (contact.landline or contact.landline is None and is_landline(contact.phone))
         if channel in settings.phone_channels:
             return bool(contact.phone)
         if channel in settings.email_channels:

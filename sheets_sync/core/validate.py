@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import zip_longest
 from typing import Any
 
 from sheets_sync.core import parse
+from sheets_sync.core.columns import (
+    Problems,
+    blanks,
+    parse_column,
+    parse_column_with,
+    text_column,
+)
 from sheets_sync.core.model import (
     AssignedId,
     Book,
@@ -18,7 +26,7 @@ from sheets_sync.core.model import (
     id_key,
 )
 from sheets_sync.core.owners import owner_key, owner_spellings
-from sheets_sync.core.parse import ValueProblem
+from sheets_sync.core.parse import ValueProblem, is_blank
 from sheets_sync.core.tables import column_keys
 from sheets_sync.core.vocabulary import (
     CHANNELS,
@@ -33,7 +41,6 @@ from sheets_sync.core.vocabulary import (
 
 Config = Mapping[str, Any]
 
-# Contact fields parsed cell by cell: key -> parser(value, contact-so-far, config).
 _DATE_FIELDS = ("closing_date", "last_contact")
 _YES_NO_FIELDS = (
     "lunar_birthday",
@@ -44,12 +51,21 @@ _YES_NO_FIELDS = (
     "decision_makers_seen",
 )
 _ENUMS = {"circle": CIRCLES, "stage": STAGES, "lost_reason": LOST_REASONS}
+_TEXT_FIELDS = ("id", "name", "owner", "referred_by", "salutation", "preferred_name",
+                "preferred_channel", "festivals")
+# The Contacts fields whose cells may be bad, in the order a row's Issues are listed.
+_CHECKED = ("country", "language", "phone", "email", "birthday", *_DATE_FIELDS, *_YES_NO_FIELDS,
+            *_ENUMS, "nps", "tier_override", "visits")
+_READ_FIELDS = (*_TEXT_FIELDS, *_CHECKED)
+_EMPTY = (None, "")
+# Fields whose blank cell reads as a value of its own (the default country and language, False).
+_DEFAULTED = frozenset({"country", "language", "lunar_birthday", "do_not_contact"})
 # Contact fields read from a column of their own: what [completeness].fields may name.
 _PROFILE_FIELDS = tuple(key for key in CONTACT_COLUMNS if key in Contact.__dataclass_fields__)
 
 
 class _Reader:
-    """Reads one table's cells by canonical key and collects Issues as it goes."""
+    """Reads one table's cells by canonical key, a column at a time, and collects Issues."""
 
     def __init__(self, tab: str, table: Table, issues: list[Issue]) -> None:
         self.tab_name = table.name
@@ -71,53 +87,56 @@ class _Reader:
                     )
                 )
             seen.setdefault(folded, position)
+        self._cut: Sequence[tuple[int, list[Any]]] | None = None
+        self._transposed: list[tuple[Any, ...]] = []
 
     def has(self, key: str) -> bool:
         return key in self.columns
 
-    def raw(self, values: list[Any], key: str) -> Any:
+    def column(self, rows: Sequence[tuple[int, list[Any]]], key: str) -> Sequence[Any]:
+        """The cells of one column, row by row (None where the tab or the row has none)."""
         col = self.columns.get(key)
-        return values[col] if col is not None and col < len(values) else None
-
-    def get(self, values: list[Any], row: int, key: str, parser: Callable[[Any], Any]) -> Any:
-        """The parsed cell, or None when blank or bad (bad cells become an Issue)."""
-        value = self.raw(values, key)
-        if parse.is_blank(value):
-            return None
-        try:
-            return parser(value)
-        except ValueProblem as problem:
-            self.issue(row, key, value, problem.problem, problem.suggestion)
-            return None
-
-    def contact_ref(self, values: list[Any], row: int, known: Mapping[str, str]) -> str | None:
-        """The row's Contact ID as the Contacts tab spells it (matched by `parse.id_key`, so
-        " c0001 " is C0001); an empty one is reported (and None returned), an unknown one is
-        reported but kept, so the row still counts."""
-        contact_id = self.get(values, row, "contact_id", parse.parse_text)
-        if not contact_id:
-            self.issue(
-                row,
-                "contact_id",
-                "",
-                "Contact ID is empty",
-                "type the contact's ID from the Contacts tab",
-            )
-            return None
-        if parse.id_key(contact_id) not in known:
-            self.issue(
-                row,
-                "contact_id",
-                contact_id,
-                "No contact has this ID",
-                "use an ID from the Contacts tab",
-            )
-            return contact_id
-        return known[parse.id_key(contact_id)]
+        if col is None:
+            return [None] * len(rows)
+        if self._cut is not rows:  # the rows turned column-wise once, short rows padded
+            self._cut = rows
+            self._transposed = list(zip_longest(*(values for _, values in rows)))
+        if col >= len(self._transposed):
+            return [None] * len(rows)
+        return self._transposed[col]
 
     def issue(self, row: int, key: str, value: Any, problem: str, suggestion: str = "") -> None:
         column = self.headers[self.columns[key]] if key in self.columns else key
         self.issues.append(Issue(self.tab_name, row, column, _shown(value), problem, suggestion))
+
+    def bad_cell(self, row: int, key: str, value: Any, problem: ValueProblem) -> None:
+        self.issue(row, key, value, problem.problem, problem.suggestion)
+
+
+class _ContactRefs:
+    """Typed Contact IDs -> the ID as the Contacts tab spells it (matched by `parse.id_key`, so
+    " c0001 " is C0001), each distinct text looked up once."""
+
+    def __init__(self, known: Mapping[str, str]) -> None:
+        self.known = known
+        self.found: dict[str, str | None] = {}
+
+    def of(self, cells: _Reader, row: int, contact_id: str) -> str | None:
+        """The ID, or None for an empty cell (reported); an unknown ID is reported but kept,
+        so the row still counts."""
+        if not contact_id:
+            cells.issue(row, "contact_id", "", "Contact ID is empty",
+                        "type the contact's ID from the Contacts tab")
+            return None
+        try:
+            spelt = self.found[contact_id]
+        except KeyError:
+            spelt = self.found[contact_id] = self.known.get(parse.id_key(contact_id))
+        if spelt is None:
+            cells.issue(row, "contact_id", contact_id, "No contact has this ID",
+                        "use an ID from the Contacts tab")
+            return contact_id
+        return spelt
 
 
 def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
@@ -132,9 +151,9 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
         if id_col is not None
         else {}
     )
-    _resolve_referrers(contacts, tables["contacts"].name, issues)
     known = _ids(contacts)
     by_name = _names(contacts)
+    _resolve_referrers(contacts, known, by_name, tables["contacts"].name, issues)
     interactions = (
         _interactions(tables["interactions"], known, general, issues)
         if "interactions" in tables
@@ -146,9 +165,11 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
         else []
     )
     # A logged interaction's owner is read with the Contacts spelling (per-agent counts).
-    shown = {owner_key(c.owner): c.owner for c in contacts if c.owner}
+    keys = _owner_keys(c.owner for c in contacts)
+    shown = {keys[c.owner]: c.owner for c in contacts if c.owner}
+    spelt = {typed: shown.get(owner_key(typed), typed) for typed in {i.owner for i in interactions}}
     for interaction in interactions:
-        interaction.owner = shown.get(owner_key(interaction.owner), interaction.owner)
+        interaction.owner = spelt[interaction.owner]
     return Book(contacts, interactions, transactions, issues, assigned)
 
 
@@ -156,9 +177,7 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
     cells = _Reader("contacts", table, issues)
     order = general["date_order"]
     default_country = general["default_country"]
-    contacts: list[Contact] = []
-    seen_ids: dict[str, int] = {}
-    known_columns = list(cells.columns.values())
+    default_language = general["default_language"]
     if not cells.has("id"):
         issues.append(
             Issue(
@@ -170,74 +189,134 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
                 "add a column headed 'ID'; the next sync fills it",
             )
         )
-    for row, values in table.rows:
-        if all(parse.is_blank(values[c]) for c in known_columns if c < len(values)):
-            continue  # only a person's own columns are filled: not a contact row
-        get = lambda key, parser, v=values, r=row: cells.get(v, r, key, parser)  # noqa: E731
-        contact = Contact(
-            row=row, id=get("id", parse.parse_text) or "", name=get("name", parse.parse_text) or ""
-        )
-        if not contact.name:
+    rows = _contact_rows(table.rows, list(cells.columns.values()))
+    raw = {key: cells.column(rows, key) for key in _READ_FIELDS}
+    text = {key: text_column(raw[key]) if cells.has(key) else [""] * len(rows)
+            for key in _TEXT_FIELDS}
+    parsed: dict[str, list[Any]] = {}
+    problems: dict[str, Problems] = {}
+
+    def read(key: str, parser: Callable[[Any], Any], memo: dict[Any, Any] | None = None) -> None:
+        if cells.has(key):
+            parsed[key], problems[key] = parse_column(raw[key], parser, memo)
+        else:  # no such column: every cell is blank
+            parsed[key], problems[key] = [None] * len(rows), {}
+
+    read("country", parse.parse_country)
+    parsed["country"] = [country or default_country for country in parsed["country"]]
+    read("language", lambda v: parse.parse_enum(v, MESSAGE_LANGUAGES))
+    parsed["language"] = [language or default_language for language in parsed["language"]]
+    phones, problems["phone"] = parse_column_with(raw["phone"], parsed["country"],
+                                                  parse.parse_phone_number)
+    parsed["phone"] = [phone.e164 if phone else None for phone in phones]
+    read("email", parse.parse_email)
+    read("birthday", lambda v: parse.parse_partial_date(v, order))
+    dates: dict[Any, Any] = {}  # one memo for every date column: the same days recur
+    for key in _DATE_FIELDS:
+        read(key, lambda v: parse.parse_date(v, order), dates)
+    answers: dict[Any, Any] = {}
+    for key in _YES_NO_FIELDS:
+        read(key, parse.parse_yes_no, answers)
+    for key in ("lunar_birthday", "do_not_contact"):
+        parsed[key] = [bool(answer) for answer in parsed[key]]
+    for key, table_of_values in _ENUMS.items():
+        read(key, lambda v, t=table_of_values: parse.parse_enum(v, t))
+    read("nps", parse.parse_nps)
+    read("tier_override", parse.parse_tier)
+    read("visits", parse.parse_int)
+    for key in _TEXT_FIELDS:
+        parsed[key] = text[key]
+    parsed["referred_by"] = [referred or None for referred in text["referred_by"]]
+    parsed["filled_fields"] = _filled_fields(cells, rows, raw, parsed)
+    parsed["landline"] = [phone.landline if phone else None for phone in phones]
+
+    # Issues go row by row, and within a row in the order of _CHECKED (as the sheet is read).
+    checks = [(key, problems[key], raw[key]) for key in _CHECKED if problems[key]]
+    flagged = set().union(*(found for _, found, _ in checks))
+    contacts: list[Contact] = []
+    seen_ids: dict[str, int] = {}
+    fields = tuple(parsed)
+    for position, ((row, _values), values) in enumerate(
+            zip(rows, zip(*parsed.values(), strict=True), strict=True)):
+        contact_id, name = text["id"][position], text["name"][position]
+        if not name:
             cells.issue(row, "name", "", "Name is empty", "type the contact's name")
-        if contact.id:
-            key = parse.id_key(contact.id)
+        if contact_id:
+            key = parse.id_key(contact_id)
             if key in seen_ids:
                 cells.issue(
                     row,
                     "id",
-                    contact.id,
+                    contact_id,
                     f"Duplicate ID, also on row {seen_ids[key]}",
                     "give one of them a new ID, or clear it and the sync assigns one",
                 )
             seen_ids.setdefault(key, row)
-        contact.owner = get("owner", parse.parse_text) or ""
-        contact.country = get("country", parse.parse_country) or default_country
-        contact.language = (
-            get("language", lambda v: parse.parse_enum(v, MESSAGE_LANGUAGES))
-            or general["default_language"]
-        )
-        contact.phone = get("phone", lambda v, c=contact.country: parse.parse_phone(v, c))
-        contact.email = get("email", parse.parse_email)
-        contact.birthday = get("birthday", lambda v: parse.parse_partial_date(v, order))
-        for key in _DATE_FIELDS:
-            setattr(contact, key, get(key, lambda v: parse.parse_date(v, order)))
-        for key in _YES_NO_FIELDS:
-            setattr(contact, key, get(key, parse.parse_yes_no))
-        contact.lunar_birthday = bool(contact.lunar_birthday)
-        contact.do_not_contact = bool(contact.do_not_contact)
-        for key, table_of_values in _ENUMS.items():
-            setattr(contact, key, get(key, lambda v, t=table_of_values: parse.parse_enum(v, t)))
-        contact.nps = get("nps", parse.parse_nps)
-        contact.tier_override = get("tier_override", parse.parse_tier)
-        contact.visits = get("visits", parse.parse_int)
-        referred = get("referred_by", parse.parse_text)
-        contact.referred_by = referred or None
-        for key in ("salutation", "preferred_name", "preferred_channel", "festivals"):
-            setattr(contact, key, get(key, parse.parse_text) or "")
-        # Every column the sheet fills counts as filled; [completeness].fields picks which count.
-        contact.filled_fields = frozenset(
-            key
-            for key in _PROFILE_FIELDS
-            if getattr(contact, key) not in (None, "")
-            and cells.has(key)
-            and not parse.is_blank(cells.raw(values, key))
-        )
-        contacts.append(contact)
+        if position in flagged:
+            for key, found, cell in checks:
+                if position in found:
+                    cells.bad_cell(row, key, cell[position], found[position])
+        contacts.append(Contact(row=row, **dict(zip(fields, values, strict=True))))
     _unify_owners(contacts, cells)
     return contacts
+
+
+def _contact_rows(rows: list[tuple[int, list[Any]]], known_columns: list[int]
+                  ) -> list[tuple[int, list[Any]]]:
+    """The rows that are contacts: any column the tool knows is filled (a row where only a
+    person's own columns are filled is no contact)."""
+    empty = list(range(len(rows)))
+    for col in known_columns:  # most rows show a value in the first column looked at
+        empty = [position for position in empty
+                 if col >= len(rows[position][1]) or is_blank(rows[position][1][col])]
+        if not empty:
+            return rows
+    skip = set(empty)
+    return [row for position, row in enumerate(rows) if position not in skip]
+
+
+def _filled_fields(cells: _Reader, rows: Sequence[Any], raw: Mapping[str, Sequence[Any]],
+                   parsed: Mapping[str, list[Any]]) -> list[frozenset[str]]:
+    """Per row, the profile fields with a usable value: every column the sheet fills counts
+    as filled; [completeness].fields picks which count. Rows filled alike share one set."""
+    present = [key for key in _PROFILE_FIELDS if cells.has(key)]
+    masks = [0] * len(rows)
+    for bit, key in enumerate(present):
+        flag = 1 << bit
+        if key in _DEFAULTED:  # a blank cell reads as the default: filled only when typed
+            masks = [mask | flag if not (blank or value in _EMPTY) else mask for mask, value, blank
+                     in zip(masks, parsed[key], blanks(raw[key]), strict=True)]
+        else:  # a blank cell reads as None or ""
+            masks = [mask | flag if value not in _EMPTY else mask
+                     for mask, value in zip(masks, parsed[key], strict=True)]
+    sets: dict[int, frozenset[str]] = {}
+    out = []
+    for mask in masks:
+        found = sets.get(mask)
+        if found is None:
+            found = sets[mask] = frozenset(
+                key for bit, key in enumerate(present) if mask & (1 << bit))
+        out.append(found)
+    return out
 
 
 def _unify_owners(contacts: list[Contact], cells: _Reader) -> None:
     """One owner per agent, however the name is typed: each row spelt otherwise than most rows
     is shown with the common spelling and reported (the cell itself is the person's)."""
     shown = owner_spellings(c.owner for c in contacts)
+    keys = _owner_keys(c.owner for c in contacts)
     for contact in contacts:
-        common = shown.get(owner_key(contact.owner)) if contact.owner else None
+        common = shown.get(keys[contact.owner]) if contact.owner else None
         if common and common != contact.owner:
             cells.issue(contact.row, "owner", contact.owner,
                         f"spelt differently from '{common}' on other rows; read as {common}",
                         f"did you mean {common}?")
             contact.owner = common
+
+
+def _owner_keys(names: Iterable[str]) -> dict[str, str]:
+    """`owner_key` of each distinct spelling: a few agents own every row."""
+    return {name: owner_key(name) for name in set(names)}
 
 
 def _formula_ids(table: Table, id_col: int | None, contacts: list[Contact],
@@ -308,9 +387,9 @@ def resolve_contact(
     return None, "No contact has this ID or name"
 
 
-def _resolve_referrers(contacts: list[Contact], tab: str, issues: list[Issue]) -> None:
-    ids = _ids(contacts)
-    by_name = _names(contacts)
+def _resolve_referrers(contacts: list[Contact], ids: Mapping[str, str],
+                       by_name: Mapping[str, list[Contact]], tab: str,
+                       issues: list[Issue]) -> None:
     for contact in contacts:
         if not contact.referred_by:
             continue
@@ -337,17 +416,31 @@ def _interactions(
 ) -> list[Interaction]:
     cells = _Reader("interactions", table, issues)
     order = general["date_order"]
+    rows = table.rows
+    raw_dates = cells.column(rows, "date")
+    dates, bad_dates = parse_column(raw_dates, lambda v: parse.parse_date(v, order))
+    contact_ids = text_column(cells.column(rows, "contact_id"))
+    channels = text_column(cells.column(rows, "channel"))
+    touchpoints, outcomes, notes, owners = (
+        text_column(cells.column(rows, key)) for key in ("touchpoint", "outcome", "notes", "owner"))
+    refs = _ContactRefs(known)
+    channel_keys: dict[str, str] = {}
     out: list[Interaction] = []
-    for row, values in table.rows:
-        when = cells.get(values, row, "date", lambda v: parse.parse_date(v, order))
+    for position, (row, _values) in enumerate(rows):
+        when = dates[position]
         if when is None:
-            if parse.is_blank(cells.raw(values, "date")):
+            if position in bad_dates:
+                cells.bad_cell(row, "date", raw_dates[position], bad_dates[position])
+            else:
                 cells.issue(row, "date", "", "Date is empty", "type the date of the interaction")
             continue
-        contact_id = cells.contact_ref(values, row, known)
+        contact_id = refs.of(cells, row, contact_ids[position])
         if not contact_id:
             continue
-        channel = channel_key(cells.get(values, row, "channel", parse.parse_text))
+        typed = channels[position]
+        channel = channel_keys.get(typed)
+        if channel is None:
+            channel = channel_keys[typed] = channel_key(typed)
         if channel and channel not in CHANNELS:
             cells.issue(
                 row, "channel", channel, "Unknown channel", "use one of: " + ", ".join(CHANNELS)
@@ -358,10 +451,10 @@ def _interactions(
                 date=when,
                 contact_id=contact_id,
                 channel=channel,
-                touchpoint=cells.get(values, row, "touchpoint", parse.parse_text) or "",
-                outcome=cells.get(values, row, "outcome", parse.parse_text) or "",
-                notes=cells.get(values, row, "notes", parse.parse_text) or "",
-                owner=cells.get(values, row, "owner", parse.parse_text) or "",
+                touchpoint=touchpoints[position],
+                outcome=outcomes[position],
+                notes=notes[position],
+                owner=owners[position],
             )
         )
     return out
@@ -376,29 +469,46 @@ def _transactions(
 ) -> list[Transaction]:
     cells = _Reader("transactions", table, issues)
     order = general["date_order"]
-    ids = known
+    rows = table.rows
+    contact_ids = text_column(cells.column(rows, "contact_id"))
+    referrers = text_column(cells.column(rows, "referred_by"))
+    raw = {key: cells.column(rows, key) for key in ("closing_date", "price", "commission")}
+    closings, bad_closings = parse_column(raw["closing_date"], lambda v: parse.parse_date(v, order))
+    amounts: dict[Any, Any] = {}
+    prices, bad_prices = parse_column(raw["price"], parse.parse_number, amounts)
+    commissions, bad_commissions = parse_column(raw["commission"], parse.parse_number, amounts)
+    sides, sources = (text_column(cells.column(rows, key)) for key in ("side", "source"))
+    checks = (("closing_date", bad_closings), ("price", bad_prices),
+              ("commission", bad_commissions))
+    refs = _ContactRefs(known)
+    resolved: dict[str, tuple[str | None, str]] = {}
     out: list[Transaction] = []
-    for row, values in table.rows:
-        contact_id = cells.contact_ref(values, row, known)
+    for position, (row, _values) in enumerate(rows):
+        contact_id = refs.of(cells, row, contact_ids[position])
         if not contact_id:
             continue
-        referrer = cells.get(values, row, "referred_by", parse.parse_text)
+        referrer: str | None = referrers[position]
         if referrer:
-            found, problem = resolve_contact(referrer, ids, by_name)
+            if referrer not in resolved:
+                resolved[referrer] = resolve_contact(referrer, known, by_name)
+            found, problem = resolved[referrer]
             if problem:
                 cells.issue(row, "referred_by", referrer, problem, "type the referrer's ID")
             referrer = found
+        else:
+            referrer = None
+        for key, found_problems in checks:
+            if position in found_problems:
+                cells.bad_cell(row, key, raw[key][position], found_problems[position])
         out.append(
             Transaction(
                 row=row,
                 contact_id=contact_id,
-                closing_date=cells.get(
-                    values, row, "closing_date", lambda v: parse.parse_date(v, order)
-                ),
-                side=(cells.get(values, row, "side", parse.parse_text) or "").casefold(),
-                price=cells.get(values, row, "price", parse.parse_number),
-                commission=cells.get(values, row, "commission", parse.parse_number),
-                source=(cells.get(values, row, "source", parse.parse_text) or "").casefold(),
+                closing_date=closings[position],
+                side=sides[position].casefold(),
+                price=prices[position],
+                commission=commissions[position],
+                source=sources[position].casefold(),
                 referred_by=referrer,
             )
         )
