@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sheets_sync.core.messages import Templates, render
+from sheets_sync.core.messages import Templates, placeholders, render
 from sheets_sync.core.preferences import address
 from sheets_sync.core.touch_engine import Candidate
 from sheets_sync.core.touch_index import EngineSettings
@@ -60,7 +60,8 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
     if text and not ("{address}" in text and not settings.office_address):
         # Without the office address the draft would go out with a gap where the directions
         # belong; it is left blank and the plan reports the missing setting (touchpoints.py).
-        message = render(text, _values(cand, person.lang, templates, settings))
+        message = render(text, _values(cand, person.lang, templates, settings,
+                                       placeholders(text)))
     return Touchpoint(
         contact_row=contact.row,
         contact_id=person.cid,
@@ -104,7 +105,8 @@ def label(cand: Candidate, templates: Templates, settings: EngineSettings) -> st
     # A holiday with no name in the label language gets no detail, not an English name.
     detail = None if _unnamed_holiday(cand.occ.values, lang) else templates.pick(
         "details", lang, keys)
-    values = _values(cand, lang, templates, settings)
+    words = placeholders(base) | placeholders(detail) if detail else placeholders(base)
+    values = _values(cand, lang, templates, settings, words) if words else {}
     text = render(base, values)
     if detail:
         rendered = render(detail, values)
@@ -117,7 +119,10 @@ def _keys(base: str, variants: Sequence[str]) -> list[str]:
     return [f"{base}_{v}" for v in variants if v] + [base]
 
 
-def _values(cand: Candidate, lang: str, templates: Templates, settings: EngineSettings) -> dict:
+def _values(cand: Candidate, lang: str, templates: Templates, settings: EngineSettings,
+            words: frozenset[str]) -> dict:
+    """The placeholders' values; how the contact is called is worked out only when the text
+    (its `words`) names them."""
     contact = cand.person.contact
     values = {k: _localise(v, lang) for k, v in cand.occ.values.items()}
     term_key = cand.occ.values.get("term_key")
@@ -126,9 +131,10 @@ def _values(cand: Candidate, lang: str, templates: Templates, settings: EngineSe
     kind = cand.occ.values.get("kind")
     if kind:
         values["kind"] = templates.pick("words", lang, [f"event_{kind}"]) or kind
-    called = address(contact.name, lang, contact.salutation, contact.preferred_name)
-    values["name"] = called.name
-    values["first_name"] = called.first_name
+    if "name" in words or "first_name" in words:
+        called = address(contact.name, lang, contact.salutation, contact.preferred_name)
+        values["name"] = called.name
+        values["first_name"] = called.first_name
     values["agent"] = contact.owner or templates.pick("words", lang, ["your_agent"]) or ""
     values["address"] = settings.office_address
     return values
