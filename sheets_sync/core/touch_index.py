@@ -183,6 +183,7 @@ class Person:
         self.lang = _language(contact, settings, templates)
         self.country = ((contact.country or "").strip() or settings.default_country).upper()
         self.interactions = index.facts.interactions.get(self.key, ())
+        self.interaction_dates = [i.date for i in self.interactions]  # for bisecting
         self.done, self.resolved, self.named = _tally(self.interactions, index)
         # The book's last personal contact (facts.last_contact: the Last contact cell, logged
         # personal contacts, closings): what Activity shows and the cadences count from.

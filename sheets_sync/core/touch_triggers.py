@@ -73,13 +73,12 @@ def _yearly(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
         days = _birthdays(rule, person.contact, years)
     else:
         days = _anniversaries(rule, person, years)
+    if not days:
+        return []
     lead = timedelta(days=rule.lead_days)
     early = timedelta(days=rule.early_days)
-    occs = []
-    for day, values in days:
-        due = day - lead
-        occs.append(Occurrence(due, due - early, (), dict(values, date=day)))
-    return occs
+    return [Occurrence(day - lead, day - lead - early, (), {**values, "date": day})
+            for day, values in days]
 
 
 def _birthdays(rule: Rule, contact: Contact, years: Iterable[int]
@@ -249,7 +248,7 @@ def _keyword_events(rule: Rule, person: Person, today: date, offsets: Sequence[t
     # Look back only as far as an occurrence could still be due or shadow a repeat.
     reach = (rule.expire_days if rule.expire_days is not None else 365) + rule.cooldown_days
     start = today - timedelta(days=reach + max(o.days for o in offsets))
-    first = bisect_left([i.date for i in person.interactions], start)
+    first = bisect_left(person.interaction_dates, start)
     occs = []
     last_seen: dict[str, date] = {}
     for interaction, key in zip(person.interactions[first:], person.resolved[first:], strict=True):
