@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from sheets_sync.core import vocabulary
@@ -48,6 +49,24 @@ def keyed(rows: Iterable[Interaction | Transaction], facts: BookFacts) -> list[t
     return [(facts.key_of(row.contact_id), row) for row in rows]
 
 
+class BookRows:
+    """The book's Transactions and Interactions rows with their contact keys, in sheet order:
+    keyed in one pass that the metrics, the circle conversions and every breakdown slice read,
+    and the transactions indexed by contact so a slice takes its own without a scan of all."""
+
+    def __init__(self, book: Book, facts: BookFacts) -> None:
+        self.txns: Keyed = keyed(book.transactions, facts)
+        self.interactions: Keyed = keyed(book.interactions, facts)
+        self._at: dict[str, list[int]] = {}
+        for position, (key, _) in enumerate(self.txns):
+            self._at.setdefault(key, []).append(position)
+
+    def txns_of(self, keys: Iterable[str]) -> list[tuple[str, Any]]:
+        """The transactions of the contacts with `keys`, in sheet order."""
+        at = sorted(n for key in set(keys) for n in self._at.get(key, ()))
+        return [self.txns[n] for n in at]
+
+
 class BookSlice:
     """Indexes over one slice of the book (all of it, or one owner / tier / circle / source).
 
@@ -69,7 +88,8 @@ class BookSlice:
         self.rows = [(facts.key(c), c, classes.get(c.key)) for c in self.contacts]
         self.keys = {key: c for key, c, _ in self.rows}
         self.txns = [txn for _, txn in txns]
-        self.interactions = [i for key, i in interactions if contacts is None or key in self.keys]
+        self._interactions = interactions
+        self._whole = contacts is None
         self.txns_by: dict[str, list[Transaction]] = {}
         for key, txn in txns:
             self.txns_by.setdefault(key, []).append(txn)
@@ -82,6 +102,14 @@ class BookSlice:
                 self.deals[key] = 1
         self.referral_sources = words(self.settings["referral_sources"])
         self.past_client_sources = words(self.settings["past_client_sources"])
+
+    @cached_property
+    def interactions(self) -> list[Interaction]:
+        """The slice's interactions, in sheet order: cut when a measure first reads them (the
+        breakdown rows never do)."""
+        if self._whole:
+            return [i for _, i in self._interactions]
+        return [i for key, i in self._interactions if key in self.keys]
 
 
 
