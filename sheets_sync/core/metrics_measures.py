@@ -177,12 +177,18 @@ def csat(f: BookSlice) -> tuple[float | None, int, int]:
     satisfied = words(f.settings["satisfied_outcomes"])
     unsatisfied = words(f.settings["unsatisfied_outcomes"])
     yes = no = 0
+    answers: dict[str, int] = {}  # Outcome -> -1, 0 or 1, once per distinct text (few)
     for interaction in f.interactions:
-        # Unsatisfied first: "不满意" begins differently from "满意", but "unsatisfied…" must never
-        # be read as a satisfied answer by a looser list.
-        if starts(interaction.outcome, unsatisfied):
+        answer = answers.get(interaction.outcome)
+        if answer is None:
+            # Unsatisfied first: "不满意" begins differently from "满意", but "unsatisfied…" must
+            # never be read as a satisfied answer by a looser list.
+            answer = answers[interaction.outcome] = (
+                -1 if starts(interaction.outcome, unsatisfied)
+                else 1 if starts(interaction.outcome, satisfied) else 0)
+        if answer < 0:
             no += 1
-        elif starts(interaction.outcome, satisfied):
+        elif answer > 0:
             yes += 1
     return ratio(yes, yes + no), yes, yes + no
 
@@ -190,9 +196,22 @@ def csat(f: BookSlice) -> tuple[float | None, int, int]:
 def engagement(f: BookSlice) -> tuple[float | None, int, int]:
     """Seed 000 "response rate to touchpoints": answered touchpoints ÷ touchpoints done."""
     silent = words(f.settings["no_answer_outcomes"])
-    done = [i for i in f.interactions if vocabulary.normalise(i.channel) != "note"]
-    answered = sum(1 for i in done if i.outcome.strip() and not starts(i.outcome, silent))
-    return ratio(answered, len(done)), answered, len(done)
+    notes: dict[str, bool] = {}  # per distinct Channel and Outcome text (few of each)
+    answers: dict[str, bool] = {}
+    done = answered = 0
+    for i in f.interactions:
+        note = notes.get(i.channel)
+        if note is None:
+            note = notes[i.channel] = vocabulary.normalise(i.channel) == "note"
+        if note:
+            continue
+        done += 1
+        answer = answers.get(i.outcome)
+        if answer is None:
+            answer = answers[i.outcome] = bool(i.outcome.strip()) and not starts(i.outcome,
+                                                                                  silent)
+        answered += answer
+    return ratio(answered, done), answered, done
 
 
 def repurchase_rate(f: BookSlice) -> tuple[float | None, int, int]:
