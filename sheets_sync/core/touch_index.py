@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sheets_sync.core.facts import (
@@ -124,6 +124,10 @@ class BookIndex:
         # (rule key, country) -> (sorted due dates, occurrences): built once per calendar and
         # country by the calendar trigger, never per contact.
         self.calendars: dict[tuple[str, str], tuple[list[date], list[Occurrence]]] = {}
+        # Per evaluation, for the triggers: an event rule's offsets as timedeltas (rule key ->),
+        # and the (year, date) birthdays of a month/day, solar or lunar, in the years looked at.
+        self.event_offsets: dict[str, list[timedelta]] = {}
+        self.birthdays: dict[tuple[int, int, bool], list[tuple[int, date]]] = {}
 
     def marker(self, text: str) -> str | None:
         """The rule the tool's own marker names ("Label [rule_key]", written on Today and
@@ -191,6 +195,15 @@ class Person:
         self.last_contact = index.facts.last_contact.get(contact.row)
         self.side = self.closings[-1][1] if self.closings else ""
         self._attrs: dict[str, str] = {}
+        self._event_texts: dict[int, str] = {}
+
+    def event_text(self, position: int) -> str:
+        """`event_text` of the contact's interaction at `position`, once for all keyword rules."""
+        text = self._event_texts.get(position)
+        if text is None:
+            text = self._event_texts[position] = event_text(self.interactions[position],
+                                                            self.resolved[position])
+        return text
 
     def attr(self, name: str) -> str:
         """A filterable field, normalised once per contact (rules share a few fields)."""
