@@ -211,6 +211,7 @@ DatedEntries = dict[Month, list[tuple[int, str]]]  # month -> (day, text) entrie
 def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> DatedEntries:
     """Each month's birthdays; lunar ones on their solar date in the window, marked."""
     window = set(months)
+    by_month = _by_month(months)
     birthdays: DatedEntries = {m: [] for m in months}
     for contact in people:
         born = contact.birthday
@@ -224,11 +225,19 @@ def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> 
                     birthdays[(solar.year, solar.month)].append(
                         (solar.day, f"{contact.name} {mark}"))
         else:
-            for year, month in months:
-                if month == born.month:
-                    birthdays[(year, month)].append((_day_in(year, month, born.day),
-                                                     contact.name))
+            for year, month in by_month.get(born.month, ()):
+                birthdays[(year, month)].append((_day_in(year, month, born.day),
+                                                 contact.name))
     return birthdays
+
+
+def _by_month(months: list[Month]) -> dict[int, list[Month]]:
+    """The window's months by month of the year, in window order (a person's date is looked up,
+    not compared with every month of the window)."""
+    found: dict[int, list[Month]] = {}
+    for year, month in months:
+        found.setdefault(month, []).append((year, month))
+    return found
 
 
 def _closings_by_person(book: Book,
@@ -259,11 +268,12 @@ def _anniversary_entries(book: Book, facts: BookFacts, months: list[Month],
     """Each month's home anniversaries: a closing at least a year back, with the years."""
     anniversaries: DatedEntries = {m: [] for m in months}
     closings, names = _closings_by_person(book, facts)
+    by_month = _by_month(months)
     for person, dates in closings.items():
         for closed in dates:
-            for year, month in months:
+            for year, month in by_month.get(closed.month, ()):
                 years = year - closed.year
-                if month == closed.month and years >= 1:
+                if years >= 1:
                     anniversaries[(year, month)].append(
                         (_day_in(year, month, closed.day),
                          f"{names.get(person, person)} ({_years_text(years, lang)})"))

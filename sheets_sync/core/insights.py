@@ -14,6 +14,7 @@ from sheets_sync.core.metrics import compute_metrics, due_items_from_today, list
 from sheets_sync.core.metrics_breakdowns import Breakdown, compute_breakdowns
 from sheets_sync.core.metrics_catalogue import Metric
 from sheets_sync.core.metrics_history import history_value, merge_history
+from sheets_sync.core.metrics_measures import BookRows
 from sheets_sync.core.model import Book, Classification, OwnedTab, Table
 from sheets_sync.core.referrals import Referrer, compute_referrals
 
@@ -44,12 +45,13 @@ def measure(book: Book, classes: Mapping[int, Classification], facts: BookFacts,
     rerun = written == today or (written is None and history_value(
         history_table, today, "touchpoints_on_time", date_order) is not None)
     due_items = None if rerun else due_items_from_today(today_table, today, date_order)
+    rows = BookRows(book, facts)  # keyed once for the metrics and the breakdowns
     metrics = compute_metrics(book, classes, today, config, due_items=due_items,
-                              referrers=referrers, facts=facts)
+                              referrers=referrers, facts=facts, rows=rows)
     if rerun:
         for metric in metrics:
             if metric.key == "touchpoints_on_time" and not metric.group:
                 metric.value = history_value(history_table, today, metric.key, date_order)
     history = merge_history(history_table, today, metrics, lang, date_order)
-    breakdowns = compute_breakdowns(book, classes, today, config, facts)
+    breakdowns = compute_breakdowns(book, classes, today, config, facts, rows)
     return Insights(metrics, breakdowns, history, referrers)

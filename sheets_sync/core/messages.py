@@ -97,13 +97,27 @@ def default_templates() -> Templates:
 
 def clean_value(value: object) -> str:
     """A placeholder value as plain one-line text (line breaks and tabs become spaces)."""
-    text = strip_escapes("" if value is None else str(value))  # whole, so no "[2J" is left
+    text = "" if value is None else str(value)
+    # Printable text holds no escape or control character and no whitespace but the space:
+    # with single spaces inside and none at the ends it is already clean (most names are).
+    if (text.isprintable() and "  " not in text and not text.startswith(" ")
+            and not text.endswith(" ")):
+        return text
+    text = strip_escapes(text)  # whole, so no "[2J" is left
     return " ".join(_CONTROL.sub(" ", text).split())
+
+
+@lru_cache(maxsize=4096)
+def placeholders(text: str) -> frozenset[str]:
+    """The `{word}` placeholders `text` uses (a template's, so few distinct texts)."""
+    return frozenset(word for word in _PLACEHOLDER.findall(text) if word)
 
 
 def render(text: str, values: Mapping[str, object]) -> str:
     """Fill `{word}` placeholders from `values`. Unknown words are left visible, so a typo in a
     user-edited template shows up in the draft instead of silently vanishing."""
+    if "{" not in text and "}" not in text:  # nothing to fill (most labels)
+        return text.strip().lstrip(_FORMULA_START + " ")
 
     def substitute(match: re.Match[str]) -> str:
         token = match.group(0)

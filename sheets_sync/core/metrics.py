@@ -37,15 +37,14 @@ from sheets_sync.core.metrics_catalogue import (
     make_metric,
 )
 from sheets_sync.core.metrics_measures import (
+    BookRows,
     BookSlice,
-    Keyed,
     avg_days_to_return,
     conversion,
     csat,
     dormant_share,
     engagement,
     is_referred,
-    keyed,
     mean,
     nps,
     past_client_referral_share,
@@ -100,7 +99,8 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
                     config: Mapping[str, Any], *,
                     due_items: Sequence[DueItem] | None = None,
                     referrers: Sequence[Referrer] | None = None,
-                    facts: BookFacts | None = None) -> list[Metric]:
+                    facts: BookFacts | None = None,
+                    rows: BookRows | None = None) -> list[Metric]:
     """Every metric of SPEC §6, headline ones first, then the per-group ones.
 
     Formulas (terms in the module docstring; each Metric.definition repeats its own):
@@ -135,9 +135,9 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
     * tier / activity distribution = contacts per tier and per activity class
     """
     book_facts = facts or build_facts(book, today, config)
-    txns = keyed(book.transactions, book_facts)
-    interactions = keyed(book.interactions, book_facts)
-    whole = BookSlice(book, book_facts, classes, config, txns=txns, interactions=interactions)
+    rows = rows or BookRows(book, book_facts)
+    whole = BookSlice(book, book_facts, classes, config, txns=rows.txns,
+                      interactions=rows.interactions)
     repeats = repeat_deals(book_facts)
     out: list[Metric] = []
 
@@ -197,7 +197,7 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
         f"this sync ({on_time} ÷ {len(items)})."), config))
 
     out += _value_metrics(whole, repeats, config)
-    out += _circle_conversion(book, book_facts, classes, config, txns, interactions)
+    out += _circle_conversion(book, book_facts, classes, config, rows)
     if referrers is None:
         referrers = compute_referrals(book, classes, today, config, book_facts)
     out += _referral_metrics(referrers, config)
@@ -302,18 +302,16 @@ def _retention_roi(facts: BookSlice, repeats: set[int], config: Mapping[str, Any
 
 
 def _circle_conversion(book: Book, book_facts: BookFacts, classes: Mapping[str, Classification],
-                       config: Mapping[str, Any], txns: Keyed,
-                       interactions: Keyed) -> list[Metric]:
+                       config: Mapping[str, Any], rows: BookRows) -> list[Metric]:
     """Seed 004: CR = new clients from a circle ÷ contacts in that circle, per circle."""
     out = []
     for circle in vocabulary.CIRCLES:
         members = [c for c in book.contacts if c.circle == circle]
         if not members:
             continue
-        keys = {book_facts.key(c) for c in members}
         circle_slice = BookSlice(book, book_facts, classes, config, contacts=members,
-                                 txns=[(k, t) for k, t in txns if k in keys],
-                                 interactions=interactions)
+                                 txns=rows.txns_of(book_facts.key(c) for c in members),
+                                 interactions=rows.interactions)
         value, num, den = conversion(circle_slice)
         out.append(make_metric("circle_conversion", value, (
             f"Clients in {circle} ÷ contacts in {circle} ({num} ÷ {den}; seed 004 CR)."),

@@ -12,11 +12,11 @@ from sheets_sync.core import vocabulary
 from sheets_sync.core.facts import BookFacts, build_facts
 from sheets_sync.core.metrics_catalogue import TIERS
 from sheets_sync.core.metrics_measures import (
+    BookRows,
     BookSlice,
     Keyed,
     conversion,
     dormant_share,
-    keyed,
     nps,
     ratio,
     referral_share,
@@ -68,15 +68,16 @@ def _measure_row(group: str, facts: BookSlice, repeats: set[int], total_txns: in
 
 
 def compute_breakdowns(book: Book, classes: Mapping[str, Classification], today: date,
-                       config: Mapping[str, Any], facts: BookFacts | None = None
-                       ) -> list[Breakdown]:
+                       config: Mapping[str, Any], facts: BookFacts | None = None,
+                       rows: BookRows | None = None) -> list[Breakdown]:
     """Per Owner, Tier, Circle and Source: the headline measures on that slice of the book.
 
     Owner, Tier and Circle slice the contacts (and their transactions and interactions); Source
     slices the transactions (and their clients), so rates that mean nothing per source (repeat
     rate, referral share, conversion) are left blank there.
     """
-    slicer = _Slicer(book, facts or build_facts(book, today, config), classes, config)
+    facts = facts or build_facts(book, today, config)
+    slicer = _Slicer(book, facts, classes, config, rows or BookRows(book, facts))
     return [_by_owner(slicer), _by_tier(slicer), _by_circle(slicer), _by_source(slicer)]
 
 
@@ -85,14 +86,15 @@ class _Slicer:
     once."""
 
     def __init__(self, book: Book, facts: BookFacts, classes: Mapping[str, Classification],
-                 config: Mapping[str, Any]) -> None:
+                 config: Mapping[str, Any], rows: BookRows) -> None:
         self.book = book
         self.facts = facts
         self.classes = classes
         self.config = config
         self.repeats = repeat_deals(facts)
-        self.txns = keyed(book.transactions, facts)
-        self.interactions = keyed(book.interactions, facts)
+        self.rows = rows
+        self.txns = rows.txns
+        self.interactions = rows.interactions
         self.total = len(book.transactions)
 
     def groups(self, label: Callable[[Contact], str]) -> dict[str, list[Contact]]:
@@ -108,8 +110,7 @@ class _Slicer:
 
     def row(self, group: str, members: list[Contact], extra_txns: Keyed = ()) -> list[Any]:
         """The measures on `members`, their transactions and `extra_txns`."""
-        keys = {self.facts.key(c) for c in members}
-        txns = [(k, t) for k, t in self.txns if k in keys] + list(extra_txns)
+        txns = self.rows.txns_of(self.facts.key(c) for c in members) + list(extra_txns)
         return _measure_row(group, self.cut(members, txns), self.repeats, self.total)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from sheets_sync.core import vocabulary
@@ -48,6 +49,24 @@ def keyed(rows: Iterable[Interaction | Transaction], facts: BookFacts) -> list[t
     return [(facts.key_of(row.contact_id), row) for row in rows]
 
 
+class BookRows:
+    """The book's Transactions and Interactions rows with their contact keys, in sheet order:
+    keyed in one pass that the metrics, the circle conversions and every breakdown slice read,
+    and the transactions indexed by contact so a slice takes its own without a scan of all."""
+
+    def __init__(self, book: Book, facts: BookFacts) -> None:
+        self.txns: Keyed = keyed(book.transactions, facts)
+        self.interactions: Keyed = keyed(book.interactions, facts)
+        self._at: dict[str, list[int]] = {}
+        for position, (key, _) in enumerate(self.txns):
+            self._at.setdefault(key, []).append(position)
+
+    def txns_of(self, keys: Iterable[str]) -> list[tuple[str, Any]]:
+        """The transactions of the contacts with `keys`, in sheet order."""
+        at = sorted(n for key in set(keys) for n in self._at.get(key, ()))
+        return [self.txns[n] for n in at]
+
+
 class BookSlice:
     """Indexes over one slice of the book (all of it, or one owner / tier / circle / source).
 
@@ -69,7 +88,8 @@ class BookSlice:
         self.rows = [(facts.key(c), c, classes.get(c.key)) for c in self.contacts]
         self.keys = {key: c for key, c, _ in self.rows}
         self.txns = [txn for _, txn in txns]
-        self.interactions = [i for key, i in interactions if contacts is None or key in self.keys]
+        self._interactions = interactions
+        self._whole = contacts is None
         self.txns_by: dict[str, list[Transaction]] = {}
         for key, txn in txns:
             self.txns_by.setdefault(key, []).append(txn)
@@ -82,6 +102,14 @@ class BookSlice:
                 self.deals[key] = 1
         self.referral_sources = words(self.settings["referral_sources"])
         self.past_client_sources = words(self.settings["past_client_sources"])
+
+    @cached_property
+    def interactions(self) -> list[Interaction]:
+        """The slice's interactions, in sheet order: cut when a measure first reads them (the
+        breakdown rows never do)."""
+        if self._whole:
+            return [i for _, i in self._interactions]
+        return [i for key, i in self._interactions if key in self.keys]
 
 
 
@@ -149,12 +177,18 @@ def csat(f: BookSlice) -> tuple[float | None, int, int]:
     satisfied = words(f.settings["satisfied_outcomes"])
     unsatisfied = words(f.settings["unsatisfied_outcomes"])
     yes = no = 0
+    answers: dict[str, int] = {}  # Outcome -> -1, 0 or 1, once per distinct text (few)
     for interaction in f.interactions:
-        # Unsatisfied first: "不满意" begins differently from "满意", but "unsatisfied…" must never
-        # be read as a satisfied answer by a looser list.
-        if starts(interaction.outcome, unsatisfied):
+        answer = answers.get(interaction.outcome)
+        if answer is None:
+            # Unsatisfied first: "不满意" begins differently from "满意", but "unsatisfied…" must
+            # never be read as a satisfied answer by a looser list.
+            answer = answers[interaction.outcome] = (
+                -1 if starts(interaction.outcome, unsatisfied)
+                else 1 if starts(interaction.outcome, satisfied) else 0)
+        if answer < 0:
             no += 1
-        elif starts(interaction.outcome, satisfied):
+        elif answer > 0:
             yes += 1
     return ratio(yes, yes + no), yes, yes + no
 
@@ -162,9 +196,22 @@ def csat(f: BookSlice) -> tuple[float | None, int, int]:
 def engagement(f: BookSlice) -> tuple[float | None, int, int]:
     """Seed 000 "response rate to touchpoints": answered touchpoints ÷ touchpoints done."""
     silent = words(f.settings["no_answer_outcomes"])
-    done = [i for i in f.interactions if vocabulary.normalise(i.channel) != "note"]
-    answered = sum(1 for i in done if i.outcome.strip() and not starts(i.outcome, silent))
-    return ratio(answered, len(done)), answered, len(done)
+    notes: dict[str, bool] = {}  # per distinct Channel and Outcome text (few of each)
+    answers: dict[str, bool] = {}
+    done = answered = 0
+    for i in f.interactions:
+        note = notes.get(i.channel)
+        if note is None:
+            note = notes[i.channel] = vocabulary.normalise(i.channel) == "note"
+        if note:
+            continue
+        done += 1
+        answer = answers.get(i.outcome)
+        if answer is None:
+            answer = answers[i.outcome] = bool(i.outcome.strip()) and not starts(i.outcome,
+                                                                                  silent)
+        answered += answer
+    return ratio(answered, done), answered, done
 
 
 def repurchase_rate(f: BookSlice) -> tuple[float | None, int, int]:

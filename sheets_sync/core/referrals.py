@@ -229,7 +229,9 @@ def compute_referrals(book: Book, classes: Mapping[str, Classification], today: 
     people = facts.people
     edges = facts.referral_edges()
     credited = _credited_deals(book, people)
-    by_client = _deals_by_client(book)
+    # Each client's commissions, read once: every referrer above them sums them again.
+    by_client = {client: [t.commission or 0.0 for t in deals]
+                 for client, deals in _deals_by_client(book).items()}
     when = {(r.referrer, r.referred): r.when for refs in facts.referrals.values() for r in refs}
     lookback = int(settings["lookback_days"])
     unit = float(settings["influence_commission_unit"]) or 1.0
@@ -304,14 +306,14 @@ def _add_commission(referrer: Referrer, deals: list[Transaction], today: date) -
 
 
 def _add_network(referrer: Referrer, edges: Mapping[str, Iterable[str]],
-                 by_client: Mapping[str, list[Transaction]], unit: float,
+                 by_client: Mapping[str, list[float]], unit: float,
                  people: Mapping[str, Contact]) -> None:
     """Downstream contacts, their commission, the longest chain and the influence."""
     person = referrer.contact_id
     below = downstream_of(edges, person)
     referrer.downstream = len(below)
-    referrer.downstream_commission = sum(t.commission or 0.0 for p in below
-                                         for t in by_client.get(p, []))
+    referrer.downstream_commission = sum(amount for p in below
+                                         for amount in by_client.get(p, ()))
     referrer.chain = [_name_of(people, p) for p in deepest_chain(edges, person)]
     referrer.influence = len(below) + referrer.downstream_commission / unit
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
     settings = engine_settings(typed, today, until, horizon, lang)
     index = BookIndex(facts, rules, templates, settings)
     greeting = greeting_settings(typed.today, typed.calendar)
+    shared = Shared(rules, settings)
     results = []
     issues: list[Issue] = []
     for contact in book.contacts:
@@ -69,7 +71,7 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
                                 "Add a mobile number or an e-mail address"))
             continue
         person = Person(contact, cid, classes.get(contact.key), index, templates)
-        pending, future, blocked = _candidates(person, rules, index, greeting)
+        pending, future, blocked = _candidates(person, rules, index, greeting, shared)
         pending = _apply_supersedes(pending)
         issues.extend(_channel_issues(contact, pending, blocked, settings, facts.contacts_tab,
                                      templates))
@@ -77,46 +79,127 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
     return index, results, issues
 
 
+class Shared:
+    """What contacts alike get alike, worked out for the first of them and reused (one
+    evaluation's caches; every answer is the one the functions below give, only not recomputed):
+
+    - the rules whose filters a contact passes, by the values of the filtered fields (most
+      contacts share a tier, lifecycle and stage, so `_applies` runs per kind of contact);
+    - a calendar rule's occurrences for a country and Festivals cell, greeting filter applied,
+      and settled when nothing was done (every Malaysian with a blank cell gets the same ones);
+    - a rule's channel for a contact's reach (a phone, a mobile, an e-mail);
+    - a priority for a rule, tier and days overdue.
+    """
+
+    def __init__(self, rules: Sequence[Rule], settings: EngineSettings) -> None:
+        self.rules = list(rules)
+        self.fields = tuple(dict.fromkeys(name for rule in rules for name, _, _ in rule.filters))
+        self.by_kind: dict[tuple[str, ...], list[Rule]] = {}
+        self.calendar: dict[tuple[str, str, str], list[Occurrence]] = {}
+        self.settled: dict[tuple[str, str, str], tuple[list[Occurrence], list[Occurrence]]] = {}
+        self.routes: dict[tuple[str, bool, bool, bool], tuple[str | None, str]] = {}
+        self.priorities: dict[tuple[str, str, int], float] = {}
+        mobile = settings.mobile_channels
+        # Rules that may go by a channel needing a mobile: only they ask whether it is one.
+        self.mobile_rules = frozenset(
+            rule.key for rule in rules
+            if rule.channel in mobile or any(
+                str(c).strip().lower() in mobile
+                for c in (rule.fallback if rule.fallback is not None else settings.fallback)))
+
+    def rules_for(self, person: Person) -> list[Rule]:
+        """The rules whose filters the contact passes, in config order."""
+        kind = tuple(person.attr(name) for name in self.fields)
+        found = self.by_kind.get(kind)
+        if found is None:
+            found = self.by_kind[kind] = [rule for rule in self.rules if _applies(rule, person)]
+        return found
+
+    def route(self, rule: Rule, person: Person, settings: EngineSettings
+              ) -> tuple[str | None, str]:
+        """`_channel`, by the contact's reach."""
+        phone = person.contact.phone
+        landline = bool(phone) and rule.key in self.mobile_rules and is_landline(phone)
+        reach = (rule.key, bool(phone), bool(person.contact.email), landline)
+        found = self.routes.get(reach)
+        if found is None:
+            found = self.routes[reach] = _channel(rule, person, settings)
+        return found
+
+    def priority(self, rule: Rule, tier: str, overdue: int, settings: EngineSettings) -> float:
+        """`_priority`, once per rule, tier and days overdue."""
+        key = (rule.key, tier, overdue)
+        found = self.priorities.get(key)
+        if found is None:
+            found = self.priorities[key] = _priority(rule, tier, overdue, settings)
+        return found
+
+
 def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
-                greeting: Greeting | None = None
+                greeting: Greeting | None = None, shared: Shared | None = None
                 ) -> tuple[list[Candidate], list[Candidate], list[tuple[Rule, str]]]:
     """(due candidates, coming candidates, due rules no channel of the contact can carry with
     the channel each wanted)."""
     settings = index.settings
+    today = settings.today
+    shared = shared or Shared(rules, settings)
     pending: list[Candidate] = []
     future: list[Candidate] = []
     blocked: list[tuple[Rule, str]] = []
     fell_due: dict[str, date] = {}
-    for rule in rules:
-        if not _applies(rule, person):
-            continue
-        occs = occurrences(rule, person, index)
-        if occs and greeting is not None and rule.trigger == "calendar":
-            # The contact's Festivals cell and climate decide which greetings are theirs.
-            occs = [o for o in occs if preferences.wanted(rule.spec.calendar, o.values,
-                                              person.contact.festivals, person.country, greeting)]
+    for rule in shared.rules_for(person):
+        done = _done(rule, person, index.facts)
+        if rule.trigger == "calendar":
+            occs, settled = _calendar_occurrences(rule, person, index, greeting, shared, done)
+        else:
+            occs, settled = occurrences(rule, person, index), None
         if not occs:
             continue
         if rule.group:
-            latest = max((o.due for o in occs if o.due <= settings.today), default=None)
+            latest = max((o.due for o in occs if o.due <= today), default=None)
             if latest is not None and latest > fell_due.get(rule.group, date.min):
                 fell_due[rule.group] = latest
-        due_now, later = settle(rule, occs, _done(rule, person, index.facts), settings.today)
+        due_now, later = settled or settle(rule, occs, done, today)
         if not due_now and not later:
             continue
-        channel, fallback_from = _channel(rule, person, settings)
+        channel, fallback_from = shared.route(rule, person, settings)
         if channel is None:
             if due_now:
                 blocked.append((rule, fallback_from))
             continue
         for occ in due_now:
-            overdue = (settings.today - occ.due).days
+            overdue = (today - occ.due).days
             pending.append(Candidate(rule, occ, person, channel, fallback_from,
-                                     _priority(rule, person.tier, overdue, settings), overdue))
+                                     shared.priority(rule, person.tier, overdue, settings),
+                                     overdue))
         for occ in _coming(later, settings.horizon):
             future.append(Candidate(rule, occ, person, channel, fallback_from,
-                                    _priority(rule, person.tier, 0, settings), 0))
+                                    shared.priority(rule, person.tier, 0, settings), 0))
     return _latest_of_groups(pending, fell_due), future, blocked
+
+
+def _calendar_occurrences(rule: Rule, person: Person, index: BookIndex,
+                          greeting: Greeting | None, shared: Shared, done: list[date]
+                          ) -> tuple[list[Occurrence], tuple[list[Occurrence],
+                                                            list[Occurrence]] | None]:
+    """A calendar rule's occurrences for the contact — the contact's Festivals cell and climate
+    decide which greetings are theirs — and, when nothing was done, how they settle; both the
+    same for every contact of a country and Festivals cell."""
+    festivals = person.contact.festivals if greeting is not None else ""
+    key = (rule.key, person.country, festivals or "")
+    occs = shared.calendar.get(key)
+    if occs is None:
+        occs = occurrences(rule, person, index)
+        if occs and greeting is not None:
+            occs = [o for o in occs if preferences.wanted(rule.spec.calendar, o.values,
+                                              festivals, person.country, greeting)]
+        shared.calendar[key] = occs
+    if done or not occs:
+        return occs, None
+    settled = shared.settled.get(key)
+    if settled is None:
+        settled = shared.settled[key] = settle(rule, occs, done, index.settings.today)
+    return occs, settled
 
 
 def _applies(rule: Rule, person: Person) -> bool:
@@ -161,15 +244,24 @@ def settle(rule: Rule, occs: list[Occurrence], done: list[date], today: date
     if (rule.once and done) or not occs:
         return [], []
     if len(occs) > 1:
-        occs = sorted(occs, key=lambda o: (not o.dated, o.due, o.lo))
+        occs = sorted(occs, key=_in_order)
     if not done or rule.trigger in ("cadence", "stale"):  # cadences restart from any contact
         return _unmatched(rule, occs, today)  # nothing to match (the common case)
     return _split(rule, occs, _match(rule, occs, done, today), today)
 
 
+def _in_order(occ: Occurrence) -> tuple:
+    return (not occ.dated, occ.due, occ.lo)
+
+
 def _unmatched(rule: Rule, occs: list[Occurrence], today: date
                ) -> tuple[list[Occurrence], list[Occurrence]]:
     """`_split` when no interaction did any occurrence, without the bookkeeping."""
+    if len(occs) == 1:  # a cadence, a drip step: the usual case, said once more plainly
+        occ = occs[0]
+        if occ.due > today:
+            return [], [occ]
+        return ([] if _expired(rule, occ, today) else [occ]), []
     past = [o for o in occs if o.due <= today]
     if not rule.multi:
         past = past[-1:]
@@ -290,11 +382,45 @@ def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str 
 def is_landline(phone: str) -> bool:
     """Whether a (validated, E.164) phone is a fixed line, which takes no SMS. A number that
     may be either (the US, Canada) or cannot be told is not."""
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return False
+    number = e164_number(phone)
+    if number is None:
+        try:
+            number = phonenumbers.parse(phone, None)
+        except phonenumbers.NumberParseException:
+            return False
     return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+
+
+_E164 = re.compile(r"\+([1-9][0-9]{2,19})")
+
+
+def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
+    """The number `phonenumbers.parse(phone, None)` gives for an E.164 string, read without
+    the parse (which was most of the cost of telling landlines): the country code is the
+    digits' prefix (country codes are prefix-free), the rest the national number. None where
+    the parse does more than that — a national number with a leading zero or one its country's
+    national prefix could be stripped from, a length it refuses — and then the caller parses."""
+    match = _E164.fullmatch(phone)
+    if match is None:
+        return None
+    digits = match.group(1)
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[size:]
+    if not 2 <= len(national) <= 17 or national[0] == "0":
+        return None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        code, phonenumbers.region_code_for_country_code(code))
+    if metadata is None:
+        return None
+    prefix = metadata.national_prefix_for_parsing
+    if prefix and re.match(prefix, national):
+        return None
+    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
 
 
 def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tuple[Rule, str]],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sheets_sync.core.facts import (
@@ -124,6 +124,10 @@ class BookIndex:
         # (rule key, country) -> (sorted due dates, occurrences): built once per calendar and
         # country by the calendar trigger, never per contact.
         self.calendars: dict[tuple[str, str], tuple[list[date], list[Occurrence]]] = {}
+        # Per evaluation, for the triggers: an event rule's offsets as timedeltas (rule key ->),
+        # and the (year, date) birthdays of a month/day, solar or lunar, in the years looked at.
+        self.event_offsets: dict[str, list[timedelta]] = {}
+        self.birthdays: dict[tuple[int, int, bool], list[tuple[int, date]]] = {}
 
     def marker(self, text: str) -> str | None:
         """The rule the tool's own marker names ("Label [rule_key]", written on Today and
@@ -183,6 +187,7 @@ class Person:
         self.lang = _language(contact, settings, templates)
         self.country = ((contact.country or "").strip() or settings.default_country).upper()
         self.interactions = index.facts.interactions.get(self.key, ())
+        self.interaction_dates = [i.date for i in self.interactions]  # for bisecting
         self.done, self.resolved, self.named = _tally(self.interactions, index)
         # The book's last personal contact (facts.last_contact: the Last contact cell, logged
         # personal contacts, closings): what Activity shows and the cadences count from.
@@ -190,6 +195,15 @@ class Person:
         self.last_contact = index.facts.last_contact.get(contact.row)
         self.side = self.closings[-1][1] if self.closings else ""
         self._attrs: dict[str, str] = {}
+        self._event_texts: dict[int, str] = {}
+
+    def event_text(self, position: int) -> str:
+        """`event_text` of the contact's interaction at `position`, once for all keyword rules."""
+        text = self._event_texts.get(position)
+        if text is None:
+            text = self._event_texts[position] = event_text(self.interactions[position],
+                                                            self.resolved[position])
+        return text
 
     def attr(self, name: str) -> str:
         """A filterable field, normalised once per contact (rules share a few fields)."""

@@ -8,10 +8,32 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sheets_sync.core.messages import Templates, render
+from sheets_sync.core.messages import Templates, placeholders, render
+from sheets_sync.core.model import Contact
 from sheets_sync.core.preferences import address
 from sheets_sync.core.touch_engine import Candidate
-from sheets_sync.core.touch_index import EngineSettings
+from sheets_sync.core.touch_index import EngineSettings, Occurrence
+
+
+class _DraftedWhenRead:
+    """The `message` field of a Touchpoint: a str to every reader, drafted the first time it
+    is read when the engine gave a `Draft` for it. Most due items never reach a tab that shows
+    their message (Today takes one per contact, under a daily cap), and drafting them all was
+    most of the cost of rendering."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = name  # under its own name in the item's __dict__, as a plain field is
+
+    def __get__(self, item: object, owner: type | None = None) -> str:
+        if item is None:
+            raise AttributeError(self.slot)  # no class-level default: the field stays required
+        value = item.__dict__[self.slot]
+        if isinstance(value, Draft):
+            value = item.__dict__[self.slot] = value.render()
+        return value
+
+    def __set__(self, item: object, value: str | Draft) -> None:
+        item.__dict__[self.slot] = value
 
 
 @dataclass
@@ -26,7 +48,7 @@ class Touchpoint:
     days_overdue: int
     channel: str
     priority: float
-    message: str
+    message: str = _DraftedWhenRead()  # type: ignore[assignment]  # a str, or a Draft of one
     owner: str
     name: str
     tier: str
@@ -46,11 +68,26 @@ def touchpoint_text(label: str, rule: str) -> str:
     return f"{label} [{rule}]"
 
 
+class Draft:
+    """A message still to be drafted: the template's text and what fills it."""
+
+    __slots__ = ("text", "occ", "contact", "lang", "templates", "settings")
+
+    def __init__(self, text: str, occ: Occurrence, contact: Contact, lang: str,
+                 templates: Templates, settings: EngineSettings) -> None:
+        self.text, self.occ, self.contact, self.lang = text, occ, contact, lang
+        self.templates, self.settings = templates, settings
+
+    def render(self) -> str:
+        return render(self.text, _values(self.occ, self.contact, self.lang, self.templates,
+                                         self.settings, placeholders(self.text)))
+
+
 def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) -> Touchpoint:
-    """The candidate with its label and message rendered."""
+    """The candidate with its label rendered and its message drafted when first read."""
     person = cand.person
     contact = person.contact
-    message = ""
+    message: str | Draft = ""
     keys = _keys(cand.rule.template, cand.occ.variants)
     if _unnamed_holiday(cand.occ.values, person.lang):
         # No name in the contact's language: a neutral greeting rather than a foreign name
@@ -60,7 +97,7 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
     if text and not ("{address}" in text and not settings.office_address):
         # Without the office address the draft would go out with a gap where the directions
         # belong; it is left blank and the plan reports the missing setting (touchpoints.py).
-        message = render(text, _values(cand, person.lang, templates, settings))
+        message = Draft(text, cand.occ, contact, person.lang, templates, settings)
     return Touchpoint(
         contact_row=contact.row,
         contact_id=person.cid,
@@ -104,7 +141,9 @@ def label(cand: Candidate, templates: Templates, settings: EngineSettings) -> st
     # A holiday with no name in the label language gets no detail, not an English name.
     detail = None if _unnamed_holiday(cand.occ.values, lang) else templates.pick(
         "details", lang, keys)
-    values = _values(cand, lang, templates, settings)
+    words = placeholders(base) | placeholders(detail) if detail else placeholders(base)
+    values = (_values(cand.occ, cand.person.contact, lang, templates, settings, words)
+              if words else {})
     text = render(base, values)
     if detail:
         rendered = render(detail, values)
@@ -117,18 +156,21 @@ def _keys(base: str, variants: Sequence[str]) -> list[str]:
     return [f"{base}_{v}" for v in variants if v] + [base]
 
 
-def _values(cand: Candidate, lang: str, templates: Templates, settings: EngineSettings) -> dict:
-    contact = cand.person.contact
-    values = {k: _localise(v, lang) for k, v in cand.occ.values.items()}
-    term_key = cand.occ.values.get("term_key")
+def _values(occ: Occurrence, contact: Contact, lang: str, templates: Templates,
+            settings: EngineSettings, words: frozenset[str]) -> dict:
+    """The placeholders' values; how the contact is called is worked out only when the text
+    (its `words`) names them."""
+    values = {k: _localise(v, lang) for k, v in occ.values.items()}
+    term_key = occ.values.get("term_key")
     if term_key:
         values["tip"] = templates.pick("tips", lang, [term_key]) or ""
-    kind = cand.occ.values.get("kind")
+    kind = occ.values.get("kind")
     if kind:
         values["kind"] = templates.pick("words", lang, [f"event_{kind}"]) or kind
-    called = address(contact.name, lang, contact.salutation, contact.preferred_name)
-    values["name"] = called.name
-    values["first_name"] = called.first_name
+    if "name" in words or "first_name" in words:
+        called = address(contact.name, lang, contact.salutation, contact.preferred_name)
+        values["name"] = called.name
+        values["first_name"] = called.first_name
     values["agent"] = contact.owner or templates.pick("words", lang, ["your_agent"]) or ""
     values["address"] = settings.office_address
     return values

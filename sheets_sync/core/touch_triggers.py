@@ -13,7 +13,7 @@ from typing import Any
 from sheets_sync.core import calendars
 from sheets_sync.core.model import Contact
 from sheets_sync.core.rule_schema import HolidayExtra
-from sheets_sync.core.touch_index import BookIndex, Occurrence, Person, event_text
+from sheets_sync.core.touch_index import BookIndex, Occurrence, Person
 from sheets_sync.core.touch_rules import Rule
 from sheets_sync.core.vocabulary import normalise
 
@@ -70,19 +70,18 @@ def _yearly(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
     settings = index.settings
     years = range(settings.today.year - 1, settings.until.year + 2)
     if rule.date_field in _BIRTHDAYS:
-        days = _birthdays(rule, person.contact, years)
+        days = _birthdays(rule, person.contact, years, index)
     else:
         days = _anniversaries(rule, person, years)
+    if not days:
+        return []
     lead = timedelta(days=rule.lead_days)
     early = timedelta(days=rule.early_days)
-    occs = []
-    for day, values in days:
-        due = day - lead
-        occs.append(Occurrence(due, due - early, (), dict(values, date=day)))
-    return occs
+    return [Occurrence(day - lead, day - lead - early, (), {**values, "date": day})
+            for day, values in days]
 
 
-def _birthdays(rule: Rule, contact: Contact, years: Iterable[int]
+def _birthdays(rule: Rule, contact: Contact, years: range, index: BookIndex
                ) -> list[tuple[date, dict[str, Any]]]:
     """(date, placeholders) of the contact's birthdays in `years`, when the rule's kind of
     birthday (solar, lunar or either) is the contact's."""
@@ -93,15 +92,28 @@ def _birthdays(rule: Rule, contact: Contact, years: Iterable[int]
     if (rule.date_field == "birthday" and lunar) or (
             rule.date_field == "lunar_birthday" and not lunar):
         return []
-    found = []
-    for year in years:
-        if lunar:
-            days = list(calendars.lunar_birthday_dates(birthday.month, birthday.day, year))
-        else:
-            one = calendars.solar_birthday(birthday.month, birthday.day, year)
-            days = [one] if one else []
-        values = {"age": year - birthday.year} if birthday.year else {}
-        found.extend((day, values) for day in days)
+    born = birthday.year
+    return [(day, {"age": year - born} if born else {})
+            for year, day in _birthday_dates(birthday.month, birthday.day, lunar, years, index)]
+
+
+def _birthday_dates(month: int, day: int, lunar: bool, years: range, index: BookIndex
+                    ) -> list[tuple[int, date]]:
+    """(year, date) of a month/day's birthdays in `years` (a lunar one may fall twice in a
+    year or not at all), worked out once per month/day and kind for all contacts (`years` is
+    the same for every contact of one evaluation)."""
+    cache_key = (month, day, lunar)
+    found = index.birthdays.get(cache_key)
+    if found is None:
+        found = []
+        for year in years:
+            if lunar:
+                found.extend((year, d) for d in calendars.lunar_birthday_dates(month, day, year))
+            else:
+                one = calendars.solar_birthday(month, day, year)
+                if one:
+                    found.append((year, one))
+        index.birthdays[cache_key] = found
     return found
 
 
@@ -226,7 +238,10 @@ def _month_day_dates(text: str, year: int, lunar: bool) -> tuple[date, ...]:
 
 def _event(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
     """An interaction event: the first call/visit, or keywords in Interactions."""
-    offsets = [timedelta(days=days) + timedelta(days=30 * months) for months, days in rule.offsets]
+    offsets = index.event_offsets.get(rule.key)
+    if offsets is None:
+        offsets = index.event_offsets[rule.key] = [
+            timedelta(days=days) + timedelta(days=30 * months) for months, days in rule.offsets]
     if rule.spec.event == "first_channel":
         return _first_channel(rule, person, offsets)
     return _keyword_events(rule, person, index.settings.today, offsets)
@@ -249,13 +264,14 @@ def _keyword_events(rule: Rule, person: Person, today: date, offsets: Sequence[t
     # Look back only as far as an occurrence could still be due or shadow a repeat.
     reach = (rule.expire_days if rule.expire_days is not None else 365) + rule.cooldown_days
     start = today - timedelta(days=reach + max(o.days for o in offsets))
-    first = bisect_left([i.date for i in person.interactions], start)
+    first = bisect_left(person.interaction_dates, start)
     occs = []
     last_seen: dict[str, date] = {}
-    for interaction, key in zip(person.interactions[first:], person.resolved[first:], strict=True):
+    for position in range(first, len(person.interactions)):
+        interaction, key = person.interactions[position], person.resolved[position]
         if key == rule.key:
             continue  # our own check-in mentioning the event is not a new event
-        text = event_text(interaction, key)
+        text = person.event_text(position)
         if not text.strip():
             continue
         for kind in _new_kinds(rule, text, interaction.date, last_seen):
