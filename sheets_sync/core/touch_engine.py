@@ -119,7 +119,7 @@ class Shared:
               ) -> tuple[str | None, str]:
         """`_channel`, by the contact's reach."""
         phone = person.contact.phone
-        landline = bool(phone) and rule.key in self.mobile_rules and is_landline(phone)
+        landline = bool(phone) and rule.key in self.mobile_rules and on_landline(person.contact)
         reach = (rule.key, bool(phone), bool(person.contact.email), landline)
         found = self.routes.get(reach)
         if found is None:
@@ -362,7 +362,7 @@ def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str 
 
     def usable(channel: str) -> bool:
         if channel in settings.mobile_channels and contact.phone:
-            return not (contact.landline or contact.landline is None and is_landline(contact.phone))
+            return not on_landline(contact)  # no SMS to a fixed line
         if channel in settings.phone_channels:
             return bool(contact.phone)
         if channel in settings.email_channels:
@@ -376,6 +376,14 @@ def _channel(rule: Rule, person: Person, settings: EngineSettings) -> tuple[str 
         if channel != rule.channel and usable(channel):
             return channel, rule.channel
     return None, rule.channel
+
+
+def on_landline(contact: Contact) -> bool:
+    """Whether the contact's phone is a fixed line: as validation read it (one parse per
+    number), else worked out here for a Contact built without validation."""
+    if contact.landline is not None:
+        return contact.landline
+    return is_landline(contact.phone)
 
 
 @functools.lru_cache(maxsize=65536)
