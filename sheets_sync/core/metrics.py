@@ -192,9 +192,11 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
 
     items = list(due_items or [])
     on_time = sum(1 for i in items if i.done_on is not None and i.done_on <= i.due)
+    # No counts in the text: a re-sync the same day keeps the day's first measure (from the
+    # Metrics history) but cannot know its counts, and must write the same text.
     out.append(make_metric("touchpoints_on_time", ratio(on_time, len(items)), (
-        f"Touchpoints done by their due date ÷ touchpoints due, from the Today tab as read before "
-        f"this sync ({on_time} ÷ {len(items)})."), config))
+        "Touchpoints done by their due date ÷ touchpoints due, from the Today tab the day's "
+        "first sync read."), config))
 
     out += _value_metrics(whole, repeats, config)
     out += _circle_conversion(book, book_facts, classes, config, rows)
