@@ -8,7 +8,8 @@ import random
 import phonenumbers
 import pytest
 
-from sheets_sync.core.touch_engine import e164_number, is_landline
+from sheets_sync.core.parse import e164_number
+from sheets_sync.core.touch_engine import is_landline
 
 TYPES = (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
          phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE, phonenumbers.PhoneNumberType.VOIP,

@@ -456,16 +456,51 @@ class Phone(NamedTuple):
     landline: bool
 
 
+_E164 = re.compile(r"\+([1-9][0-9]{2,19})")
+
+
+def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
+    """The number `phonenumbers.parse(phone, None)` gives for an E.164 string, read without
+    the parse (which was most of the cost of telling landlines): the country code is the
+    digits' prefix (country codes are prefix-free), the rest the national number. None where
+    the parse does more than that — a national number with a leading zero or one its country's
+    national prefix could be stripped from, a length it refuses — and then the caller parses."""
+    match = _E164.fullmatch(phone)
+    if match is None:
+        return None
+    digits = match.group(1)
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[size:]
+    if not 2 <= len(national) <= 17 or national[0] == "0":
+        return None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        code, phonenumbers.region_code_for_country_code(code))
+    if metadata is None:
+        return None
+    prefix = metadata.national_prefix_for_parsing
+    if prefix and re.match(prefix, national):
+        return None
+    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+
+
 # Every sync reads every phone again, and the same numbers come back each time: a parse is the
 # costliest read of a contact. The number is only formatted or tested, never changed. Its type
 # is found once here: a number is valid exactly when its type is known, and the type is what
 # tells a fixed line (a number that may be either, as in the US, is not one).
 @functools.lru_cache(maxsize=1 << 16)
 def _try_phone(text: str, region: str | None) -> Phone | None:
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
+    # Most books keep numbers as E.164 already; those are read without the general parse.
+    number = e164_number(text) if text.startswith("+") else None
+    if number is None:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            return None
     kind = phonenumbers.number_type(number)
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         return None

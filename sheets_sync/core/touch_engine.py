@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from sheets_sync.core import preferences
 from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.messages import Templates
 from sheets_sync.core.model import Book, Classification, Contact, Issue
+from sheets_sync.core.parse import e164_number
 from sheets_sync.core.preferences import Greeting, greeting_settings
 from sheets_sync.core.settings import Settings
 from sheets_sync.core.touch_index import (
@@ -397,38 +397,6 @@ def is_landline(phone: str) -> bool:
         except phonenumbers.NumberParseException:
             return False
     return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
-
-
-_E164 = re.compile(r"\+([1-9][0-9]{2,19})")
-
-
-def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
-    """The number `phonenumbers.parse(phone, None)` gives for an E.164 string, read without
-    the parse (which was most of the cost of telling landlines): the country code is the
-    digits' prefix (country codes are prefix-free), the rest the national number. None where
-    the parse does more than that — a national number with a leading zero or one its country's
-    national prefix could be stripped from, a length it refuses — and then the caller parses."""
-    match = _E164.fullmatch(phone)
-    if match is None:
-        return None
-    digits = match.group(1)
-    for size in (1, 2, 3):
-        code = int(digits[:size])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            break
-    else:
-        return None
-    national = digits[size:]
-    if not 2 <= len(national) <= 17 or national[0] == "0":
-        return None
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
-        code, phonenumbers.region_code_for_country_code(code))
-    if metadata is None:
-        return None
-    prefix = metadata.national_prefix_for_parsing
-    if prefix and re.match(prefix, national):
-        return None
-    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
 
 
 def _channel_issues(contact: Contact, pending: list[Candidate], blocked: list[tuple[Rule, str]],
