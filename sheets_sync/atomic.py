@@ -115,3 +115,20 @@ def fsync_dir(folder: Path) -> None:
 
 def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def replace_quietly(path: Path, text: str, suffix: str) -> None:
+    """Replace `path` with `text` (a temporary file renamed over it, so a reader never sees half
+    of it), for files that only save work later (a cache, a record): an OS error is ignored."""
+    temp: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = exclusive_temp(path.parent, path.name, suffix)
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+        temp = None
+    except OSError:
+        pass
+    finally:
+        if temp is not None:
+            temp.unlink(missing_ok=True)

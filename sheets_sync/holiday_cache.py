@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.atomic import exclusive_temp
+from sheets_sync.atomic import replace_quietly
 
 LIMIT_BYTES = 4_000_000  # beyond this a file starts over: a bound, not a policy
 
@@ -65,18 +65,7 @@ def read_tables(path: Path | None) -> dict[str, list[Any]]:
 def write_tables(path: Path, tables: dict[str, list[Any]]) -> None:
     """Replace the file with `tables` (a temporary file renamed over it, so a reader never sees
     half of one); any OS error is ignored."""
-    temp: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = exclusive_temp(path.parent, path.name, ".tmp")
-        temp.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
-        os.replace(temp, path)
-        temp = None
-    except OSError:
-        pass
-    finally:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
+    replace_quietly(path, json.dumps(tables, ensure_ascii=False), ".tmp")
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.atomic import PARTIAL_SUFFIX, exclusive_temp
+from sheets_sync.atomic import PARTIAL_SUFFIX, replace_quietly
 from sheets_sync.locks import SIDECAR_DIR
 
 FORMAT = 1
@@ -141,16 +141,5 @@ def remember(workbook: Path, inputs: str, content: dict[str, Any] | None,
         "inputs": inputs,
         "report": None if report is None else {name: report[name] for name in REPORT_FIELDS},
     }
-    target = record_path(workbook)
-    temp: Path | None = None
-    try:
-        target.parent.mkdir(exist_ok=True)
-        temp = exclusive_temp(target.parent, target.name, PARTIAL_SUFFIX)
-        temp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(temp, target)
-        temp = None
-    except OSError:
-        pass
-    finally:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
+    replace_quietly(record_path(workbook), json.dumps(record, ensure_ascii=False, indent=1),
+                    PARTIAL_SUFFIX)

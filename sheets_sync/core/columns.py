@@ -51,9 +51,8 @@ def parse_column(values: Sequence[Any], parser: Callable[[Any], Any],
     `memo` may be shared by columns read with the same parser (Closing date and Last contact).
     """
     memo = {} if memo is None else memo
-    parsed: list[Any] = []
-    problems: Problems = {}
-    for position, value in enumerate(values):
+    results: list[Any] = []
+    for value in values:
         key = value if value.__class__ is str else memo_key(value)  # str: the common case
         try:
             result = memo[key]
@@ -61,14 +60,8 @@ def parse_column(values: Sequence[Any], parser: Callable[[Any], Any],
             result = memo[key] = _read(value, parser)
         except TypeError:  # an unhashable value: read it without remembering it
             result = _read(value, parser)
-        if result is _BLANK:
-            parsed.append(None)
-        elif isinstance(result, ValueProblem):
-            parsed.append(None)
-            problems[position] = result
-        else:
-            parsed.append(result)
-    return parsed, problems
+        results.append(result)
+    return _split(results)
 
 
 def parse_column_with(values: Sequence[Any], context: Sequence[Hashable],
@@ -76,9 +69,8 @@ def parse_column_with(values: Sequence[Any], context: Sequence[Hashable],
     """`parse_column` for a parser that also reads one other value of the row (a phone reads
     the row's country): each distinct (value, context) pair is parsed once."""
     memo: dict[Hashable, Any] = {}
-    parsed: list[Any] = []
-    problems: Problems = {}
-    for position, (value, other) in enumerate(zip(values, context, strict=True)):
+    results: list[Any] = []
+    for value, other in zip(values, context, strict=True):
         try:
             key = (memo_key(value), other)
             result = memo[key]
@@ -86,13 +78,18 @@ def parse_column_with(values: Sequence[Any], context: Sequence[Hashable],
             result = memo[key] = _read(value, lambda v, o=other: parser(v, o))
         except TypeError:
             result = _read(value, lambda v, o=other: parser(v, o))
-        if result is _BLANK:
-            parsed.append(None)
-        elif isinstance(result, ValueProblem):
-            parsed.append(None)
-            problems[position] = result
-        else:
-            parsed.append(result)
+        results.append(result)
+    return _split(results)
+
+
+def _split(results: list[Any]) -> tuple[list[Any], Problems]:
+    """Each row's `_read` result -> (its parsed value or None, the problem of each bad cell)."""
+    problems: Problems = {
+        position: result for position, result in enumerate(results)
+        if isinstance(result, ValueProblem)
+    }
+    parsed = [None if result is _BLANK or position in problems else result
+              for position, result in enumerate(results)]
     return parsed, problems
 
 
