@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from sheets_sync.config import load_config
 from sheets_sync.core.text_safety import terminal_text
@@ -316,7 +315,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     """Sync a workbook path or a Google Sheet location (kept a string: a Path would turn
     "https://" into "https:/")."""
-    from sheets_sync.config import unchecked_config
+    from sheets_sync.config import unchecked_config, with_book_language
     from sheets_sync.stores.gsheets.location import is_google_location, parse_location
     from sheets_sync.sync import answer_unchanged, sync_workbook
 
@@ -324,9 +323,9 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     # A same-day re-sync of unchanged bytes is answered from the sync record before the schema
     # and the rules are even loaded; the configuration must then be the one that sync checked.
     report = None if dry_run else answer_unchanged(
-        location, _with_book_language(unchecked_config(args.config), lang), _today(args))
+        location, with_book_language(unchecked_config(args.config), lang), _today(args))
     if report is None:
-        config = _with_book_language(load_config(args.config), lang)
+        config = with_book_language(load_config(args.config), lang)
         report = sync_workbook(location, config, _today(args), dry_run=dry_run)
     from sheets_sync.core.catalogue import text
 
@@ -358,15 +357,6 @@ def _sync(location: str, args: argparse.Namespace, dry_run: bool) -> int:
     else:
         say("Nothing changed since the last sync; the workbook was not rewritten.")
     return 0
-
-
-def _with_book_language(config: dict[str, Any], lang: str | None) -> dict[str, Any]:
-    """core.plan.with_book_language, without loading the rules for it. An unchecked config
-    whose `general` is not a table is left as it is: no record matches it, and the full sync's
-    check says what is wrong."""
-    if lang and isinstance(config.get("general"), dict):
-        config = {**config, "general": {**config["general"], "book_language": lang}}
-    return config
 
 
 def cmd_today(args: argparse.Namespace) -> int:

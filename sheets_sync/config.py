@@ -53,6 +53,15 @@ def load_config(
     return config
 
 
+def with_book_language(config: Config, lang: str | None) -> Config:
+    """`config` with `general.book_language` set to `lang` (the --lang option), when given. An
+    unchecked config whose `general` is not a table is left as it is: no sync record matches
+    it, and the full sync's check says what is wrong."""
+    if lang and isinstance(config.get("general"), dict):
+        config = {**config, "general": {**config["general"], "book_language": lang}}
+    return config
+
+
 def unchecked_config(user_path: Path | None = None) -> Config:
     """The same merge as `load_config`, not checked against the schema: enough to compare with
     the configuration a recorded sync ran with (sync_record.py), which was checked then."""

@@ -9,13 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.config import load_config
+from sheets_sync.config import load_config, with_book_language
 from sheets_sync.core.catalogue import text
 from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import load_templates
 from sheets_sync.core.model import WorkbookData
 from sheets_sync.core.owners import match_owners, owner_key
-from sheets_sync.core.plan import PlanResult, book_language, build_plan, with_book_language
+from sheets_sync.core.plan import PlanResult, book_language, build_plan
 from sheets_sync.core.referrals import compute_referrals
 from sheets_sync.core.text_safety import terminal_text
 from sheets_sync.core.today import format_table, to_ics

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.config import load_config
+from sheets_sync.config import load_config, with_book_language
 from sheets_sync.core import catalogue
 from sheets_sync.core.catalogue import shipped_catalogue
 from sheets_sync.core.classify import CLIENT, PAST_CLIENT, UNDER_CONTRACT
 from sheets_sync.core.messages import load_templates
 from sheets_sync.core.metrics_catalogue import ACTIVITIES, ADVICE
-from sheets_sync.core.plan import build_plan, with_book_language
+from sheets_sync.core.plan import build_plan
 from sheets_sync.core.vocabulary import LANGS
 from sheets_sync.starter import write_starter_workbook
 from sheets_sync.stores.xlsx import XlsxStore

@@ -251,13 +251,6 @@ def book_language(data: WorkbookData, config: Mapping[str, Any]) -> str:
     return str(config["general"].get("book_language") or "") or data.language
 
 
-def with_book_language(config: dict[str, Any], lang: str | None) -> dict[str, Any]:
-    """`config` with `general.book_language` set to `lang` (the --lang option), when given."""
-    if lang:
-        config = {**config, "general": {**config["general"], "book_language": lang}}
-    return config
-
-
 def _owned_values(
     cls: Classification, touch: tuple[str, date] | None, row_issues: str, lang: str = "en"
 ) -> dict[str, Any]:
