@@ -3,6 +3,7 @@ the target, fsync, then a rename (replace) or a hard link (create, never replace
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sys
@@ -132,3 +133,12 @@ def replace_quietly(path: Path, text: str, suffix: str) -> None:
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
+
+
+def sha256_of(path: Path) -> str:
+    """The file's content hash, read a megabyte at a time (not held whole a second time)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.atomic import PARTIAL_SUFFIX, replace_quietly
+from sheets_sync.atomic import PARTIAL_SUFFIX, replace_quietly, sha256_of
 from sheets_sync.locks import SIDECAR_DIR
 
 FORMAT = 1
@@ -102,8 +102,9 @@ def _stats(folder: Path) -> list[Any]:
     return rows
 
 
-def content_fingerprint(data: bytes) -> dict[str, Any]:
-    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+def fingerprint(size: int, sha256: str) -> dict[str, Any]:
+    """How the record names a workbook's bytes: their count and SHA-256."""
+    return {"bytes": size, "sha256": sha256}
 
 
 def recorded_report(workbook: Path, inputs: str) -> dict[str, Any] | None:
@@ -118,9 +119,8 @@ def recorded_report(workbook: Path, inputs: str) -> dict[str, Any] | None:
         expected = record["content"]
         if os.stat(workbook).st_size != expected["bytes"]:
             return None  # cheaper than hashing: a save that changed the size
-        with open(workbook, "rb") as handle:
-            if content_fingerprint(handle.read()) != expected:
-                return None
+        if fingerprint(expected["bytes"], sha256_of(workbook)) != expected:
+            return None
         report = record["report"]
         if not isinstance(report, dict) or set(report) != set(REPORT_FIELDS):
             return None

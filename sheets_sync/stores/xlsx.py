@@ -20,6 +20,7 @@ from sheets_sync.atomic import (
     exclusive_temp,
     fsync_dir,
     remove_stale_temps,
+    sha256_of,
 )
 from sheets_sync.core.model import ChangeSet, ContactWrite, OwnedTab, WorkbookData
 from sheets_sync.core.owned_tabs import mark_after
@@ -54,6 +55,7 @@ from sheets_sync.stores.xlsx_read import extent, is_dense, mark_formulas, sparse
 from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
 from sheets_sync.stores.zip_entries import compressed_bytes, copy_compressed
+from sheets_sync.sync_record import fingerprint
 
 BACKUP_DIR = SIDECAR_DIR
 OWNED_NOTE = (
@@ -206,7 +208,7 @@ class XlsxStore:
         already synced (sheets_sync/sync_record.py)."""
         if self._snapshot is None:
             return None
-        return {"bytes": len(self._snapshot.data), "sha256": self._snapshot.sha256}
+        return fingerprint(len(self._snapshot.data), self._snapshot.sha256)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -250,7 +252,7 @@ class XlsxStore:
             now = FileIdentity.of(os.stat(self.path))
             same = now == snapshot.identity
             if same and full:
-                same = _sha256_of(self.path) == snapshot.sha256
+                same = sha256_of(self.path) == snapshot.sha256
         except FileNotFoundError:
             same = False
         if not same:
@@ -509,7 +511,7 @@ class XlsxStore:
                 os.fsync(handle.fileno())
             # The bytes now put in place, hashed before the rename so a save after it can never
             # be taken for what this sync wrote (sheets_sync/sync_record.py).
-            self._written = {"bytes": os.path.getsize(temp), "sha256": _sha256_of(temp)}
+            self._written = fingerprint(os.path.getsize(temp), sha256_of(temp))
             failpoint("before-rename")
             # The content check reads the whole file; the metadata check right before the rename
             # is one stat, so a save can slip in only within the microseconds between the two
@@ -534,15 +536,6 @@ class XlsxStore:
                 temp.unlink(missing_ok=True)
         failpoint("after-rename")
         fsync_dir(real.parent)
-
-
-def _sha256_of(path: Path) -> str:
-    """The file's content hash, read a megabyte at a time (not held whole a second time)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class _ContactCells(Mapping[int, Mapping[int, ooxml.CellWrite]]):
