@@ -104,6 +104,8 @@ def _integral(value: float) -> int | None:
 
 # The oldest year a date may have: the first Japanese era we read (Meiji) starts in 1868, and
 # nothing in a contact book is older. The newest is far enough for any closing or reminder.
+# The rows of a sheet (Excel's limit): the bound of the memos of per-book values (IDs, phones).
+BOOK_ROWS = 1 << 20
 _MIN_YEAR = 1868
 _MAX_YEAR = 2200
 
@@ -492,7 +494,7 @@ def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
 # costliest read of a contact. The number is only formatted or tested, never changed. Its type
 # is found once here: a number is valid exactly when its type is known, and the type is what
 # tells a fixed line (a number that may be either, as in the US, is not one).
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=BOOK_ROWS)  # one entry per distinct phone of a book
 def _try_phone(text: str, region: str | None) -> Phone | None:
     # Most books keep numbers as E.164 already; those are read without the general parse.
     number = e164_number(text) if text.startswith("+") else None
@@ -998,7 +1000,9 @@ def id_key(value: object) -> str:
     return _fold(parse_text(value))
 
 
-@functools.lru_cache(maxsize=65536)  # IDs recur on every Interactions and Transactions row
+# IDs recur on every Interactions and Transactions row. The bound is a sheet's row count
+# (BOOK_ROWS): a book cycling through more distinct IDs than an LRU holds misses on every call.
+@functools.lru_cache(maxsize=BOOK_ROWS)
 def _text_id_key(text: str) -> str:
     return _fold(parse_text(text))
 

@@ -17,7 +17,7 @@ from sheets_sync.core import preferences
 from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.messages import Templates
 from sheets_sync.core.model import Book, Classification, Contact, Issue
-from sheets_sync.core.parse import e164_number
+from sheets_sync.core.parse import BOOK_ROWS, e164_number
 from sheets_sync.core.preferences import Greeting, greeting_settings
 from sheets_sync.core.settings import Settings
 from sheets_sync.core.touch_index import (
@@ -28,12 +28,12 @@ from sheets_sync.core.touch_index import (
     engine_settings,
 )
 from sheets_sync.core.touch_rules import Rule, rules_of
-from sheets_sync.core.touch_triggers import occurrences
+from sheets_sync.core.touch_triggers import READS, occurrences
 
 TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """An occurrence of a rule for a contact that is due or coming, with its route and rank."""
 
@@ -88,7 +88,10 @@ class Shared:
     - a calendar rule's occurrences for a country and Festivals cell, greeting filter applied,
       and settled when nothing was done (every Malaysian with a blank cell gets the same ones);
     - a rule's channel for a contact's reach (a phone, a mobile, an e-mail);
-    - a priority for a rule, tier and days overdue.
+    - a priority for a rule, tier and days overdue;
+    - a rule's occurrences and how they settle, by what its trigger reads of the contact
+      (touch_triggers.READS: a closing date, a last contact, a birthday) and the dates the
+      rule was done (contacts who closed the same day share their drip).
     """
 
     def __init__(self, rules: Sequence[Rule], settings: EngineSettings) -> None:
@@ -99,6 +102,8 @@ class Shared:
         self.settled: dict[tuple[str, str, str], tuple[list[Occurrence], list[Occurrence]]] = {}
         self.routes: dict[tuple[str, bool, bool, bool], tuple[str | None, str]] = {}
         self.priorities: dict[tuple[str, str, int], float] = {}
+        self.by_reads: dict[tuple, tuple[list[Occurrence],
+                                         tuple[list[Occurrence], list[Occurrence]]]] = {}
         mobile = settings.mobile_channels
         # Rules that may go by a channel needing a mobile: only they ask whether it is one.
         self.mobile_rules = frozenset(
@@ -113,6 +118,20 @@ class Shared:
         found = self.by_kind.get(kind)
         if found is None:
             found = self.by_kind[kind] = [rule for rule in self.rules if _applies(rule, person)]
+        return found
+
+    def occurrences(self, rule: Rule, person: Person, index: BookIndex, done: list[date]
+                    ) -> tuple[list[Occurrence],
+                               tuple[list[Occurrence], list[Occurrence]] | None]:
+        """`occurrences` and `settle` of a rule for the contact, once per equal reads."""
+        reads = READS.get(rule.trigger)
+        if reads is None:
+            return occurrences(rule, person, index), None
+        key = (rule.key, reads(rule, person, index), tuple(done))
+        found = self.by_reads.get(key)
+        if found is None:
+            occs = occurrences(rule, person, index)
+            found = self.by_reads[key] = occs, settle(rule, occs, done, index.settings.today)
         return found
 
     def route(self, rule: Rule, person: Person, settings: EngineSettings
@@ -152,7 +171,7 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
         if rule.trigger == "calendar":
             occs, settled = _calendar_occurrences(rule, person, index, greeting, shared, done)
         else:
-            occs, settled = occurrences(rule, person, index), None
+            occs, settled = shared.occurrences(rule, person, index, done)
         if not occs:
             continue
         if rule.group:
@@ -386,7 +405,7 @@ def on_landline(contact: Contact) -> bool:
     return is_landline(contact.phone)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=BOOK_ROWS)  # one entry per distinct phone of a book
 def is_landline(phone: str) -> bool:
     """Whether a (validated, E.164) phone is a fixed line, which takes no SMS. A number that
     may be either (the US, Canada) or cannot be told is not."""

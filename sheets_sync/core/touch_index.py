@@ -27,7 +27,7 @@ from sheets_sync.core.vocabulary import normalise
 _MIN_CONTAINED = 6  # letters of a label held in longer text ("birthdaygreeting", "お礼…")
 
 
-@dataclass
+@dataclass(slots=True)
 class Occurrence:
     """One dated occurrence of a rule for a contact."""
 

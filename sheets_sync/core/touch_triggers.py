@@ -343,6 +343,32 @@ def _top_referrer(rule: Rule, person: Person, index: BookIndex) -> list[Occurren
     return occs
 
 
+def _anchor_read(rule: Rule, person: Person, index: BookIndex) -> Any:
+    return person.anchor(rule.date_field)
+
+
+def _last_contact_read(rule: Rule, person: Person, index: BookIndex) -> Any:
+    return person.last_contact
+
+
+def _yearly_read(rule: Rule, person: Person, index: BookIndex) -> Any:
+    if rule.date_field in _BIRTHDAYS:
+        return person.contact.birthday, bool(person.contact.lunar_birthday)
+    return person.anchor(rule.date_field)[0]
+
+
+# What a trigger reads of a contact, as one hashable value: contacts whose values are equal get
+# equal occurrences, so the engine works them out once for all of them (touch_engine.Shared).
+# A trigger missing here reads more of the contact (interactions, referrals) and is asked per
+# contact. Keep each entry in step with its trigger above.
+READS: dict[str, Callable[[Rule, Person, BookIndex], Any]] = {
+    "after": _anchor_read,
+    "cadence": _last_contact_read,
+    "stale": _last_contact_read,
+    "yearly": _yearly_read,
+}
+
+
 TRIGGERS: dict[str, Trigger] = {
     "after": _after,
     "cadence": _cadence,

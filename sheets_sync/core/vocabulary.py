@@ -294,7 +294,9 @@ def normalise(text: object) -> str:
     return _normalise_text(str(text))
 
 
-@functools.lru_cache(maxsize=65536)  # the same headers and enumeration values recur on every row
+# The same headers and enumeration values recur on every row; names and IDs are folded too, so
+# the bound is a sheet's row count, not less (a smaller LRU misses on every call of a big book).
+@functools.lru_cache(maxsize=1 << 20)
 def _normalise_text(text: str) -> str:
     return _FOLD_OUT.sub("", unicodedata.normalize("NFKC", text).casefold())
 
