@@ -5,6 +5,7 @@ solar-term tip fits the contact's climate."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -134,6 +135,7 @@ def address(name: str, lang: str, salutation: str = "", preferred: str = "") -> 
     return Address(called, called)
 
 
+@functools.lru_cache(maxsize=1024)  # a book's Preferred channel cells hold a few words
 def preferred_app(typed: str) -> str:
     """The Preferred channel as an app key (send_links.APPS), "" when blank or unknown."""
     word = normalise(typed)
