@@ -7,7 +7,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,31 +52,38 @@ ContactResult = tuple[Person, list[Candidate], list[Candidate]]
 
 def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
              today: date, until: date, horizon: date, templates: Templates, lang: str | None,
-             facts: BookFacts) -> tuple[BookIndex, list[ContactResult], list[Issue]]:
-    """Every contact that may be contacted, with its candidates, and the Issues met on the way."""
+             facts: BookFacts) -> tuple[BookIndex, Iterator[ContactResult], list[Issue]]:
+    """Every contact that may be contacted, with its candidates, and the Issues met on the way.
+
+    The results come one contact at a time, as each is evaluated, so a caller that keeps only
+    what it writes never holds the whole book's candidates; the Issues list is complete once
+    the results are exhausted."""
     rules = rules_of(typed)
     settings = engine_settings(typed, today, until, horizon, lang)
     index = BookIndex(facts, rules, templates, settings)
     greeting = greeting_settings(typed.today, typed.calendar)
     shared = Shared(rules, settings)
-    results = []
     issues: list[Issue] = []
-    for contact in book.contacts:
-        if contact.do_not_contact:
-            continue  # SPEC §4 "Never": no touchpoint at all
-        cid = facts.contact_id(contact)
-        if settings.require_reachable and not contact.phone and not contact.email:
-            issues.append(Issue(facts.contacts_tab, contact.row, "Phone", "",
-                                "No usable phone or e-mail: no touchpoint can be scheduled",
-                                "Add a mobile number or an e-mail address"))
-            continue
-        person = Person(contact, cid, classes.get(contact.key), index, templates)
-        pending, future, blocked = _candidates(person, rules, index, greeting, shared)
-        pending = _apply_supersedes(pending)
-        issues.extend(_channel_issues(contact, pending, blocked, settings, facts.contacts_tab,
-                                     templates))
-        results.append((person, pending, future))
-    return index, results, issues
+
+    def each() -> Iterator[ContactResult]:
+        for contact in book.contacts:
+            if contact.do_not_contact:
+                continue  # SPEC §4 "Never": no touchpoint at all
+            cid = facts.contact_id(contact)
+            if settings.require_reachable and not contact.phone and not contact.email:
+                issues.append(Issue(facts.contacts_tab, contact.row, "Phone", "",
+                                    "No usable phone or e-mail: no touchpoint can be scheduled",
+                                    "Add a mobile number or an e-mail address"))
+                continue
+            person = Person(contact, cid, classes.get(contact.key), index, templates)
+            pending, future, blocked = _candidates(person, rules, index, greeting, shared)
+            pending = _apply_supersedes(pending)
+            issues.extend(_channel_issues(contact, pending, blocked, settings,
+                                          facts.contacts_tab, templates))
+            person.forget_history()
+            yield person, pending, future
+
+    return index, each(), issues
 
 
 class Shared:
@@ -102,8 +109,7 @@ class Shared:
         self.settled: dict[tuple[str, str, str], tuple[list[Occurrence], list[Occurrence]]] = {}
         self.routes: dict[tuple[str, bool, bool, bool], tuple[str | None, str]] = {}
         self.priorities: dict[tuple[str, str, int], float] = {}
-        self.by_reads: dict[tuple, tuple[list[Occurrence],
-                                         tuple[list[Occurrence], list[Occurrence]]]] = {}
+        self.by_reads: dict[tuple, Outcome | None] = {}
         mobile = settings.mobile_channels
         # Rules that may go by a channel needing a mobile: only they ask whether it is one.
         self.mobile_rules = frozenset(
@@ -120,19 +126,19 @@ class Shared:
             found = self.by_kind[kind] = [rule for rule in self.rules if _applies(rule, person)]
         return found
 
-    def occurrences(self, rule: Rule, person: Person, index: BookIndex, done: list[date]
-                    ) -> tuple[list[Occurrence],
-                               tuple[list[Occurrence], list[Occurrence]] | None]:
-        """`occurrences` and `settle` of a rule for the contact, once per equal reads."""
+    def outcome(self, rule: Rule, person: Person, index: BookIndex, done: list[date]
+                ) -> Outcome | None:
+        """`outcome` of a rule for the contact, once per equal reads (touch_triggers.READS)."""
         reads = READS.get(rule.trigger)
         if reads is None:
-            return occurrences(rule, person, index), None
+            return outcome(rule, occurrences(rule, person, index), done, index.settings)
         key = (rule.key, reads(rule, person, index), tuple(done))
-        found = self.by_reads.get(key)
-        if found is None:
-            occs = occurrences(rule, person, index)
-            found = self.by_reads[key] = occs, settle(rule, occs, done, index.settings.today)
-        return found
+        try:
+            return self.by_reads[key]
+        except KeyError:
+            found = self.by_reads[key] = outcome(rule, occurrences(rule, person, index), done,
+                                                 index.settings)
+            return found
 
     def route(self, rule: Rule, person: Person, settings: EngineSettings
               ) -> tuple[str | None, str]:
@@ -170,15 +176,14 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
         done = _done(rule, person, index.facts)
         if rule.trigger == "calendar":
             occs, settled = _calendar_occurrences(rule, person, index, greeting, shared, done)
+            found = outcome(rule, occs, done, settings, settled)
         else:
-            occs, settled = shared.occurrences(rule, person, index, done)
-        if not occs:
+            found = shared.outcome(rule, person, index, done)
+        if found is None:
             continue
-        if rule.group:
-            latest = max((o.due for o in occs if o.due <= today), default=None)
-            if latest is not None and latest > fell_due.get(rule.group, date.min):
-                fell_due[rule.group] = latest
-        due_now, later = settled or settle(rule, occs, done, today)
+        latest, due_now, later = found
+        if latest is not None and latest > fell_due.get(rule.group, date.min):
+            fell_due[rule.group] = latest
         if not due_now and not later:
             continue
         channel, fallback_from = shared.route(rule, person, settings)
@@ -191,7 +196,7 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
             pending.append(Candidate(rule, occ, person, channel, fallback_from,
                                      shared.priority(rule, person.tier, overdue, settings),
                                      overdue))
-        for occ in _coming(later, settings.horizon):
+        for occ in later:
             future.append(Candidate(rule, occ, person, channel, fallback_from,
                                     shared.priority(rule, person.tier, 0, settings), 0))
     return _latest_of_groups(pending, fell_due), future, blocked
@@ -246,6 +251,25 @@ def _coming(later: list[Occurrence], horizon: date) -> list[Occurrence]:
             break
         coming.append(occ)
     return coming
+
+
+# (the latest due date of a grouped rule's occurrences on or before today, or None; the due
+# occurrences not done; the coming ones not done that matter: `_coming`)
+Outcome = tuple[date | None, list[Occurrence], list[Occurrence]]
+
+
+def outcome(rule: Rule, occs: list[Occurrence], done: list[date], settings: EngineSettings,
+            settled: tuple[list[Occurrence], list[Occurrence]] | None = None
+            ) -> Outcome | None:
+    """What a rule's occurrences come to for a contact who did it on `done`; None when the
+    rule has no occurrence for them. Only what the engine reads is kept (an evaluation shares
+    outcomes between contacts, so it holds them all), not every occurrence."""
+    if not occs:
+        return None
+    today = settings.today
+    latest = max((o.due for o in occs if o.due <= today), default=None) if rule.group else None
+    due_now, later = settled or settle(rule, occs, done, today)
+    return latest, due_now, _coming(later, settings.horizon)
 
 
 # ---------------------------------------------------------------------------------------------
