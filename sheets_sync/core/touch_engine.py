@@ -31,6 +31,7 @@ from sheets_sync.core.touch_rules import Rule, rules_of
 from sheets_sync.core.touch_triggers import READS, occurrences
 
 TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
+_NONE: list[date] = []  # a rule never done (read, never appended to)
 
 
 @dataclass(slots=True)
@@ -110,6 +111,7 @@ class Shared:
         self.routes: dict[tuple[str, bool, bool, bool], tuple[str | None, str]] = {}
         self.priorities: dict[tuple[str, str, int], float] = {}
         self.by_reads: dict[tuple, Outcome | None] = {}
+        self.reads = {rule.key: READS.get(rule.trigger) for rule in rules}
         mobile = settings.mobile_channels
         # Rules that may go by a channel needing a mobile: only they ask whether it is one.
         self.mobile_rules = frozenset(
@@ -129,7 +131,7 @@ class Shared:
     def outcome(self, rule: Rule, person: Person, index: BookIndex, done: list[date]
                 ) -> Outcome | None:
         """`outcome` of a rule for the contact, once per equal reads (touch_triggers.READS)."""
-        reads = READS.get(rule.trigger)
+        reads = self.reads[rule.key]
         if reads is None:
             return outcome(rule, occurrences(rule, person, index), done, index.settings)
         key = (rule.key, reads(rule, person, index), tuple(done))
@@ -172,8 +174,12 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
     future: list[Candidate] = []
     blocked: list[tuple[Rule, str]] = []
     fell_due: dict[str, date] = {}
+    thanked = index.facts.thank_yous.get(person.key, ())
     for rule in shared.rules_for(person):
-        done = _done(rule, person, index.facts)
+        # The dates the contact did the rule, in date order. A referral is thanked by any
+        # thank-you of the book (facts.thank_yous), not only by an Interaction naming this
+        # rule, so the Referrals tab and Today agree.
+        done = list(thanked) if rule.trigger == "referral" else person.done.get(rule.key, _NONE)
         if rule.trigger == "calendar":
             occs, settled = _calendar_occurrences(rule, person, index, greeting, shared, done)
             found = outcome(rule, occs, done, settings, settled)
@@ -231,15 +237,6 @@ def _applies(rule: Rule, person: Person) -> bool:
         if (person.attr(name) in values) == negate:
             return False
     return True
-
-
-def _done(rule: Rule, person: Person, facts: BookFacts) -> list[date]:
-    """The dates the contact did the rule, in date order."""
-    # A referral is thanked by any thank-you of the book (facts.thank_yous), not only by
-    # an Interaction naming this rule, so the Referrals tab and Today agree.
-    if rule.trigger == "referral":
-        return list(facts.thank_yous.get(person.key, ()))
-    return person.done.get(rule.key, [])
 
 
 def _coming(later: list[Occurrence], horizon: date) -> list[Occurrence]:

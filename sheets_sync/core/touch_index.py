@@ -225,17 +225,8 @@ class Person:
         cached = self._attrs.get(name)
         if cached is not None:
             return cached
-        contact = self.contact
-        value = {
-            "lifecycle": self.lifecycle,
-            "tier": self.tier,
-            "circle": contact.circle,
-            "stage": contact.stage,
-            "side": self.side,
-            "language": self.lang,
-            "country": self.country,
-            "lost_reason": contact.lost_reason,
-        }[name]
+        owner, field_name = _ATTRS[name]
+        value = getattr(self.contact if owner else self, field_name)
         self._attrs[name] = folded = normalise(value or "")
         return folded
 
@@ -256,6 +247,19 @@ class Person:
         if isinstance(value, datetime):
             value = value.date()
         return (value if isinstance(value, date) else None), ""
+
+
+# A rule filter's field -> (whether it is the Contact's, the attribute that holds it).
+_ATTRS: dict[str, tuple[bool, str]] = {
+    "lifecycle": (False, "lifecycle"),
+    "tier": (False, "tier"),
+    "circle": (True, "circle"),
+    "stage": (True, "stage"),
+    "side": (False, "side"),
+    "language": (False, "lang"),
+    "country": (False, "country"),
+    "lost_reason": (True, "lost_reason"),
+}
 
 
 def _language(contact: Contact, settings: EngineSettings, templates: Templates) -> str:
