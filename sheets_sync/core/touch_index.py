@@ -118,6 +118,7 @@ class BookIndex:
                                  key=lambda pair: -len(pair[0]))
         self._worded = [(rule.key, rule.done_words) for rule in rules if rule.done_words]
         self._named: dict[str, tuple[str, ...]] = {}
+        self._kinds: dict[tuple[str, str], tuple[str, ...]] = {}
 
         self.facts = facts
         # Referrals: referrer key -> [(date or None, referred key)], dated first (facts.py).
@@ -166,6 +167,16 @@ class BookIndex:
             named = tuple(dict.fromkeys(found))
         self._named[text] = named
         return named
+
+    def kinds_named(self, rule: Rule, text: str) -> tuple[str, ...]:
+        """The kinds of a keyword event rule whose words `text` holds, in the rule's order;
+        once per text (Outcome words such as "answered" recur on most rows)."""
+        cache_key = (rule.key, text)
+        found = self._kinds.get(cache_key)
+        if found is None:
+            found = self._kinds[cache_key] = tuple(
+                kind for kind, pattern in rule.keywords if pattern.search(text))
+        return found
 
     def top_referrers(self, rule: Rule, year: int) -> frozenset[str]:
         """Referrer keys the rule recognises in `year` (facts.BookFacts.top_referrers)."""

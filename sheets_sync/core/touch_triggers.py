@@ -244,7 +244,7 @@ def _event(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
             timedelta(days=days) + timedelta(days=30 * months) for months, days in rule.offsets]
     if rule.spec.event == "first_channel":
         return _first_channel(rule, person, offsets)
-    return _keyword_events(rule, person, index.settings.today, offsets)
+    return _keyword_events(rule, person, index, offsets)
 
 
 def _first_channel(rule: Rule, person: Person, offsets: Sequence[timedelta]
@@ -257,13 +257,13 @@ def _first_channel(rule: Rule, person: Person, offsets: Sequence[timedelta]
     return []
 
 
-def _keyword_events(rule: Rule, person: Person, today: date, offsets: Sequence[timedelta]
-                    ) -> list[Occurrence]:
+def _keyword_events(rule: Rule, person: Person, index: BookIndex,
+                    offsets: Sequence[timedelta]) -> list[Occurrence]:
     """One occurrence per offset for each interaction whose words name a kind of event, a
     repeat of the same kind inside `cooldown_days` being the same event."""
     # Look back only as far as an occurrence could still be due or shadow a repeat.
     reach = (rule.expire_days if rule.expire_days is not None else 365) + rule.cooldown_days
-    start = today - timedelta(days=reach + max(o.days for o in offsets))
+    start = index.settings.today - timedelta(days=reach + max(o.days for o in offsets))
     first = bisect_left(person.interaction_dates, start)
     occs = []
     last_seen: dict[str, date] = {}
@@ -274,19 +274,19 @@ def _keyword_events(rule: Rule, person: Person, today: date, offsets: Sequence[t
         text = person.event_text(position)
         if not text.strip():
             continue
-        for kind in _new_kinds(rule, text, interaction.date, last_seen):
+        for kind in _new_kinds(rule, index.kinds_named(rule, text), interaction.date, last_seen):
             for off in offsets:
                 occs.append(Occurrence(interaction.date + off, interaction.date, (kind,),
                                        {"kind": kind}))
     return occs
 
 
-def _new_kinds(rule: Rule, text: str, when: date, last_seen: dict[str, date]) -> list[str]:
-    """The kinds `text` names that were not seen within the cooldown; notes them as seen."""
+def _new_kinds(rule: Rule, named: tuple[str, ...], when: date, last_seen: dict[str, date]
+               ) -> list[str]:
+    """The kinds of `named` (those an interaction's words name) not seen within the cooldown;
+    notes them as seen."""
     kinds = []
-    for kind, pattern in rule.keywords:
-        if not pattern.search(text):
-            continue
+    for kind in named:
         seen = last_seen.get(kind)
         if seen is not None and (when - seen).days <= rule.cooldown_days:
             continue
