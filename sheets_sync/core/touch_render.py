@@ -83,7 +83,8 @@ class Draft:
                                          self.settings, placeholders(self.text)))
 
 
-def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) -> Touchpoint:
+def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings,
+               parts: LabelParts | None = None) -> Touchpoint:
     """The candidate with its label rendered and its message drafted when first read."""
     person = cand.person
     contact = person.contact
@@ -102,7 +103,7 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings) 
         contact_row=contact.row,
         contact_id=person.cid,
         rule=cand.rule.key,
-        label=label(cand, templates, settings),
+        label=label(cand, templates, settings, parts),
         due=cand.occ.due,
         days_overdue=cand.days_overdue,
         channel=cand.channel,
@@ -132,16 +133,29 @@ def _unnamed_holiday(values: Mapping[str, Any], lang: str) -> bool:
     return isinstance(names, Mapping) and lang != "en" and not names.get(lang)
 
 
-def label(cand: Candidate, templates: Templates, settings: EngineSettings) -> str:
+# (rule key, variants, unnamed holiday) -> (label text, detail text, their placeholders)
+LabelParts = dict[tuple[str, tuple[str, ...], bool], tuple[str, str | None, frozenset[str]]]
+
+
+def label(cand: Candidate, templates: Templates, settings: EngineSettings,
+          parts: LabelParts | None = None) -> str:
     """The readable label in the label language, followed by the occurrence's detail when the
-    templates give one."""
+    templates give one. `parts`: a memo of the texts picked per rule and variant, for a caller
+    labelling a whole book (the texts are the same for every contact; the values are not)."""
     lang = settings.label_lang
-    keys = _keys(cand.rule.key, cand.occ.variants)
-    base = templates.pick("labels", lang, keys) or cand.rule.label
     # A holiday with no name in the label language gets no detail, not an English name.
-    detail = None if _unnamed_holiday(cand.occ.values, lang) else templates.pick(
-        "details", lang, keys)
-    words = placeholders(base) | placeholders(detail) if detail else placeholders(base)
+    unnamed = _unnamed_holiday(cand.occ.values, lang)
+    memo_key = (cand.rule.key, cand.occ.variants, unnamed)
+    found = parts.get(memo_key) if parts is not None else None
+    if found is None:
+        keys = _keys(cand.rule.key, cand.occ.variants)
+        base = templates.pick("labels", lang, keys) or cand.rule.label
+        detail = None if unnamed else templates.pick("details", lang, keys)
+        words = placeholders(base) | placeholders(detail) if detail else placeholders(base)
+        found = (base, detail, words)
+        if parts is not None:
+            parts[memo_key] = found
+    base, detail, words = found
     values = (_values(cand.occ, cand.person.contact, lang, templates, settings, words)
               if words else {})
     text = render(base, values)

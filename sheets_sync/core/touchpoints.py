@@ -56,6 +56,7 @@ from sheets_sync.core.model import Book, Classification, Contact, Issue
 from sheets_sync.core.settings import parse_settings
 from sheets_sync.core.touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank, same_day
 from sheets_sync.core.touch_render import (
+    LabelParts,
     Touchpoint,
     label,
     needs_address,
@@ -107,11 +108,12 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
     chosen: list[tuple[Candidate, Touchpoint]] = []
     next_touch: dict[str, tuple[str, date]] = {}
     upcoming: list[Touchpoint] = []
+    parts: LabelParts = {}  # the label texts of each rule and variant, picked once
     for person, pending, future in results:
         picked = pick(pending)
         by_id: dict[int, Touchpoint] = {}
         for cand in sorted(pending, key=rank):
-            item = touchpoint(cand, templates, settings)
+            item = touchpoint(cand, templates, settings, parts)
             by_id[id(cand)] = item
             due.append(item)
         if picked is not None:
@@ -120,11 +122,11 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
             next_touch[person.contact.key] = (by_id[id(picked)].label, picked.occ.due)
         elif future:
             soonest = min(future, key=lambda c: (c.occ.due, -c.priority, c.rule.key))
-            next_touch[person.contact.key] = (label(soonest, templates, settings),
+            next_touch[person.contact.key] = (label(soonest, templates, settings, parts),
                                               soonest.occ.due)
         if upcoming_days is not None:
             upcoming.extend(by_id.values())
-            upcoming.extend(touchpoint(cand, templates, settings)
+            upcoming.extend(touchpoint(cand, templates, settings, parts)
                             for cand in future if cand.occ.due <= horizon)
     if not settings.office_address and any(needs_address(cand, templates)
                                            for cand, _ in chosen):
