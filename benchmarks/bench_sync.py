@@ -200,6 +200,9 @@ def google_syncs(path: Path) -> dict:
                 "sent_mb": stats["bytes_in"] / 1e6,
                 "received_mb": stats["bytes_out"] / 1e6,
                 "wall": time.perf_counter() - wall,
+                # Each request as the server logged it: what it was, bytes in, bytes out.
+                "calls": [[f"{e.method} {e.path}", e.bytes_in, e.bytes_out]
+                          for e in server.log.entries],
             }
     return {"google": found}
 
@@ -272,6 +275,9 @@ def main(argv: list[str] | None = None) -> None:
                 f" received {google['received_mb']:.1f} MB, {google['wall']:.1f} s wall",
                 flush=True,
             )
+            for call, sent, received in google.get("calls", []):
+                print(f"{'':>13}{call[:70]:<70} sent {sent / 1e6:8.3f} MB"
+                      f"  received {received / 1e6:8.3f} MB", flush=True)
     if "openpyxl" in results and "sync" in results:
         ratio = results["sync"]["cpu"] / results["openpyxl"]["cpu"]
         memory = results["sync"]["peak_mb"] / results["openpyxl"]["peak_mb"]

@@ -138,6 +138,18 @@ def test_formula_rendering_cannot_tell_raw_text_from_a_formula_but_grid_data_can
     ]
 
 
+def test_a_mask_inside_a_cell_value_selects_only_that_member(book):
+    write(book, "Contacts!A1", [["text", "=1+1", "=1/0"]], "USER_ENTERED")
+    data = grid(book, "sheets.data.rowData.values(userEnteredValue.formulaValue,"
+                      "effectiveValue.errorValue.type)", ranges="Contacts!A1:C1")
+    assert data["sheets"][0]["data"][0]["rowData"][0]["values"] == [
+        {},
+        {"userEnteredValue": {"formulaValue": "=1+1"}},
+        {"userEnteredValue": {"formulaValue": "=1/0"},
+         "effectiveValue": {"errorValue": {"type": "DIVIDE_BY_ZERO"}}},
+    ]
+
+
 def test_formatted_value_renders_every_value_as_text(book):
     write(book, "Contacts!A1", [[3, True, "2024-03-05", "=2/4"]], "USER_ENTERED")
     assert read(book, "Contacts!A1:D1", "FORMATTED_VALUE") == [["3", "TRUE", "2024-03-05", "0.5"]]
