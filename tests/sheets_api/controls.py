@@ -156,6 +156,7 @@ class Hook:
     path_contains: str
     action: Action
     times: int
+    skip: int = 0
 
 
 class Hooks:
@@ -166,16 +167,27 @@ class Hooks:
         self._lock = threading.Lock()
 
     def add(
-        self, path_contains: str, action: Action, *, method: str | None = None, times: int = 1
+        self,
+        path_contains: str,
+        action: Action,
+        *,
+        method: str | None = None,
+        times: int = 1,
+        skip: int = 0,
     ) -> None:
         with self._lock:
-            self._hooks.append(Hook(method and method.upper(), path_contains, action, times))
+            self._hooks.append(
+                Hook(method and method.upper(), path_contains, action, times, skip)
+            )
 
     def due(self, method: str, path: str) -> list[Action]:
         with self._lock:
             fired = []
             for hook in self._hooks:
                 if hook.times and hook.path_contains in path and hook.method in (None, method):
+                    if hook.skip:
+                        hook.skip -= 1
+                        continue
                     hook.times -= 1
                     fired.append(hook.action)
             self._hooks = [h for h in self._hooks if h.times]

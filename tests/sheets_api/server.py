@@ -149,9 +149,11 @@ class SheetsApiServer:
         *,
         method: str | None = None,
         times: int = 1,
+        skip: int = 0,
     ) -> None:
-        """Run action(server) when a matching request arrives, before it is served."""
-        self.hooks.add(path_contains, action, method=method, times=times)
+        """Run action(server) when a matching request arrives, before it is served; the first
+        `skip` matching requests pass untouched."""
+        self.hooks.add(path_contains, action, method=method, times=times, skip=skip)
 
     # -- request handling -------------------------------------------------------------------
 
