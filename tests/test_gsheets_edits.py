@@ -100,7 +100,8 @@ def test_a_tick_made_during_the_sync_is_logged_not_lost(api: SheetsApiServer) ->
         person.tick("Today", "A2")
         person.type("Today", "Q2", "Answered, booked a viewing")
 
-    api.on_request(REREAD, tick, skip=AFTER_READ)  # after the next sync read Today, before it rewrites it
+    # after the next sync read Today, before it rewrites it
+    api.on_request(REREAD, tick, skip=AFTER_READ)
     sync_workbook(location, fast_config(), tomorrow)
     logged = [row for row in tab_grids(location)["Interactions"][1:]
               if row[1] == contact and row[3] == touchpoint]

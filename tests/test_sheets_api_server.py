@@ -958,6 +958,17 @@ def test_spreadsheets_create_returns_the_new_spreadsheet(gc):
 # -- test controls: quota, faults, request log, hooks, a person's edits --------------------------
 
 
+def test_a_request_body_over_ten_mebibytes_is_refused_and_changes_nothing(book, api):
+    write(book, "Contacts!A1", [["before"]])
+    api.max_request_bytes = 2_000  # the same refusal as at 10,485,760 bytes, with a small body
+    with pytest.raises(APIError) as excinfo:
+        write(book, "Contacts!A1", [["x" * 2_000]])
+    error = error_of(excinfo)
+    assert (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
+    assert error["message"] == "Request payload size exceeds the limit: 2000 bytes."
+    assert read(book, "Contacts!A1") == [["before"]]
+
+
 def test_sixty_reads_a_minute_per_user_then_429_with_retry_after(book, api):
     api.quota.reset()
     for _ in range(60):

@@ -35,6 +35,10 @@ from .valueops import append_values, clear_box, read_box, write_values
 SHEETS_MIME = "application/vnd.google-apps.spreadsheet"
 READ_SUFFIXES = (":getByDataFilter", "values:batchGetByDataFilter", "developerMetadata:search")
 STATUS_TEXT = {500: "INTERNAL", 503: "UNAVAILABLE", 502: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
+# Google's front end refuses a larger request body ("Request payload size exceeds the limit:
+# 10485760 bytes.", 400 INVALID_ARGUMENT); the Sheets reference documents no size, only a 2 MB
+# recommendation, but the refusal is what callers meet.
+MAX_REQUEST_BYTES = 10_485_760
 FAULT_MESSAGES = {
     500: "Internal error encountered.",
     503: "The service is currently unavailable.",
@@ -51,6 +55,7 @@ class SheetsApiServer:
         self.log = RequestLog()
         self.hooks = Hooks()
         self.latency = 0.0  # seconds each API request waits before it is served (benchmarks)
+        self.max_request_bytes = MAX_REQUEST_BYTES
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.lock = threading.RLock()
         self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -90,6 +95,7 @@ class SheetsApiServer:
         self.hooks.clear()
         self.quota.reset()
         self.latency = 0.0
+        self.max_request_bytes = MAX_REQUEST_BYTES
 
     # -- test-side helpers (no request is logged) -------------------------------------------
 
@@ -178,6 +184,9 @@ class SheetsApiServer:
             time.sleep(self.latency)
         extra: dict[str, str] = {}
         try:
+            if len(body) > self.max_request_bytes:
+                limit = self.max_request_bytes
+                raise bad(f"Request payload size exceeds the limit: {limit} bytes.")
             fault = self.faults.next()
             if fault and not fault.after_apply:
                 raise ApiError(
