@@ -958,6 +958,18 @@ def test_spreadsheets_create_returns_the_new_spreadsheet(gc):
 # -- test controls: quota, faults, request log, hooks, a person's edits --------------------------
 
 
+def test_an_answer_is_gzipped_only_for_a_user_agent_that_says_gzip(book, api):
+    write(book, "Contacts!A1", [["same text"] * 20] * 50)
+    url = f"{SPREADSHEETS_API_V4_BASE_URL}/{book.id}/values/Contacts!A1:T50"
+    plain = book.client.request("get", url, headers={"User-Agent": "a program"})
+    zipped = book.client.request("get", url, headers={"User-Agent": "a program (gzip)"})
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.json() == plain.json()  # requests inflates it
+    first, second = api.log.entries[-2:]
+    assert first.bytes_out == first.json_out == second.json_out > 10 * second.bytes_out
+
+
 def test_a_request_body_over_ten_mebibytes_is_refused_and_changes_nothing(book, api):
     write(book, "Contacts!A1", [["before"]])
     api.max_request_bytes = 2_000  # the same refusal as at 10,485,760 bytes, with a small body

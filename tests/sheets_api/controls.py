@@ -112,7 +112,8 @@ class LoggedRequest:
     at: float
     bytes_in: int
     status: int = 0
-    bytes_out: int = 0
+    bytes_out: int = 0  # on the wire: gzip-compressed when the caller asked for gzip
+    json_out: int = 0  # the answer's JSON before compression
 
 
 @dataclass
@@ -138,6 +139,7 @@ class RequestLog:
             "drive": sum(1 for e in entries if e.kind == "drive"),
             "bytes_in": sum(e.bytes_in for e in entries),
             "bytes_out": sum(e.bytes_out for e in entries),
+            "json_out": sum(e.json_out for e in entries),
             "statuses": sorted({e.status for e in entries}),
             "paths": [f"{e.method} {e.path}" for e in entries],
         }

@@ -10,6 +10,7 @@ Test controls live on the server object and, for a standalone process, under /_t
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import secrets
 import threading
@@ -230,6 +231,10 @@ class SheetsApiServer:
             if status == 204
             else json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
         )
+        entry.json_out = len(out)
+        if out and _asks_gzip(headers):
+            out = gzip.compress(out)
+            extra["Content-Encoding"] = "gzip"
         entry.status, entry.bytes_out = status, len(out)
         return status, extra, out
 
@@ -635,6 +640,13 @@ def _drive_file(ss: Spreadsheet) -> dict:
 
 def _new_spreadsheet_id() -> str:
     return "1" + secrets.token_urlsafe(32)[:43]
+
+
+def _asks_gzip(headers: dict[str, str]) -> bool:
+    """Google compresses an answer when the request accepts gzip *and* its User-Agent contains
+    "gzip" (the APIs' performance guide); either alone gets plain JSON."""
+    accepts = "gzip" in headers.get("accept-encoding", "").lower()
+    return accepts and "gzip" in headers.get("user-agent", "").lower()
 
 
 def _kind(method: str, raw_path: str) -> str:
