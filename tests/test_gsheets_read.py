@@ -91,3 +91,19 @@ def test_values_split_below_a_small_payload_limit_land_as_one_write_does(
     sync_workbook(split, fast_config(payload_limit_bytes=10_000), TODAY)
     assert api.log.count("write") > 2  # the batch, then the values in several requests
     assert tab_grids(split) == expected
+
+
+def test_a_text_longer_than_a_google_cell_is_cut_and_a_second_sync_changes_nothing(
+    api: SheetsApiServer,
+) -> None:
+    from tests.store_contract import book, change_set, issues_tab
+
+    key = put_grids(api, book())
+    long_name = "Client 1, " * 6_000  # 60,000 characters, as a big book's Calendar cell
+    store = local_store(api, key)
+    assert store.apply(change_set(store.read(), tabs=[issues_tab([["Contacts", 5, long_name]])]))
+    cell = tab_grids(f"gsheet:{key}")["Issues"][1][2]
+    assert len(cell) == 50_000 and cell.endswith("…") and long_name.startswith(cell[:-1])
+    store = local_store(api, key)
+    assert not store.apply(change_set(store.read(),
+                                      tabs=[issues_tab([["Contacts", 5, long_name]])]))

@@ -970,6 +970,22 @@ def test_an_answer_is_gzipped_only_for_a_user_agent_that_says_gzip(book, api):
     assert first.bytes_out == first.json_out == second.json_out > 10 * second.bytes_out
 
 
+def test_a_cell_holds_at_most_fifty_thousand_characters(book, api):
+    write(book, "Contacts!A1", [["x" * 50_000]])
+    for attempt in (
+        lambda: write(book, "Contacts!A2", [["x" * 50_001]]),
+        lambda: book.batch_update({"requests": [{"updateCells": {
+            "start": {"sheetId": CONTACTS, "rowIndex": 2, "columnIndex": 0},
+            "rows": [{"values": [{"userEnteredValue": {"stringValue": "x" * 50_001}}]}],
+            "fields": "userEnteredValue"}}]}),
+    ):
+        with pytest.raises(APIError) as excinfo:
+            attempt()
+        assert error_of(excinfo)["message"].endswith(
+            "Your input contains more than the maximum of 50000 characters in a single cell.")
+    assert [len(row[0]) for row in read(book, "Contacts!A1:A3")] == [50_000]
+
+
 def test_a_request_body_over_ten_mebibytes_is_refused_and_changes_nothing(book, api):
     write(book, "Contacts!A1", [["before"]])
     api.max_request_bytes = 2_000  # the same refusal as at 10,485,760 bytes, with a small body

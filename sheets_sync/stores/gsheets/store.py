@@ -464,7 +464,7 @@ def _raw(value: Any) -> Any:
     """A value as a RAW values write stores what `entered_value` would: text as text."""
     if value is None or isinstance(value, (bool, int, float, str, date)):
         return values_cell(value)
-    return str(value)
+    return values_cell(str(value))
 
 
 def _compact(value: Any) -> Any:
