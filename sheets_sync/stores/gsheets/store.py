@@ -1,20 +1,23 @@
 """Google Sheets store: the same change set as the Excel store, in a constant handful of requests.
 
 A sync costs, whatever the number of rows:
-  1. one masked `spreadsheets.get` (every tab's size, values, date formats, charts, protections
-     and the tool's marks) — `read`;
+  1. two reads (reading.py): a masked `spreadsheets.get` (every tab's size, charts, protections
+     and the tool's marks, and per cell only its number format type and formula/error flags),
+     then one `values.batchGet` of every tab's values — `read`;
   2. one `values.batchGet` of the Contacts ID and Name columns and the Today tab, immediately
      before writing — so owned values land on the row of *their* contact after people inserted,
      deleted or sorted rows, and a Done tick or Outcome typed meanwhile is never overwritten;
   3. one atomic `spreadsheets.batchUpdate`: owned tabs (values, formats, checkboxes, filters,
      charts), grid sizes, the Interactions rows appended (`appendCells`, so a ticked row is logged
      in the same batch that rewrites Today), formats and warning-only protection of owned columns;
-  4. one RAW `values.batchUpdate` of the owned Contacts columns as column blocks (and new IDs),
-     split into more requests only past `google.payload_limit_bytes`.
+  4. one RAW `values.batchUpdate`: the owned Contacts columns as column blocks (and new IDs) and
+     the values of the growing owned tabs (Referrals, Issues), split into more requests only past
+     `google.payload_limit_bytes`.
 A second sync the same day with nothing new stops after 1: no write request.
 
 People keep editing while a sync runs: see docs/design.md ("Google Sheets while people edit")
-for the window that remains and why this scheme was chosen over per-row developer metadata.
+for the window that remains and why this scheme was chosen over per-row developer metadata, and
+("Google requests and bytes") for the limits behind the request count.
 """
 
 from __future__ import annotations
