@@ -5,9 +5,10 @@
 
 For each size: the same generated book as bench_sync.py is placed on a local server (in this
 process, on a thread), then synced twice (the first sync writes, the second finds nothing new).
-Prints per sync the HTTP requests, bytes sent and received as the server counted them, wall time
-and the sync's CPU seconds. The server shares the process, so CPU and peak memory include its
-JSON work; requests and bytes are what a real Google endpoint would see (its JSON is compact).
+Prints per sync the HTTP requests, bytes sent and received as the server counted them (the
+answers' JSON, and what crossed the wire gzip-compressed), wall time and the sync's CPU
+seconds. The server shares the process, so CPU and peak memory include its JSON work; requests
+and bytes are what a real Google endpoint would see (its JSON is compact).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def main() -> None:
     from tests.sheets_api.server import SheetsApiServer
 
     print(f"{'contacts':>9} {'sync':>7} {'requests':>8} {'sent MB':>8} {'received MB':>11} "
-          f"{'wall s':>7} {'CPU s':>6}")
+          f"{'gzipped MB':>10} {'wall s':>7} {'CPU s':>6}")
     with SheetsApiServer() as server, tempfile.TemporaryDirectory() as folder:
         server.quota.enabled = False
         os.environ["SHEETS_SYNC_GOOGLE_API"] = server.base_url
@@ -52,7 +53,8 @@ def main() -> None:
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 stats = server.log.summary()
                 print(f"{contacts:>9} {label:>7} {stats['requests']:>8} "
-                      f"{stats['bytes_in'] / 1e6:>8.2f} {stats['bytes_out'] / 1e6:>11.2f} "
+                      f"{stats['bytes_in'] / 1e6:>8.2f} {stats['json_out'] / 1e6:>11.2f} "
+                      f"{stats['bytes_out'] / 1e6:>10.2f} "
                       f"{wall:>7.1f} {cpu:>6.1f}", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (sync and server together): {peak:.0f} MB")

@@ -198,8 +198,12 @@ def google_syncs(path: Path) -> dict:
             found[label] = {
                 "requests": stats["requests"],
                 "sent_mb": stats["bytes_in"] / 1e6,
-                "received_mb": stats["bytes_out"] / 1e6,
+                "received_mb": stats["json_out"] / 1e6,  # the answers' JSON
+                "wire_mb": stats["bytes_out"] / 1e6,  # as sent, gzip-compressed
                 "wall": time.perf_counter() - wall,
+                # Each request as the server logged it: what it was, bytes in, bytes out.
+                "calls": [[f"{e.method} {e.path}", e.bytes_in, e.json_out]
+                          for e in server.log.entries],
             }
     return {"google": found}
 
@@ -269,9 +273,13 @@ def main(argv: list[str] | None = None) -> None:
         for label, google in results[step].get("google", {}).items():
             print(
                 f"{'':>11}{label}: {google['requests']} requests, sent {google['sent_mb']:.1f} MB,"
-                f" received {google['received_mb']:.1f} MB, {google['wall']:.1f} s wall",
+                f" received {google['received_mb']:.1f} MB"
+                f" ({google.get('wire_mb', 0):.1f} MB gzipped), {google['wall']:.1f} s wall",
                 flush=True,
             )
+            for call, sent, received in google.get("calls", []):
+                print(f"{'':>13}{call[:70]:<70} sent {sent / 1e6:8.3f} MB"
+                      f"  received {received / 1e6:8.3f} MB", flush=True)
     if "openpyxl" in results and "sync" in results:
         ratio = results["sync"]["cpu"] / results["openpyxl"]["cpu"]
         memory = results["sync"]["peak_mb"] / results["openpyxl"]["peak_mb"]

@@ -38,7 +38,7 @@ def test_one_round_syncs_a_google_sheet_and_a_workbook_side_by_side(
     assert "Today" in tab_grids(f"gsheet:{key}")
     log = (tmp_path / "state" / "worker.log").read_text(encoding="utf-8")
     google_line = next(line for line in log.splitlines() if "Google Sheet" in line)
-    assert "result=ok" in google_line and "requests=4" in google_line
+    assert "result=ok" in google_line and "requests=5" in google_line
 
 
 def test_check_reaches_a_shared_sheet_and_names_an_unshared_one(

@@ -138,6 +138,18 @@ def test_formula_rendering_cannot_tell_raw_text_from_a_formula_but_grid_data_can
     ]
 
 
+def test_a_mask_inside_a_cell_value_selects_only_that_member(book):
+    write(book, "Contacts!A1", [["text", "=1+1", "=1/0"]], "USER_ENTERED")
+    data = grid(book, "sheets.data.rowData.values(userEnteredValue.formulaValue,"
+                      "effectiveValue.errorValue.type)", ranges="Contacts!A1:C1")
+    assert data["sheets"][0]["data"][0]["rowData"][0]["values"] == [
+        {},
+        {"userEnteredValue": {"formulaValue": "=1+1"}},
+        {"userEnteredValue": {"formulaValue": "=1/0"},
+         "effectiveValue": {"errorValue": {"type": "DIVIDE_BY_ZERO"}}},
+    ]
+
+
 def test_formatted_value_renders_every_value_as_text(book):
     write(book, "Contacts!A1", [[3, True, "2024-03-05", "=2/4"]], "USER_ENTERED")
     assert read(book, "Contacts!A1:D1", "FORMATTED_VALUE") == [["3", "TRUE", "2024-03-05", "0.5"]]
@@ -944,6 +956,45 @@ def test_spreadsheets_create_returns_the_new_spreadsheet(gc):
 
 
 # -- test controls: quota, faults, request log, hooks, a person's edits --------------------------
+
+
+def test_an_answer_is_gzipped_only_for_a_user_agent_that_says_gzip(book, api):
+    write(book, "Contacts!A1", [["same text"] * 20] * 50)
+    url = f"{SPREADSHEETS_API_V4_BASE_URL}/{book.id}/values/Contacts!A1:T50"
+    plain = book.client.request("get", url, headers={"User-Agent": "a program"})
+    zipped = book.client.request("get", url, headers={"User-Agent": "a program (gzip)"})
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.json() == plain.json()  # requests inflates it
+    first, second = api.log.entries[-2:]
+    assert first.bytes_out == first.json_out == second.json_out > 10 * second.bytes_out
+
+
+def test_a_cell_holds_at_most_fifty_thousand_characters(book, api):
+    write(book, "Contacts!A1", [["x" * 50_000]])
+    for attempt in (
+        lambda: write(book, "Contacts!A2", [["x" * 50_001]]),
+        lambda: book.batch_update({"requests": [{"updateCells": {
+            "start": {"sheetId": CONTACTS, "rowIndex": 2, "columnIndex": 0},
+            "rows": [{"values": [{"userEnteredValue": {"stringValue": "x" * 50_001}}]}],
+            "fields": "userEnteredValue"}}]}),
+    ):
+        with pytest.raises(APIError) as excinfo:
+            attempt()
+        assert error_of(excinfo)["message"].endswith(
+            "Your input contains more than the maximum of 50000 characters in a single cell.")
+    assert [len(row[0]) for row in read(book, "Contacts!A1:A3")] == [50_000]
+
+
+def test_a_request_body_over_ten_mebibytes_is_refused_and_changes_nothing(book, api):
+    write(book, "Contacts!A1", [["before"]])
+    api.max_request_bytes = 2_000  # the same refusal as at 10,485,760 bytes, with a small body
+    with pytest.raises(APIError) as excinfo:
+        write(book, "Contacts!A1", [["x" * 2_000]])
+    error = error_of(excinfo)
+    assert (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
+    assert error["message"] == "Request payload size exceeds the limit: 2000 bytes."
+    assert read(book, "Contacts!A1") == [["before"]]
 
 
 def test_sixty_reads_a_minute_per_user_then_429_with_retry_after(book, api):

@@ -15,6 +15,7 @@ from .model import (
     Sheet,
     Spreadsheet,
     bad,
+    check_cell_text,
     delete_mapping,
     move_mapping,
     new_id,
@@ -152,6 +153,7 @@ def _check_value(value: dict | None) -> None:
         raise bad("numberValue must be a number")
     if "stringValue" in value and not isinstance(value["stringValue"], str):
         raise bad("stringValue must be a string")
+    check_cell_text(str(value.get("stringValue", value.get("formulaValue", ""))))
 
 
 def _check_validation(rule: dict | None) -> None:

@@ -112,7 +112,8 @@ class LoggedRequest:
     at: float
     bytes_in: int
     status: int = 0
-    bytes_out: int = 0
+    bytes_out: int = 0  # on the wire: gzip-compressed when the caller asked for gzip
+    json_out: int = 0  # the answer's JSON before compression
 
 
 @dataclass
@@ -138,6 +139,7 @@ class RequestLog:
             "drive": sum(1 for e in entries if e.kind == "drive"),
             "bytes_in": sum(e.bytes_in for e in entries),
             "bytes_out": sum(e.bytes_out for e in entries),
+            "json_out": sum(e.json_out for e in entries),
             "statuses": sorted({e.status for e in entries}),
             "paths": [f"{e.method} {e.path}" for e in entries],
         }
@@ -156,6 +158,7 @@ class Hook:
     path_contains: str
     action: Action
     times: int
+    skip: int = 0
 
 
 class Hooks:
@@ -166,16 +169,27 @@ class Hooks:
         self._lock = threading.Lock()
 
     def add(
-        self, path_contains: str, action: Action, *, method: str | None = None, times: int = 1
+        self,
+        path_contains: str,
+        action: Action,
+        *,
+        method: str | None = None,
+        times: int = 1,
+        skip: int = 0,
     ) -> None:
         with self._lock:
-            self._hooks.append(Hook(method and method.upper(), path_contains, action, times))
+            self._hooks.append(
+                Hook(method and method.upper(), path_contains, action, times, skip)
+            )
 
     def due(self, method: str, path: str) -> list[Action]:
         with self._lock:
             fired = []
             for hook in self._hooks:
                 if hook.times and hook.path_contains in path and hook.method in (None, method):
+                    if hook.skip:
+                        hook.skip -= 1
+                        continue
                     hook.times -= 1
                     fired.append(hook.action)
             self._hooks = [h for h in self._hooks if h.times]

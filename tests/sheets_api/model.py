@@ -39,6 +39,16 @@ def bad(message: str) -> ApiError:
     return ApiError(400, message, "INVALID_ARGUMENT")
 
 
+MAX_CELL_CHARACTERS = 50_000  # Google Sheets' limit on one cell's content
+
+
+def check_cell_text(text: str) -> None:
+    """A cell holds at most 50,000 characters; Google refuses the whole write otherwise."""
+    if len(text) > MAX_CELL_CHARACTERS:
+        raise bad(f"Your input contains more than the maximum of {MAX_CELL_CHARACTERS} "
+                  "characters in a single cell.")
+
+
 @dataclass
 class Sheet:
     props: dict

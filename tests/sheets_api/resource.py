@@ -200,11 +200,15 @@ class CellView:
     def json(self, ss: Spreadsheet, sheet: Sheet, row: int, col: int, cell: dict) -> dict:
         out: dict[str, Any] = {}
         if self.entered and "userEnteredValue" in cell:
-            out["userEnteredValue"] = dict(cell["userEnteredValue"])
+            entered = self._cut("userEnteredValue", cell["userEnteredValue"])
+            if entered:  # `userEnteredValue.formulaValue` of a text cell selects nothing
+                out["userEnteredValue"] = dict(entered)
         if self.effective or self.formatted:
             effective = ss.effective(sheet, row, col)
             if effective and self.effective:
-                out["effectiveValue"] = dict(effective)
+                effective = self._cut("effectiveValue", effective)
+                if effective:
+                    out["effectiveValue"] = dict(effective)
             if self.formatted:
                 text = formatted_value(effective, cell)
                 if text is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .a1 import Bounds, column_letters, format_range, split_sheet
-from .model import GridBox, Sheet, Spreadsheet, bad, insert_mapping
+from .model import GridBox, Sheet, Spreadsheet, bad, check_cell_text, insert_mapping
 from .values import number_format, raw_value, render, user_entered_value
 
 VALUE_RENDER = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
@@ -138,6 +138,8 @@ def write_cell(sheet: Sheet, row: int, col: int, value: Any, input_option: str) 
         cell.pop("userEnteredValue", None)
         sheet.put(row, col, cell)
         return
+    if isinstance(value, str):
+        check_cell_text(value)
     if input_option == "RAW":
         entered, fmt = raw_value(value), None
     else:

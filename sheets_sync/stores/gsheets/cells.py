@@ -16,6 +16,17 @@ from sheets_sync.core.model import DATE, INTEGER, MONEY, NUMBER, PERCENT, TEXT, 
 
 EPOCH = datetime(1899, 12, 30)
 DATE_TYPES = {"DATE", "DATE_TIME"}
+# Google refuses a whole write holding a longer cell ("Your input contains more than the
+# maximum of 50000 characters in a single cell."); the Calendar's name lists pass it at
+# 100,000 contacts.
+MAX_CELL_CHARACTERS = 50_000
+
+
+def fitted(text: str) -> str:
+    """Text the tool writes, cut to what one Google cell holds, the cut shown by an ellipsis."""
+    if len(text) <= MAX_CELL_CHARACTERS:
+        return text
+    return text[: MAX_CELL_CHARACTERS - 1] + "…"
 
 
 def serial(value: date) -> float:
@@ -93,7 +104,7 @@ def entered_value(value: Any) -> dict[str, Any] | None:
         return {"numberValue": serial(value)}
     if isinstance(value, (int, float)):
         return {"numberValue": value}
-    return {"stringValue": str(value)}
+    return {"stringValue": fitted(str(value))}
 
 
 def values_cell(value: Any) -> Any:
@@ -102,6 +113,8 @@ def values_cell(value: Any) -> Any:
         return ""
     if isinstance(value, (date, datetime)):
         return serial(value)
+    if isinstance(value, str):
+        return fitted(value)
     return value
 
 
@@ -113,4 +126,4 @@ def as_read(value: Any) -> Any:
         return value
     if isinstance(value, (int, float)):
         return float(value)
-    return str(value)
+    return fitted(str(value))

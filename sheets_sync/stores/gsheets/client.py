@@ -7,6 +7,7 @@ up, so the plain HTTPClient is used and retried here within a time budget instea
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 
+from sheets_sync import __version__
 from sheets_sync.errors import UserError
 from sheets_sync.stores.gsheets.credentials import CredentialError, Identity
 
@@ -51,6 +53,9 @@ class EndpointSession(AuthorizedSession):
     def __init__(self, credentials: Any, base: str | None, stats: WireStats | None = None
                  ) -> None:
         super().__init__(credentials)
+        # Google gzips an answer only when the User-Agent says "gzip" too (requests already
+        # sends Accept-Encoding: gzip): the masked reads compress about tenfold.
+        self.headers["User-Agent"] = f"sheets-sync/{__version__} (gzip)"
         self.base = base.rstrip("/") if base else None
         self.stats = stats if stats is not None else WireStats()
 
@@ -64,7 +69,9 @@ class EndpointSession(AuthorizedSession):
         self.stats.requests += 1
         body = response.request.body if response.request is not None else None
         self.stats.bytes_sent += len(body) if body else 0
-        self.stats.bytes_received += len(response.content or b"")
+        # Content-Length is what crossed the wire (gzip); the content is already inflated.
+        length = response.headers.get("Content-Length")
+        self.stats.bytes_received += int(length) if length else len(response.content or b"")
         return response
 
 
@@ -135,6 +142,20 @@ class SheetsClient:
                 raise failure
             self.stats.retries += 1
             self._sleep(delay)
+
+    def get_json(self, url: str, params: dict[str, Any]) -> Any:
+        """A GET whose JSON numbers are all floats, as grid data gives them (one C-speed parse
+        instead of a pass over every value)."""
+        response = self.http.request("get", url, params=params)
+        return json.loads(response.content, parse_int=float)
+
+    def post_json(self, url: str, body: Any) -> Any:
+        """A POST of compact JSON: no spaces after separators and text as UTF-8, which
+        gspread's `json=` (", " and "\\uXXXX") makes about a tenth larger."""
+        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        response = self.http.request("post", url, data=data.encode("utf-8"),
+                                     headers={"Content-Type": "application/json"})
+        return response.json()
 
     def _api_error(self, exc: gspread.exceptions.APIError, what: str) -> UserError:
         status = exc.response.status_code

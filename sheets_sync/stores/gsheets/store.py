@@ -1,20 +1,23 @@
 """Google Sheets store: the same change set as the Excel store, in a constant handful of requests.
 
 A sync costs, whatever the number of rows:
-  1. one masked `spreadsheets.get` (every tab's size, values, date formats, charts, protections
-     and the tool's marks) — `read`;
+  1. two reads (reading.py): a masked `spreadsheets.get` (every tab's size, charts, protections
+     and the tool's marks, and per cell only its number format type and formula/error flags),
+     then one `values.batchGet` of every tab's values — `read`;
   2. one `values.batchGet` of the Contacts ID and Name columns and the Today tab, immediately
      before writing — so owned values land on the row of *their* contact after people inserted,
      deleted or sorted rows, and a Done tick or Outcome typed meanwhile is never overwritten;
   3. one atomic `spreadsheets.batchUpdate`: owned tabs (values, formats, checkboxes, filters,
      charts), grid sizes, the Interactions rows appended (`appendCells`, so a ticked row is logged
      in the same batch that rewrites Today), formats and warning-only protection of owned columns;
-  4. one RAW `values.batchUpdate` of the owned Contacts columns as column blocks (and new IDs),
-     split into more requests only past `google.payload_limit_bytes`.
+  4. one RAW `values.batchUpdate`: the owned Contacts columns as column blocks (and new IDs) and
+     the values of the growing owned tabs (Referrals, Issues), split into more requests only past
+     `google.payload_limit_bytes`.
 A second sync the same day with nothing new stops after 1: no write request.
 
 People keep editing while a sync runs: see docs/design.md ("Google Sheets while people edit")
-for the window that remains and why this scheme was chosen over per-row developer metadata.
+for the window that remains and why this scheme was chosen over per-row developer metadata, and
+("Google requests and bytes") for the limits behind the request count.
 """
 
 from __future__ import annotations
@@ -24,10 +27,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from gspread.urls import (
+    SPREADSHEET_BATCH_UPDATE_URL,
+    SPREADSHEET_VALUES_BATCH_UPDATE_URL,
+    SPREADSHEET_VALUES_BATCH_URL,
+)
+
 from sheets_sync.core.cells import col_letter
 from sheets_sync.core.model import (
     BOOL,
-    FORMULA_WITHOUT_VALUE,
     WRAP,
     ChangeSet,
     ContactWrite,
@@ -49,23 +57,15 @@ from sheets_sync.stores.gsheets.cells import (
     cell_data,
     entered_value,
     number_format,
-    read_cell,
     values_cell,
 )
 from sheets_sync.stores.gsheets.charts import add_chart_request
 from sheets_sync.stores.gsheets.client import SheetsClient, WireStats
 from sheets_sync.stores.gsheets.credentials import api_base, load_identity
 from sheets_sync.stores.gsheets.location import SheetLocation
+from sheets_sync.stores.gsheets.reading import SHEET_FIELDS, VALUE_PARAMS, merge_grid
 from sheets_sync.stores.xlsx_layout import chart_anchors, column_widths, hidden_columns
 
-READ_FIELDS = (
-    "spreadsheetId,properties.title,"
-    "sheets(properties(sheetId,title,index,gridProperties),"
-    "data.rowData.values(effectiveValue,effectiveFormat.numberFormat.type,"
-    "userEnteredValue.formulaValue),"
-    "charts.chartId,protectedRanges(protectedRangeId,description),"
-    "developerMetadata(metadataId,metadataKey,metadataValue))"
-)
 OWNED_TAB_MARK = "sheets-sync.owned-tab"  # developer metadata on every tab the tool writes
 # A hidden tab the batch that rewrites Today first copies Today into, server-side: a tick made
 # after the re-read but before that batch ran is in it, and the next sync harvests it.
@@ -75,6 +75,12 @@ PROTECTION = "sheets-sync owns this; your edits here are replaced at the next sy
 OWNED_HEADER_COLOR = {"red": 1.0, "green": 0.85, "blue": 0.4}
 PERSON_TODAY_COLUMNS = ("done", "outcome", "notes")
 CHAR_PIXELS = 7  # a column width in characters -> pixels
+# Owned tabs whose rows grow with the book and that no sync reads back: their values go as a
+# RAW values block after the batch (a fifth of the bytes of cells in it). Today (harvested with
+# the ticks appended in the same batch), Metrics history, Themes and Greetings (read back) and
+# the small fixed grids (Calendar, Metrics) stay cells of the atomic batch.
+BLOCK_TABS = frozenset({"referrals", "issues"})
+VALUES_ENVELOPE = '{"valueInputOption":"RAW","data":[]}'
 
 
 @dataclass
@@ -114,12 +120,18 @@ class GoogleSheetStore:
     def read(self) -> WorkbookData:
         what = f"Google Sheet {self.sheet.key}"
         body = self.client.call("read", what, lambda: self.client.http.spreadsheets_get(
-            self.sheet.key, params={"fields": READ_FIELDS, "prettyPrint": "false"}))
+            self.sheet.key, params={"fields": SHEET_FIELDS, "prettyPrint": "false"}))
+        sheets = sorted(body.get("sheets", []), key=lambda s: s["properties"].get("index", 0))
+        ranges = [_quote(str(s["properties"]["title"])) for s in sheets]
+        url = SPREADSHEET_VALUES_BATCH_URL % self.sheet.key
+        found = self.client.call("read", what, lambda: self.client.get_json(
+            url, {**VALUE_PARAMS, "ranges": ranges, "prettyPrint": "false"})) if ranges else {}
+        blocks = [block.get("values", []) for block in found.get("valueRanges", [])]
         self._meta = {}
         names: list[str] = []
         self._order = []
-        for sheet in sorted(body.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
-            meta = _sheet_meta(sheet)
+        for sheet, values in zip(sheets, blocks, strict=True):
+            meta = _sheet_meta(sheet, values)
             self._meta[meta.title] = meta
             self._order.append(meta.title)
             if meta.title != TODAY_COPY:  # the tool's own hidden tab is no tab of the book
@@ -157,6 +169,7 @@ class GoogleSheetStore:
             return False
         rows = self._reread(changes, contacts)
         requests: list[dict[str, Any]] = []
+        blocks: list[dict[str, Any]] = []  # values blocks, sent after the batch
         next_id = max([m.sheet_id for m in self._meta.values()] + [0]) + 1
         order = list(self._order)
         ids = {m.title: m.sheet_id for m in self._meta.values()}
@@ -176,7 +189,10 @@ class GoogleSheetStore:
                 requests.append({"addSheet": {"properties": {
                     "sheetId": meta.sheet_id, "title": name,
                     "gridProperties": {"rowCount": 1, "columnCount": 1}}}})
-            requests += self._tab_requests(tab, meta, changes)
+            as_block = tab.key in BLOCK_TABS
+            requests += self._tab_requests(tab, meta, changes, cells=not as_block)
+            if as_block and tab.rows:
+                blocks.append(tab_block(name, tab))
         requests += _next_to_contacts(order, ids, changes.tab_names, contacts.name)
         for append in appends:
             requests += self._append_requests(data.tables[append.tab], append)
@@ -189,10 +205,12 @@ class GoogleSheetStore:
         if writes or appended:
             requests += self._owned_column_requests(cmeta, contacts, changes, positions)
         if requests:
-            self.client.call("write", self.location, lambda: self.client.http.batch_update(
-                self.sheet.key, {"requests": requests}))
+            url = SPREADSHEET_BATCH_UPDATE_URL % self.sheet.key
+            self.client.call("write", self.location, lambda: self.client.post_json(
+                url, {"requests": requests}))
         if writes or appended:
-            self._write_values(contacts, changes, positions, appended, rows)
+            blocks += owned_blocks(contacts, changes, positions, appended, rows)
+        self._write_blocks(blocks)
         return True
 
     def _reread(self, changes: ChangeSet, contacts: Table) -> dict[str, int]:
@@ -225,7 +243,10 @@ class GoogleSheetStore:
         wanted = _trim([tab.headers, *tab.rows], as_read)
         return wanted != _trim(meta.grid, lambda v: v) or not meta.marked
 
-    def _tab_requests(self, tab: OwnedTab, meta: SheetMeta, changes: ChangeSet) -> list[dict]:
+    def _tab_requests(self, tab: OwnedTab, meta: SheetMeta, changes: ChangeSet, *,
+                      cells: bool = True) -> list[dict]:
+        """The batch's requests for one owned tab; `cells=False` leaves its values out (they
+        follow as a values block, `tab_block`)."""
         sheet_id = meta.sheet_id
         width = max([len(tab.columns), *(len(r) for r in tab.rows), 1])
         height = len(tab.rows) + 1
@@ -248,7 +269,7 @@ class GoogleSheetStore:
             "rows": [{"values": [cell_data(h, "text", self.money_pattern, bold=True)
                                  for h in tab.headers]}],
             "fields": "userEnteredValue,userEnteredFormat"}})
-        if tab.rows:
+        if tab.rows and cells:
             requests.append({"updateCells": {
                 "start": {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": 0},
                 "rows": [{"values": [_value_only(v) for v in row]} for row in tab.rows],
@@ -390,50 +411,79 @@ class GoogleSheetStore:
                     "description": PROTECTION, "warningOnly": True}}})
         return requests
 
-    def _write_values(self, contacts: Table, changes: ChangeSet, positions: dict[str, int],
-                      appended: dict[str, int], rows: dict[str, int]) -> None:
-        """Owned columns as one block per column from the first to the last contact row (rows
-        that hold no contact are skipped with null), in as few requests as the payload allows."""
-        headers = {c.key: c.header for c in changes.owned_columns}
-        data: list[dict[str, Any]] = []
-        for key, col in appended.items():
-            data.append({"range": f"{_quote(contacts.name)}!{_a1(col, contacts.header_row)}",
-                         "values": [[headers[key]]]})
-        if rows:
-            first, last = min(rows.values()), max(rows.values())
-            for column in changes.owned_columns:
-                block: list[list[Any] | None] = [[None] for _ in range(first, last + 1)]
-                for write in changes.contacts:
-                    block[rows[write.key] - first] = [values_cell(write.values.get(column.key))]
-                col = positions[column.key]
-                data.append({"range": f"{_quote(contacts.name)}!{_a1(col, first)}:"
-                                      f"{_a1(col, last)}",
-                             "values": [cell if cell is not None else [None] for cell in block]})
-            id_col = column_keys("contacts", contacts.headers).get("id")
+    def _write_blocks(self, blocks: list[dict[str, Any]]) -> None:
+        """RAW values blocks in as few `values.batchUpdate` requests as the payload limit
+        allows (text stays text: RAW never parses)."""
+        url = SPREADSHEET_VALUES_BATCH_UPDATE_URL % self.sheet.key
+        for chunk in _chunks(blocks, self.payload_limit - len(VALUES_ENVELOPE)):
+            self.client.call("write", self.location, lambda chunk=chunk: self.client.post_json(
+                url, {"valueInputOption": "RAW", "data": chunk}))
+
+
+def owned_blocks(contacts: Table, changes: ChangeSet, positions: dict[str, int],
+                 appended: dict[str, int], rows: dict[str, int]) -> list[dict[str, Any]]:
+    """Owned columns as one block per column from the first to the last contact row (rows
+    that hold no contact are skipped with null), new headers and new IDs."""
+    headers = {c.key: c.header for c in changes.owned_columns}
+    data: list[dict[str, Any]] = []
+    for key, col in appended.items():
+        data.append({"range": f"{_quote(contacts.name)}!{_a1(col, contacts.header_row)}",
+                     "values": [[headers[key]]]})
+    if rows:
+        first, last = min(rows.values()), max(rows.values())
+        for column in changes.owned_columns:
+            # One column as one list (majorDimension COLUMNS): a value and a comma per cell,
+            # where rows of one value each cost two brackets more.
+            block: list[Any] = [None] * (last - first + 1)
             for write in changes.contacts:
-                if write.assign_id and id_col is not None:
-                    data.append({"range": f"{_quote(contacts.name)}!"
-                                          f"{_a1(id_col, rows[write.key])}",
-                                 "values": [[write.assign_id]]})
-        for chunk in _chunks(data, self.payload_limit):
-            self.client.call("write", self.location, lambda chunk=chunk:
-                             self.client.http.values_batch_update(
-                                 self.sheet.key, {"valueInputOption": "RAW", "data": chunk}))
+                block[rows[write.key] - first] = _compact(values_cell(
+                    write.values.get(column.key)))
+            col = positions[column.key]
+            data.append({"range": f"{_quote(contacts.name)}!{_a1(col, first)}:"
+                                  f"{_a1(col, last)}",
+                         "majorDimension": "COLUMNS", "values": [block]})
+        id_col = column_keys("contacts", contacts.headers).get("id")
+        for write in changes.contacts:
+            if write.assign_id and id_col is not None:
+                data.append({"range": f"{_quote(contacts.name)}!"
+                                      f"{_a1(id_col, rows[write.key])}",
+                             "values": [[write.assign_id]]})
+    return data
+
+
+def tab_block(name: str, tab: OwnedTab) -> dict[str, Any]:
+    """An owned tab's rows under its header as one RAW values block; the batch before it
+    cleared the tab and set its formats, so a row's trailing blanks are left out."""
+    values = []
+    for row in tab.rows:
+        line = [_compact(_raw(v)) for v in row]
+        while line and line[-1] == "":
+            line.pop()
+        values.append(line)
+    return {"range": f"{_quote(name)}!A2", "values": values}
+
+
+def _raw(value: Any) -> Any:
+    """A value as a RAW values write stores what `entered_value` would: text as text."""
+    if value is None or isinstance(value, (bool, int, float, str, date)):
+        return values_cell(value)
+    return values_cell(str(value))
+
+
+def _compact(value: Any) -> Any:
+    """46439.0 as 46439: the same number to Sheets, two bytes fewer on the wire."""
+    if value.__class__ is float and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    return value
 
 
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
+def _sheet_meta(sheet: dict[str, Any], values: list[list[Any]]) -> SheetMeta:
     props = sheet["properties"]
     grid_props = props.get("gridProperties", {})
-    grid: list[list[Any]] = []
-    for block in sheet.get("data", []) or []:
-        for row in block.get("rowData", []) or []:
-            grid.append([_read(cell) for cell in row.get("values", []) or []])
-    width = max([len(r) for r in grid] + [0])
-    for row in grid:  # pad like calamine does, so both stores give tables the same shape
-        row.extend([""] * (width - len(row)))
+    grid = merge_grid(sheet, values)
     return SheetMeta(
         sheet_id=int(props["sheetId"]),
         title=str(props["title"]),
@@ -448,14 +498,6 @@ def _sheet_meta(sheet: dict[str, Any]) -> SheetMeta:
         mark=next((str(m.get("metadataValue", "")) for m in sheet.get("developerMetadata", []) or []
                    if m.get("metadataKey") == OWNED_TAB_MARK), ""),
     )
-
-
-def _read(cell: dict[str, Any]) -> Any:
-    """A cell's value; a formula showing nothing ("" or an error) is never blank to write over."""
-    value = read_cell(cell)
-    if value == "" and (cell.get("userEnteredValue") or {}).get("formulaValue"):
-        return FORMULA_WITHOUT_VALUE
-    return value
 
 
 def _next_to_contacts(order: list[str], ids: dict[str, int], tab_names: dict[str, str],
@@ -637,10 +679,12 @@ def _column_range(tab: str, col: int, first: int) -> str:
 
 
 def _chunks(data: list[dict[str, Any]], limit: int) -> list[list[dict[str, Any]]]:
+    """Items in order, grouped so each group's compact JSON stays under `limit` bytes (an item
+    larger than that goes alone)."""
     chunks: list[list[dict[str, Any]]] = [[]]
     size = 0
     for item in data:
-        cost = len(json.dumps(item, default=str))
+        cost = len(json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode()) + 1
         if chunks[-1] and size + cost > limit:
             chunks.append([])
             size = 0
