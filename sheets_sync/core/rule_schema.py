@@ -8,8 +8,6 @@ table. Shared value types (channels, languages, localised text, reward tiers) li
 because the rest of the settings (settings.py) use the same ones.
 """
 
-from __future__ import annotations
-
 import re
 import types
 from collections.abc import Mapping

@@ -8,8 +8,6 @@ own schema (rule_schema.py).
 command refuses a wrong setting before it reads a workbook).
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
