@@ -177,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _interrupt_on_sigterm()
     try:
+        from sheets_sync.shipped_cache import install
+
+        install()  # every command reads the shipped TOML files: parsed copies, kept per file
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # inside the try: a closed pipe shows here, not at interpreter exit
         return code

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.core.shipped import Traversable, default_config
+from sheets_sync.core.shipped import Traversable, default_config, parse_toml
 from sheets_sync.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -21,8 +21,12 @@ else:  # pragma: no cover
 Config = dict[str, Any]
 
 
-def read_toml(path: Path | Traversable) -> dict[str, Any]:
+def read_toml(path: Path | Traversable, shipped: bool = False) -> dict[str, Any]:
+    """A TOML file as data; `shipped`: a file of the package, parsed by `parse_toml` (which
+    the shell may answer from its cache of the shipped files)."""
     try:
+        if shipped:
+            return parse_toml(path)
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
@@ -88,13 +92,13 @@ def _shipped_defaults() -> dict[str, Any]:
     check, then the checked load). Each call gets its own copy, so nothing done to one merged
     config reaches another; a table marshal cannot copy (a TOML date) is parsed again."""
     shipped = _shipped_bytes()
-    return marshal.loads(shipped) if shipped else read_toml(default_config())
+    return marshal.loads(shipped) if shipped else read_toml(default_config(), shipped=True)
 
 
 @functools.lru_cache(maxsize=1)
 def _shipped_bytes() -> bytes:
     try:
-        return marshal.dumps(read_toml(default_config()))
+        return marshal.dumps(read_toml(default_config(), shipped=True))
     except ValueError:
         return b""
 

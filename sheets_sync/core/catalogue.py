@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sheets_sync.core import vocabulary
-from sheets_sync.core.shipped import Traversable, locales_folder
+from sheets_sync.core.shipped import Traversable, locales_folder, parse_toml
 from sheets_sync.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -163,7 +163,7 @@ def _catalogue_files(folder: Traversable) -> dict[str, Traversable]:
 
 def _read_language(path: Traversable) -> dict[str, dict[str, str]]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = parse_toml(path)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name}: {exc}", "fix the TOML syntax") from None
     return {section: {str(k): str(v) for k, v in data.get(section, {}).items()}
