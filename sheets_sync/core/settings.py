@@ -8,6 +8,7 @@ own schema (rule_schema.py).
 command refuses a wrong setting before it reads a workbook).
 """
 
+import marshal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -293,5 +294,22 @@ class Settings:
 
 
 def parse_settings(config: Mapping[str, Any]) -> Settings:
-    """The merged config as typed settings; SettingError (a ConfigError) on the first bad key."""
-    return build(Settings, config, "")
+    """The merged config as typed settings; SettingError (a ConfigError) on the first bad key.
+
+    A sync checks the same configuration several times (the load, the facts, the rule engine)
+    and Settings are frozen, so a configuration equal to one already checked gives that
+    answer again; equal means the same marshal bytes (types included: 1, 1.0 and True differ).
+    """
+    try:
+        key = marshal.dumps(config)
+    except ValueError:  # not plain data (a dict subclass, a date): checked each time
+        return build(Settings, config, "")
+    if key not in _CHECKED:
+        if len(_CHECKED) >= 8:  # a bound, not a policy: a process sees a few configurations
+            _CHECKED.clear()
+        # Built from a private copy: a kept answer holds nothing a caller can change later.
+        _CHECKED[key] = build(Settings, marshal.loads(key), "")
+    return _CHECKED[key]
+
+
+_CHECKED: dict[bytes, Settings] = {}
