@@ -184,9 +184,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     pausing = args.command != "run" and gc.isenabled()
     if pausing:
         gc.disable()
+    from sheets_sync import code_cache
+
+    code_cache.install()  # the record classes' methods, compiled in an earlier run
     try:
         return _run(args)
     finally:
+        code_cache.save()
         if pausing:
             gc.enable()
 
