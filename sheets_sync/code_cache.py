@@ -38,7 +38,8 @@ _added: dict[str, CodeType] = {}
 
 
 def cache_file() -> Path:
-    build = f"{sys.implementation.cache_tag}|{sys.version}|{marshal.version}"
+    build = (f"{sys.implementation.cache_tag}|{sys.version}|{marshal.version}|"
+             f"{sys.flags.optimize}")
     tag = hashlib.sha256(build.encode("utf-8")).hexdigest()[:16]
     return cache_folder() / f"dataclass-code-{tag}.marshal"
 
@@ -84,9 +85,10 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
 
 def read_codes(path: Path) -> dict[str, CodeType]:
     try:
-        if not _trusted(path):
-            return {}
-        codes = marshal.loads(path.read_bytes())
+        with open(path, "rb") as handle:  # checked and read through one open file
+            if not _trusted(os.fstat(handle.fileno())):
+                return {}
+            codes = marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
         return {}
     if not isinstance(codes, dict):
@@ -94,10 +96,9 @@ def read_codes(path: Path) -> dict[str, CodeType]:
     return {k: v for k, v in codes.items() if isinstance(k, str) and isinstance(v, CodeType)}
 
 
-def _trusted(path: Path) -> bool:
+def _trusted(info: os.stat_result) -> bool:
     """The file is the user's own and only the user may write it (POSIX); on Windows the
     per-user folder is the user's own."""
-    info = os.stat(path)
     if not hasattr(os, "getuid"):
         return True
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
