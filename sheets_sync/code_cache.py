@@ -31,10 +31,13 @@ from typing import Any
 from sheets_sync.atomic import exclusive_temp
 from sheets_sync.holiday_cache import cache_folder
 
-LIMIT = 5000  # entries; beyond this a file starts over: a bound, not a policy
+# Entries (the package makes ~470): beyond this the file keeps only what this run used and
+# added, so the methods of classes an upgrade or an edit changed do not pile up.
+LIMIT = 1500
 
 _known: dict[str, CodeType] = {}
 _added: dict[str, CodeType] = {}
+_used: set[str] = set()
 
 
 def cache_file() -> Path:
@@ -49,6 +52,7 @@ def install() -> None:
     if getattr(dataclasses, "exec", None) is _exec:
         return
     _known.clear()
+    _used.clear()
     _known.update(read_codes(cache_file()))
     # dataclasses calls exec by its global name: a module global of that name shadows the
     # builtin for dataclasses alone, and nothing else in the process sees a change.
@@ -61,14 +65,14 @@ def uninstall() -> None:
 
 
 def save() -> None:
-    """Add the texts compiled since `install` to the file (all of them, or a fresh file once
-    it holds LIMIT entries)."""
+    """Add the texts compiled since `install` to the file (beyond LIMIT entries, the file
+    starts over from the ones this run used and added)."""
     if not _added:
         return
     path = cache_file()
     codes = {**read_codes(path), **_added}
     if len(codes) > LIMIT:
-        codes = dict(_added)
+        codes = {text: codes[text] for text in (*_used, *_added) if text in codes}
     _write(path, marshal.dumps(codes))
     _known.update(_added)
     _added.clear()
@@ -76,7 +80,11 @@ def save() -> None:
 
 def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
     if type(source) is str:
-        code = _known.get(source) or _added.get(source)
+        code = _known.get(source)
+        if code is not None:
+            _used.add(source)
+        else:
+            code = _added.get(source)
         if code is None:
             code = _added[source] = compile(source, "<string>", "exec", dont_inherit=True)
         source = code

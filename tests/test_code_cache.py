@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import inspect
+import marshal
 import os
 import sys
 from collections.abc import Iterator
@@ -105,3 +106,36 @@ def test_another_python_build_has_another_file(cache_home: Path,
     here = code_cache.cache_file()
     monkeypatch.setattr(sys, "version", sys.version + " (another build)")
     assert code_cache.cache_file() != here
+
+
+def test_a_full_file_starts_over_from_what_the_run_used_and_added(
+        cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = code_cache.cache_file()
+    path.parent.mkdir(parents=True)
+    stale = {f"# an older class's method {n}\n": compile("pass", "<string>", "exec")
+             for n in range(5)}
+    path.write_bytes(marshal.dumps(stale))
+    path.chmod(0o600)
+    monkeypatch.setattr(code_cache, "LIMIT", 3)
+    code_cache.install()
+    make_class()
+    code_cache.save()
+    kept = code_cache.read_codes(path)
+    assert kept and not set(kept) & set(stale)
+    assert any("def __init__(" in text for text in kept)
+
+
+def test_a_file_that_starts_over_keeps_the_methods_the_run_found_in_it(
+        cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code_cache.install()
+    make_class()
+    code_cache.save()
+    known = set(code_cache.read_codes(code_cache.cache_file()))
+    code_cache.uninstall()
+    monkeypatch.setattr(code_cache, "LIMIT", len(known))
+    code_cache.install()
+    make_class()  # every method found in the file
+    dataclasses.make_dataclass("Other", [("z", str)])  # new ones: the file is now full
+    code_cache.save()
+    kept = set(code_cache.read_codes(code_cache.cache_file()))
+    assert known < kept
