@@ -41,6 +41,7 @@ _used: set[str] = set()
 
 
 def cache_file() -> Path:
+    """The file for this Python build (RuntimeError when the user has no home folder)."""
     build = (f"{sys.implementation.cache_tag}|{sys.version}|{marshal.version}|"
              f"{sys.flags.optimize}")
     tag = hashlib.sha256(build.encode("utf-8")).hexdigest()[:16]
@@ -53,7 +54,10 @@ def install() -> None:
         return
     _known.clear()
     _used.clear()
-    _known.update(read_codes(cache_file()))
+    try:
+        _known.update(read_codes(cache_file()))
+    except RuntimeError:  # no home folder to keep a cache in: compile as usual
+        return
     # dataclasses calls exec by its global name: a module global of that name shadows the
     # builtin for dataclasses alone, and nothing else in the process sees a change.
     dataclasses.exec = _exec  # type: ignore[attr-defined]
@@ -69,7 +73,10 @@ def save() -> None:
     starts over from the ones this run used and added)."""
     if not _added:
         return
-    path = cache_file()
+    try:
+        path = cache_file()
+    except RuntimeError:
+        return
     codes = {**read_codes(path), **_added}
     if len(codes) > LIMIT:
         codes = {text: codes[text] for text in (*_used, *_added) if text in codes}

@@ -55,7 +55,10 @@ def cached_toml(file: shipped.Traversable) -> dict[str, Any]:
     # The bytes' digest, not the size and time: a file rewritten within the same clock tick
     # at the same size is still told apart, and hashing is a hundredth of parsing.
     stamp = [FORMAT, hashlib.sha256(content).hexdigest()]
-    where = copy_file(file)
+    try:
+        where = copy_file(file)
+    except RuntimeError:  # no home folder to keep a cache in
+        return shipped.read_toml_file(file)
     known = _read_copy(where, stamp)
     if known is not None:
         return known
