@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import marshal
 import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.core.shipped import Traversable, default_config
+from sheets_sync.core.shipped import Traversable, default_config, parse_toml
 from sheets_sync.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -19,8 +21,12 @@ else:  # pragma: no cover
 Config = dict[str, Any]
 
 
-def read_toml(path: Path | Traversable) -> dict[str, Any]:
+def read_toml(path: Path | Traversable, shipped: bool = False) -> dict[str, Any]:
+    """A TOML file as data; `shipped`: a file of the package, parsed by `parse_toml` (which
+    the shell may answer from its cache of the shipped files)."""
     try:
+        if shipped:
+            return parse_toml(path)
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
@@ -70,8 +76,7 @@ def unchecked_config(user_path: Path | None = None) -> Config:
 
 def _merged(user_path: Path | None, overrides: Mapping[str, Any] | None,
             ) -> tuple[Config, list[tuple[str, Mapping[str, Any]]]]:
-    layers: list[tuple[str, Mapping[str, Any]]] = [
-        (str(default_config()), read_toml(default_config()))]
+    layers: list[tuple[str, Mapping[str, Any]]] = [(str(default_config()), _shipped_defaults())]
     if user_path:
         layers.append((str(user_path), read_toml(user_path)))
     if overrides:
@@ -80,6 +85,22 @@ def _merged(user_path: Path | None, overrides: Mapping[str, Any] | None,
     for _, layer in layers:
         config = merge(config, layer)
     return config, layers
+
+
+def _shipped_defaults() -> dict[str, Any]:
+    """config/default.toml, parsed once per process (a sync merges it twice: the sync record's
+    check, then the checked load). Each call gets its own copy, so nothing done to one merged
+    config reaches another; a table marshal cannot copy (a TOML date) is parsed again."""
+    shipped = _shipped_bytes()
+    return marshal.loads(shipped) if shipped else read_toml(default_config(), shipped=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_bytes() -> bytes:
+    try:
+        return marshal.dumps(read_toml(default_config(), shipped=True))
+    except ValueError:
+        return b""
 
 
 def _source_of(dotted: str, layers: list[tuple[str, Mapping[str, Any]]]) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 
 from sheets_sync.config import load_config, with_book_language
 from sheets_sync.core.catalogue import text
-from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import load_templates
 from sheets_sync.core.model import WorkbookData
 from sheets_sync.core.owners import match_owners, owner_key
@@ -22,7 +21,6 @@ from sheets_sync.core.today import format_table, to_ics
 from sheets_sync.core.touchpoints import upcoming
 from sheets_sync.errors import UserError
 from sheets_sync.holiday_cache import holiday_tables
-from sheets_sync.outputs import HTML_MARK, ICS_MARK, PNG_MARK, write_output
 from sheets_sync.owner_files import read_only_note
 from sheets_sync.stores.gsheets.location import book_title, is_google_location
 from sheets_sync.sync import open_store
@@ -87,6 +85,8 @@ def print_today(args: argparse.Namespace) -> int:
 
 
 def write_ics(args: argparse.Namespace) -> int:
+    from sheets_sync.outputs import ICS_MARK, write_output
+
     data, result, config, today = _analyse(args)
     keep = _owner_filter(args.owner, result)
     items = [
@@ -103,6 +103,8 @@ def write_ics(args: argparse.Namespace) -> int:
 
 
 def write_report(args: argparse.Namespace) -> int:
+    from sheets_sync.core.insights import measure
+    from sheets_sync.outputs import HTML_MARK, write_output
     from sheets_sync.report import render_report
 
     data, result, config, today = _analyse(args)
@@ -127,6 +129,7 @@ def write_report(args: argparse.Namespace) -> int:
 
 def write_referrals(args: argparse.Namespace) -> int:
     from sheets_sync.graph import render_referral_graph
+    from sheets_sync.outputs import PNG_MARK, write_output
 
     _, result, config, today = _analyse(args)
     referrers = compute_referrals(result.book, result.classes, today, config, result.facts)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from sheets_sync.core.model import Issue, Table
 from sheets_sync.core.owners import owner_key, owner_spellings
 from sheets_sync.core.schema import SettingError, field_converter
 from sheets_sync.core.settings import General, Metrics, Today, Touchpoints
-from sheets_sync.core.shipped import default_config
+from sheets_sync.core.shipped import default_config, parse_toml
 from sheets_sync.core.tables import column_keys
 from sheets_sync.core.vocabulary import (
     BOOK_SETTINGS,
@@ -36,11 +35,6 @@ from sheets_sync.core.vocabulary import (
     label,
     normalise,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 Config = Mapping[str, Any]
 
@@ -150,8 +144,7 @@ _NAME_INDEX = build_index(BOOK_SETTINGS)
 @functools.lru_cache(maxsize=1)
 def shipped_defaults() -> Mapping[str, Any]:
     """config/default.toml as shipped, read once (the layer the Settings tab sits on)."""
-    with default_config().open("rb") as handle:
-        return tomllib.load(handle)
+    return parse_toml(default_config())
 
 
 def book_config(table: Table | None, config: Config, book_language: str = "en",

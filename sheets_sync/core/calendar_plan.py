@@ -18,13 +18,13 @@ with monsoon / rainy-season advice and no winterising.
 from __future__ import annotations
 
 import calendar as _calendar
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sheets_sync.core import catalogue
+from sheets_sync.core.calendars import lunar_to_solar
 from sheets_sync.core.facts import BookFacts, build_facts
 from sheets_sync.core.model import INTEGER, TEXT, WRAP, Book, Column, Contact, OwnedTab, Table
 from sheets_sync.core.parse import read_month
@@ -168,30 +168,14 @@ def _day_in(year: int, month: int, day: int) -> int:
     return min(day, _calendar.monthrange(year, month)[1])
 
 
-@functools.lru_cache(maxsize=64)
-def _lunar_months(year: int) -> dict[int, tuple[date, int]]:
-    """Lunar `year`'s regular months: month -> (solar date of day 1, days in the month).
-
-    One LunarYear computation per year (about 10 ms each) instead of one per birthday; leap
-    months are skipped — a birthday is kept on its regular month.
-    """
-    from lunar_python import LunarYear, Solar
-
-    months: dict[int, tuple[date, int]] = {}
-    for month in LunarYear.fromYear(year).getMonthsInYear():
-        if month.getMonth() > 0:
-            solar = Solar.fromJulianDay(month.getFirstJulianDay())
-            months[month.getMonth()] = (date(solar.getYear(), solar.getMonth(), solar.getDay()),
-                                        month.getDayCount())
-    return months
-
-
 def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
-    """This lunar year's month/day as a solar date; day 30 falls back to 29 in a short month."""
-    first = _lunar_months(year).get(month)
-    if first is None:
+    """This lunar year's month/day as a solar date; day 30 falls back to 29 in a short month.
+
+    The months come from the shipped table (calendar_data.py, the same lunar_python answers),
+    so a Calendar tab with a lunar birthday no longer loads lunar_python for 1900-2200."""
+    if not 1 <= month <= 12:
         return None
-    return first[0] + timedelta(days=min(day, first[1]) - 1)
+    return lunar_to_solar(year, month, day)
 
 
 def _dated_list(entries: list[tuple[int, str]]) -> str:

@@ -21,11 +21,11 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sheets_sync.core import vocabulary
-from sheets_sync.core.shipped import Traversable, locales_folder
+from sheets_sync.core.shipped import Traversable, locales_folder, parse_toml
 from sheets_sync.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -151,25 +151,52 @@ def _vocabulary_terms() -> dict[str, Mapping[str, tuple[str, ...]]]:
 
 def load_catalogue(directory: Traversable | None = None) -> Catalogue:
     """Every `<lang>.toml` of `directory` (default: the shipped locales/)."""
-    folder = directory or locales_folder()
-    langs: dict[str, dict[str, dict[str, str]]] = {}
-    for path in sorted(folder.iterdir(), key=lambda f: f.name):
-        if not path.name.endswith(".toml"):
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path.name}: {exc}", "fix the TOML syntax") from None
-        langs[path.name[: -len(".toml")]] = {
-            section: {str(k): str(v) for k, v in data.get(section, {}).items()}
+    files = _catalogue_files(directory or locales_folder())
+    return Catalogue({lang: _read_language(path) for lang, path in files.items()})
+
+
+def _catalogue_files(folder: Traversable) -> dict[str, Traversable]:
+    return {path.name[: -len(".toml")]: path
+            for path in sorted(folder.iterdir(), key=lambda f: f.name)
+            if path.name.endswith(".toml")}
+
+
+def _read_language(path: Traversable) -> dict[str, dict[str, str]]:
+    try:
+        data = parse_toml(path)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name}: {exc}", "fix the TOML syntax") from None
+    return {section: {str(k): str(v) for k, v in data.get(section, {}).items()}
             for section in SECTIONS}
-    return Catalogue(langs)
+
+
+class _LanguagesOnDemand(Mapping[str, Mapping[str, Mapping[str, str]]]):
+    """lang -> its sections, each `<lang>.toml` read the first time that language is asked
+    for: an English book needs en.toml at most, not the five files (a tenth of a small sync)."""
+
+    def __init__(self, files: Mapping[str, Traversable]) -> None:
+        self._files = dict(files)
+        self._read: dict[str, Mapping[str, Mapping[str, str]]] = {}
+
+    def __getitem__(self, lang: str) -> Mapping[str, Mapping[str, str]]:
+        if lang not in self._read:
+            self._read[lang] = _read_language(self._files[lang])
+        return self._read[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self._files
 
 
 @functools.lru_cache(maxsize=1)
 def shipped_catalogue() -> Catalogue:
-    """The shipped catalogue, read once."""
-    return load_catalogue()
+    """The shipped catalogue: its languages are read once each, on first use."""
+    return Catalogue(_LanguagesOnDemand(_catalogue_files(locales_folder())))
 
 
 def text(section: str, english: str, lang: str) -> str:

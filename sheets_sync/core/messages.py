@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from sheets_sync.core.shipped import Traversable, templates_folder
+from sheets_sync.core.shipped import Traversable, parse_toml, templates_folder
 from sheets_sync.core.text_safety import strip_escapes
 from sheets_sync.core.vocabulary import normalise
 from sheets_sync.errors import ConfigError
@@ -77,7 +77,7 @@ def load_templates(directory: Path | Traversable | None = None) -> Templates:
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
     for path in files:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = parse_toml(path)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"Template file {path} is not valid TOML ({exc})",
                               "fix that line") from None

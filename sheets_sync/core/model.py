@@ -65,6 +65,8 @@ def locator_key(row: int) -> str:
 # each one a fixed row of fields rather than a dict.
 @dataclass(slots=True)
 class Contact:
+    """One row of the Contacts tab, as validation read it."""
+
     row: int  # sheet row number, 1-based: where it was read (see `locator`), not its identity
     id: str
     name: str
@@ -112,6 +114,8 @@ class Contact:
 
 @dataclass(slots=True)
 class Interaction:
+    """One row of the Interactions tab (or a Done ticked on Today, logged)."""
+
     row: int | None
     date: date
     contact_id: str
@@ -124,6 +128,8 @@ class Interaction:
 
 @dataclass(slots=True)
 class Transaction:
+    """One row of the Transactions tab."""
+
     row: int | None
     contact_id: str
     closing_date: date | None
@@ -309,6 +315,8 @@ class Chart:
 
 @dataclass
 class WorkbookData:
+    """What a store read: the tables the tool reads, by key, and the book's tabs."""
+
     tables: dict[str, Table]  # vocabulary.TABS key -> table, for the tabs the tool reads
     tab_names: list[str]  # every tab, in order
     tab_keys: dict[str, str] = field(default_factory=dict)  # TABS key -> actual tab name

@@ -10,7 +10,6 @@ from typing import Any
 
 from sheets_sync.core import catalogue
 from sheets_sync.core.book_settings import book_config, with_manager_spelling
-from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
 from sheets_sync.core.calendars import holiday_dates, solar_term_dates
 from sheets_sync.core.classify import classify
 from sheets_sync.core.daily_cap import (
@@ -26,10 +25,8 @@ from sheets_sync.core.daily_cap import (
 )
 from sheets_sync.core.facts import BookFacts, build_facts
 from sheets_sync.core.greetings import greetings_tab, mass_rules, split_greetings
-from sheets_sync.core.insights import measure
 from sheets_sync.core.messages import Templates
 from sheets_sync.core.metrics import list_written_on
-from sheets_sync.core.metrics_layout import metrics_tab
 from sheets_sync.core.model import (
     DATE,
     INTEGER,
@@ -216,6 +213,11 @@ def insight_tabs(
     lang: str | None = None,
 ) -> list[OwnedTab]:
     """Calendar, Themes (first time only), Metrics, Metrics history and Referrals."""
+    # Imported here: a light sync and `today` write none of these tabs.
+    from sheets_sync.core.calendar_plan import calendar_tab, themes_from_table, themes_tab
+    from sheets_sync.core.insights import measure
+    from sheets_sync.core.metrics_layout import metrics_tab
+
     lang = lang or book_language(data, config)
     end = date(today.year + 1, today.month, 1) + timedelta(days=31)
     countries = sorted(

@@ -8,8 +8,6 @@ table. Shared value types (channels, languages, localised text, reward tiers) li
 because the rest of the settings (settings.py) use the same ones.
 """
 
-from __future__ import annotations
-
 import re
 import types
 from collections.abc import Mapping
@@ -186,6 +184,8 @@ class RuleSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class _WithOffsets(RuleSpec):
+    """A rule due at offsets (days or months) after its date."""
+
     offsets_days: Offsets = ()
     offsets_months: Offsets = ()
 
@@ -196,23 +196,31 @@ class _WithOffsets(RuleSpec):
 
 @dataclass(frozen=True, kw_only=True)
 class AfterRule(_WithOffsets):
+    """trigger = "after": due at offsets after one of the contact's dates."""
+
     KIND = "after"
     date: Annotated[str, one_of(ANCHOR_DATES)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class CadenceRule(RuleSpec):
+    """trigger = "cadence": every interval_days since the last contact (today if none)."""
+
     KIND = "cadence"
     interval_days: Positive
 
 
 @dataclass(frozen=True, kw_only=True)
 class StaleRule(CadenceRule):
+    """trigger = "stale": no contact for interval_days (once there was a contact)."""
+
     KIND = "stale"
 
 
 @dataclass(frozen=True, kw_only=True)
 class YearlyRule(RuleSpec):
+    """trigger = "yearly": due each year on a date (a birthday, an anniversary)."""
+
     KIND = "yearly"
     date: Annotated[str, one_of(YEARLY_DATES)]
     lead_days: Days = 0
@@ -254,6 +262,8 @@ class HolidayCountry:
 
 @dataclass(frozen=True, kw_only=True)
 class HolidaysRule(RuleSpec):
+    """calendar = "holidays": public holidays of the contact's country."""
+
     KIND = "calendar (holidays)"
     calendar: str
     include: tuple[str, ...] | None = None  # None: every holiday
@@ -264,12 +274,16 @@ class HolidaysRule(RuleSpec):
 
 @dataclass(frozen=True, kw_only=True)
 class SolarTermsRule(RuleSpec):
+    """calendar = "solar_terms": the 24 Chinese solar terms."""
+
     KIND = "calendar (solar_terms)"
     calendar: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class ListedDate:
+    """One date of a dates calendar: "YYYY-MM-DD" or yearly "MM-DD"."""
+
     date: Annotated[str, _listed_date]
     name: str = ""
 
@@ -282,6 +296,8 @@ def _listed(value: Any, where: str) -> ListedDate:
 
 @dataclass(frozen=True, kw_only=True)
 class DatesRule(RuleSpec):
+    """calendar = "dates": the dates listed in the rule."""
+
     KIND = "calendar (dates)"
     calendar: str
     dates: Annotated[tuple[ListedDate, ...], list_of(_listed)] = ()
@@ -289,6 +305,8 @@ class DatesRule(RuleSpec):
 
 @dataclass(frozen=True, kw_only=True)
 class FirstChannelRule(_WithOffsets):
+    """event = "first_channel": the first interaction on one of the channels."""
+
     KIND = "event (first_channel)"
     event: str
     channels: tuple[Channel, ...]
@@ -297,6 +315,8 @@ class FirstChannelRule(_WithOffsets):
 
 @dataclass(frozen=True, kw_only=True)
 class KeywordsRule(_WithOffsets):
+    """event = "keywords": an interaction whose words name a kind of event."""
+
     KIND = "event (keywords)"
     event: str
     keywords: Mapping[str, Words]
@@ -306,6 +326,8 @@ class KeywordsRule(_WithOffsets):
 
 @dataclass(frozen=True, kw_only=True)
 class ReferralRule(_WithOffsets):
+    """trigger = "referral": a contact who referred someone."""
+
     KIND = "referral"
     rewards: tuple[RewardTier, ...] | None = None  # None: [[referrals.reward_tiers]]
     multi: bool = True
@@ -313,6 +335,8 @@ class ReferralRule(_WithOffsets):
 
 @dataclass(frozen=True, kw_only=True)
 class TopReferrerRule(RuleSpec):
+    """trigger = "top_referrer": a yearly thanks to the top referrers."""
+
     KIND = "top_referrer"
     month: Month = 12
     day: Annotated[int, between(1, 31, whole)] = 1

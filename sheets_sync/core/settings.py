@@ -8,8 +8,7 @@ own schema (rule_schema.py).
 command refuses a wrong setting before it reads a workbook).
 """
 
-from __future__ import annotations
-
+import marshal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -75,6 +74,8 @@ CountryOrBlank = Annotated[str, _home_country_or_blank]
 
 @dataclass(frozen=True, kw_only=True)
 class General:
+    """[general]"""
+
     default_country: HomeCountry
     default_language: Lang
     # The language the tool writes the book in; "" = the language of the Contacts headers.
@@ -89,6 +90,8 @@ class General:
 
 @dataclass(frozen=True, kw_only=True)
 class Google:
+    """[google]"""
+
     credentials_file: str  # "" = GOOGLE_APPLICATION_CREDENTIALS, then the saved token
     timeout_seconds: Annotated[float, between(1, 3600, number)]
     retry_budget_seconds: Seconds
@@ -98,12 +101,16 @@ class Google:
 
 @dataclass(frozen=True, kw_only=True)
 class Lifecycle:
+    """[lifecycle]"""
+
     client_days: Positive
     lost_after_days: Positive
 
 
 @dataclass(frozen=True, kw_only=True)
 class Activity:
+    """[activity]"""
+
     active_max_days: Days
     cooling_max_days: Days
     silent_max_days: Days
@@ -111,6 +118,8 @@ class Activity:
 
 @dataclass(frozen=True, kw_only=True)
 class TierScore:
+    """[tiers.score]"""
+
     commission_per_1000: float
     referral_made: float
     referral_closed: float
@@ -122,11 +131,15 @@ class TierScore:
 
 @dataclass(frozen=True, kw_only=True)
 class TierIntent:
+    """[tiers.intent]"""
+
     attention_min_visits: Days
 
 
 @dataclass(frozen=True, kw_only=True)
 class Tiers:
+    """[tiers]"""
+
     a_share: Share
     b_share: Share
     score: TierScore
@@ -136,12 +149,16 @@ class Tiers:
 
 @dataclass(frozen=True, kw_only=True)
 class CirclePromotion:
+    """[circle_promotion]"""
+
     advocate_min_closed_referrals: Days
     core_advocate_min_closed_referrals: Days
 
 
 @dataclass(frozen=True, kw_only=True)
 class Completeness:
+    """[completeness]"""
+
     fields: tuple[ProfileField, ...]
     first_contact_target: Share
     three_visits_target: Share
@@ -151,6 +168,8 @@ class Completeness:
 
 @dataclass(frozen=True, kw_only=True)
 class MetricTargets:
+    """[metrics.targets]"""
+
     repeat_client_rate: Share
     past_client_referral_share: Share
     referral_share: Share
@@ -162,6 +181,8 @@ class MetricTargets:
 
 @dataclass(frozen=True, kw_only=True)
 class MetricReferences:
+    """[metrics.references]"""
+
     repeat_client_rate: str
     avg_days_to_return: str
     past_client_referral_share: str
@@ -173,6 +194,8 @@ class MetricReferences:
 
 @dataclass(frozen=True, kw_only=True)
 class Metrics:
+    """[metrics]"""
+
     referral_sources: tuple[str, ...]
     past_client_sources: tuple[str, ...]
     purchase_sides: tuple[str, ...]
@@ -188,6 +211,8 @@ class Metrics:
 
 @dataclass(frozen=True, kw_only=True)
 class Referrals:
+    """[referrals]"""
+
     reward_basis: Literal["made", "closed"]
     lookback_days: Positive
     influence_commission_unit: Annotated[float, between(0, float("inf"), number)]
@@ -207,12 +232,16 @@ def _twelve(value: Any, where: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, kw_only=True)
 class Seasonal:
+    """[calendar.seasonal]"""
+
     north_temperate: Annotated[tuple[str, ...], _twelve]
     tropical: Annotated[tuple[str, ...], _twelve]
 
 
 @dataclass(frozen=True, kw_only=True)
 class CalendarEvent:
+    """One of [[calendar.events]]."""
+
     month: Month
     name: LocalText
     day: Annotated[int, between(1, 31, whole)] | None = None
@@ -220,6 +249,8 @@ class CalendarEvent:
 
 @dataclass(frozen=True, kw_only=True)
 class Calendar:
+    """[calendar]"""
+
     months: Annotated[int, between(1, 60, whole)]
     country: CountryOrBlank  # "": general.default_country
     tropical_countries: tuple[Country, ...]
@@ -231,6 +262,8 @@ class Calendar:
 
 @dataclass(frozen=True, kw_only=True)
 class Theme:
+    """One of [[themes]]."""
+
     month: Month
     theme: str
     ideas: str = ""
@@ -238,6 +271,8 @@ class Theme:
 
 @dataclass(frozen=True, kw_only=True)
 class Touchpoints:
+    """[touchpoints]"""
+
     early_days: Days
     lookahead_days: Positive
     label_language: Annotated[str, one_of(("", *LANGS))]  # "": general.default_language
@@ -254,6 +289,8 @@ class Touchpoints:
 
 @dataclass(frozen=True, kw_only=True)
 class Priority:
+    """[priority]"""
+
     overdue_weight: float
     overdue_cap_days: Days
     tier_weight: Mapping[Tier, float]
@@ -265,6 +302,8 @@ App = Literal["call", "sms", "whatsapp", "line", "wechat", "email"]
 
 @dataclass(frozen=True, kw_only=True)
 class Today:
+    """[today]"""
+
     daily_cap: Positive  # Today rows per agent per day; same-day events and A birthdays go over
     spread_days: Days  # light days take cadence touches due up to this many days ahead
     working_days: tuple[Weekday, ...]  # the office's days; routine touches move off the others
@@ -278,6 +317,8 @@ class Today:
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
+    """The whole configuration, one field per section."""
+
     general: General
     google: Google
     lifecycle: Lifecycle
@@ -295,5 +336,22 @@ class Settings:
 
 
 def parse_settings(config: Mapping[str, Any]) -> Settings:
-    """The merged config as typed settings; SettingError (a ConfigError) on the first bad key."""
-    return build(Settings, config, "")
+    """The merged config as typed settings; SettingError (a ConfigError) on the first bad key.
+
+    A sync checks the same configuration several times (the load, the facts, the rule engine)
+    and Settings are frozen, so a configuration equal to one already checked gives that
+    answer again; equal means the same marshal bytes (types included: 1, 1.0 and True differ).
+    """
+    try:
+        key = marshal.dumps(config)
+    except ValueError:  # not plain data (a dict subclass, a date): checked each time
+        return build(Settings, config, "")
+    if key not in _CHECKED:
+        if len(_CHECKED) >= 8:  # a bound, not a policy: a process sees a few configurations
+            _CHECKED.clear()
+        # Built from a private copy: a kept answer holds nothing a caller can change later.
+        _CHECKED[key] = build(Settings, marshal.loads(key), "")
+    return _CHECKED[key]
+
+
+_CHECKED: dict[bytes, Settings] = {}

