@@ -246,10 +246,13 @@ class Table:
     name: str  # the tab's actual name in the workbook
     header_row: int  # 1-based
     headers: list[str]  # as typed
-    rows: list[tuple[int, list[Any]]]  # (1-based sheet row, values aligned with headers)
+    # (1-based sheet row, values aligned with headers): a list, or (a read table) the rows kept
+    # by column, a core/rows.py `Rows`, which iterates and appends the same way
+    rows: list[tuple[int, list[Any]]]
     # (1-based sheet row, 0-based column) of cells holding a formula whose value the workbook
     # does not show (none saved, or ""): read as blank, but never blank to write over.
     formula_cells: frozenset[tuple[int, int]] = frozenset()
+    used_width: int = 0  # columns in use, up to the last cell read with a value (a read table)
 
 
 class _FormulaWithoutValue:

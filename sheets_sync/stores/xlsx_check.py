@@ -16,6 +16,7 @@ from xml.parsers import expat
 
 from sheets_sync.errors import CannotPreserve, UserError
 from sheets_sync.stores.xlsx_package import WORKBOOK_PART, Package, fold, rels_part
+from sheets_sync.stores.xlsx_read import SheetScan, cut
 
 DAMAGED_FIX = "open it in Excel or LibreOffice (which repair what they can), save it, and run again"
 RESAVE_FIX = "open and save it once in Excel or LibreOffice, then run sync again"
@@ -85,14 +86,39 @@ def _check_location(workbook: str, file_name: str) -> None:
             "was written", RESAVE_FIX)
 
 
-def check_sheet(package: Package, tab: str, part: str, file_name: str) -> bytes:
-    """The XML of tab `tab`'s part, after checking it is there, is a worksheet, is well-formed
-    and does not reach absurdly far (the rectangle calamine would build)."""
+SCAN_PIECE = 1 << 20  # the sheet XML is checked and measured a megabyte at a time
+
+
+def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetScan:
+    """Check that tab `tab`'s part is there, is a worksheet and is well-formed, and measure it
+    (`SheetScan`: how far its cells reach, its formula cells that show no value), reading the
+    part once, a piece at a time, so its XML is never held whole."""
     if not part or not package.has(part):
         raise UserError(f"{file_name} is damaged: the part of tab '{tab}' "
                         f"({part or 'none named'}) is missing", DAMAGED_FIX)
-    xml = package.read(part)
-    head = xml[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    what = f"the part of tab '{tab}' ({part})"
+    scan = SheetScan()
+    parser = expat.ParserCreate()
+    pending = b""
+    with package.archive.open(package.actual(part) or part) as stream:
+        piece = stream.read(SCAN_PIECE)
+        _check_head(piece, tab, part, file_name)
+        while piece:
+            _parse_piece(parser, piece, False, what, file_name)
+            pending += piece
+            at = cut(pending)
+            if at:
+                scan.feed(pending[:at])
+                pending = pending[at:]
+            piece = stream.read(SCAN_PIECE)
+    _parse_piece(parser, b"", True, what, file_name)
+    if pending:
+        scan.feed(pending)
+    return scan
+
+
+def _check_head(head: bytes, tab: str, part: str, file_name: str) -> None:
+    head = head[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
             raise UserError(f"{file_name} is damaged: the part of tab '{tab}' ({part}) holds "
@@ -100,8 +126,15 @@ def check_sheet(package: Package, tab: str, part: str, file_name: str) -> bytes:
     if not head.startswith(b"<"):
         raise UserError(f"{file_name} is damaged: the part of tab '{tab}' ({part}) is not "
                         "XML", DAMAGED_FIX)
-    _parse(xml, f"the part of tab '{tab}' ({part})", file_name)
-    return xml
+
+
+def _parse_piece(parser: expat.XMLParserType, piece: bytes, final: bool, what: str,
+                 file_name: str) -> None:
+    try:
+        parser.Parse(piece, final)
+    except expat.ExpatError as error:
+        raise UserError(f"{file_name} is damaged: {what} is not well-formed XML "
+                        f"(line {error.lineno}, column {error.offset})", DAMAGED_FIX) from None
 
 
 def _check_size(info: zipfile.ZipInfo, file_name: str) -> None:
