@@ -584,9 +584,9 @@ class _SheetGrid(Sequence[list[Any]]):
 
     def __init__(self, sheet: Any, formulas: list[tuple[int, int]]) -> None:
         self._sheet, self._formulas = sheet, formulas
-        start = sheet.start
+        start, end = sheet.start, sheet.end
         self._start_col = start[1] if start else 0
-        self._height = sheet.total_height if start else 0
+        self._height = end[0] + 1 if start and end else 0  # iter_rows starts at row 1
         self._length = max([self._height, *(row + 1 for row, _ in formulas)])
 
     def __iter__(self) -> Iterator[list[Any]]:
