@@ -29,7 +29,7 @@ class PartialDate:
     year: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per contact: no per-object dict
 class Locator:
     """Where a contact was read: its sheet row, ID and name as typed there.
 
@@ -184,7 +184,8 @@ class Classification:
     days_since_contact: int | None
     completeness: float  # 0..1
     score: float = 0.0
-    suggestions: list[str] = field(default_factory=list)  # go into Row issues
+    # go into Row issues; most contacts have none, and share one empty tuple for it
+    suggestions: list[str] | tuple[str, ...] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
