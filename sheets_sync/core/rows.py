@@ -24,19 +24,24 @@ class ValueMemo:
     True are equal in Python but not one cell); a zero keeps its own object (-0.0 == 0.0)."""
 
     def __init__(self) -> None:
-        self._texts: dict[str, str] = {}
-        self._dates: dict[date, date] = {}
+        # Texts, dates and None never equal one another, so one dict keeps them all; numbers
+        # keep their own (True == 1 == 1.0).
+        self._plain: dict[Any, Any] = {}
         self._numbers: dict[float, float] = {}
 
-    def column(self, values: Iterable[Any]) -> list[Any]:
+    def column(self, values: Sequence[Any]) -> list[Any]:
         """`values` with each text, date and non-zero float replaced by the one kept for it."""
-        text, day, number = self._texts.setdefault, self._dates.setdefault, \
-            self._numbers.setdefault
-        return [text(v, v) if (kind := v.__class__) is str
-                else day(v, v) if kind is date
+        plain = self._plain.setdefault
+        if _PLAIN.issuperset(map(type, values)):  # the common column: one C-speed pass
+            return list(map(plain, values, values))
+        number = self._numbers.setdefault
+        return [plain(v, v) if (kind := v.__class__) is str or kind is date
                 else number(v, v) if kind is float and v
                 else v
                 for v in values]
+
+
+_PLAIN = frozenset({str, date, type(None)})
 
 
 class Rows(Sequence[tuple[int, list[Any]]]):

@@ -124,6 +124,13 @@ def row_streamer(rows: Iterator[list[Any]], start_col: int,
     """calamine's rows (from row 1, but from the range's first column) as rows from A1, with
     FORMULA_WITHOUT_VALUE marked as `mark_formulas` marks it: the grid `to_python(
     skip_empty_area=False)` and `mark_formulas` make, one row at a time."""
+    if not formulas and not start_col:
+        return rows  # as calamine gives them
+    return _streamed(rows, start_col, formulas)
+
+
+def _streamed(rows: Iterator[list[Any]], start_col: int,
+              formulas: list[tuple[int, int]]) -> Iterator[list[Any]]:
     marks: dict[int, list[int]] = {}
     for row, col in formulas:
         marks.setdefault(row, []).append(col)
