@@ -3,6 +3,7 @@ a sheet's XML a piece at a time; what it reads is what the row-by-row read gave.
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from xml.parsers import expat
 
@@ -143,3 +144,29 @@ def test_a_malformed_sheet_longer_than_a_piece_names_the_place_a_whole_parse_nam
     line = capsys.readouterr().err
     assert f"(line {whole.value.lineno}, column {whole.value.offset})" in line
 
+
+
+def _corrupt(path, name: str) -> None:
+    """Flip bytes in the middle of a part's deflate stream."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + info.compress_size // 3, start + info.compress_size // 3 + 8):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("tab", ["Contacts", "My notes"])
+def test_a_tab_whose_part_cannot_be_unpacked_is_refused_read_or_not(tmp_path, capsys, tab):
+    def notes(wb, _sheet) -> None:
+        extra = wb.add_worksheet("My notes")
+        for row in range(400):
+            extra.write_row(row, 0, [f"note {row * 7919 % 1000}", row * 31 % 97, "kept"])
+
+    path = base_book(tmp_path / "book.xlsx", notes)
+    part = sheet_part(path, tab)
+    _corrupt(path, part)
+    assert main(["sync", str(path), "--today", TODAY.isoformat()]) == 2
+    line = capsys.readouterr().err
+    assert part in line and "cannot be unpacked" in line

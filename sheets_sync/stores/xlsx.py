@@ -42,6 +42,7 @@ from sheets_sync.stores.xlsx_book import arrange
 from sheets_sync.stores.xlsx_check import (
     check_package,
     check_sheet,
+    check_streams,
     check_workbook_location,
 )
 from sheets_sync.stores.xlsx_layout import OWNED_WIDTHS, chart_anchors
@@ -174,7 +175,7 @@ class XlsxStore:
     def read(self) -> WorkbookData:
         preflight(self.path)
         self._snapshot = take_snapshot(self.path)
-        check_package(self._snapshot.data, self.path.name)
+        worksheets = check_package(self._snapshot.data, self.path.name)  # unpacked when read
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(
                 io.BytesIO(self._snapshot.data)
@@ -185,9 +186,12 @@ class XlsxStore:
             package = Package(archive)
             parts = sheet_parts(package)
 
+            scanned: set[str] = set()
+
             def grid_of(name: str) -> Sequence[list[Any]]:
                 part = parts.get(name, "")
                 scan = check_sheet(package, name, part, self.path.name)
+                scanned.add(package.actual(part) or part)
                 if not is_dense(*scan.extent()):  # a stray far cell: read only the cells
                     return mark_formulas(sparse_grid_of(package, package.read(part)),
                                          scan.formulas)
@@ -200,6 +204,7 @@ class XlsxStore:
 
             self._data = workbook_data(self.path.name, list(book.sheet_names), grid_of,
                                        owned_worksheets(package))
+            check_streams(archive, worksheets - scanned, self.path.name)
         book.close()  # calamine's copy of the file and its parsed parts
         failpoint("read-done")
         return self._data

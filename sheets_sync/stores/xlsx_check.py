@@ -12,10 +12,12 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Iterable
+from typing import IO
 from xml.parsers import expat
 
 from sheets_sync.errors import CannotPreserve, UserError
-from sheets_sync.stores.xlsx_package import WORKBOOK_PART, Package, fold, rels_part
+from sheets_sync.stores.xlsx_package import WORKBOOK_PART, Package, fold, rels_part, sheet_parts
 from sheets_sync.stores.xlsx_read import SheetScan, cut
 
 DAMAGED_FIX = "open it in Excel or LibreOffice (which repair what they can), save it, and run again"
@@ -27,8 +29,12 @@ _MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "
           b"PK\x03\x04": "a zip file", b"%PDF": "a PDF document"}
 
 
-def check_package(data: bytes, file_name: str) -> None:
-    """Refuse (UserError/CannotPreserve) a package that is damaged or out of proportion."""
+def check_package(data: bytes, file_name: str) -> frozenset[str]:
+    """Refuse (UserError/CannotPreserve) a package that is damaged or out of proportion.
+
+    Returns the tabs' parts (zip names), whose streams are left to the caller, which unpacks
+    them anyway (`check_sheet`, and `check_streams` for those it did not read): no part is
+    unpacked twice."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
@@ -43,9 +49,11 @@ def check_package(data: bytes, file_name: str) -> None:
             seen[fold(info.filename)] = info.filename
         for info in archive.infolist():
             _check_size(info, file_name)
-        for info in archive.infolist():
-            _check_stream(archive, info, file_name)
         package = Package(archive)
+        later = _worksheet_parts(package)
+        for info in archive.infolist():
+            if info.filename not in later:
+                _check_stream(archive, info, file_name)
         if not package.has("[Content_Types].xml"):
             raise UserError(f"{file_name} is damaged: it has no [Content_Types].xml part",
                             DAMAGED_FIX)
@@ -63,6 +71,18 @@ def check_package(data: bytes, file_name: str) -> None:
                      "docProps/custom.xml"):
             if package.has(part):
                 _check_xml(package, part, file_name)
+    return later
+
+
+def _worksheet_parts(package: Package) -> frozenset[str]:
+    """The zip names of the tabs' parts, when the workbook's relationships can be read (after
+    the size checks; else none, and every stream is checked first, as for any part)."""
+    try:
+        return frozenset(name for name in map(package.actual, sheet_parts(package).values())
+                         if name)
+    except (zipfile.BadZipFile, ValueError, EOFError, KeyError, OSError, zlib.error,
+            NotImplementedError, RuntimeError):
+        return frozenset()
 
 
 def check_workbook_location(data: bytes, file_name: str) -> None:
@@ -100,8 +120,9 @@ def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetS
     scan = SheetScan()
     parser = expat.ParserCreate()
     pending = b""
-    with package.archive.open(package.actual(part) or part) as stream:
-        piece = stream.read(SCAN_PIECE)
+    info = package.archive.getinfo(package.actual(part) or part)
+    with package.archive.open(info) as stream:
+        piece = _read_piece(stream, info, file_name)
         _check_head(piece, tab, part, file_name)
         while piece:
             _parse_piece(parser, piece, False, what, file_name)
@@ -110,7 +131,7 @@ def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetS
             if at:
                 scan.feed(pending[:at])
                 pending = pending[at:]
-            piece = stream.read(SCAN_PIECE)
+            piece = _read_piece(stream, info, file_name)
     _parse_piece(parser, b"", True, what, file_name)
     if pending:
         scan.feed(pending)
@@ -146,15 +167,30 @@ def _check_size(info: zipfile.ZipInfo, file_name: str) -> None:
             "for a workbook", DAMAGED_FIX)
 
 
+def check_streams(archive: zipfile.ZipFile, names: Iterable[str], file_name: str) -> None:
+    """`check_package`'s unpacking check of the parts it left for later and nothing read."""
+    for name in sorted(names):
+        _check_stream(archive, archive.getinfo(name), file_name)
+
+
 def _check_stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> None:
     """Unpack the part once, in pieces: a corrupt stream or a wrong checksum shows here, and
     zipfile never unpacks more than the size the entry declares."""
+    with archive.open(info) as stream:
+        while _read_piece(stream, info, file_name):
+            pass
+
+
+_UNPACKING = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+              RuntimeError)
+
+
+def _read_piece(stream: IO[bytes], info: zipfile.ZipInfo, file_name: str) -> bytes:
+    """The next megabyte of a part; a corrupt stream or a wrong checksum (checked at its end)
+    is refused naming the part."""
     try:
-        with archive.open(info) as stream:
-            while stream.read(1 << 20):
-                pass
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError) as error:
+        return stream.read(SCAN_PIECE)
+    except _UNPACKING as error:
         why = ("its compressed data is corrupt" if isinstance(error, zlib.error)
                else "its checksum does not match" if "CRC" in str(error)
                else "its data ends early" if isinstance(error, EOFError)
