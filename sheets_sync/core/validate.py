@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import repeat, starmap
 from typing import Any
 
 from sheets_sync.core import parse
@@ -226,11 +227,12 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
     # Issues go row by row, and within a row in the order of _CHECKED (as the sheet is read).
     checks = [(key, problems[key], raw[key]) for key in _CHECKED if problems[key]]
     flagged = set().union(*(found for _, found, _ in checks))
-    contacts: list[Contact] = []
+    # Every Contact at once, its fields given by position: no keyword dict per row.
+    fields = [parsed[name] if name in parsed else repeat(field.default)
+              for name, field in Contact.__dataclass_fields__.items() if name != "row"]
+    contacts = list(starmap(Contact, zip(rows.numbers, *fields, strict=False)))  # repeat() ends
     seen_ids: dict[str, int] = {}
-    fields = tuple(parsed)
-    for position, (row, values) in enumerate(
-            zip(rows.numbers, zip(*parsed.values(), strict=True), strict=True)):
+    for position, row in enumerate(rows.numbers):
         contact_id, name = text["id"][position], text["name"][position]
         if not name:
             cells.issue(row, "name", "", "Name is empty", "type the contact's name")
@@ -249,7 +251,6 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
             for key, found, cell in checks:
                 if position in found:
                     cells.bad_cell(row, key, cell[position], found[position])
-        contacts.append(Contact(row=row, **dict(zip(fields, values, strict=True))))
     _unify_owners(contacts, cells)
     return contacts
 
