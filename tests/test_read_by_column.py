@@ -170,3 +170,46 @@ def test_a_tab_whose_part_cannot_be_unpacked_is_refused_read_or_not(tmp_path, ca
     assert main(["sync", str(path), "--today", TODAY.isoformat()]) == 2
     line = capsys.readouterr().err
     assert part in line and "cannot be unpacked" in line
+
+
+def test_a_sync_lets_go_of_the_cells_it_built_the_book_from(tmp_path) -> None:
+    from sheets_sync.config import load_config
+    from sheets_sync.core.plan import build_plan
+    from sheets_sync.core.vocabulary import OWNED_COLUMNS
+
+    path = base_book(tmp_path / "book.xlsx")
+    data = XlsxStore(path).read()
+    result = build_plan(data, load_config(), TODAY, release_read_cells=True)
+    contacts = data.tables["contacts"]
+    assert contacts.headers and len(contacts.rows) == len(result.book.contacts)
+    assert all(value is None for _, values in contacts.rows for value in values)
+    assert not set(OWNED_COLUMNS) & {h.casefold() for h in contacts.headers}
+    interactions = data.tables["interactions"]
+    assert all(value is None for _, values in interactions.rows for value in values)
+
+
+def test_a_plan_that_does_not_release_the_cells_can_be_made_again(tmp_path) -> None:
+    from sheets_sync.config import load_config
+    from sheets_sync.core.plan import build_plan
+
+    data = XlsxStore(base_book(tmp_path / "book.xlsx")).read()
+    first = build_plan(data, load_config(), TODAY)
+    again = build_plan(data, load_config(), TODAY)
+    assert first.changes == again.changes
+
+
+def test_the_owned_columns_stay_for_the_store_to_compare_the_plan_with(tmp_path) -> None:
+    from sheets_sync.config import load_config
+    from sheets_sync.core.plan import build_plan
+    from sheets_sync.core.tables import column_keys
+
+    path = base_book(tmp_path / "book.xlsx")
+    store = XlsxStore(path)
+    assert store.apply(build_plan(store.read(), load_config(), TODAY).changes)
+    store = XlsxStore(path)
+    data = store.read()
+    tiers = column_keys("contacts", data.tables["contacts"].headers)["tier"]
+    before = list(data.tables["contacts"].rows.column(tiers))
+    result = build_plan(data, load_config(), TODAY, release_read_cells=True)
+    assert list(data.tables["contacts"].rows.column(tiers)) == before and any(before)
+    assert not store.apply(result.changes)  # nothing changed: the same day's plan again

@@ -113,6 +113,14 @@ class Rows(Sequence[tuple[int, list[Any]]]):
             column.extend(values)
         self.numbers.extend(numbers)
 
+    def release(self, keep: Iterable[int]) -> None:
+        """Let go of every column but those in `keep`: their cells read as None from now on,
+        and the rows can no longer be appended to."""
+        kept = set(keep)
+        blank = (None,) * len(self.numbers)
+        self.columns = [column if col in kept else blank  # type: ignore[misc]
+                        for col, column in enumerate(self.columns)]
+
     def select(self, positions: Sequence[int]) -> Rows:
         """The rows at `positions`, in that order."""
         picked = Rows([self.numbers[p] for p in positions],

@@ -252,3 +252,18 @@ def workbook_data(what: str, names: Sequence[str],
                         "add a header 'Name' above the contact names")
     return WorkbookData(tables=tables, tab_names=list(names), tab_keys=keys,
                         language=detect_language(contacts.headers), contacts_width=width)
+
+
+def release_read_cells(data: WorkbookData) -> None:
+    """Let go of the cells of the Contacts, Interactions and Transactions tables that nothing
+    reads once the Book is built from them: every column but the owned Contacts columns the
+    stores compare the plan with. Headers, row numbers and formula cells stay. For the one
+    sync that owns `data`: a later plan from the same tables would read them blank."""
+    contacts = data.tables.get("contacts")
+    if contacts is not None and isinstance(contacts.rows, Rows):
+        found = column_keys("contacts", contacts.headers)
+        contacts.rows.release(found[key] for key in OWNED_COLUMNS if key in found)
+    for key in ("interactions", "transactions"):
+        table = data.tables.get(key)
+        if table is not None and isinstance(table.rows, Rows):
+            table.rows.release(())
