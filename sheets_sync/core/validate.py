@@ -417,8 +417,10 @@ def _interactions(
     touchpoints, outcomes, notes, owners = (
         text_column(cells.column(rows, key)) for key in ("touchpoint", "outcome", "notes", "owner"))
     refs = _ContactRefs(known)
-    channel_keys: dict[str, str] = {}
-    out: list[Interaction] = []
+    channel_of = {typed: channel_key(typed) for typed in dict.fromkeys(channels)}
+    keys = list(map(channel_of.__getitem__, channels))
+    kept: list[int] = []
+    ids: list[str] = []
     for position, row in enumerate(rows.numbers):
         when = dates[position]
         if when is None:
@@ -430,27 +432,19 @@ def _interactions(
         contact_id = refs.of(cells, row, contact_ids[position])
         if not contact_id:
             continue
-        typed = channels[position]
-        channel = channel_keys.get(typed)
-        if channel is None:
-            channel = channel_keys[typed] = channel_key(typed)
+        channel = keys[position]
         if channel and channel not in CHANNELS:
             cells.issue(
                 row, "channel", channel, "Unknown channel", "use one of: " + ", ".join(CHANNELS)
             )
-        out.append(
-            Interaction(
-                row=row,
-                date=when,
-                contact_id=contact_id,
-                channel=channel,
-                touchpoint=touchpoints[position],
-                outcome=outcomes[position],
-                notes=notes[position],
-                owner=owners[position],
-            )
-        )
-    return out
+        kept.append(position)
+        ids.append(contact_id)
+    # The kept rows' Interactions at once, fields by position (row, date, contact_id, ...).
+    fields = [rows.numbers, dates, keys, touchpoints, outcomes, notes, owners]
+    if len(kept) != len(rows):
+        fields = [[column[p] for p in kept] for column in fields]
+    numbers, whens, *rest = fields
+    return list(starmap(Interaction, zip(numbers, whens, ids, *rest, strict=True)))
 
 
 def _transactions(
