@@ -143,12 +143,15 @@ def _sync_once(location: str, config: dict[str, Any], today: date, *, dry_run: b
     try:
         data = store.read()
         with holiday_tables():
-            result = build_plan(data, config, today, light=light, templates=load_templates())
+            result = build_plan(data, config, today, light=light, templates=load_templates(),
+                                release_read_cells=True)  # this sync's own read
         _use_book_currency(store, result.config)
         report = summarise(location, today, result)
         report.changes = describe_changes(store.diff(result.changes))
+        changes = result.changes
+        del result  # the Book, its facts and classes are not needed to write: freed first
         if not dry_run:
-            report.written = store.apply(result.changes)
+            report.written = store.apply(changes)
             _keep_record(store, location, config, today, light, report)
     finally:
         if collecting:

@@ -468,7 +468,7 @@ def classify(book: Book, today: date, config: Mapping[str, Any],
     lifecycles: dict[str, str] = {}
     scores: dict[str, float] = {}
     visits: dict[str, int] = {}
-    partial: dict[str, tuple[str, int | None, float, list[str]]] = {}
+    partial: dict[str, tuple[str, int | None, float, list[str] | tuple[str, ...]]] = {}
     # Completeness reads only the profile's filled fields and the stage's target, and rows
     # filled alike are many: each (fields, target) is worked out once.
     profiles: dict[tuple[frozenset[str], float], tuple[float, str | None]] = {}
@@ -496,7 +496,7 @@ def classify(book: Book, today: date, config: Mapping[str, Any],
         share, completeness_text = profiles[profile]
         if completeness_text:
             suggestions.append(completeness_text)
-        partial[row] = (activity(days, config), days, share, suggestions)
+        partial[row] = (activity(days, config), days, share, suggestions or ())
 
     clients = {c.key for c in book.contacts if facts.key(c) in facts.closed}
     tiebreak = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Sequence
+from datetime import date
 from typing import Any
 
 from sheets_sync.core.parse import ValueProblem, is_blank, parse_text
@@ -40,8 +41,17 @@ def memo_key(value: Any) -> Hashable:
 
 def text_column(values: Sequence[Any]) -> list[str]:
     """`parse.parse_text` of every cell ("" for a blank one); it never finds a problem."""
+    if _TEXT_ONLY.issuperset(map(type, values)):  # the common column: C speed
+        return list(map(str.strip, values))
     return [value.strip() if value.__class__ is str
             else "" if value is None else parse_text(value) for value in values]
+
+
+# Values of these types are equal only to values of their own type: a column holding nothing
+# else can be grouped by value with C-speed dict operations (1, 1.0 and True are equal, so a
+# column holding numbers is read value by value).
+_PLAIN = frozenset({str, date, type(None)})
+_TEXT_ONLY = frozenset({str})
 
 
 def parse_column(values: Sequence[Any], parser: Callable[[Any], Any],
@@ -51,6 +61,8 @@ def parse_column(values: Sequence[Any], parser: Callable[[Any], Any],
     `memo` may be shared by columns read with the same parser (Closing date and Last contact).
     """
     memo = {} if memo is None else memo
+    if _PLAIN.issuperset(map(type, values)):
+        return _by_distinct_value(values, parser, memo)
     results: list[Any] = []
     for value in values:
         key = value if value.__class__ is str else memo_key(value)  # str: the common case
@@ -80,6 +92,26 @@ def parse_column_with(values: Sequence[Any], context: Sequence[Hashable],
             result = _read(value, lambda v, o=other: parser(v, o))
         results.append(result)
     return _split(results)
+
+
+def _by_distinct_value(values: Sequence[Any], parser: Callable[[Any], Any],
+                       memo: dict[Hashable, Any]) -> tuple[list[Any], Problems]:
+    """`parse_column` of a column of `_PLAIN` values: each distinct value looked up once, and
+    the rows mapped to their results without a Python step per row."""
+    found: dict[Any, Any] = {}
+    for value in dict.fromkeys(values):
+        key = value if value.__class__ is str else memo_key(value)
+        try:
+            found[value] = memo[key]
+        except KeyError:
+            found[value] = memo[key] = _read(value, parser)
+    bad = {value for value, result in found.items() if isinstance(result, ValueProblem)}
+    shown = {value: None if result is _BLANK or value in bad else result
+             for value, result in found.items()}
+    parsed = list(map(shown.__getitem__, values))
+    problems: Problems = ({position: found[value] for position, value in enumerate(values)
+                           if value in bad} if bad else {})
+    return parsed, problems
 
 
 def _split(results: list[Any]) -> tuple[list[Any], Problems]:

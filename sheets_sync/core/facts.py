@@ -43,10 +43,10 @@ import calendar as _calendar
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sheets_sync.core import vocabulary
 from sheets_sync.core.model import Book, Contact, Interaction, Transaction
@@ -60,6 +60,7 @@ _KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
 _DEFAULT_THANK_YOU_WORDS = ("thank",)
 # Without a config (classify.referral_stats alone) there is no referrals.lookback_days: a year.
 _NO_CONFIG_WINDOW_DAYS = 365
+_V = TypeVar("_V")
 
 
 def rule_key_of(text: str) -> str | None:
@@ -190,6 +191,41 @@ def contact_key(contact: Contact, book: Book) -> str:
     return (contact.id or "").strip() or book.assigned_id(contact) or f"row {contact.row}"
 
 
+class ByRow(Mapping[int, _V]):
+    """A value per Contacts row: a list in the book's order beside one row -> position index
+    that every such fact shares. A dict per fact costs some fifty bytes a row; this costs
+    eight. Reads as the dict {row: value} built in the book's order (a later row wins)."""
+
+    __slots__ = ("_at", "_values")
+
+    def __init__(self, at: Mapping[int, int], values: list[_V]) -> None:
+        self._at, self._values = at, values
+
+    def __getitem__(self, row: int) -> _V:
+        return self._values[self._at[row]]
+
+    def get(self, row: int, default: Any = None) -> Any:
+        at = self._at.get(row)
+        return default if at is None else self._values[at]
+
+    def __contains__(self, row: object) -> bool:
+        return row in self._at
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __repr__(self) -> str:
+        return f"ByRow({dict(self.items())!r})"
+
+
+def row_positions(book: Book) -> dict[int, int]:
+    """Contacts row -> the position of the (last) contact read on it."""
+    return {contact.row: position for position, contact in enumerate(book.contacts)}
+
+
 @dataclass(frozen=True)
 class ContactKeys:
     """Contacts rows -> keys, keys -> the first Contacts row with that key, typed IDs -> keys."""
@@ -198,6 +234,13 @@ class ContactKeys:
     people: Mapping[str, Contact]
     canon: Mapping[str, str]  # id_key of an ID -> the contact key it means
     ids: Mapping[int, str]  # by row: the ID (or the one being assigned), "" for none
+    at: Mapping[int, int] = field(default_factory=dict)  # row -> position in book.contacts
+
+    def by_rows(self, book: Book, values: list[_V]) -> Mapping[int, _V]:
+        """`values` (one per contact, in the book's order) by Contacts row."""
+        if len(self.at) == len(values) == len(book.contacts):
+            return ByRow(self.at, values)
+        return dict(zip((c.row for c in book.contacts), values, strict=True))
 
     def of(self, typed: object) -> str:
         """The contact key a typed ID means; an unknown ID stays as typed (trimmed)."""
@@ -208,17 +251,18 @@ class ContactKeys:
 
 
 def contact_keys(book: Book) -> ContactKeys:
-    by_row: dict[int, str] = {}
+    by_row: list[str] = []
     people: dict[str, Contact] = {}
     canon: dict[str, str] = {}
-    ids: dict[int, str] = {}
+    ids: list[str] = []
     for contact in book.contacts:
-        ids[contact.row] = (contact.id or "").strip() or book.assigned_id(contact)
+        ids.append((contact.id or "").strip() or book.assigned_id(contact))
         key = contact_key(contact, book)
         key = canon.setdefault(id_key(key), key)  # a duplicate ID (reported) is the same person
-        by_row[contact.row] = key
+        by_row.append(key)
         people.setdefault(key, contact)
-    return ContactKeys(by_row, people, canon, ids)
+    at = row_positions(book)
+    return ContactKeys(ByRow(at, by_row), people, canon, ByRow(at, ids), at)
 
 
 def closed_keys(book: Book, keys: ContactKeys) -> frozenset[str]:
@@ -486,7 +530,7 @@ class PersonalContact:
 def last_contact_by_row(book: Book, keys: ContactKeys,
                         interactions: Mapping[str, Sequence[Interaction]], today: date,
                         closings: Mapping[int, Sequence[tuple[date, str]]] | None = None,
-                        personal: PersonalContact | None = None) -> dict[int, date | None]:
+                        personal: PersonalContact | None = None) -> Mapping[int, date | None]:
     """Per Contacts row: the latest of its Last contact cell (unless after today), its newest
     logged personal contact (`personal`; without it every Interaction) and its newest closing
     on or before today (`closings`, by row)."""
@@ -502,15 +546,15 @@ def last_contact_by_row(book: Book, keys: ContactKeys,
             found = decided[said] = personal(interaction)
         return found
 
-    last: dict[int, date | None] = {}
+    last: list[date | None] = []
     for contact in book.contacts:
         logged = interactions.get(keys.by_row[contact.row], ())
         typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
             else None
         newest = next((i.date for i in reversed(logged) if is_personal(i)), None)
         closed = newest_closing((closings or {}).get(contact.row, ()), today)
-        last[contact.row] = max((d for d in (typed, newest, closed) if d), default=None)
-    return last
+        last.append(max((d for d in (typed, newest, closed) if d), default=None))
+    return keys.by_rows(book, last)
 
 
 def newest_closing(closings: Sequence[tuple[date, str]], today: date) -> date | None:
@@ -522,26 +566,26 @@ def newest_closing(closings: Sequence[tuple[date, str]], today: date) -> date | 
 
 def closings_by_row(book: Book, keys: ContactKeys,
                     transactions: Mapping[str, Sequence[Transaction]]
-                    ) -> dict[int, tuple[tuple[date, str], ...]]:
+                    ) -> Mapping[int, tuple[tuple[date, str], ...]]:
     """Per Contacts row: (date, side) of each dated deal of its contact and of its Closing date
     cell (when no deal already has that date), oldest first."""
-    closings: dict[int, tuple[tuple[date, str], ...]] = {}
+    closings: list[tuple[tuple[date, str], ...]] = []
     for contact in book.contacts:
         dated = [(t.closing_date, vocabulary.side_key(t.side))
                  for t in transactions.get(keys.by_row[contact.row], ())
                  if t.closing_date is not None]
         if contact.closing_date and all(d != contact.closing_date for d, _ in dated):
             dated.append((contact.closing_date, ""))
-        closings[contact.row] = tuple(sorted(dated))
-    return closings
+        closings.append(tuple(sorted(dated)))
+    return keys.by_rows(book, closings)
 
 
 def visits_by_row(book: Book, keys: ContactKeys,
-                  interactions: Mapping[str, Sequence[Interaction]]) -> dict[int, int]:
+                  interactions: Mapping[str, Sequence[Interaction]]) -> Mapping[int, int]:
     """Per Contacts row: the larger of its Visits cell and its logged visits."""
-    return {contact.row: max(contact.visits or 0, sum(
+    return keys.by_rows(book, [max(contact.visits or 0, sum(
         1 for i in interactions.get(keys.by_row[contact.row], ())
-        if i.channel.strip().casefold() == VISIT_CHANNEL)) for contact in book.contacts}
+        if i.channel.strip().casefold() == VISIT_CHANNEL)) for contact in book.contacts])
 
 
 def first_closing_by_key(book: Book, keys: ContactKeys,
@@ -662,12 +706,13 @@ def thanks_early_days(config: Mapping[str, Any]) -> int:
 
 def completeness_stage_by_row(book: Book, keys: ContactKeys, closed: frozenset[str],
                               visits: Mapping[int, int], config: Mapping[str, Any]
-                              ) -> dict[int, str]:
+                              ) -> Mapping[int, str]:
     """Per Contacts row: the stage its completeness is measured against."""
     three_visits = int(config.get("completeness", {}).get("three_visits_min", 3))
-    return {c.row: completeness_stage(closed=keys.by_row[c.row] in closed,
-                                      visits=visits[c.row], three_visits_min=three_visits)
-            for c in book.contacts}
+    return keys.by_rows(book, [completeness_stage(closed=keys.by_row[c.row] in closed,
+                                                  visits=visits[c.row],
+                                                  three_visits_min=three_visits)
+                               for c in book.contacts])
 
 
 def reward_tiers_of(referral_settings: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:

@@ -29,7 +29,7 @@ class PartialDate:
     year: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per contact: no per-object dict
 class Locator:
     """Where a contact was read: its sheet row, ID and name as typed there.
 
@@ -190,7 +190,8 @@ class Classification:
     days_since_contact: int | None
     completeness: float  # 0..1
     score: float = 0.0
-    suggestions: list[str] = field(default_factory=list)  # go into Row issues
+    # go into Row issues; most contacts have none, and share one empty tuple for it
+    suggestions: list[str] | tuple[str, ...] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,10 +253,13 @@ class Table:
     name: str  # the tab's actual name in the workbook
     header_row: int  # 1-based
     headers: list[str]  # as typed
-    rows: list[tuple[int, list[Any]]]  # (1-based sheet row, values aligned with headers)
+    # (1-based sheet row, values aligned with headers): a list, or (a read table) the rows kept
+    # by column, a core/rows.py `Rows`, which iterates and appends the same way
+    rows: list[tuple[int, list[Any]]]
     # (1-based sheet row, 0-based column) of cells holding a formula whose value the workbook
     # does not show (none saved, or ""): read as blank, but never blank to write over.
     formula_cells: frozenset[tuple[int, int]] = frozenset()
+    used_width: int = 0  # columns in use, up to the last cell read with a value (a read table)
 
 
 class _FormulaWithoutValue:

@@ -93,12 +93,20 @@ def build_plan(
     today: date,
     light: bool = False,
     templates: Templates | None = None,
+    release_read_cells: bool = False,
 ) -> PlanResult:
-    """Everything a sync writes, computed from the tables read and `today`."""
+    """Everything a sync writes, computed from the tables read and `today`.
+
+    `release_read_cells`: the caller's `data` serves this plan only, and the cells the Book is
+    built from are let go once it is (tables.release_read_cells), before the rules run."""
     lang = book_language(data, config)
     contacts = data.tables["contacts"]
     config, setting_issues = book_config(data.tables.get("settings"), config, lang)
     book = validate_book(data.tables, config)
+    if release_read_cells:
+        from sheets_sync.core.tables import release_read_cells as release
+
+        release(data)
     book.issues[:0] = setting_issues
     config = with_manager_spelling(config, (c.owner for c in book.contacts))
     harvested = (

@@ -7,9 +7,11 @@ Shared by every store, so Excel, Google Sheets and memory read and place the sam
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain, islice
 from typing import Any
 
 from sheets_sync.core.model import FORMULA_WITHOUT_VALUE, Table, WorkbookData
+from sheets_sync.core.rows import Rows, ValueMemo
 from sheets_sync.core.vocabulary import (
     CONTACT_COLUMNS,
     INTERACTION_COLUMNS,
@@ -73,27 +75,77 @@ def find_header_row(tab: str, grid: Sequence[Sequence[Any]]) -> int:
     return best
 
 
-def grid_to_table(name: str, tab: str, grid: Sequence[Sequence[Any]]) -> Table:
-    """Header row plus every non-empty row under it, values aligned with the headers."""
-    header_at = find_header_row(tab, grid)
-    headers = [_header_text(v) for v in grid[header_at]] if grid else []
-    rows: list[tuple[int, list[Any]]] = []
+def grid_to_table(name: str, tab: str, grid: Iterable[Sequence[Any]],
+                  memo: ValueMemo | None = None) -> Table:
+    """Header row plus every non-empty row under it, values aligned with the headers.
+
+    `grid` is read once, row by row (a store may make each row only when asked), and the rows
+    are kept by column (core/rows.py), each distinct value once: `memo` is shared by the tabs
+    of one read, so an ID typed on Contacts and on Interactions is one object."""
+    memo = ValueMemo() if memo is None else memo
+    source = iter(grid)
+    head = list(islice(source, HEADER_SEARCH_ROWS))
+    header_at = find_header_row(tab, head)
+    headers = [_header_text(v) for v in head[header_at]] if head else []
+    width = max((_row_width(values) for values in head[: header_at + 1]), default=0)
+    rows = Rows()
     formulas: set[tuple[int, int]] = set()
-    # A text typed on many rows ("Check-in", a Circle, an owner) is kept once: readers give
-    # each cell its own copy, and the tables live as long as the sync.
-    texts: dict[str, str] = {}
-    shared = texts.setdefault
-    for position in range(header_at + 1, len(grid)):
-        values = [shared(v, v) if v.__class__ is str else v for v in grid[position]]
-        if any(not _blank(v) for v in values):  # a formula cell is never blank
-            if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
-                for col, value in enumerate(values):
-                    if value is FORMULA_WITHOUT_VALUE:
-                        formulas.add((position + 1, col))
-                        values[col] = None
-            rows.append((position + 1, values))
+    numbers: list[int] = []
+    batch: list[Sequence[Any]] = []
+    for position, values in enumerate(chain(head[header_at + 1:], source), header_at + 1):
+        if not _has_value(values):  # a formula cell is never blank
+            width = max(width, _row_width(values))
+            continue
+        if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
+            values = list(values)
+            for col, value in enumerate(values):
+                if value is FORMULA_WITHOUT_VALUE:
+                    formulas.add((position + 1, col))
+                    values[col] = None
+        numbers.append(position + 1)
+        batch.append(values)
+        if len(batch) == _BATCH:
+            _add(rows, numbers, batch, memo)
+            numbers, batch = [], []
+    _add(rows, numbers, batch, memo)
+    for col in range(rows.width - 1, width - 1, -1):
+        if any(value not in (None, "") for value in rows.columns[col]):
+            width = col + 1
+            break
+    width = max([width, *(col + 1 for _, col in formulas)])
     return Table(name=name, header_row=header_at + 1, headers=headers, rows=rows,
-                 formula_cells=frozenset(formulas))
+                 formula_cells=frozenset(formulas), used_width=width)
+
+
+_BATCH = 4096  # rows turned column-wise at once: C-speed transposing, a bounded copy
+
+
+def _add(rows: Rows, numbers: list[int], batch: list[Sequence[Any]], memo: ValueMemo) -> None:
+    """Append a batch of rows, by column when they are one width (as every reader gives)."""
+    if not batch:
+        return
+    width = len(batch[0])  # a kept row has a cell
+    if all(len(values) == width for values in batch):
+        rows.extend_uniform(numbers, [memo.column(column) for column in zip(*batch, strict=True)])
+        return
+    for row, values in zip(numbers, batch, strict=True):
+        rows.append((row, memo.column(values)))
+
+
+def _has_value(values: Sequence[Any]) -> bool:
+    for value in values:
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            continue
+        return True
+    return False
+
+
+def _row_width(values: Sequence[Any]) -> int:
+    """Cells in use in one row: up to its last cell that is not None or ""."""
+    for position in range(len(values) - 1, -1, -1):
+        if values[position] not in (None, ""):
+            return position + 1
+    return 0
 
 
 def owned_positions(
@@ -188,17 +240,30 @@ def workbook_data(what: str, names: Sequence[str],
         raise UserError(f"{what} has no Contacts tab (tabs: {', '.join(names)})",
                         "rename the tab holding your contacts to 'Contacts'")
     tables: dict[str, Table] = {}
-    width = 0
+    memo = ValueMemo()  # one per read: the tabs share their values (an ID, a date)
     for key in READ_TABS:
-        if key in keys:
-            grid = grid_of(keys[key])
-            tables[key] = grid_to_table(keys[key], key, grid)
-            if key == "contacts":
-                width = used_width(grid)  # readers pad rows; trailing blanks are not in use
+        if key in keys:  # one tab's grid at a time: a store may hold it only while it is read
+            tables[key] = grid_to_table(keys[key], key, grid_of(keys[key]), memo)
     contacts = tables["contacts"]
+    width = contacts.used_width  # readers pad rows; trailing blanks are not in use
     if "name" not in column_keys("contacts", contacts.headers):
         raise UserError(f"The Contacts tab of {what} has no Name column "
                         f"(headers: {', '.join(h for h in contacts.headers if h) or 'none'})",
                         "add a header 'Name' above the contact names")
     return WorkbookData(tables=tables, tab_names=list(names), tab_keys=keys,
                         language=detect_language(contacts.headers), contacts_width=width)
+
+
+def release_read_cells(data: WorkbookData) -> None:
+    """Let go of the cells of the Contacts, Interactions and Transactions tables that nothing
+    reads once the Book is built from them: every column but the owned Contacts columns the
+    stores compare the plan with. Headers, row numbers and formula cells stay. For the one
+    sync that owns `data`: a later plan from the same tables would read them blank."""
+    contacts = data.tables.get("contacts")
+    if contacts is not None and isinstance(contacts.rows, Rows):
+        found = column_keys("contacts", contacts.headers)
+        contacts.rows.release(found[key] for key in OWNED_COLUMNS if key in found)
+    for key in ("interactions", "transactions"):
+        table = data.tables.get(key)
+        if table is not None and isinstance(table.rows, Rows):
+            table.rows.release(())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import zip_longest
+from itertools import repeat, starmap
 from typing import Any
 
 from sheets_sync.core import parse
@@ -27,6 +27,7 @@ from sheets_sync.core.model import (
 )
 from sheets_sync.core.owners import owner_key, owner_spellings
 from sheets_sync.core.parse import ValueProblem, is_blank
+from sheets_sync.core.rows import Rows, as_rows
 from sheets_sync.core.tables import column_keys
 from sheets_sync.core.vocabulary import (
     CHANNELS,
@@ -87,23 +88,16 @@ class _Reader:
                     )
                 )
             seen.setdefault(folded, position)
-        self._cut: Sequence[tuple[int, list[Any]]] | None = None
-        self._transposed: list[tuple[Any, ...]] = []
 
     def has(self, key: str) -> bool:
         return key in self.columns
 
-    def column(self, rows: Sequence[tuple[int, list[Any]]], key: str) -> Sequence[Any]:
+    def column(self, rows: Rows, key: str) -> Sequence[Any]:
         """The cells of one column, row by row (None where the tab or the row has none)."""
         col = self.columns.get(key)
         if col is None:
             return [None] * len(rows)
-        if self._cut is not rows:  # the rows turned column-wise once, short rows padded
-            self._cut = rows
-            self._transposed = list(zip_longest(*(values for _, values in rows)))
-        if col >= len(self._transposed):
-            return [None] * len(rows)
-        return self._transposed[col]
+        return rows.column(col)  # kept by column: no copy
 
     def issue(self, row: int, key: str, value: Any, problem: str, suggestion: str = "") -> None:
         column = self.headers[self.columns[key]] if key in self.columns else key
@@ -189,7 +183,7 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
                 "add a column headed 'ID'; the next sync fills it",
             )
         )
-    rows = _contact_rows(table.rows, list(cells.columns.values()))
+    rows = _contact_rows(as_rows(table.rows), list(cells.columns.values()))
     raw = {key: cells.column(rows, key) for key in _READ_FIELDS}
     text = {key: text_column(raw[key]) if cells.has(key) else [""] * len(rows)
             for key in _TEXT_FIELDS}
@@ -233,11 +227,12 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
     # Issues go row by row, and within a row in the order of _CHECKED (as the sheet is read).
     checks = [(key, problems[key], raw[key]) for key in _CHECKED if problems[key]]
     flagged = set().union(*(found for _, found, _ in checks))
-    contacts: list[Contact] = []
+    # Every Contact at once, its fields given by position: no keyword dict per row.
+    fields = [parsed[name] if name in parsed else repeat(field.default)
+              for name, field in Contact.__dataclass_fields__.items() if name != "row"]
+    contacts = list(starmap(Contact, zip(rows.numbers, *fields, strict=False)))  # repeat() ends
     seen_ids: dict[str, int] = {}
-    fields = tuple(parsed)
-    for position, ((row, _values), values) in enumerate(
-            zip(rows, zip(*parsed.values(), strict=True), strict=True)):
+    for position, row in enumerate(rows.numbers):
         contact_id, name = text["id"][position], text["name"][position]
         if not name:
             cells.issue(row, "name", "", "Name is empty", "type the contact's name")
@@ -256,23 +251,21 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
             for key, found, cell in checks:
                 if position in found:
                     cells.bad_cell(row, key, cell[position], found[position])
-        contacts.append(Contact(row=row, **dict(zip(fields, values, strict=True))))
     _unify_owners(contacts, cells)
     return contacts
 
 
-def _contact_rows(rows: list[tuple[int, list[Any]]], known_columns: list[int]
-                  ) -> list[tuple[int, list[Any]]]:
+def _contact_rows(rows: Rows, known_columns: list[int]) -> Rows:
     """The rows that are contacts: any column the tool knows is filled (a row where only a
     person's own columns are filled is no contact)."""
     empty = list(range(len(rows)))
     for col in known_columns:  # most rows show a value in the first column looked at
-        empty = [position for position in empty
-                 if col >= len(rows[position][1]) or is_blank(rows[position][1][col])]
+        cells = rows.column(col)
+        empty = [position for position in empty if is_blank(cells[position])]
         if not empty:
             return rows
     skip = set(empty)
-    return [row for position, row in enumerate(rows) if position not in skip]
+    return rows.select([position for position in range(len(rows)) if position not in skip])
 
 
 def _filled_fields(cells: _Reader, rows: Sequence[Any], raw: Mapping[str, Sequence[Any]],
@@ -416,7 +409,7 @@ def _interactions(
 ) -> list[Interaction]:
     cells = _Reader("interactions", table, issues)
     order = general["date_order"]
-    rows = table.rows
+    rows = as_rows(table.rows)
     raw_dates = cells.column(rows, "date")
     dates, bad_dates = parse_column(raw_dates, lambda v: parse.parse_date(v, order))
     contact_ids = text_column(cells.column(rows, "contact_id"))
@@ -424,9 +417,11 @@ def _interactions(
     touchpoints, outcomes, notes, owners = (
         text_column(cells.column(rows, key)) for key in ("touchpoint", "outcome", "notes", "owner"))
     refs = _ContactRefs(known)
-    channel_keys: dict[str, str] = {}
-    out: list[Interaction] = []
-    for position, (row, _values) in enumerate(rows):
+    channel_of = {typed: channel_key(typed) for typed in dict.fromkeys(channels)}
+    keys = list(map(channel_of.__getitem__, channels))
+    kept: list[int] = []
+    ids: list[str] = []
+    for position, row in enumerate(rows.numbers):
         when = dates[position]
         if when is None:
             if position in bad_dates:
@@ -437,27 +432,19 @@ def _interactions(
         contact_id = refs.of(cells, row, contact_ids[position])
         if not contact_id:
             continue
-        typed = channels[position]
-        channel = channel_keys.get(typed)
-        if channel is None:
-            channel = channel_keys[typed] = channel_key(typed)
+        channel = keys[position]
         if channel and channel not in CHANNELS:
             cells.issue(
                 row, "channel", channel, "Unknown channel", "use one of: " + ", ".join(CHANNELS)
             )
-        out.append(
-            Interaction(
-                row=row,
-                date=when,
-                contact_id=contact_id,
-                channel=channel,
-                touchpoint=touchpoints[position],
-                outcome=outcomes[position],
-                notes=notes[position],
-                owner=owners[position],
-            )
-        )
-    return out
+        kept.append(position)
+        ids.append(contact_id)
+    # The kept rows' Interactions at once, fields by position (row, date, contact_id, ...).
+    fields = [rows.numbers, dates, keys, touchpoints, outcomes, notes, owners]
+    if len(kept) != len(rows):
+        fields = [[column[p] for p in kept] for column in fields]
+    numbers, whens, *rest = fields
+    return list(starmap(Interaction, zip(numbers, whens, ids, *rest, strict=True)))
 
 
 def _transactions(
@@ -469,7 +456,7 @@ def _transactions(
 ) -> list[Transaction]:
     cells = _Reader("transactions", table, issues)
     order = general["date_order"]
-    rows = table.rows
+    rows = as_rows(table.rows)
     contact_ids = text_column(cells.column(rows, "contact_id"))
     referrers = text_column(cells.column(rows, "referred_by"))
     raw = {key: cells.column(rows, key) for key in ("closing_date", "price", "commission")}
@@ -483,7 +470,7 @@ def _transactions(
     refs = _ContactRefs(known)
     resolved: dict[str, tuple[str | None, str]] = {}
     out: list[Transaction] = []
-    for position, (row, _values) in enumerate(rows):
+    for position, row in enumerate(rows.numbers):
         contact_id = refs.of(cells, row, contact_ids[position])
         if not contact_id:
             continue

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync.core.model import ChangeSet, Locator, WorkbookData
+from sheets_sync.core.rows import by_number
 from sheets_sync.core.tables import owned_positions
 
 
@@ -33,7 +34,7 @@ def diff_changes(data: WorkbookData, changes: ChangeSet) -> Diff:
     keys = [c.key for c in changes.owned_columns]
     headers = {c.key: c.header or c.key for c in changes.owned_columns}
     positions, appended = owned_positions(contacts.headers, data.contacts_width, keys)
-    current = dict(contacts.rows)
+    current = by_number(contacts.rows)  # a row's values made only for a written row
     diff = Diff(contacts.name, added_columns=[headers[k] for k in appended])
     for write in changes.contacts:
         values = current.get(write.locator.row, [])

@@ -7,8 +7,9 @@ import io
 import os
 import stat
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from sheets_sync.atomic import (
 )
 from sheets_sync.core.model import ChangeSet, ContactWrite, OwnedTab, WorkbookData
 from sheets_sync.core.owned_tabs import mark_after
+from sheets_sync.core.rows import last_row
 from sheets_sync.core.tables import (
     column_keys,
     owned_positions,
@@ -40,6 +42,7 @@ from sheets_sync.stores.xlsx_book import arrange
 from sheets_sync.stores.xlsx_check import (
     check_package,
     check_sheet,
+    check_streams,
     check_workbook_location,
 )
 from sheets_sync.stores.xlsx_layout import OWNED_WIDTHS, chart_anchors
@@ -51,7 +54,7 @@ from sheets_sync.stores.xlsx_package import (
     sheet_parts,
     with_mark,
 )
-from sheets_sync.stores.xlsx_read import extent, is_dense, mark_formulas, sparse_grid_of
+from sheets_sync.stores.xlsx_read import is_dense, mark_formulas, row_streamer, sparse_grid_of
 from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
 from sheets_sync.stores.zip_entries import compressed_bytes, copy_compressed
@@ -172,7 +175,7 @@ class XlsxStore:
     def read(self) -> WorkbookData:
         preflight(self.path)
         self._snapshot = take_snapshot(self.path)
-        check_package(self._snapshot.data, self.path.name)
+        worksheets = check_package(self._snapshot.data, self.path.name)  # unpacked when read
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(
                 io.BytesIO(self._snapshot.data)
@@ -183,19 +186,26 @@ class XlsxStore:
             package = Package(archive)
             parts = sheet_parts(package)
 
-            def grid_of(name: str) -> list[list[Any]]:
-                xml = check_sheet(package, name, parts.get(name, ""), self.path.name)
-                if not is_dense(*extent(xml)):  # a stray far cell: read only the cells
-                    return mark_formulas(sparse_grid_of(package, xml), xml)
+            scanned: set[str] = set()
+
+            def grid_of(name: str) -> Sequence[list[Any]]:
+                part = parts.get(name, "")
+                scan = check_sheet(package, name, part, self.path.name)
+                scanned.add(package.actual(part) or part)
+                if not is_dense(*scan.extent()):  # a stray far cell: read only the cells
+                    return mark_formulas(sparse_grid_of(package, package.read(part)),
+                                         scan.formulas)
                 try:
-                    grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                    sheet = book.get_sheet_by_name(name)
                 except Exception as exc:  # calamine's own error types
                     raise UserError(f"Tab '{name}' of {self.path.name} cannot be read ({exc})",
                                     SAVE_AS_FIX) from None
-                return mark_formulas(grid, xml)
+                return _SheetGrid(sheet, scan.formulas)
 
             self._data = workbook_data(self.path.name, list(book.sheet_names), grid_of,
                                        owned_worksheets(package))
+            check_streams(archive, worksheets - scanned, self.path.name)
+        book.close()  # calamine's copy of the file and its parsed parts
         failpoint("read-done")
         return self._data
 
@@ -302,7 +312,7 @@ class XlsxStore:
                 continue
             tab_name = table.name
             entry = by_name[tab_name]
-            start = max([table.header_row, *(r for r, _ in table.rows)])
+            start = last_row(table.rows, table.header_row)
             columns = column_keys(append.tab, table.headers)
             records = [
                 {
@@ -570,6 +580,33 @@ class _ContactCells(Mapping[int, Mapping[int, ooxml.CellWrite]]):
 
     def __len__(self) -> int:
         return len(self._by_row)
+
+
+class _SheetGrid(Sequence[list[Any]]):
+    """A calamine sheet as the grid `to_python(skip_empty_area=False)` and `mark_formulas`
+    give (rows from A1), made one row at a time as it is iterated: the sheet's values are never
+    all Python objects at once, and the table keeps only what it needs of each row."""
+
+    def __init__(self, sheet: Any, formulas: list[tuple[int, int]]) -> None:
+        self._sheet, self._formulas = sheet, formulas
+        start, end = sheet.start, sheet.end
+        self._start_col = start[1] if start else 0
+        self._height = end[0] + 1 if start and end else 0  # iter_rows starts at row 1
+        self._length = max([self._height, *(row + 1 for row, _ in formulas)])
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        rows = self._sheet.iter_rows() if self._height else iter(())
+        return row_streamer(rows, self._start_col, self._formulas)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: Any) -> Any:  # the first rows, for a look at the header
+        if isinstance(index, slice):
+            return list(islice(self, *index.indices(self._length)))
+        if not 0 <= index < self._length:
+            raise IndexError("row index out of range")
+        return next(islice(self, index, None))
 
 
 Part = bytes | SheetEdit  # a part's new bytes, or a worksheet edit that writes them

@@ -12,10 +12,13 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Iterable
+from typing import IO
 from xml.parsers import expat
 
 from sheets_sync.errors import CannotPreserve, UserError
-from sheets_sync.stores.xlsx_package import WORKBOOK_PART, Package, fold, rels_part
+from sheets_sync.stores.xlsx_package import WORKBOOK_PART, Package, fold, rels_part, sheet_parts
+from sheets_sync.stores.xlsx_read import SheetScan, cut
 
 DAMAGED_FIX = "open it in Excel or LibreOffice (which repair what they can), save it, and run again"
 RESAVE_FIX = "open and save it once in Excel or LibreOffice, then run sync again"
@@ -26,8 +29,12 @@ _MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "
           b"PK\x03\x04": "a zip file", b"%PDF": "a PDF document"}
 
 
-def check_package(data: bytes, file_name: str) -> None:
-    """Refuse (UserError/CannotPreserve) a package that is damaged or out of proportion."""
+def check_package(data: bytes, file_name: str) -> frozenset[str]:
+    """Refuse (UserError/CannotPreserve) a package that is damaged or out of proportion.
+
+    Returns the tabs' parts (zip names), whose streams are left to the caller, which unpacks
+    them anyway (`check_sheet`, and `check_streams` for those it did not read): no part is
+    unpacked twice."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
@@ -42,9 +49,11 @@ def check_package(data: bytes, file_name: str) -> None:
             seen[fold(info.filename)] = info.filename
         for info in archive.infolist():
             _check_size(info, file_name)
-        for info in archive.infolist():
-            _check_stream(archive, info, file_name)
         package = Package(archive)
+        later = _worksheet_parts(package)
+        for info in archive.infolist():
+            if info.filename not in later:
+                _check_stream(archive, info, file_name)
         if not package.has("[Content_Types].xml"):
             raise UserError(f"{file_name} is damaged: it has no [Content_Types].xml part",
                             DAMAGED_FIX)
@@ -62,6 +71,18 @@ def check_package(data: bytes, file_name: str) -> None:
                      "docProps/custom.xml"):
             if package.has(part):
                 _check_xml(package, part, file_name)
+    return later
+
+
+def _worksheet_parts(package: Package) -> frozenset[str]:
+    """The zip names of the tabs' parts, when the workbook's relationships can be read (after
+    the size checks; else none, and every stream is checked first, as for any part)."""
+    try:
+        return frozenset(name for name in map(package.actual, sheet_parts(package).values())
+                         if name)
+    except (zipfile.BadZipFile, ValueError, EOFError, KeyError, OSError, zlib.error,
+            NotImplementedError, RuntimeError):
+        return frozenset()
 
 
 def check_workbook_location(data: bytes, file_name: str) -> None:
@@ -85,14 +106,40 @@ def _check_location(workbook: str, file_name: str) -> None:
             "was written", RESAVE_FIX)
 
 
-def check_sheet(package: Package, tab: str, part: str, file_name: str) -> bytes:
-    """The XML of tab `tab`'s part, after checking it is there, is a worksheet, is well-formed
-    and does not reach absurdly far (the rectangle calamine would build)."""
+SCAN_PIECE = 1 << 20  # the sheet XML is checked and measured a megabyte at a time
+
+
+def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetScan:
+    """Check that tab `tab`'s part is there, is a worksheet and is well-formed, and measure it
+    (`SheetScan`: how far its cells reach, its formula cells that show no value), reading the
+    part once, a piece at a time, so its XML is never held whole."""
     if not part or not package.has(part):
         raise UserError(f"{file_name} is damaged: the part of tab '{tab}' "
                         f"({part or 'none named'}) is missing", DAMAGED_FIX)
-    xml = package.read(part)
-    head = xml[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    what = f"the part of tab '{tab}' ({part})"
+    scan = SheetScan()
+    parser = expat.ParserCreate()
+    pending = b""
+    info = package.archive.getinfo(package.actual(part) or part)
+    with package.archive.open(info) as stream:
+        piece = _read_piece(stream, info, file_name)
+        _check_head(piece, tab, part, file_name)
+        while piece:
+            _parse_piece(parser, piece, False, what, file_name)
+            pending += piece
+            at = cut(pending)
+            if at:
+                scan.feed(pending[:at])
+                pending = pending[at:]
+            piece = _read_piece(stream, info, file_name)
+    _parse_piece(parser, b"", True, what, file_name)
+    if pending:
+        scan.feed(pending)
+    return scan
+
+
+def _check_head(head: bytes, tab: str, part: str, file_name: str) -> None:
+    head = head[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
             raise UserError(f"{file_name} is damaged: the part of tab '{tab}' ({part}) holds "
@@ -100,8 +147,15 @@ def check_sheet(package: Package, tab: str, part: str, file_name: str) -> bytes:
     if not head.startswith(b"<"):
         raise UserError(f"{file_name} is damaged: the part of tab '{tab}' ({part}) is not "
                         "XML", DAMAGED_FIX)
-    _parse(xml, f"the part of tab '{tab}' ({part})", file_name)
-    return xml
+
+
+def _parse_piece(parser: expat.XMLParserType, piece: bytes, final: bool, what: str,
+                 file_name: str) -> None:
+    try:
+        parser.Parse(piece, final)
+    except expat.ExpatError as error:
+        raise UserError(f"{file_name} is damaged: {what} is not well-formed XML "
+                        f"(line {error.lineno}, column {error.offset})", DAMAGED_FIX) from None
 
 
 def _check_size(info: zipfile.ZipInfo, file_name: str) -> None:
@@ -113,15 +167,30 @@ def _check_size(info: zipfile.ZipInfo, file_name: str) -> None:
             "for a workbook", DAMAGED_FIX)
 
 
+def check_streams(archive: zipfile.ZipFile, names: Iterable[str], file_name: str) -> None:
+    """`check_package`'s unpacking check of the parts it left for later and nothing read."""
+    for name in sorted(names):
+        _check_stream(archive, archive.getinfo(name), file_name)
+
+
 def _check_stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> None:
     """Unpack the part once, in pieces: a corrupt stream or a wrong checksum shows here, and
     zipfile never unpacks more than the size the entry declares."""
+    with archive.open(info) as stream:
+        while _read_piece(stream, info, file_name):
+            pass
+
+
+_UNPACKING = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+              RuntimeError)
+
+
+def _read_piece(stream: IO[bytes], info: zipfile.ZipInfo, file_name: str) -> bytes:
+    """The next megabyte of a part; a corrupt stream or a wrong checksum (checked at its end)
+    is refused naming the part."""
     try:
-        with archive.open(info) as stream:
-            while stream.read(1 << 20):
-                pass
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError) as error:
+        return stream.read(SCAN_PIECE)
+    except _UNPACKING as error:
         why = ("its compressed data is corrupt" if isinstance(error, zlib.error)
                else "its checksum does not match" if "CRC" in str(error)
                else "its data ends early" if isinstance(error, EOFError)

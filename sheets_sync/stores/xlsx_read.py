@@ -52,10 +52,12 @@ def blank_formulas(xml: bytes) -> Iterator[tuple[int, int]]:
             yield int(ref.group(2)) - 1, col_index(ref.group(1).decode())
 
 
-def mark_formulas(grid: list[list[Any]], xml: bytes) -> list[list[Any]]:
-    """`grid` (rows from A1) with FORMULA_WITHOUT_VALUE at each formula cell showing nothing,
-    growing rows where such a cell lies past calamine's range."""
-    cells = list(blank_formulas(xml))
+def mark_formulas(grid: list[list[Any]], xml: bytes | list[tuple[int, int]]
+                  ) -> list[list[Any]]:
+    """`grid` (rows from A1) with FORMULA_WITHOUT_VALUE at each formula cell showing nothing
+    (found in the sheet's XML, or given as `blank_formulas` found them), growing rows where
+    such a cell lies past calamine's range."""
+    cells = list(blank_formulas(xml)) if isinstance(xml, bytes) else xml
     if not cells:
         return grid
     width = max([len(r) for r in grid] + [c + 1 for _, c in cells])
@@ -78,8 +80,10 @@ def mark_formulas(grid: list[list[Any]], xml: bytes) -> list[list[Any]]:
 def extent(xml: bytes) -> tuple[int, int, int]:
     """(rows, columns) of the rectangle from A1 to the last referenced cell, and the number of
     cells in the sheet."""
-    cells = len(_CELL_START.findall(xml))
     letters = _FIRST_REF_LETTERS.findall(xml)
+    # Every "<c" a cell naming itself first, as most writers write them: no cell is left to
+    # count (a cheaper search than counting cells, which `<col` and `<color` elements share).
+    cells = len(letters) if xml.count(b"<c") == len(letters) else len(_CELL_START.findall(xml))
     if len(letters) == cells:  # every cell names itself first, as most writers do: C speed
         rows = max((int(n) for n in set(_FIRST_REF_ROW.findall(xml))), default=0)
         cols = max((col_index(c.decode()) + 1 for c in set(letters)), default=0)
@@ -89,6 +93,77 @@ def extent(xml: bytes) -> tuple[int, int, int]:
         rows = max(rows, int(match.group(2)))
         cols = max(cols, col_index(match.group(1).decode()) + 1)
     return rows, cols, cells
+
+
+class SheetScan:
+    """`extent` and `blank_formulas` of a sheet's XML fed in pieces, so the decompressed sheet
+    is never held whole. A piece must end just after a cell's or a row's end tag (`cut`): no
+    pattern here matches across one, so the answers are those of the whole XML."""
+
+    def __init__(self) -> None:
+        self.rows = self.cols = self.cells = 0
+        self.formulas: list[tuple[int, int]] = []
+
+    def feed(self, piece: bytes) -> None:
+        rows, cols, cells = extent(piece)
+        self.rows, self.cols = max(self.rows, rows), max(self.cols, cols)
+        self.cells += cells
+        if b"<f" in piece:
+            self.formulas.extend(blank_formulas(piece))
+
+    def extent(self) -> tuple[int, int, int]:
+        return self.rows, self.cols, self.cells
+
+
+def cut(data: bytes) -> int:
+    """Where a piece of sheet XML may end: just after its last cell or row end tag (0: none)."""
+    at = max(data.rfind(b"</c>"), data.rfind(b"</row>"))
+    return data.index(b">", at) + 1 if at >= 0 else 0
+
+
+def row_streamer(rows: Iterator[list[Any]], start_col: int,
+                 formulas: list[tuple[int, int]]) -> Iterator[list[Any]]:
+    """calamine's rows (from row 1, but from the range's first column) as rows from A1, with
+    FORMULA_WITHOUT_VALUE marked as `mark_formulas` marks it: the grid `to_python(
+    skip_empty_area=False)` and `mark_formulas` make, one row at a time."""
+    if not formulas and not start_col:
+        return rows  # as calamine gives them
+    return _streamed(rows, start_col, formulas)
+
+
+def _streamed(rows: Iterator[list[Any]], start_col: int,
+              formulas: list[tuple[int, int]]) -> Iterator[list[Any]]:
+    marks: dict[int, list[int]] = {}
+    for row, col in formulas:
+        marks.setdefault(row, []).append(col)
+    pad = [""] * start_col
+    width = max((c + 1 for cols in marks.values() for c in cols), default=0)
+    position = -1
+    for position, values in enumerate(rows):
+        if start_col:
+            values = pad + values
+        if marks:
+            width = max(width, len(values))
+            values = _marked(values, marks.get(position), width)
+        yield values
+    for extra in range(position + 1, max(marks, default=-1) + 1):
+        cols = marks.get(extra)
+        yield _marked([], cols, width) if cols else []
+
+
+def _marked(values: list[Any], cols: list[int] | None, width: int) -> list[Any]:
+    """One row as `mark_formulas` leaves it: the marks set where calamine read no value, and a
+    row with cells padded to the widest mark."""
+    if cols:
+        for col in cols:
+            if col < len(values) and values[col] not in (None, ""):
+                continue  # calamine read a value there after all
+            if len(values) <= col:
+                values.extend([""] * (col + 1 - len(values)))
+            values[col] = FORMULA_WITHOUT_VALUE
+    if values and len(values) < width:
+        values.extend([""] * (width - len(values)))
+    return values
 
 
 # ---------------------------------------------------------------------------------------------
