@@ -66,6 +66,18 @@ def rewrite(path: Path, edit: Callable[[dict[str, bytes]], dict[str, bytes]]) ->
     return path
 
 
+def corrupt_part(path: Path, name: str) -> Path:
+    """Flip bytes in the middle of a part's deflate stream (the zip's directory stays sound)."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + info.compress_size // 3, start + info.compress_size // 3 + 8):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -13,7 +13,7 @@ import pytest
 
 from sheets_sync.cli import main
 from sheets_sync.stores.ooxml import MAIN_NS
-from tests.package_books import TODAY, base_book, digest, parts, rewrite
+from tests.package_books import TODAY, base_book, corrupt_part, digest, parts, rewrite
 from tests.workbooks import png_bytes
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -32,14 +32,7 @@ def refused(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 def corrupt_stream(path: Path) -> Path:
     """Flip bytes in the middle of the Contacts part's deflate stream."""
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(SHEET)
-    data = bytearray(path.read_bytes())
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    for offset in range(start + info.compress_size // 3, start + info.compress_size // 3 + 8):
-        data[offset] ^= 0x5A
-    path.write_bytes(bytes(data))
-    return path
+    return corrupt_part(path, SHEET)
 
 
 def edited(edit: Callable[[dict[str, bytes]], None]) -> Callable[[Path], Path]:

@@ -3,7 +3,6 @@ a sheet's XML a piece at a time; what it reads is what the row-by-row read gave.
 
 from __future__ import annotations
 
-import zipfile
 from datetime import date
 from xml.parsers import expat
 
@@ -17,7 +16,7 @@ from sheets_sync.core.rows import Rows, ValueMemo, by_number, last_row
 from sheets_sync.core.tables import grid_to_table, used_width
 from sheets_sync.stores.xlsx import XlsxStore
 from sheets_sync.stores.xlsx_read import SheetScan, blank_formulas, cut, extent
-from tests.package_books import TODAY, base_book, parts, rewrite, sheet_part
+from tests.package_books import TODAY, base_book, corrupt_part, parts, rewrite, sheet_part
 
 HEADERS = ["ID", "Name", "Phone", "Last contact", "NPS"]
 
@@ -146,17 +145,6 @@ def test_a_malformed_sheet_longer_than_a_piece_names_the_place_a_whole_parse_nam
 
 
 
-def _corrupt(path, name: str) -> None:
-    """Flip bytes in the middle of a part's deflate stream."""
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(name)
-    data = bytearray(path.read_bytes())
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    for offset in range(start + info.compress_size // 3, start + info.compress_size // 3 + 8):
-        data[offset] ^= 0x5A
-    path.write_bytes(bytes(data))
-
-
 @pytest.mark.parametrize("tab", ["Contacts", "My notes"])
 def test_a_tab_whose_part_cannot_be_unpacked_is_refused_read_or_not(tmp_path, capsys, tab):
     def notes(wb, _sheet) -> None:
@@ -166,7 +154,7 @@ def test_a_tab_whose_part_cannot_be_unpacked_is_refused_read_or_not(tmp_path, ca
 
     path = base_book(tmp_path / "book.xlsx", notes)
     part = sheet_part(path, tab)
-    _corrupt(path, part)
+    corrupt_part(path, part)
     assert main(["sync", str(path), "--today", TODAY.isoformat()]) == 2
     line = capsys.readouterr().err
     assert part in line and "cannot be unpacked" in line
