@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+# The rows of a sheet (Excel's limit): the bound of the memos of per-book values (IDs, phones,
+# folded texts). A memo smaller than a book it cycles through misses on every call.
+BOOK_ROWS = 1 << 20
+
 
 @dataclass(frozen=True)
 class Issue:

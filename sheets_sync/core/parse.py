@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import phonenumbers
 
-from sheets_sync.core.model import PartialDate
+from sheets_sync.core.model import BOOK_ROWS, PartialDate
 from sheets_sync.core.vocabulary import TIERS, YES_NO, build_index, normalise
 
 __all__ = [
@@ -104,8 +104,6 @@ def _integral(value: float) -> int | None:
 
 # The oldest year a date may have: the first Japanese era we read (Meiji) starts in 1868, and
 # nothing in a contact book is older. The newest is far enough for any closing or reminder.
-# The rows of a sheet (Excel's limit): the bound of the memos of per-book values (IDs, phones).
-BOOK_ROWS = 1 << 20
 _MIN_YEAR = 1868
 _MAX_YEAR = 2200
 
@@ -1000,9 +998,7 @@ def id_key(value: object) -> str:
     return _fold(parse_text(value))
 
 
-# IDs recur on every Interactions and Transactions row. The bound is a sheet's row count
-# (BOOK_ROWS): a book cycling through more distinct IDs than an LRU holds misses on every call.
-@functools.lru_cache(maxsize=BOOK_ROWS)
+@functools.lru_cache(maxsize=BOOK_ROWS)  # IDs recur on every Interactions and Transactions row
 def _text_id_key(text: str) -> str:
     return _fold(parse_text(text))
 

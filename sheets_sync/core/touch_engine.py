@@ -16,8 +16,8 @@ import phonenumbers
 from sheets_sync.core import preferences
 from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.messages import Templates
-from sheets_sync.core.model import Book, Classification, Contact, Issue
-from sheets_sync.core.parse import BOOK_ROWS, e164_number
+from sheets_sync.core.model import BOOK_ROWS, Book, Classification, Contact, Issue
+from sheets_sync.core.parse import e164_number
 from sheets_sync.core.preferences import Greeting, greeting_settings
 from sheets_sync.core.settings import Settings
 from sheets_sync.core.touch_index import (

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from sheets_sync.core.model import BOOK_ROWS
+
 LANGS = ("en", "zh", "zh-Hant", "ja", "ms")
 
 Labels = Mapping[str, tuple[str, ...]]
@@ -294,9 +296,8 @@ def normalise(text: object) -> str:
     return _normalise_text(str(text))
 
 
-# The same headers and enumeration values recur on every row; names and IDs are folded too, so
-# the bound is a sheet's row count, not less (a smaller LRU misses on every call of a big book).
-@functools.lru_cache(maxsize=1 << 20)
+# The same headers and enumeration values recur on every row; names and IDs are folded too.
+@functools.lru_cache(maxsize=BOOK_ROWS)
 def _normalise_text(text: str) -> str:
     return _FOLD_OUT.sub("", unicodedata.normalize("NFKC", text).casefold())
 
