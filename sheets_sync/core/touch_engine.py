@@ -77,7 +77,7 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
                                     "Add a mobile number or an e-mail address"))
                 continue
             person = Person(contact, cid, classes.get(contact.key), index, templates)
-            pending, future, blocked = _candidates(person, rules, index, greeting, shared)
+            pending, future, blocked = _candidates(person, index, greeting, shared)
             pending = _apply_supersedes(pending)
             issues.extend(_channel_issues(contact, pending, blocked, settings,
                                           facts.contacts_tab, templates))
@@ -94,7 +94,7 @@ class Shared:
     - the rules whose filters a contact passes, by the values of the filtered fields (most
       contacts share a tier, lifecycle and stage, so `_applies` runs per kind of contact);
     - a calendar rule's occurrences for a country and Festivals cell, greeting filter applied,
-      and settled when nothing was done (every Malaysian with a blank cell gets the same ones);
+      and their outcome when nothing was done (every Malaysian with a blank cell gets the same);
     - a rule's channel for a contact's reach (a phone, a mobile, an e-mail);
     - a priority for a rule, tier and days overdue;
     - a rule's occurrences and how they settle, by what its trigger reads of the contact
@@ -107,7 +107,7 @@ class Shared:
         self.fields = tuple(dict.fromkeys(name for rule in rules for name, _, _ in rule.filters))
         self.by_kind: dict[tuple[str, ...], list[Rule]] = {}
         self.calendar: dict[tuple[str, str, str], list[Occurrence]] = {}
-        self.settled: dict[tuple[str, str, str], tuple[list[Occurrence], list[Occurrence]]] = {}
+        self.calendar_outcomes: dict[tuple[str, str, str], Outcome | None] = {}
         self.routes: dict[tuple[str, bool, bool, bool], tuple[str | None, str]] = {}
         self.priorities: dict[tuple[str, str, int], float] = {}
         self.by_reads: dict[tuple, Outcome | None] = {}
@@ -162,14 +162,12 @@ class Shared:
         return found
 
 
-def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
-                greeting: Greeting | None = None, shared: Shared | None = None
+def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, shared: Shared
                 ) -> tuple[list[Candidate], list[Candidate], list[tuple[Rule, str]]]:
     """(due candidates, coming candidates, due rules no channel of the contact can carry with
     the channel each wanted)."""
     settings = index.settings
     today = settings.today
-    shared = shared or Shared(rules, settings)
     pending: list[Candidate] = []
     future: list[Candidate] = []
     blocked: list[tuple[Rule, str]] = []
@@ -181,8 +179,7 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
         # rule, so the Referrals tab and Today agree.
         done = list(thanked) if rule.trigger == "referral" else person.done.get(rule.key, _NONE)
         if rule.trigger == "calendar":
-            occs, settled = _calendar_occurrences(rule, person, index, greeting, shared, done)
-            found = outcome(rule, occs, done, settings, settled)
+            found = _calendar_outcome(rule, person, index, greeting, shared, done)
         else:
             found = shared.outcome(rule, person, index, done)
         if found is None:
@@ -208,13 +205,11 @@ def _candidates(person: Person, rules: Sequence[Rule], index: BookIndex,
     return _latest_of_groups(pending, fell_due), future, blocked
 
 
-def _calendar_occurrences(rule: Rule, person: Person, index: BookIndex,
-                          greeting: Greeting | None, shared: Shared, done: list[date]
-                          ) -> tuple[list[Occurrence], tuple[list[Occurrence],
-                                                            list[Occurrence]] | None]:
-    """A calendar rule's occurrences for the contact — the contact's Festivals cell and climate
-    decide which greetings are theirs — and, when nothing was done, how they settle; both the
-    same for every contact of a country and Festivals cell."""
+def _calendar_outcome(rule: Rule, person: Person, index: BookIndex, greeting: Greeting | None,
+                     shared: Shared, done: list[date]) -> Outcome | None:
+    """A calendar rule's outcome for the contact. Its occurrences — the contact's Festivals cell
+    and climate decide which greetings are theirs — and, when nothing was done, their outcome
+    are the same for every contact of a country and Festivals cell."""
     festivals = person.contact.festivals if greeting is not None else ""
     key = (rule.key, person.country, festivals or "")
     occs = shared.calendar.get(key)
@@ -224,12 +219,11 @@ def _calendar_occurrences(rule: Rule, person: Person, index: BookIndex,
             occs = [o for o in occs if preferences.wanted(rule.spec.calendar, o.values,
                                               festivals, person.country, greeting)]
         shared.calendar[key] = occs
-    if done or not occs:
-        return occs, None
-    settled = shared.settled.get(key)
-    if settled is None:
-        settled = shared.settled[key] = settle(rule, occs, done, index.settings.today)
-    return occs, settled
+    if done:
+        return outcome(rule, occs, done, index.settings)
+    if key not in shared.calendar_outcomes:
+        shared.calendar_outcomes[key] = outcome(rule, occs, done, index.settings)
+    return shared.calendar_outcomes[key]
 
 
 def _applies(rule: Rule, person: Person) -> bool:
@@ -255,8 +249,7 @@ def _coming(later: list[Occurrence], horizon: date) -> list[Occurrence]:
 Outcome = tuple[date | None, list[Occurrence], list[Occurrence]]
 
 
-def outcome(rule: Rule, occs: list[Occurrence], done: list[date], settings: EngineSettings,
-            settled: tuple[list[Occurrence], list[Occurrence]] | None = None
+def outcome(rule: Rule, occs: list[Occurrence], done: list[date], settings: EngineSettings
             ) -> Outcome | None:
     """What a rule's occurrences come to for a contact who did it on `done`; None when the
     rule has no occurrence for them. Only what the engine reads is kept (an evaluation shares
@@ -265,7 +258,7 @@ def outcome(rule: Rule, occs: list[Occurrence], done: list[date], settings: Engi
         return None
     today = settings.today
     latest = max((o.due for o in occs if o.due <= today), default=None) if rule.group else None
-    due_now, later = settled or settle(rule, occs, done, today)
+    due_now, later = settle(rule, occs, done, today)
     return latest, due_now, _coming(later, settings.horizon)
 
 

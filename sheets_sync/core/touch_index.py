@@ -296,7 +296,7 @@ def _tally(interactions: Sequence[Interaction], index: BookIndex
         for key in keys:
             # A person's row that tells of a life event ("Life event: new baby") is the
             # event, not its check-in done.
-            if marker is None and raises_event(index.rules[key], interaction):
+            if marker is None and raises_event(index.rules[key], interaction, index):
                 continue
             done[key].append(interaction.date)
     return done, resolved, named
@@ -311,9 +311,9 @@ def event_text(interaction: Interaction, marker: str | None) -> str:
     return " ".join(parts).casefold()
 
 
-def raises_event(rule: Rule, interaction: Interaction) -> bool:
-    """Whether a person's interaction names one of a keyword event rule's kinds."""
+def raises_event(rule: Rule, interaction: Interaction, index: BookIndex) -> bool:
+    """Whether a person's interaction names one of a keyword event rule's kinds (the same
+    search as the event trigger's, `BookIndex.kinds_named`)."""
     if rule.trigger != "event" or not rule.keywords:
         return False
-    text = event_text(interaction, None)
-    return any(pattern.search(text) for _, pattern in rule.keywords)
+    return bool(index.kinds_named(rule, event_text(interaction, None)))
