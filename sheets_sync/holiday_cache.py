@@ -27,11 +27,16 @@ from sheets_sync.atomic import replace_quietly
 LIMIT_BYTES = 4_000_000  # beyond this a file starts over: a bound, not a policy
 
 
-def cache_folder() -> Path:
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "sheets-sync" / "cache"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def cache_folder() -> Path | None:
+    """The user's cache folder for the tool; None for a user with no home folder (then no
+    cache is kept, and every command runs as without one)."""
+    try:
+        if sys.platform == "win32":
+            base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+            return Path(base) / "sheets-sync" / "cache"
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # Path.home(): no home folder to be found
+        return None
     return Path(base) / "sheets-sync"
 
 
@@ -46,8 +51,11 @@ def cache_file() -> Path | None:
         info = os.stat(version)
     except (ImportError, OSError, ValueError):
         return None
+    folder = cache_folder()
+    if folder is None:
+        return None
     tag = hashlib.sha256(f"{version}|{info.st_size}|{info.st_mtime_ns}".encode()).hexdigest()
-    return cache_folder() / f"holidays-{tag[:16]}.json"
+    return folder / f"holidays-{tag[:16]}.json"
 
 
 def read_tables(path: Path | None) -> dict[str, list[Any]]:

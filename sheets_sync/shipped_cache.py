@@ -39,9 +39,13 @@ def install() -> None:
     shipped.parse_with(parse)
 
 
-def copy_file(source: Path) -> Path:
+def copy_file(source: Path) -> Path | None:
+    """Where the copy of `source` is kept; None when there is no cache folder."""
+    folder = cache_folder()
+    if folder is None:
+        return None
     tag = hashlib.sha256(str(source).encode("utf-8", "surrogatepass")).hexdigest()
-    return cache_folder() / f"shipped-{tag[:16]}.json"
+    return folder / f"shipped-{tag[:16]}.json"
 
 
 def cached_toml(file: shipped.Traversable) -> dict[str, Any]:
@@ -55,9 +59,8 @@ def cached_toml(file: shipped.Traversable) -> dict[str, Any]:
     # The bytes' digest, not the size and time: a file rewritten within the same clock tick
     # at the same size is still told apart, and hashing is a hundredth of parsing.
     stamp = [FORMAT, hashlib.sha256(content).hexdigest()]
-    try:
-        where = copy_file(file)
-    except RuntimeError:  # no home folder to keep a cache in
+    where = copy_file(file)
+    if where is None:  # no home folder to keep a cache in
         return shipped.read_toml_file(file)
     known = _read_copy(where, stamp)
     if known is not None:

@@ -54,3 +54,19 @@ def test_a_garbled_cache_file_is_a_cold_start_and_is_written_again(cache_home: P
     with holiday_tables():
         found = public_holidays("JP", 2078)
     assert found and json.dumps(["holidays", "JP", None, 2078, "en_US"]) in saved_tables()
+
+
+def test_a_user_with_no_home_folder_gets_the_tables_without_a_cache(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache_file() is None
+    with holiday_tables():
+        found = public_holidays("GB", 2078)
+    package = holidays.country_holidays("GB", years=2078)
+    assert found and all(h.date in package for h in found)
