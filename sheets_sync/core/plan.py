@@ -56,7 +56,7 @@ from sheets_sync.core.today import (
     today_tab,
     typed_but_not_ticked,
 )
-from sheets_sync.core.touchpoints import Touchpoint, plan_touchpoints
+from sheets_sync.core.touchpoints import Touchpoint, Wanted, plan_touchpoints
 from sheets_sync.core.validate import validate_book
 from sheets_sync.core.vocabulary import (
     INTERACTION_COLUMNS,
@@ -123,7 +123,9 @@ def build_plan(
     classes = classify(book, today, config, facts)
     ahead = int(config.get("today", {}).get("spread_days", 0))
     touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
-                             facts=facts, upcoming_days=ahead or None)
+                             facts=facts, upcoming_days=ahead or None,
+                             wanted=Wanted(due_with=mass_rules(config),
+                                           coming_of=cadence_rules(config)))
     touches, items = touch.next_touch, touch.today
     # Mass greetings go to their own tab, outside the cap.
     items, greeted = split_greetings(items, touch.due, mass_rules(config))

@@ -25,8 +25,32 @@ _BIRTHDAYS = ("birthday", "lunar_birthday", "any_birthday")
 
 def occurrences(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
     """The rule's occurrences for the contact (none for a trigger nobody registered)."""
+    return own_values(rule, person, shared_occurrences(rule, person, index))
+
+
+def shared_occurrences(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
+    """`occurrences` without the values that are the contact's own (`own_values`): the same
+    for every contact whose READS are equal."""
     trigger = TRIGGERS.get(rule.trigger)
     return trigger(rule, person, index) if trigger is not None else []
+
+
+def has_own_values(rule: Rule) -> bool:
+    """Whether `own_values` puts anything in the rule's occurrences."""
+    return rule.trigger == "yearly" and rule.date_field in _BIRTHDAYS
+
+
+def own_values(rule: Rule, person: Person, occs: list[Occurrence]) -> list[Occurrence]:
+    """The occurrences with what is the contact's own put in: a birthday's `age`. Everything
+    else a READS trigger gives is the same for contacts alike, and the age alone would make
+    every contact's birthday its own (a birthday's year differs where its day does not)."""
+    if not occs or not has_own_values(rule):
+        return occs
+    born = person.contact.birthday.year if person.contact.birthday else 0
+    if not born:
+        return occs
+    return [Occurrence(o.due, o.lo, o.variants, {"age": o.values["date"].year - born, **o.values},
+                       o.dated) for o in occs]
 
 
 def _after(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
@@ -92,9 +116,8 @@ def _birthdays(rule: Rule, contact: Contact, years: range, index: BookIndex
     if (rule.date_field == "birthday" and lunar) or (
             rule.date_field == "lunar_birthday" and not lunar):
         return []
-    born = birthday.year
-    return [(day, {"age": year - born} if born else {})
-            for year, day in _birthday_dates(birthday.month, birthday.day, lunar, years, index)]
+    return [(day, {}) for _, day in _birthday_dates(birthday.month, birthday.day, lunar, years,
+                                                     index)]
 
 
 def _birthday_dates(month: int, day: int, lunar: bool, years: range, index: BookIndex
@@ -352,8 +375,9 @@ def _last_contact_read(rule: Rule, person: Person, index: BookIndex) -> Any:
 
 
 def _yearly_read(rule: Rule, person: Person, index: BookIndex) -> Any:
-    if rule.date_field in _BIRTHDAYS:
-        return person.contact.birthday, bool(person.contact.lunar_birthday)
+    if rule.date_field in _BIRTHDAYS:  # the day, not the year: the age is put in after
+        birthday = person.contact.birthday
+        return birthday and (birthday.month, birthday.day, bool(person.contact.lunar_birthday))
     return person.anchor(rule.date_field)[0]
 
 

@@ -68,9 +68,26 @@ from sheets_sync.core.touch_rules import Rule, parse_rules
 # The names other modules import from here, wherever they are defined.
 __all__ = [
     "Plan", "Rule", "Touchpoint", "channel_issues", "contact_id", "due_touchpoints",
-    "next_touches", "parse_rules", "plan_touchpoints", "rule_key_of", "today_list",
+    "Wanted", "next_touches", "parse_rules", "plan_touchpoints", "rule_key_of", "today_list",
     "touchpoint_issues", "touchpoint_text", "upcoming",
 ]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What of `Plan.due` and `Plan.upcoming` a caller reads; None reads it all. A sync reads
+    the due items only to part the mass greetings from Today (greetings.split_greetings) and
+    the coming ones only to spread cadences (daily_cap.spread): at 100,000 contacts the rest
+    was about 100,000 items drafted and held for nothing."""
+
+    # `due`: the due items of a contact one of whose due items is of these rules (a contact
+    # whose pick is a greeting gets its best other item instead, so those are kept too)
+    due_with: frozenset[str] | None = None
+    # `upcoming`: only the coming items (due after today) of these rules
+    coming_of: frozenset[str] | None = None
+
+
+EVERYTHING = Wanted()
 
 
 @dataclass
@@ -87,7 +104,7 @@ class Plan:
 def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: date,
                      config: Mapping[str, Any], *, templates: Templates | None = None,
                      lang: str | None = None, upcoming_days: int | None = None,
-                     facts: BookFacts | None = None) -> Plan:
+                     facts: BookFacts | None = None, wanted: Wanted = EVERYTHING) -> Plan:
     """Evaluate every rule for every contact once (SPEC §4) and return what the sync writes:
     all due items, Today's list, the Next touch columns, Issues, and (with `upcoming_days`) the
     due items plus those falling due in the days after today.
@@ -95,6 +112,8 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
     `templates` defaults to the shipped ones (read once per process); `lang` is the language of
     Touchpoint labels (the workbook's), default `touchpoints.label_language` or
     `general.default_language`. `facts` is the book's index (facts.py), built when not given.
+    `wanted` narrows `due` and `upcoming` to what the caller reads (Today and Next touch are
+    the same either way).
     """
     templates = templates or default_templates()
     typed = parse_settings(config)
@@ -109,25 +128,31 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
     next_touch: dict[str, tuple[str, date]] = {}
     upcoming: list[Touchpoint] = []
     parts: LabelParts = {}  # the label texts of each rule and variant, picked once
+    due_with, coming_of = wanted.due_with, wanted.coming_of
     for person, pending, future in results:
         picked = pick(pending)
+        listed = [] if picked is None else [picked, *same_day(pending, picked)]
+        keep_due = due_with is None or any(c.rule.key in due_with for c in pending)
+        every = keep_due or (upcoming_days is not None and coming_of is None)
         by_id: dict[int, Touchpoint] = {}
-        for cand in sorted(pending, key=rank):
+        for cand in sorted(pending, key=rank) if every else listed:
             item = touchpoint(cand, templates, settings, parts)
             by_id[id(cand)] = item
-            due.append(item)
+            if keep_due:
+                due.append(item)
         if picked is not None:
-            chosen.append((picked, by_id[id(picked)]))
-            chosen.extend((cand, by_id[id(cand)]) for cand in same_day(pending, picked))
+            chosen.extend((cand, by_id[id(cand)]) for cand in listed)
             next_touch[person.contact.key] = (by_id[id(picked)].label, picked.occ.due)
         elif future:
             soonest = min(future, key=lambda c: (c.occ.due, -c.priority, c.rule.key))
             next_touch[person.contact.key] = (label(soonest, templates, settings, parts),
                                               soonest.occ.due)
         if upcoming_days is not None:
-            upcoming.extend(by_id.values())
-            upcoming.extend(touchpoint(cand, templates, settings, parts)
-                            for cand in future if cand.occ.due <= horizon)
+            if coming_of is None:
+                upcoming.extend(by_id.values())
+            upcoming.extend(touchpoint(cand, templates, settings, parts) for cand in future
+                            if cand.occ.due <= horizon
+                            and (coming_of is None or cand.rule.key in coming_of))
     if not settings.office_address and any(needs_address(cand, templates)
                                            for cand, _ in chosen):
         issues.append(Issue(facts.contacts_tab, None, "", "",
