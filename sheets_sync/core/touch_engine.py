@@ -30,7 +30,9 @@ from sheets_sync.core.touch_index import (
 from sheets_sync.core.touch_rules import Rule, rules_of
 from sheets_sync.core.touch_triggers import (
     READS,
+    has,
     has_own_values,
+    needs,
     occurrences,
     own_values,
     shared_occurrences,
@@ -118,6 +120,7 @@ class Shared:
         self.priorities: dict[tuple[str, str, int], float] = {}
         self.by_reads: dict[tuple, Outcome | None] = {}
         self.reads = {rule.key: READS.get(rule.trigger) for rule in rules}
+        self.needs = {rule.key: needs(rule) for rule in rules}
         # Rules whose shared outcome takes the contact's own values (a birthday's age).
         self.own_values = frozenset(rule.key for rule in rules if has_own_values(rule))
         mobile = settings.mobile_channels
@@ -128,12 +131,17 @@ class Shared:
                 str(c).strip().lower() in mobile
                 for c in (rule.fallback if rule.fallback is not None else settings.fallback)))
 
-    def rules_for(self, person: Person) -> list[Rule]:
-        """The rules whose filters the contact passes, in config order."""
-        kind = tuple(person.attr(name) for name in self.fields)
+    def rules_for(self, person: Person, index: BookIndex) -> list[Rule]:
+        """The rules whose filters the contact passes and that can have an occurrence for them
+        (touch_triggers.needs: a drip step needs a closing, a thank-you a referral), in config
+        order."""
+        facts = has(person, index)
+        kind = (*map(person.attr, self.fields), facts)
         found = self.by_kind.get(kind)
         if found is None:
-            found = self.by_kind[kind] = [rule for rule in self.rules if _applies(rule, person)]
+            found = self.by_kind[kind] = [
+                rule for rule in self.rules
+                if _applies(rule, person) and self.needs[rule.key] in (None, *facts)]
         return found
 
     def outcome(self, rule: Rule, person: Person, index: BookIndex, done: list[date]
@@ -184,7 +192,7 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
     blocked: list[tuple[Rule, str]] = []
     fell_due: dict[str, date] = {}
     thanked = index.facts.thank_yous.get(person.key, ())
-    for rule in shared.rules_for(person):
+    for rule in shared.rules_for(person, index):
         # The dates the contact did the rule, in date order. A referral is thanked by any
         # thank-you of the book (facts.thank_yous), not only by an Interaction naming this
         # rule, so the Referrals tab and Today agree.
@@ -257,7 +265,10 @@ def _coming(later: list[Occurrence], horizon: date) -> list[Occurrence]:
 
 # (the latest due date of a grouped rule's occurrences on or before today, or None; the due
 # occurrences not done; the coming ones not done that matter: `_coming`)
-Outcome = tuple[date | None, list[Occurrence], list[Occurrence]]
+Outcome = tuple[date | None, Sequence[Occurrence], Sequence[Occurrence]]
+# What most outcomes hold of due or coming occurrences: nothing. One empty tuple for all of
+# them, not two new lists each (an evaluation keeps a book's outcomes).
+_NO_OCCURRENCES: tuple[Occurrence, ...] = ()
 
 
 def outcome(rule: Rule, occs: list[Occurrence], done: list[date], settings: EngineSettings
@@ -270,7 +281,8 @@ def outcome(rule: Rule, occs: list[Occurrence], done: list[date], settings: Engi
     today = settings.today
     latest = max((o.due for o in occs if o.due <= today), default=None) if rule.group else None
     due_now, later = settle(rule, occs, done, today)
-    return latest, due_now, _coming(later, settings.horizon)
+    return (latest, due_now or _NO_OCCURRENCES,
+            _coming(later, settings.horizon) if later else _NO_OCCURRENCES)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -393,6 +393,52 @@ READS: dict[str, Callable[[Rule, Person, BookIndex], Any]] = {
 }
 
 
+# What a rule needs of a contact to have any occurrence at all, as the name of one of `HAS`'s
+# facts (None: nothing, or more than these cheap facts tell). A contact without it gets no
+# occurrence from the trigger above, so the engine does not ask the rule for them. Keep each
+# entry in step with its trigger.
+_CLOSING_ANCHORS = ("closing_date", "purchase_date", "first_transaction")
+
+
+def needs(rule: Rule) -> str | None:
+    if rule.trigger == "after" and rule.date_field in _CLOSING_ANCHORS:
+        return "closings"  # _after: no anchor without a closing
+    if rule.trigger == "after" and rule.date_field == "first_interaction":
+        return "interactions"
+    if rule.trigger == "yearly":
+        if rule.date_field == "birthday":
+            return "solar_birthday"  # _birthdays: a solar rule takes no lunar birthday
+        if rule.date_field == "lunar_birthday":
+            return "lunar_birthday"
+        if rule.date_field == "any_birthday":
+            return "birthday"
+        if rule.date_field in _CLOSING_ANCHORS:
+            return "closings"  # _anniversaries: no anchor without a closing
+    if rule.trigger == "event":
+        return "interactions"  # _first_channel, _keyword_events read only interactions
+    if rule.trigger == "referral":
+        return "referrals"  # one occurrence per referral made
+    return None
+
+
+def has(person: Person, index: BookIndex) -> frozenset[str]:
+    """The facts of `needs` the contact has."""
+    found = []
+    if person.closings:
+        found.append("closings")
+    if person.interactions:
+        found.append("interactions")
+    if person.contact.birthday is not None:
+        found.append("birthday")
+        found.append("lunar_birthday" if person.contact.lunar_birthday else "solar_birthday")
+    if index.referrals.get(person.key):
+        found.append("referrals")
+    return _HAS.setdefault(tuple(found), frozenset(found))
+
+
+_HAS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
 TRIGGERS: dict[str, Trigger] = {
     "after": _after,
     "cadence": _cadence,
