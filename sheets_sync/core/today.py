@@ -7,7 +7,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -141,7 +141,8 @@ def message_apps(book: Book, config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def last_interactions(interactions: Iterable[Interaction], today: date,
-                      limit: int = LAST_INTERACTION_CHARS, lang: str = "en") -> dict[str, str]:
+                      limit: int = LAST_INTERACTION_CHARS, lang: str = "en"
+                      ) -> Mapping[str, str]:
     """The newest interaction of each contact (by `parse.id_key`, dated on or before `today`) in
     a few words: "11-25 call: asked about school zones" — the notes, else the outcome, else the
     touchpoint's label, cut to `limit` characters. A known channel is named in `lang` ("11-25
@@ -155,17 +156,32 @@ def last_interactions(interactions: Iterable[Interaction], today: date,
         held = newest.get(key)
         if held is None or when >= held.date:
             newest[key] = interaction
-    out = {}
-    for key, interaction in newest.items():
+    return _LastInteractions(newest, limit, lang)
+
+
+class _LastInteractions(Mapping[str, str]):
+    """`last_interactions`, each put in words when it is first read: Today and Greetings show a
+    few hundred contacts of a book that may hold 100,000."""
+
+    def __init__(self, newest: dict[str, Interaction], limit: int, lang: str) -> None:
+        self._newest, self._limit, self._lang = newest, limit, lang
+
+    def __getitem__(self, key: str) -> str:
+        interaction = self._newest[key]
         said = " ".join((interaction.notes or interaction.outcome
                          or _RULE_SUFFIX.sub("", interaction.touchpoint or "")).split())
         head = f"{interaction.date:%m-%d}"
         if interaction.channel:
             known = CHANNEL_WORDS.get(channel_key(interaction.channel))
-            head += f" {label(known, lang) if known else interaction.channel}"
+            head += f" {label(known, self._lang) if known else interaction.channel}"
         text = f"{head}: {said}" if said else head
-        out[key] = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    return out
+        return text if len(text) <= self._limit else text[: self._limit - 1].rstrip() + "…"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._newest)
+
+    def __len__(self) -> int:
+        return len(self._newest)
 
 
 def ticked_today(today_table: Table | None, today: date, date_order: str = "dmy"
