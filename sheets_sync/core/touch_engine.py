@@ -28,15 +28,7 @@ from sheets_sync.core.touch_index import (
     engine_settings,
 )
 from sheets_sync.core.touch_rules import Rule, rules_of
-from sheets_sync.core.touch_triggers import (
-    READS,
-    has,
-    has_own_values,
-    needs,
-    occurrences,
-    own_values,
-    shared_occurrences,
-)
+from sheets_sync.core.touch_triggers import READS, has, needs, occurrences
 
 TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 _NONE: list[date] = []  # a rule never done (read, never appended to)
@@ -121,8 +113,6 @@ class Shared:
         self.by_reads: dict[tuple, Outcome | None] = {}
         self.reads = {rule.key: READS.get(rule.trigger) for rule in rules}
         self.needs = {rule.key: needs(rule) for rule in rules}
-        # Rules whose shared outcome takes the contact's own values (a birthday's age).
-        self.own_values = frozenset(rule.key for rule in rules if has_own_values(rule))
         mobile = settings.mobile_channels
         # Rules that may go by a channel needing a mobile: only they ask whether it is one.
         self.mobile_rules = frozenset(
@@ -152,14 +142,11 @@ class Shared:
             return outcome(rule, occurrences(rule, person, index), done, index.settings)
         key = (rule.key, reads(rule, person, index), tuple(done))
         try:
-            found = self.by_reads[key]
+            return self.by_reads[key]
         except KeyError:
-            found = self.by_reads[key] = outcome(
-                rule, shared_occurrences(rule, person, index), done, index.settings)
-        if found is None or rule.key not in self.own_values:
+            found = self.by_reads[key] = outcome(rule, occurrences(rule, person, index), done,
+                                                 index.settings)
             return found
-        latest, due_now, later = found
-        return latest, own_values(rule, person, due_now), own_values(rule, person, later)
 
     def route(self, rule: Rule, person: Person, settings: EngineSettings
               ) -> tuple[str | None, str]:

@@ -13,6 +13,8 @@ from sheets_sync.core.model import Contact
 from sheets_sync.core.preferences import address
 from sheets_sync.core.touch_engine import Candidate
 from sheets_sync.core.touch_index import EngineSettings, Occurrence
+from sheets_sync.core.touch_rules import Rule
+from sheets_sync.core.touch_triggers import own_values
 
 
 class _DraftedWhenRead:
@@ -71,16 +73,17 @@ def touchpoint_text(label: str, rule: str) -> str:
 class Draft:
     """A message still to be drafted: the template's text and what fills it."""
 
-    __slots__ = ("text", "occ", "contact", "lang", "templates", "settings")
+    __slots__ = ("text", "rule", "occ", "contact", "lang", "templates", "settings")
 
-    def __init__(self, text: str, occ: Occurrence, contact: Contact, lang: str,
+    def __init__(self, text: str, rule: Rule, occ: Occurrence, contact: Contact, lang: str,
                  templates: Templates, settings: EngineSettings) -> None:
-        self.text, self.occ, self.contact, self.lang = text, occ, contact, lang
+        self.text, self.rule, self.occ, self.contact, self.lang = text, rule, occ, contact, lang
         self.templates, self.settings = templates, settings
 
     def render(self) -> str:
-        return render(self.text, _values(self.occ, self.contact, self.lang, self.templates,
-                                         self.settings, placeholders(self.text)))
+        return render(self.text, _values(self.rule, self.occ, self.contact, self.lang,
+                                         self.templates, self.settings,
+                                         placeholders(self.text)))
 
 
 def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings,
@@ -98,7 +101,7 @@ def touchpoint(cand: Candidate, templates: Templates, settings: EngineSettings,
     if text and not ("{address}" in text and not settings.office_address):
         # Without the office address the draft would go out with a gap where the directions
         # belong; it is left blank and the plan reports the missing setting (touchpoints.py).
-        message = Draft(text, cand.occ, contact, person.lang, templates, settings)
+        message = Draft(text, cand.rule, cand.occ, contact, person.lang, templates, settings)
     return Touchpoint(
         contact_row=contact.row,
         contact_id=person.cid,
@@ -156,7 +159,8 @@ def label(cand: Candidate, templates: Templates, settings: EngineSettings,
         if parts is not None:
             parts[memo_key] = found
     base, detail, words = found
-    values = (_values(cand.occ, cand.person.contact, lang, templates, settings, words)
+    values = (_values(cand.rule, cand.occ, cand.person.contact, lang, templates, settings,
+                      words)
               if words else {})
     text = render(base, values)
     if detail:
@@ -170,11 +174,12 @@ def _keys(base: str, variants: Sequence[str]) -> list[str]:
     return [f"{base}_{v}" for v in variants if v] + [base]
 
 
-def _values(occ: Occurrence, contact: Contact, lang: str, templates: Templates,
+def _values(rule: Rule, occ: Occurrence, contact: Contact, lang: str, templates: Templates,
             settings: EngineSettings, words: frozenset[str]) -> dict:
     """The placeholders' values; how the contact is called is worked out only when the text
     (its `words`) names them."""
     values = {k: _localise(v, lang) for k, v in occ.values.items()}
+    values.update(own_values(rule, contact, occ))
     term_key = occ.values.get("term_key")
     if term_key:
         values["tip"] = templates.pick("tips", lang, [term_key]) or ""

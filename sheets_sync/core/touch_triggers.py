@@ -24,33 +24,21 @@ _BIRTHDAYS = ("birthday", "lunar_birthday", "any_birthday")
 
 
 def occurrences(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
-    """The rule's occurrences for the contact (none for a trigger nobody registered)."""
-    return own_values(rule, person, shared_occurrences(rule, person, index))
-
-
-def shared_occurrences(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
-    """`occurrences` without the values that are the contact's own (`own_values`): the same
-    for every contact whose READS are equal."""
+    """The rule's occurrences for the contact (none for a trigger nobody registered). A
+    READS trigger's are the same for every contact whose reads are equal: what is the
+    contact's own alone (a birthday's age) is put in when a text is rendered (`own_values`)."""
     trigger = TRIGGERS.get(rule.trigger)
     return trigger(rule, person, index) if trigger is not None else []
 
 
-def has_own_values(rule: Rule) -> bool:
-    """Whether `own_values` puts anything in the rule's occurrences."""
-    return rule.trigger == "yearly" and rule.date_field in _BIRTHDAYS
-
-
-def own_values(rule: Rule, person: Person, occs: list[Occurrence]) -> list[Occurrence]:
-    """The occurrences with what is the contact's own put in: a birthday's `age`. Everything
-    else a READS trigger gives is the same for contacts alike, and the age alone would make
-    every contact's birthday its own (a birthday's year differs where its day does not)."""
-    if not occs or not has_own_values(rule):
-        return occs
-    born = person.contact.birthday.year if person.contact.birthday else 0
-    if not born:
-        return occs
-    return [Occurrence(o.due, o.lo, o.variants, {"age": o.values["date"].year - born, **o.values},
-                       o.dated) for o in occs]
+def own_values(rule: Rule, contact: Contact, occ: Occurrence) -> dict[str, Any]:
+    """The placeholders of an occurrence that are the contact's own: a birthday's `age`. Put
+    in the occurrence, the age alone would make every contact's birthday its own (its year
+    differs where its day does not), and only the few rendered need it."""
+    if rule.trigger != "yearly" or rule.date_field not in _BIRTHDAYS:
+        return {}
+    born = contact.birthday.year if contact.birthday else 0
+    return {"age": occ.values["date"].year - born} if born and "date" in occ.values else {}
 
 
 def _after(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
