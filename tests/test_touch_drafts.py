@@ -36,3 +36,11 @@ def test_an_item_built_with_a_message_keeps_it_as_given() -> None:
     item = dataclasses.replace(_birthday_item(), message="Typed by hand")
     assert item.message == "Typed by hand"
     assert "message='Typed by hand'" in repr(item)
+
+
+def test_an_item_moved_to_another_day_keeps_its_message() -> None:
+    item = _birthday_item()
+    moved = item.moved(days_overdue=-2)
+    assert moved.days_overdue == -2 and item.days_overdue != -2
+    assert moved.message == item.message
+    assert dataclasses.replace(moved, days_overdue=item.days_overdue) == item

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -102,7 +102,7 @@ def on_working_days(items: Sequence[Touchpoint], today: date, days: WorkingDays,
     for item in items:
         if item.rule in routine and not days.works(item.due):
             due = min(days.on_or_after(item.due), today)
-            item = replace(item, due=due, days_overdue=(today - due).days)
+            item = item.moved(due=due, days_overdue=(today - due).days)
         shown.append(item)
     return shown, []
 
@@ -153,7 +153,7 @@ def spread(items: Sequence[Touchpoint], coming: Iterable[Touchpoint], today: dat
             pulled = by_day[heaviest].pop(0)
             if not by_day[heaviest]:
                 del by_day[heaviest]
-            out.append(replace(pulled, days_overdue=(today - pulled.due).days))
+            out.append(pulled.moved(days_overdue=(today - pulled.due).days))
             load[owner] += 1
             pulled_any = True
     if pulled_any:  # ranked as the engine ranks: priority, tier A first, due, name, rule

@@ -3,6 +3,7 @@ and its message drafted in the contact's (templates via messages.py)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,17 @@ class Touchpoint:
     lang: str = "en"  # the message's language
     group: str = ""
     fallback_from: str = ""  # the rule's own channel when `channel` replaced it
+
+    def moved(self, **changes: Any) -> Touchpoint:
+        """`dataclasses.replace` that leaves a message still to be drafted undrafted (replace
+        reads every field, so it drafted the message of each item it moved; most moved items
+        are never shown)."""
+        moved = copy.copy(self)
+        for name, value in changes.items():
+            if name not in self.__dataclass_fields__:
+                raise TypeError(f"Touchpoint has no field {name!r}")
+            setattr(moved, name, value)
+        return moved
 
     @property
     def touchpoint(self) -> str:
