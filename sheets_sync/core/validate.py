@@ -38,6 +38,7 @@ from sheets_sync.core.vocabulary import (
     STAGES,
     channel_key,
     normalise,
+    normalise_unremembered,
 )
 
 Config = Mapping[str, Any]
@@ -362,7 +363,7 @@ def _names(contacts: list[Contact]) -> dict[str, list[Contact]]:
     by_name: dict[str, list[Contact]] = {}
     for contact in contacts:
         if contact.name:
-            by_name.setdefault(normalise(contact.name), []).append(contact)
+            by_name.setdefault(normalise_unremembered(contact.name), []).append(contact)
     return by_name
 
 

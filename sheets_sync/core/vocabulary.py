@@ -296,10 +296,17 @@ def normalise(text: object) -> str:
     return _normalise_text(str(text))
 
 
-# The same headers and enumeration values recur on every row; names and IDs are folded too.
+def normalise_unremembered(text: str) -> str:
+    """`normalise` of a value that is one row's own (a contact's name): folded without a memo
+    entry, which would be read once and held for the process's life (a book's names were
+    100,000 entries)."""
+    return _FOLD_OUT.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+# The same headers and enumeration values recur on every row, and IDs are folded too.
 @functools.lru_cache(maxsize=BOOK_ROWS)
 def _normalise_text(text: str) -> str:
-    return _FOLD_OUT.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return normalise_unremembered(text)
 
 
 def all_labels(entry: Mapping[str, Iterable[str]]) -> list[str]:
