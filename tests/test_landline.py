@@ -48,6 +48,14 @@ def test_an_e164_number_reads_as_the_parser_reads_it() -> None:
             assert number == phonenumbers.parse(phone, None), phone
 
 
+def test_an_e164_number_read_without_the_parse_is_its_own_e164_form() -> None:
+    for phone in example_numbers():
+        number = e164_number(phone)
+        if number is not None:
+            assert phonenumbers.format_number(
+                number, phonenumbers.PhoneNumberFormat.E164) == phone, phone
+
+
 def test_a_number_is_a_landline_exactly_when_the_parsed_number_is_one() -> None:
     phones = example_numbers()
     assert [is_landline(p) for p in phones] == [parsed_is_landline(p) for p in phones]

@@ -497,8 +497,10 @@ def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
 # either, as in the US, is not one).
 @functools.lru_cache(maxsize=4096)
 def _try_phone(text: str, region: str | None) -> Phone | None:
-    # Most books keep numbers as E.164 already; those are read without the general parse.
+    # Most books keep numbers as E.164 already; those are read without the general parse,
+    # and are their own E.164 form (e164_number takes only the canonical spelling).
     number = e164_number(text) if text.startswith("+") else None
+    canonical = text if number is not None else None
     if number is None:
         try:
             number = phonenumbers.parse(text, region)
@@ -507,8 +509,9 @@ def _try_phone(text: str, region: str | None) -> Phone | None:
     kind = phonenumbers.number_type(number)
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         return None
-    return Phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-                 kind == phonenumbers.PhoneNumberType.FIXED_LINE)
+    if canonical is None:
+        canonical = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return Phone(canonical, kind == phonenumbers.PhoneNumberType.FIXED_LINE)
 
 
 def parse_phone(value: object, country: str) -> str:
