@@ -171,13 +171,16 @@ class Shared:
 def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, shared: Shared
                 ) -> tuple[list[Candidate], list[Candidate], list[tuple[Rule, str]]]:
     """(due candidates, coming candidates, due rules no channel of the contact can carry with
-    the channel each wanted)."""
+    the channel each wanted). The coming candidates are those due up to the horizon, else the
+    soonest: all that Next touch and the upcoming items read."""
     settings = index.settings
     today = settings.today
     pending: list[Candidate] = []
     future: list[Candidate] = []
     blocked: list[tuple[Rule, str]] = []
     fell_due: dict[str, date] = {}
+    horizon = settings.horizon
+    beyond: tuple[tuple, Candidate] | None = None  # the soonest coming one past the horizon
     thanked = index.facts.thank_yous.get(person.key, ())
     for rule in shared.rules_for(person, index):
         # The dates the contact did the rule, in date order. A referral is thanked by any
@@ -206,8 +209,19 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
                                      shared.priority(rule, person.tier, overdue, settings),
                                      overdue))
         for occ in later:
-            future.append(Candidate(rule, occ, person, channel, fallback_from,
-                                    shared.priority(rule, person.tier, 0, settings), 0))
+            if occ.due <= horizon:
+                future.append(Candidate(rule, occ, person, channel, fallback_from,
+                                        shared.priority(rule, person.tier, 0, settings), 0))
+                continue
+            # Past the horizon only the soonest matters (Next touch), the first of equals
+            # as `min` over them all would find it: no candidate is made for the others.
+            priority = shared.priority(rule, person.tier, 0, settings)
+            order = (occ.due, -priority, rule.key)
+            if beyond is None or order < beyond[0]:
+                beyond = (order, Candidate(rule, occ, person, channel, fallback_from,
+                                           priority, 0))
+    if beyond is not None and not future:
+        future.append(beyond[1])
     return _latest_of_groups(pending, fell_due), future, blocked
 
 

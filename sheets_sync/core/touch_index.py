@@ -126,6 +126,7 @@ class BookIndex:
             referrer: [(r.when, r.referred) for r in refs]
             for referrer, refs in facts.referrals.items()}
         self._top: dict[tuple[str, int], frozenset[str]] = {}
+        self._any_top: frozenset[str] | None = None
         # (rule key, country) -> (sorted due dates, occurrences): built once per calendar and
         # country by the calendar trigger, never per contact.
         self.calendars: dict[tuple[str, str], tuple[list[date], list[Occurrence]]] = {}
@@ -185,6 +186,16 @@ class BookIndex:
             recognition = Recognition.from_spec(rule.spec, self.settings.referral_window)
             self._top[cache_key] = self.facts.top_referrers(recognition, year)
         return self._top[cache_key]
+
+    def any_top_referrer(self) -> frozenset[str]:
+        """Referrer keys some top-referrer rule recognises in a year the evaluation looks at
+        (the years of touch_triggers._top_referrer)."""
+        if self._any_top is None:
+            years = range(self.settings.today.year - 1, self.settings.until.year + 1)
+            self._any_top = frozenset().union(*(
+                self.top_referrers(rule, year) for rule in self.rules.values()
+                if rule.trigger == "top_referrer" for year in years))
+        return self._any_top
 
 
 class Person:

@@ -406,6 +406,8 @@ def needs(rule: Rule) -> str | None:
         return "interactions"  # _first_channel, _keyword_events read only interactions
     if rule.trigger == "referral":
         return "referrals"  # one occurrence per referral made
+    if rule.trigger == "top_referrer":
+        return "top_referrer"  # _top_referrer: only in a year the contact is recognised
     return None
 
 
@@ -421,6 +423,8 @@ def has(person: Person, index: BookIndex) -> frozenset[str]:
         found.append("lunar_birthday" if person.contact.lunar_birthday else "solar_birthday")
     if index.referrals.get(person.key):
         found.append("referrals")
+    if person.key in index.any_top_referrer():
+        found.append("top_referrer")
     return _HAS.setdefault(tuple(found), frozenset(found))
 
 
