@@ -400,13 +400,18 @@ def _apply_supersedes(pending: list[Candidate]) -> list[Candidate]:
     for cand in pending:
         if not cand.rule.supersedes:
             continue
-        victims = [other for other in pending if other is not cand and any(
-            fnmatch.fnmatchcase(other.rule.key, p) for p in cand.rule.supersedes)]
+        victims = [other for other in pending if other is not cand
+                   and _superseded(other.rule.key, tuple(cand.rule.supersedes))]
         if any(v.occ.due >= cand.occ.due for v in victims):
             dropped.add(id(cand))
         else:
             dropped.update(id(v) for v in victims)
     return [c for c in pending if id(c) not in dropped]
+
+
+@functools.lru_cache(maxsize=4096)  # a few rule keys against a few patterns, for every contact
+def _superseded(key: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,9 +511,14 @@ def same_day(pending: list[Candidate], picked: Candidate | None) -> list[Candida
     signing day, a birthday on drip day 1): the one-item rule never pushes them to another
     day, so they go on Today as rows of their own, the most urgent first — one per rule (a
     referrer owed three thank-yous gets one row; the others follow as each is logged)."""
+    return same_day_of_ranked(sorted(pending, key=rank), picked)
+
+
+def same_day_of_ranked(ranked: list[Candidate], picked: Candidate | None) -> list[Candidate]:
+    """`same_day` of candidates already in `rank` order."""
     listed = {picked.rule.key} if picked is not None else set()
     extra = []
-    for cand in sorted(pending, key=rank):
+    for cand in ranked:
         if cand.rule.same_day and cand is not picked and cand.rule.key not in listed:
             listed.add(cand.rule.key)
             extra.append(cand)

@@ -54,7 +54,13 @@ from sheets_sync.core.facts import BookFacts, build_facts, rule_key_of
 from sheets_sync.core.messages import Templates, default_templates
 from sheets_sync.core.model import Book, Classification, Contact, Issue
 from sheets_sync.core.settings import parse_settings
-from sheets_sync.core.touch_engine import TIER_ORDER, Candidate, evaluate, pick, rank, same_day
+from sheets_sync.core.touch_engine import (
+    TIER_ORDER,
+    Candidate,
+    evaluate,
+    rank,
+    same_day_of_ranked,
+)
 from sheets_sync.core.touch_render import (
     LabelParts,
     Touchpoint,
@@ -130,12 +136,13 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
     parts: LabelParts = {}  # the label texts of each rule and variant, picked once
     due_with, coming_of = wanted.due_with, wanted.coming_of
     for person, pending, future in results:
-        picked = pick(pending)
-        listed = [] if picked is None else [picked, *same_day(pending, picked)]
+        ranked = sorted(pending, key=rank)
+        picked = ranked[0] if ranked else None  # `pick`: the first of the most urgent
+        listed = [] if picked is None else [picked, *same_day_of_ranked(ranked, picked)]
         keep_due = due_with is None or any(c.rule.key in due_with for c in pending)
         every = keep_due or (upcoming_days is not None and coming_of is None)
         by_id: dict[int, Touchpoint] = {}
-        for cand in sorted(pending, key=rank) if every else listed:
+        for cand in ranked if every else listed:
             item = touchpoint(cand, templates, settings, parts)
             by_id[id(cand)] = item
             if keep_due:
