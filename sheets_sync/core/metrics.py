@@ -137,7 +137,7 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
     book_facts = facts or build_facts(book, today, config)
     rows = rows or BookRows(book, book_facts)
     whole = BookSlice(book, book_facts, classes, config, txns=rows.txns,
-                      interactions=rows.interactions)
+                      interactions=rows.interactions, rows=rows.people(classes))
     repeats = repeat_deals(book_facts)
     out: list[Metric] = []
 
@@ -308,11 +308,11 @@ def _circle_conversion(book: Book, book_facts: BookFacts, classes: Mapping[str, 
     """Seed 004: CR = new clients from a circle ÷ contacts in that circle, per circle."""
     out = []
     for circle in vocabulary.CIRCLES:
-        members = [c for c in book.contacts if c.circle == circle]
+        members = [row for row in rows.people(classes) if row[1].circle == circle]
         if not members:
             continue
-        circle_slice = BookSlice(book, book_facts, classes, config, contacts=members,
-                                 txns=rows.txns_of(book_facts.key(c) for c in members),
+        circle_slice = BookSlice(book, book_facts, classes, config, rows=members,
+                                 txns=rows.txns_of(key for key, _, _ in members),
                                  interactions=rows.interactions)
         value, num, den = conversion(circle_slice)
         out.append(make_metric("circle_conversion", value, (

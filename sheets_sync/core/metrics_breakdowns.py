@@ -15,6 +15,7 @@ from sheets_sync.core.metrics_measures import (
     BookRows,
     BookSlice,
     Keyed,
+    PersonRow,
     conversion,
     dormant_share,
     nps,
@@ -97,20 +98,20 @@ class _Slicer:
         self.interactions = rows.interactions
         self.total = len(book.transactions)
 
-    def groups(self, label: Callable[[Contact], str]) -> dict[str, list[Contact]]:
+    def groups(self, label: Callable[[Contact], str]) -> dict[str, list[PersonRow]]:
         """The Contacts rows by `label`, in sheet order within a group."""
-        groups: dict[str, list[Contact]] = {}
-        for contact in self.book.contacts:
-            groups.setdefault(label(contact), []).append(contact)
+        groups: dict[str, list[PersonRow]] = {}
+        for row in self.rows.people(self.classes):
+            groups.setdefault(label(row[1]), []).append(row)
         return groups
 
-    def cut(self, members: Sequence[Contact], txns: Keyed) -> BookSlice:
-        return BookSlice(self.book, self.facts, self.classes, self.config, contacts=members,
+    def cut(self, members: Sequence[PersonRow], txns: Keyed) -> BookSlice:
+        return BookSlice(self.book, self.facts, self.classes, self.config, rows=members,
                          txns=txns, interactions=self.interactions)
 
-    def row(self, group: str, members: list[Contact], extra_txns: Keyed = ()) -> list[Any]:
+    def row(self, group: str, members: list[PersonRow], extra_txns: Keyed = ()) -> list[Any]:
         """The measures on `members`, their transactions and `extra_txns`."""
-        txns = self.rows.txns_of(self.facts.key(c) for c in members) + list(extra_txns)
+        txns = self.rows.txns_of(key for key, _, _ in members) + list(extra_txns)
         return _measure_row(group, self.cut(members, txns), self.repeats, self.total)
 
 
@@ -155,7 +156,8 @@ def _by_source(slicer: _Slicer) -> Breakdown:
     rows = []
     for key in sorted(sources, key=lambda k: (-len(sources[k]), k == "", shown[k].casefold())):
         clients = [people[k] for k, _ in sources[key] if k in people]
-        unique = list({id(c): c for c in clients}.values())
+        unique = [(slicer.facts.key(c), c, slicer.classes.get(c.key))
+                  for c in {id(c): c for c in clients}.values()]
         rows.append(_measure_row(shown[key], slicer.cut(unique, sources[key]), slicer.repeats,
                                  slicer.total, per_source=True))
     return Breakdown("source", rows)

@@ -42,6 +42,8 @@ def repeat_deals(facts: BookFacts) -> set[int]:
 
 
 Keyed = Sequence[tuple[str, Any]]  # (contact key, Interaction or Transaction), in sheet order
+# (contact key, the Contacts row's contact, its classification) of one Contacts row
+PersonRow = tuple[str, Contact, Classification | None]
 
 
 def keyed(rows: Iterable[Interaction | Transaction], facts: BookFacts) -> list[tuple[str, Any]]:
@@ -60,6 +62,17 @@ class BookRows:
         self._at: dict[str, list[int]] = {}
         for position, (key, _) in enumerate(self.txns):
             self._at.setdefault(key, []).append(position)
+        self._book, self._facts = book, facts
+        self._people: tuple[Mapping[str, Classification], list[PersonRow]] | None = None
+
+    def people(self, classes: Mapping[str, Classification]) -> list[PersonRow]:
+        """Every Contacts row as a `PersonRow`, in the book's order: worked out once for the
+        whole book and every slice of it (each slice keyed its contacts again)."""
+        if self._people is None or self._people[0] is not classes:
+            facts = self._facts
+            self._people = (classes, [(facts.key(c), c, classes.get(c.key))
+                                      for c in self._book.contacts])
+        return self._people[1]
 
     def txns_of(self, keys: Iterable[str]) -> list[tuple[str, Any]]:
         """The transactions of the contacts with `keys`, in sheet order."""
@@ -75,17 +88,23 @@ class BookSlice:
 
     def __init__(self, book: Book, facts: BookFacts, classes: Mapping[str, Classification],
                  config: Mapping[str, Any], *, txns: Keyed, interactions: Keyed,
-                 contacts: Sequence[Contact] | None = None) -> None:
+                 contacts: Sequence[Contact] | None = None,
+                 rows: Sequence[PersonRow] | None = None) -> None:
         self.book = book
         self.facts = facts
         self.today = facts.today
         self.config = config
         self.settings = config["metrics"]
         self.people = facts.people
-        self.contacts = list(book.contacts if contacts is None else contacts)
         # One entry per Contacts row: a duplicated ID (reported in Issues) still counts twice
-        # in per-contact counts, as it does on the Tier and Activity columns.
-        self.rows = [(facts.key(c), c, classes.get(c.key)) for c in self.contacts]
+        # in per-contact counts, as it does on the Tier and Activity columns. `rows`: the
+        # slice's contacts as PersonRows already (BookRows.people), `contacts` taken from them.
+        if rows is None:
+            self.contacts = list(book.contacts if contacts is None else contacts)
+            self.rows = [(facts.key(c), c, classes.get(c.key)) for c in self.contacts]
+        else:
+            self.rows = list(rows)
+            self.contacts = [c for _, c, _ in self.rows]
         self.keys = {key: c for key, c, _ in self.rows}
         self.txns = [txn for _, txn in txns]
         self._interactions = interactions
