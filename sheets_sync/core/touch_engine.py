@@ -182,15 +182,18 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
     horizon = settings.horizon
     beyond: tuple[tuple, Candidate] | None = None  # the soonest coming one past the horizon
     thanked = index.facts.thank_yous.get(person.key, ())
+    tier, done_by_rule = person.tier, person.done
+    shared_outcome, route, priority_of = shared.outcome, shared.route, shared.priority
     for rule in shared.rules_for(person, index):
         # The dates the contact did the rule, in date order. A referral is thanked by any
         # thank-you of the book (facts.thank_yous), not only by an Interaction naming this
         # rule, so the Referrals tab and Today agree.
-        done = list(thanked) if rule.trigger == "referral" else person.done.get(rule.key, _NONE)
-        if rule.trigger == "calendar":
+        trigger = rule.trigger
+        done = list(thanked) if trigger == "referral" else done_by_rule.get(rule.key, _NONE)
+        if trigger == "calendar":
             found = _calendar_outcome(rule, person, index, greeting, shared, done)
         else:
-            found = shared.outcome(rule, person, index, done)
+            found = shared_outcome(rule, person, index, done)
         if found is None:
             continue
         latest, due_now, later = found
@@ -198,7 +201,7 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
             fell_due[rule.group] = latest
         if not due_now and not later:
             continue
-        channel, fallback_from = shared.route(rule, person, settings)
+        channel, fallback_from = route(rule, person, settings)
         if channel is None:
             if due_now:
                 blocked.append((rule, fallback_from))
@@ -206,16 +209,16 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
         for occ in due_now:
             overdue = (today - occ.due).days
             pending.append(Candidate(rule, occ, person, channel, fallback_from,
-                                     shared.priority(rule, person.tier, overdue, settings),
-                                     overdue))
+                                     priority_of(rule, tier, overdue, settings), overdue))
+        if not later:
+            continue
+        priority = priority_of(rule, tier, 0, settings)
         for occ in later:
             if occ.due <= horizon:
-                future.append(Candidate(rule, occ, person, channel, fallback_from,
-                                        shared.priority(rule, person.tier, 0, settings), 0))
+                future.append(Candidate(rule, occ, person, channel, fallback_from, priority, 0))
                 continue
             # Past the horizon only the soonest matters (Next touch), the first of equals
             # as `min` over them all would find it: no candidate is made for the others.
-            priority = shared.priority(rule, person.tier, 0, settings)
             order = (occ.due, -priority, rule.key)
             if beyond is None or order < beyond[0]:
                 beyond = (order, Candidate(rule, occ, person, channel, fallback_from,

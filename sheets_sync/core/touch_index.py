@@ -133,13 +133,19 @@ class BookIndex:
         # Per evaluation, for the triggers: an event rule's offsets as timedeltas (rule key ->),
         # and the (year, date) birthdays of a month/day, solar or lunar, in the years looked at.
         self.event_offsets: dict[str, list[timedelta]] = {}
+        self._markers: dict[str, str | None] = {}
         self.birthdays: dict[tuple[int, int, bool], list[tuple[int, date]]] = {}
 
     def marker(self, text: str) -> str | None:
         """The rule the tool's own marker names ("Label [rule_key]", written on Today and
-        harvested from it), or None: a person's text is never read as the marker."""
-        key = rule_key_of(text)
-        return key if key in self.rule_keys else None
+        harvested from it), or None: a person's text is never read as the marker. Once per
+        text: every contact's interactions are read, and their Touchpoint texts recur."""
+        try:
+            return self._markers[text]
+        except KeyError:
+            key = rule_key_of(text)
+            found = self._markers[text] = key if key in self.rule_keys else None
+            return found
 
     def names(self, text: str) -> tuple[str, ...]:
         """The rules an Interactions Touchpoint names: the tool's marker; else, in a person's
