@@ -259,15 +259,18 @@ def harvest_done(today_table: Table, existing: list[Interaction], today: date,
     rows = read_today(today_table, date_order)
     worked = written_on(rows)
     done_on = worked if worked is not None and worked <= today else today
+    ticked = [row for row in rows if row.done and row.contact_id and row.touchpoint]
+    if not ticked:
+        return []
+    # Only the ticked rows' contacts are looked up: their interactions are all that is read.
+    wanted = {id_key(row.contact_id) for row in ticked}
     logged: dict[tuple[str, str], list[date]] = defaultdict(list)
     for interaction in existing:
-        if interaction.date is not None:
+        if interaction.date is not None and id_key(interaction.contact_id) in wanted:
             logged[_key(interaction.contact_id, interaction.touchpoint)].append(interaction.date)
 
     out: list[Interaction] = []
-    for row in rows:
-        if not row.done or not row.contact_id or not row.touchpoint:
-            continue
+    for row in ticked:
         since = min(row.due, done_on) if row.due else done_on
         key = _key(row.contact_id, row.touchpoint)
         if any(when >= since for when in logged[key]):
