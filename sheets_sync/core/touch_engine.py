@@ -63,7 +63,7 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
     settings = engine_settings(typed, today, until, horizon, lang)
     index = BookIndex(facts, rules, templates, settings)
     greeting = greeting_settings(typed.today, typed.calendar)
-    shared = Shared(rules, settings)
+    shared = Shared(rules)
     issues: list[Issue] = []
 
     def each() -> Iterator[ContactResult]:
@@ -95,31 +95,24 @@ class Shared:
       contacts share a tier, lifecycle and stage, so `_applies` runs per kind of contact);
     - a calendar rule's occurrences for a country and Festivals cell, greeting filter applied,
       and their outcome when nothing was done (every Malaysian with a blank cell gets the same);
-    - a rule's channel for a contact's reach (a phone, a mobile, an e-mail);
+    - a rule's channel for a contact's reach (a phone, a landline, an e-mail);
     - a priority for a rule, tier and days overdue;
     - a rule's occurrences and how they settle, by what its trigger reads of the contact
       (touch_triggers.READS: a closing date, a last contact, a birthday) and the dates the
       rule was done (contacts who closed the same day share their drip).
     """
 
-    def __init__(self, rules: Sequence[Rule], settings: EngineSettings) -> None:
+    def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self.fields = tuple(dict.fromkeys(name for rule in rules for name, _, _ in rule.filters))
         self.by_kind: dict[tuple[str, ...], list[Rule]] = {}
         self.calendar: dict[tuple[str, str, str], list[Occurrence]] = {}
         self.calendar_outcomes: dict[tuple[str, str, str], Outcome | None] = {}
-        self.routes: dict[tuple[str, bool, bool, bool], tuple[str | None, str]] = {}
+        self.routes: dict[tuple[bool, bool, bool], dict[str, tuple[str | None, str]]] = {}
         self.priorities: dict[tuple[str, str, int], float] = {}
         self.by_reads: dict[tuple, Outcome | None] = {}
         self.reads = {rule.key: READS.get(rule.trigger) for rule in rules}
         self.needs = {rule.key: needs(rule) for rule in rules}
-        mobile = settings.mobile_channels
-        # Rules that may go by a channel needing a mobile: only they ask whether it is one.
-        self.mobile_rules = frozenset(
-            rule.key for rule in rules
-            if rule.channel in mobile or any(
-                str(c).strip().lower() in mobile
-                for c in (rule.fallback if rule.fallback is not None else settings.fallback)))
 
     def rules_for(self, person: Person, index: BookIndex) -> list[Rule]:
         """The rules whose filters the contact passes and that can have an occurrence for them
@@ -148,15 +141,23 @@ class Shared:
                                                  index.settings)
             return found
 
-    def route(self, rule: Rule, person: Person, settings: EngineSettings
-              ) -> tuple[str | None, str]:
-        """`_channel`, by the contact's reach."""
-        phone = person.contact.phone
-        landline = bool(phone) and rule.key in self.mobile_rules and on_landline(person.contact)
-        reach = (rule.key, bool(phone), bool(person.contact.email), landline)
+    def routes_for(self, person: Person) -> dict[str, tuple[str | None, str]]:
+        """The memo of `_channel` answers (rule key ->) for contacts of the person's reach: a
+        phone, a landline, an e-mail."""
+        contact = person.contact
+        phone = bool(contact.phone)
+        reach = (phone, bool(contact.email), phone and on_landline(contact))
         found = self.routes.get(reach)
         if found is None:
-            found = self.routes[reach] = _channel(rule, person, settings)
+            found = self.routes[reach] = {}
+        return found
+
+    def route(self, rule: Rule, person: Person, settings: EngineSettings,
+              routes: dict[str, tuple[str | None, str]]) -> tuple[str | None, str]:
+        """`_channel`, once per rule and reach (`routes`: `routes_for` the person)."""
+        found = routes.get(rule.key)
+        if found is None:
+            found = routes[rule.key] = _channel(rule, person, settings)
         return found
 
     def priority(self, rule: Rule, tier: str, overdue: int, settings: EngineSettings) -> float:
@@ -184,6 +185,7 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
     thanked = index.facts.thank_yous.get(person.key, ())
     tier, done_by_rule = person.tier, person.done
     shared_outcome, route, priority_of = shared.outcome, shared.route, shared.priority
+    routes = shared.routes_for(person)
     for rule in shared.rules_for(person, index):
         # The dates the contact did the rule, in date order. A referral is thanked by any
         # thank-you of the book (facts.thank_yous), not only by an Interaction naming this
@@ -201,7 +203,7 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
             fell_due[rule.group] = latest
         if not due_now and not later:
             continue
-        channel, fallback_from = route(rule, person, settings)
+        channel, fallback_from = route(rule, person, settings, routes)
         if channel is None:
             if due_now:
                 blocked.append((rule, fallback_from))
