@@ -238,8 +238,8 @@ def _closings_by_person(book: Book,
         names[key] = contact.name or key
         if contact.do_not_contact:
             excluded.add(key)
-        else:
-            closings.setdefault(key, set()).update(d for d, _ in facts.closings[contact.row])
+        elif own := facts.closings[contact.row]:  # no empty set per contact never closed
+            closings.setdefault(key, set()).update(d for d, _ in own)
     return {k: v for k, v in closings.items() if k not in excluded}, names
 
 
