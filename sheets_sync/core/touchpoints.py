@@ -56,7 +56,6 @@ from sheets_sync.core.model import Book, Classification, Contact, Issue
 from sheets_sync.core.settings import parse_settings
 from sheets_sync.core.touch_engine import (
     TIER_ORDER,
-    Candidate,
     evaluate,
     rank,
     same_day_of_ranked,
@@ -130,11 +129,12 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
                                       lang, facts)
     settings = index.settings
     due: list[Touchpoint] = []
-    chosen: list[tuple[Candidate, Touchpoint]] = []
+    chosen: list[tuple[tuple, Touchpoint]] = []  # (`rank` of the candidate, its item)
     next_touch: dict[str, tuple[str, date]] = {}
     upcoming: list[Touchpoint] = []
     parts: LabelParts = {}  # the label texts of each rule and variant, picked once
     due_with, coming_of = wanted.due_with, wanted.coming_of
+    address_missing = False  # a chosen item's message asks for the unset office address
     for person, pending, future in results:
         ranked = sorted(pending, key=rank)
         picked = ranked[0] if ranked else None  # `pick`: the first of the most urgent
@@ -148,7 +148,11 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
             if keep_due:
                 due.append(item)
         if picked is not None:
-            chosen.extend((cand, by_id[id(cand)]) for cand in listed)
+            # Ranks and items only: a candidate would keep its contact's Person alive, one
+            # per contact with something due, to the end of the evaluation.
+            chosen.extend((rank(cand), by_id[id(cand)]) for cand in listed)
+            if not settings.office_address and not address_missing:
+                address_missing = any(needs_address(cand, templates) for cand in listed)
             next_touch[person.contact.key] = (by_id[id(picked)].label, picked.occ.due)
         elif future:
             soonest = min(future, key=lambda c: (c.occ.due, -c.priority, c.rule.key))
@@ -160,13 +164,12 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
             upcoming.extend(touchpoint(cand, templates, settings, parts) for cand in future
                             if cand.occ.due <= horizon
                             and (coming_of is None or cand.rule.key in coming_of))
-    if not settings.office_address and any(needs_address(cand, templates)
-                                           for cand, _ in chosen):
+    if address_missing:
         issues.append(Issue(facts.contacts_tab, None, "", "",
                             "The office address is not set, so the first-call SMS with directions "
                             "is left blank",
                             "set touchpoints.office_address to the office's address and map link"))
-    chosen.sort(key=lambda pair: rank(pair[0]))
+    chosen.sort(key=lambda pair: pair[0])
     due.sort(key=_item_rank)
     upcoming.sort(key=lambda t: (t.due, _item_rank(t)))
     return Plan(due=due, today=[item for _, item in chosen], next_touch=next_touch,
