@@ -4,6 +4,7 @@ never held back."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -87,7 +88,7 @@ def test_sixty_days_under_the_cap_the_queue_drains_and_nothing_is_lost() -> None
             queue.append(item(made, owners[n % 3], priority=5 + n % 7, due=today))
             made += 1
         offered = ranked([
-            Touchpoint(**{**i.__dict__, "priority": i.priority + 0.5 * (today - i.due).days})
+            dataclasses.replace(i, priority=i.priority + 0.5 * (today - i.due).days)
             for i in queue])
         offered, held = on_working_days(offered, today, OFFICE, ROUTINE)
         shown, queue = apply_cap(offered, cap, (), ())

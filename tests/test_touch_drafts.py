@@ -27,7 +27,7 @@ def test_the_message_is_the_template_filled_for_the_contact() -> None:
 def test_a_replaced_or_copied_item_keeps_the_same_message() -> None:
     item = _birthday_item()
     moved = dataclasses.replace(item, days_overdue=-2)
-    copied = Touchpoint(**{**item.__dict__})
+    copied = Touchpoint(**{f.name: getattr(item, f.name) for f in dataclasses.fields(item)})
     assert moved.message == copied.message == item.message
     assert copied == item
 

@@ -3,7 +3,6 @@ and its message drafted in the contact's (templates via messages.py)."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,24 +21,31 @@ class _DraftedWhenRead:
     """The `message` field of a Touchpoint: a str to every reader, drafted the first time it
     is read when the engine gave a `Draft` for it. Most due items never reach a tab that shows
     their message (Today takes one per contact, under a daily cap), and drafting them all was
-    most of the cost of rendering."""
+    most of the cost of rendering. It wraps the field's slot (`Touchpoint` has slots: a sync
+    holds one per contact with something due until the cap cuts them, 80,000 at 100,000
+    contacts, and a dict each was half their memory)."""
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.slot = name  # under its own name in the item's __dict__, as a plain field is
+    def __init__(self, slot: Any) -> None:
+        self._slot = slot  # the member descriptor the slots dataclass made for the field
 
-    def __get__(self, item: object, owner: type | None = None) -> str:
+    def __get__(self, item: object, owner: type | None = None) -> Any:
         if item is None:
-            raise AttributeError(self.slot)  # no class-level default: the field stays required
-        value = item.__dict__[self.slot]
+            return self
+        value = self._slot.__get__(item, owner)
         if isinstance(value, Draft):
-            value = item.__dict__[self.slot] = value.render()
+            value = value.render()
+            self._slot.__set__(item, value)
         return value
 
     def __set__(self, item: object, value: str | Draft) -> None:
-        item.__dict__[self.slot] = value
+        self._slot.__set__(item, value)
+
+    def undrafted(self, item: object) -> str | Draft:
+        """The field as it is held: the text, or the Draft not yet drafted."""
+        return self._slot.__get__(item, type(item))
 
 
-@dataclass
+@dataclass(slots=True)
 class Touchpoint:
     """One touch to make: what, for whom, when, how, and the drafted message."""
 
@@ -51,7 +57,7 @@ class Touchpoint:
     days_overdue: int
     channel: str
     priority: float
-    message: str = _DraftedWhenRead()  # type: ignore[assignment]  # a str, or a Draft of one
+    message: str  # a str, or a Draft of one, drafted when first read (_DraftedWhenRead)
     owner: str
     name: str
     tier: str
@@ -65,17 +71,22 @@ class Touchpoint:
         """`dataclasses.replace` that leaves a message still to be drafted undrafted (replace
         reads every field, so it drafted the message of each item it moved; most moved items
         are never shown)."""
-        moved = copy.copy(self)
-        for name, value in changes.items():
-            if name not in self.__dataclass_fields__:
-                raise TypeError(f"Touchpoint has no field {name!r}")
-            setattr(moved, name, value)
-        return moved
+        unknown = set(changes) - set(self.__dataclass_fields__)
+        if unknown:
+            raise TypeError(f"Touchpoint has no field {sorted(unknown)[0]!r}")
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__
+                  if name != "message"}
+        values["message"] = _MESSAGE.undrafted(self)
+        return Touchpoint(**{**values, **changes})
 
     @property
     def touchpoint(self) -> str:
         """The Touchpoint text written to Today and Interactions: "Label [rule_key]"."""
         return touchpoint_text(self.label, self.rule)
+
+
+_MESSAGE = _DraftedWhenRead(Touchpoint.__dict__["message"])
+Touchpoint.message = _MESSAGE  # type: ignore[assignment,misc]
 
 
 def touchpoint_text(label: str, rule: str) -> str:
