@@ -105,7 +105,7 @@ class Shared:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self.fields = tuple(dict.fromkeys(name for rule in rules for name, _, _ in rule.filters))
-        self.by_kind: dict[tuple[str, ...], list[Rule]] = {}
+        self.by_kind: dict[tuple, list[Rule]] = {}  # filter values and `has` -> rules
         self.calendar: dict[tuple[str, str, str], list[Occurrence]] = {}
         self.calendar_outcomes: dict[tuple[str, str, str], Outcome | None] = {}
         self.routes: dict[tuple[bool, bool, bool], dict[str, tuple[str | None, str]]] = {}
@@ -118,13 +118,13 @@ class Shared:
         """The rules whose filters the contact passes and that can have an occurrence for them
         (touch_triggers.needs: a drip step needs a closing, a thank-you a referral), in config
         order."""
-        facts = has(person, index)
-        kind = (*map(person.attr, self.fields), facts)
+        present = has(person, index)
+        kind = (*map(person.attr, self.fields), present)
         found = self.by_kind.get(kind)
         if found is None:
             found = self.by_kind[kind] = [
                 rule for rule in self.rules
-                if _applies(rule, person) and self.needs[rule.key] in (None, *facts)]
+                if _applies(rule, person) and self.needs[rule.key] in (None, *present)]
         return found
 
     def outcome(self, rule: Rule, person: Person, index: BookIndex, done: list[date]
