@@ -13,7 +13,7 @@ text typed on many rows is held once.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from datetime import date
 from typing import Any, overload
 
@@ -24,24 +24,27 @@ class ValueMemo:
     True are equal in Python but not one cell); a zero keeps its own object (-0.0 == 0.0)."""
 
     def __init__(self) -> None:
-        # Texts, dates and None never equal one another, so one dict keeps them all; numbers
-        # keep their own (True == 1 == 1.0).
+        # Texts, dates, None and non-zero floats never equal one another, so one dict keeps
+        # them all. Ints and bools are never looked up in it (True == 1 == 1.0), nor zeros.
         self._plain: dict[Any, Any] = {}
-        self._numbers: dict[float, float] = {}
 
-    def column(self, values: Sequence[Any]) -> list[Any]:
-        """`values` with each text, date and non-zero float replaced by the one kept for it."""
+    def column(self, values: Sequence[Any], kinds: Set[type] | None = None) -> list[Any]:
+        """`values` with each text, date and non-zero float replaced by the one kept for it.
+        `kinds`, when given, holds at least the type of every value (the caller's own
+        `set(map(type, values))`, so a column's types are found once)."""
         plain = self._plain.setdefault
-        if _PLAIN.issuperset(map(type, values)):  # the common column: one C-speed pass
-            return list(map(plain, values, values))
-        number = self._numbers.setdefault
+        if kinds is None:
+            kinds = set(map(type, values))
+        if kinds <= _PLAIN or (kinds <= _PLAIN_OR_FLOAT and 0.0 not in values):
+            return list(map(plain, values, values))  # the common column: one C-speed pass
         return [plain(v, v) if (kind := v.__class__) is str or kind is date
-                else number(v, v) if kind is float and v
+                or (kind is float and v)
                 else v
                 for v in values]
 
 
 _PLAIN = frozenset({str, date, type(None)})
+_PLAIN_OR_FLOAT = _PLAIN | {float}  # `0.0 in` finds both zeros (equal), which stay apart
 
 
 class Rows(Sequence[tuple[int, list[Any]]]):

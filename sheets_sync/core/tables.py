@@ -7,7 +7,7 @@ Shared by every store, so Excel, Google Sheets and memory read and place the sam
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain, islice
+from itertools import chain, compress, islice
 from typing import Any
 
 from sheets_sync.core.model import FORMULA_WITHOUT_VALUE, Table, WorkbookData
@@ -90,26 +90,16 @@ def grid_to_table(name: str, tab: str, grid: Iterable[Sequence[Any]],
     width = max((_row_width(values) for values in head[: header_at + 1]), default=0)
     rows = Rows()
     formulas: set[tuple[int, int]] = set()
-    numbers: list[int] = []
-    batch: list[Sequence[Any]] = []
-    for position, values in enumerate(chain(head[header_at + 1:], source), header_at + 1):
-        if not _has_value(values):  # a formula cell is never blank
-            width = max(width, _row_width(values))
-            continue
-        if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
-            values = list(values)
-            for col, value in enumerate(values):
-                if value is FORMULA_WITHOUT_VALUE:
-                    formulas.add((position + 1, col))
-                    values[col] = None
-        numbers.append(position + 1)
-        batch.append(values)
-        if len(batch) == _BATCH:
-            _add(rows, numbers, batch, memo)
-            numbers, batch = [], []
-    _add(rows, numbers, batch, memo)
+    body = chain(head[header_at + 1:], source)
+    first = header_at + 2  # the sheet row of the batch's first row
+    while batch := list(islice(body, _BATCH)):
+        if len(set(map(len, batch))) == 1:  # as every reader gives: one batch, by column
+            width = _add_uniform(rows, first, batch, memo, formulas, width)
+        else:
+            width = _add_rows(rows, first, batch, memo, formulas, width)
+        first += len(batch)
     for col in range(rows.width - 1, width - 1, -1):
-        if any(value not in (None, "") for value in rows.columns[col]):
+        if not _all_blank(rows.columns[col]):
             width = col + 1
             break
     width = max([width, *(col + 1 for _, col in formulas)])
@@ -118,6 +108,76 @@ def grid_to_table(name: str, tab: str, grid: Iterable[Sequence[Any]],
 
 
 _BATCH = 4096  # rows turned column-wise at once: C-speed transposing, a bounded copy
+_MARK = type(FORMULA_WITHOUT_VALUE)
+
+
+def _add_uniform(rows: Rows, first: int, batch: list[Sequence[Any]], memo: ValueMemo,
+                 formulas: set[tuple[int, int]], width: int) -> int:
+    """`_add_rows` for rows of one length, a column at a time: the per-cell work (types, the
+    blank test, the memo) is C-speed `map`s over each column, Python only for the few rows
+    whose first cell is blank and for the cells of formulas showing nothing. Returns the
+    width in use so far."""
+    if not batch[0]:
+        return width  # rows without cells: blank, and no wider than any
+    columns = zip(*batch, strict=True)  # one column at a time: one column's copy at once
+    head = next(columns)
+    keep = _filled(head, set(map(type, head)))
+    for position in [p for p, filled in enumerate(keep) if not filled]:
+        values = batch[position]
+        if _has_value(values):  # a formula cell is never blank
+            keep[position] = True
+        else:
+            width = max(width, _row_width(values))
+    every = all(keep)
+    numbers = range(first, first + len(batch)) if every else list(
+        compress(range(first, first + len(batch)), keep))
+    if not numbers:
+        return width
+    kept: list[list[Any]] = []
+    for col, column in enumerate(chain([head], columns)):
+        kinds = set(map(type, column))
+        if _MARK in kinds:  # rare: look at each cell only then
+            column = list(column)
+            for position, value in enumerate(column):
+                if value is FORMULA_WITHOUT_VALUE:
+                    formulas.add((first + position, col))
+                    column[position] = None
+            kinds.discard(_MARK)
+            kinds.add(type(None))
+        kept.append(memo.column(column if every else list(compress(column, keep)), kinds))
+    rows.extend_uniform(numbers, kept)
+    return width
+
+
+def _filled(column: Sequence[Any], kinds: set[type]) -> list[bool]:
+    """Per cell, whether it is not blank (None, or a text of spaces)."""
+    if str not in kinds and type(None) not in kinds:
+        return [True] * len(column)
+    if kinds == {str}:
+        return list(map(bool, map(str.strip, column)))
+    return [not _blank(value) for value in column]
+
+
+def _add_rows(rows: Rows, first: int, batch: list[Sequence[Any]], memo: ValueMemo,
+              formulas: set[tuple[int, int]], width: int) -> int:
+    """Append the rows with a value, a formula cell showing nothing read as None (and
+    remembered in `formulas`); returns the width in use so far, blank rows counted."""
+    numbers: list[int] = []
+    kept: list[Sequence[Any]] = []
+    for row, values in enumerate(batch, first):
+        if not _has_value(values):  # a formula cell is never blank
+            width = max(width, _row_width(values))
+            continue
+        if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
+            values = list(values)
+            for col, value in enumerate(values):
+                if value is FORMULA_WITHOUT_VALUE:
+                    formulas.add((row, col))
+                    values[col] = None
+        numbers.append(row)
+        kept.append(values)
+    _add(rows, numbers, kept, memo)
+    return width
 
 
 def _add(rows: Rows, numbers: list[int], batch: list[Sequence[Any]], memo: ValueMemo) -> None:
@@ -130,6 +190,17 @@ def _add(rows: Rows, numbers: list[int], batch: list[Sequence[Any]], memo: Value
         return
     for row, values in zip(numbers, batch, strict=True):
         rows.append((row, memo.column(values)))
+
+
+_BLANK_CELLS = frozenset({None, ""})
+
+
+def _all_blank(column: Sequence[Any]) -> bool:
+    """Whether every cell is None or "" (a text of spaces is not)."""
+    try:
+        return _BLANK_CELLS.issuperset(column)
+    except TypeError:  # an unhashable value: not blank
+        return False
 
 
 def _has_value(values: Sequence[Any]) -> bool:
