@@ -137,3 +137,25 @@ def test_a_row_whose_first_cell_is_blank_is_kept_for_a_value_further_on() -> Non
             ["", "", "", "", "", ""]]
     table = grid_to_table("Contacts", "contacts", grid)
     assert [n for n, _ in table.rows] == [2, 3]
+
+
+def test_a_grid_read_by_its_length_or_row_by_row_gives_one_table() -> None:
+    grid = [HEADERS] + [[f"C{n}", f"Name {n}", "", date(2026, 1, 1 + n % 28), float(n % 11), ""]
+                        for n in range(6000)]
+    grid[4500] = ["", "", "", "", "", ""]
+    sized = grid_to_table("Contacts", "contacts", grid)
+    streamed = grid_to_table("Contacts", "contacts", iter(grid))
+    assert list(sized.rows) == list(streamed.rows) and len(sized.rows) == 5999
+    assert [len(column) for column in sized.rows.columns] == [5999] * len(HEADERS)
+
+
+def test_ids_of_many_contacts_are_one_object_on_every_tab() -> None:
+    from sheets_sync.core.rows import ValueMemo
+
+    memo = ValueMemo()
+    contacts = grid_to_table("Contacts", "contacts", [HEADERS] + [
+        [f"C{n}", f"Name {n}", "", "", "", ""] for n in range(5000)], memo)
+    interactions = grid_to_table("Interactions", "interactions", [["Date", "Contact ID"]] + [
+        [date(2026, 1, 5), "".join(["C", str(n)])] for n in range(4999, -1, -1)], memo)
+    ids = contacts.rows.columns[0]
+    assert all(a is b for a, b in zip(interactions.rows.columns[1], reversed(ids), strict=True))
