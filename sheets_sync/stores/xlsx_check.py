@@ -107,7 +107,7 @@ def _check_location(workbook: str, file_name: str) -> None:
 
 
 SCAN_PIECE = 1 << 20  # the sheet XML is unpacked and checked a megabyte at a time
-SCAN_MEASURE = 8 << 20  # and measured 8 megabytes at a time (each measure has a set cost)
+SCAN_MEASURE = 2 << 20  # and measured 2 megabytes at a time (each measure has a set cost)
 
 
 def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetScan:
