@@ -104,11 +104,15 @@ def grid_to_table(name: str, tab: str, grid: Iterable[Sequence[Any]],
                 rows, filling = filling.rows(), None
             if filling is None and numbers:
                 rows.extend_uniform(numbers, columns)
+            del numbers, columns
         else:
             if filling is not None:
                 rows, filling = filling.rows(), None
             width = _add_rows(rows, first, batch, memo, formulas, width)
         first += len(batch)
+        # Let go of the batch's rows before the next batch is read: the next rows' values then
+        # take the room of this batch's repeats, rather than new room beside them.
+        del batch
     if filling is not None:
         rows = filling.rows()
     for col in range(rows.width - 1, width - 1, -1):
