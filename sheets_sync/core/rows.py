@@ -2,7 +2,7 @@
 
 A read table lives as long as the sync. Kept as (row, list) pairs, each of 100,000s of rows
 costs a tuple, a list and an int besides its cells' pointers; kept by column, a row costs its
-pointers and eight bytes for its number. Validation reads a table a column at a time, which is
+pointers and four bytes for its number. Validation reads a table a column at a time, which is
 what it is stored as. Iterating still gives (1-based sheet row, list of values) pairs, made
 when asked for, so every reader of `Table.rows` works unchanged.
 
@@ -13,7 +13,7 @@ text typed on many rows is held once.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from datetime import date
 from typing import Any, overload
 
@@ -24,24 +24,33 @@ class ValueMemo:
     True are equal in Python but not one cell); a zero keeps its own object (-0.0 == 0.0)."""
 
     def __init__(self) -> None:
-        # Texts, dates and None never equal one another, so one dict keeps them all; numbers
-        # keep their own (True == 1 == 1.0).
+        # Texts, dates, None and non-zero floats never equal one another, so one dict keeps
+        # them all. Ints and bools are never looked up in it (True == 1 == 1.0), nor zeros.
         self._plain: dict[Any, Any] = {}
-        self._numbers: dict[float, float] = {}
 
-    def column(self, values: Sequence[Any]) -> list[Any]:
-        """`values` with each text, date and non-zero float replaced by the one kept for it."""
-        plain = self._plain.setdefault
-        if _PLAIN.issuperset(map(type, values)):  # the common column: one C-speed pass
-            return list(map(plain, values, values))
-        number = self._numbers.setdefault
+    def column(self, values: Sequence[Any], kinds: Set[type] | None = None,
+               keep: bool = True) -> list[Any]:
+        """`values` with each text, date and non-zero float replaced by the one kept for it.
+        `kinds`, when given, holds at least the type of every value (the caller's own
+        `set(map(type, values))`, so a column's types are found once). With `keep` False the
+        values not seen before are not kept (a column of one value per row: names, e-mails),
+        so the memo holds only what may come again."""
+        plain = self._plain.setdefault if keep else self._plain.get
+        if kinds is None:
+            kinds = set(map(type, values))
+        if kinds <= _PLAIN or (kinds <= _PLAIN_OR_FLOAT and 0.0 not in values):
+            return list(map(plain, values, values))  # the common column: one C-speed pass
         return [plain(v, v) if (kind := v.__class__) is str or kind is date
-                else number(v, v) if kind is float and v
+                or (kind is float and v)
                 else v
                 for v in values]
 
 
 _PLAIN = frozenset({str, date, type(None)})
+# Sheet row numbers and row lengths: four bytes each (a sheet has at most 1,048,576 rows, a
+# Google Sheet 10 million cells), for the 100,000s of rows a read keeps through the sync.
+ROW_CODE = "i"
+_PLAIN_OR_FLOAT = _PLAIN | {float}  # `0.0 in` finds both zeros (equal), which stay apart
 
 
 class Rows(Sequence[tuple[int, list[Any]]]):
@@ -52,9 +61,9 @@ class Rows(Sequence[tuple[int, list[Any]]]):
 
     def __init__(self, numbers: Iterable[int] = (), columns: Sequence[list[Any]] = (),
                  lengths: Iterable[int] | None = None) -> None:
-        self.numbers = array("q", numbers)
+        self.numbers = array(ROW_CODE, numbers)
         self.columns: list[list[Any]] = list(columns)
-        self.lengths: array[int] | None = array("q", lengths) if lengths is not None else None
+        self.lengths: array[int] | None = array(ROW_CODE, lengths) if lengths is not None else None
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[int, Sequence[Any]]]) -> Rows:
@@ -87,7 +96,7 @@ class Rows(Sequence[tuple[int, list[Any]]]):
         count = len(self.numbers)
         width = len(values)
         if width != len(self.columns) and self.lengths is None and count:
-            self.lengths = array("q", [len(self.columns)]) * count
+            self.lengths = array(ROW_CODE, [len(self.columns)]) * count
         while len(self.columns) < width:
             self.columns.append([None] * count)
         for column, value in zip(self.columns, values, strict=False):  # longer: padded

@@ -6,12 +6,13 @@ Shared by every store, so Excel, Google Sheets and memory read and place the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain, islice
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+from itertools import chain, compress, islice
 from typing import Any
 
 from sheets_sync.core.model import FORMULA_WITHOUT_VALUE, Table, WorkbookData
-from sheets_sync.core.rows import Rows, ValueMemo
+from sheets_sync.core.rows import ROW_CODE, Rows, ValueMemo
 from sheets_sync.core.vocabulary import (
     CONTACT_COLUMNS,
     INTERACTION_COLUMNS,
@@ -90,26 +91,32 @@ def grid_to_table(name: str, tab: str, grid: Iterable[Sequence[Any]],
     width = max((_row_width(values) for values in head[: header_at + 1]), default=0)
     rows = Rows()
     formulas: set[tuple[int, int]] = set()
-    numbers: list[int] = []
-    batch: list[Sequence[Any]] = []
-    for position, values in enumerate(chain(head[header_at + 1:], source), header_at + 1):
-        if not _has_value(values):  # a formula cell is never blank
-            width = max(width, _row_width(values))
-            continue
-        if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
-            values = list(values)
-            for col, value in enumerate(values):
-                if value is FORMULA_WITHOUT_VALUE:
-                    formulas.add((position + 1, col))
-                    values[col] = None
-        numbers.append(position + 1)
-        batch.append(values)
-        if len(batch) == _BATCH:
-            _add(rows, numbers, batch, memo)
-            numbers, batch = [], []
-    _add(rows, numbers, batch, memo)
+    body = chain(head[header_at + 1:], source)
+    first = header_at + 2  # the sheet row of the batch's first row
+    size = len(grid) - first + 1 if isinstance(grid, Sized) else 0
+    filling = _Filling(size) if size > _BATCH else None
+    found = column_keys(tab, headers)
+    keep = {found[key]: True for key in _SHARED.get(tab, ()) if key in found}
+    while batch := list(islice(body, _BATCH)):
+        if len(set(map(len, batch))) == 1:  # as every reader gives: one batch, by column
+            numbers, columns, width = _by_column(first, batch, memo, formulas, width, keep)
+            if filling is not None and not filling.add(numbers, columns):
+                rows, filling = filling.rows(), None
+            if filling is None and numbers:
+                rows.extend_uniform(numbers, columns)
+            del numbers, columns
+        else:
+            if filling is not None:
+                rows, filling = filling.rows(), None
+            width = _add_rows(rows, first, batch, memo, formulas, width)
+        first += len(batch)
+        # Let go of the batch's rows before the next batch is read: the next rows' values then
+        # take the room of this batch's repeats, rather than new room beside them.
+        del batch
+    if filling is not None:
+        rows = filling.rows()
     for col in range(rows.width - 1, width - 1, -1):
-        if any(value not in (None, "") for value in rows.columns[col]):
+        if not _all_blank(rows.columns[col]):
             width = col + 1
             break
     width = max([width, *(col + 1 for _, col in formulas)])
@@ -118,6 +125,125 @@ def grid_to_table(name: str, tab: str, grid: Iterable[Sequence[Any]],
 
 
 _BATCH = 4096  # rows turned column-wise at once: C-speed transposing, a bounded copy
+# Columns whose values the memo keeps even when each row has its own: the IDs that the other
+# tabs repeat (an Interactions row's Contact ID is then the Contacts row's string).
+_SHARED = {"contacts": ("id",)}
+_MARK = type(FORMULA_WITHOUT_VALUE)
+
+
+class _Filling:
+    """Columns of one width filled a batch at a time into lists made once, as long as the
+    grid: a list grown by appending is copied each time it outgrows its room and keeps up to
+    an eighth more room than it holds, which at 100,000s of rows leaves holes behind."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.count = size, 0
+        self.numbers = array(ROW_CODE)
+        self.columns: list[list[Any]] = []
+
+    def add(self, numbers: Sequence[int], columns: list[list[Any]]) -> bool:
+        """Add the rows; False (and nothing added) when they do not fit."""
+        if not numbers:
+            return True
+        if not self.columns:
+            self.columns = [[None] * self.size for _ in columns]
+        end = self.count + len(numbers)
+        if len(columns) != len(self.columns) or end > self.size:
+            return False
+        for column, values in zip(self.columns, columns, strict=True):
+            column[self.count:end] = values
+        self.numbers.extend(numbers)
+        self.count = end
+        return True
+
+    def rows(self) -> Rows:
+        for column in self.columns:
+            del column[self.count:]
+        return Rows(self.numbers, self.columns)
+
+
+def _by_column(first: int, batch: list[Sequence[Any]], memo: ValueMemo,
+               formulas: set[tuple[int, int]], width: int, keep: dict[int, bool]
+               ) -> tuple[Sequence[int], list[list[Any]], int]:
+    """The sheet rows and the columns of a batch of rows of one length, blank rows left out
+    and formula cells showing nothing read as None (and remembered in `formulas`), with the
+    width in use so far. The per-cell work (types, the blank test, the memo) is C-speed `map`s
+    over each column; Python looks only at the few rows whose first cell is blank and at the
+    cells of formulas showing nothing. `keep` says, per column, whether the memo keeps its
+    new values; a column not in it yet keeps them when its values repeat in this batch (a
+    column of one value per row, names or e-mails, would only grow the memo)."""
+    if not batch[0]:
+        return (), [], width  # rows without cells: blank, and no wider than any
+    columns = zip(*batch, strict=True)  # one column at a time: one column's copy at once
+    head = next(columns)
+    filled = _filled(head, set(map(type, head)))
+    for position in [p for p, value in enumerate(filled) if not value]:
+        values = batch[position]
+        if _has_value(values):  # a formula cell is never blank
+            filled[position] = True
+        else:
+            width = max(width, _row_width(values))
+    every = all(filled)
+    numbers = range(first, first + len(batch)) if every else list(
+        compress(range(first, first + len(batch)), filled))
+    kept: list[list[Any]] = []
+    if not numbers:
+        return numbers, kept, width
+    for col, column in enumerate(chain([head], columns)):
+        kinds = set(map(type, column))
+        if _MARK in kinds:  # rare: look at each cell only then
+            column = list(column)
+            for position, value in enumerate(column):
+                if value is FORMULA_WITHOUT_VALUE:
+                    formulas.add((first + position, col))
+                    column[position] = None
+            kinds.discard(_MARK)
+            kinds.add(type(None))
+        if not every:
+            column = list(compress(column, filled))
+        if col not in keep:
+            keep[col] = _repeats(column)
+        kept.append(memo.column(column, kinds, keep[col]))
+    return numbers, kept, width
+
+
+def _repeats(column: Sequence[Any]) -> bool:
+    """Whether some value comes twice in `column`."""
+    try:
+        return len(set(column)) < len(column)
+    except TypeError:  # an unhashable value: say so, and the memo keeps the rest
+        return True
+
+
+def _filled(column: Sequence[Any], kinds: set[type]) -> list[bool]:
+    """Per cell, whether it is not blank (None, or a text of spaces)."""
+    if str not in kinds and type(None) not in kinds:
+        return [True] * len(column)
+    if kinds == {str}:
+        return list(map(bool, map(str.strip, column)))
+    return [not _blank(value) for value in column]
+
+
+def _add_rows(rows: Rows, first: int, batch: list[Sequence[Any]], memo: ValueMemo,
+              formulas: set[tuple[int, int]], width: int) -> int:
+    """Append the rows with a value, a formula cell showing nothing read as None (and
+    remembered in `formulas`); returns the width in use so far, blank rows counted."""
+    numbers: list[int] = []
+    kept: list[Sequence[Any]] = []
+    for row, values in enumerate(batch, first):
+        if not _has_value(values):  # a formula cell is never blank
+            width = max(width, _row_width(values))
+            continue
+        if FORMULA_WITHOUT_VALUE in values:  # rare: look at each cell only then
+            values = list(values)
+            for col, value in enumerate(values):
+                if value is FORMULA_WITHOUT_VALUE:
+                    formulas.add((row, col))
+                    values[col] = None
+        numbers.append(row)
+        kept.append(values)
+    _add(rows, numbers, kept, memo)
+    return width
 
 
 def _add(rows: Rows, numbers: list[int], batch: list[Sequence[Any]], memo: ValueMemo) -> None:
@@ -130,6 +256,17 @@ def _add(rows: Rows, numbers: list[int], batch: list[Sequence[Any]], memo: Value
         return
     for row, values in zip(numbers, batch, strict=True):
         rows.append((row, memo.column(values)))
+
+
+_BLANK_CELLS = frozenset({None, ""})
+
+
+def _all_blank(column: Sequence[Any]) -> bool:
+    """Whether every cell is None or "" (a text of spaces is not)."""
+    try:
+        return _BLANK_CELLS.issuperset(column)
+    except TypeError:  # an unhashable value: not blank
+        return False
 
 
 def _has_value(values: Sequence[Any]) -> bool:

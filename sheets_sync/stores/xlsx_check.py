@@ -106,7 +106,8 @@ def _check_location(workbook: str, file_name: str) -> None:
             "was written", RESAVE_FIX)
 
 
-SCAN_PIECE = 1 << 20  # the sheet XML is checked and measured a megabyte at a time
+SCAN_PIECE = 1 << 20  # the sheet XML is unpacked and checked a megabyte at a time
+SCAN_MEASURE = 2 << 20  # and measured 2 megabytes at a time (each measure has a set cost)
 
 
 def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetScan:
@@ -119,22 +120,26 @@ def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetS
     what = f"the part of tab '{tab}' ({part})"
     scan = SheetScan()
     parser = expat.ParserCreate()
-    pending = b""
+    pending: list[bytes] = []
+    size = 0
     info = package.archive.getinfo(package.actual(part) or part)
     with package.archive.open(info) as stream:
         piece = _read_piece(stream, info, file_name)
         _check_head(piece, tab, part, file_name)
         while piece:
             _parse_piece(parser, piece, False, what, file_name)
-            pending += piece
-            at = cut(pending)
-            if at:
-                scan.feed(pending[:at])
-                pending = pending[at:]
+            pending.append(piece)
+            size += len(piece)
+            if size >= SCAN_MEASURE:
+                data = b"".join(pending)
+                at = cut(data)
+                if at:
+                    scan.feed(data[:at])
+                pending, size = [data[at:]], len(data) - at
             piece = _read_piece(stream, info, file_name)
     _parse_piece(parser, b"", True, what, file_name)
-    if pending:
-        scan.feed(pending)
+    if size:
+        scan.feed(b"".join(pending))
     return scan
 
 

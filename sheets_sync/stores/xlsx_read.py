@@ -17,9 +17,10 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sheets_sync.core.cells import col_index
+from sheets_sync.core.cells import col_index, col_letter
 from sheets_sync.core.model import FORMULA_WITHOUT_VALUE
 
 _FORMULA = re.compile(rb"<f[\s>/]")
@@ -80,19 +81,90 @@ def mark_formulas(grid: list[list[Any]], xml: bytes | list[tuple[int, int]]
 def extent(xml: bytes) -> tuple[int, int, int]:
     """(rows, columns) of the rectangle from A1 to the last referenced cell, and the number of
     cells in the sheet."""
+    return _extent(xml, 0, 0)
+
+
+def _extent(xml: bytes, rows: int, cols: int) -> tuple[int, int, int]:
+    """`extent`, its rows and columns at least `rows` and `cols` (those of earlier pieces).
+
+    When every cell names itself first, as most writers write them, one search finds every
+    `<c` that is not a cell within the reach found so far (the last cell's, to start with): a
+    cell further out, a `<col>` or `<color>`, a cell that does not name itself first. Those
+    are rare, so the search is one C-speed pass, and the cells are a byte count."""
+    before = rows, cols  # what a measure of every cell starts from
+    last = xml.rfind(b'<c r="')
+    if last >= 0:
+        rows, cols = _reach(xml, last, rows, cols)
+    position, odd = 0, 0
+    while (match := _outside(rows, cols).search(xml, position)) is not None:
+        at = position = match.start()
+        position += 2
+        if not _CELL_START.match(xml, at):
+            continue  # <col>, <color>, <cfRule>: not a cell
+        if not _FIRST_REF_LETTERS.match(xml, at):
+            return _measured(xml, *before)  # a cell not naming itself first
+        odd += 1
+        if odd > _MAX_ODD:  # cells reaching further row after row, or leading zeros
+            return _measured(xml, *before)
+        rows, cols = _reach(xml, at, rows, cols)
+    return rows, cols, xml.count(b'<c r="')
+
+
+_MAX_ODD = 64
+
+
+def _reach(xml: bytes, at: int, rows: int, cols: int) -> tuple[int, int]:
+    """`rows` and `cols` grown to reach the cell whose reference starts at `at`."""
+    letters = _FIRST_REF_LETTERS.match(xml, at)
+    if letters is not None:
+        cols = max(cols, col_index(letters.group(1).decode()) + 1)
+    number = _FIRST_REF_ROW.match(xml, at)
+    if number is not None:
+        rows = max(rows, int(number.group(1)))
+    return rows, cols
+
+
+def _measured(xml: bytes, rows: int, cols: int) -> tuple[int, int, int]:
+    """`_extent` counting and measuring every cell (some cell does not name itself first)."""
     letters = _FIRST_REF_LETTERS.findall(xml)
     # Every "<c" a cell naming itself first, as most writers write them: no cell is left to
     # count (a cheaper search than counting cells, which `<col` and `<color` elements share).
     cells = len(letters) if xml.count(b"<c") == len(letters) else len(_CELL_START.findall(xml))
     if len(letters) == cells:  # every cell names itself first, as most writers do: C speed
-        rows = max((int(n) for n in set(_FIRST_REF_ROW.findall(xml))), default=0)
-        cols = max((col_index(c.decode()) + 1 for c in set(letters)), default=0)
+        rows = max(rows, max((int(n) for n in set(_FIRST_REF_ROW.findall(xml))), default=0))
+        cols = max(cols, max((col_index(c.decode()) + 1 for c in set(letters)), default=0))
         return rows, cols, cells
-    rows = cols = 0
     for match in _CELL_REF.finditer(xml):
         rows = max(rows, int(match.group(2)))
         cols = max(cols, col_index(match.group(1).decode()) + 1)
     return rows, cols, cells
+
+
+@lru_cache(maxsize=64)
+def _outside(rows: int, cols: int) -> re.Pattern[bytes]:
+    """Any `<c` but a cell naming itself first within `rows` and `cols`. The pattern of
+    those cells may leave some out (a row number with leading zeros, longer than `rows`),
+    never one outside: what it leaves out is only looked at once more."""
+    letters = col_letter(cols - 1) if cols else ""
+    within_cols = _up_to(letters, "A", "[A-Z]")
+    within_rows = _up_to(str(rows), "0", "\\d")
+    return re.compile(f'<c(?! r="(?:{within_cols})(?:{within_rows})")'.encode())
+
+
+def _up_to(text: str, low: str, any_char: str) -> str:
+    """A pattern for the strings (of the characters from `low` up, letters or digits) that
+    are shorter than `text`, or as long and sort no later: for a column's letters or a row's
+    digits, those no further out. Nothing for an empty `text`."""
+    if not text:
+        return "(?!)"
+    found = [f"{any_char}{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for at, char in enumerate(text):
+        if char != low:
+            rest = len(text) - at - 1
+            found.append(text[:at] + f"[{low}-{chr(ord(char) - 1)}]"
+                         + (f"{any_char}{{{rest}}}" if rest else ""))
+    found.append(text)
+    return "|".join(found)
 
 
 class SheetScan:
@@ -105,8 +177,7 @@ class SheetScan:
         self.formulas: list[tuple[int, int]] = []
 
     def feed(self, piece: bytes) -> None:
-        rows, cols, cells = extent(piece)
-        self.rows, self.cols = max(self.rows, rows), max(self.cols, cols)
+        self.rows, self.cols, cells = _extent(piece, self.rows, self.cols)
         self.cells += cells
         if b"<f" in piece:
             self.formulas.extend(blank_formulas(piece))
