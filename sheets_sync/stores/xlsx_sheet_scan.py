@@ -77,6 +77,24 @@ def sheet_data(data: bytes) -> tuple[int, int, int] | None:
     return start, inner, close.start()
 
 
+_PREFIXED = re.compile(rb""":[^\s=<>"'/]*\s*=""")  # an attribute's name from its colon on
+_DECLARES = re.compile(rb"""\sxmlns:([^\s=]+)\s*=""")
+
+
+def prefixes_declared(data: bytes, ancestors: list[bytes], inner: int, end: int) -> bool:
+    """Whether every prefixed attribute name in the cell data (inner..end, which declares no
+    namespace: `sheet_data`) has one colon and a prefix that the start tags of its ancestors
+    declare (or `xml`): what expat's namespace processing checks beyond well-formedness. A
+    colon that only looks like one (in a cell's text) answers False too."""
+    declared = {b"xml"} | {m.group(1) for tag in ancestors for m in _DECLARES.finditer(tag)}
+    names = tuple(space + prefix for space in (b" ", b"\t", b"\n", b"\r") for prefix in declared)
+    for match in _PREFIXED.finditer(data, inner, end):
+        colon = match.start()
+        if b":" in match.group()[1:] or not data.endswith(names, max(colon - 64, 0), colon):
+            return False
+    return True
+
+
 def tag_end(data: bytes, start: int) -> int:
     match = _TAG_END.match(data, start)
     if match is None:
@@ -101,14 +119,23 @@ def rows(data: bytes, inner: int, end: int) -> Iterator[tuple[str | None, int, i
         if tag.endswith(b"/>"):
             close = cursor = open_end
         else:
-            closing = _ROW_CLOSE.search(data, open_end, end)
-            if closing is None:
-                raise Unusual
-            close, cursor = closing.start(), closing.end()
+            close, cursor = _row_close(data, open_end, end)
         plain = _ROW_NUMBER.match(tag)
         yield (plain.group(1).decode() if plain else attr(_R, tag)), start, open_end, close, cursor
     if not _blank(data, cursor, end):
         raise Unusual
+
+
+def _row_close(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the first `</row>` (spaces allowed before its `>`) in start..end: a
+    search for its first bytes, then a match there (a regex search is slower per row)."""
+    at = data.find(b"</row", start, end)
+    while at >= 0:
+        closing = _ROW_CLOSE.match(data, at, end)
+        if closing is not None:
+            return at, closing.end()
+        at = data.find(b"</row", at + 1, end)
+    raise Unusual
 
 
 def has_content(data: bytes, start: int, end: int) -> bool:
