@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheets_sync.core.model import BOOL, TEXT, OwnedTab
+from sheets_sync.core.model import BOOL, TEXT, WRAP, OwnedTab
 from sheets_sync.stores.ooxml import MAIN_NS, REL_NS, Styles, cell_xml, col_letter, escape
 from sheets_sync.stores.xlsx_layout import (
     DEFAULT_WIDTH,
@@ -68,18 +68,20 @@ def render_sheet(
         tall = any(len(str(h)) > widths.get(c, DEFAULT_WIDTH) for c, h in enumerate(headers))
         height = ' ht="30" customHeight="1"' if tall else ""
         rows.append(f'<row r="1"{height}>{cells}</row>')
+    letters = [col_letter(c) for c in range(width)]
+    plain = [col_styles.get(c, 0) for c in range(width)]
+    kinds_at = _kinds_by_row(tab, keys)
+    wraps = any(column.kind == WRAP for column in tab.columns)
     for offset, values in enumerate(tab.rows):
         number = header_number + 1 + offset
-        cells = "".join(
-            cell_xml(
-                f"{col_letter(c)}{number}",
-                v,
-                _style(tab, keys, styles, col_styles, offset, c),
-                date1904,
-            )
-            for c, v in enumerate(values)
-        )
-        height = row_height(tab, values, widths)
+        digits = str(number)
+        kinds = kinds_at.get(offset)
+        # A cell's own kind (styles.xf adds a style when first asked: asked in cell order)
+        row_styles = plain if kinds is None else [
+            styles.xf(kinds[c]) if c in kinds else plain[c] for c in range(len(values))]
+        cells = "".join([cell_xml(letters[c] + digits, v, row_styles[c], date1904)
+                         for c, v in enumerate(values)])
+        height = row_height(tab, values, widths) if wraps else None
         size = f' ht="{height:g}" customHeight="1"' if height else ""
         rows.append(f'<row r="{number}"{size}>{cells}</row>')
     last_row = max(header_number + len(tab.rows), 1)
@@ -151,13 +153,14 @@ def _views(tab: OwnedTab, selected: bool = False) -> str:
     )
 
 
-def _style(
-    tab: OwnedTab,
-    keys: list[str],
-    styles: Styles,
-    col_styles: dict[int, int],
-    row: int,
-    col: int,
-) -> int:
-    kind = tab.cell_kinds.get((row, keys[col])) if col < len(keys) else None
-    return styles.xf(kind) if kind is not None else col_styles.get(col, 0)
+def _kinds_by_row(tab: OwnedTab, keys: list[str]) -> dict[int, dict[int, str]]:
+    """Row -> column -> the kind `tab.cell_kinds` gives that cell (by its column's key)."""
+    columns: dict[str, list[int]] = {}
+    for n, key in enumerate(keys):
+        columns.setdefault(key, []).append(n)
+    out: dict[int, dict[int, str]] = {}
+    for (row, key), kind in tab.cell_kinds.items():
+        if kind is not None:
+            for n in columns.get(key, ()):
+                out.setdefault(row, {})[n] = kind
+    return out

@@ -409,7 +409,7 @@ class SheetEdit:
                 if new and data.startswith(new, cursor):
                     cursor += len(new)
                     continue
-            _, cell_end, _, formula, shared, _ = scan.cell(data, cursor, close)
+            cell_end, formula, shared = scan.cell_span(data, cursor, close)
             if shared:
                 raise self._shared_formula(f"{refs[index].decode()}{number}")
             if new != data[cursor:cell_end]:

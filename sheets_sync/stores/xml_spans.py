@@ -127,6 +127,10 @@ class Walker:
             raise CannotPreserve(
                 f"The part {self.part} of the workbook is not well-formed XML ({exc})", RESAVE
             ) from None
+        finally:
+            # The parser's handlers hold this walker: without the cycle collector (a sync runs
+            # without it) the pair, and the part's bytes with them, would outlive the parse.
+            del self._parser
         if self.root is None:
             self._refuse("has no elements")
         assert self.root is not None
