@@ -58,7 +58,12 @@ from sheets_sync.stores.xlsx_package import (
 from sheets_sync.stores.xlsx_read import is_dense, mark_formulas, row_streamer, sparse_grid_of
 from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
-from sheets_sync.stores.zip_entries import compressed_bytes, copy_compressed, set_level
+from sheets_sync.stores.zip_entries import (
+    compressed_bytes,
+    copy_compressed,
+    set_level,
+    unpacked,
+)
 from sheets_sync.sync_record import fingerprint
 
 BACKUP_DIR = SIDECAR_DIR
@@ -298,13 +303,13 @@ class XlsxStore:
         ))
         by_name = {s.name: s for s in sheets}
         kinds = sheet_kinds(text["xl/_rels/workbook.xml.rels"])
-        changes: dict[str, str | SheetEdit] = {}
+        changes: dict[str, str | bytes | SheetEdit] = {}  # a rendered tab is bytes
         removed: set[str] = set()
         replaced_formula = False
 
         contacts = by_name[self._data.tables["contacts"].name]
         result = self._patch_contacts(
-            package.read(contacts.part), contacts.part, plan, styles, date1904
+            self._part(package, contacts.part), contacts.part, plan, styles, date1904
         )
         changes[contacts.part] = result
         replaced_formula |= result.replaced_formula
@@ -329,7 +334,7 @@ class XlsxStore:
             ]
             source = _part_bytes(changes.get(entry.part))
             edit = SheetEdit(
-                source if source is not None else package.read(entry.part),
+                source if source is not None else self._part(package, entry.part),
                 entry.part, tab_name, date1904=date1904, keep_after=start,
                 checked=source is None and entry.part in self._checked,
             )
@@ -403,8 +408,16 @@ class XlsxStore:
             text["[Content_Types].xml"] = xlsx_rels.remove_override(types, part)
         changes.update({package.spelled(name): xml for name, xml in text.items()})
         changes[package.spelled("xl/styles.xml")] = styles.xml
-        return {p: d if isinstance(d, SheetEdit) else d.encode("utf-8")
+        return {p: d if isinstance(d, (SheetEdit, bytes)) else d.encode("utf-8")
                 for p, d in changes.items()}, removed
+
+    def _part(self, package: Package, name: str) -> bytes:
+        """A part of the snapshot, unpacked into one buffer where it can be."""
+        assert self._snapshot is not None
+        actual = package.actual(name)
+        info = package.archive.getinfo(actual) if actual is not None else None
+        data = unpacked(self._snapshot.data, info) if info is not None else None
+        return data if data is not None else package.read(name)
 
     def _patch_contacts(
         self, xml: bytes, part: str, plan: ChangeSet, styles: ooxml.Styles, date1904: bool
@@ -641,9 +654,9 @@ _cell_write = tuple.__new__  # a CellWrite without the named tuple's Python-leve
 Part = bytes | SheetEdit  # a part's new bytes, or a worksheet edit that writes them
 
 
-def _part_bytes(part: str | SheetEdit | None) -> bytes | None:
-    if part is None:
-        return None
+def _part_bytes(part: str | bytes | SheetEdit | None) -> bytes | None:
+    if part is None or isinstance(part, bytes):
+        return part
     return part.xml() if isinstance(part, SheetEdit) else part.encode("utf-8")
 
 

@@ -118,6 +118,13 @@ class _Written:
             elif low < now[0] or high > now[1]:
                 self.cols = (min(low, now[0]), max(high, now[1]))
 
+    def add_span(self, row: int, low: int, high: int) -> None:
+        """`add` for columns `low`..`high` (and any between)."""
+        rows, now = self.rows, self.cols
+        if not rows or row < rows[0] or row > rows[1] or not now or low < now[0] or (
+                high > now[1]):
+            self.add(row, (low, high))
+
     def __bool__(self) -> bool:
         return bool(self.rows)
 
@@ -336,8 +343,12 @@ class SheetEdit:
     def _plain_row(self, ref: str | None, start: int, open_end: int, close: int,
                    end: int) -> None:
         number = int(ref) if ref is not None and ref.strip().isdigit() else None
-        self._register(number, end)
+        if number is None or number in self._seen:
+            self._register(number, end)  # refuses the row
         assert number is not None
+        self._seen.add(number)
+        self._numbers.append(number)
+        self._ends.append(end)
         if self.keep_after is None:
             encoded = self._encoded(number) if self._encoded is not None else None
             if encoded is None or not self._patch_encoded(number, start, open_end, close, end,
@@ -388,7 +399,7 @@ class SheetEdit:
             new = b"".join(pieces[present:])
         else:
             new = cells.replace(SEPARATOR, b"")
-        self._written.add(number, cols)
+        self._written.add_span(number, cols[0], cols[-1])
         if new:
             self._insert_plain(start, open_end, close, end, cols, [new], [close])
         return True

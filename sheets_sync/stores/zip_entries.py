@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
 
 # The deflate level of the parts a sync writes (the edited Contacts, the owned tabs). zlib's
 # default (6) takes about three times as long as level 1 on a sheet's XML, for a part about a
@@ -52,6 +53,23 @@ def compressed_bytes(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
     if start + info.compress_size > len(data):
         return None
     return memoryview(data)[start : start + info.compress_size]
+
+
+def unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """Entry `info` of the zip file `data` unpacked into one buffer of its recorded size (zipfile
+    grows its output in blocks and joins them, holding the part twice for a moment: 75 MB more
+    at the peak for a 100,000-contact sheet). None when the entry is not a plain deflated one
+    or does not unpack to its recorded size and CRC; the caller reads it the usual way then."""
+    raw = compressed_bytes(data, info)
+    if raw is None:
+        return None
+    try:
+        out = zlib.decompress(raw, -15, max(info.file_size, 1))
+    except zlib.error:
+        return None
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        return None
+    return out
 
 
 def copy_compressed(out: zipfile.ZipFile, target: zipfile.ZipInfo, source: zipfile.ZipInfo,
