@@ -5,6 +5,7 @@ formulas."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
@@ -154,3 +155,15 @@ def test_cells_given_as_bytes_write_what_cells_given_one_by_one_write(
     rows, values = case
     written = three_ways(rows, values)
     assert written[0] == written[1] == written[2]
+
+
+def test_a_first_sync_edit_streams_out_the_bytes_it_builds() -> None:
+    rows = "".join(f'<row r="{n}">' + NAME.format(n) + "</row>" for n in range(2, 40))
+    values = {n: {"tier": "AB"[n % 2], "due": date(2026, 12, n % 28 + 1), "days": n}
+              for n in range(2, 40)}
+    edit = SheetEdit(sheet(rows), "p", "Contacts", Rows(values))
+    out = io.BytesIO()
+    edit.write(out)
+    assert out.getvalue() == edit.xml() == three_ways(rows, values)[1][0]
+    assert edit.size() == len(out.getvalue())
+    assert edit.changed()

@@ -9,10 +9,11 @@ not know) stays as it was. New elements go where CT_Worksheet's sequence puts th
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, BinaryIO
 
@@ -127,6 +128,34 @@ class _Written:
 
     def __bool__(self) -> bool:
         return bool(self.rows)
+
+
+def _new_cells(encoded: Callable[[int], bytes | None] | None, number: int) -> bytes:
+    """A row's new cells (`_patch_encoded`, none of them there before) made again."""
+    made = encoded(number) if encoded is not None else None
+    if made is None:
+        raise RuntimeError(f"row {number}'s cells can no longer be made")
+    return made.replace(ROW, b"%d\"" % number).replace(SEPARATOR, b"")
+
+
+class _Remade:
+    """New bytes of an edit, kept as how to make them (and their length): a first sync's new
+    cells are a third of the edited sheet, and made again from the plan as the part is
+    written they need not all be held at once."""
+
+    __slots__ = ("make", "key", "size")
+
+    def __init__(self, make: Callable[[int], bytes], key: int, size: int) -> None:
+        self.make, self.key, self.size = make, key, size
+
+    def __bytes__(self) -> bytes:
+        made = self.make(self.key)
+        if len(made) != self.size:  # the part's size was given to the zip entry already
+            raise RuntimeError("an edit's bytes changed between the plan and the write")
+        return made
+
+    def __len__(self) -> int:
+        return self.size
 
 
 class _Row:
@@ -289,6 +318,9 @@ class SheetEdit:
         self._encoded_columns: tuple[int, ...] = getattr(self.updates, "columns", ())
         if not self._encoded_columns or self._encoded_columns[-1] >= MAX_COLUMNS:
             self._encoded = None
+        # Holds the rows' encoder, not this edit: an edit held by its own edits would outlive
+        # the write without the cycle collector.
+        self._remake = functools.partial(_new_cells, self._encoded)
         self.keep_after = keep_after
         self._layouts: dict[bytes, _Layout] = {}
         self._heads: dict[int, bytes] = {}  # column -> b'<c r="AB'
@@ -393,16 +425,25 @@ class SheetEdit:
             return False
         first, present = shape
         cells = encoded.replace(ROW, b"%d\"" % number)
+        self._written.add_span(number, cols[0], cols[-1])
         if present:
             pieces = cells.split(SEPARATOR)
             self._rewrite_run(number, refs, first, pieces[:present], open_end, close)
             new = b"".join(pieces[present:])
         else:
             new = cells.replace(SEPARATOR, b"")
-        self._written.add_span(number, cols[0], cols[-1])
+            if new and close != end:  # a first sync: the row's cells are made again when written
+                old_tag = data[start:open_end]
+                tag = self._spans(old_tag, cols)
+                if tag != old_tag:
+                    self.edits.append((start, open_end, tag))
+                self.edits.append((close, close, _Remade(self._remake, number, len(new))))
+                return True
         if new:
             self._insert_plain(start, open_end, close, end, cols, [new], [close])
         return True
+
+
 
     def _rewrite_run(self, number: int, refs: list[bytes], first: int, pieces: list[bytes],
                      open_end: int, close: int) -> None:

@@ -208,7 +208,8 @@ def splice(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> bytes:
 
 def pieces(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> Iterator[bytes | memoryview]:
     """What `splice` joins, in order: views of `data` between the spans (not copies), and each
-    span's new bytes."""
+    span's new bytes (an edit's new part may also be an object that makes them: `bytes(new)`,
+    `len(new)`)."""
     ordered = sorted(edits, key=_SPAN)  # stable: edits at one point keep their order
     view = memoryview(data)
     cursor = 0
@@ -217,7 +218,7 @@ def pieces(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> Iterator[byt
             raise AssertionError(f"overlapping edits at byte {start}")
         if start > cursor:
             yield view[cursor:start]
-        yield new
+        yield new if new.__class__ is bytes else bytes(new)
         cursor = end
     if cursor < len(data):
         yield view[cursor:]
