@@ -122,9 +122,11 @@ class _Written:
     def add_span(self, row: int, low: int, high: int) -> None:
         """`add` for columns `low`..`high` (and any between)."""
         rows, now = self.rows, self.cols
-        if not rows or row < rows[0] or row > rows[1] or not now or low < now[0] or (
-                high > now[1]):
-            self.add(row, (low, high))
+        if rows and now and now[0] <= low and high <= now[1] and row >= rows[0]:
+            if row > rows[1]:
+                self.rows = (rows[0], row)  # rows come in sheet order, mostly
+            return
+        self.add(row, (low, high))
 
     def __bool__(self) -> bool:
         return bool(self.rows)
