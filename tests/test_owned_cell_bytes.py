@@ -5,7 +5,9 @@ formulas."""
 
 from __future__ import annotations
 
+import gc
 import io
+import weakref
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
@@ -167,3 +169,20 @@ def test_a_first_sync_edit_streams_out_the_bytes_it_builds() -> None:
     assert out.getvalue() == edit.xml() == three_ways(rows, values)[1][0]
     assert edit.size() == len(out.getvalue())
     assert edit.changed()
+
+
+def test_an_edit_is_let_go_with_its_last_reference_without_the_cycle_collector() -> None:
+    rows = "".join(f'<row r="{n}">' + NAME.format(n) + "</row>" for n in range(2, 5))
+    values = {n: {"tier": "A", "due": None, "days": n} for n in range(2, 5)}
+    enabled = gc.isenabled()
+    gc.disable()  # as a sync runs
+    try:
+        for updates in (Rows(values), dict(Rows(values))):
+            edit = SheetEdit(sheet(rows, "<!--x-->"), "p", "Contacts", updates)
+            plain = SheetEdit(sheet(rows), "p", "Contacts", updates)
+            gone = [weakref.ref(edit), weakref.ref(plain)]
+            del edit, plain
+            assert [ref() for ref in gone] == [None, None]
+    finally:
+        if enabled:
+            gc.enable()

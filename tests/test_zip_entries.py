@@ -13,7 +13,7 @@ import python_calamine
 
 from sheets_sync.config import load_config
 from sheets_sync.starter import write_starter_workbook
-from sheets_sync.stores.zip_entries import WRITE_LEVEL, compressed_bytes, set_level
+from sheets_sync.stores.zip_entries import WRITE_LEVEL, compressed_bytes, set_level, unpacked
 from sheets_sync.sync import sync_workbook
 from tests.workbooks import excel_like_workbook
 
@@ -70,3 +70,16 @@ def test_a_part_a_sync_writes_is_deflated_at_the_write_level(tmp_path: Path) -> 
             info = archive.getinfo(name)
             assert compressed_bytes(path.read_bytes(), info) == expected, name
             assert archive.read(name) == data
+
+
+def test_a_deflated_part_unpacks_into_its_bytes_and_a_stored_one_is_left_to_zipfile(
+    tmp_path: Path,
+) -> None:
+    data = b"<row/>" * 5000
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr(set_level(zipfile.ZipInfo("deflated.xml")), data)
+        out.writestr(zipfile.ZipInfo("stored.xml"), data)
+    with zipfile.ZipFile(path) as archive:
+        assert unpacked(path.read_bytes(), archive.getinfo("deflated.xml")) == data
+        assert unpacked(path.read_bytes(), archive.getinfo("stored.xml")) is None
