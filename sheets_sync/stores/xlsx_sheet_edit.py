@@ -393,8 +393,7 @@ class SheetEdit:
             return
         writes = self.updates.get(number)
         if writes is None and number <= self.keep_after:
-            if scan.has_content(self.data, open_end, close):
-                self._last_content = max(self._last_content, number)
+            # Whether it holds a value does not matter: append_rows starts below keep_after.
             return
         element = Element(MAIN_NS, "row", "", {}, 2, start)
         element.close, element.end = close, end
