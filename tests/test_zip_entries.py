@@ -4,6 +4,7 @@ reader opens: CRCs check, and openpyxl and calamine read it."""
 from __future__ import annotations
 
 import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import python_calamine
 
 from sheets_sync.config import load_config
 from sheets_sync.starter import write_starter_workbook
-from sheets_sync.stores.zip_entries import compressed_bytes
+from sheets_sync.stores.zip_entries import WRITE_LEVEL, compressed_bytes, set_level, unpacked
 from sheets_sync.sync import sync_workbook
 from tests.workbooks import excel_like_workbook
 
@@ -53,3 +54,32 @@ def test_the_written_file_checks_and_opens_in_other_readers(tmp_path: Path) -> N
     book = openpyxl.load_workbook(path)
     assert "Today" in book.sheetnames
     assert "Contacts" in python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
+
+
+def test_a_part_a_sync_writes_is_deflated_at_the_write_level(tmp_path: Path) -> None:
+    data = b"<row/>" * 5000
+    path = tmp_path / "level.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr(set_level(zipfile.ZipInfo("written.xml")), data)
+        with out.open(set_level(zipfile.ZipInfo("streamed.xml")), "w") as stream:
+            stream.write(data)
+    packer = zlib.compressobj(WRITE_LEVEL, zlib.DEFLATED, -15)
+    expected = packer.compress(data) + packer.flush()
+    with zipfile.ZipFile(path) as archive:
+        for name in ("written.xml", "streamed.xml"):
+            info = archive.getinfo(name)
+            assert compressed_bytes(path.read_bytes(), info) == expected, name
+            assert archive.read(name) == data
+
+
+def test_a_deflated_part_unpacks_into_its_bytes_and_a_stored_one_is_left_to_zipfile(
+    tmp_path: Path,
+) -> None:
+    data = b"<row/>" * 5000
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr(set_level(zipfile.ZipInfo("deflated.xml")), data)
+        out.writestr(zipfile.ZipInfo("stored.xml"), data)
+    with zipfile.ZipFile(path) as archive:
+        assert unpacked(path.read_bytes(), archive.getinfo("deflated.xml")) == data
+        assert unpacked(path.read_bytes(), archive.getinfo("stored.xml")) is None

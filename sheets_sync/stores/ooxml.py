@@ -66,9 +66,9 @@ def cell_xml(ref: str, value: Any, style: int | None, date1904: bool = False) ->
         if tail is None:
             if len(_TAILS) >= _TAILS_KEPT:
                 _TAILS.clear()
-            tail = _TAILS[key] = _cell_tail(value, style, date1904)
+            tail = _TAILS[key] = cell_tail(value, style, date1904)
     else:
-        tail = _cell_tail(value, style, date1904)
+        tail = cell_tail(value, style, date1904)
     return f'<c r="{ref}"{tail}' if tail else ""
 
 
@@ -76,13 +76,16 @@ def cell_xml(ref: str, value: Any, style: int | None, date1904: bool = False) ->
 # style and date system: owned columns repeat the same few values down thousands of rows.
 # Only types whose equal values are written alike (not Decimal("1.0") and Decimal("1"), nor
 # one moment in two time zones).
-_SAME_WHEN_EQUAL = frozenset({str, int, float, bool, date, type(None)})
+SAME_WHEN_EQUAL = frozenset({str, int, float, bool, date, type(None)})
+_SAME_WHEN_EQUAL = SAME_WHEN_EQUAL
 _TAILS: dict[tuple[Any, ...], str] = {}
 _TAILS_KEPT = 50_000
-_TEXT_KEPT = 100  # characters: long notes are seldom repeated, and would make the cache large
+TEXT_KEPT = 100  # characters: long notes are seldom repeated, and would make the cache large
+_TEXT_KEPT = TEXT_KEPT
 
 
-def _cell_tail(value: Any, style: int | None, date1904: bool) -> str:
+def cell_tail(value: Any, style: int | None, date1904: bool = False) -> str:
+    """What follows `<c r="A1"` in the cell `cell_xml` writes ("" when it writes none)."""
     s_attr = f' s="{style}"' if style else ""
     if value is None or value == "":
         return f"{s_attr}/>" if style else ""

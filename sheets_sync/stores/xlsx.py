@@ -39,6 +39,7 @@ from sheets_sync.owner_files import refuse_if_open
 from sheets_sync.stores import ooxml, xlsx_charts, xlsx_rels
 from sheets_sync.stores.diff import Diff, diff_changes
 from sheets_sync.stores.xlsx_book import arrange
+from sheets_sync.stores.xlsx_cell_bytes import RowCells
 from sheets_sync.stores.xlsx_check import (
     check_package,
     check_sheet,
@@ -57,7 +58,12 @@ from sheets_sync.stores.xlsx_package import (
 from sheets_sync.stores.xlsx_read import is_dense, mark_formulas, row_streamer, sparse_grid_of
 from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
-from sheets_sync.stores.zip_entries import compressed_bytes, copy_compressed
+from sheets_sync.stores.zip_entries import (
+    compressed_bytes,
+    copy_compressed,
+    set_level,
+    unpacked,
+)
 from sheets_sync.sync_record import fingerprint
 
 BACKUP_DIR = SIDECAR_DIR
@@ -169,6 +175,7 @@ class XlsxStore:
         self._snapshot: Snapshot | None = None
         self._data: WorkbookData | None = None
         self._written: dict[str, Any] | None = None
+        self._checked: frozenset[str] = frozenset()  # parts the read found well-formed
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -205,6 +212,7 @@ class XlsxStore:
             self._data = workbook_data(self.path.name, list(book.sheet_names), grid_of,
                                        owned_worksheets(package))
             check_streams(archive, worksheets - scanned, self.path.name)
+            self._checked = frozenset(scanned)
         book.close()  # calamine's copy of the file and its parsed parts
         failpoint("read-done")
         return self._data
@@ -295,13 +303,13 @@ class XlsxStore:
         ))
         by_name = {s.name: s for s in sheets}
         kinds = sheet_kinds(text["xl/_rels/workbook.xml.rels"])
-        changes: dict[str, str | SheetEdit] = {}
+        changes: dict[str, str | bytes | SheetEdit] = {}  # a rendered tab is bytes
         removed: set[str] = set()
         replaced_formula = False
 
         contacts = by_name[self._data.tables["contacts"].name]
         result = self._patch_contacts(
-            package.read(contacts.part), contacts.part, plan, styles, date1904
+            self._part(package, contacts.part), contacts.part, plan, styles, date1904
         )
         changes[contacts.part] = result
         replaced_formula |= result.replaced_formula
@@ -326,8 +334,9 @@ class XlsxStore:
             ]
             source = _part_bytes(changes.get(entry.part))
             edit = SheetEdit(
-                source if source is not None else package.read(entry.part),
+                source if source is not None else self._part(package, entry.part),
                 entry.part, tab_name, date1904=date1904, keep_after=start,
+                checked=source is None and entry.part in self._checked,
             )
             first, last = edit.append_rows(records)
             edit.grow_dimension()
@@ -399,8 +408,16 @@ class XlsxStore:
             text["[Content_Types].xml"] = xlsx_rels.remove_override(types, part)
         changes.update({package.spelled(name): xml for name, xml in text.items()})
         changes[package.spelled("xl/styles.xml")] = styles.xml
-        return {p: d if isinstance(d, SheetEdit) else d.encode("utf-8")
+        return {p: d if isinstance(d, (SheetEdit, bytes)) else d.encode("utf-8")
                 for p, d in changes.items()}, removed
+
+    def _part(self, package: Package, name: str) -> bytes:
+        """A part of the snapshot, unpacked into one buffer where it can be."""
+        assert self._snapshot is not None
+        actual = package.actual(name)
+        info = package.archive.getinfo(actual) if actual is not None else None
+        data = unpacked(self._snapshot.data, info) if info is not None else None
+        return data if data is not None else package.read(name)
 
     def _patch_contacts(
         self, xml: bytes, part: str, plan: ChangeSet, styles: ooxml.Styles, date1904: bool
@@ -430,8 +447,9 @@ class XlsxStore:
         formats = {c.key: styles.xf(c.kind) for c in owned}
         id_col = column_keys("contacts", table.headers).get("id")
         updates = _ContactCells(table.header_row, header, plan.contacts, positions, formats,
-                                id_col)
-        edit = SheetEdit(xml, part, table.name, updates, date1904)
+                                id_col, date1904)
+        edit = SheetEdit(xml, part, table.name, updates, date1904,
+                         checked=part in self._checked)  # the bytes the read checked
         edit.grow_dimension()
         owned_cols = sorted(positions[c.key] for c in owned)
         refs = " ".join(f"{ooxml.col_letter(c)}{table.header_row}" for c in owned_cols)
@@ -551,26 +569,49 @@ class XlsxStore:
 class _ContactCells(Mapping[int, Mapping[int, ooxml.CellWrite]]):
     """Sheet row -> the owned cells (and new ID) written on it: the header row's new headers,
     then each contact's, a later one for a row replacing an earlier. A row's cells are made
-    when the edit reaches it, so they are never all held at once."""
+    when the edit reaches it, so they are never all held at once; `encoded` gives a contact's
+    owned cells as bytes, which the edit takes first where it can."""
 
     def __init__(self, header_row: int, header: dict[int, ooxml.CellWrite],
                  writes: list[ContactWrite], positions: Mapping[str, int],
-                 formats: Mapping[str, int | None], id_col: int | None) -> None:
+                 formats: Mapping[str, int | None], id_col: int | None,
+                 date1904: bool = False) -> None:
         self._header = header
-        self._positions, self._formats, self._id_col = positions, formats, id_col
+        self._places = {key: (positions[key], formats[key]) for key in positions}
+        self._id_col = id_col
         self._by_row: dict[int, ContactWrite | None] = {header_row: None}
         for write in writes:
             self._by_row[write.locator.row] = write
+        styled = {key: (col, style) for key, (col, style) in self._places.items()
+                  if style is not None}
+        # A column that keeps each cell's own style needs the cell: those rows take the
+        # mapping.
+        self._cells = RowCells(styled, date1904) if len(styled) == len(self._places) else None
+        self.columns = self._cells.columns if self._cells is not None else ()
+
+    def encoded(self, row: int) -> bytes | None:
+        """A contact's owned cells as `RowCells.encoded` gives them (in `columns`); None for
+        the header row, a row given a new ID, or values the bytes cannot be made from."""
+        write = self._by_row.get(row)
+        if write is None or write.assign_id or self._cells is None:
+            return None
+        return self._cells.encoded(write.values)
 
     def __getitem__(self, row: int) -> dict[int, ooxml.CellWrite]:
         write = self._by_row[row]
         if write is None:
             return self._header
-        positions, formats = self._positions, self._formats
-        cells = {positions[k]: ooxml.CellWrite(v, formats[k]) for k, v in write.values.items()}
+        places = self._places
+        cells = {}
+        for key, value in write.values.items():
+            position, style = places[key]
+            cells[position] = _cell_write(ooxml.CellWrite, (value, style))
         if write.assign_id and self._id_col is not None:
             cells[self._id_col] = ooxml.CellWrite(write.assign_id, None)
         return cells
+
+    def get(self, row: int, default: Any = None) -> Any:  # a row's cells, asked once per row
+        return self[row] if row in self._by_row else default
 
     def __contains__(self, row: object) -> bool:
         return row in self._by_row
@@ -609,12 +650,13 @@ class _SheetGrid(Sequence[list[Any]]):
         return next(islice(self, index, None))
 
 
+_cell_write = tuple.__new__  # a CellWrite without the named tuple's Python-level __new__
 Part = bytes | SheetEdit  # a part's new bytes, or a worksheet edit that writes them
 
 
-def _part_bytes(part: str | SheetEdit | None) -> bytes | None:
-    if part is None:
-        return None
+def _part_bytes(part: str | bytes | SheetEdit | None) -> bytes | None:
+    if part is None or isinstance(part, bytes):
+        return part
     return part.xml() if isinstance(part, SheetEdit) else part.encode("utf-8")
 
 
@@ -638,10 +680,9 @@ def _zip_info(name: str, original: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(
         name, date_time=original.date_time if original else (1980, 1, 1, 0, 0, 0)
     )
-    info.compress_type = zipfile.ZIP_DEFLATED
     if original:
         info.external_attr = original.external_attr
-    return info
+    return set_level(info)
 
 
 _used_width = used_width  # read() measures the Contacts width with the shared rule

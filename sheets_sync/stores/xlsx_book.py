@@ -27,7 +27,7 @@ def _unescape(text: str) -> str:
 
 
 def arrange(text: dict[str, str], archive: zipfile.ZipFile,
-            changes: dict[str, str | SheetEdit],
+            changes: dict[str, str | bytes | SheetEdit],
             tab_names: Mapping[str, str], contacts: str) -> None:
     """Reorder, open on Today and set print titles, in `text` (the workbook's parts being
     edited) and `changes` (sheet parts: other sheets lose their tabSelected mark)."""
@@ -65,6 +65,10 @@ def arrange(text: dict[str, str], archive: zipfile.ZipFile,
         if isinstance(xml, SheetEdit):
             xml.drop_first(_SELECTED, 4000)
             continue
+        if isinstance(xml, bytes):  # a rendered tab
+            if not _SELECTED.search(xml[: 4 * 4000].decode("utf-8", "ignore")[:4000]):
+                continue
+            xml = xml.decode("utf-8")
         if xml is None and sheet.part in archive.namelist():
             if not _SELECTED.search(_head(archive, sheet.part, 4000)):
                 continue  # a sheet kept as it is: only its start was unpacked to look

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheets_sync.core.model import BOOL, TEXT, OwnedTab
+from sheets_sync.core.model import BOOL, TEXT, WRAP, OwnedTab
 from sheets_sync.stores.ooxml import MAIN_NS, REL_NS, Styles, cell_xml, col_letter, escape
 from sheets_sync.stores.xlsx_layout import (
     DEFAULT_WIDTH,
@@ -44,7 +44,9 @@ def with_link_rels(rels: str | None, tab: OwnedTab) -> str | None:
 
 def render_sheet(
     tab: OwnedTab, styles: Styles, date1904: bool, drawing_rel: str | None = None
-) -> str:
+) -> bytes:
+    """The worksheet part, in UTF-8: made row by row as bytes, so a large tab (Referrals) is
+    never also held as one Python string (up to four bytes a character)."""
     header_style = styles.xf("tab_header")
     kinds = {n: c.kind for n, c in enumerate(tab.columns) if c.kind != TEXT}
     col_styles = {
@@ -57,7 +59,7 @@ def render_sheet(
     width = used_width(tab)
     hidden = hidden_columns(tab)
     printed = tab.key in PRINT_TABS
-    rows: list[str] = []
+    rows: list[bytes] = []
     # Headers on row 1, data from row 2; a tab without headers starts its data on row 1.
     header_number = 1 if headers else 0
     if headers:
@@ -67,21 +69,23 @@ def render_sheet(
         # A header longer than its column wraps; give the row room for two lines.
         tall = any(len(str(h)) > widths.get(c, DEFAULT_WIDTH) for c, h in enumerate(headers))
         height = ' ht="30" customHeight="1"' if tall else ""
-        rows.append(f'<row r="1"{height}>{cells}</row>')
+        rows.append(f'<row r="1"{height}>{cells}</row>'.encode())
+    letters = [col_letter(c) for c in range(width)]
+    plain = [col_styles.get(c, 0) for c in range(width)]
+    kinds_at = _kinds_by_row(tab, keys)
+    wraps = any(column.kind == WRAP for column in tab.columns)
     for offset, values in enumerate(tab.rows):
         number = header_number + 1 + offset
-        cells = "".join(
-            cell_xml(
-                f"{col_letter(c)}{number}",
-                v,
-                _style(tab, keys, styles, col_styles, offset, c),
-                date1904,
-            )
-            for c, v in enumerate(values)
-        )
-        height = row_height(tab, values, widths)
+        digits = str(number)
+        kinds = kinds_at.get(offset)
+        # A cell's own kind (styles.xf adds a style when first asked: asked in cell order)
+        row_styles = plain if kinds is None else [
+            styles.xf(kinds[c]) if c in kinds else plain[c] for c in range(len(values))]
+        cells = "".join([cell_xml(letters[c] + digits, v, row_styles[c], date1904)
+                         for c, v in enumerate(values)])
+        height = row_height(tab, values, widths) if wraps else None
         size = f' ht="{height:g}" customHeight="1"' if height else ""
-        rows.append(f'<row r="{number}"{size}>{cells}</row>')
+        rows.append(f'<row r="{number}"{size}>{cells}</row>'.encode())
     last_row = max(header_number + len(tab.rows), 1)
     ref = f"A1:{col_letter(width - 1)}{last_row}"
     parts = [
@@ -100,9 +104,9 @@ def render_sheet(
         ),
         "</cols>",
         "<sheetData>",
-        *rows,
-        "</sheetData>",
     ]
+    head = "".join(parts).encode()
+    parts = ["</sheetData>"]
     if tab.autofilter and headers:
         parts.append(f'<autoFilter ref="A{header_number}:{col_letter(width - 1)}{last_row}"/>')
     if bool_columns and tab.rows:
@@ -132,7 +136,7 @@ def render_sheet(
     if drawing_rel:
         parts.append(f'<drawing r:id="{escape(drawing_rel)}"/>')
     parts.append("</worksheet>")
-    return "".join(parts)
+    return b"".join([head, *rows, "".join(parts).encode()])
 
 
 def _views(tab: OwnedTab, selected: bool = False) -> str:
@@ -151,13 +155,14 @@ def _views(tab: OwnedTab, selected: bool = False) -> str:
     )
 
 
-def _style(
-    tab: OwnedTab,
-    keys: list[str],
-    styles: Styles,
-    col_styles: dict[int, int],
-    row: int,
-    col: int,
-) -> int:
-    kind = tab.cell_kinds.get((row, keys[col])) if col < len(keys) else None
-    return styles.xf(kind) if kind is not None else col_styles.get(col, 0)
+def _kinds_by_row(tab: OwnedTab, keys: list[str]) -> dict[int, dict[int, str]]:
+    """Row -> column -> the kind `tab.cell_kinds` gives that cell (by its column's key)."""
+    columns: dict[str, list[int]] = {}
+    for n, key in enumerate(keys):
+        columns.setdefault(key, []).append(n)
+    out: dict[int, dict[int, str]] = {}
+    for (row, key), kind in tab.cell_kinds.items():
+        if kind is not None:
+            for n in columns.get(key, ()):
+                out.setdefault(row, {})[n] = kind
+    return out

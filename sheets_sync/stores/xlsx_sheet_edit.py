@@ -9,11 +9,13 @@ not know) stays as it was. New elements go where CT_Worksheet's sequence puts th
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any, BinaryIO
 
 from sheets_sync.core.cells import col_index, col_letter
 from sheets_sync.errors import CannotPreserve
@@ -21,13 +23,17 @@ from sheets_sync.stores import xlsx_rels
 from sheets_sync.stores import xlsx_sheet_scan as scan
 from sheets_sync.stores.ooxml import (
     MAIN_NS,
+    SAME_WHEN_EQUAL,
+    TEXT_KEPT,
     CellWrite,
+    cell_tail,
     cell_xml,
     ranges_overlap,
     rels_path,
     resolve_target,
 )
 from sheets_sync.stores.ooxml_order import MC_NS, WORKSHEET_ORDER, insertion_point
+from sheets_sync.stores.xlsx_cell_bytes import ROW, SEPARATOR
 from sheets_sync.stores.xml_spans import (
     _TAG_END,
     RESAVE,
@@ -60,7 +66,7 @@ class _Cell:
 class _Layout:
     """The columns of a row's cells, in file order (rows of one sheet mostly share one)."""
 
-    __slots__ = ("columns", "at", "ordered")
+    __slots__ = ("columns", "at", "ordered", "last", "shapes")
 
     def __init__(self, letters: list[bytes]) -> None:
         self.columns = [col_index(c.decode()) for c in letters]
@@ -68,6 +74,25 @@ class _Layout:
         if len(self.at) != len(self.columns):
             raise scan.Unusual  # two cells in one column: the last one counts (_patch_row)
         self.ordered = all(a < b for a, b in zip(self.columns, self.columns[1:], strict=False))
+        self.last = max(self.columns, default=-1)
+        self.shapes: dict[tuple[int, ...], tuple[int, int] | None] = {}
+
+    def shape(self, cols: tuple[int, ...]) -> tuple[int, int] | None:
+        """For written columns `cols` (ascending): (index of the first cell there, how many of
+        `cols` are there) when those there are the first of `cols` and the row's cells one
+        after another in file order, and the others lie right of every cell of the row;
+        None otherwise."""
+        present = 0
+        while present < len(cols) and cols[present] in self.at:
+            present += 1
+        if any(col <= self.last for col in cols[present:]):
+            return None
+        if not present:
+            return -1, 0
+        first = self.at[cols[0]]
+        if self.columns[first : first + present] != list(cols[:present]):
+            return None
+        return first, present
 
 
 class _Written:
@@ -81,12 +106,58 @@ class _Written:
         self.cols: tuple[int, ...] = ()
 
     def add(self, row: int, cols: Iterable[int]) -> None:
-        self.rows = (min((row, *self.rows)), max((row, *self.rows)))
+        rows = self.rows
+        if not rows:
+            self.rows = (row, row)
+        elif row < rows[0] or row > rows[1]:
+            self.rows = (min(row, rows[0]), max(row, rows[1]))
         if cols:
-            self.cols = (min((*cols, *self.cols)), max((*cols, *self.cols)))
+            low, high = min(cols), max(cols)
+            now = self.cols
+            if not now:
+                self.cols = (low, high)
+            elif low < now[0] or high > now[1]:
+                self.cols = (min(low, now[0]), max(high, now[1]))
+
+    def add_span(self, row: int, low: int, high: int) -> None:
+        """`add` for columns `low`..`high` (and any between)."""
+        rows, now = self.rows, self.cols
+        if rows and now and now[0] <= low and high <= now[1] and row >= rows[0]:
+            if row > rows[1]:
+                self.rows = (rows[0], row)  # rows come in sheet order, mostly
+            return
+        self.add(row, (low, high))
 
     def __bool__(self) -> bool:
         return bool(self.rows)
+
+
+def _new_cells(encoded: Callable[[int], bytes | None] | None, number: int) -> bytes:
+    """A row's new cells (`_patch_encoded`, none of them there before) made again."""
+    made = encoded(number) if encoded is not None else None
+    if made is None:
+        raise RuntimeError(f"row {number}'s cells can no longer be made")
+    return made.replace(ROW, b"%d\"" % number).replace(SEPARATOR, b"")
+
+
+class _Remade:
+    """New bytes of an edit, kept as how to make them (and their length): a first sync's new
+    cells are a third of the edited sheet, and made again from the plan as the part is
+    written they need not all be held at once."""
+
+    __slots__ = ("make", "key", "size")
+
+    def __init__(self, make: Callable[[int], bytes], key: int, size: int) -> None:
+        self.make, self.key, self.size = make, key, size
+
+    def __bytes__(self) -> bytes:
+        made = self.make(self.key)
+        if len(made) != self.size:  # the part's size was given to the zip entry already
+            raise RuntimeError("an edit's bytes changed between the plan and the write")
+        return made
+
+    def __len__(self) -> int:
+        return self.size
 
 
 class _Row:
@@ -100,6 +171,8 @@ class _Row:
     def content(self) -> bool:
         return any(c.content for c in self.cells)
 
+
+_TAILS_KEPT = 50_000  # cell tails an edit keeps: owned columns repeat a few values
 
 _C, _F, _V, _IS = (f"{MAIN_NS} {name}" for name in ("c", "f", "v", "is"))
 _COLUMN_LETTERS = re.compile(r"\s*\$?([A-Z]{1,3})\$?\d+\s*")
@@ -221,7 +294,9 @@ class SheetEdit:
     """A worksheet part, parsed once, and the splices made to it; `xml()` gives the result.
 
     `updates` (sheet row -> column index -> value) are written as the rows stream past. Rows
-    numbered above `keep_after` are remembered with their cells, for `append_rows`.
+    numbered above `keep_after` are remembered with their cells, for `append_rows`. `checked`
+    says expat already found every byte of `data` well-formed (the read's check of the same
+    bytes), so the cell data in the plain form is not parsed again.
     """
 
     def __init__(
@@ -232,15 +307,26 @@ class SheetEdit:
         updates: Mapping[int, Mapping[int, CellWrite]] | None = None,
         date1904: bool = False,
         keep_after: int | None = None,
+        checked: bool = False,
     ) -> None:
         self.data = data
+        self.checked = checked  # `data` is what the read found well-formed (expat, every byte)
         self.part = part
         self.sheet = sheet
         self.date1904 = date1904
         self.updates = updates if updates is not None else {}  # may build rows as asked
+        # Rows whose writes come as bytes, all in the same columns (EncodedRows.encoded).
+        self._encoded = getattr(self.updates, "encoded", None)
+        self._encoded_columns: tuple[int, ...] = getattr(self.updates, "columns", ())
+        if not self._encoded_columns or self._encoded_columns[-1] >= MAX_COLUMNS:
+            self._encoded = None
+        # Holds the rows' encoder, not this edit: an edit held by its own edits would outlive
+        # the write without the cycle collector.
+        self._remake = functools.partial(_new_cells, self._encoded)
         self.keep_after = keep_after
         self._layouts: dict[bytes, _Layout] = {}
-        self._letters: dict[int, str] = {}
+        self._heads: dict[int, bytes] = {}  # column -> b'<c r="AB'
+        self._tails: dict[tuple[Any, ...], bytes] = {}
         if not self._scan_plain():
             self._reset()
             walker = _SheetWalker(data, part, sheet, self)
@@ -269,7 +355,14 @@ class SheetEdit:
         if span is None:
             return False
         walker = _SheetWalker(data, self.part, self.sheet, self)
-        root = walker.run(skip=span[1:])
+
+        def checked() -> bool:  # the cell data need not be parsed again
+            root = walker.root
+            return root is not None and scan.prefixes_declared(
+                data, [data[root.start : root.open_end(data)], data[span[0] : span[1]]],
+                span[1], span[2])
+
+        root = walker.run(skip=span[1:], checked=checked if self.checked else None)
         sheet_data = walker.sheet_data
         if sheet_data is None or sheet_data.start != span[0] or sheet_data.close != span[2]:
             return False
@@ -284,21 +377,26 @@ class SheetEdit:
     def _plain_row(self, ref: str | None, start: int, open_end: int, close: int,
                    end: int) -> None:
         number = int(ref) if ref is not None and ref.strip().isdigit() else None
-        self._register(number, end)
+        if number is None or number in self._seen:
+            self._register(number, end)  # refuses the row
         assert number is not None
+        self._seen.add(number)
+        self._numbers.append(number)
+        self._ends.append(end)
+        if self.keep_after is None:
+            encoded = self._encoded(number) if self._encoded is not None else None
+            if encoded is None or not self._patch_encoded(number, start, open_end, close, end,
+                                                           encoded):
+                writes = self.updates.get(number)
+                if writes is not None:
+                    self._patch_plain_row(number, start, open_end, close, end, writes)
+            return
         writes = self.updates.get(number)
-        keeping = self.keep_after is not None
-        if writes is None and not keeping:
+        if writes is None and number <= self.keep_after:
+            # Whether it holds a value does not matter: append_rows starts below keep_after.
             return
         element = Element(MAIN_NS, "row", "", {}, 2, start)
         element.close, element.end = close, end
-        if writes is not None and not keeping:
-            self._patch_plain_row(number, element, open_end, writes)
-            return
-        if writes is None and number <= (self.keep_after or 0):
-            if scan.has_content(self.data, open_end, close):
-                self._last_content = max(self._last_content, number)
-            return
         row = _Row(number, element)
         for at, (cell_ref, cell_end, style, formula, shared, content) in scan.cells(
                 self.data, open_end, close):
@@ -307,59 +405,148 @@ class SheetEdit:
             row.cells.append(cell)
         self._row_done(row)
 
-    def _patch_plain_row(self, number: int, element: Element, open_end: int,
+    def _patch_encoded(self, number: int, start: int, open_end: int, close: int, end: int,
+                       encoded: bytes) -> bool:
+        """A row's writes given as bytes (`EncodedRows`) where the row's cells take one of the
+        two usual shapes: none of the written columns is there yet and all go at the row's end
+        (a first sync), or those that are there come first and one after another, and the
+        rest go at the row's end (a later one). False, with nothing done, for any other
+        shape."""
+        data = self.data
+        refs = scan.letters(data, open_end, close)
+        key = b" ".join(refs)
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = self._layouts[key] = _Layout(refs)
+        cols = self._encoded_columns
+        shape = layout.shapes.get(cols, False)
+        if shape is False:
+            shape = layout.shapes[cols] = layout.shape(cols)
+        if shape is None:
+            return False
+        first, present = shape
+        cells = encoded.replace(ROW, b"%d\"" % number)
+        self._written.add_span(number, cols[0], cols[-1])
+        if present:
+            pieces = cells.split(SEPARATOR)
+            self._rewrite_run(number, refs, first, pieces[:present], open_end, close)
+            new = b"".join(pieces[present:])
+        else:
+            new = cells.replace(SEPARATOR, b"")
+            if new and close != end:  # a first sync: the row's cells are made again when written
+                old_tag = data[start:open_end]
+                tag = self._spans(old_tag, cols)
+                if tag != old_tag:
+                    self.edits.append((start, open_end, tag))
+                self.edits.append((close, close, _Remade(self._remake, number, len(new))))
+                return True
+        if new:
+            self._insert_plain(start, open_end, close, end, cols, [new], [close])
+        return True
+
+
+
+    def _rewrite_run(self, number: int, refs: list[bytes], first: int, pieces: list[bytes],
+                     open_end: int, close: int) -> None:
+        """The cells at `first` and after (letters `refs`) given the bytes `pieces`: a cell
+        already so is left, another replaced. Each is looked for where the one before ends."""
+        data, edits = self.data, self.edits
+        cursor = scan.cell_start(data, refs[first], open_end, close)
+        for index, new in enumerate(pieces, first):
+            if new and data.startswith(new, cursor):
+                cursor += len(new)  # a whole element, so the cell is exactly this already
+                continue
+            head = b'<c r="' + refs[index]
+            if not (data.startswith(head, cursor) and 48 <= data[cursor + len(head)] <= 57):
+                cursor = scan.cell_start(data, refs[index], open_end, close)  # space between
+                if new and data.startswith(new, cursor):
+                    cursor += len(new)
+                    continue
+            cell_end, formula, shared = scan.cell_span(data, cursor, close)
+            if shared:
+                raise self._shared_formula(f"{refs[index].decode()}{number}")
+            if new != data[cursor:cell_end]:
+                self.replaced_formula |= formula
+                edits.append((cursor, cell_end, new))
+            cursor = cell_end
+
+    def _patch_plain_row(self, number: int, start: int, open_end: int, close: int, end: int,
                          writes: Mapping[int, CellWrite]) -> None:
         """`_patch_row` for a plain row: only the cells written to (or written before) are
-        looked at; the others are known by their references alone."""
+        looked at; the others are known by their references alone. Written cells that follow
+        one another in the row are found where the one before ends, without a search."""
         data = self.data
-        close = element.close
         refs = scan.letters(data, open_end, close)
-        layout = self._layouts.get(b" ".join(refs))
+        key = b" ".join(refs)
+        layout = self._layouts.get(key)
         if layout is None:
-            layout = self._layouts[b" ".join(refs)] = _Layout(refs)
+            layout = self._layouts[key] = _Layout(refs)
         columns, at, ordered = layout.columns, layout.at, layout.ordered
         inserted: list[bytes] = []
         insert_at: list[int] = []
-        letters = self._letters
-        row_digits = str(number)
+        heads, tail_of = self._heads, self._tail
+        digits = b"%d\"" % number  # the reference's row and closing quote
+        cursor = follows = -1  # where the cell after the last one looked at begins, its index
         for col in sorted(writes):
-            if col >= MAX_COLUMNS:
+            head = heads.get(col)
+            if head is None:
                 self._check_column(col)
-            write = writes[col]
-            letter = letters.get(col)
-            if letter is None:
-                letter = letters[col] = col_letter(col)
-            ref = letter + row_digits
+                head = heads[col] = b'<c r="' + col_letter(col).encode()
+            value, style = writes[col]
             index = at.get(col)
-            style = write.style
             if index is not None:
-                start = scan.cell_start(data, refs[index], open_end, close)
+                if (index == follows and data.startswith(head, cursor)
+                        and 48 <= data[cursor + len(head)] <= 57):
+                    cell_at = cursor
+                else:
+                    cell_at = scan.cell_start(data, refs[index], open_end, close)
                 new = b""
                 if style is not None:
-                    new = cell_xml(ref, write.value, style, self.date1904).encode()
-                    if new and data.startswith(new, start):
-                        continue  # a whole element, so the cell is exactly this already
-                _, end, old_style, formula, shared, _ = scan.cell(data, start, close)
+                    tail = tail_of(value, style)
+                    if tail:
+                        new = head + digits + tail
+                        if data.startswith(new, cell_at):
+                            # a whole element, so the cell is exactly this already
+                            cursor, follows = cell_at + len(new), index + 1
+                            continue
+                _, cell_end, old_style, formula, shared, _ = scan.cell(data, cell_at, close)
                 if shared:
-                    raise self._shared_formula(ref)
+                    raise self._shared_formula(f"{col_letter(col)}{number}")
                 if style is None:
-                    new = cell_xml(ref, write.value, old_style, self.date1904).encode()
-                if new != data[start:end]:
+                    tail = tail_of(value, old_style)
+                    new = head + digits + tail if tail else b""
+                if new != data[cell_at:cell_end]:
                     self.replaced_formula |= formula
-                    self.edits.append((start, end, new))
+                    self.edits.append((cell_at, cell_end, new))
+                cursor, follows = cell_end, index + 1
                 continue
-            new = cell_xml(ref, write.value, style, self.date1904).encode()
-            if new:
+            tail = tail_of(value, style)
+            if tail:
                 if ordered:
                     after = bisect.bisect_right(columns, col)
                 else:
                     after = next((i for i, c in enumerate(columns) if c > col), len(columns))
-                inserted.append(new)
+                inserted.append(head + digits + tail)
                 insert_at.append(close if after == len(columns) else
                                  scan.cell_start(data, refs[after], open_end, close))
         self._written.add(number, writes)
         if inserted:
-            self._insert_cells(element, writes, inserted, insert_at)
+            self._insert_plain(start, open_end, close, end, writes, inserted, insert_at)
+
+    def _tail(self, value: Any, style: int | None) -> bytes:
+        """What follows a cell's reference (ooxml.cell_xml), kept by value for the values
+        whose equal ones are written alike (its SAME_WHEN_EQUAL rule)."""
+        kind = value.__class__
+        if kind in SAME_WHEN_EQUAL and (kind is not str or len(value) <= TEXT_KEPT) or (
+                kind is datetime and value.tzinfo is None):
+            key = (kind, value, style)
+            tail = self._tails.get(key)
+            if tail is None:
+                if len(self._tails) >= _TAILS_KEPT:
+                    self._tails.clear()
+                tail = self._tails[key] = cell_tail(value, style, self.date1904).encode()
+            return tail
+        return cell_tail(value, style, self.date1904).encode()
 
     # -- rows and cells ---------------------------------------------------------------------
 
@@ -442,14 +629,22 @@ class SheetEdit:
 
     def _insert_cells(self, element: Element, writes: Mapping[int, CellWrite],
                       inserted: list[bytes], insert_at: list[int]) -> None:
-        open_end = element.open_end(self.data)
-        tag = self._spans(self.data[element.start : open_end], writes)
-        if element.empty:
+        self._insert_plain(element.start, element.open_end(self.data), element.close,
+                           element.end, writes, inserted, insert_at)
+
+    def _insert_plain(self, start: int, open_end: int, close: int, end: int,
+                      writes: Mapping[int, CellWrite], inserted: list[bytes],
+                      insert_at: list[int]) -> None:
+        """New cells into the row at start..end (its start tag ends at open_end, its end tag
+        begins at close), with the row's `spans` hint widened to them."""
+        old_tag = self.data[start:open_end]
+        tag = self._spans(old_tag, writes)
+        if close == end:  # <row .../>
             new_row = tag[:-2].rstrip() + b">" + b"".join(inserted) + b"</row>"
-            self.edits.append((element.start, element.end, new_row))
+            self.edits.append((start, end, new_row))
             return
-        if tag != self.data[element.start : open_end]:
-            self.edits.append((element.start, open_end, tag))
+        if tag != old_tag:
+            self.edits.append((start, open_end, tag))
         # Cells going in at one place (the row's end, mostly) make one splice.
         at, run = insert_at[0], [inserted[0]]
         for point, new in zip(insert_at[1:], inserted[1:], strict=True):
@@ -462,6 +657,8 @@ class SheetEdit:
     @staticmethod
     def _spans(tag: bytes, writes: Mapping[int, CellWrite]) -> bytes:
         """A row's optional `spans` hint widened to the new cells (left alone when it covers)."""
+        if b"spans" not in tag:
+            return tag
         match = re.search(rb"""\sspans\s*=\s*["']([^"']*)["']""", tag)
         if not match:
             return tag

@@ -26,7 +26,6 @@ _ROW_CLOSE = re.compile(rb"</row\s*>")
 _CELL = re.compile(rb"<c[\s/>]")
 _CELL_CLOSE = re.compile(rb"</c\s*>")
 _CONTENT = re.compile(rb"<(?:f|v|is)[\s/>]")
-_FORMULA = re.compile(rb"<f[\s/>]")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"')
 _SPACE = re.compile(rb"\s*")
@@ -77,6 +76,24 @@ def sheet_data(data: bytes) -> tuple[int, int, int] | None:
     return start, inner, close.start()
 
 
+_PREFIXED = re.compile(rb""":[^\s=<>"'/]*\s*=""")  # an attribute's name from its colon on
+_DECLARES = re.compile(rb"""\sxmlns:([^\s=]+)\s*=""")
+
+
+def prefixes_declared(data: bytes, ancestors: list[bytes], inner: int, end: int) -> bool:
+    """Whether every prefixed attribute name in the cell data (inner..end, which declares no
+    namespace: `sheet_data`) has one colon and a prefix that the start tags of its ancestors
+    declare (or `xml`): what expat's namespace processing checks beyond well-formedness. A
+    colon that only looks like one (in a cell's text) answers False too."""
+    declared = {b"xml"} | {m.group(1) for tag in ancestors for m in _DECLARES.finditer(tag)}
+    names = tuple(space + prefix for space in (b" ", b"\t", b"\n", b"\r") for prefix in declared)
+    for match in _PREFIXED.finditer(data, inner, end):
+        colon = match.start()
+        if b":" in match.group()[1:] or not data.endswith(names, max(colon - 64, 0), colon):
+            return False
+    return True
+
+
 def tag_end(data: bytes, start: int) -> int:
     match = _TAG_END.match(data, start)
     if match is None:
@@ -101,14 +118,23 @@ def rows(data: bytes, inner: int, end: int) -> Iterator[tuple[str | None, int, i
         if tag.endswith(b"/>"):
             close = cursor = open_end
         else:
-            closing = _ROW_CLOSE.search(data, open_end, end)
-            if closing is None:
-                raise Unusual
-            close, cursor = closing.start(), closing.end()
+            close, cursor = _row_close(data, open_end, end)
         plain = _ROW_NUMBER.match(tag)
         yield (plain.group(1).decode() if plain else attr(_R, tag)), start, open_end, close, cursor
     if not _blank(data, cursor, end):
         raise Unusual
+
+
+def _row_close(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the first `</row>` (spaces allowed before its `>`) in start..end: a
+    search for its first bytes, then a match there (a regex search is slower per row)."""
+    at = data.find(b"</row", start, end)
+    while at >= 0:
+        closing = _ROW_CLOSE.match(data, at, end)
+        if closing is not None:
+            return at, closing.end()
+        at = data.find(b"</row", at + 1, end)
+    raise Unusual
 
 
 def has_content(data: bytes, start: int, end: int) -> bool:
@@ -145,17 +171,55 @@ def cell(data: bytes, start: int, row_close: int) -> tuple[str | None, int, int,
     style = int(style_text.strip()) if style_text and style_text.strip().isdigit() else 0
     if tag.endswith(b"/>"):
         return ref, open_end, style, False, False, False
-    closing = _CELL_CLOSE.search(data, open_end, row_close)
-    if closing is None or _CELL.search(data, open_end, closing.start()):
+    inside, end, formula, shared = _cell_inside(data, open_end, row_close)
+    content = formula or has_content(data, open_end, inside)
+    return ref, end, style, formula, shared, content
+
+
+def cell_span(data: bytes, start: int, row_close: int) -> tuple[int, bool, bool]:
+    """`cell`'s end, holds a formula, holds a shared formula: what replacing it needs."""
+    open_end = tag_end(data, start)
+    if data[open_end - 2 : open_end] == b"/>":
+        return open_end, False, False
+    _, end, formula, shared = _cell_inside(data, open_end, row_close)
+    return end, formula, shared
+
+
+def _cell_inside(data: bytes, open_end: int, row_close: int) -> tuple[int, int, bool, bool]:
+    """For a cell whose start tag ends at `open_end`: where its end tag starts and ends,
+    whether it holds a formula, and whether that is a shared formula others depend on."""
+    inside, end = _cell_close(data, open_end, row_close)
+    if _tag_at(data, b"<c", open_end, inside) >= 0:
         raise Unusual
-    inside = closing.start()
-    formula = _FORMULA.search(data, open_end, inside)
-    shared = False
-    if formula is not None:
-        f_tag = data[formula.start() : tag_end(data, formula.start())]
-        shared = attr(_T, f_tag) == "shared" and _REF.search(f_tag) is not None
-    content = formula is not None or has_content(data, open_end, inside)
-    return ref, closing.end(), style, formula is not None, shared, content
+    formula = _tag_at(data, b"<f", open_end, inside)
+    if formula < 0:
+        return inside, end, False, False
+    f_tag = data[formula : tag_end(data, formula)]
+    return inside, end, True, attr(_T, f_tag) == "shared" and _REF.search(f_tag) is not None
+
+
+_NAME_ENDS = frozenset(b" \t\r\n/>")  # what may follow an element's name in its tag
+
+
+def _tag_at(data: bytes, name: bytes, start: int, end: int) -> int:
+    """Where the first tag `name` (b"<c": not `<color`) begins in start..end, or -1; as a
+    search for `name` then a space, `/` or `>`, which is slower."""
+    at = data.find(name, start, end)
+    size = len(name)
+    while at >= 0 and not (at + size < end and data[at + size] in _NAME_ENDS):
+        at = data.find(name, at + 1, end)
+    return at
+
+
+def _cell_close(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the first `</c>` (spaces allowed before its `>`) in start..end."""
+    at = data.find(b"</c", start, end)
+    while at >= 0:
+        closing = _CELL_CLOSE.match(data, at, end)
+        if closing is not None:
+            return at, closing.end()
+        at = data.find(b"</c", at + 1, end)
+    raise Unusual
 
 
 def cells(data: bytes, start: int, end: int) -> Iterator[tuple[int, tuple[str | None, int, int,

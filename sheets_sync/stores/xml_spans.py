@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 from xml.parsers import expat
 
@@ -74,6 +74,7 @@ class Walker:
         self.stack: list[Element] = []
         self.root: Element | None = None
         self._last_started: Element | None = None
+        self._shift = 0
 
     def keep(self, element: Element, parent: Element) -> bool:
         """Whether `element` is stored in its parent's children."""
@@ -92,15 +93,19 @@ class Walker:
 
     track_depth = 1_000_000
 
-    def run(self, skip: tuple[int, int] | None = None) -> Element:
+    def run(self, skip: tuple[int, int] | None = None,
+            checked: Callable[[], bool] | None = None) -> Element:
         """Parse the part. Within `skip` (a start and end offset) expat still checks every byte
-        but calls no hook: the caller reads those elements' spans itself."""
+        but calls no hook: the caller reads those elements' spans itself. When `checked` (asked
+        once the bytes before `skip` are parsed) says those bytes were already found well-formed
+        by expat as namespace processing would, they are not parsed again."""
         _check_encoding(self.data, self.part)
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.namespace_prefixes = True
         parser.buffer_text = True
         self._parser = parser
         self._below = 0  # open elements deeper than track_depth
+        self._shift = 0  # bytes of the part left out of what expat was given, before its place
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.StartDoctypeDeclHandler = lambda *args: self._refuse("declares a document type")
@@ -110,15 +115,22 @@ class Walker:
             else:
                 view = memoryview(self.data)
                 parser.Parse(view[: skip[0]], False)
-                parser.StartElementHandler = parser.EndElementHandler = None
-                parser.Parse(view[skip[0] : skip[1]], False)
-                parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
+                if checked is not None and checked():
+                    self._shift = skip[1] - skip[0]
+                else:
+                    parser.StartElementHandler = parser.EndElementHandler = None
+                    parser.Parse(view[skip[0] : skip[1]], False)
+                    parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
                 self._last_started = None
                 parser.Parse(view[skip[1] :], True)
         except expat.ExpatError as exc:
             raise CannotPreserve(
                 f"The part {self.part} of the workbook is not well-formed XML ({exc})", RESAVE
             ) from None
+        finally:
+            # The parser's handlers hold this walker: without the cycle collector (a sync runs
+            # without it) the pair, and the part's bytes with them, would outlive the parse.
+            del self._parser
         if self.root is None:
             self._refuse("has no elements")
         assert self.root is not None
@@ -137,7 +149,8 @@ class Walker:
             return
         ns, local, prefix = _split(name)
         # Attributes keep expat's keys: a plain name, or "namespace local" for a qualified one.
-        element = Element(ns, local, prefix, attrs, depth, self._parser.CurrentByteIndex)
+        element = Element(ns, local, prefix, attrs, depth,
+                          self._parser.CurrentByteIndex + self._shift)
         if self.stack:
             if self.keep(element, self.stack[-1]):
                 self.stack[-1].children.append(element)
@@ -153,7 +166,7 @@ class Walker:
             self._last_started = None
             return
         element = self.stack.pop()
-        index = self._parser.CurrentByteIndex
+        index = self._parser.CurrentByteIndex + self._shift
         data = self.data
         if (self._last_started is element and data[index - 2 : index] == b"/>"
                 and element.open_end(data) == index):
@@ -195,7 +208,8 @@ def splice(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> bytes:
 
 def pieces(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> Iterator[bytes | memoryview]:
     """What `splice` joins, in order: views of `data` between the spans (not copies), and each
-    span's new bytes."""
+    span's new bytes (an edit's new part may also be an object that makes them: `bytes(new)`,
+    `len(new)`)."""
     ordered = sorted(edits, key=_SPAN)  # stable: edits at one point keep their order
     view = memoryview(data)
     cursor = 0
@@ -204,7 +218,7 @@ def pieces(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> Iterator[byt
             raise AssertionError(f"overlapping edits at byte {start}")
         if start > cursor:
             yield view[cursor:start]
-        yield new
+        yield new if new.__class__ is bytes else bytes(new)
         cursor = end
     if cursor < len(data):
         yield view[cursor:]

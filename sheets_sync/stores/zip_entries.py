@@ -13,10 +13,29 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
+
+# The deflate level of the parts a sync writes (the edited Contacts, the owned tabs). zlib's
+# default (6) takes about three times as long as level 1 on a sheet's XML, for a part about a
+# quarter smaller: on a synced 100,000-contact Contacts sheet (115 MB of XML) 1.9 s and 12.5 MB
+# against 0.56 s and 16.1 MB. Any level is the same deflate format to every reader.
+WRITE_LEVEL = 1
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _ENCRYPTED = 0x1
+
+
+def set_level(info: zipfile.ZipInfo, level: int = WRITE_LEVEL) -> zipfile.ZipInfo:
+    """`info` deflated at `level` when written with `ZipFile.open(info, "w")` or `writestr`
+    (whose own `compresslevel` argument `open` lacks). The attribute is public from Python 3.13
+    (`compress_level`); before, ZipFile reads `_compresslevel`."""
+    info.compress_type = zipfile.ZIP_DEFLATED
+    if hasattr(zipfile.ZipInfo, "compress_level"):
+        info.compress_level = level  # type: ignore[attr-defined]
+    else:
+        info._compresslevel = level  # type: ignore[attr-defined]
+    return info
 
 
 def compressed_bytes(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
@@ -34,6 +53,23 @@ def compressed_bytes(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
     if start + info.compress_size > len(data):
         return None
     return memoryview(data)[start : start + info.compress_size]
+
+
+def unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """Entry `info` of the zip file `data` unpacked into one buffer of its recorded size (zipfile
+    grows its output in blocks and joins them, holding the part twice for a moment: 75 MB more
+    at the peak for a 100,000-contact sheet). None when the entry is not a plain deflated one
+    or does not unpack to its recorded size and CRC; the caller reads it the usual way then."""
+    raw = compressed_bytes(data, info)
+    if raw is None:
+        return None
+    try:
+        out = zlib.decompress(raw, -15, max(info.file_size, 1))
+    except zlib.error:
+        return None
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        return None
+    return out
 
 
 def copy_compressed(out: zipfile.ZipFile, target: zipfile.ZipInfo, source: zipfile.ZipInfo,
