@@ -8,28 +8,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sample_book import sample_book
 
-from sheets_sync.config import load_config
-from sheets_sync.core.classify import classify
-from sheets_sync.core.facts import build_facts
 from sheets_sync.core.messages import load_templates
 from sheets_sync.core.settings import parse_settings
 from sheets_sync.core.touch_index import BookIndex, Person, engine_settings
 from sheets_sync.core.touch_rules import rules_of
 from sheets_sync.core.touch_triggers import has, needs, occurrences
-from sheets_sync.core.validate import validate_book
-from sheets_sync.starter import write_starter_workbook
-from sheets_sync.stores.xlsx import XlsxStore
 
 
 @pytest.mark.parametrize("today", [date(2026, 11, 23), date(2027, 1, 29), date(2027, 6, 1)])
 def test_a_rule_whose_need_is_missing_has_no_occurrence(tmp_path: Path, today: date) -> None:
-    path = tmp_path / "contacts.xlsx"
-    write_starter_workbook(path, sample=True, today=date(2026, 11, 2))
-    config = load_config()
-    book = validate_book(XlsxStore(path).read().tables, config)
-    facts = build_facts(book, today, config)
-    classes = classify(book, today, config, facts)
+    config, book, facts, classes = sample_book(tmp_path, today)
     typed = parse_settings(config)
     templates = load_templates()
     rules = rules_of(typed)

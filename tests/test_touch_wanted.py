@@ -7,28 +7,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sample_book import sample_book
 
-from sheets_sync.config import load_config
-from sheets_sync.core.classify import classify
 from sheets_sync.core.daily_cap import cadence_rules
-from sheets_sync.core.facts import build_facts
 from sheets_sync.core.greetings import mass_rules
 from sheets_sync.core.messages import load_templates
 from sheets_sync.core.touchpoints import Wanted, plan_touchpoints
-from sheets_sync.core.validate import validate_book
-from sheets_sync.starter import write_starter_workbook
-from sheets_sync.stores.xlsx import XlsxStore
 
 SPREAD_DAYS = 3
 
 
 def _plans(folder: Path, today: date):
-    path = folder / "contacts.xlsx"
-    write_starter_workbook(path, sample=True, today=date(2026, 11, 2))
-    config = load_config()
-    book = validate_book(XlsxStore(path).read().tables, config)
-    facts = build_facts(book, today, config)
-    classes = classify(book, today, config, facts)
+    config, book, facts, classes = sample_book(folder, today)
 
     def plan(wanted: Wanted | None):
         extra = {} if wanted is None else {"wanted": wanted}

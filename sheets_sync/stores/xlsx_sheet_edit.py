@@ -405,6 +405,16 @@ class SheetEdit:
             row.cells.append(cell)
         self._row_done(row)
 
+    def _layout_of(self, open_end: int, close: int) -> tuple[list[bytes], _Layout]:
+        """The cell letters of the row whose cells lie between `open_end` and `close`, and the
+        layout of rows whose cells are those (worked out once per such set of letters)."""
+        refs = scan.letters(self.data, open_end, close)
+        key = b" ".join(refs)
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = self._layouts[key] = _Layout(refs)
+        return refs, layout
+
     def _patch_encoded(self, number: int, start: int, open_end: int, close: int, end: int,
                        encoded: bytes) -> bool:
         """A row's writes given as bytes (`EncodedRows`) where the row's cells take one of the
@@ -413,11 +423,7 @@ class SheetEdit:
         rest go at the row's end (a later one). False, with nothing done, for any other
         shape."""
         data = self.data
-        refs = scan.letters(data, open_end, close)
-        key = b" ".join(refs)
-        layout = self._layouts.get(key)
-        if layout is None:
-            layout = self._layouts[key] = _Layout(refs)
+        refs, layout = self._layout_of(open_end, close)
         cols = self._encoded_columns
         shape = layout.shapes.get(cols, False)
         if shape is False:
@@ -443,8 +449,6 @@ class SheetEdit:
         if new:
             self._insert_plain(start, open_end, close, end, cols, [new], [close])
         return True
-
-
 
     def _rewrite_run(self, number: int, refs: list[bytes], first: int, pieces: list[bytes],
                      open_end: int, close: int) -> None:
@@ -476,11 +480,7 @@ class SheetEdit:
         looked at; the others are known by their references alone. Written cells that follow
         one another in the row are found where the one before ends, without a search."""
         data = self.data
-        refs = scan.letters(data, open_end, close)
-        key = b" ".join(refs)
-        layout = self._layouts.get(key)
-        if layout is None:
-            layout = self._layouts[key] = _Layout(refs)
+        refs, layout = self._layout_of(open_end, close)
         columns, at, ordered = layout.columns, layout.at, layout.ordered
         inserted: list[bytes] = []
         insert_at: list[int] = []
