@@ -81,7 +81,6 @@ def evaluate(book: Book, classes: Mapping[str, Classification], typed: Settings,
             pending = _apply_supersedes(pending)
             issues.extend(_channel_issues(contact, pending, blocked, settings,
                                           facts.contacts_tab, templates))
-            person.forget_history()
             yield person, pending, future
 
     return index, each(), issues

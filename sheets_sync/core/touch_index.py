@@ -5,10 +5,9 @@ dated `Occurrence` a trigger yields."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from types import MappingProxyType
 from typing import Any
 
 from sheets_sync.core.facts import (
@@ -25,9 +24,6 @@ from sheets_sync.core.settings import Settings
 from sheets_sync.core.touch_rules import Rule
 from sheets_sync.core.vocabulary import normalise
 
-# What a Person that forgot its history holds instead; read-only, so a late write fails loudly.
-_NOTHING: tuple = ()
-_FORGOTTEN: Mapping = MappingProxyType({})
 _MIN_CONTAINED = 6  # letters of a label held in longer text ("birthdaygreeting", "お礼…")
 
 
@@ -232,13 +228,6 @@ class Person:
         self.side = self.closings[-1][1] if self.closings else ""
         self._attrs: dict[str, str] = {}
         self._event_texts: dict[int, str] = {}
-
-    def forget_history(self) -> None:
-        """Let go of what only the rules read. A candidate carries its person on to Today
-        (the contact, tier, language, ID); a book's worth of tallies and caches held until the
-        last contact is evaluated would be most of the evaluation's memory."""
-        self.interaction_dates = self.resolved = self.named = _NOTHING
-        self.done = self._attrs = self._event_texts = _FORGOTTEN
 
     def event_text(self, position: int) -> str:
         """`event_text` of the contact's interaction at `position`, once for all keyword rules."""
