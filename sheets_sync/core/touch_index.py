@@ -189,14 +189,17 @@ class BookIndex:
             self._top[cache_key] = self.facts.top_referrers(recognition, year)
         return self._top[cache_key]
 
+    def recognition_years(self) -> range:
+        """The years whose top referrers the evaluation looks at: last year to the look-ahead's
+        end."""
+        return range(self.settings.today.year - 1, self.settings.until.year + 1)
+
     def any_top_referrer(self) -> frozenset[str]:
-        """Referrer keys some top-referrer rule recognises in a year the evaluation looks at
-        (the years of touch_triggers._top_referrer)."""
+        """Referrer keys some top-referrer rule recognises in one of `recognition_years`."""
         if self._any_top is None:
-            years = range(self.settings.today.year - 1, self.settings.until.year + 1)
             self._any_top = frozenset().union(*(
                 self.top_referrers(rule, year) for rule in self.rules.values()
-                if rule.trigger == "top_referrer" for year in years))
+                if rule.trigger == "top_referrer" for year in self.recognition_years()))
         return self._any_top
 
 

@@ -344,10 +344,9 @@ def _referral(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
 
 def _top_referrer(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
     """Once a year for the contacts who referred most in the past year."""
-    settings = index.settings
     month, day = rule.spec.month, rule.spec.day
     occs = []
-    for year in range(settings.today.year - 1, settings.until.year + 1):
+    for year in index.recognition_years():
         if person.key in index.top_referrers(rule, year):
             due = _safe_date(year, month, day)
             occs.append(Occurrence(due, due - timedelta(days=rule.early_days), (), {"year": year}))
@@ -411,8 +410,8 @@ def needs(rule: Rule) -> str | None:
     return None
 
 
-def has(person: Person, index: BookIndex) -> frozenset[str]:
-    """The facts of `needs` the contact has."""
+def has(person: Person, index: BookIndex) -> tuple[str, ...]:
+    """The facts of `needs` the contact has, in a fixed order (a key of contacts alike)."""
     found = []
     if person.closings:
         found.append("closings")
@@ -425,10 +424,7 @@ def has(person: Person, index: BookIndex) -> frozenset[str]:
         found.append("referrals")
     if person.key in index.any_top_referrer():
         found.append("top_referrer")
-    return _HAS.setdefault(tuple(found), frozenset(found))
-
-
-_HAS: dict[tuple[str, ...], frozenset[str]] = {}
+    return tuple(found)
 
 
 TRIGGERS: dict[str, Trigger] = {
