@@ -122,22 +122,22 @@ def build_plan(
     facts = build_facts(book, today, config, contacts_tab=contacts.name)
     classes = classify(book, today, config, facts)
     ahead = int(config.get("today", {}).get("spread_days", 0))
+    mass, cadences = mass_rules(config), cadence_rules(config)
     touch = plan_touchpoints(book, classes, today, config, templates=templates, lang=lang,
                              facts=facts, upcoming_days=ahead or None,
-                             wanted=Wanted(due_with=mass_rules(config),
-                                           coming_of=cadence_rules(config)))
+                             wanted=Wanted(due_with=mass, coming_of=cadences))
     # Each contact's item is ranked here and most are cut by the cap below: the lists are let
     # go as soon as they are read (at 100,000 contacts they were 40 MB held to the end).
     touches, items, due, coming = touch.next_touch, touch.today, touch.due, touch.upcoming
     issues = book.issues + touch.issues
     del touch
     # Mass greetings go to their own tab, outside the cap.
-    items, greeted = split_greetings(items, due, mass_rules(config))
+    items, greeted = split_greetings(items, due, mass)
     del due
     office = office_days(config, today)
     items = on_working_days(items, today, office, routine_rules(config))[0]
     # Light days take cadence touches due in the next days, so a bunch spreads out.
-    items = spread(items, coming, today, office, cadence_rules(config), ahead)
+    items = spread(items, coming, today, office, cadences, ahead)
     del coming
     # Per agent per day at most today.daily_cap rows; the rest stay queued and rise tomorrow.
     events, birthdays = never_capped_rules(config)

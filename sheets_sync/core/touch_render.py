@@ -3,6 +3,7 @@ and its message drafted in the contact's (templates via messages.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -71,13 +72,7 @@ class Touchpoint:
         """`dataclasses.replace` that leaves a message still to be drafted undrafted (replace
         reads every field, so it drafted the message of each item it moved; most moved items
         are never shown)."""
-        unknown = set(changes) - set(self.__dataclass_fields__)
-        if unknown:
-            raise TypeError(f"Touchpoint has no field {sorted(unknown)[0]!r}")
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__
-                  if name != "message"}
-        values["message"] = _MESSAGE.undrafted(self)
-        return Touchpoint(**{**values, **changes})
+        return dataclasses.replace(self, **{"message": _MESSAGE.undrafted(self), **changes})
 
     @property
     def touchpoint(self) -> str:
