@@ -45,7 +45,7 @@ def measure(book: Book, classes: Mapping[int, Classification], facts: BookFacts,
     rerun = written == today or (written is None and history_value(
         history_table, today, "touchpoints_on_time", date_order) is not None)
     due_items = None if rerun else due_items_from_today(today_table, today, date_order)
-    rows = BookRows(book, facts)  # keyed once for the metrics and the breakdowns
+    rows = BookRows(book, facts, classes)  # keyed once for the metrics and the breakdowns
     metrics = compute_metrics(book, classes, today, config, due_items=due_items,
                               referrers=referrers, facts=facts, rows=rows)
     if rerun:

@@ -135,9 +135,9 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
     * tier / activity distribution = contacts per tier and per activity class
     """
     book_facts = facts or build_facts(book, today, config)
-    rows = rows or BookRows(book, book_facts)
+    rows = rows or BookRows(book, book_facts, classes)
     whole = BookSlice(book, book_facts, classes, config, txns=rows.txns,
-                      interactions=rows.interactions, rows=rows.people(classes))
+                      interactions=rows.interactions, rows=rows.people)
     repeats = repeat_deals(book_facts)
     out: list[Metric] = []
 
@@ -308,7 +308,7 @@ def _circle_conversion(book: Book, book_facts: BookFacts, classes: Mapping[str, 
     """Seed 004: CR = new clients from a circle ÷ contacts in that circle, per circle."""
     out = []
     for circle in vocabulary.CIRCLES:
-        members = [row for row in rows.people(classes) if row[1].circle == circle]
+        members = [row for row in rows.people if row[1].circle == circle]
         if not members:
             continue
         circle_slice = BookSlice(book, book_facts, classes, config, rows=members,

@@ -78,7 +78,7 @@ def compute_breakdowns(book: Book, classes: Mapping[str, Classification], today:
     rate, referral share, conversion) are left blank there.
     """
     facts = facts or build_facts(book, today, config)
-    slicer = _Slicer(book, facts, classes, config, rows or BookRows(book, facts))
+    slicer = _Slicer(book, facts, classes, config, rows or BookRows(book, facts, classes))
     return [_by_owner(slicer), _by_tier(slicer), _by_circle(slicer), _by_source(slicer)]
 
 
@@ -101,7 +101,7 @@ class _Slicer:
     def groups(self, label: Callable[[Contact], str]) -> dict[str, list[PersonRow]]:
         """The Contacts rows by `label`, in sheet order within a group."""
         groups: dict[str, list[PersonRow]] = {}
-        for row in self.rows.people(self.classes):
+        for row in self.rows.people:
             groups.setdefault(label(row[1]), []).append(row)
         return groups
 

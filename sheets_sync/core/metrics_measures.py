@@ -74,25 +74,19 @@ class KeyedRows(Sequence[tuple[str, Any]]):
 class BookRows:
     """The book's Transactions and Interactions rows with their contact keys, in sheet order:
     keyed in one pass that the metrics, the circle conversions and every breakdown slice read,
-    and the transactions indexed by contact so a slice takes its own without a scan of all."""
+    and the transactions indexed by contact so a slice takes its own without a scan of all.
+    `people`: every Contacts row as a `PersonRow`, in the book's order, keyed and classed once
+    for the whole book and every slice of it (each slice keyed its contacts again)."""
 
-    def __init__(self, book: Book, facts: BookFacts) -> None:
+    def __init__(self, book: Book, facts: BookFacts,
+                 classes: Mapping[str, Classification]) -> None:
         self.txns: Keyed = keyed(book.transactions, facts)
         self.interactions: KeyedRows = KeyedRows(list(book.interactions), facts)
         self._at: dict[str, list[int]] = {}
         for position, (key, _) in enumerate(self.txns):
             self._at.setdefault(key, []).append(position)
-        self._book, self._facts = book, facts
-        self._people: tuple[Mapping[str, Classification], list[PersonRow]] | None = None
-
-    def people(self, classes: Mapping[str, Classification]) -> list[PersonRow]:
-        """Every Contacts row as a `PersonRow`, in the book's order: worked out once for the
-        whole book and every slice of it (each slice keyed its contacts again)."""
-        if self._people is None or self._people[0] is not classes:
-            facts = self._facts
-            self._people = (classes, [(facts.key(c), c, classes.get(c.key))
-                                      for c in self._book.contacts])
-        return self._people[1]
+        self.people: list[PersonRow] = [(facts.key(c), c, classes.get(c.key))
+                                         for c in book.contacts]
 
     def txns_of(self, keys: Iterable[str]) -> list[tuple[str, Any]]:
         """The transactions of the contacts with `keys`, in sheet order."""
