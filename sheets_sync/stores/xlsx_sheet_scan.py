@@ -126,14 +126,20 @@ def rows(data: bytes, inner: int, end: int) -> Iterator[tuple[str | None, int, i
 
 
 def _row_close(data: bytes, start: int, end: int) -> tuple[int, int]:
-    """Start and end of the first `</row>` (spaces allowed before its `>`) in start..end: a
-    search for its first bytes, then a match there (a regex search is slower per row)."""
-    at = data.find(b"</row", start, end)
+    """Start and end of the first `</row>` (spaces allowed before its `>`) in start..end."""
+    return _closing(data, b"</row", _ROW_CLOSE, start, end)
+
+
+def _closing(data: bytes, head: bytes, tag: re.Pattern[bytes], start: int, end: int
+             ) -> tuple[int, int]:
+    """Start and end of the first closing tag `tag` (which begins with `head`) in start..end:
+    a search for its first bytes, then a match there (a regex search is slower per row)."""
+    at = data.find(head, start, end)
     while at >= 0:
-        closing = _ROW_CLOSE.match(data, at, end)
+        closing = tag.match(data, at, end)
         if closing is not None:
             return at, closing.end()
-        at = data.find(b"</row", at + 1, end)
+        at = data.find(head, at + 1, end)
     raise Unusual
 
 
@@ -213,13 +219,7 @@ def _tag_at(data: bytes, name: bytes, start: int, end: int) -> int:
 
 def _cell_close(data: bytes, start: int, end: int) -> tuple[int, int]:
     """Start and end of the first `</c>` (spaces allowed before its `>`) in start..end."""
-    at = data.find(b"</c", start, end)
-    while at >= 0:
-        closing = _CELL_CLOSE.match(data, at, end)
-        if closing is not None:
-            return at, closing.end()
-        at = data.find(b"</c", at + 1, end)
-    raise Unusual
+    return _closing(data, b"</c", _CELL_CLOSE, start, end)
 
 
 def cells(data: bytes, start: int, end: int) -> Iterator[tuple[int, tuple[str | None, int, int,
