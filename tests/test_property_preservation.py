@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sheets_sync.config import load_config
@@ -119,6 +119,7 @@ def values(path: Path) -> list[list]:
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(book=workbooks(), offset=st.integers(min_value=0, max_value=400))
+@example(book=(["ID", "Owner", "Name", "_"], [[" ", None, "0", None]]), offset=0)  # spaces in ID
 def test_no_person_typed_cell_ever_changes(tmp_path_factory, book, offset) -> None:
     headers, rows = book
     path = tmp_path_factory.mktemp("prop") / "book.xlsx"

@@ -141,8 +141,8 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
     contacts = _contacts(tables["contacts"], general, issues)
     id_col = column_keys("contacts", tables["contacts"].headers).get("id")
     assigned = (
-        _assign_ids(contacts, general["id_prefix"], _formula_ids(tables["contacts"], id_col,
-                                                                  contacts, issues))
+        _assign_ids(contacts, general["id_prefix"], _kept_id_cells(tables["contacts"], id_col,
+                                                                    contacts, issues))
         if id_col is not None
         else {}
     )
@@ -313,20 +313,32 @@ def _owner_keys(names: Iterable[str]) -> dict[str, str]:
     return {name: owner_key(name) for name in set(names)}
 
 
-def _formula_ids(table: Table, id_col: int | None, contacts: list[Contact],
-                 issues: list[Issue]) -> set[int]:
-    """Rows whose ID cell holds a formula with no value to read: such a cell is the person's,
-    never blank, so it gets no new ID; each is reported once."""
-    rows = {row for row, col in table.formula_cells if col == id_col}
+def _kept_id_cells(table: Table, id_col: int | None, contacts: list[Contact],
+                   issues: list[Issue]) -> set[int]:
+    """Rows whose ID cell reads as no ID yet is not empty: a formula with no value to read, or
+    only spaces. Such a cell is the person's, never blank, so it gets no new ID (writing one
+    would change what they typed); each is reported once."""
+    formulas = {row for row, col in table.formula_cells if col == id_col}
+    rows = as_rows(table.rows)
+    cells = rows.column(id_col) if id_col is not None else ()
+    spaces = {number for number, value in zip(rows.numbers, cells, strict=False)
+              if value.__class__ is str and value and not value.strip()}
+    column = table.headers[id_col] if id_col is not None else "ID"
     for contact in contacts:
-        if contact.row in rows and not contact.id:
+        if contact.id:
+            continue
+        if contact.row in formulas:
             issues.append(Issue(
-                table.name, contact.row, table.headers[id_col] if id_col is not None else "ID",
+                table.name, contact.row, column,
                 "", "The ID is a formula that shows no value (none saved, empty, or an error)",
                 "type the ID, or fix the formula; a file written by a script gets its "
                 "results once Excel or LibreOffice saves it",
             ))
-    return rows
+        elif contact.row in spaces:
+            issues.append(Issue(
+                table.name, contact.row, column, "", "The ID cell holds only spaces",
+                "clear the cell and the next sync gives the contact an ID, or type the ID"))
+    return formulas | spaces
 
 
 def _assign_ids(contacts: list[Contact], prefix: str,
