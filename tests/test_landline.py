@@ -8,7 +8,7 @@ import random
 import phonenumbers
 import pytest
 
-from sheets_sync.core.parse import e164_number
+from sheets_sync.core.parse import _try_phone, e164_number
 from sheets_sync.core.touch_engine import is_landline
 
 TYPES = (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
@@ -70,3 +70,26 @@ def test_text_that_is_not_plain_e164_is_parsed(phone: str) -> None:
 def test_a_malaysian_fixed_line_is_one_and_a_mobile_is_not() -> None:
     assert is_landline("+60322821234")
     assert not is_landline("+60123456789")
+
+
+def library_phone(phone: str) -> tuple[str, bool] | None:
+    """What the validator gives for a number when it asks phonenumbers for the type of every
+    number: None for an unknown type, else the E.164 text and whether it is a fixed line."""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return None
+    kind = phonenumbers.number_type(number)
+    if kind == phonenumbers.PhoneNumberType.UNKNOWN:
+        return None
+    return (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+            kind == phonenumbers.PhoneNumberType.FIXED_LINE)
+
+
+def test_a_number_is_valid_and_a_landline_exactly_as_the_library_says() -> None:
+    # The validator asks the library for a number's type only when the number is not plainly a
+    # mobile of its country (parse._known_mobile); the answer must not move for any number.
+    _try_phone.cache_clear()
+    for phone in example_numbers():
+        found = _try_phone(phone, None)
+        assert (None if found is None else tuple(found)) == library_phone(phone), phone
