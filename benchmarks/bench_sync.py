@@ -5,8 +5,11 @@
     python benchmarks/bench_sync.py --steps sync,google --contacts 1000000
 
 Steps: openpyxl (bare load+save), sync (the first sync), no-op (a same-day re-sync of what the
-first sync wrote), next-day and light (the day after, full and --light), google (the same book
-on the local Sheets API server: requests and bytes of a first sync and a same-day re-sync).
+first sync wrote), next-day and light (the day after, full and --light: the day's first sync,
+which a light one does in full), ticked-full and ticked-light (the same day as the first sync,
+after Done is ticked on the first 20 Today rows: a full sync and the worker's daytime --light
+one), google (the same book on the local Sheets API server: requests and bytes of a first sync
+and a same-day re-sync).
 
 Each measured step runs in its own process (so peak memory is its own), on its own copy of the
 generated workbook, side by side in one run. Prints both times, the ratio and peak memory.
@@ -139,8 +142,10 @@ def generate(path: Path, contacts: int, interactions: int) -> None:
     wb.close()
 
 
-STEPS = ("openpyxl", "sync", "no-op", "next-day", "light", "google")
-DEFAULT_STEPS = ("openpyxl", "sync", "no-op", "next-day", "light")
+STEPS = ("openpyxl", "sync", "no-op", "next-day", "light", "ticked-full", "ticked-light",
+         "google")
+DEFAULT_STEPS = ("openpyxl", "sync", "no-op", "next-day", "light", "ticked-full", "ticked-light")
+TICKS = 20  # Today rows ticked Done before the ticked-* steps
 
 
 def measure(step: str, path: Path) -> None:
@@ -154,11 +159,13 @@ def measure(step: str, path: Path) -> None:
         openpyxl.load_workbook(path).save(path)
     elif step == "google":
         extra = google_syncs(path)
-    elif step == "light":  # the worker's daytime sync: Today and the owned columns only
+    elif step in ("light", "ticked-full", "ticked-light"):
         from sheets_sync.config import load_config
         from sheets_sync.sync import sync_workbook
 
-        sync_workbook(str(path), load_config(), TODAY + timedelta(days=1), light=True)
+        day = TODAY + timedelta(days=1) if step == "light" else TODAY
+        report = sync_workbook(str(path), load_config(), day, light=step != "ticked-full")
+        extra = {"done_logged": report.done_logged}
     else:
         from sheets_sync.cli import main
 
@@ -254,9 +261,15 @@ def main(argv: list[str] | None = None) -> None:
     synced = args.workdir / "sync.xlsx"
     for step in steps:
         # The re-syncs start from the first sync's output, as a user's next run does.
-        if step in ("no-op", "next-day", "light") and "sync" in results:
+        if step in ("no-op", "next-day", "light", "ticked-full", "ticked-light") \
+                and "sync" in results:
             copy = args.workdir / f"{step}.xlsx"
             shutil.copy(synced, copy)
+            if step.startswith("ticked-"):
+                sys.path.insert(0, str(HERE.parent))
+                from tests.golden_books import tick_done
+
+                tick_done(copy, TICKS)
         else:
             copy = args.workdir / f"{step}.xlsx"
             shutil.copy(source, copy)
@@ -266,9 +279,11 @@ def main(argv: list[str] | None = None) -> None:
             copy = synced  # a same-day re-sync of the very file the first sync wrote
         results[step] = run_step(step, copy)
         line = (
-            f"{step:>9}: {results[step]['cpu']:7.2f} s CPU   {results[step]['seconds']:7.2f} s wall"
-            f"   peak {results[step]['peak_mb']:7.0f} MB"
+            f"{step:>12}: {results[step]['cpu']:7.2f} s CPU"
+            f"   {results[step]['seconds']:7.2f} s wall   peak {results[step]['peak_mb']:7.0f} MB"
         )
+        if "done_logged" in results[step]:
+            line += f"   {results[step]['done_logged']} Done logged"
         print(line, flush=True)
         for label, google in results[step].get("google", {}).items():
             print(

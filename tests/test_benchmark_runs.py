@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+STEPS = ("openpyxl", "sync", "no-op", "next-day", "light", "ticked-full", "ticked-light",
+         "google")
 
 
 @pytest.mark.slow
@@ -20,12 +22,13 @@ def test_the_sync_benchmark_runs_every_step_on_a_2000_contact_book(tmp_path: Pat
         [
             sys.executable, str(ROOT / "benchmarks" / "bench_sync.py"),
             "--contacts", "2000", "--workdir", str(tmp_path),
-            "--steps", "openpyxl,sync,no-op,next-day,light,google", "--json", str(results),
+            "--steps", ",".join(STEPS), "--json", str(results),
         ],
         check=True, capture_output=True, text=True, cwd=ROOT,
     )
     found = json.loads(results.read_text(encoding="utf-8"))
     assert found["contacts"] == 2000
-    for step in ("openpyxl", "sync", "no-op", "next-day", "light", "google"):
+    for step in STEPS:
         assert {"cpu", "seconds", "peak_mb"} <= set(found[step]), step
+    assert found["ticked-full"]["done_logged"] == found["ticked-light"]["done_logged"] == 20
     assert set(found["google"]["google"]) == {"first", "no-op"}
