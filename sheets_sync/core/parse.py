@@ -478,14 +478,29 @@ def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
     national = digits[size:]
     if not 2 <= len(national) <= 17 or national[0] == "0":
         return None
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
-        code, phonenumbers.region_code_for_country_code(code))
-    if metadata is None:
+    country = _calling_code(code)
+    if country.metadata is None:
         return None
-    prefix = metadata.national_prefix_for_parsing
-    if prefix and re.match(prefix, national):
+    if country.national_prefix is not None and country.national_prefix.match(national):
         return None
     return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+
+
+class _CallingCode(NamedTuple):
+    """What the phone checks read of a calling code's metadata, looked up once per code."""
+
+    metadata: phonenumbers.PhoneMetadata | None  # of the code's main region
+    national_prefix: re.Pattern[str] | None  # its national_prefix_for_parsing, compiled
+    one_region: bool  # no other region shares the code (+1 and +44 are shared)
+
+
+@functools.cache  # a few hundred calling codes, fixed
+def _calling_code(code: int) -> _CallingCode:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        code, phonenumbers.region_code_for_country_code(code))
+    prefix = metadata.national_prefix_for_parsing if metadata is not None else None
+    return _CallingCode(metadata, re.compile(prefix) if prefix else None,
+                        len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1)
 
 
 # A sync parses each distinct phone of the column once (columns.parse_column_with); this memo
@@ -523,12 +538,9 @@ def _known_mobile(number: phonenumbers.PhoneNumber) -> bool:
     the mobile one fits too — a type known, and not a fixed line, in every case. Most contacts'
     numbers are mobiles; for the rest (and for calling codes several regions share, whose
     region `number_type` works out first) False sends the caller to `number_type`."""
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code, ())
-    if len(regions) != 1:
-        return False
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
-        number.country_code, regions[0])
-    if metadata is None:
+    country = _calling_code(number.country_code)
+    metadata = country.metadata
+    if not country.one_region or metadata is None:
         return False
     national = phonenumbers.national_significant_number(number)
     return _fits(national, metadata.general_desc) and _fits(national, metadata.mobile)
