@@ -227,6 +227,8 @@ class Agent:
     tick: float = 0.8
     hand_log: float = 0.1
     type_only: float = 0.05
+    outcomes: tuple[str, ...] = tuple(OUTCOMES)  # what the agent types in Outcome
+    notes: tuple[str, ...] = tuple(NOTES)  # and in Notes
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -246,7 +248,7 @@ class Agent:
             if roll < self.tick:
                 edits.append((tab, number, "Done", True))
                 if self.rng.random() < 0.5:
-                    text = self.rng.choice(OUTCOMES)
+                    text = self.rng.choice(self.outcomes)
                     edits.append((tab, number, "Outcome", text))
                     journal.typed.append(Typed(day, item.contact, text))
                 journal.ticked.append(item)
@@ -257,7 +259,7 @@ class Agent:
                                  "Owner": item.owner})
                 journal.hand_logged.append((item, text))
             elif roll < self.tick + self.hand_log + self.type_only:
-                outcome, note = self.rng.choice(OUTCOMES), self.rng.choice(NOTES)
+                outcome, note = self.rng.choice(self.outcomes), self.rng.choice(self.notes)
                 if not cells.get("Outcome"):
                     edits.append((tab, number, "Outcome", outcome))
                     journal.typed.append(Typed(day, item.contact, outcome))

@@ -55,6 +55,14 @@ def test_typed_text_stays_on_the_row_of_the_same_item(synced: Path) -> None:
     assert notes_logged(synced) == []
 
 
+def test_typed_text_stays_exactly_as_typed_spaces_and_all(synced: Path) -> None:
+    typed = type_on_today(synced, 1, "  Answered ", "call back\nTue 3pm  ")
+    sync_workbook(str(synced), load_config(), TODAY)
+    same = [r for r in today_rows(synced)
+            if r["Contact ID"] == typed["Contact ID"] and r["Touchpoint"] == typed["Touchpoint"]]
+    assert [(r["Outcome"], r["Notes"]) for r in same] == [("  Answered ", "call back\nTue 3pm  ")]
+
+
 def set_do_not_contact(path: Path, contact_id: str) -> None:
     workbook = openpyxl.load_workbook(path)
     sheet = workbook["Contacts"]

@@ -217,6 +217,10 @@ class TodayRow:
     outcome: str = ""
     notes: str = ""
     owner: str = ""
+    # Outcome and Notes exactly as typed, spaces around them included: what a row kept on the
+    # new list shows again (`outcome` and `notes` are the text as every reader reads text).
+    typed_outcome: str = ""
+    typed_notes: str = ""
 
     @property
     def written_on(self) -> date | None:

@@ -46,8 +46,18 @@ def read_today(table: Table | None, date_order: str = "dmy") -> list[TodayRow]:
             outcome=read_text(cell("outcome")),
             notes=read_text(cell("notes")),
             owner=read_text(cell("owner")),
+            typed_outcome=_as_typed(cell("outcome")),
+            typed_notes=_as_typed(cell("notes")),
         ))
     return out
+
+
+def _as_typed(value: Any) -> str:
+    """A text cell as typed, spaces around the words included; any other cell (a number, a
+    date) as `read_text` reads it. A cell of only spaces is blank."""
+    if isinstance(value, str):
+        return value if value.strip() else ""
+    return read_text(value)
 
 
 def _touchpoint(text: str, rule: str) -> str:

@@ -92,8 +92,8 @@ def today_tab(items: Sequence[Touchpoint], lang: str,
             "send": shown_in(link.text, lang) if link else "",
             "message": item.message,
             "last_interaction": last.get(contact, ""),
-            "outcome": kept.outcome if kept else "",
-            "notes": kept.notes if kept else "",
+            "outcome": kept.typed_outcome if kept else "",
+            "notes": kept.typed_notes if kept else "",
             "rule": item.rule,
         }
         rows.append([values[key] for key in COLUMN_KEYS])
