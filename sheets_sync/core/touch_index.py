@@ -207,7 +207,7 @@ class Person:
     """A contact with what the rules need, derived once."""
 
     __slots__ = ("contact", "cid", "key", "cls", "tier", "lifecycle", "lang", "country",
-                 "interactions", "interaction_dates", "done", "resolved", "named", "closings",
+                 "interactions", "done", "resolved", "named", "closings",
                  "last_contact", "side", "_attrs", "_event_texts")
 
     def __init__(self, contact: Contact, cid: str, cls: Classification | None, index: BookIndex,
@@ -222,7 +222,6 @@ class Person:
         self.lang = _language(contact, settings, templates)
         self.country = ((contact.country or "").strip() or settings.default_country).upper()
         self.interactions = index.facts.interactions.get(self.key, ())
-        self.interaction_dates = [i.date for i in self.interactions]  # for bisecting
         self.done, self.resolved, self.named = _tally(self.interactions, index)
         # The book's last personal contact (facts.last_contact: the Last contact cell, logged
         # personal contacts, closings): what Activity shows and the cadences count from.

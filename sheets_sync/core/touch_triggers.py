@@ -4,6 +4,7 @@ contact (SPEC §4). Whether an occurrence is done, due or superseded is the engi
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from collections.abc import Callable, Iterable, Sequence
@@ -275,7 +276,7 @@ def _keyword_events(rule: Rule, person: Person, index: BookIndex,
     # Look back only as far as an occurrence could still be due or shadow a repeat.
     reach = (rule.expire_days if rule.expire_days is not None else 365) + rule.cooldown_days
     start = index.settings.today - timedelta(days=reach + max(o.days for o in offsets))
-    first = bisect_left(person.interaction_dates, start)
+    first = bisect_left(person.interactions, start, key=_dated)
     occs = []
     last_seen: dict[str, date] = {}
     for position in range(first, len(person.interactions)):
@@ -290,6 +291,9 @@ def _keyword_events(rule: Rule, person: Person, index: BookIndex,
                 occs.append(Occurrence(interaction.date + off, interaction.date, (kind,),
                                        {"kind": kind}))
     return occs
+
+
+_dated = operator.attrgetter("date")  # an interaction's date, to bisect a contact's by
 
 
 def _new_kinds(rule: Rule, named: tuple[str, ...], when: date, last_seen: dict[str, date]
