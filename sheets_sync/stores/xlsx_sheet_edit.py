@@ -176,10 +176,9 @@ class _Row:
         return any(c.content for c in self.cells)
 
 
-_TAILS_KEPT = 50_000
+_TAILS_KEPT = 50_000  # cell tails an edit keeps: owned columns repeat a few values
 _HELD = 64 * 1024  # of a part read in pieces, the first bytes of cell data kept (drop_first)
 _HEAD_MOST = 64 << 20  # read in pieces, <sheetData> must start within this many bytes
-  # cell tails an edit keeps: owned columns repeat a few values
 
 _C, _F, _V, _IS = (f"{MAIN_NS} {name}" for name in ("c", "f", "v", "is"))
 _COLUMN_LETTERS = re.compile(r"\s*\$?([A-Z]{1,3})\$?\d+\s*")
@@ -439,7 +438,7 @@ class SheetEdit:
                         walker.feed(memoryview(carry)[:cut], hooks=False)
                         walker.not_held(cut)
                     if len(self._held) == base - inner < _HELD:
-                        self._held += carry[: _HELD - len(self._held)]
+                        self._held += carry[: min(cut, _HELD - len(self._held))]
                     self._in_window(carry, base, self._scan_rows, cut)
                     if close >= 0:
                         break
@@ -470,15 +469,18 @@ class SheetEdit:
         piece after them, and where that start tag begins; None when there is none, or it is
         empty, or it is not found in the first `_HEAD_MOST` bytes."""
         buffer = bytearray()
+        start = -1
         for chunk in chunks:
             searched = max(len(buffer) - 16, 0)
             buffer += chunk
-            found = scan.SHEET_DATA.search(buffer, searched)
-            if found is None:
-                if len(buffer) > _HEAD_MOST:
-                    return None
-                continue
-            tag_end = _TAG_END.match(buffer, found.start())
+            if start < 0:
+                found = scan.SHEET_DATA.search(buffer, searched)
+                if found is None:
+                    if len(buffer) > _HEAD_MOST:
+                        return None
+                    continue
+                start = found.start()
+            tag_end = _TAG_END.match(buffer, start)
             if tag_end is None:
                 if len(buffer) > _HEAD_MOST:
                     return None
@@ -486,7 +488,7 @@ class SheetEdit:
             inner = tag_end.end()
             if buffer[inner - 2 : inner] == b"/>":
                 return None
-            return bytes(buffer[:inner]), bytes(buffer[inner:]), found.start()
+            return bytes(buffer[:inner]), bytes(buffer[inner:]), start
         return None
 
     def _scan_rows(self, end: int) -> None:
@@ -1058,6 +1060,8 @@ class SheetEdit:
         held of a part read in pieces (the bytes before the cell data and the first `_HELD` of
         it); None when those do not settle them. `edits` must be sorted."""
         held = self.data[: self._gap_at] + self._held
+        if len(self._held) == self._gap:  # the whole cell data is held: so is the whole part
+            held += self.data[self._gap_at :]
         usable = []
         for start, end, new in self.edits:
             if end > len(held):
