@@ -59,6 +59,7 @@ from sheets_sync.stores.xlsx_read import is_dense, mark_formulas, row_streamer, 
 from sheets_sync.stores.xlsx_render import render_sheet, with_link_rels
 from sheets_sync.stores.xlsx_sheet_edit import MAX_COLUMNS, SheetEdit, extend_tables
 from sheets_sync.stores.zip_entries import (
+    Inflating,
     compressed_bytes,
     copy_compressed,
     set_level,
@@ -72,6 +73,9 @@ OWNED_NOTE = (
     "Every other column is yours and is never changed."
 )
 SAVE_AS_FIX = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)"
+# A worksheet a sync edits is read and written a piece at a time from this size (unpacked) on;
+# a smaller one is unpacked whole, which holds no more than two of the pieces would.
+STREAMED_FROM = 2 << 20
 
 
 def preflight(path: Path) -> None:
@@ -309,7 +313,7 @@ class XlsxStore:
 
         contacts = by_name[self._data.tables["contacts"].name]
         result = self._patch_contacts(
-            self._part(package, contacts.part), contacts.part, plan, styles, date1904
+            self._source(package, contacts.part), contacts.part, plan, styles, date1904
         )
         changes[contacts.part] = result
         replaced_formula |= result.replaced_formula
@@ -334,7 +338,7 @@ class XlsxStore:
             ]
             source = _part_bytes(changes.get(entry.part))
             edit = SheetEdit(
-                source if source is not None else self._part(package, entry.part),
+                source if source is not None else self._source(package, entry.part),
                 entry.part, tab_name, date1904=date1904, keep_after=start,
                 checked=source is None and entry.part in self._checked,
             )
@@ -419,8 +423,20 @@ class XlsxStore:
         data = unpacked(self._snapshot.data, info) if info is not None else None
         return data if data is not None else package.read(name)
 
+    def _source(self, package: Package, name: str) -> bytes | Inflating:
+        """A worksheet to edit: read in pieces where it is large and plainly deflated, else
+        unpacked whole (`_part`)."""
+        assert self._snapshot is not None
+        actual = package.actual(name)
+        info = package.archive.getinfo(actual) if actual is not None else None
+        if (info is not None and info.file_size >= STREAMED_FROM
+                and compressed_bytes(self._snapshot.data, info) is not None):
+            return Inflating(self._snapshot.data, info, lambda: self._part(package, name))
+        return self._part(package, name)
+
     def _patch_contacts(
-        self, xml: bytes, part: str, plan: ChangeSet, styles: ooxml.Styles, date1904: bool
+        self, xml: bytes | Inflating, part: str, plan: ChangeSet, styles: ooxml.Styles,
+        date1904: bool,
     ) -> SheetEdit:
         """Owned cells and new IDs of every contact, at the row it was read on: the workbook is
         the one read (apply checks its identity first), so the locator's row is still its row."""

@@ -13,6 +13,7 @@ import functools
 import operator
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -42,10 +43,13 @@ from sheets_sync.stores.xml_spans import (
     escape,
     parse,
     pieces,
+    pieces_of,
     set_attr,
     splice,
+    write_gathered,
     write_spliced,
 )
+from sheets_sync.stores.zip_entries import Inflating
 
 MAX_COLUMNS = 16384  # A..XFD
 NOTE_TITLE = "sheets-sync"
@@ -173,6 +177,8 @@ class _Row:
 
 
 _TAILS_KEPT = 50_000  # cell tails an edit keeps: owned columns repeat a few values
+_HELD = 64 * 1024  # of a part read in pieces, the first bytes of cell data kept (drop_first)
+_HEAD_MOST = 64 << 20  # read in pieces, <sheetData> must start within this many bytes
 
 _C, _F, _V, _IS = (f"{MAIN_NS} {name}" for name in ("c", "f", "v", "is"))
 _COLUMN_LETTERS = re.compile(r"\s*\$?([A-Z]{1,3})\$?\d+\s*")
@@ -297,11 +303,16 @@ class SheetEdit:
     numbered above `keep_after` are remembered with their cells, for `append_rows`. `checked`
     says expat already found every byte of `data` well-formed (the read's check of the same
     bytes), so the cell data in the plain form is not parsed again.
+
+    `data` may be an `Inflating` part, never unpacked whole: its cell data is read and edited
+    a piece at a time, and only what lies outside <sheetData> is held (`data` is then those
+    bytes, and the elements' offsets are offsets into them); `write` unpacks it again as it
+    writes. The splices (`edits`) are offsets into the whole part either way.
     """
 
     def __init__(
         self,
-        data: bytes,
+        data: bytes | Inflating,
         part: str,
         sheet: str,
         updates: Mapping[int, Mapping[int, CellWrite]] | None = None,
@@ -309,7 +320,6 @@ class SheetEdit:
         keep_after: int | None = None,
         checked: bool = False,
     ) -> None:
-        self.data = data
         self.checked = checked  # `data` is what the read found well-formed (expat, every byte)
         self.part = part
         self.sheet = sheet
@@ -327,6 +337,21 @@ class SheetEdit:
         self._layouts: dict[bytes, _Layout] = {}
         self._heads: dict[int, bytes] = {}  # column -> b'<c r="AB'
         self._tails: dict[tuple[Any, ...], bytes] = {}
+        # Read in pieces: the part, where its cell data begins in it and how long that is
+        # (data's offsets from `_gap_at` on are the part's less `_gap`), and the first bytes of
+        # the cell data (for `drop_first`).
+        self._source: Inflating | None = None
+        self._gap_at = self._gap = 0
+        self._held = b""
+        self._window_at: tuple[bytes, int] | None = None  # the piece being read, its offset
+        if isinstance(data, Inflating):
+            if self._scan_streamed(data):
+                self._source = data
+                self._insert_new_rows(
+                    {n: self.updates[n] for n in self.updates if n not in self._seen})
+                return
+            data = data.whole()  # not in the form read in pieces: edited whole, as ever
+        self.data = data
         if not self._scan_plain():
             self._reset()
             walker = _SheetWalker(data, part, sheet, self)
@@ -345,6 +370,8 @@ class SheetEdit:
         self._seen: set[int] = set()
         self._written = _Written()
         self._last_content = 0
+        self._kept_at: dict[int, tuple[bytes, int]] = {}  # a kept row's piece, its offset
+        self._changed = False  # read in pieces: whether an edit so far alters the part
 
     def _scan_plain(self) -> bool:
         """Read the rows by searching the bytes (xlsx_sheet_scan); False when the cell data is
@@ -373,6 +400,132 @@ class SheetEdit:
         except scan.Unusual:
             return False
         return True
+
+    def _scan_streamed(self, source: Inflating) -> bool:
+        """`_scan_plain` for a part read a piece at a time: each piece is cut before its last
+        row's start, so it holds whole rows, and those rows are read and patched by the same
+        code. Only the bytes outside <sheetData> are kept (`data`). False, with nothing of it
+        kept, when the part is not one this reads exactly or any check fails (the caller then
+        edits it whole, which finds the same or refuses as it always did)."""
+        self._reset()
+        self.data = b""
+        chunks = source.pieces()
+        walker: _SheetWalker | None = None
+        try:
+            found = self._head(chunks)
+            if found is None:
+                return False
+            head, carry, open_start = found
+            inner = len(head)
+            walker = _SheetWalker(head, self.part, self.sheet, self)
+            walker.begin()
+            walker.feed(head)
+            root = walker.root
+            if root is None:
+                return False
+            ancestors = ([head[root.start : root.open_end(head)], head[open_start:inner]]
+                         if self.checked else None)
+            base = inner  # the part's offset of carry[0]
+            while True:
+                close = _close_at(carry)
+                cut = close if close >= 0 else _last_row_at(carry)
+                if cut > 0 or close == 0:
+                    if (scan.other_at(carry, 0, cut) or carry.find(b"xmlns", 0, cut) >= 0
+                            or ancestors is not None
+                            and not scan.prefixes_declared(carry, ancestors, 0, cut)):
+                        return False
+                    if ancestors is None:  # not checked by the read: expat checks it here
+                        walker.feed(memoryview(carry)[:cut], hooks=False)
+                        walker.not_held(cut)
+                    if len(self._held) == base - inner < _HELD:
+                        self._held += carry[: min(cut, _HELD - len(self._held))]
+                    self._in_window(carry, base, self._scan_rows, cut)
+                    if close >= 0:
+                        break
+                    base += cut
+                more = next(chunks, None)
+                if more is None:
+                    return False  # no </sheetData>
+                carry = carry[cut:] + more if cut > 0 else carry + more
+            tail = b"".join([carry[cut:], *chunks])  # checks the part's size and CRC
+            self.data = walker.data = head + tail
+            walker.feed(tail, final=True)
+            walker.close()
+            sheet_data = walker.sheet_data
+            if sheet_data is None or sheet_data.start != open_start or sheet_data.close != inner:
+                return False
+            self.root, self.sheet_data = walker.root_element(), sheet_data
+            self._gap_at, self._gap = inner, base + cut - inner
+            return True
+        except (CannotPreserve, scan.Unusual, zlib.error):
+            return False
+        finally:
+            if walker is not None:
+                walker.close()
+
+    @staticmethod
+    def _head(chunks: Iterator[bytes]) -> tuple[bytes, bytes, int] | None:
+        """The part's bytes up to the end of its <sheetData> start tag, the bytes of the next
+        piece after them, and where that start tag begins; None when there is none, or it is
+        empty, or it is not found in the first `_HEAD_MOST` bytes."""
+        buffer = bytearray()
+        start = -1
+        for chunk in chunks:
+            searched = max(len(buffer) - 16, 0)
+            buffer += chunk
+            if start < 0:
+                found = scan.SHEET_DATA.search(buffer, searched)
+                if found is None:
+                    if len(buffer) > _HEAD_MOST:
+                        return None
+                    continue
+                start = found.start()
+            tag_end = _TAG_END.match(buffer, start)
+            if tag_end is None:
+                if len(buffer) > _HEAD_MOST:
+                    return None
+                continue  # the start tag goes on in the next piece
+            inner = tag_end.end()
+            if buffer[inner - 2 : inner] == b"/>":
+                return None
+            return bytes(buffer[:inner]), bytes(buffer[inner:]), start
+        return None
+
+    def _scan_rows(self, end: int) -> None:
+        for ref, start, open_end, close, row_end in scan.rows(self.data, 0, end):
+            self._plain_row(ref, start, open_end, close, row_end)
+
+    def _in_window(self, data: bytes, base: int, work: Callable[..., None], *args: Any) -> None:
+        """`work(*args)` on `data`, the part's bytes from offset `base` (a piece read in
+        pieces): the edits it makes and the row ends it records are offsets into the part."""
+        held, edits, ends = self.data, self.edits, len(self._ends)
+        self.data, self.edits, self._window_at = data, [], (data, base)
+        try:
+            work(*args)
+        finally:
+            made = self.edits
+            self.data, self.edits, self._window_at = held, edits, None
+        if not self._changed:
+            self._changed = any(data[start:end] != new for start, end, new in made)
+        if base:
+            self._ends[ends:] = [end + base for end in self._ends[ends:]]
+            made = [(start + base, end + base, new) for start, end, new in made]
+        self.edits.extend(made)
+
+    def _put(self, start: int, end: int, new: bytes) -> None:
+        """An edit at offsets of `data` (outside the cell data, where read in pieces)."""
+        if self._source is not None:
+            if not self._changed:
+                self._changed = self.data[start:end] != new
+            if start >= self._gap_at:
+                start, end = start + self._gap, end + self._gap
+        self.edits.append((start, end, new))
+
+    def _hold_whole(self) -> None:
+        """From now on edit the part held whole (its edits stay as they are; the elements'
+        offsets no longer match `data`, so only the output may be asked for after this)."""
+        if self._source is not None:
+            self.data, self._source = self._source.whole(), None
 
     def _plain_row(self, ref: str | None, start: int, open_end: int, close: int,
                    end: int) -> None:
@@ -576,6 +729,8 @@ class SheetEdit:
             self._patch_row(row, self.updates[number])
         elif self.keep_after is not None and number > self.keep_after:
             self.kept[number] = row
+            if self._window_at is not None:
+                self._kept_at[number] = self._window_at
 
     def _patch_row(self, row: _Row, writes: Mapping[int, CellWrite]) -> None:
         number = row.number
@@ -706,6 +861,7 @@ class SheetEdit:
             pieces.append((at, f'<row r="{number}">'.encode() + body + b"</row>"))
         if not pieces:
             return
+        self._changed = True
         if sheet_data.empty:
             tag = self.data[sheet_data.start : sheet_data.end]
             new = tag[:-2].rstrip() + b">" + b"".join(p for _, p in pieces) + b"</sheetData>"
@@ -723,7 +879,11 @@ class SheetEdit:
         for offset, cells in enumerate(records):
             number = first + offset
             if number in self.kept:
-                self._patch_row(self.kept[number], cells)
+                window = self._kept_at.get(number)
+                if window is None:
+                    self._patch_row(self.kept[number], cells)
+                else:  # read in pieces: the row's piece was kept with it
+                    self._in_window(*window, self._patch_row, self.kept[number], cells)
             else:
                 new[number] = cells
         self._insert_new_rows(new)
@@ -739,7 +899,7 @@ class SheetEdit:
     def insert(self, name: str, element: bytes) -> None:
         """A new top-level element at its place in CT_Worksheet's sequence."""
         point = insertion_point(self.root, name, WORKSHEET_ORDER)
-        self.edits.append((point, point, element))
+        self._put(point, point, element)
 
     def grow_dimension(self) -> None:
         """The <dimension> hint widened to the cells written (left alone when it covers)."""
@@ -759,7 +919,7 @@ class SheetEdit:
             return
         open_end = dimension.open_end(self.data)
         tag = set_attr(self.data[dimension.start : open_end], "ref", ref)
-        self.edits.append((dimension.start, open_end, tag))
+        self._put(dimension.start, open_end, tag)
 
     def ensure_column_widths(self, widths: Mapping[int, float]) -> None:
         """Give the listed columns (0-based) a width where no <col> entry covers them yet; each
@@ -780,12 +940,12 @@ class SheetEdit:
         if cols.empty:
             tag = self.data[cols.start : cols.end]
             body = b"".join(e for _, e in new)
-            self.edits.append((cols.start, cols.end, tag[:-2].rstrip() + b">" + body + b"</cols>"))
+            self._put(cols.start, cols.end, tag[:-2].rstrip() + b">" + body + b"</cols>")
             return
         for column, element in new:
             after = next((e.start for e in entries if _int(e.attrs.get("min")) > column), None)
             at = cols.close if after is None else after
-            self.edits.append((at, at, element))
+            self._put(at, at, element)
 
     def set_header_note(self, sqref: str, text: str) -> None:
         """An input message on the owned header cells (shown when one is selected), saying who
@@ -812,19 +972,20 @@ class SheetEdit:
         if block.empty:  # <dataValidations/>: nothing of a person's to keep or overlap
             tag = set_attr(self.data[block.start : block.end], "count", "1")
             new = tag[:-2].rstrip() + b">" + element + b"</dataValidations>"
-            self.edits.append((block.start, block.end, new))
+            self._put(block.start, block.end, new)
             return
         count = len(theirs) + (0 if overlap else 1)
         if count == 0:
-            self.edits.append((block.start, block.end, b""))
+            self._put(block.start, block.end, b"")
             return
-        self.edits.extend((e.start, e.end, b"") for e in ours)
+        for e in ours:
+            self._put(e.start, e.end, b"")
         open_end = block.open_end(self.data)
         tag = self.data[block.start : open_end]
         if b"count" in tag:
-            self.edits.append((block.start, open_end, set_attr(tag, "count", str(count))))
+            self._put(block.start, open_end, set_attr(tag, "count", str(count)))
         if not overlap:
-            self.edits.append((block.close, block.close, element))
+            self._put(block.close, block.close, element)
 
     def _extension_validations(self) -> list[str]:
         """The ranges of the validations Excel 2010 and later keep in the worksheet's extension
@@ -854,13 +1015,17 @@ class SheetEdit:
         open_end = autofilter.open_end(self.data)
         ref = f"{col_letter(c1)}{r1}:{col_letter(last_col)}{r2}"
         tag = set_attr(self.data[autofilter.start : open_end], "ref", ref)
-        self.edits.append((autofilter.start, open_end, tag))
+        self._put(autofilter.start, open_end, tag)
 
     def xml(self) -> bytes:
+        if self._source is not None:
+            return b"".join(pieces_of(self._source.pieces(), self.edits))
         return splice(self.data, self.edits)
 
     def changed(self) -> bool:
         """Whether any splice alters the part."""
+        if self._source is not None:
+            return self._changed  # each edit was compared as it was made
         data = self.data
         return any(data[start:end] != new for start, end, new in self.edits)
 
@@ -869,7 +1034,11 @@ class SheetEdit:
         its first `within` characters (as `pattern.sub(..., count=1)` on the part would, after
         `pattern.search(text[:within])`). Call it last: it may leave the edits as one."""
         self.edits.sort(key=_SPAN)  # stable, as splice orders them; later sorts are cheap
-        head = b"".join(_prefix(pieces(self.data, self.edits), 4 * within + 4096))
+        size = 4 * within + 4096
+        head = self._output_head(size) if self._source is not None else None
+        if head is None:
+            self._hold_whole()
+            head = b"".join(_prefix(pieces(self.data, self.edits), size))
         text = head.decode("utf-8", "ignore")  # only a character cut at the end is lost
         if not pattern.search(text[:within]):
             return False
@@ -879,10 +1048,30 @@ class SheetEdit:
         end = start + len(match.group(0).encode("utf-8"))
         source = self._source_offset(start, end)
         if source is None:
+            self._hold_whole()
             self.data, self.edits = self.xml(), []
             source = start
         self.edits.append((source, source + end - start, b""))
+        self._changed = True
         return True
+
+    def _output_head(self, size: int) -> bytes | None:
+        """The first `size` bytes of the edited part (fewer when it is shorter) from what is
+        held of a part read in pieces (the bytes before the cell data and the first `_HELD` of
+        it); None when those do not settle them. `edits` must be sorted."""
+        held = self.data[: self._gap_at] + self._held
+        if len(self._held) == self._gap:  # the whole cell data is held: so is the whole part
+            held += self.data[self._gap_at :]
+        usable = []
+        for start, end, new in self.edits:
+            if end > len(held):
+                held = held[:start]  # the edited part is known up to this edit's start
+                break
+            usable.append((start, end, new))
+        head = b"".join(_prefix(pieces(held, usable), size))
+        if len(head) < size and len(held) < self._source.size:  # type: ignore[union-attr]
+            return None
+        return head[:size]
 
     def _source_offset(self, start: int, end: int) -> int | None:
         """Where bytes start..end of the edited part lie in the part as read, or None when an
@@ -899,14 +1088,38 @@ class SheetEdit:
 
     def size(self) -> int:
         """The length of the edited part."""
-        return len(self.data) + sum(len(new) - (end - start) for start, end, new in self.edits)
+        whole = self._source.size if self._source is not None else len(self.data)
+        return whole + sum(len(new) - (end - start) for start, end, new in self.edits)
 
     def write(self, out: BinaryIO) -> None:
-        """The edited part into `out` (a zip entry, say) without building it whole first."""
+        """The edited part into `out` (a zip entry, say) without building it whole first (nor
+        unpacking it whole, where it is read in pieces)."""
+        if self._source is not None:
+            write_gathered(pieces_of(self._source.pieces(), self.edits), out)
+            return
         write_spliced(self.data, self.edits, out)
 
 
 _SPAN = operator.itemgetter(0, 1)
+_CLOSE = b"</sheetData"
+
+
+def _close_at(data: bytes) -> int:
+    """Where the first `</sheetData>` in `data` begins, or -1 (also when it may go on past
+    `data`'s end)."""
+    at = data.find(_CLOSE)
+    while at >= 0 and scan.SHEET_DATA_CLOSE.match(data, at) is None:
+        at = data.find(_CLOSE, at + 1)
+    return at
+
+
+def _last_row_at(data: bytes) -> int:
+    """Where the last row start tag in `data` begins (its name ended within `data`), or -1:
+    in plain cell data everything before it is whole rows."""
+    at = data.rfind(b"<row")
+    while at >= 0 and (at + 4 >= len(data) or data[at + 4] not in scan.NAME_ENDS):
+        at = data.rfind(b"<row", 0, at)
+    return at
 
 
 def _prefix(parts: Iterator[bytes | memoryview], size: int) -> Iterator[bytes | memoryview]:

@@ -31,6 +31,15 @@ _LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"')
 _SPACE = re.compile(rb"\s*")
 
 
+SHEET_DATA, SHEET_DATA_CLOSE = _SHEET_DATA, _SHEET_DATA_CLOSE  # for a part read in pieces
+
+
+def other_at(data: bytes, start: int, end: int) -> bool:
+    """Whether data[start:end] (whole elements, and the text between them) has anything but
+    the plain form's elements (as `sheet_data` checks the cell data whole)."""
+    return _OTHER.search(data, start, end) is not None
+
+
 _SPACES = str.maketrans("\t\n\r", "   ")  # as expat normalises attribute values
 
 
@@ -205,6 +214,7 @@ def _cell_inside(data: bytes, open_end: int, row_close: int) -> tuple[int, int, 
 
 
 _NAME_ENDS = frozenset(b" \t\r\n/>")  # what may follow an element's name in its tag
+NAME_ENDS = _NAME_ENDS
 
 
 def _tag_at(data: bytes, name: bytes, start: int, end: int) -> int:

@@ -99,38 +99,74 @@ class Walker:
         but calls no hook: the caller reads those elements' spans itself. When `checked` (asked
         once the bytes before `skip` are parsed) says those bytes were already found well-formed
         by expat as namespace processing would, they are not parsed again."""
+        self.begin()
+        try:
+            if skip is None:
+                self.feed(self.data, final=True)
+            else:
+                view = memoryview(self.data)
+                self.feed(view[: skip[0]])
+                if checked is not None and checked():
+                    self.left_out(skip[1] - skip[0])
+                else:
+                    self.feed(view[skip[0] : skip[1]], hooks=False)
+                self.feed(view[skip[1] :], final=True)
+        finally:
+            self.close()
+        return self.root_element()
+
+    # The parse in steps, for a part that is never held whole (a large worksheet read a piece
+    # at a time): begin, feed the bytes in order, close; `data` must hold the bytes the
+    # elements with hooks are in, at the offsets they are given (see `left_out`).
+
+    def begin(self) -> None:
+        """Make the parser (after refusing an encoding other than UTF-8)."""
         _check_encoding(self.data, self.part)
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.namespace_prefixes = True
         parser.buffer_text = True
         self._parser = parser
         self._below = 0  # open elements deeper than track_depth
-        self._shift = 0  # bytes of the part left out of what expat was given, before its place
+        self._shift = 0  # what is added to expat's offsets to give offsets into `data`
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.StartDoctypeDeclHandler = lambda *args: self._refuse("declares a document type")
+
+    def feed(self, data: bytes | memoryview, final: bool = False, hooks: bool = True) -> None:
+        """The next bytes of the part; without `hooks`, expat checks them but calls nothing
+        (the caller reads their spans itself)."""
+        parser = self._parser
         try:
-            if skip is None:
-                parser.Parse(self.data, True)
-            else:
-                view = memoryview(self.data)
-                parser.Parse(view[: skip[0]], False)
-                if checked is not None and checked():
-                    self._shift = skip[1] - skip[0]
-                else:
-                    parser.StartElementHandler = parser.EndElementHandler = None
-                    parser.Parse(view[skip[0] : skip[1]], False)
-                    parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
-                self._last_started = None
-                parser.Parse(view[skip[1] :], True)
+            if hooks:
+                parser.Parse(data, final)
+                return
+            parser.StartElementHandler = parser.EndElementHandler = None
+            parser.Parse(data, final)
+            parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
+            self._last_started = None
         except expat.ExpatError as exc:
             raise CannotPreserve(
                 f"The part {self.part} of the workbook is not well-formed XML ({exc})", RESAVE
             ) from None
-        finally:
-            # The parser's handlers hold this walker: without the cycle collector (a sync runs
-            # without it) the pair, and the part's bytes with them, would outlive the parse.
-            del self._parser
+
+    def left_out(self, size: int) -> None:
+        """`size` bytes of the part (found well-formed already) are not given to expat; the
+        elements after them are offset as if they were in `data`."""
+        self._shift += size
+        self._last_started = None
+
+    def not_held(self, size: int) -> None:
+        """The last `size` bytes given to expat are not in `data` (the caller let them go): the
+        elements after them are offset as if they had never been in the part."""
+        self._shift -= size
+
+    def close(self) -> None:
+        """Let go of the parser: its handlers hold this walker, so without the cycle collector
+        (a sync runs without it) the pair, and the part's bytes with them, would outlive the
+        parse."""
+        self.__dict__.pop("_parser", None)
+
+    def root_element(self) -> Element:
         if self.root is None:
             self._refuse("has no elements")
         assert self.root is not None
@@ -224,13 +260,49 @@ def pieces(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> Iterator[byt
         yield view[cursor:]
 
 
+def pieces_of(chunks: Iterable[bytes], edits: Iterable[tuple[int, int, bytes]]
+              ) -> Iterator[bytes | memoryview]:
+    """What `pieces` yields, for a part given as `chunks` (its bytes in order, never joined):
+    an edit may begin in one chunk and end in a later one."""
+    ordered = sorted(edits, key=_SPAN)  # stable, as in `pieces`
+    count = len(ordered)
+    index = cursor = offset = 0  # cursor: the part's bytes before it are yielded or replaced
+    for chunk in chunks:
+        view = memoryview(chunk)
+        end = offset + len(chunk)
+        while index < count and ordered[index][0] < end:
+            start, until, new = ordered[index]
+            if start < cursor:
+                raise AssertionError(f"overlapping edits at byte {start}")
+            if start > cursor:
+                yield view[cursor - offset : start - offset]
+            yield new if new.__class__ is bytes else bytes(new)
+            cursor = until
+            index += 1
+        if cursor < end:
+            yield view[cursor - offset :]
+            cursor = end
+        offset = end
+    for start, until, new in ordered[index:]:  # at the part's end
+        if start < cursor:
+            raise AssertionError(f"overlapping edits at byte {start}")
+        yield new if new.__class__ is bytes else bytes(new)
+        cursor = until
+
+
 def write_spliced(data: bytes, edits: Iterable[tuple[int, int, bytes]], out: BinaryIO,
                   chunk: int = 1 << 20) -> None:
-    """`splice(data, edits)` written into `out` a piece at a time: small pieces are gathered
-    into writes of about `chunk` bytes, large untouched stretches go straight from `data`."""
+    """`splice(data, edits)` written into `out` a piece at a time (`write_gathered`)."""
+    write_gathered(pieces(data, edits), out, chunk)
+
+
+def write_gathered(parts: Iterable[bytes | memoryview], out: BinaryIO,
+                   chunk: int = 1 << 20) -> None:
+    """`parts` written into `out` in order: small ones are gathered into writes of about
+    `chunk` bytes, large ones go straight."""
     pending: list[bytes | memoryview] = []
     size = 0
-    for piece in pieces(data, edits):
+    for piece in parts:
         if len(piece) >= chunk:
             if pending:
                 out.write(b"".join(pending))
