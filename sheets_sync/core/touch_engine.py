@@ -107,9 +107,7 @@ class Shared:
         self.by_kind: dict[tuple, list[Rule]] = {}  # filter values and `has` -> rules
         self.calendar: dict[tuple[str, str, str], list[Occurrence]] = {}
         self.calendar_outcomes: dict[tuple[str, str, str], Outcome | None] = {}
-        # reach -> rule key -> `_channel` (read in `_candidates`)
         self.routes: dict[tuple[bool, bool, bool], dict[str, tuple[str | None, str]]] = {}
-        # (rule key, tier, days overdue) -> `_priority` (read in `_candidates`)
         self.priorities: dict[tuple[str, str, int], float] = {}
         self.by_reads: dict[tuple, Outcome | None] = {}
         self.reads = {rule.key: READS.get(rule.trigger) for rule in rules}
@@ -153,6 +151,22 @@ class Shared:
             found = self.routes[reach] = {}
         return found
 
+    def route(self, rule: Rule, person: Person, settings: EngineSettings,
+              routes: dict[str, tuple[str | None, str]]) -> tuple[str | None, str]:
+        """`_channel`, once per rule and reach (`routes`: `routes_for` the person)."""
+        found = routes.get(rule.key)
+        if found is None:
+            found = routes[rule.key] = _channel(rule, person, settings)
+        return found
+
+    def priority(self, rule: Rule, tier: str, overdue: int, settings: EngineSettings) -> float:
+        """`_priority`, once per rule, tier and days overdue."""
+        key = (rule.key, tier, overdue)
+        found = self.priorities.get(key)
+        if found is None:
+            found = self.priorities[key] = _priority(rule, tier, overdue, settings)
+        return found
+
 
 def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, shared: Shared
                 ) -> tuple[list[Candidate], list[Candidate], list[tuple[Rule, str]]]:
@@ -169,9 +183,7 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
     beyond: tuple[tuple, Candidate] | None = None  # the soonest coming one past the horizon
     thanked = index.facts.thank_yous.get(person.key, ())
     tier, done_by_rule = person.tier, person.done
-    # The route and priority memos are read inline (`Shared.route`, `Shared.priority` say what
-    # they hold): a call each per rule and contact was a tenth of the engine.
-    shared_outcome, priorities = shared.outcome, shared.priorities
+    shared_outcome, route, priority_of = shared.outcome, shared.route, shared.priority
     routes = shared.routes_for(person)
     for rule in shared.rules_for(person, index):
         # The dates the contact did the rule, in date order. A referral is thanked by any
@@ -190,28 +202,18 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
             fell_due[rule.group] = latest
         if not due_now and not later:
             continue
-        key = rule.key
-        found = routes.get(key)
-        if found is None:
-            found = routes[key] = _channel(rule, person, settings)
-        channel, fallback_from = found
+        channel, fallback_from = route(rule, person, settings, routes)
         if channel is None:
             if due_now:
                 blocked.append((rule, fallback_from))
             continue
         for occ in due_now:
             overdue = (today - occ.due).days
-            priority = priorities.get((key, tier, overdue))
-            if priority is None:
-                priority = priorities[(key, tier, overdue)] = _priority(rule, tier, overdue,
-                                                                         settings)
-            pending.append(Candidate(rule, occ, person, channel, fallback_from, priority,
-                                     overdue))
+            pending.append(Candidate(rule, occ, person, channel, fallback_from,
+                                     priority_of(rule, tier, overdue, settings), overdue))
         if not later:
             continue
-        priority = priorities.get((key, tier, 0))
-        if priority is None:
-            priority = priorities[(key, tier, 0)] = _priority(rule, tier, 0, settings)
+        priority = priority_of(rule, tier, 0, settings)
         for occ in later:
             if occ.due <= horizon:
                 future.append(Candidate(rule, occ, person, channel, fallback_from, priority, 0))

@@ -139,11 +139,7 @@ def plan_touchpoints(book: Book, classes: Mapping[str, Classification], today: d
         ranked = sorted(pending, key=rank)
         picked = ranked[0] if ranked else None  # `pick`: the first of the most urgent
         listed = [] if picked is None else [picked, *same_day_of_ranked(ranked, picked)]
-        keep_due = due_with is None
-        for cand in pending:  # a loop, not any(): most contacts have one or two due
-            if keep_due:
-                break
-            keep_due = cand.rule.key in due_with
+        keep_due = due_with is None or any(c.rule.key in due_with for c in pending)
         every = keep_due or (upcoming_days is not None and coming_of is None)
         by_id: dict[int, Touchpoint] = {}
         for cand in ranked if every else listed:

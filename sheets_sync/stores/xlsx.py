@@ -78,6 +78,12 @@ SAVE_AS_FIX = "open it in Excel or LibreOffice and save it as an Excel Workbook 
 STREAMED_FROM = 2 << 20
 
 
+def _entry(package: Package, name: str) -> zipfile.ZipInfo | None:
+    """The zip entry of part `name` as the package spells it, None when it has none."""
+    actual = package.actual(name)
+    return package.archive.getinfo(actual) if actual is not None else None
+
+
 def preflight(path: Path) -> None:
     """One clear error for every file this store cannot use, before anything is read."""
     if not path.exists():
@@ -418,8 +424,7 @@ class XlsxStore:
     def _part(self, package: Package, name: str) -> bytes:
         """A part of the snapshot, unpacked into one buffer where it can be."""
         assert self._snapshot is not None
-        actual = package.actual(name)
-        info = package.archive.getinfo(actual) if actual is not None else None
+        info = _entry(package, name)
         data = unpacked(self._snapshot.data, info) if info is not None else None
         return data if data is not None else package.read(name)
 
@@ -427,8 +432,7 @@ class XlsxStore:
         """A worksheet to edit: read in pieces where it is large and plainly deflated, else
         unpacked whole (`_part`)."""
         assert self._snapshot is not None
-        actual = package.actual(name)
-        info = package.archive.getinfo(actual) if actual is not None else None
+        info = _entry(package, name)
         if (info is not None and info.file_size >= STREAMED_FROM
                 and compressed_bytes(self._snapshot.data, info) is not None):
             return Inflating(self._snapshot.data, info, lambda: self._part(package, name))
