@@ -26,9 +26,10 @@ from sheets_sync.core.touch_index import (
     Occurrence,
     Person,
     engine_settings,
+    filter_values,
 )
 from sheets_sync.core.touch_rules import Rule, rules_of
-from sheets_sync.core.touch_triggers import READS, has, needs, occurrences
+from sheets_sync.core.touch_triggers import READS, has, lifespan, needs, occurrences
 
 TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 _NONE: list[date] = []  # a rule never done (read, never appended to)
@@ -104,7 +105,8 @@ class Shared:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self.fields = tuple(dict.fromkeys(name for rule in rules for name, _, _ in rule.filters))
-        self.by_kind: dict[tuple, list[Rule]] = {}  # filter values and `has` -> rules
+        self.filter_values = filter_values(self.fields)
+        self.by_kind: dict[tuple, list[Rule]] = {}  # filter values as held and `has` -> rules
         self.calendar: dict[tuple[str, str, str], list[Occurrence]] = {}
         self.calendar_outcomes: dict[tuple[str, str, str], Outcome | None] = {}
         self.routes: dict[tuple[bool, bool, bool], dict[str, tuple[str | None, str]]] = {}
@@ -112,19 +114,32 @@ class Shared:
         self.by_reads: dict[tuple, Outcome | None] = {}
         self.reads = {rule.key: READS.get(rule.trigger) for rule in rules}
         self.needs = {rule.key: needs(rule) for rule in rules}
+        self.mortal = _mortal(rules)
 
     def rules_for(self, person: Person, index: BookIndex) -> list[Rule]:
         """The rules whose filters the contact passes and that can have an occurrence for them
-        (touch_triggers.needs: a drip step needs a closing, a thank-you a referral), in config
-        order."""
+        (touch_triggers.needs: a drip step needs a closing, a thank-you a referral), less those
+        the contact's closings have put out of play (`_mortal`), in config order."""
         present = has(person, index)
-        kind = (*map(person.attr, self.fields), present)
+        over = self.over(person, index.settings.today) if "closings" in present else ()
+        kind = (self.filter_values(person), present, over)
         found = self.by_kind.get(kind)
         if found is None:
+            gone = {key for (keys, _, _), out in zip(self.mortal, over, strict=False) if out
+                    for key in keys}
             found = self.by_kind[kind] = [
                 rule for rule in self.rules
-                if _applies(rule, person) and self.needs[rule.key] in (None, *present)]
+                if _applies(rule, person) and self.needs[rule.key] in (None, *present)
+                and rule.key not in gone]
         return found
+
+    def over(self, person: Person, today: date) -> tuple[bool, ...]:
+        """For each of `_mortal`'s rule sets, whether the contact's anchors for it are all
+        older than its lifespan (or missing): nothing of it can be due, coming or read."""
+        return tuple(
+            all(anchor is None or (today - anchor).days > days
+                for anchor in (person.anchor(name)[0] for name in fields))
+            for _, fields, days in self.mortal)
 
     def outcome(self, rule: Rule, person: Person, index: BookIndex, done: list[date]
                 ) -> Outcome | None:
@@ -227,6 +242,25 @@ def _candidates(person: Person, index: BookIndex, greeting: Greeting | None, sha
     if beyond is not None and not future:
         future.append(beyond[1])
     return _latest_of_groups(pending, fell_due), future, blocked
+
+
+def _mortal(rules: Sequence[Rule]) -> list[tuple[frozenset[str], tuple[str, ...], int]]:
+    """(rule keys, the date fields they count from, days) of the rules that a closing long past
+    puts out of play (touch_triggers.lifespan): an ungrouped rule alone, a group only when every
+    step of it has a lifespan, because a live step still reads the latest date its group fell
+    due (`_latest_of_groups`). Most contacts closed years ago: their seven drip steps are not
+    asked at all."""
+    groups: dict[tuple[str, str], list[Rule]] = {}  # (group, "") or ("", an ungrouped rule)
+    for rule in rules:
+        groups.setdefault((rule.group, "") if rule.group else ("", rule.key), []).append(rule)
+    mortal = []
+    for members in groups.values():
+        spans = [lifespan(rule) for rule in members]
+        if all(span is not None for span in spans):
+            mortal.append((frozenset(rule.key for rule in members),
+                           tuple(dict.fromkeys(rule.date_field for rule in members)),
+                           max(span for span in spans if span is not None)))
+    return mortal
 
 
 def _calendar_outcome(rule: Rule, person: Person, index: BookIndex, greeting: Greeting | None,

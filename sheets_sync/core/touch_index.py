@@ -5,9 +5,10 @@ dated `Occurrence` a trigger yields."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from sheets_sync.core.facts import (
@@ -279,6 +280,25 @@ _ATTRS: dict[str, tuple[bool, str]] = {
     "country": (False, "country"),
     "lost_reason": (True, "lost_reason"),
 }
+
+
+def filter_values(names: Sequence[str]) -> Callable[[Person], tuple]:
+    """A function giving a contact's filter fields `names` as they are held, before `Person.attr`
+    normalises them: contacts with equal values pass the same filters, so the engine can tell
+    contacts alike without normalising every field of every contact."""
+    of_contact = [_ATTRS[name][1] for name in names if _ATTRS[name][0]]
+    of_person = [_ATTRS[name][1] for name in names if not _ATTRS[name][0]]
+    contact_values = attrgetter(*of_contact) if of_contact else _nothing
+    person_values = attrgetter(*of_person) if of_person else _nothing
+
+    def values(person: Person) -> tuple:
+        return contact_values(person.contact), person_values(person)
+
+    return values
+
+
+def _nothing(_: object) -> None:
+    return None
 
 
 def _language(contact: Contact, settings: EngineSettings, templates: Templates) -> str:

@@ -414,6 +414,17 @@ def needs(rule: Rule) -> str | None:
     return None
 
 
+def lifespan(rule: Rule) -> int | None:
+    """Days after its anchor past which every occurrence of the rule has fallen due and expired:
+    for an `after` rule counted from a closing and given `expire_days` (`_after`: each due date
+    is at most 31 days a month and the days after the anchor). None for any other rule, which
+    may have a live occurrence whenever it is asked. Keep in step with `_after`."""
+    if (rule.trigger != "after" or rule.date_field not in _CLOSING_ANCHORS
+            or rule.expire_days is None or not rule.offsets):
+        return None
+    return max(31 * months + days for months, days in rule.offsets) + rule.expire_days
+
+
 def has(person: Person, index: BookIndex) -> tuple[str, ...]:
     """The facts of `needs` the contact has, in a fixed order (a key of contacts alike)."""
     found = []
