@@ -132,6 +132,9 @@ class BookIndex:
         self.event_offsets: dict[str, list[timedelta]] = {}
         self._markers: dict[str, str | None] = {}
         self.birthdays: dict[tuple[int, int, bool], list[tuple[int, date]]] = {}
+        # Keyword event rule key -> the contacts some recent interaction tells such an event
+        # of (touch_triggers.has): set by the first contact's `has`.
+        self.named_events: dict[str, frozenset[str]] | None = None
 
     def marker(self, text: str) -> str | None:
         """The rule the tool's own marker names ("Label [rule_key]", written on Today and

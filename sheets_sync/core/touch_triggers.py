@@ -14,7 +14,7 @@ from typing import Any
 from sheets_sync.core import calendars
 from sheets_sync.core.model import Contact
 from sheets_sync.core.rule_schema import HolidayExtra
-from sheets_sync.core.touch_index import BookIndex, Occurrence, Person
+from sheets_sync.core.touch_index import BookIndex, Occurrence, Person, event_text
 from sheets_sync.core.touch_rules import Rule
 from sheets_sync.core.vocabulary import normalise
 
@@ -250,13 +250,25 @@ def _month_day_dates(text: str, year: int, lunar: bool) -> tuple[date, ...]:
 
 def _event(rule: Rule, person: Person, index: BookIndex) -> list[Occurrence]:
     """An interaction event: the first call/visit, or keywords in Interactions."""
+    offsets = _event_offsets(rule, index)
+    if rule.spec.event == "first_channel":
+        return _first_channel(rule, person, offsets)
+    return _keyword_events(rule, person, index, offsets)
+
+
+def _event_offsets(rule: Rule, index: BookIndex) -> list[timedelta]:
     offsets = index.event_offsets.get(rule.key)
     if offsets is None:
         offsets = index.event_offsets[rule.key] = [
             timedelta(days=days) + timedelta(days=30 * months) for months, days in rule.offsets]
-    if rule.spec.event == "first_channel":
-        return _first_channel(rule, person, offsets)
-    return _keyword_events(rule, person, index, offsets)
+    return offsets
+
+
+def _looks_back_to(rule: Rule, index: BookIndex, offsets: Sequence[timedelta]) -> date:
+    """The earliest interaction a keyword event rule reads: only as far back as an occurrence
+    could still be due or shadow a repeat."""
+    reach = (rule.expire_days if rule.expire_days is not None else 365) + rule.cooldown_days
+    return index.settings.today - timedelta(days=reach + max(o.days for o in offsets))
 
 
 def _first_channel(rule: Rule, person: Person, offsets: Sequence[timedelta]
@@ -273,10 +285,7 @@ def _keyword_events(rule: Rule, person: Person, index: BookIndex,
                     offsets: Sequence[timedelta]) -> list[Occurrence]:
     """One occurrence per offset for each interaction whose words name a kind of event, a
     repeat of the same kind inside `cooldown_days` being the same event."""
-    # Look back only as far as an occurrence could still be due or shadow a repeat.
-    reach = (rule.expire_days if rule.expire_days is not None else 365) + rule.cooldown_days
-    start = index.settings.today - timedelta(days=reach + max(o.days for o in offsets))
-    first = bisect_left(person.interactions, start, key=_dated)
+    first = bisect_left(person.interactions, _looks_back_to(rule, index, offsets), key=_dated)
     occs = []
     last_seen: dict[str, date] = {}
     for position in range(first, len(person.interactions)):
@@ -405,8 +414,10 @@ def needs(rule: Rule) -> str | None:
             return "birthday"
         if rule.date_field in _CLOSING_ANCHORS:
             return "closings"  # _anniversaries: no anchor without a closing
+    if rule.trigger == "event" and _keyword_rule(rule):
+        return f"events:{rule.key}"  # _keyword_events: an interaction naming a kind
     if rule.trigger == "event":
-        return "interactions"  # _first_channel, _keyword_events read only interactions
+        return "interactions"  # _first_channel reads only interactions
     if rule.trigger == "referral":
         return "referrals"  # one occurrence per referral made
     if rule.trigger == "top_referrer":
@@ -439,7 +450,42 @@ def has(person: Person, index: BookIndex) -> tuple[str, ...]:
         found.append("referrals")
     if person.key in index.any_top_referrer():
         found.append("top_referrer")
+    if person.interactions:
+        found.extend(f"events:{rule_key}" for rule_key, keys in _named_events(index).items()
+                     if person.key in keys)
     return tuple(found)
+
+
+def _keyword_rule(rule: Rule) -> bool:
+    return rule.trigger == "event" and rule.spec.event != "first_channel"
+
+
+def _named_events(index: BookIndex) -> dict[str, frozenset[str]]:
+    """Keyword event rule key -> the contacts with an interaction, in the days the rule looks
+    back over, whose words name one of its kinds (the reading of `_keyword_events`, cooldown
+    aside): no other contact can have an occurrence of it. Worked out once per evaluation over
+    the few recent interactions, rather than by the trigger for every contact."""
+    if index.named_events is not None:
+        return index.named_events
+    rules = [rule for rule in index.rules.values() if _keyword_rule(rule)]
+    since = {rule.key: _looks_back_to(rule, index, _event_offsets(rule, index))
+             for rule in rules}
+    found: dict[str, set[str]] = {rule.key: set() for rule in rules}
+    earliest = min(since.values(), default=None)
+    for key, interactions in index.facts.interactions.items() if earliest else ():
+        for position in range(bisect_left(interactions, earliest, key=_dated),
+                              len(interactions)):
+            interaction = interactions[position]
+            marker = index.marker(interaction.touchpoint)
+            text = event_text(interaction, marker)
+            if not text.strip():
+                continue
+            for rule in rules:
+                if (marker != rule.key and interaction.date >= since[rule.key]
+                        and index.kinds_named(rule, text)):
+                    found[rule.key].add(key)
+    index.named_events = {rule_key: frozenset(keys) for rule_key, keys in found.items()}
+    return index.named_events
 
 
 TRIGGERS: dict[str, Trigger] = {
