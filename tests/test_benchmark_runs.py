@@ -4,6 +4,7 @@ speed lives in benchmarks/ and the README table, not in test timings)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,21 @@ def test_the_sync_benchmark_runs_every_step_on_a_2000_contact_book(tmp_path: Pat
         assert {"cpu", "seconds", "peak_mb"} <= set(found[step]), step
     assert found["ticked-full"]["done_logged"] == found["ticked-light"]["done_logged"] == 20
     assert set(found["google"]["google"]) == {"first", "no-op"}
+
+
+@pytest.mark.slow
+def test_the_call_count_benchmark_counts_the_calls_of_one_step(tmp_path: Path) -> None:
+    book = tmp_path / "sample.xlsx"
+    subprocess.run([sys.executable, "-m", "sheets_sync.cli", "init", "--sample", str(book)],
+                   check=True, capture_output=True, text=True, cwd=ROOT)
+    counted = [
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "bench_calls.py"), "plan_touchpoints",
+             str(book)],
+            check=True, capture_output=True, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        ).stdout.split(" calls")[0]
+        for _ in range(2)
+    ]
+    assert counted[0].startswith("plan_touchpoints: ")
+    assert counted[0] == counted[1]  # the same calls on every run
