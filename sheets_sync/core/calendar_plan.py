@@ -163,11 +163,6 @@ def month_label(year: int, month: int, lang: str) -> str:
     return f"{_MONTHS_EN[month - 1]} {year}"
 
 
-def _day_in(year: int, month: int, day: int) -> int:
-    # A 29 February birthday or anniversary is marked on the 28th in a common year.
-    return min(day, _calendar.monthrange(year, month)[1])
-
-
 def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
     """This lunar year's month/day as a solar date; day 30 falls back to 29 in a short month.
 
@@ -195,7 +190,7 @@ DatedEntries = dict[Month, list[tuple[int, str]]]  # month -> (day, text) entrie
 def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> DatedEntries:
     """Each month's birthdays; lunar ones on their solar date in the window, marked."""
     window = set(months)
-    by_month = _by_month(months)
+    slots = _slots(months)
     birthdays: DatedEntries = {m: [] for m in months}
     for contact in people:
         born = contact.birthday
@@ -209,18 +204,18 @@ def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> 
                     birthdays[(solar.year, solar.month)].append(
                         (solar.day, f"{contact.name} {mark}"))
         else:
-            for year, month in by_month.get(born.month, ()):
-                birthdays[(year, month)].append((_day_in(year, month, born.day),
-                                                 contact.name))
+            for month, last in slots.get(born.month, ()):
+                birthdays[month].append((min(born.day, last), contact.name))
     return birthdays
 
 
-def _by_month(months: list[Month]) -> dict[int, list[Month]]:
-    """The window's months by month of the year, in window order (a person's date is looked up,
-    not compared with every month of the window)."""
-    found: dict[int, list[Month]] = {}
+def _slots(months: list[Month]) -> dict[int, list[tuple[Month, int]]]:
+    """The window's months by month of the year, in window order, each with its last day: a
+    person's date is looked up, not compared with every month of the window, and a 29 February
+    birthday or anniversary is marked on the 28th in a common year."""
+    found: dict[int, list[tuple[Month, int]]] = {}
     for year, month in months:
-        found.setdefault(month, []).append((year, month))
+        found.setdefault(month, []).append(((year, month), _calendar.monthrange(year, month)[1]))
     return found
 
 
@@ -233,12 +228,14 @@ def _closings_by_person(book: Book,
         closings[key] = {t.closing_date for t in deals if t.closing_date is not None}
     names: dict[str, str] = {}
     excluded: set[str] = set()
+    by_row = facts.keys.by_row
+    closed = facts.closed  # a row with a closing is a client's; the others have none to read
     for contact in book.contacts:
-        key = facts.key(contact)
+        key = by_row[contact.row]
         names[key] = contact.name or key
         if contact.do_not_contact:
             excluded.add(key)
-        elif own := facts.closings[contact.row]:  # no empty set per contact never closed
+        elif key in closed and (own := facts.closings[contact.row]):
             closings.setdefault(key, set()).update(d for d, _ in own)
     return {k: v for k, v in closings.items() if k not in excluded}, names
 
@@ -252,15 +249,18 @@ def _anniversary_entries(book: Book, facts: BookFacts, months: list[Month],
     """Each month's home anniversaries: a closing at least a year back, with the years."""
     anniversaries: DatedEntries = {m: [] for m in months}
     closings, names = _closings_by_person(book, facts)
-    by_month = _by_month(months)
+    slots = _slots(months)
+    years_texts: dict[int, str] = {}  # the same few counts of years for every person
     for person, dates in closings.items():
+        name = names.get(person, person)
         for closed in dates:
-            for year, month in by_month.get(closed.month, ()):
-                years = year - closed.year
+            for month, last in slots.get(closed.month, ()):
+                years = month[0] - closed.year
                 if years >= 1:
-                    anniversaries[(year, month)].append(
-                        (_day_in(year, month, closed.day),
-                         f"{names.get(person, person)} ({_years_text(years, lang)})"))
+                    shown = years_texts.get(years)
+                    if shown is None:
+                        shown = years_texts[years] = _years_text(years, lang)
+                    anniversaries[month].append((min(closed.day, last), f"{name} ({shown})"))
     return anniversaries
 
 
