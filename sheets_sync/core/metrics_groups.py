@@ -26,7 +26,7 @@ from sheets_sync.core.metrics_measures import (
     row_states,
     words,
 )
-from sheets_sync.core.model import Book, Classification, Contact
+from sheets_sync.core.model import Book, Classification
 from sheets_sync.core.referrals import credited_referrer
 
 
@@ -44,13 +44,19 @@ class BookRows:
         self.contacts = book.contacts
         by_row = facts.keys.by_row
         self.keys = [by_row[c.row] for c in book.contacts]
+        self.unique_keys = len(facts.people) == len(self.keys)  # no duplicated ID
         self.classes = [classes.get(c.key) for c in book.contacts]
-        self.states = row_states(self.keys, self.contacts, self.classes, facts.closed)
+        # A client's deals: Transactions rows, or one for a contact closed only on Contacts.
+        self.deals = {key: len(facts.transactions.get(key, ())) or 1 for key in facts.closed}
+        self.states = row_states(self.keys, self.contacts, self.classes, self.deals)
         self.referral_sources = words(settings["referral_sources"])
         self.past_client_sources = words(settings["past_client_sources"])
 
         self.txns = book.transactions
         self.txn_keys = [facts.key_of(t.contact_id) for t in self.txns]
+        # Per transaction: the positions of its client's Contacts rows (none for a client not
+        # on Contacts; more than one for a duplicated ID).
+        self.txn_rows = _rows_of_keys(self.keys, self.txn_keys, facts, self.unique_keys)
         # Sources are few and repeat on every row: each distinct text is folded once.
         folded = {text: vocabulary.normalise(text) for text in {t.source for t in self.txns}}
         self.sources = [folded[t.source] for t in self.txns]
@@ -61,23 +67,29 @@ class BookRows:
         self.referred = [is_referred(source, credited, self.referral_sources)
                          for source, credited in zip(self.sources, self.credited, strict=True)]
 
-    def deals(self, key: str) -> int:
-        """A client's deals: Transactions rows, or one for a contact closed only on Contacts."""
-        return len(self.facts.transactions.get(key, ())) or 1
-
     @cached_property
     def tallies(self) -> GroupTallies:
         """Every group's Tally, tallied when first read (`group_tallies`)."""
         return group_tallies(self)
 
 
-# A Contacts row's group in one grouping, from the row's contact and classification.
-Label = Callable[[Contact, Classification | None], str]
+def _rows_of_keys(keys: Sequence[str], wanted: Sequence[str], facts: BookFacts,
+                  unique: bool) -> list[tuple[int, ...]]:
+    """For each of the `wanted` keys, the positions of the Contacts rows with it."""
+    people, at = facts.people, facts.keys.at
+    if unique:
+        return [(at[people[key].row],) if key in people else () for key in wanted]
+    places: dict[str, list[int]] = {}
+    for place, key in enumerate(keys):
+        places.setdefault(key, []).append(place)
+    return [tuple(places.get(key, ())) for key in wanted]
 
-CONTACT_GROUPINGS: dict[str, Label] = {
-    "owner": lambda contact, _: contact.owner.strip(),
-    "tier": lambda _, found: found.tier if found is not None else "",
-    "circle": lambda contact, _: contact.circle or "",
+
+# Each Contacts grouping: every row's group, in the book's order.
+CONTACT_GROUPINGS: dict[str, Callable[[BookRows], list[str]]] = {
+    "owner": lambda rows: [contact.owner.strip() for contact in rows.contacts],
+    "tier": lambda rows: [found.tier if found is not None else "" for found in rows.classes],
+    "circle": lambda rows: [contact.circle or "" for contact in rows.contacts],
 }
 
 
@@ -101,66 +113,61 @@ class GroupTallies:
 
 def group_tallies(rows: BookRows) -> GroupTallies:
     """Every group's Tally (module docstring)."""
-    book = Tally()
-    for state, count in Counter(rows.states).items():
-        book.add_rows(state, count)
-    groups: dict[str, dict[str, Tally]] = {}
-    labels_of: dict[str, _Labels] = {}
-    for name, label in CONTACT_GROUPINGS.items():
-        labels = [label(c, found) for c, found in zip(rows.contacts, rows.classes, strict=True)]
-        tallies: dict[str, Tally] = {}
-        for (group, state), count in Counter(zip(labels, rows.states, strict=True)).items():
-            tally = tallies.get(group)
-            if tally is None:
-                tally = tallies[group] = Tally()
-            tally.add_rows(state, count)
-        groups[name] = tallies
-        labels_of[name] = _Labels(rows.keys, labels)
-
     people = rows.facts.people
+    book = _row_tallies(rows, [""] * len(rows.keys)).get("", Tally())
+    groups: dict[str, dict[str, Tally]] = {}
+    for name, labels_of in CONTACT_GROUPINGS.items():
+        labels = labels_of(rows)
+        tallies = groups[name] = _row_tallies(rows, labels)
+        for at, places in enumerate(rows.txn_rows):
+            for group in _groups_of(labels, places):
+                tallies[group].add_transaction(rows.txns[at].commission, rows.first[at],
+                                               rows.referred[at])
     owners = groups["owner"]
-    orphans: list[int] = []  # positions of transactions whose client is not on Contacts
-    for key in rows.facts.closed:
-        deals = rows.deals(key)
-        book.add_dealer(deals)
-        if key in people:
-            for name, labels in labels_of.items():
-                for group in labels.of(key):
-                    groups[name][group].add_dealer(deals)
-        else:
+    for at in range(len(rows.txns)):
+        book.add_transaction(rows.txns[at].commission, rows.first[at], rows.referred[at])
+        if not rows.txn_rows[at]:
+            owners.setdefault("", Tally()).add_transaction(
+                rows.txns[at].commission, rows.first[at], rows.referred[at])
+    for key, deals in rows.deals.items():
+        if key not in people:
+            book.add_dealer(deals)
             owners.setdefault("", Tally()).add_dealer(deals)
-    for at, key in enumerate(rows.txn_keys):
-        commission, first, referred = rows.txns[at].commission, rows.first[at], rows.referred[at]
-        book.add_transaction(commission, first, referred)
-        if key in people:
-            for name, labels in labels_of.items():
-                for group in labels.of(key):
-                    groups[name][group].add_transaction(commission, first, referred)
-        else:
-            orphans.append(at)
-    for at in orphans:
-        owners.setdefault("", Tally()).add_transaction(rows.txns[at].commission, rows.first[at],
-                                                       rows.referred[at])
     return GroupTallies(book, groups, _sources(rows))
 
 
-class _Labels:
-    """A contact key's groups in one grouping: one, or, for a duplicated ID whose rows sit in
-    different groups, each of them once (in the order of their rows)."""
+def _row_tallies(rows: BookRows, labels: Sequence[str]) -> dict[str, Tally]:
+    """A Tally per group of the Contacts rows (in the order of each group's first row), from
+    the rows counted by (group, RowState, whether the row is its key's first in the group)."""
+    tallies: dict[str, Tally] = {}
+    firsts = _first_of_key(rows, labels)
+    for (group, state, first), count in Counter(zip(labels, rows.states, firsts,
+                                                    strict=True)).items():
+        tally = tallies.get(group)
+        if tally is None:
+            tally = tallies[group] = Tally()
+        tally.add_rows(state, count, first=first)
+    return tallies
 
-    def __init__(self, keys: Sequence[str], labels: Sequence[str]) -> None:
-        self._one = dict(zip(keys, labels, strict=True))
-        self._many: dict[str, tuple[str, ...]] = {}
-        if len(self._one) < len(keys):
-            seen: dict[str, list[str]] = {}
-            for key, label in zip(keys, labels, strict=True):
-                found = seen.setdefault(key, [])
-                if label not in found:
-                    found.append(label)
-            self._many = {key: tuple(found) for key, found in seen.items() if len(found) > 1}
 
-    def of(self, key: str) -> Iterable[str]:
-        return self._many.get(key) or (self._one[key],)
+def _first_of_key(rows: BookRows, labels: Sequence[str]) -> Sequence[bool]:
+    """Per Contacts row: whether it is the first of its key in its group (a client's deals
+    count once in a group, however many of its rows are in it)."""
+    if rows.unique_keys:
+        return [True] * len(labels)
+    seen: set[tuple[str, str]] = set()
+    firsts = []
+    for label, key in zip(labels, rows.keys, strict=True):
+        firsts.append((label, key) not in seen)
+        seen.add((label, key))
+    return firsts
+
+
+def _groups_of(labels: Sequence[str], places: Sequence[int]) -> Iterable[str]:
+    """The groups of a client's Contacts rows at `places`, each once, in the order of the rows."""
+    if len(places) == 1:
+        return (labels[places[0]],)
+    return dict.fromkeys(labels[at] for at in places)
 
 
 def _sources(rows: BookRows) -> Sources:
@@ -183,5 +190,5 @@ def _sources(rows: BookRows) -> Sources:
     for source, keys in clients.items():
         tally = sources.tallies[source]
         for state, count in Counter(first_state[key] for key in keys).items():
-            tally.add_rows(state, count)
+            tally.add_rows(state, count, first=True)  # each client once
     return sources

@@ -60,19 +60,21 @@ def nps_answer(score: int | None) -> int | None:
     return 1 if score >= 9 else -1 if score <= 6 else 0
 
 
-# (client, dormant, NPS answer) of one Contacts row. A client is a contact with a Transactions
-# row, a Closing date or Stage Closed (facts.closed); `dormant` is None unless the row is a
-# client with a classification, else whether its Activity is Dormant.
-RowState = tuple[bool, bool | None, int | None]
+# (deals, dormant, NPS answer) of one Contacts row. `deals`: its client's deals (Transactions
+# rows, else one for a contact closed only on Contacts), 0 when it is not a client's; a client
+# is a contact with a Transactions row, a Closing date or Stage Closed (facts.closed).
+# `dormant`: None unless the row is a client's with a classification, else whether its
+# Activity is Dormant.
+RowState = tuple[int, bool | None, int | None]
 
 
 def row_states(keys: Sequence[str], contacts: Sequence[Contact],
                classes: Sequence[Classification | None],
-               closed: frozenset[str]) -> list[RowState]:
-    """Each Contacts row's `RowState`, in the book's order."""
+               deals: Mapping[str, int]) -> list[RowState]:
+    """Each Contacts row's `RowState`, in the book's order; `deals` by client key."""
     answers = {score: nps_answer(score) for score in {c.nps for c in contacts}}
-    return [(client := key in closed,
-             None if found is None or not client else found.activity == "Dormant",
+    return [(count := deals.get(key, 0),
+             None if found is None or not count else found.activity == "Dormant",
              answers[contact.nps])
             for key, contact, found in zip(keys, contacts, classes, strict=True)]
 
@@ -105,12 +107,15 @@ class Tally:
         self.firsts = 0  # of them, a client's first
         self.referred_firsts = 0  # of those, referred
 
-    def add_rows(self, state: RowState, count: int) -> None:
-        """`count` Contacts rows with the same `RowState`."""
-        client, dormant, answer = state
+    def add_rows(self, state: RowState, count: int, *, first: bool) -> None:
+        """`count` Contacts rows with the same `RowState`; `first`: each is the first row of
+        its key in the group, so its client's deals count here."""
+        deals, dormant, answer = state
         self.contacts += count
-        if client:
+        if deals:
             self.clients += count
+            if first:
+                self.add_dealer(deals, count)
         if dormant is not None:
             self.classed_clients += count
             if dormant:
@@ -122,11 +127,11 @@ class Tally:
             elif answer < 0:
                 self.detractors += count
 
-    def add_dealer(self, deals: int) -> None:
-        """One client (by key) with `deals` deals."""
-        self.dealers += 1
+    def add_dealer(self, deals: int, count: int = 1) -> None:
+        """`count` clients (by key) with `deals` deals each."""
+        self.dealers += count
         if deals >= 2:
-            self.repeaters += 1
+            self.repeaters += count
 
     def add_transaction(self, commission: float | None, first: bool, referred: bool) -> None:
         self.transactions += 1
