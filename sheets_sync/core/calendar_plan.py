@@ -21,6 +21,7 @@ import calendar as _calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sheets_sync.core import catalogue
@@ -173,25 +174,37 @@ def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
     return lunar_to_solar(year, month, day)
 
 
-def _dated_list(entries: list[tuple[int, str]]) -> str:
-    return ", ".join(f"{day} {text}" for day, text in sorted(entries))
+Days = list[list[str]]  # a month's texts by day of the month (index 0 unused)
 
 
-def _in_month(days: Mapping[date, str], year: int, month: int) -> str:
-    entries = [(d.day, str(name)) for d, name in days.items()
-               if d.year == year and d.month == month and str(name).strip()]
-    return _dated_list(entries)
+def _days() -> Days:
+    return [[] for _ in range(32)]
+
+
+def _dated_list(days: Days) -> str:
+    """"day text" entries in the order of their days, then of their texts, comma-separated
+    (a month's texts are grouped by day as they are found, so only each day's are sorted)."""
+    return ", ".join(f"{day} " + f", {day} ".join(sorted(texts))
+                     for day, texts in enumerate(days) if texts)
+
+
+def _in_month(dated: Mapping[date, str], year: int, month: int) -> str:
+    days = _days()
+    for d, name in dated.items():
+        if d.year == year and d.month == month and str(name).strip():
+            days[d.day].append(str(name))
+    return _dated_list(days)
 
 
 Month = tuple[int, int]  # (year, month)
-DatedEntries = dict[Month, list[tuple[int, str]]]  # month -> (day, text) entries
+DatedEntries = dict[Month, Days]
 
 
 def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> DatedEntries:
     """Each month's birthdays; lunar ones on their solar date in the window, marked."""
     window = set(months)
     slots = _slots(months)
-    birthdays: DatedEntries = {m: [] for m in months}
+    birthdays: DatedEntries = {m: _days() for m in months}
     for contact in people:
         born = contact.birthday
         if born is None or not (1 <= born.month <= 12) or not (1 <= born.day <= 31):
@@ -201,11 +214,11 @@ def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> 
             for lunar_year in range(months[0][0] - 1, months[-1][0] + 1):
                 solar = _lunar_to_solar(lunar_year, born.month, born.day)
                 if solar is not None and (solar.year, solar.month) in window:
-                    birthdays[(solar.year, solar.month)].append(
-                        (solar.day, f"{contact.name} {mark}"))
+                    birthdays[(solar.year, solar.month)][solar.day].append(
+                        f"{contact.name} {mark}")
         else:
             for month, last in slots.get(born.month, ()):
-                birthdays[month].append((min(born.day, last), contact.name))
+                birthdays[month][min(born.day, last)].append(contact.name)
     return birthdays
 
 
@@ -236,7 +249,10 @@ def _closings_by_person(book: Book,
         if contact.do_not_contact:
             excluded.add(key)
         elif key in closed and (own := facts.closings[contact.row]):
-            closings.setdefault(key, set()).update(d for d, _ in own)
+            found = closings.get(key)
+            if found is None:
+                found = closings[key] = set()
+            found.update(map(itemgetter(0), own))  # the dates of its (date, side) pairs
     return {k: v for k, v in closings.items() if k not in excluded}, names
 
 
@@ -247,7 +263,7 @@ def _years_text(years: int, lang: str) -> str:
 def _anniversary_entries(book: Book, facts: BookFacts, months: list[Month],
                          lang: str) -> DatedEntries:
     """Each month's home anniversaries: a closing at least a year back, with the years."""
-    anniversaries: DatedEntries = {m: [] for m in months}
+    anniversaries: DatedEntries = {m: _days() for m in months}
     closings, names = _closings_by_person(book, facts)
     slots = _slots(months)
     years_texts: dict[int, str] = {}  # the same few counts of years for every person
@@ -260,7 +276,7 @@ def _anniversary_entries(book: Book, facts: BookFacts, months: list[Month],
                     shown = years_texts.get(years)
                     if shown is None:
                         shown = years_texts[years] = _years_text(years, lang)
-                    anniversaries[month].append((min(closed.day, last), f"{name} ({shown})"))
+                    anniversaries[month][min(closed.day, last)].append(f"{name} ({shown})")
     return anniversaries
 
 
