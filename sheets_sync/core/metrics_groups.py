@@ -11,7 +11,7 @@ each once."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -19,7 +19,6 @@ from typing import Any
 from sheets_sync.core import vocabulary
 from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.metrics_measures import (
-    RowState,
     Tally,
     is_referred,
     repeat_deals,
@@ -66,6 +65,7 @@ class BookRows:
         self.first = [id(t) not in repeats for t in self.txns]
         self.referred = [is_referred(source, credited, self.referral_sources)
                          for source, credited in zip(self.sources, self.credited, strict=True)]
+        self.commissions = [t.commission or 0.0 for t in self.txns]  # a blank one is 0
 
     @cached_property
     def tallies(self) -> GroupTallies:
@@ -114,39 +114,77 @@ class GroupTallies:
 def group_tallies(rows: BookRows) -> GroupTallies:
     """Every group's Tally (module docstring)."""
     people = rows.facts.people
-    book = _row_tallies(rows, [""] * len(rows.keys)).get("", Tally())
-    groups: dict[str, dict[str, Tally]] = {}
-    for name, labels_of in CONTACT_GROUPINGS.items():
-        labels = labels_of(rows)
-        tallies = groups[name] = _row_tallies(rows, labels)
-        for at, places in enumerate(rows.txn_rows):
-            for group in _groups_of(labels, places):
-                tallies[group].add_transaction(rows.txns[at].commission, rows.first[at],
-                                               rows.referred[at])
-    owners = groups["owner"]
-    for at in range(len(rows.txns)):
-        book.add_transaction(rows.txns[at].commission, rows.first[at], rows.referred[at])
-        if not rows.txn_rows[at]:
-            owners.setdefault("", Tally()).add_transaction(
-                rows.txns[at].commission, rows.first[at], rows.referred[at])
-    for key, deals in rows.deals.items():
-        if key not in people:
-            book.add_dealer(deals)
-            owners.setdefault("", Tally()).add_dealer(deals)
+    labels = {name: labels_of(rows) for name, labels_of in CONTACT_GROUPINGS.items()}
+    groups = _row_tallies(rows, {WHOLE: [""] * len(rows.keys), **labels})
+    book = groups.pop(WHOLE).get("", Tally())
+    _add_transactions({"": book}, [[""] * len(rows.txns)], rows)
+    for name, tallies in groups.items():
+        _add_transactions(tallies, _transaction_groups(rows, labels[name]), rows)
+    # Clients not on Contacts, after the rest: to the blank owner and the whole book.
+    orphans = ["" if not places else None for places in rows.txn_rows]
+    if "" in orphans:
+        owners = groups["owner"]
+        owners.setdefault("", Tally())
+        _add_transactions(owners, [orphans], rows)
+        for key, deals in rows.deals.items():
+            if key not in people:
+                book.add_dealer(deals)
+                owners[""].add_dealer(deals)
     return GroupTallies(book, groups, _sources(rows))
 
 
-def _row_tallies(rows: BookRows, labels: Sequence[str]) -> dict[str, Tally]:
-    """A Tally per group of the Contacts rows (in the order of each group's first row), from
-    the rows counted by (group, RowState, whether the row is its key's first in the group)."""
-    tallies: dict[str, Tally] = {}
-    firsts = _first_of_key(rows, labels)
-    for (group, state, first), count in Counter(zip(labels, rows.states, firsts,
-                                                    strict=True)).items():
-        tally = tallies.get(group)
-        if tally is None:
-            tally = tallies[group] = Tally()
-        tally.add_rows(state, count, first=first)
+def _transaction_groups(rows: BookRows, labels: Sequence[str]) -> list[list[str | None]]:
+    """Each transaction's groups in one grouping, those of its client's Contacts rows: one list
+    with every transaction's first group (None for a client not on Contacts), then, for a
+    duplicated ID whose rows sit in different groups, one more list per further group."""
+    if rows.unique_keys:
+        return [[labels[places[0]] if places else None for places in rows.txn_rows]]
+    found = [list(dict.fromkeys(labels[at] for at in places)) for places in rows.txn_rows]
+    depth = max(map(len, found), default=1)
+    return [[groups[n] if n < len(groups) else None for groups in found] for n in range(depth)]
+
+
+def _add_transactions(tallies: Mapping[str, Tally], layers: Sequence[Sequence[str | None]],
+                      rows: BookRows) -> None:
+    """The transactions into the Tally of each of their groups (`_transaction_groups`; None: no
+    group), their commissions in sheet order."""
+    for groups in layers:
+        for (group, first, referred), count in Counter(zip(groups, rows.first, rows.referred,
+                                                           strict=True)).items():
+            if group is not None:
+                tallies[group].add_transactions(count, first=first, referred=referred)
+    if len(layers) == 1:
+        for group, amount in zip(layers[0], rows.commissions, strict=True):
+            if group is not None:
+                tallies[group].commissions.append(amount)
+        return
+    for at, amount in enumerate(rows.commissions):
+        for groups in layers:
+            if groups[at] is not None:
+                tallies[groups[at]].commissions.append(amount)
+
+
+WHOLE = "book"  # the grouping of every Contacts row in one group, ""
+
+
+def _row_tallies(rows: BookRows, groupings: Mapping[str, Sequence[str]]
+                 ) -> dict[str, dict[str, Tally]]:
+    """Per grouping (each Contacts row's group), a Tally per group in the order of the group's
+    first row, from the rows counted at once by their groups, their RowState and whether each
+    is its key's first in its group (`_first_of_key`; always, without a duplicated ID)."""
+    columns = list(groupings.values())
+    firsts = [] if rows.unique_keys else [_first_of_key(rows, labels) for labels in columns]
+    width = len(columns)
+    tallies: dict[str, dict[str, Tally]] = {name: {} for name in groupings}
+    found = [tallies[name] for name in groupings]
+    for counted, count in Counter(zip(rows.states, *columns, *firsts, strict=True)).items():
+        state = counted[0]
+        for n in range(width):
+            group = counted[1 + n]
+            tally = found[n].get(group)
+            if tally is None:
+                tally = found[n][group] = Tally()
+            tally.add_rows(state, count, first=counted[1 + width + n] if firsts else True)
     return tallies
 
 
@@ -163,32 +201,19 @@ def _first_of_key(rows: BookRows, labels: Sequence[str]) -> Sequence[bool]:
     return firsts
 
 
-def _groups_of(labels: Sequence[str], places: Sequence[int]) -> Iterable[str]:
-    """The groups of a client's Contacts rows at `places`, each once, in the order of the rows."""
-    if len(places) == 1:
-        return (labels[places[0]],)
-    return dict.fromkeys(labels[at] for at in places)
-
-
 def _sources(rows: BookRows) -> Sources:
     sources = Sources()
-    clients: dict[str, dict[str, None]] = {}  # folded Source -> its clients' keys, each once
-    people = rows.facts.people
-    for at, source in enumerate(rows.sources):
-        tally = sources.tallies.get(source)
-        if tally is None:
-            tally = sources.tallies[source] = Tally()
-            sources.shown[source] = rows.txns[at].source.strip()
-            clients[source] = {}
-        tally.add_transaction(rows.txns[at].commission, rows.first[at], rows.referred[at])
-        key = rows.txn_keys[at]
-        if key in people:
-            clients[source][key] = None
-    # A client's row is the first Contacts row with its key (facts.people).
-    first_state: dict[str, RowState] = dict(zip(reversed(rows.keys), reversed(rows.states),
-                                                 strict=True))
-    for source, keys in clients.items():
-        tally = sources.tallies[source]
-        for state, count in Counter(first_state[key] for key in keys).items():
-            tally.add_rows(state, count, first=True)  # each client once
+    for source in dict.fromkeys(rows.sources):  # in the order first written
+        sources.tallies[source] = Tally()
+    # Each Source as first written: the first of its transactions wins.
+    shown = dict(zip(reversed(rows.sources), reversed(rows.txns), strict=True))
+    sources.shown = {source: shown[source].source.strip() for source in sources.tallies}
+    _add_transactions(sources.tallies, [rows.sources], rows)
+    # Each client once per Source, as its first Contacts row (facts.people).
+    clients = Counter((source, rows.states[places[0]])
+                      for source, places in dict.fromkeys(zip(rows.sources, rows.txn_rows,
+                                                               strict=True))
+                      if places)
+    for (source, state), count in clients.items():
+        sources.tallies[source].add_rows(state, count, first=True)
     return sources

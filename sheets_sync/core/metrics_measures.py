@@ -90,7 +90,7 @@ class Tally:
     One entry per Contacts row: a duplicated ID (reported in Issues) still counts twice in
     per-contact counts, as it does on the Tier and Activity columns; its deals count once."""
 
-    __slots__ = ("answers", "classed_clients", "clients", "commission", "contacts", "dealers",
+    __slots__ = ("answers", "classed_clients", "clients", "commissions", "contacts", "dealers",
                  "detractors", "dormant", "firsts", "promoters", "referred_firsts", "repeaters",
                  "transactions")
 
@@ -103,7 +103,7 @@ class Tally:
         self.dealers = 0  # clients: by key, with their deals (Transactions rows, else one)
         self.repeaters = 0  # of them, with two or more
         self.transactions = 0  # Transactions rows
-        self.commission: float = 0  # their Commission, summed in sheet order
+        self.commissions: list[float] = []  # their Commission (blank: 0), in sheet order
         self.firsts = 0  # of them, a client's first
         self.referred_firsts = 0  # of those, referred
 
@@ -133,13 +133,19 @@ class Tally:
         if deals >= 2:
             self.repeaters += count
 
-    def add_transaction(self, commission: float | None, first: bool, referred: bool) -> None:
-        self.transactions += 1
-        self.commission += commission or 0.0
+    def add_transactions(self, count: int, *, first: bool, referred: bool) -> None:
+        """`count` Transactions rows, each a client's first deal or not, referred or not (their
+        commissions go to `commissions`, in sheet order)."""
+        self.transactions += count
         if first:
-            self.firsts += 1
+            self.firsts += count
             if referred:
-                self.referred_firsts += 1
+                self.referred_firsts += count
+
+    @property
+    def commission(self) -> float:
+        """The commission of the group's transactions, added up in sheet order."""
+        return sum(self.commissions)
 
 
 def repeat_client_rate(t: Tally) -> tuple[float | None, int, int]:
