@@ -54,7 +54,7 @@ from sheets_sync.core.metrics_measures import (
     repurchase_rate,
     said,
 )
-from sheets_sync.core.model import Book, Classification, Contact, Table
+from sheets_sync.core.model import Book, Classification, Table
 from sheets_sync.core.readback import read_today, written_on
 from sheets_sync.core.referrals import YEAR_DAYS, Referrer, compute_referrals
 
@@ -339,12 +339,6 @@ def _referral_metrics(referrers: Sequence[Referrer], config: Mapping[str, Any]) 
     return out
 
 
-def _completeness_group(facts: WholeBook, contact: Contact) -> str | None:
-    """The contact's completeness stage (facts.completeness_stage); a Lost prospect is in none."""
-    stage = facts.facts.completeness_stage[contact.row]
-    return None if stage != "closed" and contact.stage == "Lost" else stage
-
-
 def _completeness(facts: WholeBook, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 001: profile completeness by stage against 30 % / 70 % / 100 %."""
     settings = config["completeness"]
@@ -357,11 +351,13 @@ def _completeness(facts: WholeBook, config: Mapping[str, Any]) -> list[Metric]:
         f"Mean share of the [completeness] profile fields filled, over {len(values)} contacts "
         "(seed 001)."), config)]
     groups: dict[str, list[float]] = {g: [] for g in COMPLETENESS_GROUPS}
+    stages = facts.facts.completeness_stage
     for contact, found in zip(facts.rows.contacts, classes, strict=True):
         if found is not None:
-            group = _completeness_group(facts, contact)
-            if group is not None:
-                groups[group].append(found.completeness)
+            # The contact's completeness stage; a Lost prospect is in none.
+            stage = stages[contact.row]
+            if stage == "closed" or contact.stage != "Lost":
+                groups[stage].append(found.completeness)
     for group in COMPLETENESS_GROUPS:
         shares = groups[group]
         if not shares:

@@ -46,7 +46,9 @@ class BookRows:
         self.unique_keys = len(facts.people) == len(self.keys)  # no duplicated ID
         self.classes = [classes.get(c.key) for c in book.contacts]
         # A client's deals: Transactions rows, or one for a contact closed only on Contacts.
-        self.deals = {key: len(facts.transactions.get(key, ())) or 1 for key in facts.closed}
+        self.deals = dict.fromkeys(facts.closed, 1)
+        self.deals.update({key: len(deals) for key, deals in facts.transactions.items()
+                           if key in self.deals})
         self.states = row_states(self.keys, self.contacts, self.classes, self.deals)
         self.referral_sources = words(settings["referral_sources"])
         self.past_client_sources = words(settings["past_client_sources"])
