@@ -198,6 +198,8 @@ def avg_days_to_return(f: WholeBook) -> tuple[float | None, int]:
                      key=deal_order)
     gaps: list[int] = []
     for deals in [*f.txns_by.values(), unkeyed]:
+        if len(deals) < 2:  # most clients: one deal, no return
+            continue
         dated = [t.closing_date for t in deals if t.closing_date is not None]
         gaps += [(b - a).days for a, b in zip(dated, dated[1:], strict=False)]
     return mean(gaps), len(gaps)
@@ -256,7 +258,8 @@ def repurchase_rate(f: WholeBook) -> tuple[float | None, int, int]:
     past = [k for k in f.facts.closed if k in first and first[k] <= cutoff]
     again = 0
     for key in past:
-        later = f.txns_by.get(key, ())[1:]
-        if any(not t.side.strip() or vocabulary.normalise(t.side) in purchase for t in later):
+        deals = f.txns_by.get(key, ())
+        if len(deals) > 1 and any(not t.side.strip() or vocabulary.normalise(t.side) in purchase
+                                  for t in deals[1:]):
             again += 1
     return ratio(again, len(past)), again, len(past)
