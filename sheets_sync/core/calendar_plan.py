@@ -200,14 +200,16 @@ Month = tuple[int, int]  # (year, month)
 DatedEntries = dict[Month, Days]
 
 
-def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> DatedEntries:
-    """Each month's birthdays; lunar ones on their solar date in the window, marked."""
+def _birthday_entries(contacts: list[Contact], months: list[Month], mark: str) -> DatedEntries:
+    """Each month's birthdays, Do not contact left out; lunar ones on their solar date in the
+    window, marked."""
     window = set(months)
     slots = _slots(months)
     birthdays: DatedEntries = {m: _days() for m in months}
-    for contact in people:
+    for contact in contacts:
         born = contact.birthday
-        if born is None or not (1 <= born.month <= 12) or not (1 <= born.day <= 31):
+        if (born is None or contact.do_not_contact or not (1 <= born.month <= 12)
+                or not (1 <= born.day <= 31)):
             continue
         if contact.lunar_birthday:
             # The window spans parts of two or three lunar years: try each and keep what lands.
@@ -316,8 +318,7 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
     months = _months(today, int(settings["months"]))
     climate = climate_for(country_of(config), config)
     by_month = {t.month: t for t in themes}
-    people = [c for c in book.contacts if not c.do_not_contact]
-    birthdays = _birthday_entries(people, months, localized(LUNAR_MARK, lang))
+    birthdays = _birthday_entries(book.contacts, months, localized(LUNAR_MARK, lang))
     anniversaries = _anniversary_entries(book, facts, months, lang)
 
     rows: list[list[Any]] = []
