@@ -204,8 +204,8 @@ def _birthday_entries(contacts: list[Contact], months: list[Month], mark: str) -
     """Each month's birthdays, Do not contact left out; lunar ones on their solar date in the
     window, marked."""
     window = set(months)
-    slots = _slots(months)
     birthdays: DatedEntries = {m: _days() for m in months}
+    slots = _slots(birthdays)
     for contact in contacts:
         born = contact.birthday
         if (born is None or contact.do_not_contact or not (1 <= born.month <= 12)
@@ -219,18 +219,20 @@ def _birthday_entries(contacts: list[Contact], months: list[Month], mark: str) -
                     birthdays[(solar.year, solar.month)][solar.day].append(
                         f"{contact.name} {mark}")
         else:
-            for month, last in slots.get(born.month, ()):
-                birthdays[month][min(born.day, last)].append(contact.name)
+            day = born.day
+            for _, days, last in slots.get(born.month, ()):
+                days[day if day <= last else last].append(contact.name)
     return birthdays
 
 
-def _slots(months: list[Month]) -> dict[int, list[tuple[Month, int]]]:
-    """The window's months by month of the year, in window order, each with its last day: a
-    person's date is looked up, not compared with every month of the window, and a 29 February
-    birthday or anniversary is marked on the 28th in a common year."""
-    found: dict[int, list[tuple[Month, int]]] = {}
-    for year, month in months:
-        found.setdefault(month, []).append(((year, month), _calendar.monthrange(year, month)[1]))
+def _slots(entries: DatedEntries) -> dict[int, list[tuple[int, Days, int]]]:
+    """The window's months by month of the year, in window order, each as its year, its
+    entries and its last day: a person's date is looked up, not compared with every month of
+    the window, and a 29 February birthday or anniversary is marked on the 28th in a common
+    year."""
+    found: dict[int, list[tuple[int, Days, int]]] = {}
+    for (year, month), days in entries.items():
+        found.setdefault(month, []).append((year, days, _calendar.monthrange(year, month)[1]))
     return found
 
 
@@ -267,18 +269,19 @@ def _anniversary_entries(book: Book, facts: BookFacts, months: list[Month],
     """Each month's home anniversaries: a closing at least a year back, with the years."""
     anniversaries: DatedEntries = {m: _days() for m in months}
     closings, names = _closings_by_person(book, facts)
-    slots = _slots(months)
+    slots = _slots(anniversaries)
     years_texts: dict[int, str] = {}  # the same few counts of years for every person
     for person, dates in closings.items():
         name = names.get(person, person)
         for closed in dates:
-            for month, last in slots.get(closed.month, ()):
-                years = month[0] - closed.year
+            day = closed.day
+            for year, days, last in slots.get(closed.month, ()):
+                years = year - closed.year
                 if years >= 1:
                     shown = years_texts.get(years)
                     if shown is None:
                         shown = years_texts[years] = _years_text(years, lang)
-                    anniversaries[month][min(closed.day, last)].append(f"{name} ({shown})")
+                    days[day if day <= last else last].append(f"{name} ({shown})")
     return anniversaries
 
 
