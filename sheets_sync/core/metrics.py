@@ -15,9 +15,10 @@ Terms used in the formulas:
 * Source and Side values are matched against the word lists in `[metrics]` after
   vocabulary.normalise, so the same words work in every language of the workbook.
 
-Next to it: metrics_catalogue.py (names, formats, targets), metrics_measures.py (the formulas on
-a slice of the book), metrics_breakdowns.py (per Owner/Tier/Circle/Source), metrics_history.py
-(the Metrics history tab) and metrics_layout.py (the Metrics tab's rows, kinds and charts).
+Next to it: metrics_catalogue.py (names, formats, targets), metrics_measures.py (the formulas,
+on a group's Tally or the whole book), metrics_groups.py (the book's rows read once and every
+group's Tally), metrics_breakdowns.py (per Owner/Tier/Circle/Source), metrics_history.py (the
+Metrics history tab) and metrics_layout.py (the Metrics tab's rows, kinds and charts).
 """
 
 from __future__ import annotations

@@ -192,9 +192,7 @@ def _row_tallies(rows: BookRows, groupings: Mapping[str, Sequence[str]]
 
 def _first_of_key(rows: BookRows, labels: Sequence[str]) -> Sequence[bool]:
     """Per Contacts row: whether it is the first of its key in its group (a client's deals
-    count once in a group, however many of its rows are in it)."""
-    if rows.unique_keys:
-        return [True] * len(labels)
+    count once in a group, however many of its rows are in it); read for a duplicated ID."""
     seen: set[tuple[str, str]] = set()
     firsts = []
     for label, key in zip(labels, rows.keys, strict=True):
@@ -204,6 +202,7 @@ def _first_of_key(rows: BookRows, labels: Sequence[str]) -> Sequence[bool]:
 
 
 def _sources(rows: BookRows) -> Sources:
+    """The Source grouping's Tallies (module docstring)."""
     sources = Sources()
     for source in dict.fromkeys(rows.sources):  # in the order first written
         sources.tallies[source] = Tally()
