@@ -21,6 +21,7 @@ import calendar as _calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sheets_sync.core import catalogue
@@ -163,11 +164,6 @@ def month_label(year: int, month: int, lang: str) -> str:
     return f"{_MONTHS_EN[month - 1]} {year}"
 
 
-def _day_in(year: int, month: int, day: int) -> int:
-    # A 29 February birthday or anniversary is marked on the 28th in a common year.
-    return min(day, _calendar.monthrange(year, month)[1])
-
-
 def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
     """This lunar year's month/day as a solar date; day 30 falls back to 29 in a short month.
 
@@ -178,49 +174,65 @@ def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
     return lunar_to_solar(year, month, day)
 
 
-def _dated_list(entries: list[tuple[int, str]]) -> str:
-    return ", ".join(f"{day} {text}" for day, text in sorted(entries))
+Days = list[list[str]]  # a month's texts by day of the month (index 0 unused)
 
 
-def _in_month(days: Mapping[date, str], year: int, month: int) -> str:
-    entries = [(d.day, str(name)) for d, name in days.items()
-               if d.year == year and d.month == month and str(name).strip()]
-    return _dated_list(entries)
+def _days() -> Days:
+    return [[] for _ in range(32)]
+
+
+def _dated_list(days: Days) -> str:
+    """"day text" entries in the order of their days, then of their texts, comma-separated
+    (a month's texts are grouped by day as they are found, so only each day's are sorted)."""
+    return ", ".join(f"{day} " + f", {day} ".join(sorted(texts))
+                     for day, texts in enumerate(days) if texts)
+
+
+def _in_month(dated: Mapping[date, str], year: int, month: int) -> str:
+    days = _days()
+    for d, name in dated.items():
+        if d.year == year and d.month == month and str(name).strip():
+            days[d.day].append(str(name))
+    return _dated_list(days)
 
 
 Month = tuple[int, int]  # (year, month)
-DatedEntries = dict[Month, list[tuple[int, str]]]  # month -> (day, text) entries
+DatedEntries = dict[Month, Days]
 
 
-def _birthday_entries(people: list[Contact], months: list[Month], mark: str) -> DatedEntries:
-    """Each month's birthdays; lunar ones on their solar date in the window, marked."""
+def _birthday_entries(contacts: list[Contact], months: list[Month], mark: str) -> DatedEntries:
+    """Each month's birthdays, Do not contact left out; lunar ones on their solar date in the
+    window, marked."""
     window = set(months)
-    by_month = _by_month(months)
-    birthdays: DatedEntries = {m: [] for m in months}
-    for contact in people:
+    birthdays: DatedEntries = {m: _days() for m in months}
+    slots = _slots(birthdays)
+    for contact in contacts:
         born = contact.birthday
-        if born is None or not (1 <= born.month <= 12) or not (1 <= born.day <= 31):
+        if (born is None or contact.do_not_contact or not (1 <= born.month <= 12)
+                or not (1 <= born.day <= 31)):
             continue
         if contact.lunar_birthday:
             # The window spans parts of two or three lunar years: try each and keep what lands.
             for lunar_year in range(months[0][0] - 1, months[-1][0] + 1):
                 solar = _lunar_to_solar(lunar_year, born.month, born.day)
                 if solar is not None and (solar.year, solar.month) in window:
-                    birthdays[(solar.year, solar.month)].append(
-                        (solar.day, f"{contact.name} {mark}"))
+                    birthdays[(solar.year, solar.month)][solar.day].append(
+                        f"{contact.name} {mark}")
         else:
-            for year, month in by_month.get(born.month, ()):
-                birthdays[(year, month)].append((_day_in(year, month, born.day),
-                                                 contact.name))
+            day = born.day
+            for _, days, last in slots.get(born.month, ()):
+                days[day if day <= last else last].append(contact.name)
     return birthdays
 
 
-def _by_month(months: list[Month]) -> dict[int, list[Month]]:
-    """The window's months by month of the year, in window order (a person's date is looked up,
-    not compared with every month of the window)."""
-    found: dict[int, list[Month]] = {}
-    for year, month in months:
-        found.setdefault(month, []).append((year, month))
+def _slots(entries: DatedEntries) -> dict[int, list[tuple[int, Days, int]]]:
+    """The window's months by month of the year, in window order, each as its year, its
+    entries and its last day: a person's date is looked up, not compared with every month of
+    the window, and a 29 February birthday or anniversary is marked on the 28th in a common
+    year."""
+    found: dict[int, list[tuple[int, Days, int]]] = {}
+    for (year, month), days in entries.items():
+        found.setdefault(month, []).append((year, days, _calendar.monthrange(year, month)[1]))
     return found
 
 
@@ -233,13 +245,18 @@ def _closings_by_person(book: Book,
         closings[key] = {t.closing_date for t in deals if t.closing_date is not None}
     names: dict[str, str] = {}
     excluded: set[str] = set()
+    by_row = facts.keys.by_row
+    closed = facts.closed  # a row with a closing is a client's; the others have none to read
     for contact in book.contacts:
-        key = facts.key(contact)
+        key = by_row[contact.row]
         names[key] = contact.name or key
         if contact.do_not_contact:
             excluded.add(key)
-        elif own := facts.closings[contact.row]:  # no empty set per contact never closed
-            closings.setdefault(key, set()).update(d for d, _ in own)
+        elif key in closed and (own := facts.closings[contact.row]):
+            found = closings.get(key)
+            if found is None:
+                found = closings[key] = set()
+            found.update(map(itemgetter(0), own))  # the dates of its (date, side) pairs
     return {k: v for k, v in closings.items() if k not in excluded}, names
 
 
@@ -250,17 +267,21 @@ def _years_text(years: int, lang: str) -> str:
 def _anniversary_entries(book: Book, facts: BookFacts, months: list[Month],
                          lang: str) -> DatedEntries:
     """Each month's home anniversaries: a closing at least a year back, with the years."""
-    anniversaries: DatedEntries = {m: [] for m in months}
+    anniversaries: DatedEntries = {m: _days() for m in months}
     closings, names = _closings_by_person(book, facts)
-    by_month = _by_month(months)
+    slots = _slots(anniversaries)
+    years_texts: dict[int, str] = {}  # the same few counts of years for every person
     for person, dates in closings.items():
+        name = names.get(person, person)
         for closed in dates:
-            for year, month in by_month.get(closed.month, ()):
+            day = closed.day
+            for year, days, last in slots.get(closed.month, ()):
                 years = year - closed.year
                 if years >= 1:
-                    anniversaries[(year, month)].append(
-                        (_day_in(year, month, closed.day),
-                         f"{names.get(person, person)} ({_years_text(years, lang)})"))
+                    shown = years_texts.get(years)
+                    if shown is None:
+                        shown = years_texts[years] = _years_text(years, lang)
+                    days[day if day <= last else last].append(f"{name} ({shown})")
     return anniversaries
 
 
@@ -300,8 +321,7 @@ def calendar_tab(book: Book, today: date, config: Mapping[str, Any], holidays: d
     months = _months(today, int(settings["months"]))
     climate = climate_for(country_of(config), config)
     by_month = {t.month: t for t in themes}
-    people = [c for c in book.contacts if not c.do_not_contact]
-    birthdays = _birthday_entries(people, months, localized(LUNAR_MARK, lang))
+    birthdays = _birthday_entries(book.contacts, months, localized(LUNAR_MARK, lang))
     anniversaries = _anniversary_entries(book, facts, months, lang)
 
     rows: list[list[Any]] = []

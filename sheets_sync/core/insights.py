@@ -13,8 +13,8 @@ from sheets_sync.core.facts import BookFacts
 from sheets_sync.core.metrics import compute_metrics, due_items_from_today, list_written_on
 from sheets_sync.core.metrics_breakdowns import Breakdown, compute_breakdowns
 from sheets_sync.core.metrics_catalogue import Metric
+from sheets_sync.core.metrics_groups import BookRows
 from sheets_sync.core.metrics_history import history_value, merge_history
-from sheets_sync.core.metrics_measures import BookRows
 from sheets_sync.core.model import Book, Classification, OwnedTab, Table
 from sheets_sync.core.referrals import Referrer, compute_referrals
 
@@ -45,7 +45,7 @@ def measure(book: Book, classes: Mapping[int, Classification], facts: BookFacts,
     rerun = written == today or (written is None and history_value(
         history_table, today, "touchpoints_on_time", date_order) is not None)
     due_items = None if rerun else due_items_from_today(today_table, today, date_order)
-    rows = BookRows(book, facts, classes)  # keyed once for the metrics and the breakdowns
+    rows = BookRows(book, facts, classes, config)  # keyed once for the metrics and the breakdowns
     metrics = compute_metrics(book, classes, today, config, due_items=due_items,
                               referrers=referrers, facts=facts, rows=rows)
     if rerun:

@@ -15,13 +15,15 @@ Terms used in the formulas:
 * Source and Side values are matched against the word lists in `[metrics]` after
   vocabulary.normalise, so the same words work in every language of the workbook.
 
-Next to it: metrics_catalogue.py (names, formats, targets), metrics_measures.py (the formulas on
-a slice of the book), metrics_breakdowns.py (per Owner/Tier/Circle/Source), metrics_history.py
-(the Metrics history tab) and metrics_layout.py (the Metrics tab's rows, kinds and charts).
+Next to it: metrics_catalogue.py (names, formats, targets), metrics_measures.py (the formulas,
+on a group's Tally or the whole book), metrics_groups.py (the book's rows read once and every
+group's Tally), metrics_breakdowns.py (per Owner/Tier/Circle/Source), metrics_history.py (the
+Metrics history tab) and metrics_layout.py (the Metrics tab's rows, kinds and charts).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -36,27 +38,26 @@ from sheets_sync.core.metrics_catalogue import (
     Metric,
     make_metric,
 )
+from sheets_sync.core.metrics_groups import BookRows, GroupTallies
 from sheets_sync.core.metrics_measures import (
-    BookRows,
-    BookSlice,
+    WholeBook,
     avg_days_to_return,
     conversion,
     csat,
     dormant_share,
     engagement,
-    is_referred,
     mean,
     nps,
     past_client_referral_share,
     ratio,
     referral_share,
     repeat_client_rate,
-    repeat_deals,
     repurchase_rate,
+    said,
 )
-from sheets_sync.core.model import Book, Classification, Contact, Table
+from sheets_sync.core.model import Book, Classification, Table
 from sheets_sync.core.readback import read_today, written_on
-from sheets_sync.core.referrals import YEAR_DAYS, Referrer, compute_referrals, credited_referrer
+from sheets_sync.core.referrals import YEAR_DAYS, Referrer, compute_referrals
 
 
 @dataclass
@@ -135,13 +136,13 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
     * tier / activity distribution = contacts per tier and per activity class
     """
     book_facts = facts or build_facts(book, today, config)
-    rows = rows or BookRows(book, book_facts, classes)
-    whole = BookSlice(book, book_facts, classes, config, txns=rows.txns,
-                      interactions=rows.interactions, rows=rows.people)
-    repeats = repeat_deals(book_facts)
+    rows = rows or BookRows(book, book_facts, classes, config)
+    whole = WholeBook(rows, config)
+    tally = rows.tallies.book  # the counts the breakdowns share, for the whole book
+    pairs = said(book.interactions)  # the one pass over the Interactions
     out: list[Metric] = []
 
-    value, num, den = repeat_client_rate(whole)
+    value, num, den = repeat_client_rate(tally)
     out.append(make_metric("repeat_client_rate", value, (
         f"Clients with ≥ 2 transactions ÷ clients with ≥ 1 ({num} ÷ {den}). A client has a "
         "Transactions row, a Closing date or Stage Closed (seed 000)."), config))
@@ -151,41 +152,41 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
         f"Mean days between a client's consecutive dated transactions ({gaps} returns; "
         "seed 000: shorter is better)."), config))
 
-    value, num, den = past_client_referral_share(whole, repeats)
+    value, num, den = past_client_referral_share(whole)
     out.append(make_metric("past_client_referral_share", value, (
         f"Transactions with a referral or past-client Source, a Referred by, or by a repeat "
         f"client ÷ all transactions ({num} ÷ {den}; seed 000)."), config))
 
-    value, num, den = referral_share(whole, repeats)
+    value, num, den = referral_share(tally)
     out.append(make_metric("referral_share", value, (
         f"Clients' first transactions that came by referral (Source referral or a Referred by) ÷ "
         f"all first transactions ({num} ÷ {den}; seed 003 老带新)."), config))
 
-    out += _referral_conversion(book, whole, config)
+    out += _referral_conversion(whole, config)
 
     value, num, den = repurchase_rate(whole)
     out.append(make_metric("repurchase_rate", value, (
         f"Past clients (first closing ≥ {config['lifecycle']['client_days']} days ago) with a "
         f"later purchase (Side buy or blank) ÷ past clients ({num} ÷ {den}; seed 003)."), config))
 
-    score, promoters, detractors, answers = nps(whole.contacts)
+    score, promoters, detractors, answers = nps(tally)
     out.append(make_metric("nps", score, (
         f"% promoters (9–10) − % detractors (0–6) of valid NPS answers: 100 × ({promoters} − "
         f"{detractors}) ÷ {answers}; range −100..100 (seed 000, 004)."), config))
 
-    value, num, den = csat(whole)
+    value, num, den = csat(whole, pairs)
     out.append(make_metric("csat", value, (
         f"Interactions whose Outcome is a satisfied answer ÷ Interactions with a satisfied or "
         f"unsatisfied Outcome ({num} ÷ {den}; words in metrics.satisfied_outcomes / "
         "unsatisfied_outcomes; NPS is not used; seed 003 survey)."), config))
 
-    value, num, den = dormant_share(whole)
+    value, num, den = dormant_share(tally)
     out.append(make_metric("dormant_share", value, (
         f"Clients whose Activity is Dormant (no contact for more than "
         f"{config['activity']['silent_max_days']} days, or never) ÷ all clients ({num} ÷ {den}; "
         "seed 003 流失率)."), config))
 
-    value, num, den = engagement(whole)
+    value, num, den = engagement(whole, pairs)
     out.append(make_metric("engagement", value, (
         f"Touchpoints done (Interactions, notes excluded) with an answered Outcome — not "
         f"blank, not a no-answer word — ÷ touchpoints done ({num} ÷ {den}; seed 000)."), config))
@@ -198,22 +199,22 @@ def compute_metrics(book: Book, classes: Mapping[str, Classification], today: da
         "Touchpoints done by their due date ÷ touchpoints due, from the Today tab the day's "
         "first sync read."), config))
 
-    out += _value_metrics(whole, repeats, config)
-    out += _circle_conversion(book, book_facts, classes, config, rows)
+    out += _value_metrics(whole, config)
+    out += _circle_conversion(rows.tallies, config)
     if referrers is None:
         referrers = compute_referrals(book, classes, today, config, book_facts)
     out += _referral_metrics(referrers, config)
-    out += _completeness(book, whole, config)
+    out += _completeness(whole, config)
     out += _distributions(whole, config)
     return out
 
 
-def _referral_conversion(book: Book, facts: BookSlice, config: Mapping[str, Any]) -> list[Metric]:
+def _referral_conversion(facts: WholeBook, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 002: referred leads that closed ÷ referred leads, overall and per referrer kind."""
     closed = facts.facts.closed
-    # Each referred person once, with their first referrer (Contacts, then Transactions).
-    leads = {person: referrer for person, referrer in facts.facts.first_referrer.items()
-             if person in facts.keys or person not in facts.people}
+    # Each referred person once, with their first referrer (Contacts, then Transactions),
+    # whether on Contacts or not.
+    leads = facts.facts.first_referrer
 
     def kind(referrer: str) -> str:
         if referrer in closed:
@@ -239,18 +240,17 @@ def _referral_conversion(book: Book, facts: BookSlice, config: Mapping[str, Any]
     return out
 
 
-def _value_metrics(facts: BookSlice, repeats: set[int],
-                   config: Mapping[str, Any]) -> list[Metric]:
+def _value_metrics(facts: WholeBook, config: Mapping[str, Any]) -> list[Metric]:
     """CLTV (seed 004), lifetime value per client (seed 000), retention ROI (seed 000)."""
     return [_cltv(facts, config), _lifetime_value(facts, config),
-            _retention_roi(facts, repeats, config)]
+            _retention_roi(facts, config)]
 
 
-def _clients_with_transactions(facts: BookSlice) -> list[str]:
-    return [cid for cid in facts.txns_by if cid]
+def _clients_with_transactions(facts: WholeBook) -> list[str]:
+    return list(facts.txns_by)
 
 
-def _cltv(facts: BookSlice, config: Mapping[str, Any]) -> Metric:
+def _cltv(facts: WholeBook, config: Mapping[str, Any]) -> Metric:
     """Seed 004 as written: average value × transactions per client × relationship years."""
     field_name = "price" if facts.settings["cltv_value"] == "price" else "commission"
     values = [getattr(t, field_name) for t in facts.txns if getattr(t, field_name) is not None]
@@ -268,13 +268,12 @@ def _cltv(facts: BookSlice, config: Mapping[str, Any]) -> Metric:
         f"({_num(avg_years)}) — seed 004 as written."), config)
 
 
-def _lifetime_value(facts: BookSlice, config: Mapping[str, Any]) -> Metric:
+def _lifetime_value(facts: WholeBook, config: Mapping[str, Any]) -> Metric:
     """Seed 000: average commission × lifetime transactions per client, their referrals' too."""
     commissions = [t.commission for t in facts.txns if t.commission is not None]
     avg_commission = mean(commissions)
     referred_count: dict[str, int] = {}
-    for txn in facts.txns:
-        who = credited_referrer(txn, facts.people)
+    for who in facts.rows.credited:
         if who:
             referred_count[who] = referred_count.get(who, 0) + 1
     lifetime = [len(facts.txns_by[c]) + referred_count.get(c, 0)
@@ -288,14 +287,17 @@ def _lifetime_value(facts: BookSlice, config: Mapping[str, Any]) -> Metric:
         "seed 000: 10,000 × 4 = 40,000."), config)
 
 
-def _retention_roi(facts: BookSlice, repeats: set[int], config: Mapping[str, Any]) -> Metric:
+def _retention_roi(facts: WholeBook, config: Mapping[str, Any]) -> Metric:
     """Seed 000: (last year's commission from repeat and referred deals − cost) ÷ cost."""
     today = facts.today
     cost = float(facts.settings["program_cost_per_year"])
     since = today - timedelta(days=365)
-    revenue = sum(t.commission or 0.0 for t in facts.txns
+    rows = facts.rows
+    revenue = sum(t.commission or 0.0
+                  for t, first, referred in zip(facts.txns, rows.first, rows.referred,
+                                                strict=True)
                   if t.closing_date is not None and since < t.closing_date <= today
-                  and (id(t) in repeats or is_referred(facts, t)))
+                  and (not first or referred))
     roi = (revenue - cost) / cost if cost > 0 else None
     return make_metric("retention_roi", roi, (
         f"(Commission of the last 365 days from repeat and referred deals ({_num(revenue)}) − "
@@ -303,18 +305,14 @@ def _retention_roi(facts: BookSlice, repeats: set[int], config: Mapping[str, Any
         "(seed 000)."), config)
 
 
-def _circle_conversion(book: Book, book_facts: BookFacts, classes: Mapping[str, Classification],
-                       config: Mapping[str, Any], rows: BookRows) -> list[Metric]:
+def _circle_conversion(tallies: GroupTallies, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 004: CR = new clients from a circle ÷ contacts in that circle, per circle."""
     out = []
+    circles = tallies.groups["circle"]
     for circle in vocabulary.CIRCLES:
-        members = [row for row in rows.people if row[1].circle == circle]
-        if not members:
+        if circle not in circles:  # no contact in it
             continue
-        circle_slice = BookSlice(book, book_facts, classes, config, rows=members,
-                                 txns=rows.txns_of(key for key, _, _ in members),
-                                 interactions=rows.interactions)
-        value, num, den = conversion(circle_slice)
+        value, num, den = conversion(circles[circle])
         out.append(make_metric("circle_conversion", value, (
             f"Clients in {circle} ÷ contacts in {circle} ({num} ÷ {den}; seed 004 CR)."),
             config, group=circle))
@@ -342,27 +340,25 @@ def _referral_metrics(referrers: Sequence[Referrer], config: Mapping[str, Any]) 
     return out
 
 
-def _completeness_group(facts: BookSlice, contact: Contact) -> str | None:
-    """The contact's completeness stage (facts.completeness_stage); a Lost prospect is in none."""
-    stage = facts.facts.completeness_stage[contact.row]
-    return None if stage != "closed" and contact.stage == "Lost" else stage
-
-
-def _completeness(book: Book, facts: BookSlice, config: Mapping[str, Any]) -> list[Metric]:
+def _completeness(facts: WholeBook, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 001: profile completeness by stage against 30 % / 70 % / 100 %."""
     settings = config["completeness"]
     targets = {"first_contact": float(settings["first_contact_target"]),
                "three_visits": float(settings["three_visits_target"]),
                "closed": float(settings["closed_target"])}
-    values = [c.completeness for _, _, c in facts.rows if c is not None]
+    classes = facts.rows.classes
+    values = [c.completeness for c in classes if c is not None]
     out = [make_metric("completeness", mean(values), (
         f"Mean share of the [completeness] profile fields filled, over {len(values)} contacts "
         "(seed 001)."), config)]
     groups: dict[str, list[float]] = {g: [] for g in COMPLETENESS_GROUPS}
-    for _, contact, found in facts.rows:
-        group = _completeness_group(facts, contact)
-        if group is not None and found is not None:
-            groups[group].append(found.completeness)
+    stages = facts.facts.completeness_stage
+    for contact, found in zip(facts.rows.contacts, classes, strict=True):
+        if found is not None:
+            # The contact's completeness stage; a Lost prospect is in none.
+            stage = stages[contact.row]
+            if stage == "closed" or contact.stage != "Lost":
+                groups[stage].append(found.completeness)
     for group in COMPLETENESS_GROUPS:
         shares = groups[group]
         if not shares:
@@ -375,17 +371,17 @@ def _completeness(book: Book, facts: BookSlice, config: Mapping[str, Any]) -> li
     return out
 
 
-def _distributions(facts: BookSlice, config: Mapping[str, Any]) -> list[Metric]:
+def _distributions(facts: WholeBook, config: Mapping[str, Any]) -> list[Metric]:
     """Seed 003 reports: contacts per tier and per activity class."""
     out = []
-    found = [c for _, _, c in facts.rows if c is not None]
+    found = [c for c in facts.rows.classes if c is not None]
+    tiers = Counter(c.tier for c in found)
+    activities = Counter(c.activity for c in found)
     for tier in TIERS:
-        count = sum(1 for c in found if c.tier == tier)
-        out.append(make_metric("tier_distribution", float(count),
+        out.append(make_metric("tier_distribution", float(tiers[tier]),
                                f"Contacts with Tier {tier}.", config, group=tier))
     for activity in ACTIVITIES:
-        count = sum(1 for c in found if c.activity == activity)
-        out.append(make_metric("activity_distribution", float(count),
+        out.append(make_metric("activity_distribution", float(activities[activity]),
                                f"Contacts whose Activity is {activity}.", config,
                                group=activity))
     return out

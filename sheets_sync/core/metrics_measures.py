@@ -1,18 +1,25 @@
-"""The measures of SPEC §6 on one slice of the book — all of it, or one owner, tier, circle or
-source — each returning its value (None on a zero denominator) and the counts behind it, so the
-headline metrics and the breakdown tables apply the same formula to different rows."""
+"""The measures of SPEC §6, each returning its value (None on a zero denominator) and the counts
+behind it, so the headline metrics and the breakdown tables apply the same formula.
+
+The measures the breakdown tables share with the headline metrics (repeat client rate, referral
+share, NPS, dormant share, conversion) read a `Tally`: the counts of one group of the book — all
+of it, or one owner, tier, circle or source — tallied for every group in one pass
+(metrics_groups.py). The measures only the headline shows read the `WholeBook`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from functools import cached_property
-from typing import Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from sheets_sync.core import vocabulary
 from sheets_sync.core.facts import BookFacts, deal_order
-from sheets_sync.core.model import Book, Classification, Contact, Interaction, Transaction
-from sheets_sync.core.referrals import credited_referrer
+from sheets_sync.core.model import Classification, Contact, Interaction, Transaction
+
+if TYPE_CHECKING:  # metrics_groups reads this module's Tally
+    from sheets_sync.core.metrics_groups import BookRows
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -41,224 +48,218 @@ def repeat_deals(facts: BookFacts) -> set[int]:
     return {id(txn) for deals in facts.transactions.values() for txn in deals[1:]}
 
 
-Keyed = Sequence[tuple[str, Any]]  # (contact key, Interaction or Transaction), in sheet order
-# (contact key, the Contacts row's contact, its classification) of one Contacts row
-PersonRow = tuple[str, Contact, Classification | None]
+# ---------------------------------------------------------------------------------------------
+# What one Contacts row and one Transactions row add to the counts.
 
 
-def keyed(rows: Iterable[Interaction | Transaction], facts: BookFacts) -> list[tuple[str, Any]]:
-    """Rows with their contact key, worked out once for all the slices of one call."""
-    return [(facts.key_of(row.contact_id), row) for row in rows]
+def nps_answer(score: int | None) -> int | None:
+    """An NPS answer as the NPS counts it: 1 a promoter (9–10), -1 a detractor (0–6), 0 a
+    passive, None no valid answer (invalid answers are None upstream already)."""
+    if score is None or not 0 <= score <= 10:
+        return None
+    return 1 if score >= 9 else -1 if score <= 6 else 0
 
 
-class KeyedRows(Sequence[tuple[str, Any]]):
-    """`keyed` held as two lists, the keys beside the rows: no pair is made per row (300,000
-    interactions were 19 MB of pairs, held while the insight tabs are built)."""
-
-    def __init__(self, rows: Sequence[Interaction | Transaction], facts: BookFacts) -> None:
-        self._rows = rows
-        self._keys = [facts.key_of(row.contact_id) for row in rows]
-
-    def __iter__(self) -> Iterator[tuple[str, Any]]:
-        return zip(self._keys, self._rows, strict=True)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, at: Any) -> Any:
-        if isinstance(at, slice):
-            return list(zip(self._keys[at], self._rows[at], strict=True))
-        return self._keys[at], self._rows[at]
+# (deals, dormant, NPS answer) of one Contacts row. `deals`: its client's deals (Transactions
+# rows, else one for a contact closed only on Contacts), 0 when it is not a client's; a client
+# is a contact with a Transactions row, a Closing date or Stage Closed (facts.closed).
+# `dormant`: None unless the row is a client's with a classification, else whether its
+# Activity is Dormant.
+RowState = tuple[int, bool | None, int | None]
 
 
-class BookRows:
-    """The book's Transactions and Interactions rows with their contact keys, in sheet order:
-    keyed in one pass that the metrics, the circle conversions and every breakdown slice read,
-    and the transactions indexed by contact so a slice takes its own without a scan of all.
-    `people`: every Contacts row as a `PersonRow`, in the book's order, keyed and classed once
-    for the whole book and every slice of it (each slice keyed its contacts again)."""
-
-    def __init__(self, book: Book, facts: BookFacts,
-                 classes: Mapping[str, Classification]) -> None:
-        self.txns: Keyed = keyed(book.transactions, facts)
-        self.interactions: KeyedRows = KeyedRows(list(book.interactions), facts)
-        self._at: dict[str, list[int]] = {}
-        for position, (key, _) in enumerate(self.txns):
-            self._at.setdefault(key, []).append(position)
-        self.people: list[PersonRow] = [(facts.key(c), c, classes.get(c.key))
-                                         for c in book.contacts]
-
-    def txns_of(self, keys: Iterable[str]) -> list[tuple[str, Any]]:
-        """The transactions of the contacts with `keys`, in sheet order."""
-        at = sorted(n for key in set(keys) for n in self._at.get(key, ()))
-        return [self.txns[n] for n in at]
+def row_states(keys: Sequence[str], contacts: Sequence[Contact],
+               classes: Sequence[Classification | None],
+               deals: Mapping[str, int]) -> list[RowState]:
+    """Each Contacts row's `RowState`, in the book's order; `deals` by client key."""
+    answers = {score: nps_answer(score) for score in {c.nps for c in contacts}}
+    return [(count := deals.get(key, 0),
+             None if found is None or not count else found.activity == "Dormant",
+             answers[contact.nps])
+            for key, contact, found in zip(keys, contacts, classes, strict=True)]
 
 
-class BookSlice:
-    """Indexes over one slice of the book (all of it, or one owner / tier / circle / source).
+def is_referred(folded_source: str, credited: str | None, referral_sources: set[str]) -> bool:
+    """A referral Source, or a Referred by on the transaction or its client (referrals.py)."""
+    return folded_source in referral_sources or credited is not None
 
-    `txns` and `interactions` are the book's rows with their keys (`keyed`); `txns` may be cut
-    to the slice, the interactions are cut to the slice's contacts here."""
 
-    def __init__(self, book: Book, facts: BookFacts, classes: Mapping[str, Classification],
-                 config: Mapping[str, Any], *, txns: Keyed, interactions: Keyed,
-                 contacts: Sequence[Contact] | None = None,
-                 rows: Sequence[PersonRow] | None = None) -> None:
-        self.book = book
-        self.facts = facts
-        self.today = facts.today
+class Tally:
+    """The counts of one group of the book behind the measures the breakdowns share.
+
+    One entry per Contacts row: a duplicated ID (reported in Issues) still counts twice in
+    per-contact counts, as it does on the Tier and Activity columns; its deals count once."""
+
+    __slots__ = ("answers", "classed_clients", "clients", "commissions", "contacts", "dealers",
+                 "detractors", "dormant", "firsts", "promoters", "referred_firsts", "repeaters",
+                 "transactions")
+
+    def __init__(self) -> None:
+        self.contacts = 0  # Contacts rows
+        self.clients = 0  # of them, clients
+        self.classed_clients = 0  # clients with a classification
+        self.dormant = 0  # of those, Activity Dormant
+        self.answers = self.promoters = self.detractors = 0  # valid NPS answers
+        self.dealers = 0  # clients: by key, with their deals (Transactions rows, else one)
+        self.repeaters = 0  # of them, with two or more
+        self.transactions = 0  # Transactions rows
+        self.commissions: list[float] = []  # their Commission (blank: 0), in sheet order
+        self.firsts = 0  # of them, a client's first
+        self.referred_firsts = 0  # of those, referred
+
+    def add_rows(self, state: RowState, count: int, *, first: bool) -> None:
+        """`count` Contacts rows with the same `RowState`; `first`: each is the first row of
+        its key in the group, so its client's deals count here."""
+        deals, dormant, answer = state
+        self.contacts += count
+        if deals:
+            self.clients += count
+            if first:
+                self.add_dealer(deals, count)
+        if dormant is not None:
+            self.classed_clients += count
+            if dormant:
+                self.dormant += count
+        if answer is not None:
+            self.answers += count
+            if answer > 0:
+                self.promoters += count
+            elif answer < 0:
+                self.detractors += count
+
+    def add_dealer(self, deals: int, count: int = 1) -> None:
+        """`count` clients (by key) with `deals` deals each."""
+        self.dealers += count
+        if deals >= 2:
+            self.repeaters += count
+
+    def add_transactions(self, count: int, *, first: bool, referred: bool) -> None:
+        """`count` Transactions rows, each a client's first deal or not, referred or not (their
+        commissions go to `commissions`, in sheet order)."""
+        self.transactions += count
+        if first:
+            self.firsts += count
+            if referred:
+                self.referred_firsts += count
+
+    @property
+    def commission(self) -> float:
+        """The commission of the group's transactions, added up in sheet order."""
+        return sum(self.commissions)
+
+
+def repeat_client_rate(t: Tally) -> tuple[float | None, int, int]:
+    """Seed 000: clients with ≥ 2 transactions ÷ clients with ≥ 1."""
+    return ratio(t.repeaters, t.dealers), t.repeaters, t.dealers
+
+
+def referral_share(t: Tally) -> tuple[float | None, int, int]:
+    """Seed 003 老带新: clients' first transactions that came by referral ÷ first transactions."""
+    return ratio(t.referred_firsts, t.firsts), t.referred_firsts, t.firsts
+
+
+def nps(t: Tally) -> tuple[float | None, int, int, int]:
+    """Seed 000/004: % promoters (9–10) − % detractors (0–6)."""
+    if not t.answers:
+        return None, 0, 0, 0
+    return 100.0 * (t.promoters - t.detractors) / t.answers, t.promoters, t.detractors, t.answers
+
+
+def dormant_share(t: Tally) -> tuple[float | None, int, int]:
+    """Seed 003 流失率: clients whose Activity is Dormant ÷ all clients (with a classification)."""
+    return ratio(t.dormant, t.classed_clients), t.dormant, t.classed_clients
+
+
+def conversion(t: Tally) -> tuple[float | None, int, int]:
+    """Seed 004 CR: clients among the contacts ÷ contacts."""
+    return ratio(t.clients, t.contacts), t.clients, t.contacts
+
+
+class WholeBook:
+    """What the headline-only measures read of the whole book (BookRows and the facts)."""
+
+    def __init__(self, rows: BookRows, config: Mapping[str, Any]) -> None:
+        self.rows = rows
+        self.book = rows.book
+        self.facts = rows.facts
+        self.today = rows.facts.today
         self.config = config
         self.settings = config["metrics"]
-        self.people = facts.people
-        # One entry per Contacts row: a duplicated ID (reported in Issues) still counts twice
-        # in per-contact counts, as it does on the Tier and Activity columns. `rows`: the
-        # slice's contacts as PersonRows already (BookRows.people), `contacts` taken from them.
-        if rows is None:
-            self.contacts = list(book.contacts if contacts is None else contacts)
-            self.rows = [(facts.key(c), c, classes.get(c.key)) for c in self.contacts]
-        else:
-            self.rows = list(rows)
-            self.contacts = [c for _, c, _ in self.rows]
-        self.keys = {key: c for key, c, _ in self.rows}
-        self.txns = [txn for _, txn in txns]
-        self._interactions = interactions
-        self._whole = contacts is None
-        self.txns_by: dict[str, list[Transaction]] = {}
-        for key, txn in txns:
-            self.txns_by.setdefault(key, []).append(txn)
-        for deals in self.txns_by.values():
-            deals.sort(key=deal_order)
-        # Deals per client: Transactions rows, or one for a contact closed only on Contacts.
-        self.deals = {cid: len(ts) for cid, ts in self.txns_by.items() if cid}
-        for key in self.keys:
-            if key not in self.deals and key in facts.closed:
-                self.deals[key] = 1
-        self.referral_sources = words(self.settings["referral_sources"])
-        self.past_client_sources = words(self.settings["past_client_sources"])
-
-    @cached_property
-    def interactions(self) -> list[Interaction]:
-        """The slice's interactions, in sheet order: cut when a measure first reads them (the
-        breakdown rows never do)."""
-        if self._whole:
-            return [i for _, i in self._interactions]
-        keys = self.keys
-        return [i for key, i in self._interactions if key in keys]
+        self.people = rows.facts.people
+        self.txns: Sequence[Transaction] = rows.txns
+        self.txns_by = rows.facts.transactions  # by client key, in deal order
+        self.interactions: Sequence[Interaction] = rows.book.interactions
 
 
-
-def repeat_client_rate(f: BookSlice) -> tuple[float | None, int, int]:
-    """Seed 000: clients with ≥ 2 transactions ÷ clients with ≥ 1."""
-    repeat = sum(1 for n in f.deals.values() if n >= 2)
-    return ratio(repeat, len(f.deals)), repeat, len(f.deals)
-
-
-def avg_days_to_return(f: BookSlice) -> tuple[float | None, int]:
+def avg_days_to_return(f: WholeBook) -> tuple[float | None, int]:
     """Seed 000: mean days between a client's consecutive (dated) transactions."""
+    # Rows without a client ID are one more list of deals, in deal order, as they always were.
+    unkeyed = sorted((t for key, t in zip(f.rows.txn_keys, f.txns, strict=True) if not key),
+                     key=deal_order)
     gaps: list[int] = []
-    for deals in f.txns_by.values():
+    for deals in [*f.txns_by.values(), unkeyed]:
+        if len(deals) < 2:  # most clients: one deal, no return
+            continue
         dated = [t.closing_date for t in deals if t.closing_date is not None]
         gaps += [(b - a).days for a, b in zip(dated, dated[1:], strict=False)]
     return mean(gaps), len(gaps)
 
 
-def is_referred(f: BookSlice, txn: Transaction) -> bool:
-    """A referral Source, or a Referred by on the transaction or its client (referrals.py)."""
-    return (vocabulary.normalise(txn.source) in f.referral_sources
-            or credited_referrer(txn, f.people) is not None)
-
-
-def past_client_referral_share(f: BookSlice, repeats: set[int]) -> tuple[float | None, int, int]:
+def past_client_referral_share(f: WholeBook) -> tuple[float | None, int, int]:
     """Seed 000 ("65 %+"): transactions sourced from past clients or referrals ÷ transactions."""
-    sourced = sum(1 for t in f.txns
-                  if is_referred(f, t) or id(t) in repeats
-                  or vocabulary.normalise(t.source) in f.past_client_sources)
+    rows = f.rows
+    sourced = sum(1 for referred, first, source in zip(rows.referred, rows.first, rows.sources,
+                                                       strict=True)
+                  if referred or not first or source in rows.past_client_sources)
     return ratio(sourced, len(f.txns)), sourced, len(f.txns)
 
 
-def referral_share(f: BookSlice, repeats: set[int]) -> tuple[float | None, int, int]:
-    """Seed 003 老带新: clients' first transactions that came by referral ÷ first transactions."""
-    firsts = [t for t in f.txns if id(t) not in repeats]
-    referred = sum(1 for t in firsts if is_referred(f, t))
-    return ratio(referred, len(firsts)), referred, len(firsts)
+def said(interactions: Iterable[Interaction]) -> Counter[tuple[str, str]]:
+    """Interactions counted by (Channel, Outcome): the same few pairs fill the whole tab, so
+    CSAT and engagement read each once, with its count."""
+    return Counter(map(attrgetter("channel", "outcome"), interactions))
 
 
-def nps(contacts: Iterable[Contact]) -> tuple[float | None, int, int, int]:
-    """Seed 000/004: % promoters (9–10) − % detractors (0–6); invalid answers are None upstream."""
-    answers = [c.nps for c in contacts if c.nps is not None and 0 <= c.nps <= 10]
-    promoters = sum(1 for a in answers if a >= 9)
-    detractors = sum(1 for a in answers if a <= 6)
-    if not answers:
-        return None, 0, 0, 0
-    return 100.0 * (promoters - detractors) / len(answers), promoters, detractors, len(answers)
-
-
-def dormant_share(f: BookSlice) -> tuple[float | None, int, int]:
-    """Seed 003 流失率: clients whose Activity is Dormant ÷ all clients (with a classification)."""
-    clients = [c for key, _, c in f.rows if c is not None and key in f.deals]
-    dormant = sum(1 for c in clients if c.activity == "Dormant")
-    return ratio(dormant, len(clients)), dormant, len(clients)
-
-
-def conversion(f: BookSlice) -> tuple[float | None, int, int]:
-    """Seed 004 CR: clients among the contacts ÷ contacts."""
-    clients = sum(1 for key, _, _ in f.rows if key in f.deals)
-    return ratio(clients, len(f.rows)), clients, len(f.rows)
-
-
-def csat(f: BookSlice) -> tuple[float | None, int, int]:
+def csat(f: WholeBook, pairs: Mapping[tuple[str, str], int]) -> tuple[float | None, int, int]:
     """Seed 003: satisfied answers ÷ answers, from Interactions Outcome (prefix match)."""
     satisfied = words(f.settings["satisfied_outcomes"])
     unsatisfied = words(f.settings["unsatisfied_outcomes"])
     yes = no = 0
-    answers: dict[str, int] = {}  # Outcome -> -1, 0 or 1, once per distinct text (few)
-    for interaction in f.interactions:
-        answer = answers.get(interaction.outcome)
-        if answer is None:
-            # Unsatisfied first: "不满意" begins differently from "满意", but "unsatisfied…" must
-            # never be read as a satisfied answer by a looser list.
-            answer = answers[interaction.outcome] = (
-                -1 if starts(interaction.outcome, unsatisfied)
-                else 1 if starts(interaction.outcome, satisfied) else 0)
-        if answer < 0:
-            no += 1
-        elif answer > 0:
-            yes += 1
+    for (_, outcome), count in pairs.items():
+        # Unsatisfied first: "不满意" begins differently from "满意", but "unsatisfied…" must
+        # never be read as a satisfied answer by a looser list.
+        if starts(outcome, unsatisfied):
+            no += count
+        elif starts(outcome, satisfied):
+            yes += count
     return ratio(yes, yes + no), yes, yes + no
 
 
-def engagement(f: BookSlice) -> tuple[float | None, int, int]:
+def engagement(f: WholeBook, pairs: Mapping[tuple[str, str], int]
+               ) -> tuple[float | None, int, int]:
     """Seed 000 "response rate to touchpoints": answered touchpoints ÷ touchpoints done."""
     silent = words(f.settings["no_answer_outcomes"])
-    notes: dict[str, bool] = {}  # per distinct Channel and Outcome text (few of each)
-    answers: dict[str, bool] = {}
     done = answered = 0
-    for i in f.interactions:
-        note = notes.get(i.channel)
-        if note is None:
-            note = notes[i.channel] = vocabulary.normalise(i.channel) == "note"
-        if note:
+    for (channel, outcome), count in pairs.items():
+        if vocabulary.normalise(channel) == "note":
             continue
-        done += 1
-        answer = answers.get(i.outcome)
-        if answer is None:
-            answer = answers[i.outcome] = bool(i.outcome.strip()) and not starts(i.outcome,
-                                                                                  silent)
-        answered += answer
+        done += count
+        if outcome.strip() and not starts(outcome, silent):
+            answered += count
     return ratio(answered, done), answered, done
 
 
-def repurchase_rate(f: BookSlice) -> tuple[float | None, int, int]:
+def repurchase_rate(f: WholeBook) -> tuple[float | None, int, int]:
     """Seed 003 复购率: past clients (first closing ≥ lifecycle.client_days ago) with a later
     purchase ÷ past clients."""
     first = f.facts.first_closing
     cutoff = f.today - timedelta(days=int(f.config["lifecycle"]["client_days"]))
     purchase = words(f.settings["purchase_sides"])
-    past = [k for k in f.deals if k in first and first[k] <= cutoff]
+    past = [k for k in f.facts.closed if k in first and first[k] <= cutoff]
     again = 0
     for key in past:
-        later = f.txns_by.get(key, [])[1:]
-        if any(not t.side.strip() or vocabulary.normalise(t.side) in purchase for t in later):
+        deals = f.txns_by.get(key, ())
+        if len(deals) > 1 and any(not t.side.strip() or vocabulary.normalise(t.side) in purchase
+                                  for t in deals[1:]):
             again += 1
     return ratio(again, len(past)), again, len(past)
-

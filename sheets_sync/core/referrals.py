@@ -161,41 +161,51 @@ def closed_ids(book: Book) -> set[str]:
     return set(closed_keys(book, contact_keys(book)))
 
 
-def downstream_of(edges: Mapping[str, Iterable[str]], start: str) -> set[str]:
-    """Everyone reachable from `start` through referrals of referrals; cycle-safe (BFS)."""
-    seen = {start}
+Reached = dict[str, tuple[str | None, int]]  # contact -> (who reached them, depth)
+
+
+def breadth_first(edges: Mapping[str, Iterable[str]], start: str) -> Reached:
+    """Everyone reachable from `start` through referrals of referrals, `start` first, in
+    breadth-first order (each contact's referrals by ID), with who reached them and how deep:
+    one walk, which ends on cycles and stays linear in the size of the graph."""
+    reached: Reached = {start: (None, 0)}
     queue = deque([start])
     while queue:
-        for nxt in sorted(edges.get(queue.popleft(), ())):
-            if nxt not in seen:
-                seen.add(nxt)
+        node = queue.popleft()
+        depth = reached[node][1] + 1
+        for nxt in sorted(edges.get(node, ())):
+            if nxt not in reached:
+                reached[nxt] = (node, depth)
                 queue.append(nxt)
+    return reached
+
+
+def downstream_of(edges: Mapping[str, Iterable[str]], start: str,
+                  reached: Reached | None = None) -> set[str]:
+    """Everyone reachable from `start` through referrals of referrals; cycle-safe (BFS).
+    `reached`: `breadth_first(edges, start)`, when already walked."""
+    seen = {start}
+    for node in reached or breadth_first(edges, start):
+        seen.add(node)  # one at a time, in the walk's order, as the set has always been built
     seen.discard(start)
     return seen
 
 
-def deepest_chain(edges: Mapping[str, Iterable[str]], start: str) -> list[str]:
+def deepest_chain(edges: Mapping[str, Iterable[str]], start: str,
+                  reached: Reached | None = None) -> list[str]:
     """IDs from `start` to the contact farthest down its referral tree (shortest path to it).
 
     Breadth-first, so it ends on cycles and stays linear in the size of the graph; ties go to the
-    smallest ID so the result is stable from one sync to the next.
+    smallest ID so the result is stable from one sync to the next. `reached`:
+    `breadth_first(edges, start)`, when already walked.
     """
-    parent: dict[str, str | None] = {start: None}
-    depth = {start: 0}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        for nxt in sorted(edges.get(node, ())):
-            if nxt not in parent:
-                parent[nxt] = node
-                depth[nxt] = depth[node] + 1
-                queue.append(nxt)
-    end = min(depth, key=lambda n: (-depth[n], n))
+    reached = reached or breadth_first(edges, start)
+    end = min(reached, key=lambda n: (-reached[n][1], n))
     path: list[str] = []
     node: str | None = end
     while node is not None:
         path.append(node)
-        node = parent[node]
+        node = reached[node][0]
     return path[::-1]
 
 
@@ -310,11 +320,12 @@ def _add_network(referrer: Referrer, edges: Mapping[str, Iterable[str]],
                  people: Mapping[str, Contact]) -> None:
     """Downstream contacts, their commission, the longest chain and the influence."""
     person = referrer.contact_id
-    below = downstream_of(edges, person)
+    reached = breadth_first(edges, person)
+    below = downstream_of(edges, person, reached)
     referrer.downstream = len(below)
     referrer.downstream_commission = sum(amount for p in below
                                          for amount in by_client.get(p, ()))
-    referrer.chain = [_name_of(people, p) for p in deepest_chain(edges, person)]
+    referrer.chain = [_name_of(people, p) for p in deepest_chain(edges, person, reached)]
     referrer.influence = len(below) + referrer.downstream_commission / unit
 
 
