@@ -242,6 +242,14 @@ class ContactKeys:
             return ByRow(self.at, values)
         return dict(zip((c.row for c in book.contacts), values, strict=True))
 
+    def per_contact(self, book: Book, by_row: Mapping[int, _V]) -> Sequence[_V]:
+        """`by_row`'s value for each contact, in the book's order: the list a `ByRow` of this
+        book keeps, when every contact has a row of its own, else read row by row."""
+        if (isinstance(by_row, ByRow) and by_row._at is self.at
+                and len(self.at) == len(by_row._values) == len(book.contacts)):
+            return by_row._values
+        return [by_row[contact.row] for contact in book.contacts]
+
     def of(self, typed: object) -> str:
         """The contact key a typed ID means; an unknown ID stays as typed (trimmed)."""
         if isinstance(typed, str) and typed in self.people:
