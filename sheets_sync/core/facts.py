@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -259,15 +260,15 @@ class ContactKeys:
 
 
 def contact_keys(book: Book) -> ContactKeys:
-    by_row: list[str] = []
-    people: dict[str, Contact] = {}
+    contacts = book.contacts
+    # contact_key of every contact, a column at a time: the ID, else the one being assigned.
+    ids = [(contact.id or "").strip() or book.assigned_id(contact) for contact in contacts]
+    spelt = [typed or f"row {contact.row}" for typed, contact in zip(ids, contacts, strict=True)]
     canon: dict[str, str] = {}
-    ids: list[str] = []
-    for contact in book.contacts:
-        ids.append((contact.id or "").strip() or book.assigned_id(contact))
-        key = contact_key(contact, book)
-        key = canon.setdefault(id_key(key), key)  # a duplicate ID (reported) is the same person
-        by_row.append(key)
+    # A duplicate ID (reported) is the same person: the first spelling is every row's key.
+    by_row = list(map(canon.setdefault, map(id_key, spelt), spelt))
+    people: dict[str, Contact] = {}
+    for key, contact in zip(by_row, contacts, strict=True):
         people.setdefault(key, contact)
     at = row_positions(book)
     return ContactKeys(ByRow(at, by_row), people, canon, ByRow(at, ids), at)
@@ -276,7 +277,8 @@ def contact_keys(book: Book) -> ContactKeys:
 def closed_keys(book: Book, keys: ContactKeys) -> frozenset[str]:
     """Contacts who closed: a Transactions row, a Closing date on Contacts, or Stage Closed."""
     closed = {keys.of(t.contact_id) for t in book.transactions if read_text(t.contact_id)}
-    closed |= {keys.by_row[c.row] for c in book.contacts
+    closed |= {key for key, c in zip(keys.per_contact(book, keys.by_row), book.contacts,
+                                     strict=True)
                if c.closing_date is not None or c.stage == "Closed"}
     return frozenset(closed)
 
@@ -284,9 +286,9 @@ def closed_keys(book: Book, keys: ContactKeys) -> frozenset[str]:
 def referral_pairs(book: Book, keys: ContactKeys) -> list[tuple[str, str]]:
     """(referrer, referred) from Contacts and Transactions, each pair once, in sheet order."""
     pairs: dict[tuple[str, str], None] = {}
-    for contact in book.contacts:
+    for person, contact in zip(keys.per_contact(book, keys.by_row), book.contacts, strict=True):
         if contact.referred_by:
-            person, referrer = keys.by_row[contact.row], keys.of(contact.referred_by)
+            referrer = keys.of(contact.referred_by)
             if referrer and referrer != person:
                 pairs.setdefault((referrer, person))
     for txn in book.transactions:
@@ -469,12 +471,18 @@ def interactions_by_key(book: Book, keys: ContactKeys, today: date
                         ) -> dict[str, tuple[Interaction, ...]]:
     """Interactions per contact key, dated on or before today, oldest first (ties in sheet
     order)."""
+    # The same few IDs fill the whole tab: each typed ID is matched once.
+    key_of = {typed: keys.of(typed) for typed in {i.contact_id for i in book.interactions}}
     logged: dict[str, list[Interaction]] = {}
     for interaction in book.interactions:
-        key = keys.of(interaction.contact_id)
-        if key and interaction.date is not None and interaction.date <= today:
+        when = interaction.date
+        if when is not None and when <= today and (key := key_of[interaction.contact_id]):
             logged.setdefault(key, []).append(interaction)
-    return {key: tuple(sorted(rows, key=lambda i: i.date)) for key, rows in logged.items()}
+    return {key: tuple(sorted(rows, key=_DATE)) for key, rows in logged.items()}
+
+
+_DATE = operator.attrgetter("date")
+_CHANNEL = operator.attrgetter("channel")
 
 
 def transactions_by_key(book: Book, keys: ContactKeys) -> dict[str, tuple[Transaction, ...]]:
@@ -554,14 +562,18 @@ def last_contact_by_row(book: Book, keys: ContactKeys,
             found = decided[said] = personal(interaction)
         return found
 
+    newest = {key: when for key, logged in interactions.items()
+              if (when := next((i.date for i in reversed(logged) if is_personal(i)), None))}
+    closed = (keys.per_contact(book, closings) if closings is not None
+              else [()] * len(book.contacts))
     last: list[date | None] = []
-    for contact in book.contacts:
-        logged = interactions.get(keys.by_row[contact.row], ())
+    for contact, key, deals in zip(book.contacts, keys.per_contact(book, keys.by_row), closed,
+                                   strict=True):
         typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
             else None
-        newest = next((i.date for i in reversed(logged) if is_personal(i)), None)
-        closed = newest_closing((closings or {}).get(contact.row, ()), today)
-        last.append(max((d for d in (typed, newest, closed) if d), default=None))
+        last.append(max(filter(None, (typed, newest.get(key),
+                                      newest_closing(deals, today) if deals else None)),
+                        default=None))
     return keys.by_rows(book, last)
 
 
@@ -578,9 +590,12 @@ def closings_by_row(book: Book, keys: ContactKeys,
     """Per Contacts row: (date, side) of each dated deal of its contact and of its Closing date
     cell (when no deal already has that date), oldest first."""
     closings: list[tuple[tuple[date, str], ...]] = []
-    for contact in book.contacts:
+    for contact, key in zip(book.contacts, keys.per_contact(book, keys.by_row), strict=True):
+        if contact.closing_date is None and key not in transactions:
+            closings.append(())  # most contacts: no deal, no Closing date
+            continue
         dated = [(t.closing_date, vocabulary.side_key(t.side))
-                 for t in transactions.get(keys.by_row[contact.row], ())
+                 for t in transactions.get(key, ())
                  if t.closing_date is not None]
         if contact.closing_date and all(d != contact.closing_date for d, _ in dated):
             dated.append((contact.closing_date, ""))
@@ -591,9 +606,15 @@ def closings_by_row(book: Book, keys: ContactKeys,
 def visits_by_row(book: Book, keys: ContactKeys,
                   interactions: Mapping[str, Sequence[Interaction]]) -> Mapping[int, int]:
     """Per Contacts row: the larger of its Visits cell and its logged visits."""
-    return keys.by_rows(book, [max(contact.visits or 0, sum(
-        1 for i in interactions.get(keys.by_row[contact.row], ())
-        if i.channel.strip().casefold() == VISIT_CHANNEL)) for contact in book.contacts])
+    # A visit is told by its Channel alone, and a tab has a handful of channels typed.
+    typed = {i.channel for logged in interactions.values() for i in logged}
+    visit = {channel for channel in typed if channel.strip().casefold() == VISIT_CHANNEL}
+    logged_visits = {key: count for key, logged in interactions.items()
+                     if (count := sum(map(visit.__contains__, map(_CHANNEL, logged))))}
+    return keys.by_rows(book, [max(contact.visits or 0, logged_visits.get(key, 0))
+                               for contact, key in zip(book.contacts,
+                                                       keys.per_contact(book, keys.by_row),
+                                                       strict=True)])
 
 
 def first_closing_by_key(book: Book, keys: ContactKeys,
@@ -601,7 +622,9 @@ def first_closing_by_key(book: Book, keys: ContactKeys,
     """Per key, clients not on Contacts included: the earliest deal or Closing date cell."""
     first: dict[str, date] = {}
     dated = [(key, txn.closing_date) for key, deals in transactions.items() for txn in deals]
-    dated += [(keys.by_row[c.row], c.closing_date) for c in book.contacts]
+    dated += [(key, c.closing_date) for key, c in zip(keys.per_contact(book, keys.by_row),
+                                                       book.contacts, strict=True)
+              if c.closing_date is not None]
     for key, when in dated:
         if key and when is not None and (key not in first or when < first[key]):
             first[key] = when
@@ -616,12 +639,14 @@ def referral_dates(book: Book, keys: ContactKeys,
     Interaction, first closing), else their Last contact cell."""
     earliest = {key: logged[0].date for key, logged in interactions.items()}
     closings = [(key, txn.closing_date) for key, deals in transactions.items() for txn in deals]
-    closings += [(keys.by_row[c.row], c.closing_date) for c in book.contacts]
+    by_row = keys.per_contact(book, keys.by_row)
+    closings += [(key, c.closing_date) for key, c in zip(by_row, book.contacts, strict=True)
+                 if c.closing_date is not None]
     for key, when in closings:
         if when is not None and when <= today:
             earliest[key] = min(earliest.get(key, when), when)
-    for contact in book.contacts:  # the Last contact cell only when nothing else dates them
-        key = keys.by_row[contact.row]
+    # the Last contact cell only when nothing else dates them
+    for key, contact in zip(by_row, book.contacts, strict=True):
         if key not in earliest and contact.last_contact and contact.last_contact <= today:
             earliest[key] = contact.last_contact
     return earliest
@@ -717,10 +742,13 @@ def completeness_stage_by_row(book: Book, keys: ContactKeys, closed: frozenset[s
                               ) -> Mapping[int, str]:
     """Per Contacts row: the stage its completeness is measured against."""
     three_visits = int(config.get("completeness", {}).get("three_visits_min", 3))
-    return keys.by_rows(book, [completeness_stage(closed=keys.by_row[c.row] in closed,
-                                                  visits=visits[c.row],
-                                                  three_visits_min=three_visits)
-                               for c in book.contacts])
+    facts = list(zip([key in closed for key in keys.per_contact(book, keys.by_row)],
+                     keys.per_contact(book, visits), strict=True))
+    # A stage reads only (closed, visits), and a book has few such pairs: each decided once.
+    stage_of = {(was_closed, count): completeness_stage(closed=was_closed, visits=count,
+                                                        three_visits_min=three_visits)
+                for was_closed, count in set(facts)}
+    return keys.by_rows(book, list(map(stage_of.__getitem__, facts)))
 
 
 def reward_tiers_of(referral_settings: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
