@@ -461,10 +461,21 @@ _E164 = re.compile(r"\+([1-9][0-9]{2,19})")
 
 def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
     """The number `phonenumbers.parse(phone, None)` gives for an E.164 string, read without
-    the parse (which was most of the cost of telling landlines): the country code is the
-    digits' prefix (country codes are prefix-free), the rest the national number. None where
-    the parse does more than that — a national number with a leading zero or one its country's
-    national prefix could be stripped from, a length it refuses — and then the caller parses."""
+    the parse (which was most of the cost of telling landlines): see `_e164_parts`."""
+    parts = _e164_parts(phone)
+    if parts is None:
+        return None
+    code, national = parts
+    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+
+
+def _e164_parts(phone: str) -> tuple[int, str] | None:
+    """(country code, national number) of an E.164 string, as `phonenumbers.parse(phone,
+    None)` reads it: the country code is the digits' prefix (country codes are prefix-free),
+    the rest the national number, which is also its national significant number (it has no
+    leading zero). None where the parse does more than that — a national number with a
+    leading zero or one its country's national prefix could be stripped from, a length it
+    refuses — and then the caller parses."""
     match = _E164.fullmatch(phone)
     if match is None:
         return None
@@ -483,7 +494,7 @@ def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
         return None
     if country.national_prefix is not None and country.national_prefix.match(national):
         return None
-    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    return code, national
 
 
 class _CallingCode(NamedTuple):
@@ -513,16 +524,25 @@ def _calling_code(code: int) -> _CallingCode:
 @functools.lru_cache(maxsize=4096)
 def _try_phone(text: str, region: str | None) -> Phone | None:
     # Most books keep numbers as E.164 already; those are read without the general parse,
-    # and are their own E.164 form (e164_number takes only the canonical spelling).
-    number = e164_number(text) if text.startswith("+") else None
-    canonical = text if number is not None else None
-    if number is None:
+    # and are their own E.164 form (_e164_parts takes only the canonical spelling). A plain
+    # mobile among them is told from its parts alone, without making the library's number.
+    parts = _e164_parts(text) if text.startswith("+") else None
+    if parts is not None:
+        code, national = parts
+        if _known_mobile(code, national):
+            return Phone(text, False)
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+        canonical: str | None = text
+    else:
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             return None
-    known = _known_mobile(number)
-    kind = phonenumbers.PhoneNumberType.MOBILE if known else phonenumbers.number_type(number)
+        canonical = None
+        if _known_mobile(number.country_code, phonenumbers.national_significant_number(number)):
+            return Phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                         False)
+    kind = phonenumbers.number_type(number)
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         return None
     if canonical is None:
@@ -530,7 +550,7 @@ def _try_phone(text: str, region: str | None) -> Phone | None:
     return Phone(canonical, kind == phonenumbers.PhoneNumberType.FIXED_LINE)
 
 
-def _known_mobile(number: phonenumbers.PhoneNumber) -> bool:
+def _known_mobile(code: int, national: str) -> bool:
     """True when `phonenumbers.number_type(number)` is surely neither UNKNOWN nor FIXED_LINE,
     found with two patterns instead of its up to eleven: the number fits its country's general
     pattern and its mobile one. `number_type` then answers the first type of premium rate, toll
@@ -538,11 +558,10 @@ def _known_mobile(number: phonenumbers.PhoneNumber) -> bool:
     the mobile one fits too — a type known, and not a fixed line, in every case. Most contacts'
     numbers are mobiles; for the rest (and for calling codes several regions share, whose
     region `number_type` works out first) False sends the caller to `number_type`."""
-    country = _calling_code(number.country_code)
+    country = _calling_code(code)
     metadata = country.metadata
     if not country.one_region or metadata is None:
         return False
-    national = phonenumbers.national_significant_number(number)
     return _fits(national, metadata.general_desc) and _fits(national, metadata.mobile)
 
 
@@ -571,6 +590,10 @@ def parse_phone_number(value: object, country: str) -> Phone:
     region = country.strip().upper() if isinstance(country, str) else ""
     if region not in phonenumbers.SUPPORTED_REGIONS:
         region = ""
+    if value.__class__ is str and _E164.fullmatch(value):  # the common cell: nothing to fold
+        number = _try_phone(value, region or None)
+        if number is not None:
+            return number
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueProblem("not a phone number", "type the number with its country code")
     typed_as_number = not isinstance(value, str)

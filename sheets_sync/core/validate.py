@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat, starmap
+from itertools import compress, repeat, starmap
 from typing import Any
 
 from sheets_sync.core import parse
@@ -123,15 +124,20 @@ class _ContactRefs:
             cells.issue(row, "contact_id", "", "Contact ID is empty",
                         "type the contact's ID from the Contacts tab")
             return None
-        try:
-            spelt = self.found[contact_id]
-        except KeyError:
-            spelt = self.found[contact_id] = self.known.get(parse.id_key(contact_id))
+        spelt = self.spelt(contact_id)
         if spelt is None:
             cells.issue(row, "contact_id", contact_id, "No contact has this ID",
                         "use an ID from the Contacts tab")
             return contact_id
         return spelt
+
+    def spelt(self, contact_id: str) -> str | None:
+        """The ID as Contacts spells it, or None when no contact has it."""
+        try:
+            return self.found[contact_id]
+        except KeyError:
+            spelt = self.found[contact_id] = self.known.get(parse.id_key(contact_id))
+            return spelt
 
 
 def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
@@ -432,32 +438,42 @@ def _interactions(
     refs = _ContactRefs(known)
     channel_of = {typed: channel_key(typed) for typed in dict.fromkeys(channels)}
     keys = list(map(channel_of.__getitem__, channels))
-    kept: list[int] = []
-    ids: list[str] = []
-    for position, row in enumerate(rows.numbers):
-        when = dates[position]
-        if when is None:
+    # Each distinct ID and channel is looked up once; only the rows holding a bad or missing
+    # one are then visited, in sheet order, to report them as a row-by-row read would.
+    spelling = {typed: refs.spelt(typed) for typed in dict.fromkeys(contact_ids) if typed}
+    unknown = {typed for typed, spelt in spelling.items() if spelt is None}
+    unknown.add("")
+    bad_channels = {key for key in channel_of.values() if key and key not in CHANNELS}
+    flagged = set(compress(range(len(rows)), map(operator.is_, dates, repeat(None))))
+    flagged.update(compress(range(len(rows)), map(unknown.__contains__, contact_ids)))
+    if bad_channels:
+        flagged.update(compress(range(len(rows)), map(bad_channels.__contains__, keys)))
+    dropped: set[int] = set()
+    for position in sorted(flagged):
+        row = rows.numbers[position]
+        if dates[position] is None:
             if position in bad_dates:
                 cells.bad_cell(row, "date", raw_dates[position], bad_dates[position])
             else:
                 cells.issue(row, "date", "", "Date is empty", "type the date of the interaction")
+            dropped.add(position)
             continue
-        contact_id = refs.of(cells, row, contact_ids[position])
-        if not contact_id:
+        if not refs.of(cells, row, contact_ids[position]):
+            dropped.add(position)
             continue
         channel = keys[position]
         if channel and channel not in CHANNELS:
             cells.issue(
                 row, "channel", channel, "Unknown channel", "use one of: " + ", ".join(CHANNELS)
             )
-        kept.append(position)
-        ids.append(contact_id)
     # The kept rows' Interactions at once, fields by position (row, date, contact_id, ...).
-    fields = [rows.numbers, dates, keys, touchpoints, outcomes, notes, owners]
-    if len(kept) != len(rows):
+    id_of = {typed: spelt or typed for typed, spelt in spelling.items()}
+    fields = [rows.numbers, dates, list(map(id_of.get, contact_ids)), keys, touchpoints,
+              outcomes, notes, owners]
+    if dropped:
+        kept = [position for position in range(len(rows)) if position not in dropped]
         fields = [[column[p] for p in kept] for column in fields]
-    numbers, whens, *rest = fields
-    return list(starmap(Interaction, zip(numbers, whens, ids, *rest, strict=True)))
+    return list(starmap(Interaction, zip(*fields, strict=True)))
 
 
 def _transactions(
