@@ -82,14 +82,15 @@ def parse_column_with(values: Sequence[Any], context: Sequence[Hashable],
     the row's country): each distinct (value, context) pair is parsed once."""
     memo: dict[Hashable, Any] = {}
     results: list[Any] = []
+    plain = _PLAIN.issuperset(map(type, values))  # then each value is its own key
     for value, other in zip(values, context, strict=True):
         try:
-            key = (memo_key(value), other)
+            key = (value if plain else memo_key(value), other)
             result = memo[key]
         except KeyError:
-            result = memo[key] = _read(value, lambda v, o=other: parser(v, o))
+            result = memo[key] = _read(value, parser, other)
         except TypeError:
-            result = _read(value, lambda v, o=other: parser(v, o))
+            result = _read(value, parser, other)
         results.append(result)
     return _split(results)
 
@@ -125,12 +126,13 @@ def _split(results: list[Any]) -> tuple[list[Any], Problems]:
     return parsed, problems
 
 
-def _read(value: Any, parser: Callable[[Any], Any]) -> Any:
-    """The parsed value, `_BLANK`, or the ValueProblem the parser raised."""
-    if is_blank(value):
+def _read(value: Any, parser: Callable[..., Any], *context: Any) -> Any:
+    """The parsed value (`parser(value, *context)`), `_BLANK`, or the ValueProblem the parser
+    raised."""
+    if not value.strip() if value.__class__ is str else is_blank(value):  # str: the common cell
         return _BLANK
     try:
-        return parser(value)
+        return parser(value, *context)
     except ValueProblem as problem:
         # Kept for every row that typed the value: only what it says, not the parser's frames.
         problem.__context__ = None
