@@ -287,12 +287,13 @@ def pareto_tiers(scores: Mapping[str, float], config: Mapping[str, Any],
     - A and B need a score above zero: with all scores zero (or below) nobody is A or B, all are C.
     """
     tiebreak = tiebreak or {}
-    keys = list(scores)
-    # A book has few distinct tie-breakers (referral counts, contact dates): each is turned
-    # into its descending sort key once, and the keys are ranked by a list of plain tuples.
-    descending = {value: _descending(value) for value in {tiebreak.get(key, ()) for key in keys}}
-    rank_of = [(-scores[key], descending[tiebreak.get(key, ())], str(key)) for key in keys]
-    ranked = [keys[at] for at in sorted(range(len(keys)), key=rank_of.__getitem__)]
+    # A book has few distinct scores and tie-breakers (referral counts, contact dates): the
+    # contacts are grouped by them, the groups ranked, and each group ordered by key.
+    descending = {value: _descending(value) for value in {tiebreak.get(key, ()) for key in scores}}
+    groups: dict[tuple[float, tuple[Any, ...]], list[str]] = {}
+    for key, score in scores.items():
+        groups.setdefault((-score, descending[tiebreak.get(key, ())]), []).append(key)
+    ranked = [key for rank in sorted(groups) for key in sorted(groups[rank], key=str)]
     size = len(ranked)
     a_count = _cut_count(float(config["tiers"]["a_share"]), size)
     ab_count = _cut_count(float(config["tiers"]["a_share"])

@@ -471,17 +471,21 @@ def interactions_by_key(book: Book, keys: ContactKeys, today: date
                         ) -> dict[str, tuple[Interaction, ...]]:
     """Interactions per contact key, dated on or before today, oldest first (ties in sheet
     order)."""
-    # The same few IDs fill the whole tab: each typed ID is matched once.
-    key_of = {typed: keys.of(typed) for typed in {i.contact_id for i in book.interactions}}
+    # Each typed ID is matched once, and the columns are read in C (attrgetter, map).
+    typed_ids = list(map(_CONTACT_ID, book.interactions))
+    key_of = {typed: keys.of(typed) for typed in set(typed_ids)}
     logged: dict[str, list[Interaction]] = {}
-    for interaction in book.interactions:
-        when = interaction.date
-        if when is not None and when <= today and (key := key_of[interaction.contact_id]):
+    for key, when, interaction in zip(map(key_of.__getitem__, typed_ids),
+                                      map(_DATE, book.interactions), book.interactions,
+                                      strict=True):
+        if key and when is not None and when <= today:
             logged.setdefault(key, []).append(interaction)
-    return {key: tuple(sorted(rows, key=_DATE)) for key, rows in logged.items()}
+    return {key: tuple(sorted(rows, key=_DATE)) if len(rows) > 1 else tuple(rows)
+            for key, rows in logged.items()}
 
 
 _DATE = operator.attrgetter("date")
+_CONTACT_ID = operator.attrgetter("contact_id")
 _CHANNEL = operator.attrgetter("channel")
 
 
