@@ -480,12 +480,10 @@ def _e164_parts(phone: str) -> tuple[int, str] | None:
     if match is None:
         return None
     digits = match.group(1)
-    for size in (1, 2, 3):
-        code = int(digits[:size])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            break
-    else:
+    found = _code_at_start(digits[:3])
+    if found is None:
         return None
+    code, size = found
     national = digits[size:]
     if not 2 <= len(national) <= 17 or national[0] == "0":
         return None
@@ -497,12 +495,44 @@ def _e164_parts(phone: str) -> tuple[int, str] | None:
     return code, national
 
 
+@functools.cache  # the first three digits of a number: at most a thousand, fixed
+def _code_at_start(digits: str) -> tuple[int, int] | None:
+    """(country code, its number of digits) that `digits` (an E.164 number's first three
+    digits) begins with, or None: country codes are prefix-free."""
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return code, size
+    return None
+
+
+class _Fit(NamedTuple):
+    """phonenumbers' own test of a national number against one of its number descriptions: a
+    possible length (when the description lists any) and its pattern, matched whole."""
+
+    lengths: frozenset[int]  # empty: any length
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, desc: phonenumbers.PhoneNumberDesc | None) -> _Fit | None:
+        """The test of `desc`, or None where it has no pattern (no number fits it)."""
+        if desc is None or not desc.national_number_pattern:
+            return None
+        return cls(frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern))
+
+    def fits(self, national: str) -> bool:
+        return ((not self.lengths or len(national) in self.lengths)
+                and self.pattern.fullmatch(national) is not None)
+
+
 class _CallingCode(NamedTuple):
     """What the phone checks read of a calling code's metadata, looked up once per code."""
 
     metadata: phonenumbers.PhoneMetadata | None  # of the code's main region
     national_prefix: re.Pattern[str] | None  # its national_prefix_for_parsing, compiled
     one_region: bool  # no other region shares the code (+1 and +44 are shared)
+    general: _Fit | None  # its general description's test
+    mobile: _Fit | None  # its mobile description's test
 
 
 @functools.cache  # a few hundred calling codes, fixed
@@ -511,18 +541,15 @@ def _calling_code(code: int) -> _CallingCode:
         code, phonenumbers.region_code_for_country_code(code))
     prefix = metadata.national_prefix_for_parsing if metadata is not None else None
     return _CallingCode(metadata, re.compile(prefix) if prefix else None,
-                        len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1)
+                        len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1,
+                        _Fit.of(metadata.general_desc) if metadata is not None else None,
+                        _Fit.of(metadata.mobile) if metadata is not None else None)
 
 
-# A sync parses each distinct phone of the column once (columns.parse_column_with); this memo
-# only spares the checks that try a cell's parts and the same number typed in two places. It
-# is small on purpose: a book's worth of numbers kept from one sync to the next (the worker)
-# was 25 MB at 100,000 contacts, to save half a second of a sync. The number is only
-# formatted or tested, never changed. Its type is found once here: a number is valid exactly
-# when its type is known, and the type is what tells a fixed line (a number that may be
-# either, as in the US, is not one).
-@functools.lru_cache(maxsize=4096)
-def _try_phone(text: str, region: str | None) -> Phone | None:
+# The number is only formatted or tested, never changed. Its type is found once here: a
+# number is valid exactly when its type is known, and the type is what tells a fixed line (a
+# number that may be either, as in the US, is not one).
+def _read_phone(text: str, region: str | None) -> Phone | None:
     # Most books keep numbers as E.164 already; those are read without the general parse,
     # and are their own E.164 form (_e164_parts takes only the canonical spelling). A plain
     # mobile among them is told from its parts alone, without making the library's number.
@@ -550,6 +577,14 @@ def _try_phone(text: str, region: str | None) -> Phone | None:
     return Phone(canonical, kind == phonenumbers.PhoneNumberType.FIXED_LINE)
 
 
+# A sync parses each distinct phone of the column once (columns.parse_column_with); this memo
+# only spares the checks that try a cell's parts and the same number typed in two places. It
+# is small on purpose: a book's worth of numbers kept from one sync to the next (the worker)
+# was 25 MB at 100,000 contacts, to save half a second of a sync. A cell already in E.164 is
+# read without it (`parse_phone_number`): a book's numbers would only cycle through it.
+_try_phone = functools.lru_cache(maxsize=4096)(_read_phone)
+
+
 def _known_mobile(code: int, national: str) -> bool:
     """True when `phonenumbers.number_type(number)` is surely neither UNKNOWN nor FIXED_LINE,
     found with two patterns instead of its up to eleven: the number fits its country's general
@@ -559,25 +594,9 @@ def _known_mobile(code: int, national: str) -> bool:
     numbers are mobiles; for the rest (and for calling codes several regions share, whose
     region `number_type` works out first) False sends the caller to `number_type`."""
     country = _calling_code(code)
-    metadata = country.metadata
-    if not country.one_region or metadata is None:
+    if not country.one_region or country.general is None or country.mobile is None:
         return False
-    return _fits(national, metadata.general_desc) and _fits(national, metadata.mobile)
-
-
-def _fits(national: str, desc: phonenumbers.PhoneNumberDesc | None) -> bool:
-    """phonenumbers' own test of a national number against one of its number descriptions: a
-    possible length (when the description lists any) and its pattern, matched whole."""
-    if desc is None or not desc.national_number_pattern:
-        return False
-    if desc.possible_length and len(national) not in desc.possible_length:
-        return False
-    return _pattern(desc.national_number_pattern).fullmatch(national) is not None
-
-
-@functools.cache  # metadata patterns: a few per region, fixed
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
+    return country.general.fits(national) and country.mobile.fits(national)
 
 
 def parse_phone(value: object, country: str) -> str:
@@ -587,11 +606,9 @@ def parse_phone(value: object, country: str) -> str:
 
 def parse_phone_number(value: object, country: str) -> Phone:
     """`parse_phone` with the number's type: the E.164 text and whether it is a fixed line."""
-    region = country.strip().upper() if isinstance(country, str) else ""
-    if region not in phonenumbers.SUPPORTED_REGIONS:
-        region = ""
+    region = _region(country) if isinstance(country, str) else ""
     if value.__class__ is str and _E164.fullmatch(value):  # the common cell: nothing to fold
-        number = _try_phone(value, region or None)
+        number = _read_phone(value, region or None)
         if number is not None:
             return number
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -624,6 +641,13 @@ def parse_phone_number(value: object, country: str) -> Phone:
         raise ValueProblem("not a valid phone number",
                            f"include the country code, e.g. {_phone_example('MY')}")
     return number
+
+
+@functools.lru_cache(maxsize=256)  # a book's few countries
+def _region(country: str) -> str:
+    """The region a country cell names for local numbers, "" when phonenumbers has none."""
+    region = country.strip().upper()
+    return region if region in phonenumbers.SUPPORTED_REGIONS else ""
 
 
 def _region_of(text: str) -> str:

@@ -296,14 +296,28 @@ def _filled_fields(cells: _Reader, rows: Sequence[Any], raw: Mapping[str, Sequen
     as filled; [completeness].fields picks which count. Rows filled alike share one set."""
     present = [key for key in _PROFILE_FIELDS if cells.has(key)]
     # Per field, per row: whether the cell is empty (each column in one C-speed pass).
-    empty = [map(operator.or_, map(_EMPTY.__contains__, parsed[key]), blanks(raw[key]))
+    empty = [map(operator.or_, _unusable(parsed[key]), blanks(raw[key]))
              if key in _DEFAULTED  # a blank cell reads as the default: filled only when typed
-             else map(_EMPTY.__contains__, parsed[key])  # a blank cell reads as None or ""
+             else _unusable(parsed[key])  # a blank cell reads as None or ""
              for key in present]
     patterns = list(zip(*empty, strict=True)) if present else [()] * len(rows)
     sets = {pattern: frozenset(key for key, gap in zip(present, pattern, strict=True) if not gap)
             for pattern in set(patterns)}
     return list(map(sets.__getitem__, patterns))
+
+
+def _unusable(values: Sequence[Any]) -> Iterator[bool]:
+    """Per row: whether the value read is None or "" (`in _EMPTY`), tested by pointer where
+    the column's types allow: a birthday compared with "" is a Python call."""
+    kinds = set(map(type, values))
+    if not any(issubclass(kind, str) for kind in kinds):  # no text: only None is empty
+        return map(operator.is_, values, repeat(None))
+    if kinds <= _TEXT_OR_NONE:
+        return map(operator.not_, values)
+    return map(_EMPTY.__contains__, values)
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
 
 
 def _unify_owners(contacts: list[Contact], cells: _Reader) -> None:
