@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -290,9 +291,9 @@ def pareto_tiers(scores: Mapping[str, float], config: Mapping[str, Any],
     # A book has few distinct scores and tie-breakers (referral counts, contact dates): the
     # contacts are grouped by them, the groups ranked, and each group ordered by key.
     descending = {value: _descending(value) for value in {tiebreak.get(key, ()) for key in scores}}
-    groups: dict[tuple[float, tuple[Any, ...]], list[str]] = {}
+    groups: defaultdict[tuple[float, tuple[Any, ...]], list[str]] = defaultdict(list)
     for key, score in scores.items():
-        groups.setdefault((-score, descending[tiebreak.get(key, ())]), []).append(key)
+        groups[-score, descending[tiebreak.get(key, ())]].append(key)
     ranked = [key for rank in sorted(groups) for key in sorted(groups[rank], key=str)]
     size = len(ranked)
     a_count = _cut_count(float(config["tiers"]["a_share"]), size)

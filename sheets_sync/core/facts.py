@@ -44,9 +44,11 @@ import functools
 import operator
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import chain
 from typing import Any, TypeVar
 
 from sheets_sync.core import vocabulary
@@ -474,12 +476,12 @@ def interactions_by_key(book: Book, keys: ContactKeys, today: date
     # Each typed ID is matched once, and the columns are read in C (attrgetter, map).
     typed_ids = list(map(_CONTACT_ID, book.interactions))
     key_of = {typed: keys.of(typed) for typed in set(typed_ids)}
-    logged: dict[str, list[Interaction]] = {}
+    logged: defaultdict[str, list[Interaction]] = defaultdict(list)  # no list made per row
     for key, when, interaction in zip(map(key_of.__getitem__, typed_ids),
                                       map(_DATE, book.interactions), book.interactions,
                                       strict=True):
         if key and when is not None and when <= today:
-            logged.setdefault(key, []).append(interaction)
+            logged[key].append(interaction)
     return {key: tuple(sorted(rows, key=_DATE)) if len(rows) > 1 else tuple(rows)
             for key, rows in logged.items()}
 
@@ -611,7 +613,7 @@ def visits_by_row(book: Book, keys: ContactKeys,
                   interactions: Mapping[str, Sequence[Interaction]]) -> Mapping[int, int]:
     """Per Contacts row: the larger of its Visits cell and its logged visits."""
     # A visit is told by its Channel alone, and a tab has a handful of channels typed.
-    typed = {i.channel for logged in interactions.values() for i in logged}
+    typed = set(map(_CHANNEL, chain.from_iterable(interactions.values())))
     visit = {channel for channel in typed if channel.strip().casefold() == VISIT_CHANNEL}
     logged_visits = {key: count for key, logged in interactions.items()
                      if (count := sum(map(visit.__contains__, map(_CHANNEL, logged))))}
