@@ -1093,14 +1093,21 @@ def read_text(value: object) -> str:
 def id_key(value: object) -> str:
     """The key a contact ID is matched by everywhere: the text, NFKC-folded, trimmed and
     casefolded, so " C0001 ", "c0001" and "Ｃ０００１" all mean contact C0001."""
-    if isinstance(value, str):
-        return _text_id_key(value)
+    if value.__class__ is str:
+        key = _ID_KEYS.get(value)
+        if key is None:
+            if len(_ID_KEYS) >= BOOK_ROWS:  # bounded by a sheet's rows, as an LRU would be
+                _ID_KEYS.clear()
+            key = _ID_KEYS[value] = _fold(value.strip())
+        return key
     return _fold(parse_text(value))
 
 
-@functools.lru_cache(maxsize=BOOK_ROWS)  # IDs recur on every Interactions and Transactions row
-def _text_id_key(text: str) -> str:
-    return _fold(parse_text(text))
+# IDs recur on every Interactions and Transactions row, and each is looked up several times a
+# sync (the Contacts read, the Book, the references): a plain dict, cleared at the bound. An
+# LRU also moves every hit to the front of its list: 400,000 look-ups of 100,000 IDs took
+# 0.33 s through one and 0.19-0.23 s through a dict.
+_ID_KEYS: dict[str, str] = {}
 
 
 _MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august",

@@ -134,18 +134,25 @@ class _ContactRefs:
 
     def spelt(self, contact_id: str) -> str | None:
         """The ID as Contacts spells it, or None when no contact has it."""
-        try:
+        if contact_id in self.found:
             return self.found[contact_id]
-        except KeyError:
-            spelt = self.found[contact_id] = self.known.get(parse.id_key(contact_id))
-            return spelt
+        spelt = self.found[contact_id] = self.known.get(parse.id_key(contact_id))
+        return spelt
+
+    def spellings(self, contact_ids: Iterable[str]) -> dict[str, str | None]:
+        """`spelt` of each distinct ID typed (an empty cell is none)."""
+        known = self.known
+        found = {typed: known.get(parse.id_key(typed)) for typed in dict.fromkeys(contact_ids)
+                 if typed}
+        self.found.update(found)
+        return found
 
 
 def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
     """Validate Contacts, Interactions and Transactions; assign IDs to rows with a blank ID."""
     general = config["general"]
     issues: list[Issue] = []
-    contacts = _contacts(tables["contacts"], general, issues)
+    contacts, read_keys = _contacts(tables["contacts"], general, issues)
     id_col = column_keys("contacts", tables["contacts"].headers).get("id")
     assigned = (
         _assign_ids(contacts, general["id_prefix"], _kept_id_cells(tables["contacts"], id_col,
@@ -153,7 +160,7 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
         if id_col is not None
         else {}
     )
-    known = _ids(contacts)
+    known = _ids(contacts, read_keys)
     by_name = _Names(contacts)
     _resolve_referrers(contacts, known, by_name, tables["contacts"].name, issues)
     interactions = (
@@ -175,7 +182,9 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
     return Book(contacts, interactions, transactions, issues, assigned)
 
 
-def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> list[Contact]:
+def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]
+              ) -> tuple[list[Contact], list[str]]:
+    """The contacts read, and `parse.id_key` of each one's ID as read ("" for none)."""
     cells = _Reader("contacts", table, issues)
     order = general["date_order"]
     default_country = general["default_country"]
@@ -244,7 +253,7 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
     _contact_issues(cells, rows, text, id_keys,
                     [(key, problems[key], raw[key]) for key in _CHECKED if problems[key]])
     _unify_owners(contacts, cells)
-    return contacts
+    return contacts, id_keys
 
 
 def _contact_issues(cells: _Reader, rows: Rows, text: Mapping[str, Sequence[str]],
@@ -395,12 +404,13 @@ def _assign_ids(contacts: list[Contact], prefix: str,
     return assigned
 
 
-def _ids(contacts: list[Contact]) -> dict[str, str]:
-    """`parse.id_key` of every ID -> the ID as the first row with it spells it."""
+def _ids(contacts: list[Contact], read_keys: Sequence[str]) -> dict[str, str]:
+    """`parse.id_key` of every ID -> the ID as the first row with it spells it. `read_keys`
+    holds the key of each ID as read; an ID assigned since (the key was "") is folded here."""
     ids: dict[str, str] = {}
-    for contact in contacts:
+    for contact, key in zip(contacts, read_keys, strict=True):
         if contact.id:
-            ids.setdefault(parse.id_key(contact.id), contact.id)
+            ids.setdefault(key or parse.id_key(contact.id), contact.id)
     return ids
 
 
@@ -491,7 +501,7 @@ def _interactions(
     keys = list(map(channel_of.__getitem__, channels))
     # Each distinct ID and channel is looked up once; only the rows holding a bad or missing
     # one are then visited, in sheet order, to report them as a row-by-row read would.
-    spelling = {typed: refs.spelt(typed) for typed in dict.fromkeys(contact_ids) if typed}
+    spelling = refs.spellings(contact_ids)
     unknown = {typed for typed, spelt in spelling.items() if spelt is None}
     unknown.add("")
     bad_channels = {key for key in channel_of.values() if key and key not in CHANNELS}
