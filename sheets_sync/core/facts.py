@@ -488,6 +488,9 @@ def interactions_by_key(book: Book, keys: ContactKeys, today: date
 
 _DATE = operator.attrgetter("date")
 _CONTACT_ID = operator.attrgetter("contact_id")
+# What tells a personal contact, and a thank-you (see the module docstring).
+_PERSONAL_SAID = operator.attrgetter("channel", "outcome", "touchpoint")
+_THANKS_SAID = operator.attrgetter("touchpoint", "notes")
 _CHANNEL = operator.attrgetter("channel")
 
 
@@ -562,14 +565,18 @@ def last_contact_by_row(book: Book, keys: ContactKeys,
     decided: dict[tuple[str, str, str], bool] = {}
 
     def is_personal(interaction: Interaction) -> bool:
-        said = (interaction.channel, interaction.outcome, interaction.touchpoint)
+        said = _PERSONAL_SAID(interaction)
         found = decided.get(said)
         if found is None:
             found = decided[said] = personal(interaction)
         return found
 
-    newest = {key: when for key, logged in interactions.items()
-              if (when := next((i.date for i in reversed(logged) if is_personal(i)), None))}
+    newest: dict[str, date] = {}
+    for key, logged in interactions.items():
+        for interaction in reversed(logged):  # the newest is most often personal
+            if is_personal(interaction):
+                newest[key] = interaction.date
+                break
     closed = (keys.per_contact(book, closings) if closings is not None
               else [()] * len(book.contacts))
     last: list[date | None] = []
@@ -700,17 +707,17 @@ def thank_yous_by_key(interactions: Mapping[str, Sequence[Interaction]],
     all_keys, referral_keys, patterns = _referral_rules(config)
     # A thank-you is told by its Touchpoint and Notes alone: each pair typed is read once.
     decided: dict[tuple[str, str], bool] = {}
+    for interaction in chain.from_iterable(interactions.values()):
+        said = _THANKS_SAID(interaction)
+        if said not in decided:
+            decided[said] = _thanks(interaction, words, all_keys, referral_keys, patterns)
+    thankful = {said for said, found in decided.items() if found}
+    if not thankful:  # a tab where no Touchpoint and Notes say thanks
+        return {}
     thanks: dict[str, tuple[date, ...]] = {}
     for key, logged in interactions.items():
-        dates = []
-        for interaction in logged:
-            said = (interaction.touchpoint, interaction.notes)
-            found = decided.get(said)
-            if found is None:
-                found = decided[said] = _thanks(interaction, words, all_keys, referral_keys,
-                                                patterns)
-            if found:
-                dates.append(interaction.date)
+        dates = [interaction.date for interaction in logged
+                 if _THANKS_SAID(interaction) in thankful]
         if dates:
             thanks[key] = tuple(sorted(dates))
     return thanks
