@@ -176,10 +176,16 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
     # A logged interaction's owner is read with the Contacts spelling (per-agent counts).
     keys = _owner_keys(c.owner for c in contacts)
     shown = {keys[c.owner]: c.owner for c in contacts if c.owner}
-    spelt = {typed: shown.get(owner_key(typed), typed) for typed in {i.owner for i in interactions}}
-    for interaction in interactions:
-        interaction.owner = spelt[interaction.owner]
+    spelt = {typed: shown.get(owner_key(typed), typed)
+             for typed in set(map(_OWNER, interactions))}
+    respelt = {typed: common for typed, common in spelt.items() if common != typed}
+    if respelt:  # else every row already spells its owner as Contacts does
+        for interaction in interactions:
+            interaction.owner = respelt.get(interaction.owner, interaction.owner)
     return Book(contacts, interactions, transactions, issues, assigned)
+
+
+_OWNER = operator.attrgetter("owner")
 
 
 def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]
