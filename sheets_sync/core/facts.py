@@ -491,6 +491,7 @@ _CONTACT_ID = operator.attrgetter("contact_id")
 # What tells a personal contact, and a thank-you (see the module docstring).
 _PERSONAL_SAID = operator.attrgetter("channel", "outcome", "touchpoint")
 _THANKS_SAID = operator.attrgetter("touchpoint", "notes")
+_LAST_CONTACT = operator.attrgetter("last_contact")
 _CHANNEL = operator.attrgetter("channel")
 
 
@@ -577,16 +578,18 @@ def last_contact_by_row(book: Book, keys: ContactKeys,
             if is_personal(interaction):
                 newest[key] = interaction.date
                 break
-    closed = (keys.per_contact(book, closings) if closings is not None
-              else [()] * len(book.contacts))
-    last: list[date | None] = []
-    for contact, key, deals in zip(book.contacts, keys.per_contact(book, keys.by_row), closed,
-                                   strict=True):
-        typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
-            else None
-        last.append(max(filter(None, (typed, newest.get(key),
-                                      newest_closing(deals, today) if deals else None)),
-                        default=None))
+    # The later of the typed cell and the newest logged contact, a column at a time; then the
+    # few rows with a closing are given it where it is later still.
+    typed = [when if when and when <= today else None
+             for when in map(_LAST_CONTACT, book.contacts)]
+    logged = list(map(newest.get, keys.per_contact(book, keys.by_row)))
+    last = [met if cell is None else cell if met is None or cell >= met else met
+            for cell, met in zip(typed, logged, strict=True)]
+    if closings is not None:
+        for position, deals in enumerate(keys.per_contact(book, closings)):
+            if deals and (closed := newest_closing(deals, today)) is not None and (
+                    last[position] is None or closed > last[position]):
+                last[position] = closed
     return keys.by_rows(book, last)
 
 
