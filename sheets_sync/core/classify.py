@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -287,21 +288,20 @@ def pareto_tiers(scores: Mapping[str, float], config: Mapping[str, Any],
     - A and B need a score above zero: with all scores zero (or below) nobody is A or B, all are C.
     """
     tiebreak = tiebreak or {}
-    ranked = sorted(scores, key=lambda key: (-scores[key], _descending(tiebreak.get(key, ())),
-                                             str(key)))
+    # A book has few distinct scores and tie-breakers (referral counts, contact dates): the
+    # contacts are grouped by them, the groups ranked, and each group ordered by key.
+    descending = {value: _descending(value) for value in {tiebreak.get(key, ()) for key in scores}}
+    groups: defaultdict[tuple[float, tuple[Any, ...]], list[str]] = defaultdict(list)
+    for key, score in scores.items():
+        groups[-score, descending[tiebreak.get(key, ())]].append(key)
+    ranked = [key for rank in sorted(groups) for key in sorted(groups[rank], key=str)]
     size = len(ranked)
     a_count = _cut_count(float(config["tiers"]["a_share"]), size)
     ab_count = _cut_count(float(config["tiers"]["a_share"])
                           + float(config["tiers"]["b_share"]), size)
-    tiers: dict[str, str] = {}
-    for place, key in enumerate(ranked):
-        if scores[key] > 0 and place < a_count:
-            tiers[key] = "A"
-        elif scores[key] > 0 and place < ab_count:
-            tiers[key] = "B"
-        else:
-            tiers[key] = "C"
-    return tiers
+    return {key: "A" if place < a_count and scores[key] > 0
+            else "B" if place < ab_count and scores[key] > 0 else "C"
+            for place, key in enumerate(ranked)}
 
 
 def _descending(values: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -314,8 +314,9 @@ def _referral_weight(stats: ReferralStats | None) -> tuple[int, int]:
     return (stats.closed, stats.made) if stats else (0, 0)
 
 
-def _override(contact: Contact) -> str | None:
-    value = (contact.tier_override or "").strip().upper()
+def _override(typed: str | None) -> str | None:
+    """The tier a Tier override cell names, or None."""
+    value = (typed or "").strip().upper()
     return value if value in TIERS else None
 
 
@@ -335,9 +336,11 @@ def assign_tiers(contacts: Sequence[Contact], lifecycles: Mapping[str, str],
     """
     tiers: dict[str, str] = {}
     pool: dict[str, float] = {}
+    # A few override spellings fill the whole column: each is read once.
+    overrides = {typed: _override(typed) for typed in {c.tier_override for c in contacts}}
     for contact in contacts:
         row = contact.key
-        override = _override(contact)
+        override = overrides[contact.tier_override]
         if override:
             tiers[row] = override
         elif contact.do_not_contact or (lifecycles.get(row) == LOST and row not in clients):
@@ -465,30 +468,40 @@ def classify(book: Book, today: date, config: Mapping[str, Any],
     facts = facts or build_facts(book, today, config)
     referrals = referral_stats(book, facts)
 
+    contacts = book.contacts
+    # The facts per contact, in the book's order, read once as columns (not row by row).
+    keys = facts.keys.per_contact(book, facts.keys.by_row)
+    lasts = facts.keys.per_contact(book, facts.last_contact)
+    closings = facts.keys.per_contact(book, facts.closings)
+    stages = facts.keys.per_contact(book, facts.completeness_stage)
+    rows = [contact.key for contact in contacts]  # each row's identity (see model.Book)
+    visits = dict(zip(rows, facts.keys.per_contact(book, facts.visits), strict=True))
+    days_since = [(today - last).days if last else None for last in lasts]
+    # Activity reads only the days since the last contact, and a stage's target only the
+    # stage: a few hundred days and three stages in a whole book, each worked out once.
+    activities = {days: activity(days, config) for days in set(days_since)}
+    targets = {stage: stage_target(stage, config) for stage in set(stages)}
+    deals = facts.transactions
     lifecycles: dict[str, str] = {}
     scores: dict[str, float] = {}
-    visits: dict[str, int] = {}
     partial: dict[str, tuple[str, int | None, float, list[str] | tuple[str, ...]]] = {}
     # Completeness reads only the profile's filled fields and the stage's target, and rows
     # filled alike are many: each (fields, target) is worked out once.
     profiles: dict[tuple[frozenset[str], float], tuple[float, str | None]] = {}
-    for contact in book.contacts:
-        row = contact.key  # the row's identity; the book's facts are indexed by where it was read
-        key = facts.key(contact)
-        last = facts.last_contact[contact.row]
-        visits[row] = facts.visits[contact.row]
-        days = (today - last).days if last else None
+    for contact, row, key, days, closed, stage in zip(contacts, rows, keys, days_since,
+                                                      closings, stages, strict=True):
         own_referrals = referrals.get(key)
-        lifecycles[row] = lifecycle(contact, facts.closing_date(contact), today, config,
+        lifecycles[row] = lifecycle(contact, closed[-1][0] if closed else None, today, config,
                                     own_referrals)
-        commission = lifetime_commission(facts.transactions.get(key, ()))
+        commission = lifetime_commission(deals[key]) if key in deals else 0.0
         scores[row] = relationship_score(contact, commission, own_referrals, days, config)
 
         suggestions: list[str] = []
-        circle_text = circle_suggestion(contact, own_referrals, config)
-        if circle_text:
-            suggestions.append(circle_text)
-        target = stage_target(facts.completeness_stage[contact.row], config)
+        if own_referrals is not None and own_referrals.closed:  # else no evidence to act on
+            circle_text = circle_suggestion(contact, own_referrals, config)
+            if circle_text:
+                suggestions.append(circle_text)
+        target = targets[stage]
         profile = (contact.filled_fields, target)
         if profile not in profiles:
             share = completeness(contact, config)
@@ -496,24 +509,17 @@ def classify(book: Book, today: date, config: Mapping[str, Any],
         share, completeness_text = profiles[profile]
         if completeness_text:
             suggestions.append(completeness_text)
-        partial[row] = (activity(days, config), days, share, suggestions or ())
+        partial[row] = (activities[days], days, share, suggestions or ())
 
-    clients = {c.key for c in book.contacts if facts.key(c) in facts.closed}
+    clients = {row for row, key in zip(rows, keys, strict=True) if key in facts.closed}
+    no_referrals = _referral_weight(None)
     tiebreak = {
-        c.key: (*_referral_weight(referrals.get(facts.key(c))),
-                facts.last_contact[c.row] or date.min)
-        for c in book.contacts
+        row: (*(_referral_weight(referrals[key]) if key in referrals else no_referrals),
+              last or date.min)
+        for row, key, last in zip(rows, keys, lasts, strict=True)
     }
     tiers = assign_tiers(book.contacts, lifecycles, scores, config, visits, clients, tiebreak)
-    result: dict[str, Classification] = {}
-    for row, (activity_class, days, share, suggestions) in partial.items():
-        result[row] = Classification(
-            tier=tiers[row],
-            lifecycle=lifecycles[row],
-            activity=activity_class,
-            days_since_contact=days,
-            completeness=share,
-            score=scores[row],
-            suggestions=suggestions,
-        )
-    return result
+    return {row: Classification(tier=tiers[row], lifecycle=lifecycles[row], activity=activity_class,
+                                days_since_contact=days, completeness=share, score=scores[row],
+                                suggestions=suggestions)
+            for row, (activity_class, days, share, suggestions) in partial.items()}

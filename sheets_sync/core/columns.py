@@ -60,11 +60,14 @@ def parse_column(values: Sequence[Any], parser: Callable[[Any], Any],
 
     `memo` may be shared by columns read with the same parser (Closing date and Last contact).
     """
-    memo = {} if memo is None else memo
     if _PLAIN.issuperset(map(type, values)):
+        if memo is None:  # the column's own distinct values are all the memo it needs
+            return _by_distinct_key(values, lambda value: _read(value, parser))
         return _by_distinct_value(values, parser, memo)
-    results: list[Any] = []
-    for value in values:
+    memo = {} if memo is None else memo
+    parsed: list[Any] = []
+    problems: Problems = {}
+    for position, value in enumerate(values):
         key = value if value.__class__ is str else memo_key(value)  # str: the common case
         try:
             result = memo[key]
@@ -72,65 +75,83 @@ def parse_column(values: Sequence[Any], parser: Callable[[Any], Any],
             result = memo[key] = _read(value, parser)
         except TypeError:  # an unhashable value: read it without remembering it
             result = _read(value, parser)
-        results.append(result)
-    return _split(results)
+        if result is _BLANK:
+            result = None
+        elif isinstance(result, ValueProblem):
+            problems[position] = result
+            result = None
+        parsed.append(result)
+    return parsed, problems
 
 
 def parse_column_with(values: Sequence[Any], context: Sequence[Hashable],
                       parser: Callable[[Any, Any], Any]) -> tuple[list[Any], Problems]:
     """`parse_column` for a parser that also reads one other value of the row (a phone reads
     the row's country): each distinct (value, context) pair is parsed once."""
+    if _PLAIN.issuperset(map(type, values)):  # each (value, context) pair is its own key
+        return _by_distinct_key(list(zip(values, context, strict=True)),
+                                lambda pair: _read(pair[0], parser, pair[1]))
     memo: dict[Hashable, Any] = {}
-    results: list[Any] = []
-    for value, other in zip(values, context, strict=True):
+    parsed: list[Any] = []
+    problems: Problems = {}
+    for position, (value, other) in enumerate(zip(values, context, strict=True)):
         try:
             key = (memo_key(value), other)
             result = memo[key]
         except KeyError:
-            result = memo[key] = _read(value, lambda v, o=other: parser(v, o))
+            result = memo[key] = _read(value, parser, other)
         except TypeError:
-            result = _read(value, lambda v, o=other: parser(v, o))
-        results.append(result)
-    return _split(results)
+            result = _read(value, parser, other)
+        if result is _BLANK:
+            result = None
+        elif isinstance(result, ValueProblem):
+            problems[position] = result
+            result = None
+        parsed.append(result)
+    return parsed, problems
 
 
 def _by_distinct_value(values: Sequence[Any], parser: Callable[[Any], Any],
                        memo: dict[Hashable, Any]) -> tuple[list[Any], Problems]:
-    """`parse_column` of a column of `_PLAIN` values: each distinct value looked up once, and
-    the rows mapped to their results without a Python step per row."""
-    found: dict[Any, Any] = {}
-    for value in dict.fromkeys(values):
+    """`parse_column` of a column of `_PLAIN` values, through `memo`."""
+    def read(value: Any) -> Any:
         key = value if value.__class__ is str else memo_key(value)
         try:
-            found[value] = memo[key]
+            return memo[key]
         except KeyError:
-            found[value] = memo[key] = _read(value, parser)
-    bad = {value for value, result in found.items() if isinstance(result, ValueProblem)}
-    shown = {value: None if result is _BLANK or value in bad else result
-             for value, result in found.items()}
-    parsed = list(map(shown.__getitem__, values))
-    problems: Problems = ({position: found[value] for position, value in enumerate(values)
-                           if value in bad} if bad else {})
+            result = memo[key] = _read(value, parser)
+            return result
+
+    return _by_distinct_key(values, read)
+
+
+def _by_distinct_key(keys: Sequence[Hashable], read: Callable[[Any], Any]
+                     ) -> tuple[list[Any], Problems]:
+    """Each distinct key read once (`read` gives what `_read` gives), and the rows mapped to
+    their results without a Python step per row."""
+    shown: dict[Any, Any] = {}  # distinct key -> what a row holding it reads
+    bad: dict[Any, ValueProblem] = {}
+    for key in dict.fromkeys(keys):
+        result = read(key)
+        if result is _BLANK:
+            result = None
+        elif isinstance(result, ValueProblem):
+            bad[key] = result
+            result = None
+        shown[key] = result
+    parsed = list(map(shown.__getitem__, keys))
+    problems: Problems = ({position: bad[key] for position, key in enumerate(keys)
+                           if key in bad} if bad else {})
     return parsed, problems
 
 
-def _split(results: list[Any]) -> tuple[list[Any], Problems]:
-    """Each row's `_read` result -> (its parsed value or None, the problem of each bad cell)."""
-    problems: Problems = {
-        position: result for position, result in enumerate(results)
-        if isinstance(result, ValueProblem)
-    }
-    parsed = [None if result is _BLANK or position in problems else result
-              for position, result in enumerate(results)]
-    return parsed, problems
-
-
-def _read(value: Any, parser: Callable[[Any], Any]) -> Any:
-    """The parsed value, `_BLANK`, or the ValueProblem the parser raised."""
-    if is_blank(value):
+def _read(value: Any, parser: Callable[..., Any], *context: Any) -> Any:
+    """The parsed value (`parser(value, *context)`), `_BLANK`, or the ValueProblem the parser
+    raised."""
+    if not value.strip() if value.__class__ is str else is_blank(value):  # str: the common cell
         return _BLANK
     try:
-        return parser(value)
+        return parser(value, *context)
     except ValueProblem as problem:
         # Kept for every row that typed the value: only what it says, not the parser's frames.
         problem.__context__ = None

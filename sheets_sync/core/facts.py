@@ -41,11 +41,14 @@ from __future__ import annotations
 
 import calendar as _calendar
 import functools
+import operator
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import chain
 from typing import Any, TypeVar
 
 from sheets_sync.core import vocabulary
@@ -242,6 +245,14 @@ class ContactKeys:
             return ByRow(self.at, values)
         return dict(zip((c.row for c in book.contacts), values, strict=True))
 
+    def per_contact(self, book: Book, by_row: Mapping[int, _V]) -> Sequence[_V]:
+        """`by_row`'s value for each contact, in the book's order: the list a `ByRow` of this
+        book keeps, when every contact has a row of its own, else read row by row."""
+        if (isinstance(by_row, ByRow) and by_row._at is self.at
+                and len(self.at) == len(by_row._values) == len(book.contacts)):
+            return by_row._values
+        return [by_row[contact.row] for contact in book.contacts]
+
     def of(self, typed: object) -> str:
         """The contact key a typed ID means; an unknown ID stays as typed (trimmed)."""
         if isinstance(typed, str) and typed in self.people:
@@ -251,15 +262,15 @@ class ContactKeys:
 
 
 def contact_keys(book: Book) -> ContactKeys:
-    by_row: list[str] = []
-    people: dict[str, Contact] = {}
+    contacts = book.contacts
+    # contact_key of every contact, a column at a time: the ID, else the one being assigned.
+    ids = [(contact.id or "").strip() or book.assigned_id(contact) for contact in contacts]
+    spelt = [typed or f"row {contact.row}" for typed, contact in zip(ids, contacts, strict=True)]
     canon: dict[str, str] = {}
-    ids: list[str] = []
-    for contact in book.contacts:
-        ids.append((contact.id or "").strip() or book.assigned_id(contact))
-        key = contact_key(contact, book)
-        key = canon.setdefault(id_key(key), key)  # a duplicate ID (reported) is the same person
-        by_row.append(key)
+    # A duplicate ID (reported) is the same person: the first spelling is every row's key.
+    by_row = list(map(canon.setdefault, map(id_key, spelt), spelt))
+    people: dict[str, Contact] = {}
+    for key, contact in zip(by_row, contacts, strict=True):
         people.setdefault(key, contact)
     at = row_positions(book)
     return ContactKeys(ByRow(at, by_row), people, canon, ByRow(at, ids), at)
@@ -268,7 +279,8 @@ def contact_keys(book: Book) -> ContactKeys:
 def closed_keys(book: Book, keys: ContactKeys) -> frozenset[str]:
     """Contacts who closed: a Transactions row, a Closing date on Contacts, or Stage Closed."""
     closed = {keys.of(t.contact_id) for t in book.transactions if read_text(t.contact_id)}
-    closed |= {keys.by_row[c.row] for c in book.contacts
+    closed |= {key for key, c in zip(keys.per_contact(book, keys.by_row), book.contacts,
+                                     strict=True)
                if c.closing_date is not None or c.stage == "Closed"}
     return frozenset(closed)
 
@@ -276,9 +288,9 @@ def closed_keys(book: Book, keys: ContactKeys) -> frozenset[str]:
 def referral_pairs(book: Book, keys: ContactKeys) -> list[tuple[str, str]]:
     """(referrer, referred) from Contacts and Transactions, each pair once, in sheet order."""
     pairs: dict[tuple[str, str], None] = {}
-    for contact in book.contacts:
+    for person, contact in zip(keys.per_contact(book, keys.by_row), book.contacts, strict=True):
         if contact.referred_by:
-            person, referrer = keys.by_row[contact.row], keys.of(contact.referred_by)
+            referrer = keys.of(contact.referred_by)
             if referrer and referrer != person:
                 pairs.setdefault((referrer, person))
     for txn in book.transactions:
@@ -461,12 +473,26 @@ def interactions_by_key(book: Book, keys: ContactKeys, today: date
                         ) -> dict[str, tuple[Interaction, ...]]:
     """Interactions per contact key, dated on or before today, oldest first (ties in sheet
     order)."""
-    logged: dict[str, list[Interaction]] = {}
-    for interaction in book.interactions:
-        key = keys.of(interaction.contact_id)
-        if key and interaction.date is not None and interaction.date <= today:
-            logged.setdefault(key, []).append(interaction)
-    return {key: tuple(sorted(rows, key=lambda i: i.date)) for key, rows in logged.items()}
+    # Each typed ID is matched once, and the columns are read in C (attrgetter, map).
+    typed_ids = list(map(_CONTACT_ID, book.interactions))
+    key_of = {typed: keys.of(typed) for typed in set(typed_ids)}
+    logged: defaultdict[str, list[Interaction]] = defaultdict(list)  # no list made per row
+    for key, when, interaction in zip(map(key_of.__getitem__, typed_ids),
+                                      map(_DATE, book.interactions), book.interactions,
+                                      strict=True):
+        if key and when is not None and when <= today:
+            logged[key].append(interaction)
+    return {key: tuple(sorted(rows, key=_DATE)) if len(rows) > 1 else tuple(rows)
+            for key, rows in logged.items()}
+
+
+_DATE = operator.attrgetter("date")
+_CONTACT_ID = operator.attrgetter("contact_id")
+# What tells a personal contact, and a thank-you (see the module docstring).
+_PERSONAL_SAID = operator.attrgetter("channel", "outcome", "touchpoint")
+_THANKS_SAID = operator.attrgetter("touchpoint", "notes")
+_LAST_CONTACT = operator.attrgetter("last_contact")
+_CHANNEL = operator.attrgetter("channel")
 
 
 def transactions_by_key(book: Book, keys: ContactKeys) -> dict[str, tuple[Transaction, ...]]:
@@ -540,20 +566,30 @@ def last_contact_by_row(book: Book, keys: ContactKeys,
     decided: dict[tuple[str, str, str], bool] = {}
 
     def is_personal(interaction: Interaction) -> bool:
-        said = (interaction.channel, interaction.outcome, interaction.touchpoint)
+        said = _PERSONAL_SAID(interaction)
         found = decided.get(said)
         if found is None:
             found = decided[said] = personal(interaction)
         return found
 
-    last: list[date | None] = []
-    for contact in book.contacts:
-        logged = interactions.get(keys.by_row[contact.row], ())
-        typed = contact.last_contact if contact.last_contact and contact.last_contact <= today \
-            else None
-        newest = next((i.date for i in reversed(logged) if is_personal(i)), None)
-        closed = newest_closing((closings or {}).get(contact.row, ()), today)
-        last.append(max((d for d in (typed, newest, closed) if d), default=None))
+    newest: dict[str, date] = {}
+    for key, logged in interactions.items():
+        for interaction in reversed(logged):  # the newest is most often personal
+            if is_personal(interaction):
+                newest[key] = interaction.date
+                break
+    # The later of the typed cell and the newest logged contact, a column at a time; then the
+    # few rows with a closing are given it where it is later still.
+    typed = [when if when and when <= today else None
+             for when in map(_LAST_CONTACT, book.contacts)]
+    logged = list(map(newest.get, keys.per_contact(book, keys.by_row)))
+    last = [met if cell is None else cell if met is None or cell >= met else met
+            for cell, met in zip(typed, logged, strict=True)]
+    if closings is not None:
+        for position, deals in enumerate(keys.per_contact(book, closings)):
+            if deals and (closed := newest_closing(deals, today)) is not None and (
+                    last[position] is None or closed > last[position]):
+                last[position] = closed
     return keys.by_rows(book, last)
 
 
@@ -570,9 +606,12 @@ def closings_by_row(book: Book, keys: ContactKeys,
     """Per Contacts row: (date, side) of each dated deal of its contact and of its Closing date
     cell (when no deal already has that date), oldest first."""
     closings: list[tuple[tuple[date, str], ...]] = []
-    for contact in book.contacts:
+    for contact, key in zip(book.contacts, keys.per_contact(book, keys.by_row), strict=True):
+        if contact.closing_date is None and key not in transactions:
+            closings.append(())  # most contacts: no deal, no Closing date
+            continue
         dated = [(t.closing_date, vocabulary.side_key(t.side))
-                 for t in transactions.get(keys.by_row[contact.row], ())
+                 for t in transactions.get(key, ())
                  if t.closing_date is not None]
         if contact.closing_date and all(d != contact.closing_date for d, _ in dated):
             dated.append((contact.closing_date, ""))
@@ -583,9 +622,15 @@ def closings_by_row(book: Book, keys: ContactKeys,
 def visits_by_row(book: Book, keys: ContactKeys,
                   interactions: Mapping[str, Sequence[Interaction]]) -> Mapping[int, int]:
     """Per Contacts row: the larger of its Visits cell and its logged visits."""
-    return keys.by_rows(book, [max(contact.visits or 0, sum(
-        1 for i in interactions.get(keys.by_row[contact.row], ())
-        if i.channel.strip().casefold() == VISIT_CHANNEL)) for contact in book.contacts])
+    # A visit is told by its Channel alone, and a tab has a handful of channels typed.
+    typed = set(map(_CHANNEL, chain.from_iterable(interactions.values())))
+    visit = {channel for channel in typed if channel.strip().casefold() == VISIT_CHANNEL}
+    logged_visits = {key: count for key, logged in interactions.items()
+                     if (count := sum(map(visit.__contains__, map(_CHANNEL, logged))))}
+    return keys.by_rows(book, [max(contact.visits or 0, logged_visits.get(key, 0))
+                               for contact, key in zip(book.contacts,
+                                                       keys.per_contact(book, keys.by_row),
+                                                       strict=True)])
 
 
 def first_closing_by_key(book: Book, keys: ContactKeys,
@@ -593,7 +638,9 @@ def first_closing_by_key(book: Book, keys: ContactKeys,
     """Per key, clients not on Contacts included: the earliest deal or Closing date cell."""
     first: dict[str, date] = {}
     dated = [(key, txn.closing_date) for key, deals in transactions.items() for txn in deals]
-    dated += [(keys.by_row[c.row], c.closing_date) for c in book.contacts]
+    dated += [(key, c.closing_date) for key, c in zip(keys.per_contact(book, keys.by_row),
+                                                       book.contacts, strict=True)
+              if c.closing_date is not None]
     for key, when in dated:
         if key and when is not None and (key not in first or when < first[key]):
             first[key] = when
@@ -608,12 +655,14 @@ def referral_dates(book: Book, keys: ContactKeys,
     Interaction, first closing), else their Last contact cell."""
     earliest = {key: logged[0].date for key, logged in interactions.items()}
     closings = [(key, txn.closing_date) for key, deals in transactions.items() for txn in deals]
-    closings += [(keys.by_row[c.row], c.closing_date) for c in book.contacts]
+    by_row = keys.per_contact(book, keys.by_row)
+    closings += [(key, c.closing_date) for key, c in zip(by_row, book.contacts, strict=True)
+                 if c.closing_date is not None]
     for key, when in closings:
         if when is not None and when <= today:
             earliest[key] = min(earliest.get(key, when), when)
-    for contact in book.contacts:  # the Last contact cell only when nothing else dates them
-        key = keys.by_row[contact.row]
+    # the Last contact cell only when nothing else dates them
+    for key, contact in zip(by_row, book.contacts, strict=True):
         if key not in earliest and contact.last_contact and contact.last_contact <= today:
             earliest[key] = contact.last_contact
     return earliest
@@ -661,17 +710,17 @@ def thank_yous_by_key(interactions: Mapping[str, Sequence[Interaction]],
     all_keys, referral_keys, patterns = _referral_rules(config)
     # A thank-you is told by its Touchpoint and Notes alone: each pair typed is read once.
     decided: dict[tuple[str, str], bool] = {}
+    for interaction in chain.from_iterable(interactions.values()):
+        said = _THANKS_SAID(interaction)
+        if said not in decided:
+            decided[said] = _thanks(interaction, words, all_keys, referral_keys, patterns)
+    thankful = {said for said, found in decided.items() if found}
+    if not thankful:  # a tab where no Touchpoint and Notes say thanks
+        return {}
     thanks: dict[str, tuple[date, ...]] = {}
     for key, logged in interactions.items():
-        dates = []
-        for interaction in logged:
-            said = (interaction.touchpoint, interaction.notes)
-            found = decided.get(said)
-            if found is None:
-                found = decided[said] = _thanks(interaction, words, all_keys, referral_keys,
-                                                patterns)
-            if found:
-                dates.append(interaction.date)
+        dates = [interaction.date for interaction in logged
+                 if _THANKS_SAID(interaction) in thankful]
         if dates:
             thanks[key] = tuple(sorted(dates))
     return thanks
@@ -709,10 +758,13 @@ def completeness_stage_by_row(book: Book, keys: ContactKeys, closed: frozenset[s
                               ) -> Mapping[int, str]:
     """Per Contacts row: the stage its completeness is measured against."""
     three_visits = int(config.get("completeness", {}).get("three_visits_min", 3))
-    return keys.by_rows(book, [completeness_stage(closed=keys.by_row[c.row] in closed,
-                                                  visits=visits[c.row],
-                                                  three_visits_min=three_visits)
-                               for c in book.contacts])
+    facts = list(zip([key in closed for key in keys.per_contact(book, keys.by_row)],
+                     keys.per_contact(book, visits), strict=True))
+    # A stage reads only (closed, visits), and a book has few such pairs: each decided once.
+    stage_of = {(was_closed, count): completeness_stage(closed=was_closed, visits=count,
+                                                        three_visits_min=three_visits)
+                for was_closed, count in set(facts)}
+    return keys.by_rows(book, list(map(stage_of.__getitem__, facts)))
 
 
 def reward_tiers_of(referral_settings: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:

@@ -170,9 +170,11 @@ class Book:
     assigned_ids: dict[str, AssignedId] = field(default_factory=dict)  # contact key -> new ID
 
     def __post_init__(self) -> None:
+        from sheets_sync.core.parse import id_key as read_id  # parse imports this module
+
         seen: set[str] = set()
         for contact in self.contacts:
-            key = id_key(contact.id) or locator_key(contact.row)
+            key = read_id(contact.id) or locator_key(contact.row)
             if key in seen:
                 key = f"{key}{locator_key(contact.row)}"
             contact.key = key

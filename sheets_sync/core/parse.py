@@ -461,20 +461,29 @@ _E164 = re.compile(r"\+([1-9][0-9]{2,19})")
 
 def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
     """The number `phonenumbers.parse(phone, None)` gives for an E.164 string, read without
-    the parse (which was most of the cost of telling landlines): the country code is the
-    digits' prefix (country codes are prefix-free), the rest the national number. None where
-    the parse does more than that — a national number with a leading zero or one its country's
-    national prefix could be stripped from, a length it refuses — and then the caller parses."""
+    the parse (which was most of the cost of telling landlines): see `_e164_parts`."""
+    parts = _e164_parts(phone)
+    if parts is None:
+        return None
+    code, national = parts
+    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+
+
+def _e164_parts(phone: str) -> tuple[int, str] | None:
+    """(country code, national number) of an E.164 string, as `phonenumbers.parse(phone,
+    None)` reads it: the country code is the digits' prefix (country codes are prefix-free),
+    the rest the national number, which is also its national significant number (it has no
+    leading zero). None where the parse does more than that — a national number with a
+    leading zero or one its country's national prefix could be stripped from, a length it
+    refuses — and then the caller parses."""
     match = _E164.fullmatch(phone)
     if match is None:
         return None
     digits = match.group(1)
-    for size in (1, 2, 3):
-        code = int(digits[:size])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            break
-    else:
+    found = _code_at_start(digits[:3])
+    if found is None:
         return None
+    code, size = found
     national = digits[size:]
     if not 2 <= len(national) <= 17 or national[0] == "0":
         return None
@@ -483,7 +492,37 @@ def e164_number(phone: str) -> phonenumbers.PhoneNumber | None:
         return None
     if country.national_prefix is not None and country.national_prefix.match(national):
         return None
-    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    return code, national
+
+
+@functools.cache  # the first three digits of a number: at most a thousand, fixed
+def _code_at_start(digits: str) -> tuple[int, int] | None:
+    """(country code, its number of digits) that `digits` (an E.164 number's first three
+    digits) begins with, or None: country codes are prefix-free."""
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return code, size
+    return None
+
+
+class _Fit(NamedTuple):
+    """phonenumbers' own test of a national number against one of its number descriptions: a
+    possible length (when the description lists any) and its pattern, matched whole."""
+
+    lengths: frozenset[int]  # empty: any length
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, desc: phonenumbers.PhoneNumberDesc | None) -> _Fit | None:
+        """The test of `desc`, or None where it has no pattern (no number fits it)."""
+        if desc is None or not desc.national_number_pattern:
+            return None
+        return cls(frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern))
+
+    def fits(self, national: str) -> bool:
+        return ((not self.lengths or len(national) in self.lengths)
+                and self.pattern.fullmatch(national) is not None)
 
 
 class _CallingCode(NamedTuple):
@@ -492,6 +531,8 @@ class _CallingCode(NamedTuple):
     metadata: phonenumbers.PhoneMetadata | None  # of the code's main region
     national_prefix: re.Pattern[str] | None  # its national_prefix_for_parsing, compiled
     one_region: bool  # no other region shares the code (+1 and +44 are shared)
+    general: _Fit | None  # its general description's test
+    mobile: _Fit | None  # its mobile description's test
 
 
 @functools.cache  # a few hundred calling codes, fixed
@@ -500,29 +541,35 @@ def _calling_code(code: int) -> _CallingCode:
         code, phonenumbers.region_code_for_country_code(code))
     prefix = metadata.national_prefix_for_parsing if metadata is not None else None
     return _CallingCode(metadata, re.compile(prefix) if prefix else None,
-                        len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1)
+                        len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1,
+                        _Fit.of(metadata.general_desc) if metadata is not None else None,
+                        _Fit.of(metadata.mobile) if metadata is not None else None)
 
 
-# A sync parses each distinct phone of the column once (columns.parse_column_with); this memo
-# only spares the checks that try a cell's parts and the same number typed in two places. It
-# is small on purpose: a book's worth of numbers kept from one sync to the next (the worker)
-# was 25 MB at 100,000 contacts, to save half a second of a sync. The number is only
-# formatted or tested, never changed. Its type is found once here: a number is valid exactly
-# when its type is known, and the type is what tells a fixed line (a number that may be
-# either, as in the US, is not one).
-@functools.lru_cache(maxsize=4096)
-def _try_phone(text: str, region: str | None) -> Phone | None:
+# The number is only formatted or tested, never changed. Its type is found once here: a
+# number is valid exactly when its type is known, and the type is what tells a fixed line (a
+# number that may be either, as in the US, is not one).
+def _read_phone(text: str, region: str | None) -> Phone | None:
     # Most books keep numbers as E.164 already; those are read without the general parse,
-    # and are their own E.164 form (e164_number takes only the canonical spelling).
-    number = e164_number(text) if text.startswith("+") else None
-    canonical = text if number is not None else None
-    if number is None:
+    # and are their own E.164 form (_e164_parts takes only the canonical spelling). A plain
+    # mobile among them is told from its parts alone, without making the library's number.
+    parts = _e164_parts(text) if text.startswith("+") else None
+    if parts is not None:
+        code, national = parts
+        if _known_mobile(code, national):
+            return Phone(text, False)
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+        canonical: str | None = text
+    else:
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             return None
-    known = _known_mobile(number)
-    kind = phonenumbers.PhoneNumberType.MOBILE if known else phonenumbers.number_type(number)
+        canonical = None
+        if _known_mobile(number.country_code, phonenumbers.national_significant_number(number)):
+            return Phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                         False)
+    kind = phonenumbers.number_type(number)
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         return None
     if canonical is None:
@@ -530,7 +577,15 @@ def _try_phone(text: str, region: str | None) -> Phone | None:
     return Phone(canonical, kind == phonenumbers.PhoneNumberType.FIXED_LINE)
 
 
-def _known_mobile(number: phonenumbers.PhoneNumber) -> bool:
+# A sync parses each distinct phone of the column once (columns.parse_column_with); this memo
+# only spares the checks that try a cell's parts and the same number typed in two places. It
+# is small on purpose: a book's worth of numbers kept from one sync to the next (the worker)
+# was 25 MB at 100,000 contacts, to save half a second of a sync. A cell already in E.164 is
+# read without it (`parse_phone_number`): a book's numbers would only cycle through it.
+_try_phone = functools.lru_cache(maxsize=4096)(_read_phone)
+
+
+def _known_mobile(code: int, national: str) -> bool:
     """True when `phonenumbers.number_type(number)` is surely neither UNKNOWN nor FIXED_LINE,
     found with two patterns instead of its up to eleven: the number fits its country's general
     pattern and its mobile one. `number_type` then answers the first type of premium rate, toll
@@ -538,27 +593,10 @@ def _known_mobile(number: phonenumbers.PhoneNumber) -> bool:
     the mobile one fits too — a type known, and not a fixed line, in every case. Most contacts'
     numbers are mobiles; for the rest (and for calling codes several regions share, whose
     region `number_type` works out first) False sends the caller to `number_type`."""
-    country = _calling_code(number.country_code)
-    metadata = country.metadata
-    if not country.one_region or metadata is None:
+    country = _calling_code(code)
+    if not country.one_region or country.general is None or country.mobile is None:
         return False
-    national = phonenumbers.national_significant_number(number)
-    return _fits(national, metadata.general_desc) and _fits(national, metadata.mobile)
-
-
-def _fits(national: str, desc: phonenumbers.PhoneNumberDesc | None) -> bool:
-    """phonenumbers' own test of a national number against one of its number descriptions: a
-    possible length (when the description lists any) and its pattern, matched whole."""
-    if desc is None or not desc.national_number_pattern:
-        return False
-    if desc.possible_length and len(national) not in desc.possible_length:
-        return False
-    return _pattern(desc.national_number_pattern).fullmatch(national) is not None
-
-
-@functools.cache  # metadata patterns: a few per region, fixed
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
+    return country.general.fits(national) and country.mobile.fits(national)
 
 
 def parse_phone(value: object, country: str) -> str:
@@ -568,9 +606,11 @@ def parse_phone(value: object, country: str) -> str:
 
 def parse_phone_number(value: object, country: str) -> Phone:
     """`parse_phone` with the number's type: the E.164 text and whether it is a fixed line."""
-    region = country.strip().upper() if isinstance(country, str) else ""
-    if region not in phonenumbers.SUPPORTED_REGIONS:
-        region = ""
+    region = _region(country) if isinstance(country, str) else ""
+    if value.__class__ is str and _E164.fullmatch(value):  # the common cell: nothing to fold
+        number = _read_phone(value, region or None)
+        if number is not None:
+            return number
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueProblem("not a phone number", "type the number with its country code")
     typed_as_number = not isinstance(value, str)
@@ -601,6 +641,13 @@ def parse_phone_number(value: object, country: str) -> Phone:
         raise ValueProblem("not a valid phone number",
                            f"include the country code, e.g. {_phone_example('MY')}")
     return number
+
+
+@functools.lru_cache(maxsize=256)  # a book's few countries
+def _region(country: str) -> str:
+    """The region a country cell names for local numbers, "" when phonenumbers has none."""
+    region = country.strip().upper()
+    return region if region in phonenumbers.SUPPORTED_REGIONS else ""
 
 
 def _region_of(text: str) -> str:
@@ -1046,14 +1093,21 @@ def read_text(value: object) -> str:
 def id_key(value: object) -> str:
     """The key a contact ID is matched by everywhere: the text, NFKC-folded, trimmed and
     casefolded, so " C0001 ", "c0001" and "Ｃ０００１" all mean contact C0001."""
-    if isinstance(value, str):
-        return _text_id_key(value)
+    if value.__class__ is str:
+        key = _ID_KEYS.get(value)
+        if key is None:
+            if len(_ID_KEYS) >= BOOK_ROWS:  # bounded by a sheet's rows, as an LRU would be
+                _ID_KEYS.clear()
+            key = _ID_KEYS[value] = _fold(value.strip())
+        return key
     return _fold(parse_text(value))
 
 
-@functools.lru_cache(maxsize=BOOK_ROWS)  # IDs recur on every Interactions and Transactions row
-def _text_id_key(text: str) -> str:
-    return _fold(parse_text(text))
+# IDs recur on every Interactions and Transactions row, and each is looked up several times a
+# sync (the Contacts read, the Book, the references): a plain dict, cleared at the bound. An
+# LRU also moves every hit to the front of its list: 400,000 look-ups of 100,000 IDs took
+# 0.33 s through one and 0.19-0.23 s through a dict.
+_ID_KEYS: dict[str, str] = {}
 
 
 _MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat, starmap
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import compress, repeat, starmap
 from typing import Any
 
 from sheets_sync.core import parse
@@ -24,9 +25,10 @@ from sheets_sync.core.model import (
     Table,
     Transaction,
     id_key,
+    locator_key,
 )
 from sheets_sync.core.owners import owner_key, owner_spellings
-from sheets_sync.core.parse import ValueProblem, is_blank
+from sheets_sync.core.parse import ValueProblem
 from sheets_sync.core.rows import Rows, as_rows
 from sheets_sync.core.tables import column_keys
 from sheets_sync.core.vocabulary import (
@@ -123,22 +125,34 @@ class _ContactRefs:
             cells.issue(row, "contact_id", "", "Contact ID is empty",
                         "type the contact's ID from the Contacts tab")
             return None
-        try:
-            spelt = self.found[contact_id]
-        except KeyError:
-            spelt = self.found[contact_id] = self.known.get(parse.id_key(contact_id))
+        spelt = self.spelt(contact_id)
         if spelt is None:
             cells.issue(row, "contact_id", contact_id, "No contact has this ID",
                         "use an ID from the Contacts tab")
             return contact_id
         return spelt
 
+    def spelt(self, contact_id: str) -> str | None:
+        """The ID as Contacts spells it, or None when no contact has it."""
+        if contact_id in self.found:
+            return self.found[contact_id]
+        spelt = self.found[contact_id] = self.known.get(parse.id_key(contact_id))
+        return spelt
+
+    def spellings(self, contact_ids: Iterable[str]) -> dict[str, str | None]:
+        """`spelt` of each distinct ID typed (an empty cell is none)."""
+        known = self.known
+        found = {typed: known.get(parse.id_key(typed)) for typed in dict.fromkeys(contact_ids)
+                 if typed}
+        self.found.update(found)
+        return found
+
 
 def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
     """Validate Contacts, Interactions and Transactions; assign IDs to rows with a blank ID."""
     general = config["general"]
     issues: list[Issue] = []
-    contacts = _contacts(tables["contacts"], general, issues)
+    contacts, read_keys = _contacts(tables["contacts"], general, issues)
     id_col = column_keys("contacts", tables["contacts"].headers).get("id")
     assigned = (
         _assign_ids(contacts, general["id_prefix"], _kept_id_cells(tables["contacts"], id_col,
@@ -146,8 +160,8 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
         if id_col is not None
         else {}
     )
-    known = _ids(contacts)
-    by_name = _names(contacts)
+    known = _ids(contacts, read_keys)
+    by_name = _Names(contacts)
     _resolve_referrers(contacts, known, by_name, tables["contacts"].name, issues)
     interactions = (
         _interactions(tables["interactions"], known, general, issues)
@@ -162,13 +176,21 @@ def validate_book(tables: Mapping[str, Table], config: Config) -> Book:
     # A logged interaction's owner is read with the Contacts spelling (per-agent counts).
     keys = _owner_keys(c.owner for c in contacts)
     shown = {keys[c.owner]: c.owner for c in contacts if c.owner}
-    spelt = {typed: shown.get(owner_key(typed), typed) for typed in {i.owner for i in interactions}}
-    for interaction in interactions:
-        interaction.owner = spelt[interaction.owner]
+    spelt = {typed: shown.get(owner_key(typed), typed)
+             for typed in set(map(_OWNER, interactions))}
+    respelt = {typed: common for typed, common in spelt.items() if common != typed}
+    if respelt:  # else every row already spells its owner as Contacts does
+        for interaction in interactions:
+            interaction.owner = respelt.get(interaction.owner, interaction.owner)
     return Book(contacts, interactions, transactions, issues, assigned)
 
 
-def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> list[Contact]:
+_OWNER = operator.attrgetter("owner")
+
+
+def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]
+              ) -> tuple[list[Contact], list[str]]:
+    """The contacts read, and `parse.id_key` of each one's ID as read ("" for none)."""
     cells = _Reader("contacts", table, issues)
     order = general["date_order"]
     default_country = general["default_country"]
@@ -224,36 +246,50 @@ def _contacts(table: Table, general: Mapping[str, Any], issues: list[Issue]) -> 
     parsed["referred_by"] = [referred or None for referred in text["referred_by"]]
     parsed["filled_fields"] = _filled_fields(cells, rows, raw, parsed)
     parsed["landline"] = [phone.landline if phone else None for phone in phones]
+    # Each contact's key as `Contact` would work it out (`parse.id_key` of the ID), taken
+    # here because the duplicate check below reads the same keys.
+    id_keys = list(map(parse.id_key, text["id"]))
+    parsed["key"] = [key or locator_key(row) for key, row in zip(id_keys, rows.numbers,
+                                                                  strict=True)]
 
-    # Issues go row by row, and within a row in the order of _CHECKED (as the sheet is read).
-    checks = [(key, problems[key], raw[key]) for key in _CHECKED if problems[key]]
-    flagged = set().union(*(found for _, found, _ in checks))
     # Every Contact at once, its fields given by position: no keyword dict per row.
     fields = [parsed[name] if name in parsed else repeat(field.default)
               for name, field in Contact.__dataclass_fields__.items() if name != "row"]
     contacts = list(starmap(Contact, zip(rows.numbers, *fields, strict=False)))  # repeat() ends
-    seen_ids: dict[str, int] = {}
-    for position, row in enumerate(rows.numbers):
-        contact_id, name = text["id"][position], text["name"][position]
-        if not name:
-            cells.issue(row, "name", "", "Name is empty", "type the contact's name")
-        if contact_id:
-            key = parse.id_key(contact_id)
-            if key in seen_ids:
-                cells.issue(
-                    row,
-                    "id",
-                    contact_id,
-                    f"Duplicate ID, also on row {seen_ids[key]}",
-                    "give one of them a new ID, or clear it and the sync assigns one",
-                )
-            seen_ids.setdefault(key, row)
-        if position in flagged:
-            for key, found, cell in checks:
-                if position in found:
-                    cells.bad_cell(row, key, cell[position], found[position])
+    _contact_issues(cells, rows, text, id_keys,
+                    [(key, problems[key], raw[key]) for key in _CHECKED if problems[key]])
     _unify_owners(contacts, cells)
-    return contacts
+    return contacts, id_keys
+
+
+def _contact_issues(cells: _Reader, rows: Rows, text: Mapping[str, Sequence[str]],
+                    id_keys: Sequence[str],
+                    checks: Sequence[tuple[str, Problems, Sequence[Any]]]) -> None:
+    """The Issues of the Contacts rows: no name, an ID already used above, a bad cell. They go
+    row by row, and within a row in the order of _CHECKED (as the sheet is read); only the
+    rows with one are visited."""
+    flagged = set().union(*(found for _, found, _ in checks))
+    flagged.update(compress(range(len(rows)), map(operator.not_, text["name"])))
+    first_at: dict[str, int] = {}  # ID key -> the first position holding it
+    for position, (contact_id, key) in enumerate(zip(text["id"], id_keys, strict=True)):
+        if contact_id and first_at.setdefault(key, position) != position:
+            flagged.add(position)
+    for position in sorted(flagged):
+        row = rows.numbers[position]
+        contact_id, key = text["id"][position], id_keys[position]
+        if not text["name"][position]:
+            cells.issue(row, "name", "", "Name is empty", "type the contact's name")
+        if contact_id and first_at[key] != position:
+            cells.issue(
+                row,
+                "id",
+                contact_id,
+                f"Duplicate ID, also on row {rows.numbers[first_at[key]]}",
+                "give one of them a new ID, or clear it and the sync assigns one",
+            )
+        for field_key, found, cell in checks:
+            if position in found:
+                cells.bad_cell(row, field_key, cell[position], found[position])
 
 
 def _contact_rows(rows: Rows, known_columns: list[int]) -> Rows:
@@ -262,7 +298,7 @@ def _contact_rows(rows: Rows, known_columns: list[int]) -> Rows:
     empty = list(range(len(rows)))
     for col in known_columns:  # most rows show a value in the first column looked at
         cells = rows.column(col)
-        empty = [position for position in empty if is_blank(cells[position])]
+        empty = list(compress(empty, blanks([cells[position] for position in empty])))
         if not empty:
             return rows
     skip = set(empty)
@@ -274,34 +310,44 @@ def _filled_fields(cells: _Reader, rows: Sequence[Any], raw: Mapping[str, Sequen
     """Per row, the profile fields with a usable value: every column the sheet fills counts
     as filled; [completeness].fields picks which count. Rows filled alike share one set."""
     present = [key for key in _PROFILE_FIELDS if cells.has(key)]
-    masks = [0] * len(rows)
-    for bit, key in enumerate(present):
-        flag = 1 << bit
-        if key in _DEFAULTED:  # a blank cell reads as the default: filled only when typed
-            masks = [mask | flag if not (blank or value in _EMPTY) else mask for mask, value, blank
-                     in zip(masks, parsed[key], blanks(raw[key]), strict=True)]
-        else:  # a blank cell reads as None or ""
-            masks = [mask | flag if value not in _EMPTY else mask
-                     for mask, value in zip(masks, parsed[key], strict=True)]
-    sets: dict[int, frozenset[str]] = {}
-    out = []
-    for mask in masks:
-        found = sets.get(mask)
-        if found is None:
-            found = sets[mask] = frozenset(
-                key for bit, key in enumerate(present) if mask & (1 << bit))
-        out.append(found)
-    return out
+    # Per field, per row: whether the cell is empty (each column in one C-speed pass).
+    empty = [map(operator.or_, _unusable(parsed[key]), blanks(raw[key]))
+             if key in _DEFAULTED  # a blank cell reads as the default: filled only when typed
+             else _unusable(parsed[key])  # a blank cell reads as None or ""
+             for key in present]
+    patterns = list(zip(*empty, strict=True)) if present else [()] * len(rows)
+    sets = {pattern: frozenset(key for key, gap in zip(present, pattern, strict=True) if not gap)
+            for pattern in set(patterns)}
+    return list(map(sets.__getitem__, patterns))
+
+
+def _unusable(values: Sequence[Any]) -> Iterator[bool]:
+    """Per row: whether the value read is None or "" (`in _EMPTY`), tested by pointer where
+    the column's types allow: a birthday compared with "" is a Python call."""
+    kinds = set(map(type, values))
+    if not any(issubclass(kind, str) for kind in kinds):  # no text: only None is empty
+        return map(operator.is_, values, repeat(None))
+    if kinds <= _TEXT_OR_NONE:
+        return map(operator.not_, values)
+    return map(_EMPTY.__contains__, values)
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
 
 
 def _unify_owners(contacts: list[Contact], cells: _Reader) -> None:
     """One owner per agent, however the name is typed: each row spelt otherwise than most rows
     is shown with the common spelling and reported (the cell itself is the person's)."""
     shown = owner_spellings(c.owner for c in contacts)
-    keys = _owner_keys(c.owner for c in contacts)
+    # A few agents own every row: each spelling's common one is looked up once, and only the
+    # rows spelt otherwise are visited.
+    respelt = {typed: common for typed, key in _owner_keys(c.owner for c in contacts).items()
+               if typed and (common := shown.get(key)) and common != typed}
+    if not respelt:
+        return
     for contact in contacts:
-        common = shown.get(keys[contact.owner]) if contact.owner else None
-        if common and common != contact.owner:
+        common = respelt.get(contact.owner)
+        if common:
             cells.issue(contact.row, "owner", contact.owner,
                         f"spelt differently from '{common}' on other rows; read as {common}",
                         f"did you mean {common}?")
@@ -344,14 +390,16 @@ def _kept_id_cells(table: Table, id_col: int | None, contacts: list[Contact],
 def _assign_ids(contacts: list[Contact], prefix: str,
                 formula_rows: set[int] | frozenset[int] = frozenset()) -> dict[str, AssignedId]:
     """New IDs continue the highest number already used with the prefix, so they stay unique."""
+    # A row without a name is reported, not given an identity.
+    wanting = [c for c in contacts if not c.id and c.name and c.row not in formula_rows]
+    if not wanting:
+        return {}
     pattern = re.compile(rf"{re.escape(prefix)}(\d+)$", re.I)
     numbers = [int(m.group(1)) for c in contacts if (m := pattern.match(c.id))]
     next_number = max(numbers, default=0) + 1
     taken = {parse.id_key(c.id) for c in contacts}
     assigned: dict[str, AssignedId] = {}
-    for contact in contacts:
-        if contact.id or not contact.name or contact.row in formula_rows:
-            continue  # a row without a name is reported, not given an identity
+    for contact in wanting:
         while parse.id_key(candidate := f"{prefix}{next_number:04d}") in taken:
             next_number += 1
         contact.id = candidate
@@ -362,21 +410,41 @@ def _assign_ids(contacts: list[Contact], prefix: str,
     return assigned
 
 
-def _ids(contacts: list[Contact]) -> dict[str, str]:
-    """`parse.id_key` of every ID -> the ID as the first row with it spells it."""
+def _ids(contacts: list[Contact], read_keys: Sequence[str]) -> dict[str, str]:
+    """`parse.id_key` of every ID -> the ID as the first row with it spells it. `read_keys`
+    holds the key of each ID as read; an ID assigned since (the key was "") is folded here."""
     ids: dict[str, str] = {}
-    for contact in contacts:
+    for contact, key in zip(contacts, read_keys, strict=True):
         if contact.id:
-            ids.setdefault(parse.id_key(contact.id), contact.id)
+            ids.setdefault(key or parse.id_key(contact.id), contact.id)
     return ids
 
 
-def _names(contacts: list[Contact]) -> dict[str, list[Contact]]:
-    by_name: dict[str, list[Contact]] = {}
-    for contact in contacts:
-        if contact.name:
-            by_name.setdefault(normalise_unremembered(contact.name), []).append(contact)
-    return by_name
+class _Names(Mapping[str, list[Contact]]):
+    """Folded name -> the contacts called so, worked out on the first look-up: a book whose
+    referrers are all typed as IDs never folds its names."""
+
+    def __init__(self, contacts: list[Contact]) -> None:
+        self._contacts = contacts
+        self._index: dict[str, list[Contact]] | None = None
+
+    def _by_name(self) -> dict[str, list[Contact]]:
+        if self._index is None:
+            self._index = {}
+            for contact in self._contacts:
+                if contact.name:
+                    self._index.setdefault(normalise_unremembered(contact.name), []).append(
+                        contact)
+        return self._index
+
+    def __getitem__(self, name: str) -> list[Contact]:
+        return self._by_name()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name())
+
+    def __len__(self) -> int:
+        return len(self._by_name())
 
 
 def resolve_contact(
@@ -396,12 +464,17 @@ def resolve_contact(
 def _resolve_referrers(contacts: list[Contact], ids: Mapping[str, str],
                        by_name: Mapping[str, list[Contact]], tab: str,
                        issues: list[Issue]) -> None:
+    # A referrer is typed on many rows: each typed text is resolved once.
+    resolved: dict[str, tuple[str | None, str, str]] = {}
     for contact in contacts:
         if not contact.referred_by:
             continue
         typed = contact.referred_by
-        found, problem = resolve_contact(typed, ids, by_name)
-        if found is not None and parse.id_key(found) == parse.id_key(contact.id):
+        if typed not in resolved:
+            found, problem = resolve_contact(typed, ids, by_name)
+            resolved[typed] = (found, problem, parse.id_key(found) if found is not None else "")
+        found, problem, found_key = resolved[typed]
+        if found is not None and found_key == parse.id_key(contact.id):
             found, problem = None, "A contact cannot refer themselves"
         if problem:
             issues.append(
@@ -432,32 +505,42 @@ def _interactions(
     refs = _ContactRefs(known)
     channel_of = {typed: channel_key(typed) for typed in dict.fromkeys(channels)}
     keys = list(map(channel_of.__getitem__, channels))
-    kept: list[int] = []
-    ids: list[str] = []
-    for position, row in enumerate(rows.numbers):
-        when = dates[position]
-        if when is None:
+    # Each distinct ID and channel is looked up once; only the rows holding a bad or missing
+    # one are then visited, in sheet order, to report them as a row-by-row read would.
+    spelling = refs.spellings(contact_ids)
+    unknown = {typed for typed, spelt in spelling.items() if spelt is None}
+    unknown.add("")
+    bad_channels = {key for key in channel_of.values() if key and key not in CHANNELS}
+    flagged = set(compress(range(len(rows)), map(operator.is_, dates, repeat(None))))
+    flagged.update(compress(range(len(rows)), map(unknown.__contains__, contact_ids)))
+    if bad_channels:
+        flagged.update(compress(range(len(rows)), map(bad_channels.__contains__, keys)))
+    dropped: set[int] = set()
+    for position in sorted(flagged):
+        row = rows.numbers[position]
+        if dates[position] is None:
             if position in bad_dates:
                 cells.bad_cell(row, "date", raw_dates[position], bad_dates[position])
             else:
                 cells.issue(row, "date", "", "Date is empty", "type the date of the interaction")
+            dropped.add(position)
             continue
-        contact_id = refs.of(cells, row, contact_ids[position])
-        if not contact_id:
+        if not refs.of(cells, row, contact_ids[position]):
+            dropped.add(position)
             continue
         channel = keys[position]
         if channel and channel not in CHANNELS:
             cells.issue(
                 row, "channel", channel, "Unknown channel", "use one of: " + ", ".join(CHANNELS)
             )
-        kept.append(position)
-        ids.append(contact_id)
     # The kept rows' Interactions at once, fields by position (row, date, contact_id, ...).
-    fields = [rows.numbers, dates, keys, touchpoints, outcomes, notes, owners]
-    if len(kept) != len(rows):
+    id_of = {typed: spelt or typed for typed, spelt in spelling.items()}
+    fields = [rows.numbers, dates, list(map(id_of.get, contact_ids)), keys, touchpoints,
+              outcomes, notes, owners]
+    if dropped:
+        kept = [position for position in range(len(rows)) if position not in dropped]
         fields = [[column[p] for p in kept] for column in fields]
-    numbers, whens, *rest = fields
-    return list(starmap(Interaction, zip(numbers, whens, ids, *rest, strict=True)))
+    return list(starmap(Interaction, zip(*fields, strict=True)))
 
 
 def _transactions(
