@@ -27,6 +27,7 @@ from sheets_sync.core.model import ChangeSet, ContactWrite, OwnedTab, WorkbookDa
 from sheets_sync.core.owned_tabs import mark_after
 from sheets_sync.core.rows import last_row
 from sheets_sync.core.tables import (
+    classify_tabs,
     column_keys,
     owned_positions,
     used_width,
@@ -203,12 +204,21 @@ class XlsxStore:
             package = Package(archive)
             parts = sheet_parts(package)
 
-            scanned: set[str] = set()
+            scanned: set[str] = set()  # unpacked by the read
+            checked: set[str] = set()  # and found well-formed
+            # Only the Contacts part is always edited byte by byte, so only it is parsed by
+            # expat here; any other part the sync edits (an Interactions tab a Done tick is
+            # logged to) is parsed by the writer as it edits it (`checked` in apply). The
+            # values of a part never edited are calamine's either way.
+            contacts_tab = classify_tabs(list(book.sheet_names)).get("contacts")
 
             def grid_of(name: str) -> Sequence[list[Any]]:
                 part = parts.get(name, "")
-                scan = check_sheet(package, name, part, self.path.name)
+                well_formed = name == contacts_tab
+                scan = check_sheet(package, name, part, self.path.name, well_formed)
                 scanned.add(package.actual(part) or part)
+                if well_formed:
+                    checked.add(package.actual(part) or part)
                 if not is_dense(*scan.extent()):  # a stray far cell: read only the cells
                     return mark_formulas(sparse_grid_of(package, package.read(part)),
                                          scan.formulas)
@@ -222,7 +232,7 @@ class XlsxStore:
             self._data = workbook_data(self.path.name, list(book.sheet_names), grid_of,
                                        owned_worksheets(package))
             check_streams(archive, worksheets - scanned, self.path.name)
-            self._checked = frozenset(scanned)
+            self._checked = frozenset(checked)
         book.close()  # calamine's copy of the file and its parsed parts
         failpoint("read-done")
         return self._data

@@ -110,10 +110,13 @@ SCAN_PIECE = 1 << 20  # the sheet XML is unpacked and checked a megabyte at a ti
 SCAN_MEASURE = 2 << 20  # and measured 2 megabytes at a time (each measure has a set cost)
 
 
-def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetScan:
-    """Check that tab `tab`'s part is there, is a worksheet and is well-formed, and measure it
-    (`SheetScan`: how far its cells reach, its formula cells that show no value), reading the
-    part once, a piece at a time, so its XML is never held whole."""
+def check_sheet(package: Package, tab: str, part: str, file_name: str,
+                well_formed: bool = True) -> SheetScan:
+    """Check that tab `tab`'s part is there, unpacks, is a worksheet and (`well_formed`) is
+    well-formed XML, and measure it (`SheetScan`: how far its cells reach, its formula cells
+    that show no value), reading the part once, a piece at a time, so its XML is never held
+    whole. The expat parse is left out where the caller asks: a part the sync may never edit
+    is parsed by the writer when it edits it (stores/xlsx_sheet_edit.py, `checked`)."""
     if not part or not package.has(part):
         raise UserError(f"{file_name} is damaged: the part of tab '{tab}' "
                         f"({part or 'none named'}) is missing", DAMAGED_FIX)
@@ -127,7 +130,8 @@ def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetS
         piece = _read_piece(stream, info, file_name)
         _check_head(piece, tab, part, file_name)
         while piece:
-            _parse_piece(parser, piece, False, what, file_name)
+            if well_formed:
+                _parse_piece(parser, piece, False, what, file_name)
             pending.append(piece)
             size += len(piece)
             if size >= SCAN_MEASURE:
@@ -137,7 +141,8 @@ def check_sheet(package: Package, tab: str, part: str, file_name: str) -> SheetS
                     scan.feed(data[:at])
                 pending, size = [data[at:]], len(data) - at
             piece = _read_piece(stream, info, file_name)
-    _parse_piece(parser, b"", True, what, file_name)
+    if well_formed:
+        _parse_piece(parser, b"", True, what, file_name)
     if size:
         scan.feed(b"".join(pending))
     return scan
