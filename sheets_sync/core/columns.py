@@ -75,12 +75,7 @@ def parse_column(values: Sequence[Any], parser: Callable[[Any], Any],
             result = memo[key] = _read(value, parser)
         except TypeError:  # an unhashable value: read it without remembering it
             result = _read(value, parser)
-        if result is _BLANK:
-            result = None
-        elif isinstance(result, ValueProblem):
-            problems[position] = result
-            result = None
-        parsed.append(result)
+        parsed.append(_settled(result, position, problems))
     return parsed, problems
 
 
@@ -102,13 +97,19 @@ def parse_column_with(values: Sequence[Any], context: Sequence[Hashable],
             result = memo[key] = _read(value, parser, other)
         except TypeError:
             result = _read(value, parser, other)
-        if result is _BLANK:
-            result = None
-        elif isinstance(result, ValueProblem):
-            problems[position] = result
-            result = None
-        parsed.append(result)
+        parsed.append(_settled(result, position, problems))
     return parsed, problems
+
+
+def _settled(result: Any, position: int, problems: Problems) -> Any:
+    """A read value as the column holds it: None for a blank, or for a problem, which is noted
+    at its position."""
+    if result is _BLANK:
+        return None
+    if isinstance(result, ValueProblem):
+        problems[position] = result
+        return None
+    return result
 
 
 def _by_distinct_value(values: Sequence[Any], parser: Callable[[Any], Any],
