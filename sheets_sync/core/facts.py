@@ -189,11 +189,6 @@ def _referral_rules(config: Mapping[str, Any]
 # Contact keys (also what referrals.contacts_by_id and friends return, for the graph).
 
 
-def contact_key(contact: Contact, book: Book) -> str:
-    """The contact's ID, or the one the sync is assigning to its blank ID cell, or "row N"."""
-    return (contact.id or "").strip() or book.assigned_id(contact) or f"row {contact.row}"
-
-
 class ByRow(Mapping[int, _V]):
     """A value per Contacts row: a list in the book's order beside one row -> position index
     that every such fact shares. A dict per fact costs some fifty bytes a row; this costs
@@ -263,7 +258,8 @@ class ContactKeys:
 
 def contact_keys(book: Book) -> ContactKeys:
     contacts = book.contacts
-    # contact_key of every contact, a column at a time: the ID, else the one being assigned.
+    # Each contact's key, a column at a time: its ID, or the one the sync is assigning to its
+    # blank ID cell (`ids`), or "row N".
     ids = [(contact.id or "").strip() or book.assigned_id(contact) for contact in contacts]
     spelt = [typed or f"row {contact.row}" for typed, contact in zip(ids, contacts, strict=True)]
     canon: dict[str, str] = {}

@@ -180,7 +180,6 @@ class WholeBook:
 
     def __init__(self, rows: BookRows, config: Mapping[str, Any]) -> None:
         self.rows = rows
-        self.book = rows.book
         self.facts = rows.facts
         self.today = rows.facts.today
         self.config = config
@@ -188,7 +187,6 @@ class WholeBook:
         self.people = rows.facts.people
         self.txns: Sequence[Transaction] = rows.txns
         self.txns_by = rows.facts.transactions  # by client key, in deal order
-        self.interactions: Sequence[Interaction] = rows.book.interactions
 
 
 def avg_days_to_return(f: WholeBook) -> tuple[float | None, int]:

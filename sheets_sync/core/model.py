@@ -49,12 +49,17 @@ class Locator:
 def id_key(text: object) -> str:
     """An ID as matched — the one reader, parse.id_key: NFKC-folded, trimmed and case-folded,
     so " c0001", "C0001" and "Ｃ０００１" are one contact."""
+    return _id_reader()(text)
+
+
+def _id_reader() -> Callable[[object], str]:
+    """parse.id_key, imported on first use: parse imports this module."""
     global _read_id
-    if _read_id is None:  # imported on first use: parse imports this module
+    if _read_id is None:
         from sheets_sync.core.parse import id_key as read_id
 
         _read_id = read_id
-    return _read_id(text)
+    return _read_id
 
 
 _read_id: Callable[[object], str] | None = None
@@ -170,8 +175,7 @@ class Book:
     assigned_ids: dict[str, AssignedId] = field(default_factory=dict)  # contact key -> new ID
 
     def __post_init__(self) -> None:
-        from sheets_sync.core.parse import id_key as read_id  # parse imports this module
-
+        read_id = _id_reader()  # once for the book, not a wrapper's call per contact
         seen: set[str] = set()
         for contact in self.contacts:
             key = read_id(contact.id) or locator_key(contact.row)

@@ -414,7 +414,7 @@ def needs(rule: Rule) -> str | None:
             return "birthday"
         if rule.date_field in _CLOSING_ANCHORS:
             return "closings"  # _anniversaries: no anchor without a closing
-    if rule.trigger == "event" and _keyword_rule(rule):
+    if _keyword_rule(rule):
         return f"events:{rule.key}"  # _keyword_events: an interaction naming a kind
     if rule.trigger == "event":
         return "interactions"  # _first_channel reads only interactions

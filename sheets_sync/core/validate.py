@@ -141,11 +141,7 @@ class _ContactRefs:
 
     def spellings(self, contact_ids: Iterable[str]) -> dict[str, str | None]:
         """`spelt` of each distinct ID typed (an empty cell is none)."""
-        known = self.known
-        found = {typed: known.get(parse.id_key(typed)) for typed in dict.fromkeys(contact_ids)
-                 if typed}
-        self.found.update(found)
-        return found
+        return {typed: self.spelt(typed) for typed in dict.fromkeys(contact_ids) if typed}
 
 
 def validate_book(tables: Mapping[str, Table], config: Config) -> Book:

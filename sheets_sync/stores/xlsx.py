@@ -216,9 +216,10 @@ class XlsxStore:
                 part = parts.get(name, "")
                 well_formed = name == contacts_tab
                 scan = check_sheet(package, name, part, self.path.name, well_formed)
-                scanned.add(package.actual(part) or part)
+                entry = package.actual(part) or part
+                scanned.add(entry)
                 if well_formed:
-                    checked.add(package.actual(part) or part)
+                    checked.add(entry)
                 if not is_dense(*scan.extent()):  # a stray far cell: read only the cells
                     return mark_formulas(sparse_grid_of(package, package.read(part)),
                                          scan.formulas)
