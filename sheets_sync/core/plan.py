@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -190,7 +190,7 @@ def build_plan(
             values=_owned_values(
                 classes[c.key],
                 touches.get(c.key),
-                _row_issue_text(by_row.get(c.row, []), classes[c.key], lang),
+                _row_issue_text(by_row.get(c.row, ()), classes[c.key], lang),
                 lang,
             ),
             assign_id=book.assigned_id(c) or None,
@@ -285,7 +285,9 @@ def _owned_values(
     }
 
 
-def _row_issue_text(issues: list[Issue], cls: Classification, lang: str = "en") -> str:
+def _row_issue_text(issues: Sequence[Issue], cls: Classification, lang: str = "en") -> str:
+    if not issues and not cls.suggestions:  # most rows: nothing to say
+        return ""
     shown = [*(f"{_column(i.column, lang)}: {_issue_text(i.problem, lang)}" for i in issues),
              *(_issue_text(s, lang) for s in cls.suggestions)]
     separator = "；" if lang in ("zh", "zh-Hant", "ja") else "; "
