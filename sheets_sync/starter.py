@@ -277,6 +277,9 @@ def _add_whole_numbers(sheet: Worksheet, columns: Mapping[str, Any], texts: Mapp
         sheet.add_data_validation(validation)
 
 
+HOW_TO_WIDTH = 72  # characters: inside a portrait page's margins, whatever font renders them
+
+
 def _write_how_to(sheet: Worksheet, lang: str, file_name: str, sample_day: date | None) -> None:
     texts = HOW_TO[lang]
     open_q, close_q, separator = QUOTES[lang]
@@ -306,7 +309,9 @@ def _write_how_to(sheet: Worksheet, lang: str, file_name: str, sample_day: date 
     if sample_day is not None:
         paragraphs.append(texts["sample_note"].format(date=sample_day.isoformat(), **names))
 
-    sheet.column_dimensions["A"].width = 110
+    # As wide as a portrait A4 or Letter page prints at 100 % (a wider column was cut at the
+    # right edge of every printed page, and LibreOffice does not shrink a sheet to fit).
+    sheet.column_dimensions["A"].width = HOW_TO_WIDTH
     title = sheet.cell(row=1, column=1, value=texts["title"])
     title.font = Font(bold=True, size=14)
     sheet.row_dimensions[1].height = 24
@@ -314,7 +319,7 @@ def _write_how_to(sheet: Worksheet, lang: str, file_name: str, sample_day: date 
         cell = sheet.cell(row=3 + offset, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         # Row heights are not recomputed by every reader; estimate them from the text length.
-        lines = -(-_display_width(text) // 105)
+        lines = -(-_display_width(text) // (HOW_TO_WIDTH - 5))
         sheet.row_dimensions[3 + offset].height = 15 * max(1, lines) + 6
 
 

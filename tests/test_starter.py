@@ -16,7 +16,12 @@ import python_calamine
 from sheets_sync.core import vocabulary as v
 from sheets_sync.errors import UserError
 from sheets_sync.sample_data import BAD_CELLS, SampleData, build_sample
-from sheets_sync.starter import StarterSummary, build_workbook, write_starter_workbook
+from sheets_sync.starter import (
+    StarterSummary,
+    _display_width,
+    build_workbook,
+    write_starter_workbook,
+)
 
 TODAY = date(2025, 3, 10)
 LANGS = list(v.LANGS)
@@ -175,6 +180,20 @@ def test_how_to_use_tab(tmp_path: Path, lang: str) -> None:
     assert 'sheets-sync sync "my contacts.xlsx"' in text
     if lang != "en":
         assert "every night" not in text  # really translated, not the English fallback
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_how_to_use_tab_prints_within_a_portrait_page(tmp_path: Path, lang: str) -> None:
+    # 72 characters of the widest font LibreOffice falls back to print inside A4's and
+    # Letter's margins at 100 %; at 110 the end of every paragraph was cut off on paper.
+    path = tmp_path / "book.xlsx"
+    write_starter_workbook(path, lang)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.column_dimensions["A"].width <= 72
+    for (cell,) in sheet.iter_rows(min_row=3, max_col=1):
+        if cell.value:  # tall enough for its lines at that width (no reader recomputes it)
+            lines = -(-_display_width(cell.value) // 67)
+            assert sheet.row_dimensions[cell.row].height >= 15 * lines
 
 
 # ---------------------------------------------------------------------------------------------
