@@ -1,0 +1,69 @@
+"""The searches the read's sheet scan and the write's cell bytes make faster give the answers
+of the searches they stand for: a formula's start tag searched from its "f", and a column's
+cells kept by type then value (not by a (type, value) key), within the column's room."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sheets_sync.stores import xlsx_cell_bytes
+from sheets_sync.stores.ooxml import cell_tail, col_letter
+from sheets_sync.stores.xlsx_cell_bytes import ROW, SEPARATOR, RowCells
+from sheets_sync.stores.xlsx_read import _FORMULA, _FORMULA_FROM_F
+
+ALPHABET = b"<f> /\tx\n="
+
+
+@given(st.binary(max_size=40).map(lambda b: bytes(ALPHABET[c % len(ALPHABET)] for c in b)))
+def test_formula_from_its_f_finds_what_the_formula_pattern_finds(text: bytes) -> None:
+    assert (_FORMULA_FROM_F.search(text) is None) == (_FORMULA.search(text) is None)
+
+
+def test_formula_from_its_f_on_sheet_shapes() -> None:
+    for text in [b"<f>A1</f>", b"<f/>", b'<f t="shared" si="0"/>', b"<fx>", b"ff<f", b"<g f>",
+                 b"<c><f\n>", b"<c><is><t>f</t></is></c>", b""]:
+        assert (_FORMULA_FROM_F.search(text) is None) == (_FORMULA.search(text) is None), text
+
+
+PLACES = {"a": (3, 5), "b": (4, 0)}
+
+
+def made(column: int, style: int, value: object) -> bytes:
+    tail = cell_tail(value, style, False)
+    return b'<c r="' + col_letter(column).encode() + ROW + tail.encode() if tail else b""
+
+
+def test_equal_values_of_other_types_get_their_own_cells() -> None:
+    cells = RowCells(PLACES, False)
+    for first, second in [(1, 1.0), (1, True), (0.0, False), (date(2026, 1, 2), "2026-01-02"),
+                          (Decimal("1.0"), 1), (datetime(2026, 1, 2), date(2026, 1, 2))]:
+        for value in (first, second, first):
+            want = made(3, 5, value) + SEPARATOR + made(4, 0, None)
+            assert cells.encoded({"a": value, "b": None}) == want, value
+
+
+def test_a_column_keeps_at_most_its_room(monkeypatch) -> None:
+    monkeypatch.setattr(xlsx_cell_bytes, "_KEPT", 5)
+    cells = RowCells(PLACES, False)
+    rnd = random.Random(7)
+    values: list[object] = [*range(12), *(f"t{i}" for i in range(9)), *(i / 2 for i in range(7)),
+                            True, None, date(2026, 3, 4)]
+    for _ in range(400):
+        value = rnd.choice(values)
+        want = made(3, 5, value) + SEPARATOR + made(4, 0, value)
+        assert cells.encoded({"a": value, "b": value}) == want
+        for column in cells._cells:
+            assert sum(map(len, column.values())) <= 5
+            assert column._room.left == 5 - sum(map(len, column.values()))
+
+
+def test_unhashable_or_missing_values_are_not_encoded() -> None:
+    cells = RowCells(PLACES, False)
+    assert cells.encoded({"a": [1], "b": 2}) is None
+    assert cells.encoded({"a": 1, "c": 2}) is None
+    assert cells.encoded({"a": 1}) is None
