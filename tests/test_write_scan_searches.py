@@ -1,10 +1,12 @@
 """The searches the read's sheet scan and the write's cell bytes make faster give the answers
-of the searches they stand for: a formula's start tag searched from its "f", and a column's
-cells kept by type then value (not by a (type, value) key), within the column's room."""
+of the searches they stand for: a formula's start tag searched from its "f", a row's cell letters
+and the check that every cell is spelled `<c r="A1"` in one search, and a column's cells kept
+by type then value (not by a (type, value) key), within the column's room."""
 
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -12,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheets_sync.stores import xlsx_cell_bytes
+from sheets_sync.stores import xlsx_sheet_scan as scan
 from sheets_sync.stores.ooxml import cell_tail, col_letter
 from sheets_sync.stores.xlsx_cell_bytes import ROW, SEPARATOR, RowCells
 from sheets_sync.stores.xlsx_read import _FORMULA, _FORMULA_FROM_F
@@ -67,3 +70,31 @@ def test_unhashable_or_missing_values_are_not_encoded() -> None:
     assert cells.encoded({"a": [1], "b": 2}) is None
     assert cells.encoded({"a": 1, "c": 2}) is None
     assert cells.encoded({"a": 1}) is None
+
+
+CELL_SPELLINGS = [b'<c r="A1">', b'<c r="AB12" s="1">', b'<c r="ABCD1"/>', b'<c r="a1"/>',
+                  b'<c s="1" r="B2">', b"<c>", b"<c/>", b'<c\tr="C3">', b"<col/>", b"<color/>",
+                  b'<c r="D4"/>', b"<v>1</v>", b"</c>", b"<c", b' r="E5"', b"x"]
+
+
+def letters_by_count(data: bytes) -> list[bytes]:
+    """The rule `letters` stood for: the cells spelled `<c r="A1"`, unless a cell start
+    (`<c` and a space, `/` or `>`) is spelled otherwise."""
+    found = re.findall(rb'<c r="([A-Z]{1,3})[0-9]+"', data)
+    if len(re.findall(rb"<c[\s/>]", data)) != len(found):
+        raise scan.Unusual
+    return found
+
+
+@given(st.lists(st.sampled_from(CELL_SPELLINGS), max_size=12))
+def test_letters_are_the_cells_named_first_or_unusual(parts: list[bytes]) -> None:
+    data = b"".join(parts)
+    try:
+        expected: list[bytes] | None = letters_by_count(data)
+    except scan.Unusual:
+        expected = None
+    try:
+        found: list[bytes] | None = scan.letters(data, 0, len(data))
+    except scan.Unusual:
+        found = None
+    assert found == expected

@@ -27,7 +27,8 @@ _CELL = re.compile(rb"<c[\s/>]")
 _CELL_CLOSE = re.compile(rb"</c\s*>")
 _CONTENT = re.compile(rb"<(?:f|v|is)[\s/>]")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
-_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"')
+# Every cell's start: its column letters where it is spelled `<c r="A1"`, else b"".
+_LETTERS = re.compile(rb'<c(?: r="([A-Z]{1,3})[0-9]+"|[\s/>])')
 _SPACE = re.compile(rb"\s*")
 
 
@@ -161,8 +162,7 @@ def letters(data: bytes, start: int, end: int) -> list[bytes]:
     """The column letters of every cell in a row's inside, in order; raises Unusual unless
     every cell is spelled `<c r="A1"`."""
     found = _LETTERS.findall(data, start, end)
-    cells = data.count(b"<c", start, end)
-    if cells != len(found) and len(_CELL.findall(data, start, end)) != len(found):
+    if b"" in found:  # one search for both (a count of "<c" beside it took a third longer)
         raise Unusual
     return found
 
