@@ -98,3 +98,34 @@ def test_letters_are_the_cells_named_first_or_unusual(parts: list[bytes]) -> Non
     except scan.Unusual:
         found = None
     assert found == expected
+
+
+def declared_by_steps(data: bytes, ancestors: list[bytes], start: int) -> bool:
+    """The rule `prefixes_declared` stands for, match by match: every prefixed attribute name
+    from `start` on has one colon, and a declared prefix (or xml) after a space, tab or line
+    end, found in the 64 bytes before its colon (which may lie before `start`)."""
+    declared = {b"xml"} | {m.group(1) for tag in ancestors
+                           for m in re.finditer(rb"""\sxmlns:([^\s=]+)\s*=""", tag)}
+    names = tuple(space + prefix for space in (b" ", b"\t", b"\n", b"\r") for prefix in declared)
+    for match in re.compile(rb""":[^\s=<>"'/]*\s*=""").finditer(data, start):
+        colon = match.start()
+        if b":" in match.group()[1:] or not data.endswith(names, max(colon - 64, 0), colon):
+            return False
+    return True
+
+
+PREFIX_PIECES = [b" xml:space=", b"\tr:id =", b" x:y:z=", b" q:a=", b"\nx14ac:dy=", b"x:a=",
+                 b" ", b":", b"=", b"10:30", b"<t>", b'"', b"a" * 60, b" " + b"p" * 63 + b":k=",
+                 b" " + b"p" * 64 + b":k="]
+ANCESTORS = [b'<worksheet xmlns:r="u" xmlns:x14ac="v">',
+             b'<sheetData xmlns:' + b"p" * 63 + b'="w" xmlns:' + b"p" * 64 + b'="w">']
+
+
+@given(st.lists(st.sampled_from(PREFIX_PIECES), max_size=10), st.integers(0, 8))
+def test_prefixes_declared_in_one_search_as_match_by_match(parts: list[bytes], start: int
+                                                           ) -> None:
+    data = b"".join(parts)
+    start = min(start, len(data))
+    for ancestors in ([], ANCESTORS[:1], ANCESTORS):
+        expected = declared_by_steps(data, ancestors, start)
+        assert scan.prefixes_declared(data, ancestors, start, len(data)) == expected
