@@ -1,7 +1,8 @@
 """The searches the read's sheet scan and the write's cell bytes make faster give the answers
 of the searches they stand for: a formula's start tag searched from its "f", a row's cell letters
 and the check that every cell is spelled `<c r="A1"` in one search, and a column's cells kept
-by type then value (not by a (type, value) key), within the column's room."""
+by type then value (not by a (type, value) key), within the column's room, the declared
+prefixes in one search, and the read's reach pattern with its shorter runs possessive."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets_sync.stores import xlsx_cell_bytes
+from sheets_sync.stores import xlsx_cell_bytes, xlsx_read
 from sheets_sync.stores import xlsx_sheet_scan as scan
 from sheets_sync.stores.ooxml import cell_tail, col_letter
 from sheets_sync.stores.xlsx_cell_bytes import ROW, SEPARATOR, RowCells
@@ -129,3 +130,16 @@ def test_prefixes_declared_in_one_search_as_match_by_match(parts: list[bytes], s
     for ancestors in ([], ANCESTORS[:1], ANCESTORS):
         expected = declared_by_steps(data, ancestors, start)
         assert scan.prefixes_declared(data, ancestors, start, len(data)) == expected
+
+
+@given(st.integers(0, 1_048_576), st.integers(0, 16_384),
+       st.lists(st.tuples(st.integers(1, 16_384), st.text("0123456789", min_size=1, max_size=8),
+                          st.sampled_from(['"', '" s="1"', "", "x"])), max_size=8))
+def test_the_reach_pattern_taken_possessively_finds_the_same_cells(
+        rows: int, cols: int, cells: list[tuple[int, str, str]]) -> None:
+    data = "".join(f'<c r="{col_letter(col - 1)}{number}{end}/>' for col, number, end in cells)
+    data += "<col/><color/>"
+    possessive = xlsx_read._outside(rows, cols)
+    backtracking = re.compile(possessive.pattern.replace(b"}+", b"}"))
+    found = [m.start() for m in possessive.finditer(data.encode())]
+    assert found == [m.start() for m in backtracking.finditer(data.encode())]

