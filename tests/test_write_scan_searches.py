@@ -2,12 +2,14 @@
 of the searches they stand for: a formula's start tag searched from its "f", a row's cell letters
 and the check that every cell is spelled `<c r="A1"` in one search, and a column's cells kept
 by type then value (not by a (type, value) key), within the column's room, the declared
-prefixes in one search, and the read's reach pattern with its shorter runs possessive."""
+prefixes in one search, the read's reach pattern with its shorter runs possessive, and the end
+of a cell as a sync writes one found by one match."""
 
 from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -143,3 +145,31 @@ def test_the_reach_pattern_taken_possessively_finds_the_same_cells(
     backtracking = re.compile(possessive.pattern.replace(b"}+", b"}"))
     found = [m.start() for m in possessive.finditer(data.encode())]
     assert found == [m.start() for m in backtracking.finditer(data.encode())]
+
+
+CELL_PARTS = [b'<c r="X6"', b'<c r="AB12"', b' s="3"', b' t="inlineStr"', b" t='s'", b' x="a>b"',
+              b' x="a\'b"', b"/>", b">", b"<v>325</v>", b"<v/>", b"<is><t>Dormant</t></is>",
+              b'<is><t xml:space="preserve">note </t></is>', b"<f>A1</f>",
+              b'<f t="shared" ref="X6:X9" si="0"/>', b"<c/>", b"</c>", b"</c >", b"</row>",
+              b"<color/>", b"text", b" "]
+
+
+@given(st.lists(st.sampled_from(CELL_PARTS), min_size=1, max_size=8))
+def test_a_written_cell_ends_where_the_searches_find_its_end(parts: list[bytes]) -> None:
+    data = b"".join(parts) + b"</row>"
+    close = data.rindex(b"</row>")
+
+    def outcome(span: Callable[[bytes, int, int], tuple[int, bool, bool]]) -> object:
+        try:
+            return span(data, 0, close)
+        except scan.Unusual:
+            return scan.Unusual
+
+    assert outcome(scan.cell_span) == outcome(scan.searched_cell_span)
+
+
+def test_the_cells_a_sync_writes_take_the_one_match() -> None:
+    for cell in [b'<c r="X6" s="3"><v>325</v></c>', b'<c r="AA6" s="4"><v>0.9</v></c>',
+                 b'<c r="W6" t="inlineStr"><is><t>Dormant</t></is></c>']:
+        assert scan._WRITTEN_CELL.match(cell) is not None
+        assert scan.cell_span(cell + b"</row>", 0, len(cell)) == (len(cell), False, False)

@@ -199,8 +199,24 @@ def cell(data: bytes, start: int, row_close: int) -> tuple[str | None, int, int,
     return ref, end, style, formula, shared, content
 
 
+# A cell as a sync writes one (a value or an inline text, no formula, attributes in double
+# quotes): where `cell_span`'s searches would find its end, this one match finds it (a later
+# sync replaces about one such cell a row, the days since the last contact).
+_WRITTEN_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]+"(?: [a-z]+="[^"<]*")*>'
+                           rb'(?:<v>[^<]*</v>|<is><t(?: xml:space="preserve")?>[^<]*</t></is>)?'
+                           rb"</c>")
+
+
 def cell_span(data: bytes, start: int, row_close: int) -> tuple[int, bool, bool]:
     """`cell`'s end, holds a formula, holds a shared formula: what replacing it needs."""
+    written = _WRITTEN_CELL.match(data, start, row_close)
+    if written is not None:
+        return written.end(), False, False
+    return searched_cell_span(data, start, row_close)
+
+
+def searched_cell_span(data: bytes, start: int, row_close: int) -> tuple[int, bool, bool]:
+    """`cell_span` for any cell, by its tag's end and searches inside it."""
     open_end = tag_end(data, start)
     if data[open_end - 2 : open_end] == b"/>":
         return open_end, False, False
