@@ -2,8 +2,9 @@
 
 A sync writes the same few columns on every Contacts row, and each column repeats a few values
 (a tier, a lifecycle, a date) down the sheet. Each column keeps the bytes of a cell by value,
-with the row number left as a placeholder; a row's cells are then one C-level lookup per cell,
-one join and one replace. `SheetEdit` takes rows given this way (`encoded`) on its plain path.
+with the row number left as a placeholder; a row's cells are then two C-level lookups per cell
+(its value's type, then the value), one join and one replace. `SheetEdit` takes rows given
+this way (`encoded`) on its plain path.
 """
 
 from __future__ import annotations
@@ -23,26 +24,57 @@ SEPARATOR = b"\x01"  # between a row's cells
 _KEPT = 20_000  # distinct values a column keeps; more are made again when asked
 
 
-class _ColumnCells(dict[tuple[type, Any], bytes]):
-    """(value's type, value) -> the cell's bytes with ROW for its row; the type keeps 1, 1.0
-    and True apart. Only values whose equal ones are written alike are kept (cell_xml's
-    rule); a Decimal or an aware datetime is made each time it is asked for."""
+class _Room:
+    """How many more cells a column may keep, shared by the dicts of its values' types."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = _KEPT
+
+
+class _TypeCells(dict[Any, bytes]):
+    """value -> the cell's bytes with ROW for its row, for the values of one type in one column.
+    Only values whose equal ones are written alike are kept (cell_xml's rule); a Decimal or an
+    aware datetime is made each time it is asked for. When the column has no room left, this
+    type's cells are let go first."""
+
+    def __init__(self, head: bytes, kind: type, style: int, date1904: bool, room: _Room) -> None:
+        super().__init__()
+        self._head, self._kind, self._style, self._date1904 = head, kind, style, date1904
+        self._room = room
+
+    def __missing__(self, value: Any) -> bytes:
+        tail = cell_tail(value, self._style, self._date1904)
+        cell = self._head + tail.encode() if tail else b""
+        kind = self._kind
+        if (kind in SAME_WHEN_EQUAL and (kind is not str or len(value) <= TEXT_KEPT)) or (
+                kind is datetime and value.tzinfo is None):
+            room = self._room
+            if not room.left:
+                room.left += len(self)
+                self.clear()
+            if room.left:
+                room.left -= 1
+                self[value] = cell
+        return cell
+
+
+class _ColumnCells(dict[type, _TypeCells]):
+    """value's type -> that type's cells in the column. The type keeps 1, 1.0 and True apart;
+    a cell is then two lookups by keys that exist already (a (type, value) key made for each
+    cell took a third of the time of making a row's cells)."""
 
     def __init__(self, column: int, style: int, date1904: bool) -> None:
         super().__init__()
         self._head = b'<c r="' + col_letter(column).encode() + ROW
         self._style, self._date1904 = style, date1904
+        self._room = _Room()
 
-    def __missing__(self, key: tuple[type, Any]) -> bytes:
-        kind, value = key
-        tail = cell_tail(value, self._style, self._date1904)
-        cell = self._head + tail.encode() if tail else b""
-        if (kind in SAME_WHEN_EQUAL and (kind is not str or len(value) <= TEXT_KEPT)) or (
-                kind is datetime and value.tzinfo is None):
-            if len(self) >= _KEPT:
-                self.clear()
-            self[key] = cell
-        return cell
+    def __missing__(self, kind: type) -> _TypeCells:
+        cells = self[kind] = _TypeCells(self._head, kind, self._style, self._date1904,
+                                        self._room)
+        return cells
 
 
 class RowCells:
@@ -68,7 +100,7 @@ class RowCells:
             return None
         try:
             row = self._pick(values)
-            keys = zip(map(type, row), row, strict=True)
-            return SEPARATOR.join(map(dict.__getitem__, self._cells, keys))
+            by_type = map(dict.__getitem__, self._cells, map(type, row))
+            return SEPARATOR.join(map(dict.__getitem__, by_type, row))
         except (KeyError, TypeError):
             return None

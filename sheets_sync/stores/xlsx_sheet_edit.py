@@ -584,21 +584,27 @@ class SheetEdit:
         if shape is None:
             return False
         first, present = shape
-        cells = encoded.replace(ROW, b"%d\"" % number)
+        digits = b"%d\"" % number
         self._written.add_span(number, cols[0], cols[-1])
+        if not present and close != end:
+            # A first sync: the row's cells are made again when written, so only their length
+            # is needed here (what _new_cells's replaces give).
+            size = (len(encoded) + encoded.count(ROW) * (len(digits) - 1)
+                    - encoded.count(SEPARATOR))
+            if size:
+                old_tag = data[start:open_end]
+                tag = self._spans(old_tag, cols)
+                if tag != old_tag:
+                    self.edits.append((start, open_end, tag))
+                self.edits.append((close, close, _Remade(self._remake, number, size)))
+            return True
+        cells = encoded.replace(ROW, digits)
         if present:
             pieces = cells.split(SEPARATOR)
             self._rewrite_run(number, refs, first, pieces[:present], open_end, close)
             new = b"".join(pieces[present:])
         else:
             new = cells.replace(SEPARATOR, b"")
-            if new and close != end:  # a first sync: the row's cells are made again when written
-                old_tag = data[start:open_end]
-                tag = self._spans(old_tag, cols)
-                if tag != old_tag:
-                    self.edits.append((start, open_end, tag))
-                self.edits.append((close, close, _Remade(self._remake, number, len(new))))
-                return True
         if new:
             self._insert_plain(start, open_end, close, end, cols, [new], [close])
         return True
