@@ -415,7 +415,7 @@ def needs(rule: Rule) -> str | None:
         if rule.date_field in _CLOSING_ANCHORS:
             return "closings"  # _anniversaries: no anchor without a closing
     if _keyword_rule(rule):
-        return f"events:{rule.key}"  # _keyword_events: an interaction naming a kind
+        return _event_need(rule.key)  # _keyword_events: an interaction naming a kind
     if rule.trigger == "event":
         return "interactions"  # _first_channel reads only interactions
     if rule.trigger == "referral":
@@ -451,9 +451,15 @@ def has(person: Person, index: BookIndex) -> tuple[str, ...]:
     if person.key in index.any_top_referrer():
         found.append("top_referrer")
     if person.interactions:
-        found.extend(f"events:{rule_key}" for rule_key, keys in _named_events(index).items()
+        found.extend(_event_need(rule_key) for rule_key, keys in _named_events(index).items()
                      if person.key in keys)
     return tuple(found)
+
+
+def _event_need(rule_key: str) -> str:
+    """The fact `needs` asks of a keyword event rule and `has` finds: a recent interaction
+    naming one of its kinds."""
+    return f"events:{rule_key}"
 
 
 def _keyword_rule(rule: Rule) -> bool:

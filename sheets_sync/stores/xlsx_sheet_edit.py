@@ -141,7 +141,18 @@ def _new_cells(encoded: Callable[[int], bytes | None] | None, number: int) -> by
     made = encoded(number) if encoded is not None else None
     if made is None:
         raise RuntimeError(f"row {number}'s cells can no longer be made")
-    return made.replace(ROW, b"%d\"" % number).replace(SEPARATOR, b"")
+    return made.replace(ROW, _row_digits(number)).replace(SEPARATOR, b"")
+
+
+def _row_digits(number: int) -> bytes:
+    """A cell reference's row number and closing quote (what ROW stands for in encoded cells)."""
+    return b"%d\"" % number
+
+
+def _new_cells_size(encoded: bytes, number: int) -> int:
+    """The length of `_new_cells` of these encoded cells, counted without making them."""
+    return (len(encoded) + encoded.count(ROW) * (len(_row_digits(number)) - len(ROW))
+            - encoded.count(SEPARATOR) * len(SEPARATOR))
 
 
 class _Remade:
@@ -584,13 +595,11 @@ class SheetEdit:
         if shape is None:
             return False
         first, present = shape
-        digits = b"%d\"" % number
         self._written.add_span(number, cols[0], cols[-1])
         if not present and close != end:
             # A first sync: the row's cells are made again when written, so only their length
-            # is needed here (what _new_cells's replaces give).
-            size = (len(encoded) + encoded.count(ROW) * (len(digits) - 1)
-                    - encoded.count(SEPARATOR))
+            # is needed here.
+            size = _new_cells_size(encoded, number)
             if size:
                 old_tag = data[start:open_end]
                 tag = self._spans(old_tag, cols)
@@ -598,7 +607,7 @@ class SheetEdit:
                     self.edits.append((start, open_end, tag))
                 self.edits.append((close, close, _Remade(self._remake, number, size)))
             return True
-        cells = encoded.replace(ROW, digits)
+        cells = encoded.replace(ROW, _row_digits(number))
         if present:
             pieces = cells.split(SEPARATOR)
             self._rewrite_run(number, refs, first, pieces[:present], open_end, close)
@@ -644,7 +653,7 @@ class SheetEdit:
         inserted: list[bytes] = []
         insert_at: list[int] = []
         heads, tail_of = self._heads, self._tail
-        digits = b"%d\"" % number  # the reference's row and closing quote
+        digits = _row_digits(number)
         cursor = follows = -1  # where the cell after the last one looked at begins, its index
         for col in sorted(writes):
             head = heads.get(col)
