@@ -102,14 +102,21 @@ def parse_column_with(values: Sequence[Any], context: Sequence[Hashable],
 
 
 def _settled(result: Any, position: int, problems: Problems) -> Any:
-    """A read value as the column holds it: None for a blank, or for a problem, which is noted
-    at its position."""
+    """`_kept` of a row's read value, its problem noted at its position."""
+    value, problem = _kept(result)
+    if problem is not None:
+        problems[position] = problem
+    return value
+
+
+def _kept(result: Any) -> tuple[Any, ValueProblem | None]:
+    """A read value as the column holds it, and its problem: None for a blank, or for a
+    problem."""
     if result is _BLANK:
-        return None
+        return None, None
     if isinstance(result, ValueProblem):
-        problems[position] = result
-        return None
-    return result
+        return None, result
+    return result, None
 
 
 def _by_distinct_value(values: Sequence[Any], parser: Callable[[Any], Any],
@@ -133,13 +140,9 @@ def _by_distinct_key(keys: Sequence[Hashable], read: Callable[[Any], Any]
     shown: dict[Any, Any] = {}  # distinct key -> what a row holding it reads
     bad: dict[Any, ValueProblem] = {}
     for key in dict.fromkeys(keys):
-        result = read(key)
-        if result is _BLANK:
-            result = None
-        elif isinstance(result, ValueProblem):
-            bad[key] = result
-            result = None
-        shown[key] = result
+        shown[key], problem = _kept(read(key))
+        if problem is not None:
+            bad[key] = problem
     parsed = list(map(shown.__getitem__, keys))
     problems: Problems = ({position: bad[key] for position, key in enumerate(keys)
                            if key in bad} if bad else {})
