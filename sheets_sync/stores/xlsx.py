@@ -38,6 +38,7 @@ from sheets_sync.failpoints import failpoint
 from sheets_sync.locks import SIDECAR_DIR
 from sheets_sync.owner_files import refuse_if_open
 from sheets_sync.stores import ooxml, xlsx_charts, xlsx_rels
+from sheets_sync.stores.calamine_input import calamine_bytes
 from sheets_sync.stores.diff import Diff, diff_changes
 from sheets_sync.stores.xlsx_book import arrange
 from sheets_sync.stores.xlsx_cell_bytes import RowCells
@@ -194,13 +195,13 @@ class XlsxStore:
         preflight(self.path)
         self._snapshot = take_snapshot(self.path)
         worksheets = check_package(self._snapshot.data, self.path.name)  # unpacked when read
-        try:
-            book = python_calamine.CalamineWorkbook.from_filelike(
-                io.BytesIO(self._snapshot.data)
-            )
-        except Exception as exc:  # calamine raises its own error types for unreadable files
-            raise UserError(f"{self.path.name} cannot be read ({exc})", SAVE_AS_FIX) from None
         with zipfile.ZipFile(io.BytesIO(self._snapshot.data)) as archive:
+            try:
+                book = python_calamine.CalamineWorkbook.from_filelike(
+                    io.BytesIO(calamine_bytes(self._snapshot.data, archive, worksheets))
+                )
+            except Exception as exc:  # calamine raises its own error types for unreadable files
+                raise UserError(f"{self.path.name} cannot be read ({exc})", SAVE_AS_FIX) from None
             package = Package(archive)
             parts = sheet_parts(package)
 
