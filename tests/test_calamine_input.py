@@ -9,12 +9,14 @@ import zlib
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from sheets_sync.stores.calamine_input import LEAD, calamine_bytes, crc32_combine
+from sheets_sync.stores import calamine_input
+from sheets_sync.stores.calamine_input import LEAD, LedWorkbook, calamine_bytes, crc32_combine
 
 
 def mixed_book(path: Path) -> Path:
@@ -107,3 +109,24 @@ def test_a_part_that_begins_with_a_byte_order_mark_reads_the_same(tmp_path: Path
 def test_a_package_with_an_entry_not_deflated_is_given_as_it_is(tmp_path: Path) -> None:
     stored = rewritten(mixed_book(tmp_path / "book.xlsx").read_bytes(), {}, stored=True)
     assert led_copy(stored) is stored
+
+
+def test_a_copy_calamine_refuses_to_open_is_read_from_the_file_instead(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = mixed_book(tmp_path / "book.xlsx").read_bytes()
+    monkeypatch.setattr(calamine_input, "calamine_bytes", lambda *_: b"PK\x03\x04 no zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        book = LedWorkbook(data, archive, worksheets(archive))
+    assert {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in book.sheet_names} == read_all(data)
+
+
+def test_a_sheet_calamine_refuses_in_the_copy_is_read_from_the_file_instead(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = mixed_book(tmp_path / "book.xlsx").read_bytes()
+    refused = rewritten(data, {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row><c"})
+    monkeypatch.setattr(calamine_input, "calamine_bytes", lambda *_: refused)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        book = LedWorkbook(data, archive, worksheets(archive))
+    assert book.get_sheet_by_name("Contacts").to_python(skip_empty_area=False) == read_all(
+        data)["Contacts"]

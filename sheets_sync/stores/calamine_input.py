@@ -15,7 +15,8 @@ block of literal bytes, which ends on a byte boundary where the part's own strea
 stream refers back only into its own output), and the entry's CRC-32 is the text's combined
 with the one recorded (`crc32_combine`). Only calamine sees the copy; the checks and the
 writer read the snapshot. A package with any entry that is not plain deflated is given as it
-is.
+is, and should a python-calamine refuse the copy (one stricter about what may come before a
+part's XML declaration), `LedWorkbook` reads the file's own bytes instead: slower, the same.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import zipfile
 import zlib
 from collections.abc import Set
 
+from python_calamine import CalamineSheet, CalamineWorkbook
+
 from sheets_sync.stores.zip_entries import compressed_bytes, copy_compressed
 
 LEAD = b"<mergeCells></mergeCells>"
@@ -33,6 +36,44 @@ LEAD = b"<mergeCells></mergeCells>"
 # padding to the byte, then LEN and its one's complement (RFC 1951, 3.2.4).
 _STORED_LEAD = b"\x00" + struct.pack("<HH", len(LEAD), len(LEAD) ^ 0xFFFF) + LEAD
 _LEAD_CRC = zlib.crc32(LEAD)
+
+
+class LedWorkbook:
+    """calamine's workbook over the led copy of `data` (open as `archive`), or over `data`
+    itself once calamine refuses the copy. calamine's own errors for a file it cannot read
+    come from reading `data` itself, as before."""
+
+    def __init__(self, data: bytes, archive: zipfile.ZipFile, worksheets: Set[str]) -> None:
+        self._data = data
+        led = calamine_bytes(data, archive, worksheets)
+        self._led = led is not data
+        try:
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(led))
+        except Exception:  # calamine's own error types
+            if not self._led:
+                raise
+            self._plain()
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._book.sheet_names)
+
+    def get_sheet_by_name(self, name: str) -> CalamineSheet:
+        try:
+            return self._book.get_sheet_by_name(name)
+        except Exception:  # calamine's own error types
+            if not self._led:
+                raise
+            self._book.close()
+            self._plain()
+            return self._book.get_sheet_by_name(name)
+
+    def close(self) -> None:
+        self._book.close()
+
+    def _plain(self) -> None:
+        self._led = False
+        self._book = CalamineWorkbook.from_filelike(io.BytesIO(self._data))
 
 
 def calamine_bytes(data: bytes, archive: zipfile.ZipFile, worksheets: Set[str]) -> bytes:

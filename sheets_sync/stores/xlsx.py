@@ -13,8 +13,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import python_calamine
-
 from sheets_sync import backups
 from sheets_sync.atomic import (
     TEMP_SUFFIX,
@@ -38,7 +36,7 @@ from sheets_sync.failpoints import failpoint
 from sheets_sync.locks import SIDECAR_DIR
 from sheets_sync.owner_files import refuse_if_open
 from sheets_sync.stores import ooxml, xlsx_charts, xlsx_rels
-from sheets_sync.stores.calamine_input import calamine_bytes
+from sheets_sync.stores.calamine_input import LedWorkbook
 from sheets_sync.stores.diff import Diff, diff_changes
 from sheets_sync.stores.xlsx_book import arrange
 from sheets_sync.stores.xlsx_cell_bytes import RowCells
@@ -197,9 +195,7 @@ class XlsxStore:
         worksheets = check_package(self._snapshot.data, self.path.name)  # unpacked when read
         with zipfile.ZipFile(io.BytesIO(self._snapshot.data)) as archive:
             try:
-                book = python_calamine.CalamineWorkbook.from_filelike(
-                    io.BytesIO(calamine_bytes(self._snapshot.data, archive, worksheets))
-                )
+                book = LedWorkbook(self._snapshot.data, archive, worksheets)
             except Exception as exc:  # calamine raises its own error types for unreadable files
                 raise UserError(f"{self.path.name} cannot be read ({exc})", SAVE_AS_FIX) from None
             package = Package(archive)
