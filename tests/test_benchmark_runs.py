@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,14 @@ def test_the_call_count_benchmark_counts_the_calls_of_one_step(tmp_path: Path) -
     ]
     assert counted[0].startswith("plan_touchpoints: ")
     assert counted[0] == counted[1]  # the same calls on every run
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_the_instruction_benchmark_counts_a_first_sync(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_instructions.py"),
+         "--contacts", "100", "--workdir", str(tmp_path), "--steps", "sync"],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    ).stdout
+    assert "billion instructions" in out.splitlines()[-1]
