@@ -3,6 +3,7 @@ store, because owned-column placement is the same everywhere (tables.owned_posit
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
@@ -88,16 +89,17 @@ def _changed_by_column(rows: Sequence[tuple[int, list[Any]]], writes: Sequence[C
     values = list(map(_VALUES, writes))
     if set(map(len, values)) != {len(keys)}:
         return None
-    try:  # a column of the writes' cells per key
-        columns = [list(map(itemgetter(key), values)) for key in keys]
-    except KeyError:  # a write with other keys
-        return None
     at = {row: position for position, row in enumerate(rows.numbers)}
     missing = len(rows.numbers)  # the place of the None added for a write with no row read
     places = list(map(at.get, map(_ROW, writes), repeat(missing)))
-    changed: set[int] = set()  # the writes' places in `writes` with a changed cell
+    del at
+    changed = bytearray(len(writes))  # 1 at each write with a changed cell
     cells = 0
-    for key, new in zip(keys, columns, strict=True):
+    for key in keys:  # one column held at a time: the count runs at the sync's peak
+        try:
+            new = list(map(itemgetter(key), values))
+        except KeyError:  # a write with other keys
+            return None
         position = positions[key]
         if position >= rows.width:  # no row has the column: blank before
             found = list(compress(count(), map(not_, map(_BLANKS.__contains__, new))))
@@ -107,8 +109,8 @@ def _changed_by_column(rows: Sequence[tuple[int, list[Any]]], writes: Sequence[C
             found = [i for i in compress(count(), map(ne, old, new))
                      if not same_value(old[i], new[i])]
         cells += len(found)
-        changed.update(found)
-    return cells, len(changed)
+        deque(map(changed.__setitem__, found, repeat(1)), maxlen=0)  # in C, nothing kept
+    return cells, len(changed) - changed.count(0)
 
 
 _VALUES, _ROW = attrgetter("values"), attrgetter("locator.row")
