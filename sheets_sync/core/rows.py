@@ -86,6 +86,10 @@ class Rows(Sequence[tuple[int, list[Any]]]):
     def length(self, position: int) -> int:
         return self.lengths[position] if self.lengths is not None else len(self.columns)
 
+    def positions(self) -> dict[int, int]:
+        """Sheet row number -> the position of its row (the last, should two share one)."""
+        return {row: position for position, row in enumerate(self.numbers)}
+
     def values(self, position: int) -> list[Any]:
         """The cells of the row at `position`, as read."""
         width = self.length(position)
@@ -187,7 +191,7 @@ class _ByNumber(Mapping[int, list[Any]]):
 
     def __init__(self, rows: Rows) -> None:
         self._rows = rows
-        self._at = {row: position for position, row in enumerate(rows.numbers)}
+        self._at = rows.positions()
 
     def __getitem__(self, row: int) -> list[Any]:
         return self._rows.values(self._at[row])

@@ -89,10 +89,8 @@ def _changed_by_column(rows: Sequence[tuple[int, list[Any]]], writes: Sequence[C
     values = list(map(_VALUES, writes))
     if set(map(len, values)) != {len(keys)}:
         return None
-    at = {row: position for position, row in enumerate(rows.numbers)}
     missing = len(rows.numbers)  # the place of the None added for a write with no row read
-    places = list(map(at.get, map(_ROW, writes), repeat(missing)))
-    del at
+    places = list(map(rows.positions().get, map(_ROW, writes), repeat(missing)))
     changed = bytearray(len(writes))  # 1 at each write with a changed cell
     cells = 0
     for key in keys:  # one column held at a time: the count runs at the sync's peak
@@ -110,7 +108,7 @@ def _changed_by_column(rows: Sequence[tuple[int, list[Any]]], writes: Sequence[C
                      if not same_value(old[i], new[i])]
         cells += len(found)
         deque(map(changed.__setitem__, found, repeat(1)), maxlen=0)  # in C, nothing kept
-    return cells, len(changed) - changed.count(0)
+    return cells, changed.count(1)
 
 
 _VALUES, _ROW = attrgetter("values"), attrgetter("locator.row")
