@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import zipfile
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +16,8 @@ from libreoffice import require_soffice
 from test_touch_fixtures import TODAY
 
 from sheets_sync.config import load_config
-from sheets_sync.core.model import Interaction, Table
+from sheets_sync.core.facts import build_facts
+from sheets_sync.core.model import Book, Contact, Interaction, Table
 from sheets_sync.core.readback import read_today
 from sheets_sync.core.send_links import send_link
 from sheets_sync.core.today import last_interactions
@@ -225,6 +227,12 @@ def test_old_today_tabs_with_the_key_in_the_label_are_harvested_as_before() -> N
 # --- last interaction --------------------------------------------------------------------------
 
 
+def _last(log: list[Interaction], today: date, **options: object) -> Mapping[str, str]:
+    """`last_interactions` of a book of contacts C1 and C2 with `log` as its Interactions."""
+    book = Book([Contact(2, "C1", "Ann"), Contact(3, "C2", "Bo")], list(log), [])
+    return last_interactions(build_facts(book, today, load_config()), **options)
+
+
 def test_the_last_interaction_in_a_few_words() -> None:
     log = [
         Interaction(None, date(2026, 11, 20), "C1", "sms", "Day-3 [drip_d3]", "Replied"),
@@ -233,20 +241,26 @@ def test_the_last_interaction_in_a_few_words() -> None:
         Interaction(None, date(2026, 12, 30), "C1", "call", notes="not yet"),  # after today
         Interaction(None, date(2026, 11, 2), "C2", "visit", "Viewing [event_first_visit]"),
     ]
-    got = last_interactions(log, date(2026, 11, 30))
+    got = _last(log, date(2026, 11, 30))
     assert got == {"c1": "11-25 call: asked about school zones", "c2": "11-02 visit: Viewing"}
 
 
 def test_the_last_interaction_names_its_channel_in_the_books_language() -> None:
     log = [Interaction(None, date(2026, 11, 25), "C1", "call", notes="询问学区"),
            Interaction(None, date(2026, 11, 24), "C2", "WeChat", notes="发了户型图")]
-    assert last_interactions(log, date(2026, 11, 30), lang="zh") == {
+    assert _last(log, date(2026, 11, 30), lang="zh") == {
         "c1": "11-25 电话: 询问学区", "c2": "11-24 WeChat: 发了户型图"}  # unknown: as typed
+
+
+def test_of_two_interactions_on_one_day_the_lower_row_is_the_last() -> None:
+    log = [Interaction(2, TODAY, "C1", "call", notes="first"),
+           Interaction(3, TODAY, "C1", "sms", notes="then this")]
+    assert _last(log, TODAY)["c1"].endswith("then this")
 
 
 def test_a_long_last_interaction_is_cut() -> None:
     log = [Interaction(None, TODAY - timedelta(days=1), "C1", "note", notes="x" * 200)]
-    assert len(last_interactions(log, TODAY)["c1"]) == 60
+    assert len(_last(log, TODAY)["c1"]) == 60
 
 
 # --- charts ------------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def build_plan(
     # Rows ticked on today's list stay on it, so Touchpoints on time still counts them when a
     # light sync harvested them before the day's full sync.
     ticked = ticked_today(data.tables.get("today"), today, order)
-    last = last_interactions(book.interactions, today, lang=lang)
+    last = last_interactions(facts, lang=lang)
     apps = message_apps(book, config)
     tabs = [issues_tab(issues, lang), today_tab(items, lang, typed, ticked, last, apps),
             greetings_tab(greeted, lang, typed, last, apps)]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sheets_sync.core.facts import NOTE_PREFIX
+from sheets_sync.core.facts import NOTE_PREFIX, BookFacts
 from sheets_sync.core.model import (
     BOOL,
     DATE,
@@ -140,34 +140,29 @@ def message_apps(book: Book, config: Mapping[str, Any]) -> dict[str, str]:
     return apps
 
 
-def last_interactions(interactions: Iterable[Interaction], today: date,
-                      limit: int = LAST_INTERACTION_CHARS, lang: str = "en"
+def last_interactions(facts: BookFacts, limit: int = LAST_INTERACTION_CHARS, lang: str = "en"
                       ) -> Mapping[str, str]:
-    """The newest interaction of each contact (by `parse.id_key`, dated on or before `today`) in
-    a few words: "11-25 call: asked about school zones" — the notes, else the outcome, else the
+    """The newest interaction of each contact, by `parse.id_key` of its ID: the last of its
+    `facts.interactions` (dated on or before the day, oldest first, ties in sheet order) in a
+    few words: "11-25 call: asked about school zones" — the notes, else the outcome, else the
     touchpoint's label, cut to `limit` characters. A known channel is named in `lang` ("11-25
     电话：…" in a Chinese book), whatever language it was typed in."""
-    newest: dict[str, Interaction] = {}
-    for interaction in interactions:
-        when = interaction.date
-        if when is None or when > today or not interaction.contact_id:
-            continue
-        key = id_key(interaction.contact_id)
-        held = newest.get(key)
-        if held is None or when >= held.date:
-            newest[key] = interaction
-    return _LastInteractions(newest, limit, lang)
+    return _LastInteractions(facts, limit, lang)
 
 
 class _LastInteractions(Mapping[str, str]):
     """`last_interactions`, each put in words when it is first read: Today and Greetings show a
     few hundred contacts of a book that may hold 100,000."""
 
-    def __init__(self, newest: dict[str, Interaction], limit: int, lang: str) -> None:
-        self._newest, self._limit, self._lang = newest, limit, lang
+    def __init__(self, facts: BookFacts, limit: int, lang: str) -> None:
+        self._canon, self._logged = facts.keys.canon, facts.interactions
+        self._limit, self._lang = limit, lang
 
     def __getitem__(self, key: str) -> str:
-        interaction = self._newest[key]
+        logged = self._logged.get(self._canon.get(key, ""))
+        if not logged:
+            raise KeyError(key)
+        interaction = logged[-1]
         said = " ".join((interaction.notes or interaction.outcome
                          or _RULE_SUFFIX.sub("", interaction.touchpoint or "")).split())
         head = f"{interaction.date:%m-%d}"
@@ -178,10 +173,10 @@ class _LastInteractions(Mapping[str, str]):
         return text if len(text) <= self._limit else text[: self._limit - 1].rstrip() + "…"
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._newest)
+        return (folded for folded, key in self._canon.items() if self._logged.get(key))
 
     def __len__(self) -> int:
-        return len(self._newest)
+        return sum(1 for _ in self)
 
 
 def ticked_today(today_table: Table | None, today: date, date_order: str = "dmy"
