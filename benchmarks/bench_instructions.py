@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_sync import generate  # noqa: E402  (a sibling script, not a package)
+from bench_sync import generate, write_bytecode  # noqa: E402  (a sibling script, not a package)
 
 STEPS = ("openpyxl", "sync", "next-day")
 _TOTAL = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"generating {args.contacts:,} contacts …", flush=True)
         generate(source, args.contacts, args.contacts * 3)
     print(f"workbook: {source} ({source.stat().st_size / 1e6:.1f} MB)")
+    write_bytecode()
     counted: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
