@@ -3,6 +3,7 @@
     python benchmarks/bench_sync.py                  # 100,000 contacts, 300,000 interactions
     python benchmarks/bench_sync.py --contacts 10000 # a quicker run
     python benchmarks/bench_sync.py --steps sync,google --contacts 1000000
+    python benchmarks/bench_sync.py --steps openpyxl,sync --repeat 3  # the median of 3 rounds
 
 Steps: openpyxl (bare load+save), sync (the first sync), no-op (a same-day re-sync of what the
 first sync wrote), next-day and light (the day after, full and --light: the day's first sync,
@@ -22,6 +23,7 @@ import json
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -239,6 +241,49 @@ def run_step(step: str, path: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def run_round(steps: list[str], source: Path, workdir: Path) -> dict[str, dict]:
+    """Each step once, in order, each in its own process on its own copy; prints a line each."""
+    results: dict[str, dict] = {}
+    synced = workdir / "sync.xlsx"
+    for step in steps:
+        # The re-syncs start from the first sync's output, as a user's next run does.
+        if step in ("no-op", "next-day", "light", "ticked-full", "ticked-light") \
+                and "sync" in results:
+            copy = workdir / f"{step}.xlsx"
+            shutil.copy(synced, copy)
+            if step.startswith("ticked-"):
+                sys.path.insert(0, str(HERE.parent))
+                from tests.golden_books import tick_done
+
+                tick_done(copy, TICKS)
+        else:
+            copy = workdir / f"{step}.xlsx"
+            shutil.copy(source, copy)
+            shutil.rmtree(workdir / ".sheets-sync-backups", ignore_errors=True)
+        if step == "no-op" and "sync" in results:
+            copy.unlink()
+            copy = synced  # a same-day re-sync of the very file the first sync wrote
+        results[step] = run_step(step, copy)
+        line = (
+            f"{step:>12}: {results[step]['cpu']:7.2f} s CPU"
+            f"   {results[step]['seconds']:7.2f} s wall   peak {results[step]['peak_mb']:7.0f} MB"
+        )
+        if "done_logged" in results[step]:
+            line += f"   {results[step]['done_logged']} Done logged"
+        print(line, flush=True)
+        for label, google in results[step].get("google", {}).items():
+            print(
+                f"{'':>11}{label}: {google['requests']} requests, sent {google['sent_mb']:.1f} MB,"
+                f" received {google['received_mb']:.1f} MB"
+                f" ({google.get('wire_mb', 0):.1f} MB gzipped), {google['wall']:.1f} s wall",
+                flush=True,
+            )
+            for call, sent, received in google.get("calls", []):
+                print(f"{'':>13}{call[:70]:<70} sent {sent / 1e6:8.3f} MB"
+                      f"  received {received / 1e6:8.3f} MB", flush=True)
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
@@ -249,6 +294,10 @@ def main(argv: list[str] | None = None) -> None:
         default=",".join(DEFAULT_STEPS),
         help=f"comma-separated, of {', '.join(STEPS)} (default: {','.join(DEFAULT_STEPS)})",
     )
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the steps this many rounds in turn and give the median ratio "
+                        "(the machine's speed drifts between minutes; a ratio is read within a "
+                        "round)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--measure", nargs=2, metavar=("STEP", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -271,52 +320,25 @@ def main(argv: list[str] | None = None) -> None:
         generate(source, args.contacts, interactions)
     print(f"workbook: {source} ({source.stat().st_size / 1e6:.1f} MB)")
     write_bytecode()
-    results: dict[str, dict] = {}
-    synced = args.workdir / "sync.xlsx"
-    for step in steps:
-        # The re-syncs start from the first sync's output, as a user's next run does.
-        if step in ("no-op", "next-day", "light", "ticked-full", "ticked-light") \
-                and "sync" in results:
-            copy = args.workdir / f"{step}.xlsx"
-            shutil.copy(synced, copy)
-            if step.startswith("ticked-"):
-                sys.path.insert(0, str(HERE.parent))
-                from tests.golden_books import tick_done
-
-                tick_done(copy, TICKS)
-        else:
-            copy = args.workdir / f"{step}.xlsx"
-            shutil.copy(source, copy)
-            shutil.rmtree(args.workdir / ".sheets-sync-backups", ignore_errors=True)
-        if step == "no-op" and "sync" in results:
-            copy.unlink()
-            copy = synced  # a same-day re-sync of the very file the first sync wrote
-        results[step] = run_step(step, copy)
-        line = (
-            f"{step:>12}: {results[step]['cpu']:7.2f} s CPU"
-            f"   {results[step]['seconds']:7.2f} s wall   peak {results[step]['peak_mb']:7.0f} MB"
-        )
-        if "done_logged" in results[step]:
-            line += f"   {results[step]['done_logged']} Done logged"
-        print(line, flush=True)
-        for label, google in results[step].get("google", {}).items():
-            print(
-                f"{'':>11}{label}: {google['requests']} requests, sent {google['sent_mb']:.1f} MB,"
-                f" received {google['received_mb']:.1f} MB"
-                f" ({google.get('wire_mb', 0):.1f} MB gzipped), {google['wall']:.1f} s wall",
-                flush=True,
-            )
-            for call, sent, received in google.get("calls", []):
-                print(f"{'':>13}{call[:70]:<70} sent {sent / 1e6:8.3f} MB"
-                      f"  received {received / 1e6:8.3f} MB", flush=True)
-    if "openpyxl" in results and "sync" in results:
-        ratio = results["sync"]["cpu"] / results["openpyxl"]["cpu"]
-        memory = results["sync"]["peak_mb"] / results["openpyxl"]["peak_mb"]
-        print(f"ratio sync / openpyxl load+save: {ratio:.2f} in CPU seconds, "
-              f"{memory:.2f} in peak memory")
+    rounds = []
+    for number in range(1, args.repeat + 1):
+        if args.repeat > 1:
+            print(f"round {number} of {args.repeat}", flush=True)
+        rounds.append(run_round(steps, source, args.workdir))
+    results = rounds[0]
+    ratios = [(found["sync"]["cpu"] / found["openpyxl"]["cpu"],
+               found["sync"]["peak_mb"] / found["openpyxl"]["peak_mb"])
+              for found in rounds if "openpyxl" in found and "sync" in found]
+    for number, (ratio, memory) in enumerate(ratios, 1):
+        print(f"ratio sync / openpyxl load+save{f' (round {number})' if len(ratios) > 1 else ''}"
+              f": {ratio:.2f} in CPU seconds, {memory:.2f} in peak memory")
+    if len(ratios) > 1:
+        print(f"median of {len(ratios)} rounds: {statistics.median(r for r, _ in ratios):.2f} "
+              f"in CPU seconds, {statistics.median(m for _, m in ratios):.2f} in peak memory")
     if args.json:
         args.json.write_text(
-            json.dumps({"contacts": args.contacts, "interactions": interactions, **results},
+            json.dumps({"contacts": args.contacts, "interactions": interactions, **results,
+                        **({"rounds": rounds} if len(rounds) > 1 else {})},
                        indent=1),
             encoding="utf-8",
         )

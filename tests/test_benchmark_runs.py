@@ -37,6 +37,20 @@ def test_the_sync_benchmark_runs_every_step_on_a_2000_contact_book(tmp_path: Pat
 
 
 @pytest.mark.slow
+def test_the_sync_benchmark_repeated_gives_each_rounds_ratio_and_their_median(
+        tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_sync.py"), "--contacts", "200",
+         "--workdir", str(tmp_path), "--steps", "openpyxl,sync", "--repeat", "2",
+         "--json", str(results)],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    ).stdout
+    assert len(json.loads(results.read_text(encoding="utf-8"))["rounds"]) == 2
+    assert "(round 2)" in out and out.splitlines()[-1].startswith("median of 2 rounds: ")
+
+
+@pytest.mark.slow
 def test_the_call_count_benchmark_counts_the_calls_of_one_step(tmp_path: Path) -> None:
     book = tmp_path / "sample.xlsx"
     subprocess.run([sys.executable, "-m", "sheets_sync.cli", "init", "--sample", str(book)],
