@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from test_touch_fixtures import TODAY, book, cls, contact, interaction, plan, tick_all
 
+from sheets_sync.core.facts import EDITED_PREFIX
 from sheets_sync.core.model import Interaction, Table
 from sheets_sync.core.parse import read_tick as is_ticked
 from sheets_sync.core.today import (
@@ -19,6 +20,8 @@ from sheets_sync.core.today import (
 )
 from sheets_sync.core.touchpoints import Touchpoint
 from sheets_sync.core.vocabulary import TODAY_COLUMNS, label
+
+TODAY_COLUMNS_KEYS = list(TODAY_COLUMNS)
 
 
 def item(cid: str = "C1", name: str = "Sarah Tan", rule: str = "drip_d30",
@@ -112,6 +115,35 @@ def test_harvest_exactly_once_across_reruns_and_crashes() -> None:
 def test_duplicate_ticked_rows_log_once() -> None:
     table = tick_all([item(), item()])
     assert len(harvest_done(table, [], TODAY)) == 1
+
+
+def _ticked_with_notes(notes: str) -> Table:
+    table = tick_all([item()])
+    table.rows[0][1][TODAY_COLUMNS_KEYS.index("notes")] = notes
+    return table
+
+
+def test_notes_typed_on_a_ticked_row_after_it_was_logged_are_logged_as_a_note_once() -> None:
+    first = harvest_done(_ticked_with_notes("wants a valuation"), [], TODAY)
+    edited = _ticked_with_notes("wants a valuation; send comps by Friday")
+    tomorrow = TODAY + timedelta(days=1)  # the list is replaced: its text would be gone
+    note = harvest_done(edited, first, tomorrow)
+    assert note == [Interaction(None, TODAY, "C1", "", EDITED_PREFIX + "First-month check-in",
+                                "", "wants a valuation; send comps by Friday", "Aisyah")]
+    assert harvest_done(edited, first + note, tomorrow) == []
+
+
+def test_notes_on_a_ticked_row_the_new_list_carries_on_are_left_there() -> None:
+    first = harvest_done(_ticked_with_notes("wants a valuation"), [], TODAY)
+    edited = _ticked_with_notes("wants a valuation; send comps by Friday")
+    assert harvest_done(edited, first, TODAY, carried_on=TODAY) == []
+
+
+def test_notes_on_a_ticked_row_beside_the_same_touch_typed_by_hand_are_kept() -> None:
+    typed = [Interaction(5, TODAY, "C1", "call", "first-month check-in [drip_d30]")]
+    note = harvest_done(_ticked_with_notes("left a voicemail"), typed, TODAY)
+    assert [(i.touchpoint, i.notes) for i in note] == [
+        (EDITED_PREFIX + "First-month check-in", "left a voicemail")]
 
 
 def test_headers_in_another_language_order_and_store_value_types() -> None:

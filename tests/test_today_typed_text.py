@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from sheets_sync.config import load_config
+from sheets_sync.core.facts import EDITED_PREFIX
 from sheets_sync.core.today import NOTE_PREFIX
 from sheets_sync.sync import sync_workbook
 from tests.conftest import SAMPLE_DAY as TODAY
@@ -103,3 +104,37 @@ def test_typed_text_follows_its_item_to_the_next_days_list(synced: Path, tmp_pat
             if (r["Contact ID"], r["Touchpoint"]) == (typed["Contact ID"], typed["Touchpoint"])]
     assert [(r["Outcome"], r["Notes"], r["Done"]) for r in same] == [
         ("No answer", "try after 6pm", False)]
+
+
+def tick_on_today(path: Path, row: int, notes: str, tick: bool = True) -> dict[str, Any]:
+    """Tick Done on Today row `row` (1 = first item) and type its Notes."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Today"]
+    header = [c.value for c in sheet[1]]
+    if tick:
+        sheet.cell(row=row + 1, column=header.index("Done") + 1, value=True)
+    sheet.cell(row=row + 1, column=header.index("Notes") + 1, value=notes)
+    typed = dict(zip(header, (c.value for c in sheet[row + 1]), strict=False))
+    workbook.save(path)
+    return typed
+
+
+def test_notes_typed_on_a_logged_tick_reach_the_log_when_the_list_is_replaced(
+        synced: Path) -> None:
+    typed = tick_on_today(synced, 1, "wants a valuation")
+    sync_workbook(str(synced), load_config(), TODAY)  # logged; the ticked row stays on Today
+    row = next(n for n, r in enumerate(today_rows(synced), start=1)
+               if r["Contact ID"] == typed["Contact ID"] and r["Done"] is True)
+    tick_on_today(synced, row, "wants a valuation; send comps by Friday", tick=False)
+    tomorrow = TODAY + timedelta(days=1)
+    report = sync_workbook(str(synced), load_config(), tomorrow)
+    assert report.done_logged == 0  # no tick is new: the text is a note
+    sheet = openpyxl.load_workbook(synced)["Interactions"]
+    logged = [r for r in sheet.iter_rows(min_row=2, values_only=True)
+              if r[1] == typed["Contact ID"] and r[5]]
+    assert [(r[3], r[5]) for r in logged][-2:] == [
+        (f"{typed['Touchpoint']} [{typed['Rule']}]", "wants a valuation"),
+        (EDITED_PREFIX + typed["Touchpoint"], "wants a valuation; send comps by Friday")]
+    before = synced.read_bytes()
+    sync_workbook(str(synced), load_config(), tomorrow)
+    assert synced.read_bytes() == before  # logged once

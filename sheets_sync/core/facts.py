@@ -59,6 +59,10 @@ VISIT_CHANNEL = "visit"
 # Touchpoint of a note kept from Today (today.notes_left_on_today): it quotes the item's
 # Touchpoint, marker included, but says the item was not done, so it names no rule.
 NOTE_PREFIX = "Typed on Today, not ticked: "
+# Touchpoint of text typed on a ticked Today row after its tick was logged (today.harvest_done):
+# the touch is logged already, so the note names no rule either.
+EDITED_PREFIX = "Typed on Today after it was logged: "
+KEPT_NOTE_PREFIXES = (NOTE_PREFIX, EDITED_PREFIX)
 _KEY_SUFFIX = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
 _DEFAULT_THANK_YOU_WORDS = ("thank",)
 # Without a config (classify.referral_stats alone) there is no referrals.lookback_days: a year.
@@ -71,7 +75,7 @@ def rule_key_of(text: str) -> str | None:
     "drip_d30"): the tool's own marker on the rows it writes. None for other text, and for a
     note kept from Today, which quotes a marker of an item that was not done."""
     text = text or ""
-    if text.startswith(NOTE_PREFIX):
+    if text.startswith(KEPT_NOTE_PREFIXES):
         return None
     match = _KEY_SUFFIX.search(text)
     return match.group(1) if match else None
@@ -541,7 +545,7 @@ class PersonalContact:
         marker = rule_key_of(touchpoint)
         if marker is not None:
             return marker in self.mass_rules
-        if touchpoint.startswith(NOTE_PREFIX):
+        if touchpoint.startswith(KEPT_NOTE_PREFIXES):
             return False
         if vocabulary.normalise(touchpoint) in self.mass_labels:
             return True
@@ -729,7 +733,7 @@ def _thanks(interaction: Interaction, words: tuple[str, ...], all_keys: frozense
     if marker in all_keys:  # the tool's row: its Touchpoint is the tool's, the Notes a person's
         return marker in referral_keys or is_thank_you("", interaction.notes, words)
     touchpoint = interaction.touchpoint
-    if touchpoint.startswith(NOTE_PREFIX):
+    if touchpoint.startswith(KEPT_NOTE_PREFIXES):
         touchpoint = ""  # an item not done: only what the person typed may say thanks
     folded = fold_words(touchpoint)
     return (is_thank_you(touchpoint, interaction.notes, words)

@@ -23,7 +23,7 @@ from sheets_sync.core.daily_cap import (
     spread,
     working_days,
 )
-from sheets_sync.core.facts import BookFacts, build_facts
+from sheets_sync.core.facts import EDITED_PREFIX, BookFacts, build_facts
 from sheets_sync.core.greetings import greetings_tab, mass_rules, split_greetings
 from sheets_sync.core.messages import Templates
 from sheets_sync.core.metrics import list_written_on
@@ -80,7 +80,7 @@ class PlanResult:
     book: Book
     classes: dict[str, Classification]  # Contact.key -> computed columns
     today_items: list[Touchpoint]
-    harvested: list[Interaction]
+    harvested: list[Interaction]  # the Done ticks logged (notes of later edits left out)
     facts: BookFacts  # the book's index, built once: the report and the .ics export read it too
     # The config this plan used: the one given with the book's Settings tab merged in.
     config: Mapping[str, Any] = field(default_factory=dict)
@@ -111,7 +111,7 @@ def build_plan(
     config = with_manager_spelling(config, (c.owner for c in book.contacts))
     harvested = (
         harvest_done(data.tables["today"], book.interactions, today,
-                     config["general"]["date_order"])
+                     config["general"]["date_order"], carried_on=today)
         if "today" in data.tables
         else []
     )
@@ -207,7 +207,9 @@ def build_plan(
         appends=appends,
     )
     book.issues = issues
-    return PlanResult(changes, book, classes, items, harvested, facts, config, lang)
+    # The report counts the Done ticks logged, not the notes of text typed after a tick was.
+    done = [i for i in harvested if not i.touchpoint.startswith(EDITED_PREFIX)]
+    return PlanResult(changes, book, classes, items, done, facts, config, lang)
 
 
 def office_days(config: Mapping[str, Any], today: date) -> WorkingDays:

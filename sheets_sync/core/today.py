@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sheets_sync.core.facts import NOTE_PREFIX, BookFacts
+from sheets_sync.core.facts import EDITED_PREFIX, NOTE_PREFIX, BookFacts
 from sheets_sync.core.model import (
     BOOL,
     DATE,
@@ -237,7 +237,7 @@ def _item_key(contact_id: str, touchpoint: str) -> tuple[str, str]:
 
 
 def harvest_done(today_table: Table, existing: list[Interaction], today: date,
-                 date_order: str = "dmy") -> list[Interaction]:
+                 date_order: str = "dmy", carried_on: date | None = None) -> list[Interaction]:
     """Interactions for the ticked Done rows of the previous Today tab (SPEC §2), exactly once.
 
     Headers may be in any supported language; cells are read by the readers of parse.py (a
@@ -246,6 +246,13 @@ def harvest_done(today_table: Table, existing: list[Interaction], today: date,
     the row's Due date (or today when Due is unreadable): that is a re-run, a crash between the
     append and the rewrite, or a touch the agent also typed into Interactions by hand. Identical
     ticked rows give one Interaction.
+
+    A skipped row whose Outcome or Notes no Interaction of its contact since its Due date holds
+    (typed after the tick was logged, or beside a touch also typed in by hand) is logged as a
+    note (`EDITED_PREFIX`, naming no rule), so the rewrite erases nothing typed — except on a
+    list written `carried_on`, whose ticked rows the new list carries on as they are
+    (`ticked_today`): their text is still there, and is looked at again when the list is
+    replaced.
 
     A tick is dated the day its list was written (every row's Due + Days overdue), the day the
     agent worked it: the 02:00 sync that harvests Monday's ticks logs them on Monday, not
@@ -260,15 +267,26 @@ def harvest_done(today_table: Table, existing: list[Interaction], today: date,
     # Only the ticked rows' contacts are looked up: their interactions are all that is read.
     wanted = {id_key(row.contact_id) for row in ticked}
     logged: dict[tuple[str, str], list[date]] = defaultdict(list)
+    said: dict[str, list[tuple[date, str, str]]] = defaultdict(list)  # by contact: its texts
     for interaction in existing:
-        if interaction.date is not None and id_key(interaction.contact_id) in wanted:
+        contact = id_key(interaction.contact_id)
+        if interaction.date is not None and contact in wanted:
             logged[_key(interaction.contact_id, interaction.touchpoint)].append(interaction.date)
+            said[contact].append(_said(interaction))
 
     out: list[Interaction] = []
     for row in ticked:
         since = min(row.due, done_on) if row.due else done_on
         key = _key(row.contact_id, row.touchpoint)
         if any(when >= since for when in logged[key]):
+            if (row.outcome or row.notes) and row.written_on != carried_on and not any(
+                    when >= since and (outcome, notes) == (row.outcome or "", row.notes or "")
+                    for when, outcome, notes in said[key[0]]):
+                out.append(Interaction(
+                    row=None, date=done_on, contact_id=row.contact_id, channel="",
+                    touchpoint=f"{EDITED_PREFIX}{_RULE_SUFFIX.sub('', row.touchpoint)}",
+                    outcome=row.outcome, notes=row.notes, owner=row.owner))
+                said[key[0]].append(_said(out[-1]))
             continue
         logged[key].append(done_on)
         out.append(Interaction(
@@ -281,7 +299,12 @@ def harvest_done(today_table: Table, existing: list[Interaction], today: date,
             notes=row.notes,
             owner=row.owner,
         ))
+        said[key[0]].append(_said(out[-1]))
     return out
+
+
+def _said(interaction: Interaction) -> tuple[date, str, str]:
+    return interaction.date, interaction.outcome or "", interaction.notes or ""
 
 
 def _key(contact_id: object, touchpoint: object) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from operator import attrgetter
 from typing import Any
 
 from sheets_sync.core.facts import (
-    NOTE_PREFIX,
+    KEPT_NOTE_PREFIXES,
     BookFacts,
     Recognition,
     fold_words,
@@ -157,7 +157,7 @@ class BookIndex:
         marker = self.marker(text)
         if marker is not None:
             named: tuple[str, ...] = (marker,)
-        elif not text or text.startswith(NOTE_PREFIX):
+        elif not text or text.startswith(KEPT_NOTE_PREFIXES):
             named = ()
         else:
             folded = normalise(text)
