@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_config, merge
+from sheets_sync.core.facts import KEPT_NOTE_PREFIXES
 from sheets_sync.core.metrics import DueItem, compute_metrics, due_items_from_today
 from sheets_sync.core.metrics_breakdowns import compute_breakdowns
 from sheets_sync.core.metrics_catalogue import HISTORY_KEYS, Metric
@@ -165,6 +166,16 @@ def test_dormant_share(computed):
 def test_engagement(computed):
     # Six touchpoints (the note is not one); answered: satisfied, 不满意, 满意, discussed -> 4 / 6.
     assert value(computed, "engagement") == pytest.approx(4 / 6)
+
+
+@pytest.mark.parametrize("prefix", KEPT_NOTE_PREFIXES)
+def test_engagement_leaves_out_the_text_kept_from_today(prefix: str) -> None:
+    book, classes = small_book()
+    book.interactions.append(Interaction(row=9, date=date(2025, 6, 8), contact_id="C3",
+                                         touchpoint=prefix + "Day-30 check-in",
+                                         notes="call back after the holidays"))
+    found = by_key(compute_metrics(book, classes, TODAY, make_config()))
+    assert value(found, "engagement") == pytest.approx(4 / 6)  # as without the note
 
 
 def test_touchpoints_on_time(computed):
