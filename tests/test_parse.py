@@ -563,6 +563,18 @@ def test_two_numbers_in_one_cell_are_flagged(value: str) -> None:
         parse_phone(value, "MY")
 
 
+@pytest.mark.parametrize("value", ["+60 12-abc 4567", "012-ABC 6789", "+1 201-FLO-0123"])
+def test_letters_among_the_digits_are_flagged_not_read_as_a_keypads(value: str) -> None:
+    with pytest.raises(ValueProblem, match="letters among its digits"):
+        parse_phone(value, "MY")
+
+
+@pytest.mark.parametrize("value", ["HP 012-345 6789", "012-345 6789 x12", "+60 12-345 6789 ext. 3",
+                                   "012-345 6789 extn 4"])
+def test_a_label_or_an_extension_marker_is_no_letter_among_the_digits(value: str) -> None:
+    assert parse_phone(value, "MY") == "+60123456789"
+
+
 def test_country_code_is_case_insensitive() -> None:
     assert parse_phone("012-345 6789", "my") == "+60123456789"
 

@@ -599,6 +599,19 @@ def _known_mobile(code: int, national: str) -> bool:
     return country.general.fits(national) and country.mobile.fits(national)
 
 
+# Letters between a number's digits: phonenumbers reads them as a phone keypad's ("1-800-FLOWERS",
+# vanity numbers), so "+60 12-abc 4567" became +60122224567. In a contact's cell they are a
+# typo. An extension marker ("ext 12", "x12") is no such letter; a label before or after the
+# number ("HP 012…") is not between digits.
+_LETTERS_AMID_DIGITS = re.compile(r"(?<=\d)[\s\-.()/]*([A-Za-z]+)\.?[\s\-.()/]*(?=\d)")
+_EXTENSION_WORDS = frozenset({"ext", "x", "ex", "extn", "extension"})
+
+
+def _keypad_letters(text: str) -> bool:
+    return any(found.group(1).casefold() not in _EXTENSION_WORDS
+               for found in _LETTERS_AMID_DIGITS.finditer(text))
+
+
 def parse_phone(value: object, country: str) -> str:
     """A phone number in E.164 (+60123456789); `country` is the ISO region for local numbers."""
     return parse_phone_number(value, country).e164
@@ -625,6 +638,9 @@ def parse_phone_number(value: object, country: str) -> Phone:
     if compact.startswith("00"):  # the international prefix of most countries, typed for "+"
         text = "+" + compact[2:]
     number = _try_phone(text, region or None)
+    if number is not None and _keypad_letters(text):
+        raise ValueProblem("has letters among its digits, which would be read as a keypad's "
+                           "(abc as 222)", "type the number in digits")
     if number is None and typed_as_number and re.fullmatch(r"[1-9]\d{6,14}", text):
         # A number cell loses the "+": 6591234567 that is no local number is +65 9123 4567.
         # Only for number cells, where the + was surely lost; typed text is taken as typed.
