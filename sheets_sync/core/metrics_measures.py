@@ -213,14 +213,14 @@ def past_client_referral_share(f: WholeBook) -> tuple[float | None, int, int]:
     return ratio(sourced, len(f.txns)), sourced, len(f.txns)
 
 
-def said(interactions: Iterable[Interaction]) -> Counter[tuple[str, str, bool]]:
+def said(interactions: Sequence[Interaction]) -> Counter[tuple[str, str, bool]]:
     """Interactions counted by (Channel, Outcome, whether the row is a note kept from Today):
     the same few kinds fill the whole tab, so CSAT and engagement read each once, with its
     count."""
-    rows = list(interactions)
     # Read in C (attrgetter, map, str.startswith): 300,000 rows at 100,000 contacts.
-    kept_notes = map(str.startswith, map(_TOUCHPOINT, rows), repeat(KEPT_NOTE_PREFIXES))
-    return Counter(zip(map(_CHANNEL, rows), map(_OUTCOME, rows), kept_notes, strict=True))
+    kept_notes = map(str.startswith, map(_TOUCHPOINT, interactions), repeat(KEPT_NOTE_PREFIXES))
+    return Counter(zip(map(_CHANNEL, interactions), map(_OUTCOME, interactions), kept_notes,
+                       strict=True))
 
 
 _CHANNEL, _OUTCOME, _TOUCHPOINT = (attrgetter(name) for name in ("channel", "outcome",

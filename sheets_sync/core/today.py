@@ -223,13 +223,17 @@ def notes_left_on_today(typed: Mapping[tuple[str, str], TodayRow],
     handwritten-note channel); Touchpoint says where it came from and is no rule's label, so it
     never counts as that touchpoint done."""
     listed = {_item_key(item.contact_id, item.touchpoint) for item in items}
-    return [
-        Interaction(row=None, date=today, contact_id=row.contact_id, channel="",
-                    touchpoint=f"{NOTE_PREFIX}{_RULE_SUFFIX.sub('', row.touchpoint)}"
-                    if row.touchpoint else "",
-                    outcome=row.outcome, notes=row.notes, owner=row.owner)
-        for key, row in typed.items() if key not in listed
-    ]
+    return [_kept_note(row, NOTE_PREFIX, today) for key, row in typed.items() if key not in listed]
+
+
+def _kept_note(row: TodayRow, prefix: str, when: date) -> Interaction:
+    """The Interactions row that keeps a Today row's Outcome and Notes: Channel blank (the agent
+    did not say how, and "note" is the handwritten-note channel), Touchpoint `prefix` and the
+    item's label, which is no rule's label, so it never counts as that touchpoint done."""
+    return Interaction(row=None, date=when, contact_id=row.contact_id, channel="",
+                       touchpoint=f"{prefix}{_RULE_SUFFIX.sub('', row.touchpoint)}"
+                       if row.touchpoint else "",
+                       outcome=row.outcome, notes=row.notes, owner=row.owner)
 
 
 def _item_key(contact_id: str, touchpoint: str) -> tuple[str, str]:
@@ -278,15 +282,14 @@ def harvest_done(today_table: Table, existing: list[Interaction], today: date,
     for row in ticked:
         since = min(row.due, done_on) if row.due else done_on
         key = _key(row.contact_id, row.touchpoint)
+        contact = key[0]
         if any(when >= since for when in logged[key]):
-            if (row.outcome or row.notes) and row.written_on != carried_on and not any(
-                    when >= since and (outcome, notes) == (row.outcome or "", row.notes or "")
-                    for when, outcome, notes in said[key[0]]):
-                out.append(Interaction(
-                    row=None, date=done_on, contact_id=row.contact_id, channel="",
-                    touchpoint=f"{EDITED_PREFIX}{_RULE_SUFFIX.sub('', row.touchpoint)}",
-                    outcome=row.outcome, notes=row.notes, owner=row.owner))
-                said[key[0]].append(_said(out[-1]))
+            text = (row.outcome or "", row.notes or "")
+            if any(text) and row.written_on != carried_on and not any(
+                    when >= since and (outcome, notes) == text
+                    for when, outcome, notes in said[contact]):
+                out.append(_kept_note(row, EDITED_PREFIX, done_on))
+                said[contact].append(_said(out[-1]))
             continue
         logged[key].append(done_on)
         out.append(Interaction(
@@ -299,7 +302,7 @@ def harvest_done(today_table: Table, existing: list[Interaction], today: date,
             notes=row.notes,
             owner=row.owner,
         ))
-        said[key[0]].append(_said(out[-1]))
+        said[contact].append(_said(out[-1]))
     return out
 
 
